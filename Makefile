@@ -1,0 +1,116 @@
+# carepipe - GNU Makefile.  No autotools: libraries come from pkg-config
+# where they ship a .pc file (libcurl, zlib), and are probed otherwise
+# (libjq, libcsv); every probe can be overridden on the command line.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+bindir   ?= $(PREFIX)/bin
+mandir   ?= $(PREFIX)/share/man
+
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -D_GNU_SOURCE
+CPPFLAGS += -Icommon
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BUILD   ?= build-san
+endif
+BUILD   ?= build
+
+CURL_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+ZLIB_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags zlib 2>/dev/null)
+ZLIB_LIBS   ?= $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
+# libjq 1.6 ships no .pc file: use one when a newer jq does, else probe.
+JQ_CFLAGS   ?= $(shell $(PKG_CONFIG) --cflags libjq 2>/dev/null)
+JQ_LIBS     ?= $(shell $(PKG_CONFIG) --libs libjq 2>/dev/null || echo -ljq)
+CSV_CFLAGS  ?=
+CSV_LIBS    ?= -lcsv
+
+DEP_CFLAGS = $(CURL_CFLAGS) $(ZLIB_CFLAGS) $(JQ_CFLAGS) $(CSV_CFLAGS)
+LIBS       = $(CURL_LIBS) $(JQ_LIBS) $(CSV_LIBS) $(ZLIB_LIBS) -lm
+
+COMMON_SRC = $(wildcard common/*.c common/platforms/*.c)
+COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
+LIB        = $(BUILD)/libcarepipe.a
+
+# A program is cmd/NAME.c or a folder cmd/NAME/ of .c files.
+CMD_FILES  = $(basename $(notdir $(wildcard cmd/*.c)))
+CMD_DIRS   = $(notdir $(patsubst %/,%,$(dir $(wildcard cmd/*/*.c))))
+PROGS      = $(sort $(CMD_FILES) $(CMD_DIRS))
+BINS       = $(PROGS:%=bin/%)
+TOOLS      = bin/gen-mentions bin/carepipe-cat
+UNIT_SRC   = $(wildcard tests/unit/*.c)
+UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+MANS       = $(wildcard man/*.[1-9])
+
+.PHONY: all check check-deps unit cli bench demo install uninstall clean lint-man fuzz
+.SECONDARY:
+
+all: $(LIB) $(BINS) $(TOOLS)
+
+$(BUILD)/%.o: %.c common/carepipe.h $(wildcard common/*.h common/platforms/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# Programs in one file.
+bin/%: $(BUILD)/cmd/%.o $(LIB)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# Programs in a folder: secondary expansion lists the folder's objects.
+.SECONDEXPANSION:
+$(CMD_DIRS:%=bin/%): bin/%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard cmd/%/*.c)) $(LIB)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
+
+bin/gen-mentions: scripts/gen-mentions.c
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
+
+bin/carepipe-cat: $(BUILD)/scripts/carepipe-cat.o $(LIB)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# README's test command: installs what is missing, builds, runs every test.
+check: check-deps all $(UNIT_BINS)
+	CAREPIPE_BUILD=$(BUILD) prove --exec '' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t
+
+check-deps:
+	@scripts/install-deps
+
+lint-man:
+	mandoc -Tlint -W warning $(MANS)
+
+bench: all
+	scripts/bench
+
+demo: check-deps all
+	scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7
+	install -m 0755 $(BINS) $(DESTDIR)$(bindir)
+	for m in $(MANS); do \
+		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(mandir)/man$$s/ || exit 1; \
+	done
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(bindir)/$$p; done
+	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(mandir)/man$$s/$${m#man/}; done
+
+clean:
+	rm -rf build build-san bin

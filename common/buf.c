@@ -1,0 +1,174 @@
+/* Growable byte buffers, and JSON string output that is always valid. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carepipe.h"
+
+int buf_reserve(buf *b, size_t extra)
+{
+	if (b->cap - b->len > extra)
+		return 0;
+	size_t need = b->len + extra + 1, cap = b->cap ? b->cap : 64;
+	if (need < b->len)
+		return -1; /* overflow */
+	while (cap < need)
+		cap = cap * 2 > cap ? cap * 2 : need;
+	char *p = realloc(b->p, cap);
+	if (!p)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int buf_add(buf *b, const void *p, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+int buf_addc(buf *b, char c)
+{
+	if (b->cap - b->len <= 1 && buf_reserve(b, 1) < 0)
+		return -1;
+	b->p[b->len++] = c;
+	return 0;
+}
+
+int buf_adds(buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int buf_addf(buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || buf_reserve(b, (size_t)n + 1) < 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+/* Length of a valid UTF-8 sequence at p, or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+	size_t n;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, min = 0x10000;
+	else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	unsigned cp = c & (0xff >> (n + 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+int buf_json_str(buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	if (buf_reserve(b, n + 2) < 0 || buf_addc(b, '"') < 0)
+		return -1;
+	while (p < end) {
+		const unsigned char *run = p;
+		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			p++;
+		if (buf_add(b, run, (size_t)(p - run)) < 0)
+			return -1;
+		if (p >= end)
+			break;
+		unsigned c = *p;
+		int rc = 0;
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			rc = buf_add(b, e, 2);
+			p++;
+		} else if (c < 0x20) {
+			const char *e = NULL;
+			switch (c) {
+			case '\n': e = "\\n"; break;
+			case '\t': e = "\\t"; break;
+			case '\r': e = "\\r"; break;
+			case '\b': e = "\\b"; break;
+			case '\f': e = "\\f"; break;
+			}
+			if (e) {
+				rc = buf_add(b, e, 2);
+			} else {
+				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+				rc = buf_add(b, u, 6);
+			}
+			p++;
+		} else {
+			size_t l = utf8_len(p, end);
+			if (l) {
+				rc = buf_add(b, p, l);
+				p += l;
+			} else {
+				rc = buf_add(b, "\xef\xbf\xbd", 3);
+				p++;
+			}
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return buf_addc(b, '"');
+}
+
+char *buf_cstr(buf *b)
+{
+	if (buf_reserve(b, 1) < 0)
+		return NULL;
+	b->p[b->len] = '\0';
+	return b->p;
+}
+
+void buf_reset(buf *b)
+{
+	b->len = 0;
+}
+
+void buf_free(buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int cp_fail(cp_err *e, int code, const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+		va_end(ap);
+		e->code = code;
+	}
+	return -1;
+}

@@ -1,0 +1,361 @@
+/*
+ * carepipe.h - the library every carepipe program links (libcarepipe.a).
+ *
+ * One header, one job per .c file:
+ *   buf.c      growable byte buffers and JSON string writing
+ *   scan.c     the validating, zero-copy record scanner (rec_*)
+ *   val.c      typed access to scanned values (val_*)
+ *   splice.c   editing a record's top-level keys by splicing bytes (edit_*)
+ *   reader.c   line reader: files, stdin, gzip (rd_*)
+ *   writer.c   buffered record output (out_*)
+ *   timefmt.c  timestamps and durations (time_*, dur_*)
+ *   jqx.c      the bridge to libjq (jqx_*)
+ *   state.c    atomic state files and run locks (state_*)
+ *   prog.c     the command scaffold (cp_*): options, messages, exit codes
+ *
+ * Ownership, stated once for every type here:
+ *   - A function never takes ownership of a pointer argument; the caller
+ *     keeps and frees what it passed in.  The exceptions consume a jv, as in
+ *     jq's own jv.h, and say so.
+ *   - Scanned values (rec_field, val) point into the caller's line buffer and
+ *     are valid only while that buffer is: they are views, not copies.
+ *   - Objects made by an X_new or X_open function are freed by the
+ *     matching X_free or X_close function, which accepts NULL.
+ *   - Every function outside prog.c reports failure through its return value
+ *     (and, where said, a message in a caller-provided cp_err); none prints
+ *     or exits.  Only the command decides what the user sees.  prog.c is the
+ *     command-side scaffold and is called only from main().
+ */
+#ifndef CAREPIPE_H
+#define CAREPIPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdbool.h>
+
+#define CAREPIPE_VERSION "0.1.0"
+
+/* sysexits(3) */
+enum {
+	EX_OK_ = 0,
+	CP_EX_USAGE = 64,
+	CP_EX_DATAERR = 65,
+	CP_EX_NOINPUT = 66,
+	CP_EX_UNAVAILABLE = 69,
+	CP_EX_SOFTWARE = 70,
+	CP_EX_OSERR = 71,
+	CP_EX_CANTCREAT = 73,
+	CP_EX_IOERR = 74,
+	CP_EX_TEMPFAIL = 75,
+	CP_EX_NOPERM = 77,
+	CP_EX_CONFIG = 78,
+};
+
+/* An error for the caller to report: a message and a suggested exit code. */
+typedef struct {
+	int code;           /* a CP_EX_* value, 0 when no error */
+	char msg[512];
+} cp_err;
+
+/* Set e (when not NULL) and return -1, so callers can `return cp_fail(...)`. */
+int cp_fail(cp_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---------------------------------------------------------------- buf.c */
+
+/* A growable byte string.  Zero-initialise (buf b = {0}) to start. */
+typedef struct {
+	char *p;
+	size_t len, cap;
+} buf;
+
+/* On allocation failure these return -1 and leave the buffer as it was. */
+int buf_reserve(buf *b, size_t extra);
+int buf_add(buf *b, const void *p, size_t n);
+int buf_addc(buf *b, char c);
+int buf_adds(buf *b, const char *s);
+int buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s[0..n) as a JSON string literal, quotes included.  Invalid UTF-8
+ * is replaced by U+FFFD so the output is always valid JSON. */
+int buf_json_str(buf *b, const char *s, size_t n);
+/* NUL-terminate without counting the NUL in len; returns b->p or NULL. */
+char *buf_cstr(buf *b);
+void buf_reset(buf *b);
+void buf_free(buf *b);
+
+/* ---------------------------------------------------------------- scan.c */
+
+enum val_type {
+	VAL_NONE = 0, /* missing */
+	VAL_NULL, VAL_FALSE, VAL_TRUE, VAL_NUMBER, VAL_STRING, VAL_ARRAY, VAL_OBJECT
+};
+
+/* A JSON value inside a scanned line: raw bytes, as written.  For strings,
+ * p..p+n includes the quotes. */
+typedef struct {
+	const char *p;
+	size_t n;
+	int type;      /* enum val_type */
+} val;
+
+/* One top-level member of a record. */
+typedef struct {
+	const char *key;   /* key bytes between the quotes, still escaped */
+	size_t keylen;
+	bool key_escaped;  /* the key holds a backslash */
+	val v;
+	size_t mstart;     /* offset of the key's opening quote */
+	size_t mend;       /* offset just past the value */
+} rec_field;
+
+/* A scanned record: an index over one line, which it does not own. */
+typedef struct {
+	const char *line;
+	size_t len;
+	size_t open, close;  /* offsets of the object's '{' and '}' */
+	rec_field *f;
+	size_t nf, cap;
+	/* on error: */
+	const char *err;     /* static reason */
+	size_t err_off;      /* byte offset in the line */
+} rec;
+
+/* Validate line[0..len) as one JSON text (RFC 8259, UTF-8 checked, any
+ * nesting up to 10000 levels) that must be an object, and index its
+ * top-level members.  Returns 0, or -1 with r->err and r->err_off set.
+ * A record is reusable: parse into it again and its arrays are reused. */
+int rec_parse(rec *r, const char *line, size_t len);
+/* Validate any JSON text, not only an object.  Returns 0 or -1 (with
+ * *err / *err_off when not NULL). */
+int json_validate(const char *p, size_t n, const char **err, size_t *err_off);
+void rec_free(rec *r);
+
+/* Look up a top-level key; the last duplicate wins, as in jq.  NULL when
+ * absent.  Keys with escapes are compared after unescaping. */
+const rec_field *rec_get(const rec *r, const char *key);
+/* The value of a top-level key, or a value with type VAL_NONE. */
+val rec_val(const rec *r, const char *key);
+/* A nested path: "author.handle", "tags.0", "metrics.likes".  Segments
+ * that are all digits index arrays.  Type VAL_NONE when absent. */
+val rec_path(const rec *r, const char *path);
+
+/* ---------------------------------------------------------------- val.c */
+
+/* A value inside an object or array found by walking a validated value. */
+val val_member(val obj, const char *key);   /* VAL_NONE when absent */
+val val_index(val arr, size_t i);           /* VAL_NONE when out of range */
+val val_path(val v, const char *path);      /* as rec_path */
+/* Iterate an array or object: start with *pos = 0; returns 1 with the next
+ * element (and its key for objects, as a VAL_STRING value) or 0 at the end. */
+int val_next(val container, size_t *pos, val *key, val *elem);
+size_t val_len(val container);              /* element count */
+
+/* Unescape a string value into out (appended, not NUL-counted; out is
+ * NUL-terminated).  Returns 0, or -1 when v is not a string or on
+ * allocation failure.  Validated input cannot hold a lone surrogate. */
+int val_str(val v, buf *out);
+/* Equal to the C string s, after unescaping.  False when not a string. */
+bool val_streq(val v, const char *s);
+/* When v is a string with no escapes, its bytes without quotes; used for
+ * fast paths.  Returns NULL otherwise. */
+const char *val_rawstr(val v, size_t *n);
+/* Number value.  Returns 0, or -1 when not a number. */
+int val_num(val v, double *out);
+int val_int(val v, int64_t *out);          /* -1 also when not integral */
+bool val_truthy(val v);                    /* jq's truth: not null/false/none */
+
+/* ---------------------------------------------------------------- splice.c */
+
+/* A set of edits to a record's top-level keys.  Values are given as JSON
+ * text, which the editor copies.  Applying keeps every byte of the line
+ * that no edit touches: replaced members keep their key and position,
+ * removed members take one adjacent comma with them, and new keys go last,
+ * in the order they were set. */
+typedef struct {
+	struct edit_op {
+		char *key;
+		size_t val_off, val_len; /* into vals; val_len 0 means remove */
+	} *ops;
+	size_t nops, cap;
+	buf vals;
+} rec_edit;
+
+void edit_reset(rec_edit *e);
+void edit_free(rec_edit *e);
+int edit_set(rec_edit *e, const char *key, const char *json, size_t len);
+int edit_set_str(rec_edit *e, const char *key, const char *s, size_t n);
+int edit_del(rec_edit *e, const char *key);
+/* Append the edited record (no newline) to out.  Returns 0 or -1. */
+int edit_apply(const rec_edit *e, const rec *r, buf *out);
+
+/* ---------------------------------------------------------------- reader.c */
+
+/* Reads lines from a file, stdin ("-") or a gzip stream (detected by its
+ * magic bytes).  Lines may be of any length; "\n" and "\r\n" both end a
+ * line, and a last line without a newline is still a line. */
+typedef struct rd rd;
+
+rd *rd_open(const char *path, cp_err *e);   /* NULL with e set (66 or 74) */
+rd *rd_fdopen(int fd, const char *name, cp_err *e);
+/* 1 with the next line (a view valid until the next call), 0 at the end,
+ * -1 on a read or decompression error (e set, code 74 or 65). */
+int rd_line(rd *r, const char **line, size_t *len, cp_err *e);
+/* Read the whole remaining input (decompressed) into out; 0 or -1. */
+int rd_all(rd *r, buf *out, cp_err *e);
+const char *rd_name(const rd *r);           /* "-" shows as "(stdin)" */
+uint64_t rd_lineno(const rd *r);            /* number of the last line read */
+void rd_close(rd *r);
+
+/* ---------------------------------------------------------------- writer.c */
+
+/* Buffered record output to a file descriptor.  Records are written whole:
+ * the buffer is flushed only at record boundaries, so a crash or a kill
+ * never leaves half a line behind a flush. */
+typedef struct {
+	int fd;
+	bool line_buffered;
+	bool failed;
+	int err_no;
+	buf b;
+} out;
+
+void out_init(out *o, int fd, bool line_buffered);
+/* Write one record and its newline.  Returns 0 or -1 (o->err_no set). */
+int out_record(out *o, const char *p, size_t n);
+int out_flush(out *o);
+/* Flush and close; fsync too when sync.  Returns 0 or -1. */
+int out_close(out *o);
+
+/* ---------------------------------------------------------------- timefmt.c */
+
+/* Parse a timestamp: RFC 3339 with any offset ("2017-10-31T22:10:47Z",
+ * "2017-10-31T23:10:47.5+01:00"; a space for T is accepted), Twitter's
+ * "Tue Oct 31 22:10:47 +0000 2017", or epoch seconds or milliseconds (an
+ * integer of 12 or more digits is milliseconds).  Fractions are dropped.
+ * Returns 0 with *t in seconds since the epoch, or -1. */
+int time_parse(const char *s, size_t n, int64_t *t);
+/* Format as RFC 3339 UTC, "2017-10-31T22:10:47Z"; out needs 21 bytes
+ * (more for years beyond 9999).  Returns the length. */
+int time_format(int64_t t, char out[32]);
+/* Days since 1970-01-01 for a civil date, and back (proleptic Gregorian). */
+int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d);
+void time_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+/* Parse a duration: "90s", "15m", "1h30m", "2d", "1w", a bare number of
+ * seconds; sums of units in any order.  Returns 0 or -1. */
+int dur_parse(const char *s, int64_t *secs);
+/* Format as "1h30m", "2d", "45s", "0s". */
+int dur_format(int64_t secs, char out[32]);
+
+/* ---------------------------------------------------------------- jqx.c */
+
+#include <jq.h>
+
+/* A compiled jq program.  jqx_run consumes its input jv (jv.h's rule). */
+typedef struct jqx jqx;
+
+jqx *jqx_compile(const char *expr, cp_err *e);   /* NULL with e (78) */
+/* Run against input; *out gets the first output (caller frees it with
+ * jv_free), or jv_invalid() with a message in e when the program raised
+ * an error or gave no output (e->code 0 then).  Returns 0 on a value,
+ * -1 otherwise. */
+int jqx_run(jqx *q, jv input, jv *out, cp_err *e);
+/* Run and take jq's truthiness of the first output.  1 true, 0 false,
+ * -1 on a runtime error (e set). */
+int jqx_test(jqx *q, jv input, cp_err *e);
+void jqx_free(jqx *q);
+/* A scanned record as a jv (parsed by jq's own parser). */
+jv rec_to_jv(const rec *r);
+jv val_to_jv(val v);
+
+/* ---------------------------------------------------------------- state.c */
+
+/* Write a whole file atomically: a temp file beside it, fsync, rename over
+ * path, fsync the directory.  Mode 0600.  Returns 0 or -1 (e set, 73/74). */
+int state_write(const char *path, const void *p, size_t n, cp_err *e);
+/* Read a whole file into out; 1 read, 0 no such file, -1 error. */
+int state_read(const char *path, buf *out, cp_err *e);
+/* Take an exclusive lock on DIR/.lock (the directory is created 0700 when
+ * missing).  wait: block until free; else fail at once with code 75.
+ * Returns a descriptor to pass to state_unlock, or -1 (e set). */
+int state_lock(const char *dir, bool wait, cp_err *e);
+void state_unlock(int fd);
+/* Append a line to a journal and fsync it; mode 0600 on create. */
+int state_append(int fd, const char *p, size_t n, cp_err *e);
+
+/* ---------------------------------------------------------------- prog.c */
+
+/* The command scaffold: common options, messages, bad-input policy, the
+ * record loop and the exit status.  Only main() and its helpers call it. */
+
+#include <getopt.h>
+
+typedef struct cp_prog {
+	const char *name;        /* program name, for messages */
+	const char *synopsis;    /* usage lines after "usage: " */
+	const char *help;        /* option summary printed by --help */
+	bool quiet, verbose, strict, line_buffered;
+	int exit_status;         /* the worst status so far */
+	uint64_t nbad, nrecords;
+	FILE *bad;               /* --bad FILE */
+	const char *bad_path;
+	out out;
+} cp_prog;
+
+/* Options every program takes; cp_getopt handles these itself. */
+#define CP_COMMON_HELP \
+	"      --bad FILE        write bad input lines to FILE, verbatim\n" \
+	"      --strict          stop at the first bad line\n" \
+	"      --line-buffered   flush output after every record\n" \
+	"  -q, --quiet           no progress or warnings\n" \
+	"  -v, --verbose         trace what is done (never secrets)\n" \
+	"      --help            show this help\n" \
+	"      --version         show the version\n"
+
+void cp_init(cp_prog *p, const char *name, const char *synopsis, const char *help);
+/* getopt_long over the program's own options plus the common ones.
+ * Returns the program's option characters as getopt_long does, -1 at the
+ * end; handles --help/--version (exit 0) and usage errors (exit 64)
+ * itself.  Long options with no short form should use values >= 256. */
+int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
+              const struct option *longopts);
+/* Open stdout (line buffered on a terminal or with --line-buffered) and
+ * the --bad file.  Call after option parsing. */
+void cp_start(cp_prog *p);
+
+void cp_warn(cp_prog *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "PROG: msg" and exit with code, flushing complete output first. */
+void cp_die(cp_prog *p, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+void cp_die_err(cp_prog *p, const cp_err *e) __attribute__((noreturn));
+/* Print the usage line and exit 64. */
+void cp_usage(cp_prog *p) __attribute__((noreturn));
+/* Remember an exit status; the highest-priority one wins at exit. */
+void cp_status(cp_prog *p, int code);
+
+/* Report a bad input line: "PROG: FILE:LINE: reason" on stderr, the line
+ * verbatim to --bad, status 65; with --strict, exit 65 now. */
+void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno,
+                 const char *line, size_t len, const char *reason);
+
+/* Write a record to stdout; exits 74 on a write error. */
+void cp_emit(cp_prog *p, const char *line, size_t len);
+
+/* The record loop.  For each input (argv[0..argc), or stdin when argc is
+ * 0) and each line: a blank line is skipped, a line that is not a JSON
+ * object goes to cp_bad_line, and fn gets every good record.  fn returns
+ * 0 to go on, or a nonzero exit code to stop.  Read errors are reported
+ * and set the status (66 for a missing file, 74 for a read error).
+ * Returns 0, or the code fn stopped with. */
+typedef struct {
+	const char *file;     /* display name */
+	uint64_t lineno;
+} cp_pos;
+typedef int (*cp_record_fn)(void *ctx, rec *r, const cp_pos *pos);
+int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx);
+
+/* Flush and check stdout (74 when it fails, e.g. > /dev/full), close
+ * --bad, and return the exit status for main to return. */
+int cp_finish(cp_prog *p);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * Editing a record by splicing: the output is the original line with only
+ * the touched members changed, so every key a program does not own passes
+ * through byte for byte, in order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "carepipe.h"
+
+void edit_reset(rec_edit *e)
+{
+	for (size_t i = 0; i < e->nops; i++)
+		free(e->ops[i].key);
+	e->nops = 0;
+	buf_reset(&e->vals);
+}
+
+void edit_free(rec_edit *e)
+{
+	edit_reset(e);
+	free(e->ops);
+	e->ops = NULL;
+	e->cap = 0;
+	buf_free(&e->vals);
+}
+
+static struct edit_op *find_op(const rec_edit *e, const char *key)
+{
+	for (size_t i = 0; i < e->nops; i++)
+		if (strcmp(e->ops[i].key, key) == 0)
+			return &e->ops[i];
+	return NULL;
+}
+
+static int put_op(rec_edit *e, const char *key, const char *json, size_t len)
+{
+	struct edit_op *op = find_op(e, key);
+	if (!op) {
+		if (e->nops == e->cap) {
+			size_t ncap = e->cap ? e->cap * 2 : 8;
+			struct edit_op *n = realloc(e->ops, ncap * sizeof *n);
+			if (!n)
+				return -1;
+			e->ops = n;
+			e->cap = ncap;
+		}
+		char *k = strdup(key);
+		if (!k)
+			return -1;
+		op = &e->ops[e->nops++];
+		op->key = k;
+	}
+	op->val_off = e->vals.len;
+	op->val_len = len;
+	return buf_add(&e->vals, json, len);
+}
+
+int edit_set(rec_edit *e, const char *key, const char *json, size_t len)
+{
+	return len ? put_op(e, key, json, len) : -1;
+}
+
+int edit_set_str(rec_edit *e, const char *key, const char *s, size_t n)
+{
+	buf b = {0};
+	int rc = buf_json_str(&b, s, n) < 0 ? -1 : put_op(e, key, b.p, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+int edit_del(rec_edit *e, const char *key)
+{
+	return put_op(e, key, "", 0);
+}
+
+/* The op for a field, by unescaped key comparison. */
+static const struct edit_op *op_for(const rec_edit *e, const rec_field *f)
+{
+	for (size_t i = 0; i < e->nops; i++) {
+		const char *k = e->ops[i].key;
+		size_t kl = strlen(k);
+		if (!f->key_escaped ? (f->keylen == kl && memcmp(f->key, k, kl) == 0)
+		                    : val_streq((val){ f->key - 1, f->keylen + 2, VAL_STRING }, k))
+			return &e->ops[i];
+	}
+	return NULL;
+}
+
+int edit_apply(const rec_edit *e, const rec *r, buf *out)
+{
+	const char *L = r->line;
+	size_t nf = r->nf;
+	bool *used = e->nops ? calloc(e->nops, sizeof *used) : NULL;
+	int rc = 0;
+	if (e->nops && !used)
+		return -1;
+
+	/* Up to the first member (or the closing brace when there is none). */
+	size_t first = nf ? r->f[0].mstart : r->close;
+	rc |= buf_add(out, L, first);
+
+	bool any = false;       /* a member has been written */
+	size_t prev_end = 0;    /* end of the last written original member */
+	bool adjacent = false;  /* the last original member was written */
+	for (size_t i = 0; i < nf; i++) {
+		const rec_field *f = &r->f[i];
+		const struct edit_op *op = op_for(e, f);
+		if (op) {
+			used[op - e->ops] = true;
+			/* A duplicate key earlier in the line is dropped, so the
+			 * new value is the only one any parser can see. */
+			bool later_dup = false;
+			for (size_t j = i + 1; j < nf; j++)
+				if (op_for(e, &r->f[j]) == op)
+					later_dup = true;
+			if (op->val_len == 0 || later_dup) {
+				adjacent = false;
+				continue;
+			}
+		}
+		if (any)
+			/* Keep the original separator when nothing was cut
+			 * before this member, else take this member's own. */
+			rc |= buf_add(out, adjacent ? L + prev_end : L + r->f[i - 1].mend,
+			              adjacent ? f->mstart - prev_end : f->mstart - r->f[i - 1].mend);
+		if (op) {
+			size_t vstart = (size_t)(f->v.p - L);
+			rc |= buf_add(out, L + f->mstart, vstart - f->mstart);
+			rc |= buf_add(out, e->vals.p + op->val_off, op->val_len);
+		} else {
+			rc |= buf_add(out, L + f->mstart, f->mend - f->mstart);
+		}
+		any = true;
+		adjacent = true;
+		prev_end = f->mend;
+	}
+	for (size_t i = 0; i < e->nops; i++) {
+		const struct edit_op *op = &e->ops[i];
+		if (used[i] || op->val_len == 0)
+			continue;
+		if (any)
+			rc |= buf_addc(out, ',');
+		rc |= buf_json_str(out, op->key, strlen(op->key));
+		rc |= buf_addc(out, ':');
+		rc |= buf_add(out, e->vals.p + op->val_off, op->val_len);
+		any = true;
+	}
+	/* Whatever followed the last member: white space, '}' and beyond. */
+	size_t tail = nf ? r->f[nf - 1].mend : r->close;
+	rc |= buf_add(out, L + tail, r->len - tail);
+	free(used);
+	return rc ? -1 : 0;
+}

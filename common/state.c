@@ -1,0 +1,151 @@
+/*
+ * State that must survive a crash: written whole or not at all, and never
+ * shared by two runs at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "carepipe.h"
+
+static int fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return -1;
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int state_write(const char *path, const void *p, size_t n, cp_err *e)
+{
+	buf tmp = {0};
+	if (buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	int fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		cp_fail(e, CP_EX_CANTCREAT, "%s: %s", tmp.p, strerror(errno));
+		buf_free(&tmp);
+		return -1;
+	}
+	const char *q = p;
+	size_t left = n;
+	while (left > 0) {
+		ssize_t w = write(fd, q, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			goto fail;
+		q += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp.p, path) < 0)
+		goto fail;
+	if (fsync_dir_of(path) < 0)
+		goto fail;
+	buf_free(&tmp);
+	return 0;
+fail:
+	cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.p);
+	buf_free(&tmp);
+	return -1;
+}
+
+int state_read(const char *path, buf *out, cp_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
+	}
+	char chunk[65536];
+	for (;;) {
+		ssize_t got = read(fd, chunk, sizeof chunk);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		if (buf_add(out, chunk, (size_t)got) < 0) {
+			close(fd);
+			return cp_fail(e, CP_EX_OSERR, "%s: out of memory", path);
+		}
+	}
+	close(fd);
+	return 1;
+}
+
+int state_lock(const char *dir, bool wait, cp_err *e)
+{
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return cp_fail(e, CP_EX_CANTCREAT, "%s: %s", dir, strerror(errno));
+	buf path = {0};
+	if (buf_addf(&path, "%s/.lock", dir) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	int fd = open(path.p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		cp_fail(e, CP_EX_CANTCREAT, "%s: %s", path.p, strerror(errno));
+		buf_free(&path);
+		return -1;
+	}
+	int rc;
+	do
+		rc = flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB));
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0) {
+		if (errno == EWOULDBLOCK)
+			cp_fail(e, CP_EX_TEMPFAIL, "%s: another run holds the lock", dir);
+		else
+			cp_fail(e, CP_EX_IOERR, "%s: %s", path.p, strerror(errno));
+		close(fd);
+		buf_free(&path);
+		return -1;
+	}
+	buf_free(&path);
+	return fd;
+}
+
+void state_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing drops the flock */
+}
+
+int state_append(int fd, const char *p, size_t n, cp_err *e)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return cp_fail(e, CP_EX_IOERR, "journal: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+	if (fsync(fd) < 0)
+		return cp_fail(e, CP_EX_IOERR, "journal: %s", strerror(errno));
+	return 0;
+}
