@@ -1,0 +1,49 @@
+/*
+ * fm.h - fetch-mentions, shared between its files: main.c (options),
+ * import_*.c (the offline importers) and live.c (the live sources).
+ *
+ * Ownership: struct fm_opts only points into argv and string literals;
+ * nothing in it is freed.  Each fm_* function reports to the user through
+ * the cp_prog scaffold (it is command code, not common/ code) and returns
+ * the exit status for main to pass on (0, or a CP_EX_* code); records go
+ * out through cp_emit.
+ */
+#ifndef FETCH_MENTIONS_FM_H
+#define FETCH_MENTIONS_FM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "carepipe.h"
+
+enum fm_format {
+	FM_LIVE = 0,        /* no --import: the sources of the config file */
+	FM_TWCS,            /* Kaggle "Customer Support on Twitter" CSV */
+	FM_NDJSON,          /* records already in the schema */
+	FM_CSV,             /* any CSV with a header, plus --map */
+};
+
+struct fm_opts {
+	enum fm_format format;
+	const char *map;        /* --map SPEC (csv import) */
+	bool raw;               /* --raw: keep the original payload under raw */
+	const char *config;     /* --config FILE, NULL for the default */
+	const char *state;      /* --state DIR, NULL for none */
+	bool wait;              /* --wait: wait for the state lock */
+	const char *cacert;     /* --cacert FILE: a private CA */
+	int64_t max_wait;       /* --max-wait, seconds */
+	bool max_wait_set;      /* --max-wait was given */
+	const char *source;     /* --source NAME: only this config section */
+	int nfiles;             /* the operands: input files for --import */
+	char **files;
+};
+
+/* Live sources (live.c). */
+int fm_live(cp_prog *p, const struct fm_opts *o);
+
+/* Importers (import_*.c): read o->files (stdin when none, gzip allowed). */
+int fm_import_twcs(cp_prog *p, const struct fm_opts *o);
+int fm_import_ndjson(cp_prog *p, const struct fm_opts *o);
+int fm_import_csv(cp_prog *p, const struct fm_opts *o);
+
+#endif
