@@ -17,9 +17,13 @@ static void on_error(void *data, jv msg)
 {
 	struct jqx *q = data;
 	if (q->compile_err && q->compile_err->code == 0) {
-		if (jv_get_kind(msg) == JV_KIND_STRING)
+		if (jv_get_kind(msg) == JV_KIND_STRING) {
 			cp_fail(q->compile_err, CP_EX_CONFIG, "%s", jv_string_value(msg));
-		else
+			/* jq quotes the program on a second line; keep one line. */
+			for (char *c = q->compile_err->msg; *c; c++)
+				if (*c == '\n')
+					*c = ' ';
+		} else
 			cp_fail(q->compile_err, CP_EX_CONFIG, "jq error");
 	}
 	jv_free(msg);
