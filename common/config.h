@@ -1,0 +1,69 @@
+/*
+ * config.h - carepipe.conf(5): the live sources of fetch-mentions and the
+ * accounts reply posts from.
+ *
+ * The file is INI-like: one section per source, "[NAME]", then "key = value"
+ * lines; "#" or ";" starts a comment line.  Keys are those of struct
+ * cp_source below; unknown keys are an error (a typo must not silently
+ * fetch the wrong thing).  Secrets are never in the file itself: token_env
+ * and password_env name environment variables, token_file names a file
+ * that must not be readable by group or others.
+ *
+ * Ownership: cp_config_load returns a cp_config that owns every string in
+ * it; cp_config_free releases it all (NULL is fine).  cp_source pointers
+ * returned by cp_config_find point into the config and live as long as it.
+ * Nothing here prints or exits: errors come back in a cp_err (code 78 for
+ * a bad file, 66 for a missing one).
+ */
+#ifndef CAREPIPE_CONFIG_H
+#define CAREPIPE_CONFIG_H
+
+#include "carepipe.h"
+
+typedef struct cp_source {
+	char *name;         /* the section name: "acme-x" */
+	char *platform;     /* x, mastodon, bluesky, reddit, facebook */
+	char *base_url;     /* "https://api.x.com", no trailing slash */
+	char *endpoint;     /* mentions (default) or search; facebook: feed or comments */
+	char *account;      /* the brand's handle, as records carry it in "account" */
+	char *account_id;   /* the brand's platform id (X user id, Mastodon account
+	                       id, Bluesky DID, Facebook page id) */
+	char *query;        /* search query (endpoint = search) */
+	char *subreddit;    /* reddit search: restrict to /r/SUB */
+	char *object;       /* facebook: the page id (feed) or post id (comments) */
+	char *token_env;    /* environment variable holding the bearer token */
+	char *token_file;   /* or a file (mode 0600) holding it */
+	char *identifier;   /* bluesky: the login handle or DID */
+	char *password_env; /* bluesky: variable holding the app password */
+	long limit;         /* page size asked for; 0: the platform's default */
+	long timeout;       /* seconds for a whole request (default 30) */
+	long connect_timeout; /* seconds to connect (default 10) */
+	long retries;       /* attempts after the first on 5xx/network errors (default 4) */
+	double backoff;     /* first backoff in seconds, doubled each time (default 1) */
+	long max_pages;     /* pages per run and source (default 100) */
+	int line;           /* where the section starts, for messages */
+} cp_source;
+
+typedef struct cp_config {
+	char *path;
+	cp_source *src;
+	size_t nsrc;
+} cp_config;
+
+/* Read and check a config file.  NULL with e set (66 missing, 74 unreadable,
+ * 78 invalid: "FILE:LINE: reason"). */
+cp_config *cp_config_load(const char *path, cp_err *e);
+/* Parse config text already in memory (name is for messages). */
+cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_err *e);
+void cp_config_free(cp_config *c);
+/* The source called name, or NULL. */
+const cp_source *cp_config_find(const cp_config *c, const char *name);
+
+/* The source's token, from token_env or token_file, into out (NUL-ended).
+ * Returns 0, or -1 with e (78: variable unset or empty, file unreadable or
+ * readable by others).  The message names the variable, never the value. */
+int cp_source_token(const cp_source *s, buf *out, cp_err *e);
+/* The same for password_env (bluesky). */
+int cp_source_password(const cp_source *s, buf *out, cp_err *e);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * platform.h - one small table of functions per platform: how to fetch a
+ * page of mentions, normalise it into records, post a reply, and find a
+ * reply whose outcome is unknown.  fetch-mentions and reply both use it;
+ * each platform lives in one file, common/platforms/NAME.c.
+ *
+ * A platform speaks HTTP only through http.h, reads its settings from a
+ * cp_source (config.h), and writes records in the schema of DESIGN.md:
+ * keys id, platform, account, direction, kind, author, text, created_at,
+ * in_reply_to, thread, url, then lang and metrics when known, then raw
+ * (the platform's payload, only when asked).  The brand's own posts come
+ * through with direction "out".
+ *
+ * Ownership:
+ *   - plat_open returns a cp_conn freed by plat_close (NULL is fine).  It
+ *     keeps pointers to the cp_http and the cp_source, which the caller
+ *     keeps alive and frees after plat_close.  It holds the token and any
+ *     session (Bluesky) in memory only.
+ *   - A cp_sweep is the caller's; its strings are malloc'd, and a platform
+ *     that replaces one frees the old value.  plat_sweep_free releases them.
+ *   - Records are appended to a caller's buf, one per line, "\n"-ended.
+ *   - Nothing here prints or exits: failures come back in cp_err, with the
+ *     exit code the command should use (see http.h).
+ */
+#ifndef CAREPIPE_PLATFORM_H
+#define CAREPIPE_PLATFORM_H
+
+#include "carepipe.h"
+#include "config.h"
+#include "http.h"
+
+/*
+ * Incremental fetching.  A sweep walks from the newest item back to the
+ * cursor of the previous sweep, one page at a time:
+ *   cursor  where the last complete sweep ended (platform-specific: a
+ *           since_id, a timestamp); NULL on the first run.
+ *   newest  what becomes the cursor when this sweep is complete; the
+ *           platform sets it from the items it sees.
+ *   page    the token of the next page of this sweep, NULL when the sweep
+ *           is done (fetch sets it).
+ * The caller saves all three in its state after the records of each page
+ * are written, so a run killed mid-sweep resumes at the page it was on;
+ * records seen twice across such a resume are dropped by id.
+ */
+typedef struct {
+	char *cursor;
+	char *newest;
+	char *page;
+} cp_sweep;
+
+void plat_sweep_free(cp_sweep *s);
+/* Replace *slot with a copy of s[0..n) (NULL s clears it); 0 or -1. */
+int plat_set(char **slot, const char *s, size_t n);
+
+/* A reply to publish. */
+typedef struct {
+	const char *in_reply_to;   /* the record answered: "platform:native" */
+	const char *thread;        /* its thread id, or NULL */
+	const char *to_id;         /* the customer's platform id (DMs) */
+	const char *to_handle;     /* the customer's handle (DMs, Reddit PMs) */
+	bool dm;                   /* a direct message rather than a public reply */
+	const char *text;
+	const char *subject;       /* Reddit PMs; NULL: "Re: your message" */
+	const char *idem_key;      /* stable for this (record, reply): makes the
+	                              POST retryable and, on Mastodon, is sent as
+	                              Idempotency-Key */
+} cp_post;
+
+typedef struct {
+	char id[512];              /* the new post: "platform:native" */
+	char url[1024];            /* where it can be seen, "" when unknown */
+} cp_posted;
+
+typedef struct cp_conn cp_conn;
+
+typedef struct cp_platform {
+	const char *name;          /* as in the config and record ids' prefix */
+	const char *record_platform; /* the "platform" key (x -> "twitter") */
+	/* Set up a connection: read the token (or log in), check the source's
+	 * settings (78 when something it needs is missing). */
+	int (*open)(cp_conn *c, cp_err *e);
+	/* Fetch one page of the sweep: append its records to out and count
+	 * them in *n; set sw->page for the next page (NULL when done) and
+	 * update sw->newest.  raw: keep each item's payload under "raw". */
+	int (*fetch)(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e);
+	/* Publish a reply or DM; fill out with the new post's id and url. */
+	int (*post)(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e);
+	/* Find a reply by the brand to rq->in_reply_to, after a post whose
+	 * outcome is unknown: 1 found (out filled), 0 none, -1 error.  NULL
+	 * where the platform has no way to look. */
+	int (*lookup)(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e);
+	void (*close)(cp_conn *c);
+} cp_platform;
+
+/* What a platform file works with; plat_open fills the common part. */
+struct cp_conn {
+	const cp_platform *plat;
+	cp_http *http;
+	const cp_source *src;
+	buf token;                 /* bearer token (NUL-terminated), or empty */
+	char auth_hint[160];       /* what to check on 401/403 */
+	void *priv;                /* the platform's own (e.g. a session) */
+};
+
+/* The table entry for a config platform name, or NULL. */
+const cp_platform *plat_find(const char *name);
+/* The platforms, NULL-ended. */
+extern const cp_platform *const cp_platforms[];
+
+/* Connect src through http: finds the platform, reads the token, calls
+ * its open.  NULL with e set (78 unknown platform or missing token). */
+cp_conn *plat_open(cp_http *http, const cp_source *src, cp_err *e);
+void plat_close(cp_conn *c);
+
+/* Helpers the platform files share (common/platform.c). */
+/* A GET or POST through c's http with c's token and limits. */
+int plat_request(cp_conn *c, const char *method, const char *url,
+                 const char *ctype, const char *body, size_t blen,
+                 const char *idem_key, cp_http_resp *rs, cp_err *e);
+/* Start a record: {"id":"<platform>:<native>","platform":..,"account":..,
+ * "direction":..,"kind":.. into out; plat_rec_* add the rest in order. */
+typedef struct {
+	const char *native_id;     /* required */
+	const char *direction;     /* "in" or "out" */
+	const char *kind;          /* post, reply, dm, comment */
+	const char *author_id, *author_handle, *author_name;
+	int64_t followers;         /* -1: unknown */
+	const char *text;
+	int64_t created_at;        /* epoch seconds */
+	const char *in_reply_to;   /* native id of the parent, or NULL */
+	const char *thread;        /* native id of the root, or NULL (then self) */
+	const char *url;
+	const char *lang;
+	int64_t likes, reposts, replies, quotes; /* -1: unknown; all -1: no metrics */
+	val raw;                   /* the payload, VAL_NONE when not kept */
+} plat_rec;
+/* Append one record (with "\n") in the schema's key order. */
+int plat_emit(cp_conn *c, const plat_rec *r, buf *out);
+/* Copy a string value into a buf and return its C string ("" when absent). */
+const char *plat_str(val v, buf *tmp);
+/* The JSON value of a response body; VAL_NONE when not an object/array. */
+val plat_json(const cp_http_resp *rs);
+
+#endif
