@@ -86,8 +86,16 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	$(CC) $(CPPFLAGS) -Itests/unit $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # README's test command: installs what is missing, builds, runs every test.
+# VALGRIND=1 runs the unit tests, and every program the CLI tests call,
+# under valgrind; any error or leak fails the test.
+VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+ifeq ($(VALGRIND),1)
+PROVE_EXEC = $(VALGRIND_CMD)
+export CAREPIPE_WRAP = $(VALGRIND_CMD)
+endif
+
 check: check-deps all $(UNIT_BINS)
-	CAREPIPE_BUILD=$(BUILD) prove --exec '' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t
+	prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t
 
 check-deps:
 	@scripts/install-deps

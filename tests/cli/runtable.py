@@ -97,12 +97,27 @@ def match_lines(got, want):
     return None
 
 
+def wrapped_bin():
+    """With CAREPIPE_WRAP (e.g. valgrind), a folder of scripts that run each
+    program of bin/ under it, to put first on PATH."""
+    wrap = os.environ.get("CAREPIPE_WRAP")
+    if not wrap:
+        return os.path.join(TOP, "bin")
+    d = tempfile.mkdtemp(prefix="carepipe-wrap-")
+    for name in os.listdir(os.path.join(TOP, "bin")):
+        w = os.path.join(d, name)
+        with open(w, "w") as f:
+            f.write(f'#!/bin/sh\nexec {wrap} "{os.path.join(TOP, "bin", name)}" "$@"\n')
+        os.chmod(w, 0o755)
+    return d
+
+
 def run(path):
     cases = parse(path)
     print(f"1..{len(cases)}")
     failed = 0
     env = dict(os.environ)
-    env["PATH"] = os.path.join(TOP, "bin") + os.pathsep + env.get("PATH", "")
+    env["PATH"] = wrapped_bin() + os.pathsep + env.get("PATH", "")
     env["TOP"] = TOP
     env["SHARED"] = SHARED
     env["LC_ALL"] = "C.UTF-8"
