@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "carepipe.h"
@@ -203,8 +204,38 @@ void cp_emit(cp_prog *p, const char *line, size_t len)
 	p->nrecords++;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* On a terminal, a long run says how far it is, once a second at most. */
+struct progress {
+	bool on;
+	double start, last;
+	uint64_t lines;
+};
+
+static void progress_tick(cp_prog *p, struct progress *pg, bool final)
+{
+	double t = now_s();
+	if (!final && t - pg->last < 1.0)
+		return;
+	if (final && pg->last == pg->start)
+		return; /* a short run stays quiet */
+	pg->last = t;
+	double el = t - pg->start > 0 ? t - pg->start : 1e-9;
+	fprintf(stderr, "\r%s: %llu lines, %llu bad, %.0f lines/s%s", p->name,
+	        (unsigned long long)pg->lines, (unsigned long long)p->nbad, pg->lines / el,
+	        final ? "\n" : "");
+}
+
 int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx)
 {
+	struct progress pg = { !p->quiet && isatty(2), 0, 0, 0 };
+	pg.start = pg.last = pg.on ? now_s() : 0;
 	static char dash[] = "-";
 	char *stdin_only[] = { dash };
 	rec r = {0};
@@ -228,6 +259,8 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 		cp_pos pos = { rd_name(in), 0 };
 		while ((got = rd_line(in, &line, &len, &e)) > 0) {
 			pos.lineno = rd_lineno(in);
+			if (pg.on && (++pg.lines & 0xffff) == 0)
+				progress_tick(p, &pg, false);
 			if (rec_parse(&r, line, len) < 0) {
 				size_t k = 0;
 				while (k < len && (line[k] == ' ' || line[k] == '\t'))
@@ -250,6 +283,8 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 		}
 		rd_close(in);
 	}
+	if (pg.on)
+		progress_tick(p, &pg, true);
 	rec_free(&r);
 	return rc;
 }
