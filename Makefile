@@ -69,7 +69,8 @@ bin/%: $(BUILD)/cmd/%.o $(LIB)
 
 # Programs in a folder: secondary expansion lists the folder's objects.
 .SECONDEXPANSION:
-$(CMD_DIRS:%=bin/%): bin/%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard cmd/%/*.c)) $(LIB)
+cmd_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c))
+$(sort $(CMD_DIRS:%=bin/%)): bin/%: $$(call cmd_objs,$$*) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
