@@ -46,4 +46,31 @@ int fm_import_twcs(cp_prog *p, const struct fm_opts *o);
 int fm_import_ndjson(cp_prog *p, const struct fm_opts *o);
 int fm_import_csv(cp_prog *p, const struct fm_opts *o);
 
+/*
+ * The CSV record reader (import_csvrd.c) under the twcs and csv importers:
+ * libcsv in its lenient mode, fed any chunks of a file, handing out whole
+ * records with the physical line where each starts and its bytes as read
+ * (for --bad).  Leading and trailing spaces of fields are kept.
+ */
+struct fm_csvrec {
+	const char *file;       /* display name */
+	uint64_t line;          /* physical line where the record starts */
+	const char *raw;        /* the record as read, without its line end */
+	size_t rawlen;
+	size_t nf;              /* fields, each NUL-terminated */
+	const char **f;
+	const size_t *flen;
+};
+/* Return 0 to go on, or an exit status to stop. */
+typedef int (*fm_csv_fn)(void *ctx, const struct fm_csvrec *r);
+struct fm_csvrd;
+
+struct fm_csvrd *fm_csvrd_new(const char *file, fm_csv_fn fn, void *ctx);
+/* Feed bytes; fn runs for every record they complete.  0, fn's nonzero
+ * status, or -1 on allocation failure. */
+int fm_csvrd_feed(struct fm_csvrd *c, const char *p, size_t n);
+/* The end of the input: the last record may lack its line end. */
+int fm_csvrd_finish(struct fm_csvrd *c);
+void fm_csvrd_free(struct fm_csvrd *c);
+
 #endif

@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 		rc = fm_import_ndjson(&p, &o);
 		break;
 	case FM_CSV:
-		rc = fm_import_csv(&p, &o);
+		cp_die(&p, CP_EX_UNAVAILABLE, "--import csv is not written yet");
 		break;
 	default:
 		rc = fm_live(&p, &o);
