@@ -97,8 +97,32 @@ PROVE_EXEC = $(VALGRIND_CMD)
 export CAREPIPE_WRAP = $(VALGRIND_CMD)
 endif
 
-check: check-deps all $(UNIT_BINS)
-	prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t
+check: check-deps all $(UNIT_BINS) $(REPLAY_BINS)
+	CAREPIPE_BUILD=$(BUILD) prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t tests/fuzz/replay.t
+
+# Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target over the whole
+# library.  `make check` replays the kept corpus through the same targets
+# built without libFuzzer (tests/fuzz/replay.c), so old crashes stay fixed.
+FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
+FUZZ_SECONDS ?= 60
+FUZZ_CC     ?= clang
+FUZZ_FLAGS  = -g -O1 -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -fsanitize=address,undefined
+
+build-fuzz/obj/%.o: %.c common/carepipe.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC:%.c=build-fuzz/obj/%.o)
+	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 check-deps:
 	@scripts/install-deps
@@ -124,4 +148,4 @@ uninstall:
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(mandir)/man$$s/$${m#man/}; done
 
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-fuzz bin
