@@ -1,0 +1,137 @@
+/*
+ * Platform length rules.  The X cases follow twitter-text's conformance
+ * figures for its v3 configuration (URLs 23, emoji sequences 2, CJK 2,
+ * NFC before counting).
+ */
+#include <string.h>
+
+#include "carepipe.h"
+#include "textlen.h"
+#include "tap.h"
+
+static long xw(const char *s) { return textlen_x_weighted(s, strlen(s)); }
+
+static char *repeat(const char *unit, int times)
+{
+	static char big[65536];
+	big[0] = '\0';
+	for (int i = 0; i < times; i++)
+		strcat(big, unit);
+	return big;
+}
+
+int main(void)
+{
+	/* X, weighted. */
+	is_int(xw(""), 0, "x: empty");
+	is_int(xw("I am a Tweet"), 12, "x: ASCII counts 1");
+	is_int(xw("Hi http://test.co"), 26, "x: a URL counts 23");
+	is_int(xw("http://test.co"), 23, "x: a URL alone");
+	is_int(xw("https://www.twitter.com/aloha https://www.twitter.com/aloha "), 48,
+	       "x: two long URLs count 23 each");
+	is_int(xw("see https://example.com/a/very/long/path/that/goes/on/and/on?q=1&r=2#frag ok"),
+	       4 + 23 + 3, "x: a long URL with query and fragment counts 23");
+	is_int(xw("(https://example.com/help)."), 1 + 23 + 2,
+	       "x: parentheses and a full stop around a URL are not in it");
+	is_int(xw("example.com"), 23, "x: a bare domain with a gTLD is a URL");
+	is_int(xw("www.example.com/help"), 23, "x: a bare domain with a path");
+	is_int(xw("acme.fr"), 7, "x: two labels with a ccTLD and no path is not a URL");
+	is_int(xw("acme.fr/aide"), 23, "x: a ccTLD domain with a path is");
+	is_int(xw("t.co"), 23, "x: t.co is");
+	is_int(xw("mail support@acme.com"), 5 + 16, "x: an e-mail address is not a URL");
+	is_int(xw("ftp://example.com"), 17, "x: ftp is not a URL scheme");
+	is_int(xw("randomurlrandomurlrandomurlrandomurlrandomurlrandomurlrandomurls.com"), 68,
+	       "x: a 64-character label is not a domain");
+	is_int(xw("のののの"), 8, "x: kana count 2");
+	is_int(xw("故人西辞黄鹤楼，烟花三月下扬州。"), 32, "x: CJK and full-width punctuation count 2");
+	is_int(xw("the故人"), 7, "x: Latin 1, CJK 2");
+	is_int(xw("😷👾😡🔥💩"), 10, "x: emoji count 2");
+	is_int(xw("H🐱☺👨‍👩‍👧‍👦"), 7, "x: a ZWJ family counts 2 as one emoji");
+	is_int(xw("🙋🏽👨‍🎤"), 4, "x: skin tones and ZWJ sequences count 2");
+	is_int(xw("🇫🇷🇯🇵"), 4, "x: flags count 2");
+	is_int(xw("#️⃣1️⃣"), 4, "x: keycaps count 2");
+	is_int(xw("A\xCC\x81" "B"), 2, "x: NFC first: A + combining acute is one");
+	is_int(xw("\xE2\x80\x80\xE2\x80\x8B\xE2\x80\x94\xE2\x80\xB2"), 4,
+	       "x: general punctuation U+2000-200D, 2010-201F, 2032-2037 count 1");
+	is_int(xw("\xE2\x80\xBC"), 2, "x: U+203C (emoji) counts 2");
+	is_int(xw(repeat("x", 280)), 280, "x: 280 ASCII");
+	is_int(xw("\xff"), -1, "x: invalid UTF-8 is -1");
+
+	/* Graphemes and code points. */
+	is_int(textlen_graphemes("e\xCC\x81t\xC3\xA9", 6), 3, "graphemes: decomposed e-acute is one");
+	is_int(textlen_graphemes("👨‍👩‍👧‍👦🇫🇷", strlen("👨‍👩‍👧‍👦🇫🇷")), 2,
+	       "graphemes: a family and a flag are two");
+	is_int(textlen_codepoints("👨‍👩‍👧‍👦", strlen("👨‍👩‍👧‍👦")), 7,
+	       "code points: a family is seven");
+
+	/* The rules and limits. */
+	const textlen_rule *x = textlen_rule_for("twitter", false);
+	const textlen_rule *xdm = textlen_rule_for("x", true);
+	const textlen_rule *md = textlen_rule_for("mastodon", false);
+	const textlen_rule *bs = textlen_rule_for("bluesky", false);
+	const textlen_rule *rd = textlen_rule_for("reddit", false);
+	const textlen_rule *fb = textlen_rule_for("facebook", false);
+	ok(x && xdm && md && bs && rd && fb, "rules: each platform has one");
+	ok(textlen_rule_for("bluesky", true) == NULL, "rules: no Bluesky DMs");
+	ok(textlen_rule_for("forum", false) == NULL, "rules: unknown platform");
+	is_int(x->limit, 280, "x limit");
+	is_int(xdm->limit, 10000, "x DM limit");
+	is_int(md->limit, 500, "mastodon limit");
+	is_int(bs->limit, 300, "bluesky limit");
+	is_int(rd->limit, 10000, "reddit limit");
+
+	long len;
+	is_int(textlen_fits(x, repeat("x", 280), 280, &len), 1, "x: 280 fits");
+	is_int(textlen_fits(x, repeat("x", 281), 281, &len), 0, "x: 281 does not");
+	char *cjk = repeat("好", 141);
+	is_int(textlen_fits(x, cjk, strlen(cjk), &len), 0, "x: 141 CJK do not fit");
+	is_int(len, 282, "x: 141 CJK weigh 282");
+	cjk = repeat("好", 140);
+	is_int(textlen_fits(x, cjk, strlen(cjk), &len), 1, "x: 140 CJK fit");
+	char *emo = repeat("😀", 141);
+	is_int(textlen_fits(x, emo, strlen(emo), &len), 0, "x: 141 emoji do not fit");
+	char buf[4096];
+	strcpy(buf, repeat("y", 256));
+	strcat(buf, " ");
+	strcat(buf, "https://example.com/this/is/a/long/link/to/the/help/centre/page");
+	is_int(textlen_fits(x, buf, strlen(buf), &len), 1, "x: 257 + a long URL = 280 fits");
+	is_int(len, 280, "x: 257 + URL weighs 280");
+	strcpy(buf, repeat("y", 257));
+	strcat(buf, " ");
+	strcat(buf, "https://t.co/x");
+	is_int(textlen_fits(x, buf, strlen(buf), &len), 0, "x: 258 + URL does not");
+
+	/* Mastodon: URLs 23, remote mentions by their local part. */
+	is_int(textlen_count(md, "hi https://example.com/a/b/c/d/e/f/g/h/i/j/k/l", 45), 26,
+	       "mastodon: a URL counts 23");
+	const char *m = "@jane@social.example.org thanks";
+	is_int(textlen_count(md, m, strlen(m)), 12, "mastodon: @jane@domain counts as @jane");
+	is_int(textlen_count(md, "example.com", 11), 11, "mastodon: a bare domain counts in full");
+	char *five = repeat("é", 500);
+	is_int(textlen_fits(md, five, strlen(five), &len), 1, "mastodon: 500 accented letters fit");
+	five = repeat("😀", 501);
+	is_int(textlen_fits(md, five, strlen(five), &len), 0, "mastodon: 501 emoji do not");
+	is_int(len, 501, "mastodon: emoji count 1");
+
+	/* Bluesky: graphemes and bytes. */
+	char *fam = repeat("👨‍👩‍👧‍👦", 121);
+	is_int(textlen_fits(bs, fam, strlen(fam), &len), 0,
+	       "bluesky: 121 families are 121 graphemes but 3025 bytes");
+	is_int(len, 121, "bluesky: 121 graphemes");
+	char *b300 = repeat("a", 300);
+	is_int(textlen_fits(bs, b300, 300, &len), 1, "bluesky: 300 fit");
+	is_int(textlen_fits(bs, repeat("a", 301), 301, &len), 0, "bluesky: 301 do not");
+	char *url = repeat("https://example.com/ ", 15);
+	is_int(textlen_fits(bs, url, strlen(url), &len), 0, "bluesky: URLs count in full");
+
+	/* Reddit and Facebook: code points. */
+	char *r = repeat("日", 10000);
+	is_int(textlen_fits(rd, r, strlen(r), &len), 1, "reddit: 10000 code points fit");
+	is_int(textlen_fits(fb, r, strlen(r), &len), 0, "facebook: 10000 do not fit in 8000");
+
+	/* URL finding. */
+	const char *u = "go to https://acme.example/help, thanks";
+	is_int(textlen_url_at(u, strlen(u), 6, false), 31, "url: ends before the comma");
+	is_int(textlen_url_at(u, strlen(u), 0, false), 0, "url: none at a word");
+	return done_testing();
+}
