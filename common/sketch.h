@@ -1,0 +1,59 @@
+/*
+ * sketch.h - a relative-error quantile sketch in the manner of DDSketch
+ * (Masson, Rim and Lee, VLDB 2019): values fall into logarithmic buckets
+ * whose width is a fixed fraction of their value, so every quantile it
+ * returns is within a relative error alpha of the true value at that rank.
+ * Two sketches with the same alpha merge by adding bucket counts, exactly,
+ * whatever order the values came in: that is what lets kpi-report add up
+ * partial reports made on different machines.
+ *
+ * Ownership: a sketch owns its bucket arrays.  sketch_init allocates
+ * nothing; sketch_free releases the arrays and leaves an empty sketch that
+ * may be used again.  Functions never take ownership of their arguments.
+ * Memory is bounded: at most SKETCH_MAX_BUCKETS buckets per sign; beyond
+ * that the lowest buckets are folded together, which keeps the error bound
+ * for every quantile above the folded range (the ones reports use).
+ */
+#ifndef CAREPIPE_SKETCH_H
+#define CAREPIPE_SKETCH_H
+
+#include <stdint.h>
+
+#include "carepipe.h"
+
+#define SKETCH_ALPHA 0.01          /* 1% relative error, the default */
+#define SKETCH_MAX_BUCKETS 4096    /* per sign: covers 1e-9 .. 1e26 at 1% */
+
+struct sketch_store {
+	uint64_t *c;        /* counts, c[i] is bucket lo + i */
+	int32_t lo;
+	uint32_t len;
+};
+
+typedef struct {
+	double alpha, gamma, lngamma;
+	uint64_t n, zero;   /* all values; values too close to 0 to index */
+	double sum, min, max;
+	struct sketch_store pos, neg;
+} sketch;
+
+void sketch_init(sketch *s, double alpha);
+void sketch_free(sketch *s);
+/* Add a value (count times).  Returns 0, or -1 on allocation failure or a
+ * value that is not finite. */
+int sketch_add(sketch *s, double x);
+int sketch_add_n(sketch *s, double x, uint64_t count);
+/* Add src's counts into dst.  -1 when the alphas differ (e set, code 65)
+ * or on allocation failure. */
+int sketch_merge(sketch *dst, const sketch *src, cp_err *e);
+/* The value at rank q*(n-1), 0 <= q <= 1, within alpha relative error;
+ * NAN when empty. */
+double sketch_quantile(const sketch *s, double q);
+double sketch_mean(const sketch *s);       /* exact; NAN when empty */
+/* How many values are <= x, counting whole buckets (for histograms). */
+uint64_t sketch_count_le(const sketch *s, double x);
+/* Serialise as one JSON object, and read it back. */
+int sketch_to_json(const sketch *s, buf *out);
+int sketch_from_json(sketch *s, val v, cp_err *e);
+
+#endif
