@@ -2,6 +2,7 @@
  * fetch-mentions - pull mentions from the platforms named in a config
  * file (live.c), or import them from files (import_*.c), as records.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +75,14 @@ int main(int argc, char **argv)
 				    "unknown import format '%s' (twcs, ndjson or csv)", optarg);
 			break;
 		case OPT_MAP:
-			o.map = optarg;
+			/* several --map options read as one comma list */
+			if (o.map) {
+				char *both;
+				if (asprintf(&both, "%s,%s", o.map, optarg) < 0)
+					cp_die(&p, CP_EX_OSERR, "out of memory");
+				o.map = both;
+			} else
+				o.map = optarg;
 			break;
 		case OPT_RAW:
 			o.raw = true;
@@ -127,7 +135,7 @@ int main(int argc, char **argv)
 		rc = fm_import_ndjson(&p, &o);
 		break;
 	case FM_CSV:
-		cp_die(&p, CP_EX_UNAVAILABLE, "--import csv is not written yet");
+		rc = fm_import_csv(&p, &o);
 		break;
 	default:
 		rc = fm_live(&p, &o);

@@ -1,0 +1,443 @@
+/*
+ * --import csv: any CSV with a header line, and a map from the record's
+ * fields to its columns (--map).  Rows stream through: one row in, one
+ * record out, in bounded memory.
+ *
+ * The map is a comma list of FIELD=COLUMN (the field takes the column's
+ * value) and FIELD:=TEXT (the field is TEXT on every record); a comma or
+ * backslash inside a name or text is written \, or \\.  A column named
+ * exactly like a field serves it when the map does not mention the field.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fm.h"
+
+enum field {
+	F_ID, F_PLATFORM, F_ACCOUNT, F_DIRECTION, F_KIND,
+	F_AUTHOR_ID, F_AUTHOR_HANDLE, F_AUTHOR_NAME, F_AUTHOR_FOLLOWERS,
+	F_TEXT, F_CREATED_AT, F_IN_REPLY_TO, F_THREAD, F_URL, F_LANG,
+	F_LIKES, F_REPOSTS, F_REPLIES, F_QUOTES, NFIELD
+};
+
+static const char *const fieldname[NFIELD] = {
+	"id", "platform", "account", "direction", "kind",
+	"author.id", "author.handle", "author.name", "author.followers",
+	"text", "created_at", "in_reply_to", "thread", "url", "lang",
+	"metrics.likes", "metrics.reposts", "metrics.replies", "metrics.quotes",
+};
+
+/* Where a field's value comes from. */
+struct source {
+	char *column;           /* FIELD=COLUMN, or NULL */
+	char *constant;         /* FIELD:=TEXT, or NULL */
+	int col;                /* the column's index in this file, -1 when none */
+};
+
+struct cv {
+	cp_prog *p;
+	const struct fm_opts *o;
+	struct source src[NFIELD];
+	bool have_header, skip;
+	size_t ncols;
+	char **header;          /* for --raw */
+	buf out, id, tmp;
+	char why[200];
+};
+
+static int field_index(const char *s, size_t n)
+{
+	for (int i = 0; i < NFIELD; i++)
+		if (strlen(fieldname[i]) == n && memcmp(fieldname[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+/* Parse --map into c->src; dies with 64 on a malformed map. */
+static void parse_map(struct cv *c, const char *spec)
+{
+	buf item = {0};
+	const char *s = spec;
+
+	while (spec && *s) {
+		buf_reset(&item);
+		for (; *s && *s != ','; s++) {
+			if (*s == '\\' && (s[1] == ',' || s[1] == '\\'))
+				s++;
+			if (buf_addc(&item, *s) < 0)
+				cp_die(c->p, CP_EX_OSERR, "out of memory");
+		}
+		if (*s == ',')
+			s++;
+		if (item.len == 0)
+			continue;
+		char *it = buf_cstr(&item);
+		char *eq = strchr(it, '=');
+		if (!eq || eq == it)
+			cp_die(c->p, CP_EX_USAGE, "--map wants FIELD=COLUMN or FIELD:=TEXT: %s", it);
+		bool constant = eq[-1] == ':';
+		size_t fn = (size_t)(eq - it) - (constant ? 1 : 0);
+		int f = field_index(it, fn);
+		if (f < 0)
+			cp_die(c->p, CP_EX_USAGE, "--map: no field '%.*s' in a record (see "
+			       "fetch-mentions(1))", (int)fn, it);
+		if (c->src[f].column || c->src[f].constant)
+			cp_die(c->p, CP_EX_USAGE, "--map: %s is mapped twice", fieldname[f]);
+		char *v = strdup(eq + 1);
+		if (!v)
+			cp_die(c->p, CP_EX_OSERR, "out of memory");
+		if (constant)
+			c->src[f].constant = v;
+		else if (*v == '\0')
+			cp_die(c->p, CP_EX_USAGE, "--map: %s=: no column named", fieldname[f]);
+		else
+			c->src[f].column = v;
+	}
+	buf_free(&item);
+}
+
+static int header(struct cv *c, const struct fm_csvrec *r)
+{
+	c->have_header = true;
+	c->ncols = r->nf;
+	for (size_t i = 0; c->header && c->header[i]; i++)
+		free(c->header[i]);
+	free(c->header);
+	if (!(c->header = calloc(r->nf + 1, sizeof *c->header)))
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	for (size_t i = 0; i < r->nf; i++) {
+		const char *s = r->f[i];
+		size_t n = r->flen[i];
+		if (i == 0 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+			s += 3;
+			n -= 3;
+		}
+		if (!(c->header[i] = strndup(s, n)))
+			cp_die(c->p, CP_EX_OSERR, "out of memory");
+	}
+	for (int f = 0; f < NFIELD; f++) {
+		struct source *sc = &c->src[f];
+		const char *want = sc->column ? sc->column : sc->constant ? NULL : fieldname[f];
+		sc->col = -1;
+		if (!want)
+			continue;
+		for (size_t i = 0; i < r->nf && sc->col < 0; i++)
+			if (strcmp(c->header[i], want) == 0)
+				sc->col = (int)i;
+		for (size_t i = 0; i < r->nf && sc->col < 0; i++)
+			if (strcasecmp(c->header[i], want) == 0)
+				sc->col = (int)i;
+		if (sc->col < 0 && sc->column) {
+			cp_warn(c->p, "%s:%llu: no column '%s' in the header (for %s)", r->file,
+			        (unsigned long long)r->line, sc->column, fieldname[f]);
+			cp_status(c->p, CP_EX_DATAERR);
+			c->skip = true;
+			return 0;
+		}
+	}
+	if (c->src[F_PLATFORM].col < 0 && !c->src[F_PLATFORM].constant)
+		cp_die(c->p, CP_EX_USAGE, "%s: no platform: give --map platform=COLUMN or "
+		       "platform:=NAME", r->file);
+	if (c->src[F_CREATED_AT].col < 0 && !c->src[F_CREATED_AT].constant)
+		cp_die(c->p, CP_EX_USAGE, "%s: no created_at: give --map created_at=COLUMN",
+		       r->file);
+	return 0;
+}
+
+/* A field's value in this row; NULL when the field has no source.  An
+ * empty column gives "", which callers take as absent. */
+static const char *get(const struct cv *c, const struct fm_csvrec *r, int f, size_t *n)
+{
+	const struct source *sc = &c->src[f];
+	if (sc->constant) {
+		*n = strlen(sc->constant);
+		return sc->constant;
+	}
+	if (sc->col < 0)
+		return NULL;
+	*n = r->flen[sc->col];
+	return r->f[sc->col];
+}
+
+static bool has(const struct cv *c, const struct fm_csvrec *r, int f)
+{
+	size_t n;
+	return get(c, r, f, &n) && n > 0;
+}
+
+static void put_str(struct cv *c, const char *s, size_t n)
+{
+	if (buf_json_str(&c->out, s, n) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+}
+
+/* "platform:native" into b, unless the value already carries the prefix. */
+static void make_id(struct cv *c, buf *b, const char *plat, size_t pn, const char *s, size_t n)
+{
+	buf_reset(b);
+	if (!(n > pn && s[pn] == ':' && memcmp(s, plat, pn) == 0)) {
+		buf_add(b, plat, pn);
+		buf_addc(b, ':');
+	}
+	if (buf_add(b, s, n) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+}
+
+static void put_id(struct cv *c, const char *plat, size_t pn, const char *s, size_t n)
+{
+	make_id(c, &c->tmp, plat, pn, s, n);
+	put_str(c, c->tmp.p, c->tmp.len);
+}
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;   /* a separator between parts */
+}
+
+static bool is_count(const char *s, size_t n)
+{
+	if (n == 0 || n > 18)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static const char *row(struct cv *c, const struct fm_csvrec *r)
+{
+	const char *plat, *s, *aid, *ah, *reply;
+	size_t pn = 0, n = 0, aidn = 0, ahn = 0, replyn = 0;
+	int64_t t;
+	char ts[32];
+	bool out_dir = false;
+
+	if (r->nf != c->ncols) {
+		snprintf(c->why, sizeof c->why, "expected %zu fields, got %zu", c->ncols, r->nf);
+		return c->why;
+	}
+	plat = get(c, r, F_PLATFORM, &pn);
+	if (pn == 0)
+		return "platform is empty";
+	s = get(c, r, F_CREATED_AT, &n);
+	if (time_parse(s, n, &t) < 0) {
+		snprintf(c->why, sizeof c->why, "created_at is not a date: \"%.*s\"",
+		         (int)(n > 40 ? 40 : n), s);
+		return c->why;
+	}
+	time_format(t, ts);
+	if ((s = get(c, r, F_DIRECTION, &n)) && n > 0) {
+		if ((n == 2 && strncasecmp(s, "in", 2) == 0) ||
+		    (n == 7 && strncasecmp(s, "inbound", 7) == 0) ||
+		    (n == 4 && strncasecmp(s, "true", 4) == 0))
+			out_dir = false;
+		else if ((n == 3 && strncasecmp(s, "out", 3) == 0) ||
+		    (n == 8 && strncasecmp(s, "outbound", 8) == 0) ||
+		    (n == 5 && strncasecmp(s, "false", 5) == 0))
+			out_dir = true;
+		else {
+			snprintf(c->why, sizeof c->why, "direction is not in or out: \"%.*s\"",
+			         (int)(n > 40 ? 40 : n), s);
+			return c->why;
+		}
+	}
+	static const int counts[] = { F_AUTHOR_FOLLOWERS, F_LIKES, F_REPOSTS, F_REPLIES, F_QUOTES };
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		if ((s = get(c, r, counts[i], &n)) && n > 0 && !is_count(s, n)) {
+			snprintf(c->why, sizeof c->why, "%s is not a count: \"%.*s\"",
+			         fieldname[counts[i]], (int)(n > 40 ? 40 : n), s);
+			return c->why;
+		}
+	if (c->src[F_ID].col >= 0 && r->flen[c->src[F_ID].col] == 0)
+		return "id is empty";
+	aid = get(c, r, F_AUTHOR_ID, &aidn);
+	ah = get(c, r, F_AUTHOR_HANDLE, &ahn);
+	if (!aid || aidn == 0) {
+		aid = ah;
+		aidn = ahn;
+	}
+	if (!ah || ahn == 0) {
+		ah = aid;
+		ahn = aidn;
+	}
+	reply = get(c, r, F_IN_REPLY_TO, &replyn);
+	if (!reply)
+		replyn = 0;
+
+	if (has(c, r, F_ID)) {
+		s = get(c, r, F_ID, &n);
+		make_id(c, &c->id, plat, pn, s, n);
+	} else {
+		/* No id column: one made of what identifies a message, so the
+		 * same row gets the same id on every import. */
+		uint64_t h = 1469598103934665603ULL;
+		const char *txt = get(c, r, F_TEXT, &n);
+		h = fnv(h, ah ? ah : "", ah ? ahn : 0);
+		h = fnv(h, ts, strlen(ts));
+		h = fnv(h, txt ? txt : "", txt ? n : 0);
+		char hex[24];
+		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+		make_id(c, &c->id, plat, pn, hex, 16);
+	}
+	buf_reset(&c->out);
+	buf_adds(&c->out, "{\"id\":");
+	put_str(c, c->id.p, c->id.len);
+	buf_adds(&c->out, ",\"platform\":");
+	put_str(c, plat, pn);
+	buf_adds(&c->out, ",\"account\":");
+	if (has(c, r, F_ACCOUNT)) {
+		s = get(c, r, F_ACCOUNT, &n);
+		put_str(c, s, n);
+	} else if (out_dir && ah && ahn)
+		put_str(c, ah, ahn);    /* the brand wrote it */
+	else
+		buf_adds(&c->out, "null");
+	buf_adds(&c->out, out_dir ? ",\"direction\":\"out\",\"kind\":" : ",\"direction\":\"in\",\"kind\":");
+	if (has(c, r, F_KIND)) {
+		s = get(c, r, F_KIND, &n);
+		put_str(c, s, n);
+	} else
+		buf_adds(&c->out, replyn ? "\"reply\"" : "\"post\"");
+	buf_adds(&c->out, ",\"author\":{\"id\":");
+	if (aid && aidn)
+		put_str(c, aid, aidn);
+	else
+		buf_adds(&c->out, "null");
+	buf_adds(&c->out, ",\"handle\":");
+	if (ah && ahn)
+		put_str(c, ah, ahn);
+	else
+		buf_adds(&c->out, "null");
+	if (has(c, r, F_AUTHOR_NAME)) {
+		buf_adds(&c->out, ",\"name\":");
+		s = get(c, r, F_AUTHOR_NAME, &n);
+		put_str(c, s, n);
+	}
+	if (has(c, r, F_AUTHOR_FOLLOWERS)) {
+		s = get(c, r, F_AUTHOR_FOLLOWERS, &n);
+		buf_addf(&c->out, ",\"followers\":%.*s", (int)n, s);
+	}
+	buf_adds(&c->out, "},\"text\":");
+	s = get(c, r, F_TEXT, &n);
+	put_str(c, s ? s : "", s ? n : 0);
+	buf_addf(&c->out, ",\"created_at\":\"%s\",\"in_reply_to\":", ts);
+	if (replyn)
+		put_id(c, plat, pn, reply, replyn);
+	else
+		buf_adds(&c->out, "null");
+	buf_adds(&c->out, ",\"thread\":");
+	if (has(c, r, F_THREAD)) {
+		s = get(c, r, F_THREAD, &n);
+		put_id(c, plat, pn, s, n);
+	} else if (replyn)
+		put_id(c, plat, pn, reply, replyn);
+	else
+		put_str(c, c->id.p, c->id.len);     /* its own root */
+	if (has(c, r, F_URL)) {
+		buf_adds(&c->out, ",\"url\":");
+		s = get(c, r, F_URL, &n);
+		put_str(c, s, n);
+	}
+	if (has(c, r, F_LANG)) {
+		buf_adds(&c->out, ",\"lang\":");
+		s = get(c, r, F_LANG, &n);
+		put_str(c, s, n);
+	}
+	if (has(c, r, F_LIKES) || has(c, r, F_REPOSTS) || has(c, r, F_REPLIES) ||
+	    has(c, r, F_QUOTES)) {
+		static const int m[] = { F_LIKES, F_REPOSTS, F_REPLIES, F_QUOTES };
+		const char *sep = "";
+		buf_adds(&c->out, ",\"metrics\":{");
+		for (size_t i = 0; i < 4; i++)
+			if (has(c, r, m[i])) {
+				s = get(c, r, m[i], &n);
+				buf_addf(&c->out, "%s\"%s\":%.*s", sep, fieldname[m[i]] + 8, (int)n, s);
+				sep = ",";
+			}
+		buf_addc(&c->out, '}');
+	}
+	if (c->o->raw) {
+		buf_adds(&c->out, ",\"raw\":{");
+		for (size_t i = 0; i < r->nf; i++) {
+			if (i)
+				buf_addc(&c->out, ',');
+			put_str(c, c->header[i], strlen(c->header[i]));
+			buf_addc(&c->out, ':');
+			put_str(c, r->f[i], r->flen[i]);
+		}
+		buf_addc(&c->out, '}');
+	}
+	if (buf_addc(&c->out, '}') < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	return NULL;
+}
+
+static int on_record(void *ctx, const struct fm_csvrec *r)
+{
+	struct cv *c = ctx;
+	const char *why;
+
+	if (c->skip)
+		return 0;
+	if (!c->have_header)
+		return header(c, r);
+	if ((why = row(c, r)) != NULL)
+		cp_bad_line(c->p, r->file, r->line, r->raw, r->rawlen, why);
+	else
+		cp_emit(c->p, c->out.p, c->out.len);
+	return 0;
+}
+
+int fm_import_csv(cp_prog *p, const struct fm_opts *o)
+{
+	static char dash[] = "-";
+	char *stdin_only[] = { dash };
+	char **names = o->nfiles ? o->files : stdin_only;
+	int nfiles = o->nfiles ? o->nfiles : 1;
+	struct cv c = { .p = p, .o = o };
+	cp_err e = {0};
+
+	parse_map(&c, o->map);
+	for (int i = 0; i < nfiles; i++) {
+		rd *in = rd_open(names[i], &e);
+		if (!in) {
+			cp_warn(p, "%s", e.msg);
+			cp_status(p, e.code);
+			continue;
+		}
+		const char *name = strcmp(names[i], "-") == 0 ? "(stdin)" : names[i];
+		struct fm_csvrd *rdr = fm_csvrd_new(name, on_record, &c);
+		const char *line;
+		size_t len;
+		int got;
+		if (!rdr)
+			cp_die(p, CP_EX_OSERR, "out of memory");
+		c.have_header = c.skip = false;
+		/* rd_line takes "\r\n" and "\n" off; give libcsv a "\n" back. */
+		while ((got = rd_line(in, &line, &len, &e)) > 0)
+			if (fm_csvrd_feed(rdr, line, len) < 0 || fm_csvrd_feed(rdr, "\n", 1) < 0)
+				cp_die(p, CP_EX_OSERR, "out of memory");
+		if (got < 0) {
+			cp_warn(p, "%s:%llu: %s", name, (unsigned long long)rd_lineno(in) + 1, e.msg);
+			cp_status(p, e.code);
+		}
+		if (fm_csvrd_finish(rdr) < 0)
+			cp_die(p, CP_EX_OSERR, "out of memory");
+		fm_csvrd_free(rdr);
+		rd_close(in);
+	}
+	for (int f = 0; f < NFIELD; f++) {
+		free(c.src[f].column);
+		free(c.src[f].constant);
+	}
+	for (size_t i = 0; c.header && c.header[i]; i++)
+		free(c.header[i]);
+	free(c.header);
+	buf_free(&c.out);
+	buf_free(&c.id);
+	buf_free(&c.tmp);
+	return 0;
+}
