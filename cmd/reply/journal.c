@@ -1,0 +1,253 @@
+/*
+ * The reply journal: what makes "at most once" survive kill -9.  An intent
+ * is on disk before the request leaves, and a done right after the answer
+ * comes, so a crash anywhere leaves either nothing (not sent), an intent
+ * alone (outcome unknown: reconciled before anything is sent again), or a
+ * done (sent).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "reply.h"
+
+static void entry_free(void *v)
+{
+	jentry *je = v;
+	if (!je)
+		return;
+	free(je->key);
+	free(je->text);
+	free(je->reply_id);
+	free(je->url);
+	free(je);
+}
+
+static char *dup_val(val v)
+{
+	buf b = {0};
+	if (v.type != VAL_STRING || val_str(v, &b) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.p;
+}
+
+static jentry *entry_for(journal *j, const char *mention)
+{
+	jentry *je = map_get(&j->m, mention, NULL);
+	if (je)
+		return je;
+	if (!(je = calloc(1, sizeof *je)))
+		return NULL;
+	if (map_put(&j->m, mention, je) < 0) {
+		free(je);
+		return NULL;
+	}
+	return je;
+}
+
+static void set_str(char **slot, char *s)
+{
+	free(*slot);
+	*slot = s;
+}
+
+/* Apply one journal line to the map. */
+static int apply(journal *j, const rec *r)
+{
+	val ev = rec_val(r, "event");
+	char *mention = dup_val(rec_val(r, "mention"));
+	if (!mention)
+		return -1;
+	jentry *je = entry_for(j, mention);
+	free(mention);
+	if (!je)
+		return -1;
+	if (val_streq(ev, "intent")) {
+		je->state = J_INTENT;
+		set_str(&je->key, dup_val(rec_val(r, "key")));
+		set_str(&je->text, dup_val(rec_val(r, "text")));
+		je->dm = rec_val(r, "dm").type == VAL_TRUE;
+		if (!je->key || !je->text)
+			return -1;
+	} else if (val_streq(ev, "done")) {
+		je->state = J_DONE;
+		set_str(&je->reply_id, dup_val(rec_val(r, "id")));
+		set_str(&je->url, dup_val(rec_val(r, "url")));
+	} else if (val_streq(ev, "failed")) {
+		je->state = J_FAILED;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+journal *journal_open(const char *path, cp_err *e)
+{
+	journal *j = calloc(1, sizeof *j);
+	buf all = {0};
+	rec r = {0};
+	if (!j) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		return NULL;
+	}
+	j->fd = -1;
+	if (!(j->path = strdup(path))) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto fail;
+	}
+	j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (j->fd < 0) {
+		cp_fail(e, errno == ENOENT ? CP_EX_CANTCREAT : CP_EX_IOERR, "%s: %s", path,
+		        strerror(errno));
+		goto fail;
+	}
+	/* Two runs sharing a journal could both post: the second waits for nobody. */
+	if (flock(j->fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			cp_fail(e, CP_EX_TEMPFAIL, "%s: another reply run holds this journal", path);
+		else
+			cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (state_read(path, &all, e) < 0)
+		goto fail;
+	size_t end = all.len;
+	if (end > 0 && all.p[end - 1] != '\n') {
+		/* A torn last line: its write never completed, so what it said
+		 * never happened (an intent: nothing was sent yet). */
+		while (end > 0 && all.p[end - 1] != '\n')
+			end--;
+		if (ftruncate(j->fd, (off_t)end) < 0 || fsync(j->fd) < 0) {
+			cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	for (size_t pos = 0; pos < end;) {
+		const char *nl = memchr(all.p + pos, '\n', end - pos);
+		size_t len = (size_t)(nl - (all.p + pos));
+		j->lines++;
+		if (len > 0 && (rec_parse(&r, all.p + pos, len) < 0 || apply(j, &r) < 0)) {
+			cp_fail(e, CP_EX_DATAERR, "%s:%llu: not a journal entry; the journal is "
+			        "damaged, and reply will not guess what was sent", path,
+			        (unsigned long long)j->lines);
+			goto fail;
+		}
+		pos += len + 1;
+	}
+	rec_free(&r);
+	buf_free(&all);
+	return j;
+fail:
+	rec_free(&r);
+	buf_free(&all);
+	journal_close(j);
+	return NULL;
+}
+
+const jentry *journal_get(const journal *j, const char *mention)
+{
+	return j ? map_get(&j->m, mention, NULL) : NULL;
+}
+
+static int append(journal *j, buf *line, cp_err *e)
+{
+	if (!buf_cstr(line) || buf_addc(line, '\n') < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (state_append(j->fd, line->p, line->len, e) < 0) {
+		cp_fail(e, CP_EX_IOERR, "%s: %s", j->path, e->msg);
+		return -1;
+	}
+	line->len--;
+	line->p[line->len] = '\0';
+	j->lines++;
+	return 0;
+}
+
+static void add_field(buf *b, const char *key, const char *s)
+{
+	buf_addf(b, ",\"%s\":", key);
+	if (s)
+		buf_json_str(b, s, strlen(s));
+	else
+		buf_adds(b, "null");
+}
+
+int journal_intent(journal *j, const char *mention, const char *key, const char *text,
+                   bool dm, const char *at, cp_err *e)
+{
+	buf b = {0};
+	buf_adds(&b, "{\"event\":\"intent\"");
+	add_field(&b, "mention", mention);
+	add_field(&b, "key", key);
+	buf_addf(&b, ",\"dm\":%s", dm ? "true" : "false");
+	add_field(&b, "text", text);
+	add_field(&b, "at", at);
+	buf_addc(&b, '}');
+	int rc = append(j, &b, e);
+	if (rc == 0) {
+		rec r = {0};
+		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+		rec_free(&r);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int journal_done(journal *j, const char *mention, const char *id, const char *url,
+                 const char *at, cp_err *e)
+{
+	buf b = {0};
+	buf_adds(&b, "{\"event\":\"done\"");
+	add_field(&b, "mention", mention);
+	add_field(&b, "id", id);
+	add_field(&b, "url", url && *url ? url : NULL);
+	add_field(&b, "at", at);
+	buf_addc(&b, '}');
+	int rc = append(j, &b, e);
+	if (rc == 0) {
+		rec r = {0};
+		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+		rec_free(&r);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int journal_failed(journal *j, const char *mention, const char *reason, const char *at,
+                   cp_err *e)
+{
+	buf b = {0};
+	buf_adds(&b, "{\"event\":\"failed\"");
+	add_field(&b, "mention", mention);
+	add_field(&b, "reason", reason);
+	add_field(&b, "at", at);
+	buf_addc(&b, '}');
+	int rc = append(j, &b, e);
+	if (rc == 0) {
+		rec r = {0};
+		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+		rec_free(&r);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+void journal_close(journal *j)
+{
+	if (!j)
+		return;
+	if (j->fd >= 0)
+		close(j->fd); /* and the lock with it */
+	map_free(&j->m, entry_free);
+	free(j->path);
+	free(j);
+}
