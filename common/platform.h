@@ -134,11 +134,20 @@ typedef struct {
 	int64_t likes, reposts, replies, quotes; /* -1: unknown; all -1: no metrics */
 	val raw;                   /* the payload, VAL_NONE when not kept */
 } plat_rec;
+/* Reset r: no values, counts unknown (-1). */
+void plat_rec_init(plat_rec *r);
 /* Append one record (with "\n") in the schema's key order. */
 int plat_emit(cp_conn *c, const plat_rec *r, buf *out);
 /* Copy a string value into a buf and return its C string ("" when absent). */
 const char *plat_str(val v, buf *tmp);
 /* The JSON value of a response body; VAL_NONE when not an object/array. */
 val plat_json(const cp_http_resp *rs);
+/* Append "&name=value" (or "?name=value" when url has no "?" yet), value
+ * percent-encoded; nothing when value is NULL. */
+int plat_param(buf *url, const char *name, const char *value);
+/* Compare two decimal ids by value (longer is bigger): <0, 0, >0. */
+int plat_idcmp(const char *a, const char *b);
+/* Keep the larger of *slot and id (decimal ids); 0 or -1. */
+int plat_newer(char **slot, const char *id);
 
 #endif

@@ -1,20 +1,395 @@
 /*
  * live.c - fetch-mentions from the sources of a carepipe.conf(5) file.
- * Work in progress: the config is read and checked; fetching is being
- * written (common/http.c, common/platforms/) and until then this says so.
+ *
+ * Each source is swept page by page (platform.h).  After each page its
+ * new records are written and flushed, and only then is the source's state
+ * file replaced (state_write: temp file, fsync, rename): the cursor, the
+ * position in the sweep, and a bounded window of recent ids that drops
+ * records already emitted.  Termination signals are held back while a
+ * page is being emitted and its state saved, so a kill lands either before
+ * the page (nothing of it out, state as before) or after it (all of it
+ * out, state covering it): a rerun misses nothing and repeats nothing.
+ * Only SIGKILL during that short stretch can repeat a page.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "fm.h"
+#include "http.h"
+#include "platform.h"
+
+/* Recent ids kept per source: more than the pages a sweep can overlap. */
+#define SEEN_MAX 5000
+
+struct seen {
+	char **id;          /* a ring of SEEN_MAX slots */
+	size_t n, next;
+};
+
+static bool seen_has(const struct seen *s, const char *id, size_t len)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strlen(s->id[i]) == len && memcmp(s->id[i], id, len) == 0)
+			return true;
+	return false;
+}
+
+static int seen_add(struct seen *s, const char *id, size_t len)
+{
+	if (!s->id && !(s->id = calloc(SEEN_MAX, sizeof *s->id)))
+		return -1;
+	char *copy = strndup(id, len);
+	if (!copy)
+		return -1;
+	free(s->id[s->next]);
+	s->id[s->next] = copy;
+	s->next = (s->next + 1) % SEEN_MAX;
+	if (s->n < SEEN_MAX)
+		s->n++;
+	return 0;
+}
+
+static void seen_free(struct seen *s)
+{
+	for (size_t i = 0; s->id && i < SEEN_MAX; i++)
+		free(s->id[i]);
+	free(s->id);
+	memset(s, 0, sizeof *s);
+}
+
+struct run {
+	cp_prog *p;
+	const struct fm_opts *o;
+	cp_http *http;
+	sigset_t hold;      /* signals held while a page is committed */
+};
+
+static void on_wait(void *ctx, const char *why, double secs)
+{
+	struct run *r = ctx;
+	(void)secs;     /* already in why, with its unit */
+	if (!r->p->quiet)
+		cp_warn(r->p, "%s", why);
+}
+
+static void on_trace(void *ctx, const char *line)
+{
+	struct run *r = ctx;
+	cp_warn(r->p, "%s", line);
+}
+
+static char *state_path(const char *dir, const cp_source *s)
+{
+	buf b = {0};
+	if (buf_addf(&b, "%s/%s.state", dir, s->name) < 0)
+		return NULL;
+	return b.p;
+}
+
+static int str_or_null(buf *b, const char *s)
+{
+	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
+}
+
+/* The state file: one JSON object, the newest ids last. */
+static int state_save(const char *path, const cp_sweep *sw, const struct seen *seen, cp_err *e)
+{
+	buf b = {0};
+	int rc = 0;
+	rc |= buf_adds(&b, "{\"cursor\":");
+	rc |= str_or_null(&b, sw->cursor);
+	rc |= buf_adds(&b, ",\"newest\":");
+	rc |= str_or_null(&b, sw->newest);
+	rc |= buf_adds(&b, ",\"page\":");
+	rc |= str_or_null(&b, sw->page);
+	rc |= buf_adds(&b, ",\"seen\":[");
+	size_t first = seen->n < SEEN_MAX ? 0 : seen->next;
+	for (size_t i = 0; i < seen->n; i++) {
+		const char *id = seen->id[(first + i) % SEEN_MAX];
+		if (i)
+			rc |= buf_addc(&b, ',');
+		rc |= buf_json_str(&b, id, strlen(id));
+	}
+	rc |= buf_adds(&b, "]}\n");
+	if (rc) {
+		buf_free(&b);
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	}
+	rc = state_write(path, b.p, b.len, e);
+	buf_free(&b);
+	return rc;
+}
+
+static int take_str(val v, char **slot)
+{
+	buf b = {0};
+	if (v.type != VAL_STRING)
+		return 0;
+	if (val_str(v, &b) < 0)
+		return -1;
+	int rc = plat_set(slot, b.p ? b.p : "", b.len);
+	buf_free(&b);
+	return rc;
+}
+
+static int state_load(const char *path, cp_sweep *sw, struct seen *seen, cp_err *e)
+{
+	buf text = {0};
+	rec r = {0};
+	int got = state_read(path, &text, e);
+	if (got <= 0)
+		return got;
+	size_t len = text.len;
+	while (len > 0 && (text.p[len - 1] == '\n' || text.p[len - 1] == '\r'))
+		len--;
+	int rc = 0;
+	if (rec_parse(&r, text.p, len) < 0) {
+		rc = cp_fail(e, CP_EX_DATAERR, "%s: not a state file (%s); move it away to start over",
+		    path, r.err);
+		goto done;
+	}
+	if (take_str(rec_val(&r, "cursor"), &sw->cursor) < 0 ||
+	    take_str(rec_val(&r, "newest"), &sw->newest) < 0 ||
+	    take_str(rec_val(&r, "page"), &sw->page) < 0) {
+		rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	val ids = rec_val(&r, "seen"), id;
+	size_t pos = 0;
+	buf tmp = {0};
+	while (val_next(ids, &pos, NULL, &id)) {
+		buf_reset(&tmp);
+		if (val_str(id, &tmp) == 0 && seen_add(seen, tmp.p ? tmp.p : "", tmp.len) < 0) {
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+			break;
+		}
+	}
+	buf_free(&tmp);
+	if (rc == 0)
+		rc = 1;
+done:
+	rec_free(&r);
+	buf_free(&text);
+	return rc;
+}
+
+/* Write a page's new records, flush them, then save the state: the commit
+ * of one page, with termination signals held so it happens whole. */
+static int commit_page(struct run *r, const cp_source *s, const buf *page, const char *spath,
+                       const cp_sweep *sw, struct seen *seen, size_t *emitted,
+                       size_t *dups, cp_err *e)
+{
+	sigset_t old;
+	rec rr = {0};
+	int rc = 0;
+	sigprocmask(SIG_BLOCK, &r->hold, &old);
+	const char *p = page->p, *end = page->p + page->len;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (rec_parse(&rr, p, len) < 0) {
+			rc = cp_fail(e, CP_EX_SOFTWARE, "source %s: a record made here is not JSON: %s",
+			    s->name, rr.err);
+			break;
+		}
+		size_t idn;
+		const char *id = val_rawstr(rec_val(&rr, "id"), &idn);
+		if (!id) {
+			buf tmp = {0};
+			/* Ids with escapes are rare; compare them unescaped. */
+			if (val_str(rec_val(&rr, "id"), &tmp) < 0) {
+				buf_free(&tmp);
+				rc = cp_fail(e, CP_EX_SOFTWARE, "source %s: a record without an id", s->name);
+				break;
+			}
+			bool dup = seen_has(seen, tmp.p, tmp.len);
+			if (!dup && seen_add(seen, tmp.p, tmp.len) < 0)
+				rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+			buf_free(&tmp);
+			if (rc)
+				break;
+			if (dup) {
+				(*dups)++;
+				goto next;
+			}
+		} else if (seen_has(seen, id, idn)) {
+			(*dups)++;
+			goto next;
+		} else if (seen_add(seen, id, idn) < 0) {
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+			break;
+		}
+		cp_emit(r->p, p, len);
+		(*emitted)++;
+next:
+		p = nl ? nl + 1 : end;
+	}
+	if (rc == 0 && out_flush(&r->p->out) < 0)
+		rc = cp_fail(e, CP_EX_IOERR, "write error: %s", strerror(r->p->out.err_no));
+	if (rc == 0 && spath)
+		rc = state_save(spath, sw, seen, e);
+	rec_free(&rr);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+static bool token_seen(char **tokens, size_t n, const char *t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tokens[i], t) == 0)
+			return true;
+	return false;
+}
+
+static int fetch_source(struct run *r, const cp_source *s, cp_err *e)
+{
+	cp_sweep sw = {0};
+	struct seen seen = {0};
+	char *spath = NULL;
+	char **tokens = NULL;
+	size_t ntokens = 0, emitted = 0, dups = 0;
+	long pages = 0;
+	buf page = {0};
+	cp_conn *c = NULL;
+	int rc = -1;
+
+	if (r->o->state) {
+		if (!(spath = state_path(r->o->state, s))) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
+		if (state_load(spath, &sw, &seen, e) < 0)
+			goto done;
+	}
+	if (!(c = plat_open(r->http, s, e)))
+		goto done;
+	for (;;) {
+		cp_sweep before = {0};
+		size_t n = 0;
+		buf_reset(&page);
+		if (plat_set(&before.page, sw.page, sw.page ? strlen(sw.page) : 0) < 0) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
+		if (c->plat->fetch(c, &sw, r->o->raw, &page, &n, e) < 0) {
+			plat_sweep_free(&before);
+			goto done;
+		}
+		pages++;
+		bool looped = sw.page && (token_seen(tokens, ntokens, sw.page) ||
+		    (before.page && strcmp(before.page, sw.page) == 0));
+		if (looped) {
+			/* Keep this page's records (they are new and real) but
+			 * not the looping position: the state stays where it was. */
+			char *bad = sw.page;
+			sw.page = before.page;
+			before.page = bad;
+		}
+		if (!sw.page && !looped && sw.newest) {
+			/* The sweep is complete: its newest item is the next cursor. */
+			free(sw.cursor);
+			sw.cursor = sw.newest;
+			sw.newest = NULL;
+		}
+		int crc = commit_page(r, s, &page, spath, &sw, &seen, &emitted, &dups, e);
+		if (looped && crc == 0)
+			cp_fail(e, CP_EX_UNAVAILABLE,
+			    "source %s: the server's paging cursor loops (it gave '%s' again); state not advanced",
+			    s->name, before.page);
+		plat_sweep_free(&before);
+		if (crc < 0 || looped)
+			goto done;
+		if (!sw.page)
+			break;
+		char **grown = realloc(tokens, (ntokens + 1) * sizeof *grown);
+		if (!grown || !(grown[ntokens] = strdup(sw.page))) {
+			free(grown ? grown : tokens);
+			tokens = NULL;
+			ntokens = 0;
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
+		tokens = grown;
+		ntokens++;
+		if (pages >= s->max_pages) {
+			if (r->p->verbose)
+				cp_warn(r->p, "source %s: %ld pages, max_pages reached; the next run goes on",
+				    s->name, pages);
+			break;
+		}
+	}
+	rc = 0;
+done:
+	if (r->p->verbose)
+		cp_warn(r->p, "source %s: %zu records, %zu already seen, %ld pages", s->name,
+		    emitted, dups, pages);
+	for (size_t i = 0; i < ntokens; i++)
+		free(tokens[i]);
+	free(tokens);
+	plat_close(c);
+	plat_sweep_free(&sw);
+	seen_free(&seen);
+	buf_free(&page);
+	free(spath);
+	return rc;
+}
 
 int fm_live(cp_prog *p, const struct fm_opts *o)
 {
 	cp_err e = {0};
-	const char *path = o->config ? o->config : "carepipe.conf";
+	const char *path = o->config ? o->config : getenv("CAREPIPE_CONFIG");
+	struct run r;
+	int lock = -1, status = 0;
+
+	memset(&r, 0, sizeof r);
+	r.p = p;
+	r.o = o;
+	if (!path)
+		path = "carepipe.conf";
 	cp_config *cf = cp_config_load(path, &e);
 	if (!cf)
 		cp_die_err(p, &e);
+	if (o->source && !cp_config_find(cf, o->source))
+		cp_die(p, CP_EX_USAGE, "no source [%s] in %s", o->source, path);
+	if (o->state && (lock = state_lock(o->state, o->wait, &e)) < 0)
+		cp_die_err(p, &e);
+
+	sigemptyset(&r.hold);
+	sigaddset(&r.hold, SIGTERM);
+	sigaddset(&r.hold, SIGINT);
+	sigaddset(&r.hold, SIGHUP);
+	sigaddset(&r.hold, SIGQUIT);
+
+	cp_http_opts ho = {0};
+	ho.cacert = o->cacert;
+	ho.max_wait = o->max_wait_set ? (double)o->max_wait : 300;
+	if (o->max_wait_set && o->max_wait == 0)
+		ho.max_wait = 0.001;   /* --max-wait 0: never wait on a rate limit */
+	ho.on_wait = on_wait;
+	ho.on_trace = p->verbose ? on_trace : NULL;
+	ho.ctx = &r;
+	if (!(r.http = http_new(&ho, &e)))
+		cp_die_err(p, &e);
+
+	for (size_t i = 0; i < cf->nsrc; i++) {
+		const cp_source *s = &cf->src[i];
+		if (o->source && strcmp(o->source, s->name) != 0)
+			continue;
+		e.code = 0;
+		e.msg[0] = '\0';
+		if (fetch_source(&r, s, &e) < 0 || e.code) {
+			/* One source failing does not stop the others. */
+			cp_warn(p, "%s", e.msg);
+			cp_status(p, e.code ? e.code : CP_EX_SOFTWARE);
+			if (e.code > status)
+				status = e.code;
+		}
+	}
+	http_free(r.http);
+	state_unlock(lock);
 	cp_config_free(cf);
-	cp_die(p, CP_EX_UNAVAILABLE, "live sources are not implemented yet");
+	return status;
 }

@@ -1,0 +1,273 @@
+/*
+ * What the platform files share: the table of platforms, connecting a
+ * source, requests with the source's token and limits, and writing a
+ * record in the schema's key order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+
+extern const cp_platform cp_platform_x, cp_platform_mastodon, cp_platform_bluesky,
+	cp_platform_reddit, cp_platform_facebook;
+
+const cp_platform *const cp_platforms[] = {
+	&cp_platform_x, &cp_platform_mastodon, &cp_platform_bluesky,
+	&cp_platform_reddit, &cp_platform_facebook, NULL
+};
+
+const cp_platform *plat_find(const char *name)
+{
+	for (const cp_platform *const *p = cp_platforms; *p; p++)
+		if (strcmp((*p)->name, name) == 0)
+			return *p;
+	return NULL;
+}
+
+void plat_sweep_free(cp_sweep *s)
+{
+	free(s->cursor);
+	free(s->newest);
+	free(s->page);
+	s->cursor = s->newest = s->page = NULL;
+}
+
+int plat_set(char **slot, const char *s, size_t n)
+{
+	char *copy = NULL;
+	if (s && !(copy = strndup(s, n)))
+		return -1;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+cp_conn *plat_open(cp_http *http, const cp_source *src, cp_err *e)
+{
+	const cp_platform *pl = plat_find(src->platform);
+	if (!pl) {
+		cp_fail(e, CP_EX_CONFIG, "source %s: unknown platform '%s'", src->name, src->platform);
+		return NULL;
+	}
+	cp_conn *c = calloc(1, sizeof *c);
+	if (!c) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		return NULL;
+	}
+	c->plat = pl;
+	c->http = http;
+	c->src = src;
+	/* Bluesky logs in with a password instead; a token is optional there. */
+	if (src->token_env || src->token_file || strcmp(pl->name, "bluesky") != 0) {
+		if (cp_source_token(src, &c->token, e) < 0 || http_secret(http, c->token.p) < 0) {
+			plat_close(c);
+			return NULL;
+		}
+	}
+	if (src->token_env)
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		    "the token in $%s (valid, not expired, with read access for this account)", src->token_env);
+	else if (src->token_file)
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		    "the token in %s (valid, not expired, with read access for this account)", src->token_file);
+	else
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		    "identifier %s and the app password in $%s",
+		    src->identifier ? src->identifier : "(unset)",
+		    src->password_env ? src->password_env : "(unset)");
+	if (pl->open && pl->open(c, e) < 0) {
+		plat_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+void plat_close(cp_conn *c)
+{
+	if (!c)
+		return;
+	if (c->plat && c->plat->close)
+		c->plat->close(c);
+	if (c->token.p)
+		explicit_bzero(c->token.p, c->token.len);
+	buf_free(&c->token);
+	free(c);
+}
+
+int plat_request(cp_conn *c, const char *method, const char *url,
+                 const char *ctype, const char *body, size_t blen,
+                 const char *idem_key, cp_http_resp *rs, cp_err *e)
+{
+	cp_http_req rq = {0};
+	rq.method = method;
+	rq.url = url;
+	rq.bearer = c->token.len ? c->token.p : NULL;
+	rq.content_type = ctype;
+	rq.body = body;
+	rq.body_len = blen;
+	rq.idem_key = idem_key;
+	rq.want_json = true;
+	rq.source = c->src->name;
+	rq.auth_hint = c->auth_hint;
+	rq.timeout = c->src->timeout;
+	rq.connect_timeout = c->src->connect_timeout;
+	rq.retries = c->src->retries ? c->src->retries : -1;
+	rq.backoff = c->src->backoff;
+	return http_do(c->http, &rq, rs, e);
+}
+
+const char *plat_str(val v, buf *tmp)
+{
+	buf_reset(tmp);
+	if (v.type == VAL_STRING)
+		val_str(v, tmp);
+	else if (v.type == VAL_NUMBER)
+		buf_add(tmp, v.p, v.n);
+	const char *s = buf_cstr(tmp);
+	return s ? s : "";
+}
+
+val plat_json(const cp_http_resp *rs)
+{
+	val v = { rs->body.p, rs->body.len, VAL_NONE };
+	const char *p = rs->body.p;
+	size_t n = rs->body.len;
+	while (n > 0 && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++, n--;
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0 || json_validate(p, n, NULL, NULL) < 0)
+		return v;
+	v.p = p;
+	v.n = n;
+	v.type = *p == '{' ? VAL_OBJECT : *p == '[' ? VAL_ARRAY : VAL_NONE;
+	return v;
+}
+
+static int add_key(buf *o, const char *key)
+{
+	return buf_addf(o, ",\"%s\":", key);
+}
+
+static int add_str_or_null(buf *o, const char *s)
+{
+	if (!s)
+		return buf_adds(o, "null");
+	return buf_json_str(o, s, strlen(s));
+}
+
+static int add_id(buf *o, const char *prefix, const char *native)
+{
+	buf t = {0};
+	int rc = buf_addf(&t, "%s:%s", prefix, native);
+	if (rc == 0)
+		rc = buf_json_str(o, t.p, t.len);
+	buf_free(&t);
+	return rc;
+}
+
+int plat_emit(cp_conn *c, const plat_rec *r, buf *o)
+{
+	const char *pf = c->plat->record_platform;
+	char ts[32];
+	int rc = 0;
+	rc |= buf_adds(o, "{\"id\":");
+	rc |= add_id(o, pf, r->native_id);
+	rc |= add_key(o, "platform");
+	rc |= add_str_or_null(o, pf);
+	rc |= add_key(o, "account");
+	rc |= add_str_or_null(o, c->src->account);
+	rc |= add_key(o, "direction");
+	rc |= add_str_or_null(o, r->direction ? r->direction : "in");
+	rc |= add_key(o, "kind");
+	rc |= add_str_or_null(o, r->kind ? r->kind : "post");
+	rc |= add_key(o, "author");
+	rc |= buf_adds(o, "{\"id\":");
+	rc |= add_str_or_null(o, r->author_id && *r->author_id ? r->author_id : NULL);
+	rc |= buf_adds(o, ",\"handle\":");
+	rc |= add_str_or_null(o, r->author_handle && *r->author_handle ? r->author_handle : NULL);
+	rc |= buf_adds(o, ",\"name\":");
+	rc |= add_str_or_null(o, r->author_name && *r->author_name ? r->author_name : NULL);
+	if (r->followers >= 0)
+		rc |= buf_addf(o, ",\"followers\":%lld", (long long)r->followers);
+	rc |= buf_addc(o, '}');
+	rc |= add_key(o, "text");
+	rc |= add_str_or_null(o, r->text ? r->text : "");
+	rc |= add_key(o, "created_at");
+	time_format(r->created_at, ts);
+	rc |= add_str_or_null(o, ts);
+	rc |= add_key(o, "in_reply_to");
+	if (r->in_reply_to && *r->in_reply_to)
+		rc |= add_id(o, pf, r->in_reply_to);
+	else
+		rc |= buf_adds(o, "null");
+	rc |= add_key(o, "thread");
+	rc |= add_id(o, pf, r->thread && *r->thread ? r->thread : r->native_id);
+	if (r->url && *r->url) {
+		rc |= add_key(o, "url");
+		rc |= add_str_or_null(o, r->url);
+	}
+	if (r->lang && *r->lang) {
+		rc |= add_key(o, "lang");
+		rc |= add_str_or_null(o, r->lang);
+	}
+	if (r->likes >= 0 || r->reposts >= 0 || r->replies >= 0 || r->quotes >= 0) {
+		const char *names[4] = { "likes", "reposts", "replies", "quotes" };
+		int64_t vals[4] = { r->likes, r->reposts, r->replies, r->quotes };
+		bool first = true;
+		rc |= add_key(o, "metrics");
+		rc |= buf_addc(o, '{');
+		for (int i = 0; i < 4; i++) {
+			if (vals[i] < 0)
+				continue;
+			rc |= buf_addf(o, "%s\"%s\":%lld", first ? "" : ",", names[i], (long long)vals[i]);
+			first = false;
+		}
+		rc |= buf_addc(o, '}');
+	}
+	if (r->raw.type != VAL_NONE) {
+		rc |= add_key(o, "raw");
+		rc |= buf_add(o, r->raw.p, r->raw.n);
+	}
+	rc |= buf_adds(o, "}\n");
+	return rc ? -1 : 0;
+}
+
+void plat_rec_init(plat_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	r->followers = r->likes = r->reposts = r->replies = r->quotes = -1;
+	r->raw.type = VAL_NONE;
+}
+
+int plat_param(buf *url, const char *name, const char *value)
+{
+	if (!value)
+		return 0;
+	bool has_q = url->p && memchr(url->p, '?', url->len);
+	if (buf_addc(url, has_q ? '&' : '?') < 0 || buf_adds(url, name) < 0 ||
+	    buf_addc(url, '=') < 0 || http_escape(url, value) < 0)
+		return -1;
+	return 0;
+}
+
+int plat_idcmp(const char *a, const char *b)
+{
+	while (*a == '0' && a[1])
+		a++;
+	while (*b == '0' && b[1])
+		b++;
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+int plat_newer(char **slot, const char *id)
+{
+	if (!id || !*id)
+		return 0;
+	if (*slot && plat_idcmp(*slot, id) >= 0)
+		return 0;
+	return plat_set(slot, id, strlen(id));
+}

@@ -1,0 +1,278 @@
+/*
+ * Facebook Graph API: a page's feed with the comments on each post, or the
+ * comments on one post; replies are comments on the object answered.
+ * Pages go forward with cursors.after; `since` (epoch seconds, the newest
+ * created_time of the last sweep) keeps a sweep to what is new.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+
+#define ITEM_FIELDS "id,message,created_time,from,permalink_url,like_count,comment_count,parent"
+#define FEED_FIELDS "id,message,created_time,from,permalink_url,comments.limit(100){" ITEM_FIELDS "}"
+
+static int f_open(cp_conn *c, cp_err *e)
+{
+	const cp_source *s = c->src;
+	const char *ep = s->endpoint ? s->endpoint : "feed";
+	if (strcmp(ep, "feed") != 0 && strcmp(ep, "comments") != 0)
+		return cp_fail(e, CP_EX_CONFIG, "source %s: facebook endpoint is feed or comments, not '%s'",
+		    s->name, ep);
+	if (!s->object && !s->account_id)
+		return cp_fail(e, CP_EX_CONFIG,
+		    "source %s: facebook needs object (the page or post id) or account_id (the page id)",
+		    s->name);
+	return 0;
+}
+
+static int64_t num_or(val v, int64_t dflt)
+{
+	int64_t n;
+	return val_int(v, &n) == 0 ? n : dflt;
+}
+
+struct tmp {
+	buf id, aid, aname, text, ts, url, parent;
+};
+
+static void tmp_free(struct tmp *t)
+{
+	buf_free(&t->id); buf_free(&t->aid); buf_free(&t->aname); buf_free(&t->text);
+	buf_free(&t->ts); buf_free(&t->url); buf_free(&t->parent);
+}
+
+/* A comment's id; when the fields asked for did not bring it, the
+ * permalink's comment_id, prefixed with the post's own id as Graph does. */
+static const char *item_id(val it, const char *post_id, buf *out)
+{
+	const char *id = plat_str(val_member(it, "id"), out);
+	if (*id)
+		return id;
+	buf pl = {0};
+	const char *url = plat_str(val_member(it, "permalink_url"), &pl);
+	const char *q = strstr(url, "comment_id=");
+	if (q && post_id) {
+		q += 11;
+		const char *us = strrchr(post_id, '_');
+		buf_reset(out);
+		buf_addf(out, "%s_%.*s", us ? us + 1 : post_id, (int)strcspn(q, "&#"), q);
+		buf_cstr(out);
+	}
+	buf_free(&pl);
+	return out->p ? out->p : "";
+}
+
+static int item_record(cp_conn *c, val it, bool comment, const char *post_id, bool raw,
+                       cp_sweep *sw, struct tmp *t, buf *out, size_t *n)
+{
+	const cp_source *s = c->src;
+	plat_rec r;
+	plat_rec_init(&r);
+	r.native_id = item_id(it, post_id, &t->id);
+	if (!*r.native_id)
+		return 0;
+	const char *when = plat_str(val_member(it, "created_time"), &t->ts);
+	if (time_parse(when, strlen(when), &r.created_at) < 0)
+		return 0;
+	char ts[32];
+	snprintf(ts, sizeof ts, "%lld", (long long)r.created_at);
+	if (plat_newer(&sw->newest, ts) < 0)
+		return -1;
+	val from = val_member(it, "from");
+	r.author_id = plat_str(val_member(from, "id"), &t->aid);
+	r.author_name = plat_str(val_member(from, "name"), &t->aname);
+	r.text = plat_str(val_member(it, "message"), &t->text);
+	r.url = plat_str(val_member(it, "permalink_url"), &t->url);
+	r.likes = num_or(val_member(it, "like_count"), -1);
+	r.replies = num_or(val_member(it, "comment_count"), -1);
+	const char *page = s->account_id;
+	if (comment) {
+		r.kind = "comment";
+		const char *par = plat_str(val_path(it, "parent.id"), &t->parent);
+		r.in_reply_to = *par ? par : post_id;
+		r.thread = post_id;
+		/* Without "from" a comment is taken as a customer's. */
+		r.direction = page && *r.author_id && strcmp(r.author_id, page) == 0 ? "out" : "in";
+	} else {
+		r.kind = "post";
+		/* A page feed's posts are the page's own unless "from" says another. */
+		r.direction = (!*r.author_id || (page && strcmp(r.author_id, page) == 0)) ? "out" : "in";
+	}
+	if (raw)
+		r.raw = it;
+	if (plat_emit(c, &r, out) < 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+{
+	const cp_source *s = c->src;
+	bool feed = !s->endpoint || strcmp(s->endpoint, "feed") == 0;
+	const char *object = s->object ? s->object : s->account_id;
+	buf url = {0}, pid = {0}, after = {0};
+	struct tmp t = {0};
+	cp_http_resp rs = {0};
+	char lim[32];
+	int rc = -1;
+	long limit = s->limit > 0 ? s->limit : 25;
+	snprintf(lim, sizeof lim, "%ld", limit);
+
+	buf_addf(&url, "%s/", s->base_url);
+	http_escape(&url, object);
+	buf_adds(&url, feed ? "/feed" : "/comments");
+	plat_param(&url, "fields", feed ? FEED_FIELDS : ITEM_FIELDS);
+	if (!feed)
+		plat_param(&url, "filter", "stream");
+	plat_param(&url, "limit", lim);
+	plat_param(&url, "since", sw->cursor);
+	plat_param(&url, "after", sw->page);
+	if (!buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+		goto done;
+	val doc = plat_json(&rs), it;
+	if (val_member(doc, "data").type != VAL_ARRAY) {
+		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: facebook: the response holds no data", s->name);
+		goto done;
+	}
+	size_t pos = 0;
+	while (val_next(val_member(doc, "data"), &pos, NULL, &it)) {
+		if (feed) {
+			const char *post_id = plat_str(val_member(it, "id"), &pid);
+			if (item_record(c, it, false, post_id, raw, sw, &t, out, n) < 0)
+				goto oom;
+			val cm;
+			size_t cp = 0;
+			while (val_next(val_path(it, "comments.data"), &cp, NULL, &cm))
+				if (item_record(c, cm, true, post_id, raw, sw, &t, out, n) < 0)
+					goto oom;
+		} else if (item_record(c, it, true, object, raw, sw, &t, out, n) < 0) {
+			goto oom;
+		}
+	}
+	/* Graph gives cursors on every page; only "next" says there is more. */
+	bool more = val_path(doc, "paging.next").type == VAL_STRING;
+	const char *a = plat_str(val_path(doc, "paging.cursors.after"), &after);
+	more = more && *a;
+	if (plat_set(&sw->page, more ? a : NULL, more ? strlen(a) : 0) < 0)
+		goto oom;
+	rc = 0;
+	goto done;
+oom:
+	cp_fail(e, CP_EX_OSERR, "out of memory");
+done:
+	buf_free(&url);
+	buf_free(&pid);
+	buf_free(&after);
+	tmp_free(&t);
+	http_resp_free(&rs);
+	return rc;
+}
+
+static const char *native(const char *id)
+{
+	if (!id)
+		return "";
+	return strncmp(id, "facebook:", 9) == 0 ? id + 9 : id;
+}
+
+static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
+{
+	const cp_source *s = c->src;
+	buf url = {0}, body = {0}, id = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+	const char *object = native(rq->in_reply_to);
+	if (rq->dm)
+		return cp_fail(e, CP_EX_UNAVAILABLE,
+		    "source %s: facebook: private replies go through Messenger, which carepipe does not post to",
+		    s->name);
+	if (!*object)
+		return cp_fail(e, CP_EX_DATAERR, "source %s: facebook: a reply needs the object it answers", s->name);
+	buf_addf(&url, "%s/", s->base_url);
+	http_escape(&url, object);
+	buf_adds(&url, "/comments");
+	buf_adds(&body, "message=");
+	http_escape(&body, rq->text);
+	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	/* Graph has no idempotency key: never retried blindly (f_lookup). */
+	if (plat_request(c, "POST", url.p, "application/x-www-form-urlencoded", body.p, body.len,
+	    NULL, &rs, e) < 0)
+		goto done;
+	const char *v = plat_str(val_member(plat_json(&rs), "id"), &id);
+	if (!*v) {
+		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: facebook: no id in the response", s->name);
+		goto done;
+	}
+	snprintf(out->id, sizeof out->id, "facebook:%s", v);
+	snprintf(out->url, sizeof out->url, "https://www.facebook.com/%s", v);
+	rc = 0;
+done:
+	buf_free(&url);
+	buf_free(&body);
+	buf_free(&id);
+	http_resp_free(&rs);
+	return rc;
+}
+
+static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
+{
+	const cp_source *s = c->src;
+	buf url = {0}, id = {0}, pl = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+	const char *object = native(rq->in_reply_to);
+	if (!s->account_id)
+		return cp_fail(e, CP_EX_CONFIG, "source %s: facebook: a lookup needs account_id, the page id", s->name);
+	buf_addf(&url, "%s/", s->base_url);
+	http_escape(&url, object);
+	buf_adds(&url, "/comments");
+	plat_param(&url, "fields", "id,from,permalink_url");
+	plat_param(&url, "filter", "stream");
+	plat_param(&url, "limit", "100");
+	if (!buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+		goto done;
+	val it;
+	size_t pos = 0;
+	rc = 0;
+	while (val_next(val_member(plat_json(&rs), "data"), &pos, NULL, &it)) {
+		if (!val_streq(val_path(it, "from.id"), s->account_id))
+			continue;
+		const char *v = plat_str(val_member(it, "id"), &id);
+		if (!*v)
+			continue;
+		snprintf(out->id, sizeof out->id, "facebook:%s", v);
+		const char *p = plat_str(val_member(it, "permalink_url"), &pl);
+		snprintf(out->url, sizeof out->url, "%s", *p ? p : "");
+		rc = 1;
+		break;
+	}
+done:
+	buf_free(&url);
+	buf_free(&id);
+	buf_free(&pl);
+	http_resp_free(&rs);
+	return rc;
+}
+
+const cp_platform cp_platform_facebook = {
+	.name = "facebook",
+	.record_platform = "facebook",
+	.open = f_open,
+	.fetch = f_fetch,
+	.post = f_post,
+	.lookup = f_lookup,
+	.close = NULL,
+};

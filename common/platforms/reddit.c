@@ -1,0 +1,333 @@
+/*
+ * Reddit (OAuth, oauth.reddit.com): username mentions from the inbox, or a
+ * search of a subreddit; replies with /api/comment, private messages with
+ * /api/compose.  Listings are newest first and page backwards with
+ * `after`; a sweep stops at the first item older than the last sweep's
+ * newest (cursor: created_utc in epoch seconds).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+
+static int r_open(cp_conn *c, cp_err *e)
+{
+	const cp_source *s = c->src;
+	const char *ep = s->endpoint ? s->endpoint : "mentions";
+	if (strcmp(ep, "search") == 0 && !s->query)
+		return cp_fail(e, CP_EX_CONFIG, "source %s: reddit search needs a query", s->name);
+	if (strcmp(ep, "search") != 0 && strcmp(ep, "mentions") != 0)
+		return cp_fail(e, CP_EX_CONFIG, "source %s: reddit endpoint is mentions or search, not '%s'",
+		    s->name, ep);
+	return 0;
+}
+
+static int64_t num_or(val v, int64_t dflt)
+{
+	double d;
+	return val_num(v, &d) == 0 ? (int64_t)d : dflt;
+}
+
+/* "/r/SUB/comments/LINK/title/ID/?context=3" -> "t3_LINK" */
+static void thread_of(const char *permalink, buf *out)
+{
+	buf_reset(out);
+	const char *p = strstr(permalink, "/comments/");
+	if (!p)
+		return;
+	p += 10;
+	buf_adds(out, "t3_");
+	buf_add(out, p, strcspn(p, "/?"));
+	buf_cstr(out);
+}
+
+static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+{
+	const cp_source *s = c->src;
+	bool search = s->endpoint && strcmp(s->endpoint, "search") == 0;
+	buf url = {0}, id = {0}, aid = {0}, author = {0}, text = {0}, parent = {0}, link = {0},
+	    thread = {0}, perma = {0}, next = {0}, newest = {0}, title = {0};
+	cp_http_resp rs = {0};
+	char lim[32];
+	int rc = -1;
+	long limit = s->limit > 0 ? s->limit : 100;
+	int64_t cursor = sw->cursor ? strtoll(sw->cursor, NULL, 10) : 0;
+	bool reached = false;
+
+	if (limit > 100)
+		limit = 100;
+	snprintf(lim, sizeof lim, "%ld", limit);
+	if (search) {
+		if (s->subreddit) {
+			buf_addf(&url, "%s/r/", s->base_url);
+			http_escape(&url, s->subreddit);
+			buf_adds(&url, "/search.json");
+		} else {
+			buf_addf(&url, "%s/search.json", s->base_url);
+		}
+		plat_param(&url, "q", s->query);
+		plat_param(&url, "sort", "new");
+		if (s->subreddit)
+			plat_param(&url, "restrict_sr", "1");
+	} else {
+		buf_addf(&url, "%s/message/mentions", s->base_url);
+	}
+	plat_param(&url, "limit", lim);
+	plat_param(&url, "raw_json", "1");
+	plat_param(&url, "after", sw->page);
+	if (!buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+		goto done;
+	val data = val_member(plat_json(&rs), "data"), child;
+	if (data.type != VAL_OBJECT) {
+		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit: the response is not a Listing", s->name);
+		goto done;
+	}
+	size_t pos = 0;
+	while (val_next(val_member(data, "children"), &pos, NULL, &child)) {
+		val d = val_member(child, "data");
+		plat_rec r;
+		plat_rec_init(&r);
+		r.native_id = plat_str(val_member(d, "name"), &id);
+		double created;
+		if (!*r.native_id || val_num(val_member(d, "created_utc"), &created) < 0)
+			continue;
+		r.created_at = (int64_t)created;
+		if (cursor && r.created_at < cursor) {
+			reached = true;     /* older than the last sweep: seen */
+			continue;
+		}
+		char ts[32];
+		snprintf(ts, sizeof ts, "%lld", (long long)r.created_at);
+		if (plat_newer(&sw->newest, ts) < 0) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
+		bool post = val_streq(val_member(child, "kind"), "t3");
+		bool pm = val_streq(val_member(child, "kind"), "t4");
+		r.author_id = plat_str(val_member(d, "author_fullname"), &aid);
+		r.author_handle = plat_str(val_member(d, "author"), &author);
+		if (post) {
+			/* A post's text is its title, then its body. */
+			buf_reset(&text);
+			buf_adds(&text, plat_str(val_member(d, "title"), &title));
+			const char *body = plat_str(val_member(d, "selftext"), &title);
+			if (*body) {
+				buf_adds(&text, "\n\n");
+				buf_adds(&text, body);
+			}
+			r.text = buf_cstr(&text) ? text.p : "";
+			r.kind = "post";
+			r.replies = num_or(val_member(d, "num_comments"), -1);
+			r.likes = num_or(val_member(d, "score"), -1);
+		} else {
+			r.text = plat_str(val_member(d, "body"), &text);
+			r.in_reply_to = plat_str(val_member(d, "parent_id"), &parent);
+			r.kind = pm ? "dm" : "comment";
+		}
+		const char *pl = plat_str(val_member(d, post ? "permalink" : "context"), &perma);
+		thread_of(pl, &thread);
+		if (!thread.len) {
+			const char *lk = plat_str(val_member(d, "link_id"), &link);
+			if (*lk) {
+				buf_reset(&thread);
+				buf_adds(&thread, lk);
+				buf_cstr(&thread);
+			}
+		}
+		r.thread = thread.len ? thread.p : NULL;
+		buf_reset(&link);
+		if (*pl)
+			buf_addf(&link, "https://www.reddit.com%s", pl);
+		r.url = buf_cstr(&link) ? link.p : NULL;
+		r.direction = strcasecmp(r.author_handle, s->account) == 0 ? "out" : "in";
+		if (raw)
+			r.raw = child;
+		if (plat_emit(c, &r, out) < 0) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
+		(*n)++;
+	}
+	const char *after = plat_str(val_member(data, "after"), &next);
+	bool more = *after && !reached;
+	if (plat_set(&sw->page, more ? after : NULL, more ? strlen(after) : 0) < 0) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&url); buf_free(&id); buf_free(&aid); buf_free(&author); buf_free(&text);
+	buf_free(&parent); buf_free(&link); buf_free(&thread); buf_free(&perma);
+	buf_free(&next); buf_free(&newest); buf_free(&title);
+	http_resp_free(&rs);
+	return rc;
+}
+
+static const char *native(const char *id)
+{
+	if (!id)
+		return "";
+	return strncmp(id, "reddit:", 7) == 0 ? id + 7 : id;
+}
+
+static int form_add(buf *b, const char *k, const char *v)
+{
+	if (b->len && buf_addc(b, '&') < 0)
+		return -1;
+	if (buf_adds(b, k) < 0 || buf_addc(b, '=') < 0)
+		return -1;
+	return http_escape(b, v);
+}
+
+/* The reply's thing in {"json":{"errors":[],"data":{"things":[...]}}}. */
+static int posted_thing(cp_conn *c, val doc, cp_posted *out, cp_err *e)
+{
+	val errs = val_path(doc, "json.errors");
+	if (val_len(errs) > 0) {
+		buf msg = {0};
+		buf_add(&msg, errs.p, errs.n > 200 ? 200 : errs.n);
+		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit refused the post: %s", c->src->name,
+		    buf_cstr(&msg) ? msg.p : "");
+		buf_free(&msg);
+		return -1;
+	}
+	val d = val_path(doc, "json.data.things.0.data");
+	buf name = {0}, pl = {0};
+	const char *nm = plat_str(val_member(d, "name"), &name);
+	int rc = 0;
+	if (!*nm) {
+		const char *id = plat_str(val_member(d, "id"), &name);
+		if (*id) {
+			buf t = {0};
+			buf_addf(&t, "t1_%s", id);
+			snprintf(out->id, sizeof out->id, "reddit:%s", t.p);
+			buf_free(&t);
+		} else {
+			rc = cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit: no id in the reply", c->src->name);
+		}
+	} else {
+		snprintf(out->id, sizeof out->id, "reddit:%s", nm);
+	}
+	const char *p = plat_str(val_member(d, "permalink"), &pl);
+	if (*p)
+		snprintf(out->url, sizeof out->url, "https://www.reddit.com%s", p);
+	else
+		out->url[0] = '\0';
+	buf_free(&name);
+	buf_free(&pl);
+	return rc;
+}
+
+static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
+{
+	const cp_source *s = c->src;
+	buf url = {0}, body = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+
+	form_add(&body, "api_type", "json");
+	if (rq->dm) {
+		if (!rq->to_handle || !*rq->to_handle) {
+			cp_fail(e, CP_EX_DATAERR, "source %s: reddit: a message needs the customer's handle", s->name);
+			goto done;
+		}
+		buf_addf(&url, "%s/api/compose", s->base_url);
+		form_add(&body, "to", rq->to_handle);
+		form_add(&body, "subject", rq->subject ? rq->subject : "Re: your message");
+	} else {
+		const char *thing = native(rq->in_reply_to);
+		if (!*thing) {
+			cp_fail(e, CP_EX_DATAERR, "source %s: reddit: a reply needs the thing it answers", s->name);
+			goto done;
+		}
+		buf_addf(&url, "%s/api/comment", s->base_url);
+		form_add(&body, "thing_id", thing);
+	}
+	form_add(&body, "text", rq->text);
+	plat_param(&url, "raw_json", "1");
+	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	/* Reddit has no idempotency key: never retried blindly (r_lookup). */
+	if (plat_request(c, "POST", url.p, "application/x-www-form-urlencoded", body.p, body.len,
+	    NULL, &rs, e) < 0)
+		goto done;
+	if (rq->dm) {
+		val errs = val_path(plat_json(&rs), "json.errors");
+		if (val_len(errs) > 0) {
+			cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit refused the message", s->name);
+			goto done;
+		}
+		/* /api/compose answers with no id for the message. */
+		out->id[0] = '\0';
+		out->url[0] = '\0';
+		rc = 0;
+	} else {
+		rc = posted_thing(c, plat_json(&rs), out, e);
+	}
+done:
+	buf_free(&url);
+	buf_free(&body);
+	http_resp_free(&rs);
+	return rc;
+}
+
+static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
+{
+	const cp_source *s = c->src;
+	buf url = {0}, name = {0}, pl = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+	const char *thing = native(rq->in_reply_to);
+	if (rq->dm)
+		return cp_fail(e, CP_EX_UNAVAILABLE,
+		    "source %s: reddit: a sent message cannot be looked up (no id comes back)", s->name);
+	buf_addf(&url, "%s/user/", s->base_url);
+	http_escape(&url, s->account);
+	buf_adds(&url, "/comments");
+	plat_param(&url, "limit", "100");
+	plat_param(&url, "raw_json", "1");
+	if (!buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+		goto done;
+	val child;
+	size_t pos = 0;
+	rc = 0;
+	while (val_next(val_path(plat_json(&rs), "data.children"), &pos, NULL, &child)) {
+		val d = val_member(child, "data");
+		if (!val_streq(val_member(d, "parent_id"), thing))
+			continue;
+		snprintf(out->id, sizeof out->id, "reddit:%s", plat_str(val_member(d, "name"), &name));
+		const char *p = plat_str(val_member(d, "permalink"), &pl);
+		if (*p)
+			snprintf(out->url, sizeof out->url, "https://www.reddit.com%s", p);
+		else
+			out->url[0] = '\0';
+		rc = 1;
+		break;
+	}
+done:
+	buf_free(&url);
+	buf_free(&name);
+	buf_free(&pl);
+	http_resp_free(&rs);
+	return rc;
+}
+
+const cp_platform cp_platform_reddit = {
+	.name = "reddit",
+	.record_platform = "reddit",
+	.open = r_open,
+	.fetch = r_fetch,
+	.post = r_post,
+	.lookup = r_lookup,
+	.close = NULL,
+};

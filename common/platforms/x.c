@@ -1,0 +1,306 @@
+/*
+ * X (Twitter) API v2: mentions of the brand's user id, or a recent search;
+ * replies and DMs as the brand.  Records say platform "twitter" so that
+ * they join the imported twcs history.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+
+#define TWEET_FIELDS "author_id,conversation_id,created_at,in_reply_to_user_id,lang,public_metrics,referenced_tweets"
+#define USER_FIELDS "name,public_metrics,username"
+
+static int x_open(cp_conn *c, cp_err *e)
+{
+	const cp_source *s = c->src;
+	const char *ep = s->endpoint ? s->endpoint : "mentions";
+	if (strcmp(ep, "mentions") == 0) {
+		if (!s->account_id)
+			return cp_fail(e, CP_EX_CONFIG,
+			    "source %s: x mentions need account_id, the brand's numeric user id", s->name);
+	} else if (strcmp(ep, "search") == 0) {
+		if (!s->query)
+			return cp_fail(e, CP_EX_CONFIG, "source %s: x search needs a query", s->name);
+	} else {
+		return cp_fail(e, CP_EX_CONFIG, "source %s: x endpoint is mentions or search, not '%s'",
+		    s->name, ep);
+	}
+	return 0;
+}
+
+/* A snowflake id holds its own creation time. */
+static int64_t snowflake_time(const char *id)
+{
+	char *end;
+	unsigned long long v = strtoull(id, &end, 10);
+	if (*end || v < (1ULL << 22))
+		return 0;
+	return (int64_t)(((v >> 22) + 1288834974657ULL) / 1000);
+}
+
+static val find_user(val includes, const char *id)
+{
+	val users = val_member(includes, "users"), u;
+	size_t pos = 0;
+	while (val_next(users, &pos, NULL, &u))
+		if (val_streq(val_member(u, "id"), id))
+			return u;
+	val none = { NULL, 0, VAL_NONE };
+	return none;
+}
+
+static int64_t num_or(val v, int64_t dflt)
+{
+	int64_t n;
+	return val_int(v, &n) == 0 ? n : dflt;
+}
+
+static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+{
+	const cp_source *s = c->src;
+	bool search = s->endpoint && strcmp(s->endpoint, "search") == 0;
+	buf url = {0}, id = {0}, author = {0}, text = {0}, ts = {0}, conv = {0}, parent = {0},
+	    handle = {0}, name = {0}, lang = {0}, link = {0}, tmp = {0};
+	cp_http_resp rs = {0};
+	char lim[32];
+	int rc = -1;
+	long limit = s->limit > 0 ? s->limit : 100;
+
+	if (limit > 100)
+		limit = 100;
+	if (limit < (search ? 10 : 5))
+		limit = search ? 10 : 5;
+	snprintf(lim, sizeof lim, "%ld", limit);
+	if (search) {
+		buf_addf(&url, "%s/2/tweets/search/recent", s->base_url);
+		plat_param(&url, "query", s->query);
+	} else {
+		buf_addf(&url, "%s/2/users/", s->base_url);
+		http_escape(&url, s->account_id);
+		buf_adds(&url, "/mentions");
+	}
+	plat_param(&url, "max_results", lim);
+	plat_param(&url, "since_id", sw->cursor);
+	plat_param(&url, search ? "next_token" : "pagination_token", sw->page);
+	plat_param(&url, "expansions", "author_id");
+	plat_param(&url, "tweet.fields", TWEET_FIELDS);
+	plat_param(&url, "user.fields", USER_FIELDS);
+	if (!buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+		goto done;
+	val doc = plat_json(&rs);
+	if (doc.type != VAL_OBJECT) {
+		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: x: the response is not a JSON object", s->name);
+		goto done;
+	}
+	val data = val_member(doc, "data"), includes = val_member(doc, "includes"), tw;
+	size_t pos = 0;
+	while (val_next(data, &pos, NULL, &tw)) {
+		plat_rec r;
+		plat_rec_init(&r);
+		r.native_id = plat_str(val_member(tw, "id"), &id);
+		if (!*r.native_id)
+			continue;
+		r.author_id = plat_str(val_member(tw, "author_id"), &author);
+		r.text = plat_str(val_member(tw, "text"), &text);
+		const char *when = plat_str(val_member(tw, "created_at"), &ts);
+		if (time_parse(when, strlen(when), &r.created_at) < 0)
+			r.created_at = snowflake_time(r.native_id);
+		r.thread = plat_str(val_member(tw, "conversation_id"), &conv);
+		r.lang = plat_str(val_member(tw, "lang"), &lang);
+		val refs = val_member(tw, "referenced_tweets"), ref;
+		size_t rp = 0;
+		r.kind = "post";
+		while (val_next(refs, &rp, NULL, &ref))
+			if (val_streq(val_member(ref, "type"), "replied_to")) {
+				r.in_reply_to = plat_str(val_member(ref, "id"), &parent);
+				r.kind = "reply";
+			}
+		val u = find_user(includes, r.author_id);
+		r.author_handle = plat_str(val_member(u, "username"), &handle);
+		r.author_name = plat_str(val_member(u, "name"), &name);
+		r.followers = num_or(val_path(u, "public_metrics.followers_count"), -1);
+		val m = val_member(tw, "public_metrics");
+		r.likes = num_or(val_member(m, "like_count"), -1);
+		r.reposts = num_or(val_member(m, "retweet_count"), -1);
+		r.replies = num_or(val_member(m, "reply_count"), -1);
+		r.quotes = num_or(val_member(m, "quote_count"), -1);
+		bool own = (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
+		    (*r.author_handle && strcasecmp(r.author_handle, s->account) == 0);
+		r.direction = own ? "out" : "in";
+		buf_reset(&link);
+		if (*r.author_handle)
+			buf_addf(&link, "https://x.com/%s/status/%s", r.author_handle, r.native_id);
+		else
+			buf_addf(&link, "https://x.com/i/web/status/%s", r.native_id);
+		r.url = buf_cstr(&link);
+		if (raw)
+			r.raw = tw;
+		if (plat_emit(c, &r, out) < 0) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
+		(*n)++;
+		if (plat_newer(&sw->newest, r.native_id) < 0) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
+	}
+	const char *next = plat_str(val_path(doc, "meta.next_token"), &tmp);
+	if (plat_set(&sw->page, *next ? next : NULL, strlen(next)) < 0) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&url); buf_free(&id); buf_free(&author); buf_free(&text); buf_free(&ts);
+	buf_free(&conv); buf_free(&parent); buf_free(&handle); buf_free(&name);
+	buf_free(&lang); buf_free(&link); buf_free(&tmp);
+	http_resp_free(&rs);
+	return rc;
+}
+
+/* "twitter:123" -> "123"; the prefix is optional. */
+static const char *native(const char *id)
+{
+	if (!id)
+		return "";
+	return strncmp(id, "twitter:", 8) == 0 ? id + 8 : id;
+}
+
+static int posted_from(cp_conn *c, val doc, const char *key, cp_posted *out, cp_err *e)
+{
+	buf id = {0};
+	const char *v = plat_str(val_path(doc, key), &id);
+	if (!*v) {
+		buf_free(&id);
+		return cp_fail(e, CP_EX_UNAVAILABLE, "source %s: x: no %s in the response", c->src->name, key);
+	}
+	snprintf(out->id, sizeof out->id, "twitter:%s", v);
+	snprintf(out->url, sizeof out->url, "https://x.com/%s/status/%s", c->src->account, v);
+	buf_free(&id);
+	return 0;
+}
+
+static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
+{
+	const cp_source *s = c->src;
+	buf url = {0}, body = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+	const char *parent = native(rq->in_reply_to);
+
+	buf_adds(&body, "{\"text\":");
+	buf_json_str(&body, rq->text, strlen(rq->text));
+	if (rq->dm) {
+		if (!rq->to_id || !*rq->to_id) {
+			cp_fail(e, CP_EX_DATAERR, "source %s: x: a DM needs the customer's user id", s->name);
+			goto done;
+		}
+		buf_addf(&url, "%s/2/dm_conversations/with/", s->base_url);
+		http_escape(&url, rq->to_id);
+		buf_adds(&url, "/messages");
+		buf_addc(&body, '}');
+	} else {
+		if (!*parent) {
+			cp_fail(e, CP_EX_DATAERR, "source %s: x: a reply needs the post it answers", s->name);
+			goto done;
+		}
+		buf_addf(&url, "%s/2/tweets", s->base_url);
+		buf_adds(&body, ",\"reply\":{\"in_reply_to_tweet_id\":");
+		buf_json_str(&body, parent, strlen(parent));
+		buf_adds(&body, "}}");
+	}
+	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	/* X has no idempotency key: the POST is never retried blindly; an
+	 * unknown outcome is settled by x_lookup. */
+	if (plat_request(c, "POST", url.p, "application/json", body.p, body.len, NULL, &rs, e) < 0)
+		goto done;
+	val doc = plat_json(&rs);
+	if (rq->dm) {
+		if (posted_from(c, doc, "data.dm_event_id", out, e) < 0)
+			goto done;
+		out->url[0] = '\0';
+	} else if (posted_from(c, doc, "data.id", out, e) < 0) {
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&url);
+	buf_free(&body);
+	http_resp_free(&rs);
+	return rc;
+}
+
+static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
+{
+	const cp_source *s = c->src;
+	buf url = {0}, q = {0}, tmp = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+
+	if (rq->dm) {
+		/* The brand's events in the conversation; ours is the one with our text. */
+		if (!rq->to_id || !*rq->to_id)
+			return cp_fail(e, CP_EX_DATAERR, "source %s: x: a DM lookup needs the customer's user id", s->name);
+		buf_addf(&url, "%s/2/dm_conversations/with/", s->base_url);
+		http_escape(&url, rq->to_id);
+		buf_adds(&url, "/dm_events");
+		plat_param(&url, "dm_event.fields", "id,sender_id,text");
+	} else {
+		buf_addf(&q, "in_reply_to_tweet_id:%s from:%s", native(rq->in_reply_to), s->account);
+		buf_addf(&url, "%s/2/tweets/search/recent", s->base_url);
+		plat_param(&url, "query", buf_cstr(&q));
+		plat_param(&url, "tweet.fields", "author_id,created_at");
+	}
+	if (!buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+		goto done;
+	val doc = plat_json(&rs), item;
+	size_t pos = 0;
+	rc = 0;
+	while (val_next(val_member(doc, "data"), &pos, NULL, &item)) {
+		if (rq->dm) {
+			if (s->account_id && !val_streq(val_member(item, "sender_id"), s->account_id))
+				continue;
+			if (!val_streq(val_member(item, "text"), rq->text))
+				continue;
+		}
+		const char *id = plat_str(val_member(item, "id"), &tmp);
+		if (!*id)
+			continue;
+		snprintf(out->id, sizeof out->id, "twitter:%s", id);
+		if (rq->dm)
+			out->url[0] = '\0';
+		else
+			snprintf(out->url, sizeof out->url, "https://x.com/%s/status/%s", s->account, id);
+		rc = 1;
+		break;
+	}
+done:
+	buf_free(&url);
+	buf_free(&q);
+	buf_free(&tmp);
+	http_resp_free(&rs);
+	return rc;
+}
+
+const cp_platform cp_platform_x = {
+	.name = "x",
+	.record_platform = "twitter",
+	.open = x_open,
+	.fetch = x_fetch,
+	.post = x_post,
+	.lookup = x_lookup,
+	.close = NULL,
+};
