@@ -1,0 +1,395 @@
+/*
+ * tag - triage records by rules, sentiment, priority and escalation, in one
+ * pass.  Rules (carepipe-rules(5)) add tags, set priority and escalation,
+ * stop or exclude; every inbound record gets a sentiment; the keys tag
+ * owns are spliced in and every other byte passes through.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carepipe.h"
+#include "rules.h"
+#include "sentiment.h"
+
+enum { A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE };
+enum { P_LOW, P_NORMAL, P_HIGH, P_URGENT };
+
+static const char *const levels[] = { "urgent", "high", "normal", "low", "raise", NULL };
+static const char *const level_names[] = { "low", "normal", "high", "urgent" };
+
+static const struct rules_action_def actions[] = {
+	{ "tag", RULES_ARG_NAME, NULL, A_TAG },
+	{ "priority", RULES_ARG_CHOICE, levels, A_PRIORITY },
+	{ "escalate", RULES_ARG_STRING, NULL, A_ESCALATE },
+	{ "stop", RULES_ARG_NONE, NULL, A_STOP },
+	{ "exclude", RULES_ARG_NONE, NULL, A_EXCLUDE },
+};
+
+enum {
+	OPT_LEXICON = 256,
+	OPT_EXPLAIN,
+	OPT_ONLY,
+	OPT_DROP,
+	OPT_INFLUENCER,
+	OPT_EMIT_JQ,
+};
+
+static const struct option longopts[] = {
+	{ "rules", required_argument, NULL, 'f' },
+	{ "rule", required_argument, NULL, 'r' },
+	{ "lexicon", required_argument, NULL, OPT_LEXICON },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "drop", required_argument, NULL, OPT_DROP },
+	{ "influencer", required_argument, NULL, OPT_INFLUENCER },
+	{ "emit-jq", no_argument, NULL, OPT_EMIT_JQ },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Strong negative sentiment, for the influencer raise. */
+#define STRONG_NEGATIVE (-0.5)
+
+struct ctx {
+	cp_prog *p;
+	rules *rs;
+	rules_ctx *rc;
+	sentiment *sent;
+	bool explain;
+	char **only, **drop;
+	size_t nonly, ndrop;
+	double influencer;
+	buf text, tags, expl, out, tmp;
+	rec_edit edit;
+	/* tags added by rules for this record, NUL-separated */
+	buf added;
+};
+
+static int level_of(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(level_names[i], s))
+			return i;
+	return P_NORMAL;
+}
+
+static bool listed(char **list, size_t n, const rules_ctx *rc)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rules_has_tag(rc, list[i]))
+			return true;
+	return false;
+}
+
+static void oom(struct ctx *c)
+{
+	cp_die(c->p, CP_EX_OSERR, "out of memory");
+}
+
+static int each(void *v, rec *r, const cp_pos *pos)
+{
+	struct ctx *c = v;
+	val tv = rec_val(r, "text");
+	const char *text;
+	size_t tlen;
+	if (tv.type == VAL_NULL) {
+		text = "";
+		tlen = 0;
+	} else if (tv.type == VAL_STRING) {
+		if (!(text = val_rawstr(tv, &tlen))) {
+			buf_reset(&c->text);
+			if (val_str(tv, &c->text) < 0)
+				oom(c);
+			text = c->text.p;
+			tlen = c->text.len;
+		}
+	} else {
+		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len,
+		            tv.type == VAL_NONE ? "no text" : "text is not a string");
+		return 0;
+	}
+	val dir = rec_val(r, "direction");
+	size_t dn;
+	const char *ds = val_rawstr(dir, &dn);
+	bool inbound = !(ds && dn == 3 && !memcmp(ds, "out", 3));
+
+	if (rules_begin(c->rc, r, text, tlen) < 0)
+		oom(c);
+	double score = 0;
+	int label = SENT_NEUTRAL;
+	if (inbound) {
+		char lang[8] = "";
+		size_t ln;
+		const char *ls = val_rawstr(rec_val(r, "lang"), &ln);
+		if (ls)
+			snprintf(lang, sizeof lang, "%.*s", (int)(ln < 7 ? ln : 7), ls);
+		label = sentiment_score(c->sent, text, tlen, lang, &score);
+		char num[32];
+		snprintf(num, sizeof num, "%.3f", score);
+		if (!strcmp(num, "-0.000"))
+			strcpy(num, "0.000");
+		if (rules_set_var(c->rc, "sentiment.score", num) < 0 ||
+		    rules_set_var(c->rc, "sentiment.label",
+		                  label == SENT_POSITIVE ? "\"positive\"" :
+		                  label == SENT_NEGATIVE ? "\"negative\"" : "\"neutral\"") < 0)
+			oom(c);
+	}
+
+	int level = -1;
+	bool raise = false, escalate = false, excluded = false;
+	const char *reason = NULL;
+	buf_reset(&c->added);
+	buf_reset(&c->expl);
+	size_t nexpl = 0;
+	for (size_t i = 0; i < rules_count(c->rs) && !excluded; i++) {
+		cp_err e = {0};
+		const struct rules_rule *ru = rules_get(c->rs, i);
+		int t = rules_test(c->rc, i, c->explain, &e);
+		if (t < 0) {
+			cp_warn(c->p, "%s:%llu: %s (rule at %s:%u)", pos->file,
+			        (unsigned long long)pos->lineno, e.msg, ru->file, ru->line);
+			cp_status(c->p, CP_EX_DATAERR);
+			continue;
+		}
+		if (!t)
+			continue;
+		bool stop = false;
+		for (size_t k = 0; k < ru->nactions; k++) {
+			const struct rules_action *a = &ru->actions[k];
+			switch (a->id) {
+			case A_TAG:
+				if (!rules_has_tag(c->rc, a->arg)) {
+					if (rules_add_tag(c->rc, a->arg) < 0 ||
+					    buf_add(&c->added, a->arg, strlen(a->arg) + 1) < 0)
+						oom(c);
+				}
+				break;
+			case A_PRIORITY:
+				if (!strcmp(a->arg, "raise"))
+					raise = true;
+				else if (level_of(a->arg) > level)
+					level = level_of(a->arg);
+				break;
+			case A_ESCALATE:
+				if (!escalate) {
+					escalate = true;
+					reason = a->arg;
+				}
+				break;
+			case A_STOP:
+				stop = true;
+				break;
+			case A_EXCLUDE:
+				excluded = true;
+				break;
+			}
+		}
+		if (c->explain) {
+			buf_adds(&c->expl, nexpl++ ? "," : "[");
+			buf_adds(&c->expl, "{\"rule\":");
+			buf_reset(&c->tmp);
+			buf_addf(&c->tmp, "%s:%u", ru->file, ru->line);
+			buf_json_str(&c->expl, c->tmp.p, c->tmp.len);
+			buf_adds(&c->expl, ",\"matched\":");
+			rules_explain(c->rc, &c->expl);
+			buf_addc(&c->expl, '}');
+		}
+		if (stop)
+			break;
+	}
+	if (excluded)
+		return 0;
+	if (inbound && c->influencer > 0 && score <= STRONG_NEGATIVE) {
+		double f;
+		if (val_num(rec_path(r, "author.followers"), &f) == 0 && f >= c->influencer) {
+			raise = true;
+			if (c->explain) {
+				buf_adds(&c->expl, nexpl++ ? "," : "[");
+				buf_addf(&c->expl, "{\"rule\":\"--influencer %.0f\",\"matched\":"
+				         "[{\"test\":\"author.followers >= %.0f and sentiment.score <= %.1f\"}]}",
+				         c->influencer, c->influencer, STRONG_NEGATIVE);
+			}
+		}
+	}
+	if (level < 0)
+		level = P_NORMAL;
+	if (raise && level < P_URGENT)
+		level++;
+	if ((c->nonly && !listed(c->only, c->nonly, c->rc)) ||
+	    (c->ndrop && listed(c->drop, c->ndrop, c->rc)))
+		return 0;
+
+	edit_reset(&c->edit);
+	val old = rec_val(r, "tags");
+	if (c->added.len || old.type != VAL_ARRAY) {
+		/* Existing tags keep their bytes and order; new ones follow. */
+		buf_reset(&c->tags);
+		buf_addc(&c->tags, '[');
+		bool first = true;
+		if (old.type == VAL_ARRAY) {
+			size_t p = 0;
+			val k, el;
+			while (val_next(old, &p, &k, &el)) {
+				if (!first)
+					buf_addc(&c->tags, ',');
+				buf_add(&c->tags, el.p, el.n);
+				first = false;
+			}
+		}
+		for (const char *t = c->added.p; t && t < c->added.p + c->added.len; t += strlen(t) + 1) {
+			if (!first)
+				buf_addc(&c->tags, ',');
+			buf_json_str(&c->tags, t, strlen(t));
+			first = false;
+		}
+		buf_addc(&c->tags, ']');
+		if (edit_set(&c->edit, "tags", c->tags.p, c->tags.len) < 0)
+			oom(c);
+	}
+	if (inbound) {
+		char s[96];
+		int n = snprintf(s, sizeof s, "{\"score\":%.3f,\"label\":\"%s\"}",
+		                 score, sentiment_label_name(label));
+		char *z = strstr(s, "-0.000");
+		if (z)
+			memmove(z, z + 1, strlen(z));
+		n = (int)strlen(s);
+		if (edit_set(&c->edit, "sentiment", s, (size_t)n) < 0)
+			oom(c);
+	}
+	char pr[16];
+	int pn = snprintf(pr, sizeof pr, "\"%s\"", level_names[level]);
+	if (edit_set(&c->edit, "priority", pr, (size_t)pn) < 0 ||
+	    edit_set(&c->edit, "escalate", escalate ? "true" : "false", escalate ? 4 : 5) < 0)
+		oom(c);
+	if (escalate) {
+		if (edit_set_str(&c->edit, "escalate_reason", reason, strlen(reason)) < 0)
+			oom(c);
+	} else if (rec_get(r, "escalate_reason")) {
+		edit_del(&c->edit, "escalate_reason");
+	}
+	if (c->explain) {
+		if (!nexpl)
+			buf_addc(&c->expl, '[');
+		buf_addc(&c->expl, ']');
+		if (edit_set(&c->edit, "explain", c->expl.p, c->expl.len) < 0)
+			oom(c);
+	}
+	buf_reset(&c->out);
+	if (edit_apply(&c->edit, r, &c->out) < 0)
+		oom(c);
+	cp_emit(c->p, c->out.p, c->out.len);
+	return 0;
+}
+
+static char **push(char **list, size_t *n, char *s, cp_prog *p)
+{
+	list = realloc(list, (*n + 1) * sizeof *list);
+	if (!list)
+		cp_die(p, CP_EX_OSERR, "out of memory");
+	list[(*n)++] = s;
+	return list;
+}
+
+int main(int argc, char **argv)
+{
+	static cp_prog p;
+	struct ctx c = { .p = &p, .influencer = 10000 };
+	cp_err e = {0};
+	bool emit_jq = false;
+	const char *lexicon = NULL;
+	int ch, nrule = 0;
+	char *end;
+
+	cp_init(&p, "tag",
+	        "tag [-f rules] [-r rule] [--lexicon file] [--explain] [--only tag] [--drop tag]\n"
+	        "           [--influencer followers] [--emit-jq] [file ...]",
+	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
+	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
+	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"
+	        "      --explain         add explain: which rule fired on which span\n"
+	        "      --only TAG        output only records with TAG; repeatable\n"
+	        "      --drop TAG        drop records with TAG; repeatable\n"
+	        "      --influencer N    raise the priority of strongly negative posts by\n"
+	        "                        authors with N followers or more (10000; 0: never)\n"
+	        "      --emit-jq         print a jq program doing what the rules do, and exit\n");
+	if (!(c.rs = rules_new(actions, sizeof actions / sizeof actions[0])))
+		cp_die(&p, CP_EX_OSERR, "out of memory");
+	char **inline_rules = NULL;
+	size_t ninline = 0;
+	while ((ch = cp_getopt(&p, argc, argv, "f:r:", longopts)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (rules_load(c.rs, optarg, &e) < 0)
+				cp_die_err(&p, &e);
+			break;
+		case 'r':
+			inline_rules = push(inline_rules, &ninline, optarg, &p);
+			break;
+		case OPT_LEXICON:
+			lexicon = optarg;
+			break;
+		case OPT_EXPLAIN:
+			c.explain = true;
+			break;
+		case OPT_ONLY:
+			c.only = push(c.only, &c.nonly, optarg, &p);
+			break;
+		case OPT_DROP:
+			c.drop = push(c.drop, &c.ndrop, optarg, &p);
+			break;
+		case OPT_INFLUENCER:
+			errno = 0;
+			c.influencer = strtod(optarg, &end);
+			if (end == optarg || *end || errno || c.influencer < 0)
+				cp_die(&p, CP_EX_USAGE, "--influencer wants a number of followers: %s",
+				       optarg);
+			break;
+		case OPT_EMIT_JQ:
+			emit_jq = true;
+			break;
+		default:
+			cp_usage(&p);
+		}
+	}
+	for (size_t i = 0; i < ninline; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "-r %d", ++nrule);
+		if (rules_parse(c.rs, name, inline_rules[i], strlen(inline_rules[i]), &e) < 0)
+			cp_die_err(&p, &e);
+	}
+	free(inline_rules);
+	if (rules_compile(c.rs, &e) < 0)
+		cp_die_err(&p, &e);
+	if (emit_jq) {
+		buf b = {0};
+		rules_to_jq(c.rs, &b, A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE);
+		cp_start(&p);
+		cp_emit(&p, b.p, b.len - 1);
+		buf_free(&b);
+		rules_free(c.rs);
+		return cp_finish(&p);
+	}
+	if (!(c.sent = sentiment_new()))
+		cp_die(&p, CP_EX_OSERR, "out of memory");
+	if (lexicon && sentiment_load(c.sent, lexicon, &e) < 0)
+		cp_die_err(&p, &e);
+	if (!(c.rc = rules_ctx_new(c.rs)))
+		cp_die(&p, CP_EX_OSERR, "out of memory");
+	cp_start(&p);
+	cp_each_record(&p, argc - optind, argv + optind, each, &c);
+
+	rules_ctx_free(c.rc);
+	rules_free(c.rs);
+	sentiment_free(c.sent);
+	free(c.only);
+	free(c.drop);
+	buf_free(&c.text);
+	buf_free(&c.tags);
+	buf_free(&c.expl);
+	buf_free(&c.out);
+	buf_free(&c.tmp);
+	buf_free(&c.added);
+	edit_free(&c.edit);
+	return cp_finish(&p);
+}

@@ -1,0 +1,91 @@
+/*
+ * lexicon_fr.c - carepipe's French sentiment lexicon, written for this
+ * project from general French usage, including the informal French of
+ * social media.  Same format as lexicon_en.c (AFINN scale, '_' for a
+ * space); accents are folded at load time, so "déçu" is written as is.
+ */
+#include "sentiment.h"
+
+const char sentiment_lexicon_fr[] =
+"5 extraordinaire exceptionnel exceptionnelle sublime magnifique merveilleux merveilleuse "
+"parfait parfaite parfaitement fantastique formidable incroyable genialissime "
+"je_t'adore je_vous_adore trop_bien trop_top\n"
+
+"4 génial géniale geniaux excellent excellente excellents superbe splendide "
+"adore adorer adoré adorée adorable ravi ravie ravis ravies enchanté enchantée "
+"bravo félicitations felicitations chapeau top_du_top au_top impeccable "
+"bluffant époustouflant epoustouflant remarquable heureux heureuse heureuses "
+"joie bonheur comblé comblée reconnaissant reconnaissante vive youpi cool_merci\n"
+
+"3 aime aimé aimée aimer j'aime amour adorons adorent super chouette "
+"bien_joué beau belle beaux belles joli jolie jolis jolies mignon mignonne "
+"magique agréable agréables sympa sympathique gentil gentille gentils aimable "
+"merci merci_beaucoup mille_mercis remercie remercier remerciements "
+"content contente contents contentes satisfait satisfaite satisfaits "
+"plaisir fier fière fiers fières drôle drôles marrant marrante hilarant "
+"mdr ptdr lol excellent_service recommande recommandé conseille "
+"délicieux délicieuse savoureux succulent réussi réussie réussite succès "
+"gagné gagner victoire champion champions champagne fête fêter "
+"rigolo rigole rire rires sourire souriant souriante bisous bises câlin "
+"passionnant passionné passionnée fascinant impressionnant impressionnante "
+"rapide_et_efficace efficace efficaces réactif réactive réactivité\n"
+
+"2 bien bon bonne bons bonnes mieux meilleur meilleure meilleurs "
+"heureusement espère espoir espérons souhaite souhaitons vœux voeux "
+"pratique utile utiles facile facilement simple fiable confiance "
+"rassuré rassurée rassurant calme tranquille serein sereine paisible "
+"aide aidé aider aidez aidant accueillant accueil_chaleureux chaleureux "
+"chaleureuse bienvenue bienvenu ok_merci d'accord ouais oui volontiers "
+"intéressant intéressante intéressé curieux drole sympas cool "
+"reçu réglé résolu résolue répare réparé réparée fonctionne marche_bien "
+"gratuit cadeau cadeaux offert bonus promo rapide rapidement efficacement "
+"propre neuf neuve nouveau nouvelle original originale créatif "
+"vacances week-end weekend anniversaire noël joyeux joyeuse bonne_année "
+"solide fort forte courage courageux brave honnête honnêtement juste "
+"confortable doux douce soleil ensoleillé chance chanceux chanceuse\n"
+
+"1 ok okay correct correcte pas_mal potable acceptable raisonnable "
+"normal normalement possible envisageable progrès amélioration amélioré "
+"améliorer clair clairement compris comprends noté d'acc ça_marche "
+"nouveauté lancement sortie enfin bref salut coucou bonjour bonsoir\n"
+
+"-1 bof bah pff pfff mouais euh hum bizarre étrange étonnant "
+"compliqué compliquée difficile dur dure lent lente lenteur lentement "
+"attente attendre attends attendu retard retardé retards toujours_pas "
+"encore_une_fois fatigué fatiguée fatigant ennuyeux ennuyeuse ennui "
+"cher chère chers coûteux frais facturé facturée prélevé prélèvement "
+"erreur erreurs bug bugs bogue souci soucis problème problèmes "
+"inquiet inquiète inquiétude doute douteux confus confuse incompréhensible "
+"annulé annulée annulation manque manquant manquante perdu perdue perte "
+"dommage hélas malheureusement désolé désolée pardon oups zut mince "
+"froid pluie pluvieux gris moyen moyenne mitigé bruyant\n"
+
+"-2 mauvais mauvaise mauvaises mal nul nulle nuls triste tristesse "
+"déçu déçue déçus déçues décevant décevante déception décevoir "
+"énervé énervée énervant énervante agaçant agaçante agacé agacée "
+"fâché fâchée colère marre ras-le-bol j'en_ai_marre en_ai_marre "
+"inadmissible inacceptable incompétent incompétente incompétents incompétence "
+"lamentable médiocre pitoyable ridicule stupide idiot idiote bête débile "
+"cassé cassée casse panne en_panne bloqué bloquée plante planté plantage "
+"inutilisable inutile inutiles inaccessible injoignable indisponible "
+"arnaque arnaqué arnaquée arnaqueur arnaqueurs escroc escrocs escroquerie "
+"voleur voleurs volé volée mensonge menteur menteurs mentir menti "
+"honte honteux honteuse scandale scandaleux scandaleuse pire "
+"peur effrayant inquiétant angoisse stress stressé stressée "
+"malade douleur mal_au blessé blessée souffre souffrance pleure pleurer "
+"pas_content pas_contente pas_terrible pas_top pas_bien mécontent mécontente "
+"jamais_plus plus_jamais aucune_réponse sans_réponse toujours_rien "
+"impoli impolie irrespectueux méprisant arrogant radin grave_nul "
+"galère galérer galère bordel merdique chiant chiante relou saoulant soûlant\n"
+
+"-3 horrible horribles affreux affreuse atroce épouvantable exécrable "
+"catastrophe catastrophique désastre désastreux désastreuse lamentablement "
+"déteste détester détesté haine haïr dégoûtant dégoûté dégoûtée dégueulasse "
+"furieux furieuse révoltant révolté révoltée écœuré écoeuré scandalisé "
+"honteusement minable pourri pourrie pourris merde putain bordel_de "
+"cauchemar enfer désespéré désespérée dévasté effondré mort morts tué "
+"violence violent agression harcèlement harcelé raciste insulte insulté\n"
+
+"-4 pire_service pire_entreprise jamais_vu_ça foutage_de_gueule "
+"nul_à_chier de_la_merde connards connard enfoirés enfoiré salauds salaud "
+"va_te_faire\n";

@@ -1,0 +1,1500 @@
+/*
+ * The rules format: a small line-oriented language, parsed into a tree per
+ * rule.  Keyword lists from every rule go into one automaton, so a record
+ * is scanned once whatever the number of rules; everything else (regular
+ * expressions, fields, jq) is evaluated lazily, only when a rule's
+ * and/or reaches it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <oniguruma.h>
+
+#include "rules.h"
+#include "textmatch.h"
+
+enum node_kind { N_TRUE, N_FALSE, N_AND, N_OR, N_NOT, N_KW, N_RE, N_CMP, N_IN, N_TAG, N_JQ };
+enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+
+struct node {
+	int kind;
+	int a, b;            /* children, for and/or/not */
+	char *path;          /* field: "text", "author.followers", ... */
+	char *str;           /* keyword list source, tag, value, regex or jq text */
+	int op;
+	bool negate;         /* !~ */
+	bool is_num;
+	double num;
+	char **vals;         /* N_IN values, N_KW keywords */
+	size_t nvals;
+	int atom;            /* N_KW: index into the keyword atoms */
+	regex_t *re;
+	jqx *jq;
+	char flags[4];
+};
+
+struct rules {
+	const struct rules_action_def *defs;
+	size_t ndefs;
+	struct node *nodes;
+	size_t nnodes, nodecap;
+	struct rule {
+		struct rules_rule info;
+		int root;    /* -1: always */
+	} *rules;
+	size_t nrules, rulecap;
+	char **names;          /* file names, kept for rule info */
+	size_t nnames;
+	size_t natoms;
+	tm_ac *ac;
+	/* keyword id -> atoms using it */
+	int **kw_atoms;
+	size_t *kw_natoms;
+	size_t nkw;
+	bool compiled;
+};
+
+/* ------------------------------------------------------------------ lexer */
+
+enum tok { T_EOF, T_WORD, T_STRING, T_REGEX, T_OP, T_LP, T_RP, T_COMMA };
+
+struct lexer {
+	const char *name;
+	const char *s, *end, *p;
+	unsigned line, col;
+	/* the current token */
+	int t;
+	bool newrule;          /* first on a line that starts at column 1 */
+	unsigned tline, tcol;
+	buf text;              /* word, unescaped string, regex source or op */
+	char flags[4];         /* regex flags */
+	cp_err *e;
+};
+
+static int lex_fail(struct lexer *l, unsigned line, unsigned col, const char *fmt, const char *arg)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+	return cp_fail(l->e, CP_EX_CONFIG, "%s:%u:%u: %s", l->name, line, col, msg);
+}
+
+static void adv(struct lexer *l)
+{
+	if (*l->p == '\n') {
+		l->line++;
+		l->col = 1;
+	} else if (((unsigned char)*l->p & 0xc0) != 0x80) {
+		l->col++;
+	}
+	l->p++;
+}
+
+static bool word_byte(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-' || c == ':' || c == '@' ||
+	       c == '+' || c >= 0x80;
+}
+
+static int lex(struct lexer *l)
+{
+	bool at_bol = l->col == 1;
+	for (;;) {
+		while (l->p < l->end && (*l->p == ' ' || *l->p == '\t' || *l->p == '\r' || *l->p == '\n')) {
+			if (*l->p == '\n')
+				at_bol = true;
+			adv(l);
+		}
+		if (l->p < l->end && *l->p == '#') {
+			while (l->p < l->end && *l->p != '\n')
+				adv(l);
+			continue;
+		}
+		break;
+	}
+	buf_reset(&l->text);
+	l->tline = l->line;
+	l->tcol = l->col;
+	l->newrule = at_bol && l->col == 1;
+	if (l->p >= l->end) {
+		l->t = T_EOF;
+		l->newrule = true;
+		return 0;
+	}
+	unsigned char c = (unsigned char)*l->p;
+	if (c == '(' || c == ')' || c == ',') {
+		l->t = c == '(' ? T_LP : c == ')' ? T_RP : T_COMMA;
+		buf_addc(&l->text, (char)c);
+		adv(l);
+		return 0;
+	}
+	if (c == '"') {
+		adv(l);
+		for (;;) {
+			if (l->p >= l->end || *l->p == '\n')
+				return lex_fail(l, l->tline, l->tcol, "unterminated string", NULL);
+			char ch = *l->p;
+			if (ch == '"') {
+				adv(l);
+				break;
+			}
+			if (ch == '\\') {
+				adv(l);
+				if (l->p >= l->end)
+					return lex_fail(l, l->tline, l->tcol, "unterminated string", NULL);
+				char esc = *l->p;
+				switch (esc) {
+				case 'n': buf_addc(&l->text, '\n'); break;
+				case 't': buf_addc(&l->text, '\t'); break;
+				case '"': case '\\': case '/': case '\'': buf_addc(&l->text, esc); break;
+				default:
+					/* Kept as written: regular expressions want \d, \b. */
+					buf_addc(&l->text, '\\');
+					buf_addc(&l->text, esc);
+				}
+				adv(l);
+				continue;
+			}
+			buf_addc(&l->text, ch);
+			adv(l);
+		}
+		l->t = T_STRING;
+		buf_cstr(&l->text);
+		return 0;
+	}
+	if (c == '\'') {
+		adv(l);
+		while (l->p < l->end && *l->p != '\'' && *l->p != '\n') {
+			buf_addc(&l->text, *l->p);
+			adv(l);
+		}
+		if (l->p >= l->end || *l->p != '\'')
+			return lex_fail(l, l->tline, l->tcol, "unterminated string", NULL);
+		adv(l);
+		l->t = T_STRING;
+		buf_cstr(&l->text);
+		return 0;
+	}
+	if (c == '/') {
+		adv(l);
+		for (;;) {
+			if (l->p >= l->end || *l->p == '\n')
+				return lex_fail(l, l->tline, l->tcol, "unterminated regular expression", NULL);
+			if (*l->p == '/')
+				break;
+			if (*l->p == '\\' && l->p + 1 < l->end && l->p[1] == '/') {
+				adv(l);
+				buf_addc(&l->text, '/');
+				adv(l);
+				continue;
+			}
+			buf_addc(&l->text, *l->p);
+			adv(l);
+		}
+		adv(l);
+		size_t nf = 0;
+		memset(l->flags, 0, sizeof l->flags);
+		while (l->p < l->end && isalpha((unsigned char)*l->p)) {
+			if (!strchr("ixs", *l->p) || nf >= 3)
+				return lex_fail(l, l->line, l->col,
+				                "unknown regular expression flag (use i, x or s)", NULL);
+			l->flags[nf++] = *l->p;
+			adv(l);
+		}
+		l->t = T_REGEX;
+		buf_cstr(&l->text);
+		return 0;
+	}
+	if (strchr("=!<>~", c)) {
+		while (l->p < l->end && strchr("=!<>~", *l->p) && l->text.len < 3) {
+			buf_addc(&l->text, *l->p);
+			adv(l);
+		}
+		buf_cstr(&l->text);
+		static const char *const ops[] = { "=", "==", "!=", "<", "<=", ">", ">=", "~", "!~" };
+		for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+			if (!strcmp(l->text.p, ops[i])) {
+				l->t = T_OP;
+				return 0;
+			}
+		return lex_fail(l, l->tline, l->tcol, "unknown operator '%s'", l->text.p);
+	}
+	if (word_byte(c)) {
+		while (l->p < l->end && word_byte((unsigned char)*l->p)) {
+			buf_addc(&l->text, *l->p);
+			adv(l);
+		}
+		l->t = T_WORD;
+		buf_cstr(&l->text);
+		return 0;
+	}
+	char what[8];
+	snprintf(what, sizeof what, "%c", c);
+	return lex_fail(l, l->tline, l->tcol, "unexpected character '%s'", what);
+}
+
+/* ----------------------------------------------------------------- parser */
+
+struct parser {
+	rules *rs;
+	struct lexer l;
+	const char *name;   /* interned file name */
+};
+
+static bool tok_end(const struct parser *ps)
+{
+	return ps->l.t == T_EOF || ps->l.newrule;
+}
+
+static bool is_word(const struct parser *ps, const char *w)
+{
+	return !tok_end(ps) && ps->l.t == T_WORD && !strcmp(ps->l.text.p, w);
+}
+
+static int perr(struct parser *ps, const char *fmt, const char *arg)
+{
+	if (tok_end(ps) && ps->l.t == T_EOF)
+		return lex_fail(&ps->l, ps->l.tline, ps->l.tcol, fmt, arg);
+	return lex_fail(&ps->l, ps->l.tline, ps->l.tcol, fmt, arg);
+}
+
+static const char *tok_desc(struct parser *ps)
+{
+	if (ps->l.t == T_EOF)
+		return "the end of the file";
+	if (tok_end(ps))
+		return "the end of the rule";
+	return ps->l.text.p;
+}
+
+static int new_node(rules *rs, int kind)
+{
+	if (rs->nnodes == rs->nodecap) {
+		size_t cap = rs->nodecap ? 2 * rs->nodecap : 64;
+		struct node *n = realloc(rs->nodes, cap * sizeof *n);
+		if (!n)
+			return -1;
+		rs->nodes = n;
+		rs->nodecap = cap;
+	}
+	struct node *n = &rs->nodes[rs->nnodes];
+	memset(n, 0, sizeof *n);
+	n->kind = kind;
+	n->a = n->b = -1;
+	n->atom = -1;
+	return (int)rs->nnodes++;
+}
+
+static int push_val(struct node *n, const char *s)
+{
+	char **v = realloc(n->vals, (n->nvals + 1) * sizeof *v);
+	if (!v)
+		return -1;
+	n->vals = v;
+	if (!(v[n->nvals] = strdup(s)))
+		return -1;
+	n->nvals++;
+	return 0;
+}
+
+static bool valid_path(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			return false;
+	return s[strlen(s) - 1] != '.' && !strstr(s, "..");
+}
+
+static int parse_or(struct parser *ps);
+
+static int parse_value(struct parser *ps, struct node *out_unused, char **dst)
+{
+	(void)out_unused;
+	if (tok_end(ps) || (ps->l.t != T_WORD && ps->l.t != T_STRING))
+		return perr(ps, "expected a value, found %s", tok_desc(ps));
+	*dst = strdup(ps->l.text.p);
+	if (!*dst)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	return lex(&ps->l);
+}
+
+static int compile_re(struct parser *ps, struct node *n, const char *src, const char *flags,
+                      unsigned line, unsigned col)
+{
+	OnigOptionType opt = ONIG_OPTION_CAPTURE_GROUP;
+	for (const char *f = flags; *f; f++)
+		opt |= *f == 'i' ? ONIG_OPTION_IGNORECASE :
+		       *f == 'x' ? ONIG_OPTION_EXTEND : ONIG_OPTION_MULTILINE;
+	OnigErrorInfo einfo;
+	const UChar *p = (const UChar *)src;
+	int r = onig_new(&n->re, p, p + strlen(src), opt, ONIG_ENCODING_UTF8,
+	                 ONIG_SYNTAX_PERL_NG, &einfo);
+	if (r != ONIG_NORMAL) {
+		UChar msg[ONIG_MAX_ERROR_MESSAGE_LEN];
+		onig_error_code_to_str(msg, r, &einfo);
+		n->re = NULL;
+		return lex_fail(&ps->l, line, col, "bad regular expression: %s", (char *)msg);
+	}
+	snprintf(n->flags, sizeof n->flags, "%s", flags);
+	return 0;
+}
+
+static int parse_atom(struct parser *ps)
+{
+	rules *rs = ps->rs;
+	unsigned line = ps->l.tline, col = ps->l.tcol;
+	if (tok_end(ps))
+		return perr(ps, "expected a condition, found %s", tok_desc(ps));
+	if (ps->l.t == T_LP) {
+		if (lex(&ps->l) < 0)
+			return -1;
+		int n = parse_or(ps);
+		if (n < 0)
+			return -1;
+		if (tok_end(ps) || ps->l.t != T_RP)
+			return perr(ps, "expected ')', found %s", tok_desc(ps));
+		if (lex(&ps->l) < 0)
+			return -1;
+		return n;
+	}
+	if (ps->l.t != T_WORD)
+		return perr(ps, "expected a condition, found %s", tok_desc(ps));
+	char *w = strdup(ps->l.text.p);
+	if (!w)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	int n = -1;
+	if (!strcmp(w, "not")) {
+		if (lex(&ps->l) < 0)
+			goto fail;
+		int a = parse_atom(ps);
+		if (a < 0)
+			goto fail;
+		if ((n = new_node(rs, N_NOT)) < 0)
+			goto oom;
+		rs->nodes[n].a = a;
+	} else if (!strcmp(w, "true") || !strcmp(w, "always") || !strcmp(w, "false")) {
+		if ((n = new_node(rs, w[0] == 'f' ? N_FALSE : N_TRUE)) < 0)
+			goto oom;
+		if (lex(&ps->l) < 0)
+			goto fail;
+	} else if (!strcmp(w, "keywords") || !strcmp(w, "keyword")) {
+		if ((n = new_node(rs, N_KW)) < 0)
+			goto oom;
+		if (lex(&ps->l) < 0)
+			goto fail;
+		for (;;) {
+			if (!tok_end(ps) && ps->l.t == T_COMMA && rs->nodes[n].nvals) {
+				if (lex(&ps->l) < 0)
+					goto fail;
+				continue;
+			}
+			if (tok_end(ps) || ps->l.t != T_STRING)
+				break;
+			tm_norm tn = {0};
+			int empty = tm_normalize(&tn, ps->l.text.p, ps->l.text.len) == 0 &&
+			            strspn(tn.text.p ? tn.text.p : "", "*") == tn.text.len;
+			tm_norm_free(&tn);
+			if (empty) {
+				lex_fail(&ps->l, ps->l.tline, ps->l.tcol, "empty keyword", NULL);
+				goto fail;
+			}
+			if (push_val(&rs->nodes[n], ps->l.text.p) < 0)
+				goto oom;
+			if (lex(&ps->l) < 0)
+				goto fail;
+		}
+		if (rs->nodes[n].nvals == 0) {
+			perr(ps, "expected a quoted keyword, found %s", tok_desc(ps));
+			goto fail;
+		}
+		rs->nodes[n].atom = (int)rs->natoms++;
+	} else if (!strcmp(w, "has-tag")) {
+		if (lex(&ps->l) < 0)
+			goto fail;
+		if ((n = new_node(rs, N_TAG)) < 0)
+			goto oom;
+		if (parse_value(ps, NULL, &rs->nodes[n].str) < 0)
+			goto fail;
+	} else if (!strcmp(w, "jq")) {
+		if (lex(&ps->l) < 0)
+			goto fail;
+		if (tok_end(ps) || ps->l.t != T_STRING) {
+			perr(ps, "expected a quoted jq expression, found %s", tok_desc(ps));
+			goto fail;
+		}
+		if ((n = new_node(rs, N_JQ)) < 0)
+			goto oom;
+		cp_err je = {0};
+		rs->nodes[n].jq = jqx_compile(ps->l.text.p, &je);
+		if (!rs->nodes[n].jq) {
+			char *nl = strchr(je.msg, '\n');
+			if (nl)
+				*nl = '\0';
+			lex_fail(&ps->l, ps->l.tline, ps->l.tcol, "jq: %s", je.msg);
+			goto fail;
+		}
+		if (!(rs->nodes[n].str = strdup(ps->l.text.p)))
+			goto oom;
+		if (lex(&ps->l) < 0)
+			goto fail;
+	} else {
+		if (!valid_path(w)) {
+			lex_fail(&ps->l, line, col, "unknown condition '%s'", w);
+			goto fail;
+		}
+		if (lex(&ps->l) < 0)
+			goto fail;
+		if (is_word(ps, "in")) {
+			if ((n = new_node(rs, N_IN)) < 0)
+				goto oom;
+			rs->nodes[n].path = w;
+			w = NULL;
+			if (lex(&ps->l) < 0)
+				goto fail;
+			if (tok_end(ps) || ps->l.t != T_LP) {
+				perr(ps, "expected '(' after in, found %s", tok_desc(ps));
+				goto fail;
+			}
+			if (lex(&ps->l) < 0)
+				goto fail;
+			for (;;) {
+				char *v;
+				if (parse_value(ps, NULL, &v) < 0)
+					goto fail;
+				int r = push_val(&rs->nodes[n], v);
+				free(v);
+				if (r < 0)
+					goto oom;
+				if (!tok_end(ps) && ps->l.t == T_COMMA) {
+					if (lex(&ps->l) < 0)
+						goto fail;
+					continue;
+				}
+				if (!tok_end(ps) && ps->l.t == T_RP)
+					break;
+				perr(ps, "expected ',' or ')', found %s", tok_desc(ps));
+				goto fail;
+			}
+			if (lex(&ps->l) < 0)
+				goto fail;
+			return n;
+		}
+		if (tok_end(ps) || ps->l.t != T_OP) {
+			lex_fail(&ps->l, line, col, "unknown condition '%s'", w);
+			goto fail;
+		}
+		const char *op = ps->l.text.p;
+		if (!strcmp(op, "~") || !strcmp(op, "!~")) {
+			bool neg = op[0] == '!';
+			if (lex(&ps->l) < 0)
+				goto fail;
+			if (tok_end(ps) || (ps->l.t != T_REGEX && ps->l.t != T_STRING)) {
+				perr(ps, "expected a regular expression, found %s", tok_desc(ps));
+				goto fail;
+			}
+			if ((n = new_node(rs, N_RE)) < 0)
+				goto oom;
+			rs->nodes[n].path = w;
+			w = NULL;
+			rs->nodes[n].negate = neg;
+			if (!(rs->nodes[n].str = strdup(ps->l.text.p)))
+				goto oom;
+			if (compile_re(ps, &rs->nodes[n], ps->l.text.p,
+			               ps->l.t == T_REGEX ? ps->l.flags : "", ps->l.tline,
+			               ps->l.tcol) < 0)
+				goto fail;
+			if (lex(&ps->l) < 0)
+				goto fail;
+			return n;
+		}
+		if ((n = new_node(rs, N_CMP)) < 0)
+			goto oom;
+		struct node *nd = &rs->nodes[n];
+		nd->path = w;
+		w = NULL;
+		nd->op = op[0] == '=' ? OP_EQ : op[0] == '!' ? OP_NE :
+		         op[0] == '<' ? (op[1] ? OP_LE : OP_LT) : (op[1] ? OP_GE : OP_GT);
+		bool ordered = nd->op != OP_EQ && nd->op != OP_NE;
+		if (lex(&ps->l) < 0)
+			goto fail;
+		bool quoted = !tok_end(ps) && ps->l.t == T_STRING;
+		unsigned vl = ps->l.tline, vc = ps->l.tcol;
+		if (parse_value(ps, NULL, &rs->nodes[n].str) < 0)
+			goto fail;
+		nd = &rs->nodes[n];
+		char *endp;
+		errno = 0;
+		nd->num = strtod(nd->str, &endp);
+		nd->is_num = !quoted && *nd->str && !*endp && errno == 0 && isfinite(nd->num);
+		if (ordered && !nd->is_num) {
+			lex_fail(&ps->l, vl, vc, "expected a number, found %s", nd->str);
+			goto fail;
+		}
+		return n;
+	}
+	free(w);
+	return n;
+oom:
+	cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+fail:
+	free(w);
+	return -1;
+}
+
+static int parse_and(struct parser *ps)
+{
+	int a = parse_atom(ps);
+	while (a >= 0 && is_word(ps, "and")) {
+		if (lex(&ps->l) < 0)
+			return -1;
+		int b = parse_atom(ps);
+		if (b < 0)
+			return -1;
+		int n = new_node(ps->rs, N_AND);
+		if (n < 0)
+			return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+		ps->rs->nodes[n].a = a;
+		ps->rs->nodes[n].b = b;
+		a = n;
+	}
+	return a;
+}
+
+static int parse_or(struct parser *ps)
+{
+	int a = parse_and(ps);
+	while (a >= 0 && is_word(ps, "or")) {
+		if (lex(&ps->l) < 0)
+			return -1;
+		int b = parse_and(ps);
+		if (b < 0)
+			return -1;
+		int n = new_node(ps->rs, N_OR);
+		if (n < 0)
+			return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+		ps->rs->nodes[n].a = a;
+		ps->rs->nodes[n].b = b;
+		a = n;
+	}
+	return a;
+}
+
+static const struct rules_action_def *find_def(const rules *rs, const char *w)
+{
+	for (size_t i = 0; i < rs->ndefs; i++)
+		if (!strcmp(rs->defs[i].name, w))
+			return &rs->defs[i];
+	return NULL;
+}
+
+static int parse_rule(struct parser *ps)
+{
+	rules *rs = ps->rs;
+	struct rule r = { { ps->name, ps->l.tline, NULL, 0, false }, -1 };
+	/* The first token is at the start of a rule; later ones must not be. */
+	for (bool first = true;; first = false) {
+		if (!first && tok_end(ps))
+			break;
+		if (ps->l.t != T_WORD)
+			goto bad_action;
+		if (!first && (!strcmp(ps->l.text.p, "if") || !strcmp(ps->l.text.p, "unless")))
+			break;
+		const struct rules_action_def *d = find_def(rs, ps->l.text.p);
+		if (!d)
+			goto bad_action;
+		struct rules_action a = { d->id, NULL };
+		char *name = strdup(ps->l.text.p);
+		if (!name || lex(&ps->l) < 0) {
+			free(name);
+			goto fail;
+		}
+		if (d->arg != RULES_ARG_NONE) {
+			if (tok_end(ps) || (ps->l.t != T_WORD && ps->l.t != T_STRING) ||
+			    (ps->l.t == T_WORD && (!strcmp(ps->l.text.p, "if") ||
+			                          !strcmp(ps->l.text.p, "unless")))) {
+				char what[300];
+				snprintf(what, sizeof what, "%s needs %s, found %%s", name,
+				         d->arg == RULES_ARG_STRING ? "a reason" :
+				         d->arg == RULES_ARG_CHOICE ? "a level" : "a name");
+				free(name);
+				perr(ps, what, tok_desc(ps));
+				goto fail;
+			}
+			if (d->arg == RULES_ARG_CHOICE) {
+				bool okc = false;
+				for (const char *const *c = d->choices; c && *c; c++)
+					okc |= !strcmp(*c, ps->l.text.p);
+				if (!okc) {
+					char what[300] = "";
+					for (const char *const *c = d->choices; c && *c; c++)
+						snprintf(what + strlen(what), sizeof what - strlen(what),
+						         "%s%s", c == d->choices ? "" : ", ", *c);
+					char msg[400];
+					snprintf(msg, sizeof msg, "%s wants one of %s, found %%s", name, what);
+					free(name);
+					perr(ps, msg, ps->l.text.p);
+					goto fail;
+				}
+			}
+			if (d->arg == RULES_ARG_NAME && ps->l.text.len == 0) {
+				free(name);
+				perr(ps, "empty name", NULL);
+				goto fail;
+			}
+			if (!(a.arg = strdup(ps->l.text.p))) {
+				free(name);
+				goto oom;
+			}
+			if (lex(&ps->l) < 0) {
+				free(name);
+				free((char *)a.arg);
+				goto fail;
+			}
+		}
+		free(name);
+		struct rules_action *na = realloc(r.info.actions, (r.info.nactions + 1) * sizeof *na);
+		if (!na) {
+			free((char *)a.arg);
+			goto oom;
+		}
+		r.info.actions = na;
+		na[r.info.nactions++] = a;
+	}
+	if (!tok_end(ps)) {
+		bool unless = !strcmp(ps->l.text.p, "unless");
+		if (lex(&ps->l) < 0)
+			goto fail;
+		r.root = parse_or(ps);
+		if (r.root < 0)
+			goto fail;
+		if (unless) {
+			int n = new_node(rs, N_NOT);
+			if (n < 0)
+				goto oom;
+			rs->nodes[n].a = r.root;
+			r.root = n;
+		}
+		r.info.has_cond = true;
+		if (!tok_end(ps)) {
+			perr(ps, "unexpected '%s' (and, or, or a new rule expected)", ps->l.text.p);
+			goto fail;
+		}
+	}
+	if (rs->nrules == rs->rulecap) {
+		size_t cap = rs->rulecap ? 2 * rs->rulecap : 32;
+		struct rule *nr = realloc(rs->rules, cap * sizeof *nr);
+		if (!nr)
+			goto oom;
+		rs->rules = nr;
+		rs->rulecap = cap;
+	}
+	rs->rules[rs->nrules++] = r;
+	return 0;
+bad_action:
+	if (ps->l.t == T_WORD) {
+		char msg[300];
+		size_t off = 0;
+		for (size_t i = 0; i < rs->ndefs; i++)
+			off += (size_t)snprintf(msg + off, off < sizeof msg ? sizeof msg - off : 0,
+			                        "%s%s", i ? ", " : "", rs->defs[i].name);
+		char full[400];
+		snprintf(full, sizeof full, "unknown action '%%s' (expected %s)", msg);
+		perr(ps, full, ps->l.text.p);
+	} else {
+		perr(ps, "expected an action, found %s", tok_desc(ps));
+	}
+	goto fail;
+oom:
+	cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+fail:
+	for (size_t i = 0; i < r.info.nactions; i++)
+		free((char *)r.info.actions[i].arg);
+	free(r.info.actions);
+	return -1;
+}
+
+rules *rules_new(const struct rules_action_def *defs, size_t ndefs)
+{
+	rules *rs = calloc(1, sizeof *rs);
+	if (rs) {
+		rs->defs = defs;
+		rs->ndefs = ndefs;
+	}
+	return rs;
+}
+
+int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_err *e)
+{
+	char **nn = realloc(rs->names, (rs->nnames + 1) * sizeof *nn);
+	if (!nn)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	rs->names = nn;
+	if (!(nn[rs->nnames] = strdup(name)))
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	struct parser ps = { rs, { 0 }, nn[rs->nnames++] };
+	ps.l.name = ps.name;
+	ps.l.s = ps.l.p = text;
+	ps.l.end = text + len;
+	ps.l.line = ps.l.col = 1;
+	ps.l.e = e;
+	rs->compiled = false;
+	int rc = lex(&ps.l);
+	while (rc == 0 && ps.l.t != T_EOF)
+		rc = parse_rule(&ps);
+	buf_free(&ps.l.text);
+	return rc < 0 ? -1 : 0;
+}
+
+int rules_load(rules *rs, const char *path, cp_err *e)
+{
+	buf b = {0};
+	int r = state_read(path, &b, e);
+	if (r == 0) {
+		buf_free(&b);
+		return cp_fail(e, CP_EX_CONFIG, "%s: no such file", path);
+	}
+	if (r < 0) {
+		buf_free(&b);
+		return -1;
+	}
+	if (memchr(b.p, '\0', b.len)) {
+		buf_free(&b);
+		return cp_fail(e, CP_EX_CONFIG, "%s: a NUL byte in a rules file", path);
+	}
+	r = rules_parse(rs, path, b.p ? b.p : "", b.len, e);
+	buf_free(&b);
+	return r;
+}
+
+int rules_compile(rules *rs, cp_err *e)
+{
+	tm_ac_free(rs->ac);
+	rs->ac = tm_ac_new();
+	if (!rs->ac)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	/* First every keyword gets its id; then each id learns its atoms. */
+	int *ids = NULL;
+	size_t nids = 0;
+	for (size_t i = 0; i < rs->nnodes; i++) {
+		struct node *n = &rs->nodes[i];
+		if (n->kind != N_KW)
+			continue;
+		for (size_t k = 0; k < n->nvals; k++) {
+			int id = tm_ac_add(rs->ac, n->vals[k], strlen(n->vals[k]));
+			if (id < 0) {
+				free(ids);
+				return cp_fail(e, CP_EX_CONFIG, "keyword \"%s\" is empty", n->vals[k]);
+			}
+			int *ni = realloc(ids, (nids + 1) * sizeof *ni);
+			if (!ni) {
+				free(ids);
+				return cp_fail(e, CP_EX_OSERR, "out of memory");
+			}
+			ids = ni;
+			ids[nids++] = id;
+		}
+	}
+	rs->nkw = tm_ac_count(rs->ac);
+	rs->kw_atoms = calloc(rs->nkw + 1, sizeof *rs->kw_atoms);
+	rs->kw_natoms = calloc(rs->nkw + 1, sizeof *rs->kw_natoms);
+	if (!rs->kw_atoms || !rs->kw_natoms) {
+		free(ids);
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	}
+	size_t j = 0;
+	for (size_t i = 0; i < rs->nnodes; i++) {
+		struct node *n = &rs->nodes[i];
+		if (n->kind != N_KW)
+			continue;
+		for (size_t k = 0; k < n->nvals; k++) {
+			int id = ids[j++];
+			size_t m = rs->kw_natoms[id];
+			if (m && rs->kw_atoms[id][m - 1] == n->atom)
+				continue;
+			int *na = realloc(rs->kw_atoms[id], (m + 1) * sizeof *na);
+			if (!na) {
+				free(ids);
+				return cp_fail(e, CP_EX_OSERR, "out of memory");
+			}
+			na[m] = n->atom;
+			rs->kw_atoms[id] = na;
+			rs->kw_natoms[id] = m + 1;
+		}
+	}
+	free(ids);
+	if (tm_ac_build(rs->ac) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	rs->compiled = true;
+	return 0;
+}
+
+size_t rules_count(const rules *rs)
+{
+	return rs->nrules;
+}
+
+const struct rules_rule *rules_get(const rules *rs, size_t i)
+{
+	return i < rs->nrules ? &rs->rules[i].info : NULL;
+}
+
+size_t rules_keyword_count(const rules *rs)
+{
+	return rs->nkw;
+}
+
+void rules_free(rules *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->nnodes; i++) {
+		struct node *n = &rs->nodes[i];
+		free(n->path);
+		free(n->str);
+		for (size_t k = 0; k < n->nvals; k++)
+			free(n->vals[k]);
+		free(n->vals);
+		if (n->re)
+			onig_free(n->re);
+		jqx_free(n->jq);
+	}
+	free(rs->nodes);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		for (size_t k = 0; k < rs->rules[i].info.nactions; k++)
+			free((char *)rs->rules[i].info.actions[k].arg);
+		free(rs->rules[i].info.actions);
+	}
+	free(rs->rules);
+	for (size_t i = 0; i < rs->nnames; i++)
+		free(rs->names[i]);
+	free(rs->names);
+	for (size_t i = 0; i < rs->nkw; i++)
+		free(rs->kw_atoms[i]);
+	free(rs->kw_atoms);
+	free(rs->kw_natoms);
+	tm_ac_free(rs->ac);
+	free(rs);
+}
+
+/* ------------------------------------------------------------- evaluation */
+
+struct evidence {
+	bool span;
+	size_t start, end;     /* original byte offsets */
+	int node;
+};
+
+struct rules_ctx {
+	const rules *rs;
+	const rec *r;
+	const char *text;
+	size_t textlen;
+	tm_norm norm;
+	/* keyword atoms hit in this record */
+	unsigned gen;
+	unsigned *atom_gen;
+	size_t *atom_start, *atom_end;   /* normalised offsets of the first hit */
+	/* tags: offsets into tagbuf, NUL-separated */
+	buf tagbuf;
+	size_t *tagoff;
+	size_t ntags, tagcap;
+	/* caller variables */
+	struct var { char *name; buf json; } *vars;
+	size_t nvars, varcap;
+	/* the record as jq sees it, parsed once when a jq condition needs it */
+	jv record;
+	bool have_record;
+	buf tmp;
+	OnigRegion *region;
+	struct evidence *ev;
+	size_t nev, evcap;
+};
+
+rules_ctx *rules_ctx_new(const rules *rs)
+{
+	rules_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->rs = rs;
+	c->atom_gen = calloc(rs->natoms + 1, sizeof *c->atom_gen);
+	c->atom_start = calloc(rs->natoms + 1, sizeof *c->atom_start);
+	c->atom_end = calloc(rs->natoms + 1, sizeof *c->atom_end);
+	c->region = onig_region_new();
+	if (!c->atom_gen || !c->atom_start || !c->atom_end || !c->region) {
+		rules_ctx_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void rules_ctx_free(rules_ctx *c)
+{
+	if (!c)
+		return;
+	free(c->atom_gen);
+	free(c->atom_start);
+	free(c->atom_end);
+	tm_norm_free(&c->norm);
+	buf_free(&c->tagbuf);
+	free(c->tagoff);
+	for (size_t i = 0; i < c->varcap; i++) {
+		free(c->vars[i].name);
+		buf_free(&c->vars[i].json);
+	}
+	free(c->vars);
+	if (c->have_record)
+		jv_free(c->record);
+	buf_free(&c->tmp);
+	if (c->region)
+		onig_region_free(c->region, 1);
+	free(c->ev);
+	free(c);
+}
+
+static int on_hit(void *v, int id, size_t start, size_t end)
+{
+	rules_ctx *c = v;
+	const rules *rs = c->rs;
+	for (size_t i = 0; i < rs->kw_natoms[id]; i++) {
+		int a = rs->kw_atoms[id][i];
+		if (c->atom_gen[a] != c->gen) {
+			c->atom_gen[a] = c->gen;
+			c->atom_start[a] = start;
+			c->atom_end[a] = end;
+		}
+	}
+	return 0;
+}
+
+int rules_add_tag(rules_ctx *c, const char *tag)
+{
+	if (rules_has_tag(c, tag))
+		return 0;
+	if (c->ntags == c->tagcap) {
+		size_t cap = c->tagcap ? 2 * c->tagcap : 16;
+		size_t *n = realloc(c->tagoff, cap * sizeof *n);
+		if (!n)
+			return -1;
+		c->tagoff = n;
+		c->tagcap = cap;
+	}
+	c->tagoff[c->ntags++] = c->tagbuf.len;
+	return buf_add(&c->tagbuf, tag, strlen(tag) + 1);
+}
+
+bool rules_has_tag(const rules_ctx *c, const char *tag)
+{
+	for (size_t i = 0; i < c->ntags; i++)
+		if (!strcmp(c->tagbuf.p + c->tagoff[i], tag))
+			return true;
+	return false;
+}
+
+int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
+{
+	c->r = r;
+	c->text = text;
+	c->textlen = len;
+	c->nvars = 0;
+	c->ntags = 0;
+	c->nev = 0;
+	buf_reset(&c->tagbuf);
+	if (c->have_record) {
+		jv_free(c->record);
+		c->have_record = false;
+	}
+	val tags = rec_val(r, "tags");
+	if (tags.type == VAL_ARRAY) {
+		size_t pos = 0;
+		val k, el;
+		while (val_next(tags, &pos, &k, &el)) {
+			if (el.type != VAL_STRING)
+				continue;
+			buf_reset(&c->tmp);
+			if (val_str(el, &c->tmp) < 0 || rules_add_tag(c, c->tmp.p) < 0)
+				return -1;
+		}
+	}
+	if (++c->gen == 0) {
+		memset(c->atom_gen, 0, (c->rs->natoms + 1) * sizeof *c->atom_gen);
+		c->gen = 1;
+	}
+	if (c->rs->nkw == 0)
+		return 0;
+	if (tm_normalize(&c->norm, text, len) < 0)
+		return -1;
+	tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
+	return 0;
+}
+
+int rules_set_var(rules_ctx *c, const char *name, const char *json)
+{
+	struct var *v = NULL;
+	for (size_t i = 0; i < c->nvars; i++)
+		if (!strcmp(c->vars[i].name, name))
+			v = &c->vars[i];
+	if (!v) {
+		if (c->nvars == c->varcap) {
+			size_t cap = c->varcap ? 2 * c->varcap : 8;
+			struct var *nv = realloc(c->vars, cap * sizeof *nv);
+			if (!nv)
+				return -1;
+			memset(nv + c->varcap, 0, (cap - c->varcap) * sizeof *nv);
+			c->vars = nv;
+			c->varcap = cap;
+		}
+		v = &c->vars[c->nvars];
+		if (!v->name || strcmp(v->name, name)) {
+			free(v->name);
+			if (!(v->name = strdup(name)))
+				return -1;
+		}
+		c->nvars++;
+	}
+	buf_reset(&v->json);
+	return buf_adds(&v->json, json) < 0 || !buf_cstr(&v->json) ? -1 : 0;
+}
+
+static val lookup(rules_ctx *c, const char *path)
+{
+	for (size_t i = 0; i < c->nvars; i++)
+		if (!strcmp(c->vars[i].name, path)) {
+			val v = { c->vars[i].json.p, c->vars[i].json.len, VAL_NUMBER };
+			switch (v.p[0]) {
+			case '"': v.type = VAL_STRING; break;
+			case 't': v.type = VAL_TRUE; break;
+			case 'f': v.type = VAL_FALSE; break;
+			case 'n': v.type = VAL_NULL; break;
+			case '[': v.type = VAL_ARRAY; break;
+			case '{': v.type = VAL_OBJECT; break;
+			}
+			return v;
+		}
+	if (!strcmp(path, "text") && c->text) {
+		/* The text itself, unescaped: the caller's view. */
+		val v = { NULL, 0, VAL_NONE };
+		return v;
+	}
+	return rec_path(c->r, path);
+}
+
+/* The string value of a field, unescaped; NULL when it is not a string. */
+static const char *field_str(rules_ctx *c, const char *path, size_t *n)
+{
+	if (!strcmp(path, "text")) {
+		bool var = false;
+		for (size_t i = 0; i < c->nvars; i++)
+			var |= !strcmp(c->vars[i].name, "text");
+		if (!var) {
+			*n = c->textlen;
+			return c->text;
+		}
+	}
+	val v = lookup(c, path);
+	if (v.type != VAL_STRING)
+		return NULL;
+	const char *raw = val_rawstr(v, n);
+	if (raw)
+		return raw;
+	buf_reset(&c->tmp);
+	if (val_str(v, &c->tmp) < 0)
+		return NULL;
+	*n = c->tmp.len;
+	return c->tmp.p;
+}
+
+static int add_ev(rules_ctx *c, bool span, size_t start, size_t end, int node)
+{
+	if (c->nev == c->evcap) {
+		size_t cap = c->evcap ? 2 * c->evcap : 8;
+		struct evidence *n = realloc(c->ev, cap * sizeof *n);
+		if (!n)
+			return -1;
+		c->ev = n;
+		c->evcap = cap;
+	}
+	c->ev[c->nev++] = (struct evidence){ span, start, end, node };
+	return 0;
+}
+
+static int cmp_num(int op, double a, double b)
+{
+	switch (op) {
+	case OP_EQ: return a == b;
+	case OP_NE: return a != b;
+	case OP_LT: return a < b;
+	case OP_LE: return a <= b;
+	case OP_GT: return a > b;
+	default: return a >= b;
+	}
+}
+
+static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
+{
+	const struct node *n = &c->rs->nodes[ni];
+	switch (n->kind) {
+	case N_TRUE:
+		return 1;
+	case N_FALSE:
+		return 0;
+	case N_AND: {
+		int a = eval(c, n->a, collect, e);
+		if (a <= 0)
+			return a;
+		return eval(c, n->b, collect, e);
+	}
+	case N_OR: {
+		int a = eval(c, n->a, collect, e);
+		if (a != 0)
+			return a;
+		return eval(c, n->b, collect, e);
+	}
+	case N_NOT: {
+		int a = eval(c, n->a, false, e);
+		return a < 0 ? a : !a;
+	}
+	case N_KW:
+		if (c->atom_gen[n->atom] != c->gen)
+			return 0;
+		if (collect) {
+			const uint32_t *src = c->norm.src;
+			size_t s = src[c->atom_start[n->atom]];
+			size_t last = src[c->atom_end[n->atom] - 1], l;
+			tm_decode(c->text + last, c->textlen - last, &l);
+			add_ev(c, true, s, last + l, ni);
+		}
+		return 1;
+	case N_RE: {
+		size_t len;
+		const char *s = field_str(c, n->path, &len);
+		if (!s)
+			return n->negate;
+		const UChar *us = (const UChar *)s;
+		int r = onig_search(n->re, us, us + len, us, us + len, c->region, ONIG_OPTION_NONE);
+		bool hit = r >= 0;
+		if (hit && collect && !n->negate && !strcmp(n->path, "text"))
+			add_ev(c, true, (size_t)c->region->beg[0], (size_t)c->region->end[0], ni);
+		else if (hit != n->negate && collect)
+			add_ev(c, false, 0, 0, ni);
+		return hit != n->negate;
+	}
+	case N_CMP: {
+		val v = lookup(c, n->path);
+		int r;
+		if (!strcmp(n->path, "text") && c->text) {
+			r = (c->textlen == strlen(n->str) && !memcmp(c->text, n->str, c->textlen)) ==
+			    (n->op == OP_EQ);
+		} else if (v.type == VAL_NUMBER && n->is_num) {
+			double d;
+			r = val_num(v, &d) == 0 && cmp_num(n->op, d, n->num);
+		} else if (v.type == VAL_STRING && (n->op == OP_EQ || n->op == OP_NE)) {
+			size_t len;
+			const char *s = field_str(c, n->path, &len);
+			bool eq = s && len == strlen(n->str) && !memcmp(s, n->str, len);
+			r = eq == (n->op == OP_EQ);
+		} else if ((v.type == VAL_TRUE || v.type == VAL_FALSE || v.type == VAL_NULL) &&
+		           (n->op == OP_EQ || n->op == OP_NE)) {
+			bool eq = (v.type == VAL_TRUE && !strcmp(n->str, "true")) ||
+			          (v.type == VAL_FALSE && !strcmp(n->str, "false")) ||
+			          (v.type == VAL_NULL && !strcmp(n->str, "null"));
+			r = eq == (n->op == OP_EQ);
+		} else {
+			r = n->op == OP_NE;
+		}
+		if (r && collect)
+			add_ev(c, false, 0, 0, ni);
+		return r;
+	}
+	case N_IN: {
+		size_t len;
+		const char *s = field_str(c, n->path, &len);
+		val v = lookup(c, n->path);
+		double d = 0;
+		bool isnum = v.type == VAL_NUMBER && val_num(v, &d) == 0;
+		for (size_t i = 0; i < n->nvals; i++) {
+			bool eq;
+			if (isnum) {
+				char *end;
+				double x = strtod(n->vals[i], &end);
+				eq = !*end && x == d;
+			} else {
+				eq = s && len == strlen(n->vals[i]) && !memcmp(s, n->vals[i], len);
+			}
+			if (eq) {
+				if (collect)
+					add_ev(c, false, 0, 0, ni);
+				return 1;
+			}
+		}
+		return 0;
+	}
+	case N_TAG: {
+		int r = rules_has_tag(c, n->str);
+		if (r && collect)
+			add_ev(c, false, 0, 0, ni);
+		return r;
+	}
+	case N_JQ: {
+		if (!c->have_record) {
+			c->record = rec_to_jv(c->r);
+			c->have_record = true;
+		}
+		int r = jqx_test(n->jq, jv_copy(c->record), e);
+		if (r > 0 && collect)
+			add_ev(c, false, 0, 0, ni);
+		return r;
+	}
+	}
+	return 0;
+}
+
+int rules_test(rules_ctx *c, size_t i, bool explain, cp_err *e)
+{
+	const struct rule *r = &c->rs->rules[i];
+	c->nev = 0;
+	if (r->root < 0)
+		return 1;
+	int v = eval(c, r->root, explain, e);
+	if (v <= 0)
+		c->nev = 0;
+	return v;
+}
+
+static size_t cp_count(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return k;
+}
+
+static int describe(const rules *rs, int ni, buf *out);
+
+int rules_explain(const rules_ctx *c, buf *out)
+{
+	buf_addc(out, '[');
+	for (size_t i = 0; i < c->nev; i++) {
+		const struct evidence *ev = &c->ev[i];
+		if (i)
+			buf_addc(out, ',');
+		if (ev->span) {
+			size_t a = cp_count(c->text, ev->start);
+			size_t b = a + cp_count(c->text + ev->start, ev->end - ev->start);
+			buf_adds(out, "{\"match\":");
+			buf_json_str(out, c->text + ev->start, ev->end - ev->start);
+			buf_addf(out, ",\"span\":[%zu,%zu]}", a, b);
+		} else {
+			buf d = {0};
+			describe(c->rs, ev->node, &d);
+			buf_adds(out, "{\"test\":");
+			buf_json_str(out, d.p ? d.p : "", d.len);
+			buf_addc(out, '}');
+			buf_free(&d);
+		}
+	}
+	return buf_addc(out, ']');
+}
+
+static const char *op_name(int op)
+{
+	static const char *const names[] = { "=", "!=", "<", "<=", ">", ">=" };
+	return names[op];
+}
+
+static int describe(const rules *rs, int ni, buf *out)
+{
+	const struct node *n = &rs->nodes[ni];
+	switch (n->kind) {
+	case N_RE:
+		return buf_addf(out, "%s %s /%s/%s", n->path, n->negate ? "!~" : "~", n->str, n->flags);
+	case N_CMP:
+		return buf_addf(out, "%s %s %s", n->path, op_name(n->op), n->str);
+	case N_IN:
+		buf_addf(out, "%s in (", n->path);
+		for (size_t i = 0; i < n->nvals; i++)
+			buf_addf(out, "%s%s", i ? ", " : "", n->vals[i]);
+		return buf_addc(out, ')');
+	case N_TAG:
+		return buf_addf(out, "has-tag %s", n->str);
+	case N_JQ:
+		return buf_addf(out, "jq %s", n->str);
+	}
+	return buf_adds(out, "true");
+}
+
+/* --------------------------------------------------------------- to jq */
+
+static void jq_str(buf *out, const char *s)
+{
+	buf_json_str(out, s, strlen(s));
+}
+
+static void re_escape(buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\^$.|?*+()[]{}", *s))
+			buf_addc(out, '\\');
+		buf_addc(out, *s);
+	}
+}
+
+static void jq_path(buf *out, const char *path)
+{
+	buf_addc(out, '.');
+	for (const char *p = path; *p; p++) {
+		if (*p == '.') {
+			buf_addc(out, '.');
+			continue;
+		}
+		const char *q = p;
+		bool digits = true;
+		while (*q && *q != '.')
+			digits &= isdigit((unsigned char)*q++) != 0;
+		if (digits)
+			buf_addf(out, "[%.*s]", (int)(q - p), p);
+		else
+			buf_addf(out, "%.*s", (int)(q - p), p);
+		p = q - 1;
+	}
+}
+
+static void jq_cond(const rules *rs, int ni, buf *out)
+{
+	const struct node *n = &rs->nodes[ni];
+	switch (n->kind) {
+	case N_TRUE: buf_adds(out, "true"); return;
+	case N_FALSE: buf_adds(out, "false"); return;
+	case N_AND: case N_OR:
+		buf_addc(out, '(');
+		jq_cond(rs, n->a, out);
+		buf_adds(out, n->kind == N_AND ? " and " : " or ");
+		jq_cond(rs, n->b, out);
+		buf_addc(out, ')');
+		return;
+	case N_NOT:
+		buf_addc(out, '(');
+		jq_cond(rs, n->a, out);
+		buf_adds(out, " | not)");
+		return;
+	case N_KW: {
+		buf re = {0};
+		buf_adds(&re, "(?:");
+		for (size_t i = 0; i < n->nvals; i++) {
+			const char *k = n->vals[i];
+			size_t l = strlen(k);
+			bool os = l && k[0] == '*', oe = l > 1 && k[l - 1] == '*';
+			char *core = strndup(k + os, l - os - oe);
+			if (i)
+				buf_addc(&re, '|');
+			if (!os)
+				buf_adds(&re, "\\b");
+			re_escape(&re, core ? core : "");
+			if (!oe)
+				buf_adds(&re, "\\b");
+			free(core);
+		}
+		buf_addc(&re, ')');
+		buf_adds(out, "(.text | test(");
+		buf_json_str(out, re.p, re.len);
+		buf_adds(out, "; \"i\"))");
+		buf_free(&re);
+		return;
+	}
+	case N_RE:
+		buf_addc(out, '(');
+		jq_path(out, n->path);
+		buf_adds(out, " | if type == \"string\" then test(");
+		jq_str(out, n->str);
+		buf_adds(out, "; ");
+		jq_str(out, n->flags);
+		buf_addf(out, ")%s else %s end)", n->negate ? " | not" : "",
+		         n->negate ? "true" : "false");
+		return;
+	case N_CMP:
+		buf_addc(out, '(');
+		jq_path(out, n->path);
+		buf_addf(out, " %s ", n->op == OP_EQ ? "==" : op_name(n->op));
+		if (n->is_num)
+			buf_adds(out, n->str);
+		else
+			jq_str(out, n->str);
+		buf_addc(out, ')');
+		return;
+	case N_IN:
+		buf_addc(out, '(');
+		jq_path(out, n->path);
+		buf_adds(out, " as $v | [");
+		for (size_t i = 0; i < n->nvals; i++) {
+			if (i)
+				buf_addc(out, ',');
+			jq_str(out, n->vals[i]);
+		}
+		buf_adds(out, "] | index([$v]) != null)");
+		return;
+	case N_TAG:
+		buf_adds(out, "((.tags // []) | index([");
+		jq_str(out, n->str);
+		buf_adds(out, "]) != null)");
+		return;
+	case N_JQ:
+		buf_addf(out, "(%s)", n->str);
+		return;
+	}
+}
+
+int rules_to_jq(const rules *rs, buf *out, int tag_id, int priority_id, int escalate_id,
+                int stop_id, int exclude_id)
+{
+	size_t closers = 0;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rule *r = &rs->rules[i];
+		bool stop = false, exclude = false;
+		for (size_t k = 0; k < r->info.nactions; k++) {
+			stop |= r->info.actions[k].id == stop_id;
+			exclude |= r->info.actions[k].id == exclude_id;
+		}
+		buf_adds(out, "if ");
+		if (r->root < 0)
+			buf_adds(out, "true");
+		else
+			jq_cond(rs, r->root, out);
+		buf_adds(out, " then ");
+		if (exclude) {
+			buf_adds(out, "empty");
+		} else {
+			buf_addc(out, '.');
+			for (size_t k = 0; k < r->info.nactions; k++) {
+				const struct rules_action *a = &r->info.actions[k];
+				if (a->id == tag_id) {
+					buf_adds(out, " | .tags = ((.tags // []) | if index([");
+					jq_str(out, a->arg);
+					buf_adds(out, "]) then . else . + [");
+					jq_str(out, a->arg);
+					buf_adds(out, "] end)");
+				} else if (a->id == priority_id && strcmp(a->arg, "raise")) {
+					buf_adds(out, " | .priority = ");
+					jq_str(out, a->arg);
+				} else if (a->id == escalate_id) {
+					buf_adds(out, " | .escalate = true | .escalate_reason //= ");
+					jq_str(out, a->arg);
+				}
+			}
+		}
+		if (stop && !exclude)
+			buf_adds(out, " | .priority //= \"normal\" | .escalate //= false");
+		if (stop || exclude) {
+			buf_adds(out, " else\n");
+			closers++;
+		} else {
+			buf_adds(out, " else . end |\n");
+		}
+	}
+	buf_adds(out, ".priority //= \"normal\" | .escalate //= false");
+	for (size_t i = 0; i < closers; i++)
+		buf_adds(out, " end");
+	return buf_adds(out, "\n");
+}

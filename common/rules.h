@@ -1,0 +1,105 @@
+/*
+ * rules.h - the carepipe rules format (carepipe-rules(5)): parse, compile
+ * and evaluate "ACTIONS if CONDITION" rules against records.
+ *
+ * The format is shared: tag uses the actions tag, priority, escalate,
+ * stop and exclude; assign plugs in its own (queue NAME) by passing its
+ * own action table.  Conditions are the same for every caller: keyword
+ * and phrase lists (all keywords of all rules matched in one pass of
+ * textmatch's Aho-Corasick automaton), regular expressions (Oniguruma,
+ * the flavour jq's test() uses), field tests, has-tag, and jq expressions
+ * (libjq), combined with and, or, not and parentheses.
+ *
+ * Ownership: a rules set is made by rules_new and freed by rules_free;
+ * an evaluation context by rules_ctx_new / rules_ctx_free.  Strings and
+ * records passed in are not kept past the call (the record only until the
+ * next rules_begin).  Pointers returned (rule info, actions, explanations)
+ * point into the set or the context and live as long as it, or until the
+ * next rules_begin for per-record data.  Nothing here prints or exits:
+ * errors come back in a cp_err, parse errors as "FILE:LINE:COL: message"
+ * with code 78.
+ */
+#ifndef RULES_H
+#define RULES_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+#include "carepipe.h"
+
+/* The argument an action takes. */
+enum rules_arg {
+	RULES_ARG_NONE,     /* stop */
+	RULES_ARG_NAME,     /* tag billing: a bare word or a string */
+	RULES_ARG_STRING,   /* escalate "reason": a string or a bare word */
+	RULES_ARG_CHOICE,   /* priority high: one of choices */
+};
+
+/* An action keyword the caller accepts.  id is the caller's own code. */
+struct rules_action_def {
+	const char *name;
+	enum rules_arg arg;
+	const char *const *choices;  /* NULL-terminated, for RULES_ARG_CHOICE */
+	int id;
+};
+
+struct rules_action {
+	int id;             /* the def's id */
+	const char *arg;    /* NULL for RULES_ARG_NONE */
+};
+
+struct rules_rule {
+	const char *file;   /* where it was written */
+	unsigned line;
+	struct rules_action *actions;
+	size_t nactions;
+	bool has_cond;      /* false: the rule always applies */
+};
+
+typedef struct rules rules;
+
+/* defs must stay valid as long as the set; it is not copied. */
+rules *rules_new(const struct rules_action_def *defs, size_t ndefs);
+/* Parse rules text; name is used in messages.  Returns 0 or -1 (e: 78). */
+int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_err *e);
+/* Read and parse a file (e: 66/74 when it cannot be read). */
+int rules_load(rules *rs, const char *path, cp_err *e);
+/* Build the keyword automaton; call once after the last parse. */
+int rules_compile(rules *rs, cp_err *e);
+size_t rules_count(const rules *rs);
+const struct rules_rule *rules_get(const rules *rs, size_t i);
+size_t rules_keyword_count(const rules *rs);
+/* Write a jq program that applies the same rules to a record (keyword
+ * lists become case-insensitive test() calls, which jq cannot make
+ * accent-insensitive); tag_id, priority_id, escalate_id, stop_id and
+ * exclude_id are the caller's ids for those actions, or -1. */
+int rules_to_jq(const rules *rs, buf *out, int tag_id, int priority_id, int escalate_id,
+                int stop_id, int exclude_id);
+void rules_free(rules *rs);
+
+/* Evaluation: begin a record, then test rules in order. */
+typedef struct rules_ctx rules_ctx;
+
+rules_ctx *rules_ctx_new(const rules *rs);
+void rules_ctx_free(rules_ctx *c);
+/* Start on a record: text is its unescaped text (the one keyword lists
+ * and "text ~" look at); the record's tags array seeds has-tag.  All
+ * keywords are found here, in one pass.  Returns 0 or -1 (memory). */
+int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len);
+/* Values the caller computed, seen by field tests under that name before
+ * the record's own keys: json is JSON text ("-0.5", "\"negative\""). */
+int rules_set_var(rules_ctx *c, const char *name, const char *json);
+/* A tag added by an action, seen by later has-tag tests. */
+int rules_add_tag(rules_ctx *c, const char *tag);
+bool rules_has_tag(const rules_ctx *c, const char *tag);
+/* Does rule i hold for the current record?  1 yes, 0 no, -1 when a jq
+ * expression failed at run time (e: the message; the rule counts as not
+ * holding).  With explain, the spans that made it hold are kept for
+ * rules_explain. */
+int rules_test(rules_ctx *c, size_t i, bool explain, cp_err *e);
+/* Append the evidence of the last rule that held as a JSON array of
+ * {"match": TEXT, "span": [START, END]} (code point offsets in the text,
+ * as jq's .text[START:END]) or {"test": "..."} for other conditions. */
+int rules_explain(const rules_ctx *c, buf *out);
+
+#endif

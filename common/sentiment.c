@@ -1,0 +1,660 @@
+/*
+ * Sentiment by lexicon and rules.  The shape of the rules follows what
+ * VADER (Hutto and Gilbert, 2014) found about social media text; the
+ * lexicons and the code are this project's own.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sentiment.h"
+#include "textmatch.h"
+
+enum { L_EN, L_FR, L_USER, L_N };
+
+struct entry {
+	char *key;           /* folded */
+	float score[L_N];    /* on the internal scale, -4..4 */
+	unsigned char has;   /* bit per lexicon */
+};
+
+struct sentiment {
+	struct entry *tab;
+	size_t cap, n;       /* open addressing, cap a power of two */
+	buf scratch;
+};
+
+/* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
+#define AFINN_SCALE 0.8
+
+static uint32_t hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static struct entry *find(const sentiment *s, const char *k, size_t n)
+{
+	if (!s->cap)
+		return NULL;
+	for (size_t i = hash(k, n) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		struct entry *e = &s->tab[i];
+		if (!e->key)
+			return NULL;
+		if (!strncmp(e->key, k, n) && e->key[n] == '\0')
+			return e;
+	}
+}
+
+static int grow(sentiment *s)
+{
+	size_t cap = s->cap ? 2 * s->cap : 4096;
+	struct entry *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		struct entry *e = &s->tab[i];
+		if (!e->key)
+			continue;
+		size_t j = hash(e->key, strlen(e->key)) & (cap - 1);
+		while (t[j].key)
+			j = (j + 1) & (cap - 1);
+		t[j] = *e;
+	}
+	free(s->tab);
+	s->tab = t;
+	s->cap = cap;
+	return 0;
+}
+
+/* Fold a word the way text is folded: case, accents, quotes. */
+static int fold(const char *w, size_t n, buf *out)
+{
+	buf_reset(out);
+	for (size_t i = 0; i < n;) {
+		size_t l;
+		char f[8];
+		uint32_t c = tm_decode(w + i, n - i, &l);
+		if (buf_add(out, f, tm_fold(c, f)) < 0)
+			return -1;
+		i += l;
+	}
+	return buf_cstr(out) ? 0 : -1;
+}
+
+static bool in_list(const char *const *l, const char *w);
+static const char *const elisions[];
+
+/* Write apostrophes the way the tokenizer reads them: "can't" is "cant",
+ * "j'aime" is "j aime". */
+static void apostrophes(buf *k)
+{
+	char *w = k->p;
+	for (char *ap; (ap = strchr(w, '\'')) != NULL;) {
+		char *ws = ap;
+		while (ws > k->p && ws[-1] != ' ')
+			ws--;
+		char pre[16];
+		size_t pl = (size_t)(ap - ws);
+		snprintf(pre, sizeof pre, "%.*s", (int)(pl < 15 ? pl : 15), ws);
+		if (pl < 15 && in_list(elisions, pre)) {
+			*ap = ' ';
+		} else {
+			memmove(ap, ap + 1, strlen(ap + 1) + 1);
+			k->len--;
+		}
+		w = ap;
+	}
+}
+
+static int put(sentiment *s, int lex, const char *word, size_t n, double score)
+{
+	buf k = {0};
+	if (fold(word, n, &k) < 0 || k.len == 0) {
+		buf_free(&k);
+		return k.len == 0 ? 0 : -1;
+	}
+	apostrophes(&k);
+	struct entry *e = find(s, k.p, k.len);
+	if (!e) {
+		if ((s->n + 1) * 2 > s->cap && grow(s) < 0) {
+			buf_free(&k);
+			return -1;
+		}
+		size_t j = hash(k.p, k.len) & (s->cap - 1);
+		while (s->tab[j].key)
+			j = (j + 1) & (s->cap - 1);
+		e = &s->tab[j];
+		e->key = k.p; /* take the buffer */
+		s->n++;
+	} else {
+		buf_free(&k);
+	}
+	e->score[lex] = (float)(score * AFINN_SCALE);
+	e->has |= 1u << lex;
+	return 0;
+}
+
+static int load_builtin(sentiment *s, int lex, const char *p)
+{
+	while (*p) {
+		char *end;
+		double score = strtod(p, &end);
+		p = end;
+		while (*p && *p != '\n') {
+			while (*p == ' ')
+				p++;
+			const char *w = p;
+			while (*p && *p != ' ' && *p != '\n')
+				p++;
+			if (p > w) {
+				char word[128];
+				size_t n = (size_t)(p - w) < sizeof word - 1 ? (size_t)(p - w) : sizeof word - 1;
+				memcpy(word, w, n);
+				for (size_t i = 0; i < n; i++)
+					if (word[i] == '_')
+						word[i] = ' ';
+				if (put(s, lex, word, n, score) < 0)
+					return -1;
+			}
+		}
+		if (*p == '\n')
+			p++;
+	}
+	return 0;
+}
+
+sentiment *sentiment_new(void)
+{
+	sentiment *s = calloc(1, sizeof *s);
+	if (!s || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
+	    load_builtin(s, L_FR, sentiment_lexicon_fr) < 0) {
+		sentiment_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int sentiment_add(sentiment *s, const char *word, double score)
+{
+	return put(s, L_USER, word, strlen(word), score);
+}
+
+int sentiment_load(sentiment *s, const char *path, cp_err *e)
+{
+	buf b = {0};
+	int r = state_read(path, &b, e);
+	if (r <= 0) {
+		buf_free(&b);
+		if (r == 0)
+			return cp_fail(e, CP_EX_NOINPUT, "%s: no such file", path);
+		return -1;
+	}
+	buf_cstr(&b);
+	unsigned lineno = 0;
+	for (char *line = b.p, *next; line && line < b.p + b.len; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		char *tab = strrchr(line, '\t');
+		char *end = NULL;
+		double score = 0;
+		if (tab) {
+			errno = 0;
+			score = strtod(tab + 1, &end);
+		}
+		if (!tab || tab == line || end == tab + 1 || *end || errno || !isfinite(score) ||
+		    score < -5 || score > 5) {
+			buf_free(&b);
+			return cp_fail(e, CP_EX_CONFIG,
+			               "%s:%u: expected WORD<TAB>SCORE with a score from -5 to 5", path,
+			               lineno);
+		}
+		if (put(s, L_USER, line, (size_t)(tab - line), score) < 0) {
+			buf_free(&b);
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		}
+	}
+	buf_free(&b);
+	return 0;
+}
+
+void sentiment_free(sentiment *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->tab[i].key);
+	free(s->tab);
+	buf_free(&s->scratch);
+	free(s);
+}
+
+const char *sentiment_label_name(int label)
+{
+	return label == SENT_POSITIVE ? "positive" : label == SENT_NEGATIVE ? "negative" : "neutral";
+}
+
+/* ---------------------------------------------------------------- scoring */
+
+enum { T_WORD, T_EMO, T_BUT, T_STOP };
+
+struct token {
+	char key[48];        /* folded; emoji and emoticons as written */
+	unsigned char kind;
+	bool caps;           /* ALL CAPS as written */
+	bool elongated;
+};
+
+#define MAXTOK 512
+
+static const char *const negations[] = {
+	"not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "nowhere",
+	"cannot", "without", "aint", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt",
+	"werent", "wont", "wouldnt", "shouldnt", "couldnt", "cant", "hasnt", "havent",
+	"hadnt", "mustnt", "neednt", "darent", "rarely", "seldom", "hardly", "barely",
+	"ne", "n", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "non", "guere",
+	NULL,
+};
+
+struct booster { const char *w; float v; };
+static const struct booster boosters[] = {
+	{"very", 0.293f}, {"really", 0.293f}, {"so", 0.293f}, {"extremely", 0.4f},
+	{"super", 0.293f}, {"totally", 0.293f}, {"too", 0.2f}, {"absolutely", 0.35f},
+	{"completely", 0.3f}, {"incredibly", 0.35f}, {"highly", 0.293f}, {"deeply", 0.293f},
+	{"truly", 0.293f}, {"utterly", 0.35f}, {"especially", 0.2f}, {"hugely", 0.3f},
+	{"such", 0.2f}, {"most", 0.2f}, {"fucking", 0.35f}, {"freaking", 0.3f},
+	{"frickin", 0.3f}, {"bloody", 0.3f}, {"damn", 0.25f}, {"pretty", 0.15f},
+	{"remarkably", 0.3f}, {"exceptionally", 0.35f}, {"insanely", 0.35f}, {"seriously", 0.25f},
+	{"mega", 0.3f}, {"ultra", 0.3f}, {"sooo", 0.3f}, {"soo", 0.3f}, {"soooo", 0.35f},
+	{"tres", 0.293f}, {"vraiment", 0.293f}, {"trop", 0.293f}, {"tellement", 0.3f},
+	{"hyper", 0.3f}, {"extremement", 0.4f}, {"totalement", 0.3f}, {"completement", 0.3f},
+	{"absolument", 0.35f}, {"si", 0.2f}, {"grave", 0.25f}, {"carrement", 0.3f},
+	{"vachement", 0.3f}, {"franchement", 0.2f}, {"particulierement", 0.25f},
+	{"slightly", -0.293f}, {"somewhat", -0.293f}, {"kinda", -0.293f}, {"sorta", -0.293f},
+	{"marginally", -0.293f}, {"partly", -0.293f}, {"almost", -0.2f}, {"fairly", -0.15f},
+	{"little", -0.2f}, {"bit", -0.2f}, {"less", -0.293f}, {"occasionally", -0.2f},
+	{"peu", -0.293f}, {"plutot", -0.15f}, {"legerement", -0.293f}, {"moyennement", -0.293f},
+	{NULL, 0},
+};
+
+static const char *const contrasts[] = {
+	"but", "however", "though", "although", "yet", "mais", "cependant", "pourtant",
+	"toutefois", "neanmoins", NULL,
+};
+
+/* French elisions split off the word: l'avion, j'adore, n'est, qu'il. */
+static const char *const elisions[] = {
+	"l", "j", "d", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu", NULL,
+};
+
+static bool in_list(const char *const *l, const char *w)
+{
+	for (; *l; l++)
+		if (!strcmp(*l, w))
+			return true;
+	return false;
+}
+
+static float booster(const char *w)
+{
+	for (const struct booster *b = boosters; b->w; b++)
+		if (!strcmp(b->w, w))
+			return b->v;
+	return 0;
+}
+
+static const char *const emoticons_pos[] = {
+	":)", ":-)", ":))", ":)))", ":D", ":-D", ";)", ";-)", ";D", "=)", "=D", ":]", ":p",
+	":P", ":-P", ";P", "<3", "<33", "<333", "^^", "^_^", ":*", ":-*", "(:", "xD", "XD",
+	"xd", "8)", ":')", "\\o/", "c:", NULL,
+};
+static const char *const emoticons_neg[] = {
+	":(", ":-(", ":((", ":(((", ":'(", ":/", ":-/", ":\\", ":|", ":-|", ">:(", "D:",
+	"</3", "-_-", ":S", ":s", "):", ":@", "=(", ":[", NULL,
+};
+
+/* Is there an emoticon at s?  Its length, with *v its valence. */
+static size_t emoticon(const char *s, size_t n, float *v)
+{
+	size_t best = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++) {
+			size_t l = strlen(*e);
+			if (l <= n && l > best && !memcmp(s, *e, l) &&
+			    (l == n || !isalnum((unsigned char)s[l]) || (*e)[l - 1] == 'D')) {
+				best = l;
+				*v = pass ? -1.8f : 1.8f;
+			}
+		}
+	return best;
+}
+
+static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool *found)
+{
+	const struct entry *e = find(s, k, n);
+	*found = false;
+	if (!e)
+		return 0;
+	*found = true;
+	if (e->has & (1u << L_USER))
+		return e->score[L_USER];
+	if (e->has & (1u << pref))
+		return e->score[pref];
+	return e->score[pref == L_EN ? L_FR : L_EN];
+}
+
+/* Runs of three or more of a letter made two, or one: "goooood" tries
+ * "good" then "god".  Returns false when nothing was elongated. */
+static bool squeeze(const char *k, char *out, size_t outsz, int keep)
+{
+	size_t o = 0;
+	bool any = false;
+	for (size_t i = 0; k[i] && o + 1 < outsz;) {
+		size_t j = i;
+		while (k[j] == k[i])
+			j++;
+		size_t run = j - i;
+		if (run >= 3 && isalpha((unsigned char)k[i]))
+			any = true;
+		size_t put = run >= 3 && isalpha((unsigned char)k[i]) ? (size_t)keep : run;
+		for (size_t r = 0; r < put && o + 1 < outsz; r++)
+			out[o++] = k[i];
+		i = j;
+	}
+	out[o] = '\0';
+	return any;
+}
+
+/* Inflected forms the lexicon does not list: "worries" as "worry",
+ * "annoyingly" as "annoying", "stopped" as "stop". */
+static float stem_lookup(const sentiment *s, const char *k, int pref, bool *found)
+{
+	static const struct { const char *suf, *rep; } rules[] = {
+		{"iest", "y"}, {"ier", "y"}, {"ies", "y"}, {"ied", "y"}, {"ily", "y"},
+		{"ingly", ""}, {"edly", ""}, {"fully", "ful"}, {"ness", ""}, {"ment", ""},
+		{"ing", ""}, {"ing", "e"}, {"ed", ""}, {"ed", "e"}, {"es", ""}, {"s", ""},
+		{"ly", ""}, {"est", ""}, {"er", ""}, {"er", "e"},
+	};
+	size_t n = strlen(k);
+	*found = false;
+	if (n < 5 || n > 40)
+		return 0;
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		size_t sl = strlen(rules[i].suf);
+		if (n - sl < 3 || strcmp(k + n - sl, rules[i].suf))
+			continue;
+		char w[48];
+		size_t b = n - sl;
+		memcpy(w, k, b);
+		strcpy(w + b, rules[i].rep);
+		float v = lookup(s, w, strlen(w), pref, found);
+		if (*found)
+			return v;
+		/* a doubled consonant: "stopped", "upsetting" */
+		if (!*rules[i].rep && b >= 4 && w[b - 1] == w[b - 2] && !strchr("aeiou", w[b - 1])) {
+			w[b - 1] = '\0';
+			v = lookup(s, w, b - 1, pref, found);
+			if (*found)
+				return v;
+		}
+	}
+	return 0;
+}
+
+int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
+{
+	struct token tok[MAXTOK];
+	float val[MAXTOK];
+	size_t nt = 0, ncaps = 0, nwords = 0;
+	int excl = 0, quest = 0;
+	int pref = lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R') ?
+	           L_FR : L_EN;
+	buf *fb = &s->scratch;
+
+	for (size_t i = 0; i < len && nt < MAXTOK;) {
+		unsigned char b = (unsigned char)text[i];
+		/* Links and @handles carry no sentiment; "https://" would read as ":/". */
+		if ((len - i > 7 && !strncmp(text + i, "http://", 7)) ||
+		    (len - i > 8 && !strncmp(text + i, "https://", 8)) ||
+		    (b == '@' && i + 1 < len && (isalnum((unsigned char)text[i + 1]) || text[i + 1] == '_'))) {
+			while (i < len && !isspace((unsigned char)text[i]))
+				i++;
+			continue;
+		}
+		float ev;
+		size_t el = (b < 0x80 && !isalnum(b)) || b == 'x' || b == 'X' || b == 'D' || b == 'c' ?
+		            emoticon(text + i, len - i, &ev) : 0;
+		if (el && (i == 0 || !isalnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
+			struct token *t = &tok[nt];
+			memset(t, 0, sizeof *t);
+			t->kind = T_EMO;
+			val[nt++] = ev;
+			i += el;
+			continue;
+		}
+		if (b == '!') {
+			excl++;
+			i++;
+			continue;
+		}
+		if (b == '?') {
+			quest++;
+			i++;
+			continue;
+		}
+		size_t l;
+		uint32_t c = tm_decode(text + i, len - i, &l);
+		int cls = tm_class(c);
+		if (cls == TM_EMOJI) {
+			struct token *t = &tok[nt];
+			memset(t, 0, sizeof *t);
+			t->kind = T_WORD;
+			memcpy(t->key, text + i, l);
+			t->key[l] = '\0';
+			val[nt++] = 0;
+			i += l;
+			continue;
+		}
+		if (cls != TM_WORD) {
+			if (b == '.' || b == ';' || (cls == TM_PUNCT && b == ',')) {
+				/* A sentence end stops negation from reaching across. */
+				if (b == '.' && nt && tok[nt - 1].kind != T_STOP) {
+					memset(&tok[nt], 0, sizeof tok[nt]);
+					tok[nt].kind = T_STOP;
+					val[nt++] = 0;
+				}
+			}
+			i += l;
+			continue;
+		}
+		/* A word: letters and digits, with apostrophes inside. */
+		size_t start = i;
+		bool upper = true, anyletter = false;
+		while (i < len) {
+			c = tm_decode(text + i, len - i, &l);
+			cls = tm_class(c);
+			if (cls == TM_WORD || cls == TM_MARK) {
+				if (c < 0x80 && islower((int)c))
+					upper = false;
+				if (c < 0x80 && isalpha((int)c))
+					anyletter = true;
+				if (c >= 0xe0 && c <= 0xff)
+					upper = false;
+				i += l;
+				continue;
+			}
+			if ((c == '\'' || c == 0x2019) && i + l < len) {
+				size_t l2;
+				uint32_t d = tm_decode(text + i + l, len - i - l, &l2);
+				if (tm_class(d) == TM_WORD) {
+					i += l;
+					continue;
+				}
+			}
+			break;
+		}
+		if (fold(text + start, i - start, fb) < 0)
+			return SENT_NEUTRAL;
+		char *k = fb->p;
+		/* French elision: "j'adore" is "j" "adore". */
+		char *ap = strchr(k, '\'');
+		if (ap) {
+			*ap = '\0';
+			if (in_list(elisions, k) && nt + 1 < MAXTOK) {
+				struct token *t = &tok[nt];
+				memset(t, 0, sizeof *t);
+				snprintf(t->key, sizeof t->key, "%s", k);
+				t->kind = T_WORD;
+				val[nt++] = 0;
+				k = ap + 1;
+			} else {
+				/* English contractions: "don't" looks up as "dont". */
+				memmove(ap, ap + 1, strlen(ap + 1) + 1);
+			}
+		}
+		struct token *t = &tok[nt];
+		memset(t, 0, sizeof *t);
+		snprintf(t->key, sizeof t->key, "%s", k);
+		t->kind = in_list(contrasts, t->key) ? T_BUT : T_WORD;
+		t->caps = upper && anyletter && i - start >= 2;
+		val[nt++] = 0;
+		nwords++;
+		ncaps += t->caps;
+	}
+
+	/* ALL CAPS stands out only against a text that is not all caps. */
+	bool caps_differ = ncaps > 0 && ncaps < nwords;
+	bool used[MAXTOK] = { false };
+	for (size_t i = 0; i < nt; i++) {
+		struct token *t = &tok[i];
+		if (t->kind != T_WORD || used[i])
+			continue;
+		bool found = false;
+		float v = 0;
+		size_t span = 1;
+		/* Phrases first: three words, then two. */
+		for (size_t w = 3; w >= 2 && !found; w--) {
+			if (i + w > nt)
+				continue;
+			char ph[160];
+			size_t o = 0;
+			bool okp = true;
+			for (size_t j = i; j < i + w; j++) {
+				if (tok[j].kind != T_WORD && tok[j].kind != T_BUT) {
+					okp = false;
+					break;
+				}
+				o += (size_t)snprintf(ph + o, sizeof ph - o, "%s%s", j > i ? " " : "", tok[j].key);
+				if (o >= sizeof ph)
+					okp = false;
+			}
+			if (okp) {
+				v = lookup(s, ph, strlen(ph), pref, &found);
+				if (found)
+					span = w;
+			}
+		}
+		if (!found)
+			v = lookup(s, t->key, strlen(t->key), pref, &found);
+		if (!found && t->key[0] == '#')
+			v = lookup(s, t->key + 1, strlen(t->key + 1), pref, &found);
+		if (!found)
+			v = stem_lookup(s, t->key, pref, &found);
+		if (!found) {
+			char sq[48];
+			if (squeeze(t->key, sq, sizeof sq, 2)) {
+				t->elongated = true;
+				v = lookup(s, sq, strlen(sq), pref, &found);
+				if (!found && squeeze(t->key, sq, sizeof sq, 1))
+					v = lookup(s, sq, strlen(sq), pref, &found);
+			}
+		}
+		if (!found || v == 0) {
+			for (size_t j = i + 1; j < i + span; j++)
+				used[j] = true;
+			continue;
+		}
+		for (size_t j = i + 1; j < i + span; j++)
+			used[j] = true;
+		float sign = v > 0 ? 1.0f : -1.0f;
+		if (t->caps && caps_differ)
+			v += sign * 0.733f;
+		if (t->elongated)
+			v += sign * 0.3f;
+		/* Boosters and negation in the three words before. */
+		bool negated = false;
+		for (size_t back = 1; back <= 3 && back <= i; back++) {
+			const struct token *p = &tok[i - back];
+			if (p->kind == T_STOP || p->kind == T_BUT)
+				break;
+			if (p->kind != T_WORD)
+				continue;
+			float bv = booster(p->key);
+			if (bv != 0) {
+				float scale = back == 1 ? 1.0f : back == 2 ? 0.95f : 0.9f;
+				v += sign * bv * scale;
+				if (p->caps && caps_differ)
+					v += sign * 0.733f * (bv > 0 ? 1 : -1);
+			}
+			size_t pl = strlen(p->key);
+			if (in_list(negations, p->key) ||
+			    (pl > 4 && (!strcmp(p->key + pl - 3, "dnt") ||
+			                !strcmp(p->key + pl - 3, "snt"))))
+				negated = true;
+		}
+		/* French "ne ... pas" puts the negation after the verb too:
+		 * "je ne l'aime pas". */
+		if (!negated && i + 1 < nt && tok[i + 1].kind == T_WORD &&
+		    (!strcmp(tok[i + 1].key, "pas") || !strcmp(tok[i + 1].key, "jamais") ||
+		     !strcmp(tok[i + 1].key, "plus")) &&
+		    i >= 1 && (in_list(negations, tok[i - 1].key) || (i >= 2 && in_list(negations, tok[i - 2].key))))
+			negated = true;
+		if (negated)
+			v *= -0.74f;
+		val[i] = v;
+	}
+
+	/* Contrast: what comes after "but" outweighs what came before. */
+	for (size_t i = 0; i < nt; i++) {
+		if (tok[i].kind != T_BUT)
+			continue;
+		for (size_t j = 0; j < nt; j++) {
+			if (j < i)
+				val[j] *= 0.5f;
+			else if (j > i)
+				val[j] *= 1.5f;
+		}
+		break;
+	}
+
+	double sum = 0;
+	for (size_t i = 0; i < nt; i++)
+		sum += val[i];
+	if (sum != 0) {
+		int ex = excl > 4 ? 4 : excl;
+		double q = quest > 1 ? (quest > 3 ? 0.96 : quest * 0.18) : 0;
+		sum += (sum > 0 ? 1 : -1) * (ex * 0.292 + q);
+	}
+	double comp = sum / sqrt(sum * sum + 15.0);
+	if (comp > 1)
+		comp = 1;
+	if (comp < -1)
+		comp = -1;
+	*score = comp;
+	if (comp >= SENT_POS_THRESHOLD)
+		return SENT_POSITIVE;
+	if (comp <= SENT_NEG_THRESHOLD)
+		return SENT_NEGATIVE;
+	return SENT_NEUTRAL;
+}

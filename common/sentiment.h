@@ -1,0 +1,56 @@
+/*
+ * sentiment.h - lexicon and rules sentiment for short social posts, in
+ * English and French: a score in [-1, 1] and a label.
+ *
+ * The score sums the valence of the words, emoji and emoticons found in the
+ * project's own lexicons (common/lexicon_en.c, lexicon_fr.c, AFINN scale
+ * -5..5), adjusted by the rules of how people write online: negation
+ * ("not good", "pas terrible"), intensifiers and dampeners ("very",
+ * "un peu"), contrast ("but" and "mais" weigh what follows), elongation
+ * ("soooo goood"), ALL CAPS, and exclamation marks; the sum is squashed
+ * into [-1, 1] as x / sqrt(x^2 + 15).
+ *
+ * Ownership: made by sentiment_new, freed by sentiment_free.  Strings
+ * passed in are copied when kept.  Nothing here prints or exits.
+ */
+#ifndef SENTIMENT_H
+#define SENTIMENT_H
+
+#include <stddef.h>
+
+#include "carepipe.h"
+
+enum sentiment_label { SENT_NEGATIVE, SENT_NEUTRAL, SENT_POSITIVE };
+
+/* Scores at or beyond these are positive or negative: one mildly
+ * coloured word alone (AFINN 1, a score of 0.2) stays neutral, one
+ * clearly coloured word (AFINN 2, 0.38) does not. */
+#define SENT_POS_THRESHOLD 0.25
+#define SENT_NEG_THRESHOLD (-0.25)
+
+typedef struct sentiment sentiment;
+
+/* With the built-in English and French lexicons loaded. */
+sentiment *sentiment_new(void);
+/* Load a lexicon file, "word<TAB>score" per line (AFINN style, -5..5;
+ * '#' comments and blank lines allowed; a phrase may hold spaces).  Its
+ * entries take precedence over the built-in ones.  Returns 0 or -1 with e
+ * (78 for a bad line, as "FILE:LINE: message"; 66/74 when unreadable). */
+int sentiment_load(sentiment *s, const char *path, cp_err *e);
+/* Add or replace one user entry. */
+int sentiment_add(sentiment *s, const char *word, double score);
+/* Score a text (UTF-8).  lang is the record's language tag or NULL: "fr"
+ * prefers the French lexicon, anything else the English one, and words
+ * one lexicon lacks are looked up in the other.  Returns the label and
+ * sets *score. */
+int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang,
+                    double *score);
+const char *sentiment_label_name(int label);
+void sentiment_free(sentiment *s);
+
+/* The built-in lexicons: lines "SCORE word word ...", phrases written with
+ * '_' for spaces. */
+extern const char sentiment_lexicon_en[];
+extern const char sentiment_lexicon_fr[];
+
+#endif

@@ -1,0 +1,583 @@
+/*
+ * Normalisation and one-pass keyword matching.  The folding tables are
+ * written out by hand for the scripts customers of a European brand write
+ * in; anything else passes through unchanged, which still matches itself.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "textmatch.h"
+
+uint32_t tm_decode(const char *s, size_t n, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t c = u[0];
+	size_t need;
+	if (c < 0x80) {
+		*len = 1;
+		return c;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		c &= 0x07;
+	} else {
+		*len = 1;
+		return 0xfffd;
+	}
+	if (n < need) {
+		*len = 1;
+		return 0xfffd;
+	}
+	for (size_t i = 1; i < need; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			*len = 1;
+			return 0xfffd;
+		}
+		c = c << 6 | (u[i] & 0x3f);
+	}
+	*len = need;
+	return c;
+}
+
+static size_t put_utf8(uint32_t c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | c >> 18);
+	o[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+int tm_class(uint32_t c)
+{
+	if (c < 0x80) {
+		if (c == ' ' || (c >= '\t' && c <= '\r'))
+			return TM_SPACE;
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_')
+			return TM_WORD;
+		return TM_PUNCT;
+	}
+	if (c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200b) ||
+	    c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000)
+		return TM_SPACE;
+	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x1ab0 && c <= 0x1aff) ||
+	    (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) ||
+	    (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xfe20 && c <= 0xfe2f) || c == 0x200d ||
+	    (c >= 0x1f3fb && c <= 0x1f3ff) || (c >= 0xe0100 && c <= 0xe01ef))
+		return TM_MARK;
+	if (c < 0xc0)
+		return (c == 0xaa || c == 0xb5 || c == 0xba) ? TM_WORD : TM_PUNCT;
+	if (c == 0xd7 || c == 0xf7)
+		return TM_PUNCT;
+	if ((c >= 0x1f000 && c <= 0x1faff) || (c >= 0x2600 && c <= 0x27bf) ||
+	    (c >= 0x2300 && c <= 0x23ff) || (c >= 0x2b00 && c <= 0x2bff) || c == 0x3297 ||
+	    c == 0x3299 || c == 0x2764)
+		return TM_EMOJI;
+	if ((c >= 0x2e80 && c <= 0x2fdf) || (c >= 0x3040 && c <= 0x31ff) ||
+	    (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3ffff))
+		return TM_CJK;
+	if ((c >= 0x2010 && c <= 0x2bff) || (c >= 0x3001 && c <= 0x303f) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff01 && c <= 0xff0f) ||
+	    (c >= 0xff1a && c <= 0xff20) || (c >= 0xff3b && c <= 0xff40) ||
+	    (c >= 0xff5b && c <= 0xff65) || c == 0xfffd || (c >= 0x2e00 && c <= 0x2e7f))
+		return TM_PUNCT;
+	return TM_WORD;
+}
+
+/* U+00C0..U+00FF: the letter each folds to ("" keeps it). */
+static const char *const latin1[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+/* U+0100..U+017F, one base letter each; '1' is ij, '2' is oe. */
+static const char latin_ext_a[129] =
+	"aaaaaa" "cccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh" "iiiiiiiiii" "11" "jj"
+	"kkk" "llllllllll" "nnnnnnnnn" "oooooo" "22" "rrrrrr" "ssssssss" "tttttt"
+	"uuuuuuuuuuuu" "ww" "yyy" "zzzzzz" "s";
+
+/* U+1EA0..U+1EF9, Vietnamese. */
+static char vietnamese(uint32_t c)
+{
+	if (c <= 0x1eb7) return 'a';
+	if (c <= 0x1ec7) return 'e';
+	if (c <= 0x1ecb) return 'i';
+	if (c <= 0x1ee3) return 'o';
+	if (c <= 0x1ef1) return 'u';
+	return 'y';
+}
+
+static size_t ascii(const char *s, char out[8])
+{
+	size_t n = strlen(s);
+	memcpy(out, s, n);
+	return n;
+}
+
+size_t tm_fold(uint32_t c, char out[8])
+{
+	if (c < 0x80) {
+		out[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		return 1;
+	}
+	if (tm_class(c) == TM_MARK)
+		return 0;
+	if (c >= 0xc0 && c <= 0xff) {
+		if (*latin1[c - 0xc0])
+			return ascii(latin1[c - 0xc0], out);
+		return put_utf8(c, out);
+	}
+	if (c >= 0x100 && c <= 0x17f) {
+		char l = latin_ext_a[c - 0x100];
+		if (l == '1')
+			return ascii("ij", out);
+		if (l == '2')
+			return ascii("oe", out);
+		out[0] = l;
+		return 1;
+	}
+	if (c >= 0x180 && c <= 0x24f) {
+		switch (c) {
+		case 0x180: case 0x183: case 0x182: return ascii("b", out);
+		case 0x187: case 0x188: return ascii("c", out);
+		case 0x189: case 0x18a: case 0x18b: case 0x18c: return ascii("d", out);
+		case 0x191: case 0x192: return ascii("f", out);
+		case 0x193: return ascii("g", out);
+		case 0x197: return ascii("i", out);
+		case 0x198: case 0x199: return ascii("k", out);
+		case 0x19a: return ascii("l", out);
+		case 0x19d: case 0x19e: return ascii("n", out);
+		case 0x19f: case 0x1a0: case 0x1a1: return ascii("o", out);
+		case 0x1a4: case 0x1a5: return ascii("p", out);
+		case 0x1ab: case 0x1ac: case 0x1ad: case 0x1ae: return ascii("t", out);
+		case 0x1af: case 0x1b0: return ascii("u", out);
+		case 0x1b3: case 0x1b4: return ascii("y", out);
+		case 0x1b5: case 0x1b6: return ascii("z", out);
+		case 0x1c4: case 0x1c5: case 0x1c6: return ascii("dz", out);
+		case 0x1c7: case 0x1c8: case 0x1c9: return ascii("lj", out);
+		case 0x1ca: case 0x1cb: case 0x1cc: return ascii("nj", out);
+		case 0x1cd: case 0x1ce: return ascii("a", out);
+		case 0x1cf: case 0x1d0: return ascii("i", out);
+		case 0x1d1: case 0x1d2: return ascii("o", out);
+		case 0x1d3: case 0x1d4: case 0x1d5: case 0x1d6: case 0x1d7: case 0x1d8:
+		case 0x1d9: case 0x1da: case 0x1db: case 0x1dc: return ascii("u", out);
+		case 0x1e2: case 0x1e3: case 0x1fc: case 0x1fd: return ascii("ae", out);
+		case 0x1e6: case 0x1e7: case 0x1f4: case 0x1f5: return ascii("g", out);
+		case 0x1e8: case 0x1e9: return ascii("k", out);
+		case 0x1ea: case 0x1eb: case 0x1ec: case 0x1ed: case 0x1fe: case 0x1ff:
+			return ascii("o", out);
+		case 0x1f0: return ascii("j", out);
+		case 0x1f8: case 0x1f9: return ascii("n", out);
+		case 0x1fa: case 0x1fb: return ascii("a", out);
+		case 0x200: case 0x201: case 0x202: case 0x203: case 0x226: case 0x227:
+			return ascii("a", out);
+		case 0x204: case 0x205: case 0x206: case 0x207: case 0x228: case 0x229:
+			return ascii("e", out);
+		case 0x208: case 0x209: case 0x20a: case 0x20b: return ascii("i", out);
+		case 0x20c: case 0x20d: case 0x20e: case 0x20f: case 0x22a: case 0x22b:
+		case 0x22c: case 0x22d: case 0x22e: case 0x22f: case 0x230: case 0x231:
+			return ascii("o", out);
+		case 0x210: case 0x211: case 0x212: case 0x213: return ascii("r", out);
+		case 0x214: case 0x215: case 0x216: case 0x217: return ascii("u", out);
+		case 0x218: case 0x219: return ascii("s", out);
+		case 0x21a: case 0x21b: return ascii("t", out);
+		case 0x21e: case 0x21f: return ascii("h", out);
+		case 0x232: case 0x233: return ascii("y", out);
+		}
+		return put_utf8(c, out);
+	}
+	/* Greek: capitals to small, tonos and dialytika removed, final sigma. */
+	if (c >= 0x370 && c <= 0x3ff) {
+		switch (c) {
+		case 0x386: case 0x3ac: c = 0x3b1; break;
+		case 0x388: case 0x3ad: c = 0x3b5; break;
+		case 0x389: case 0x3ae: c = 0x3b7; break;
+		case 0x38a: case 0x3af: case 0x3aa: case 0x3ca: case 0x390: c = 0x3b9; break;
+		case 0x38c: case 0x3cc: c = 0x3bf; break;
+		case 0x38e: case 0x3cd: case 0x3ab: case 0x3cb: case 0x3b0: c = 0x3c5; break;
+		case 0x38f: case 0x3ce: c = 0x3c9; break;
+		case 0x3c2: c = 0x3c3; break;
+		default:
+			if (c >= 0x391 && c <= 0x3a9)
+				c += 0x20;
+		}
+		return put_utf8(c, out);
+	}
+	/* Cyrillic: capitals to small, yo to ye, short i to i. */
+	if (c >= 0x400 && c <= 0x52f) {
+		if (c >= 0x400 && c <= 0x40f)
+			c += 0x50;
+		else if (c >= 0x410 && c <= 0x42f)
+			c += 0x20;
+		else if (c >= 0x460 && c <= 0x52f && !(c & 1))
+			c += 1;
+		if (c == 0x451)
+			c = 0x435;
+		else if (c == 0x439)
+			c = 0x438;
+		return put_utf8(c, out);
+	}
+	if (c >= 0x1e00 && c <= 0x1eff) {
+		if (c == 0x1e9e)
+			return ascii("ss", out);
+		if (c >= 0x1ea0 && c <= 0x1ef9) {
+			out[0] = vietnamese(c);
+			return 1;
+		}
+		/* Latin Extended Additional pairs, base letter by range. */
+		static const struct { uint16_t lo, hi; char l; } ext[] = {
+			{0x1e00, 0x1e01, 'a'}, {0x1e02, 0x1e07, 'b'}, {0x1e08, 0x1e09, 'c'},
+			{0x1e0a, 0x1e13, 'd'}, {0x1e14, 0x1e1d, 'e'}, {0x1e1e, 0x1e1f, 'f'},
+			{0x1e20, 0x1e21, 'g'}, {0x1e22, 0x1e2b, 'h'}, {0x1e2c, 0x1e2f, 'i'},
+			{0x1e30, 0x1e35, 'k'}, {0x1e36, 0x1e3d, 'l'}, {0x1e3e, 0x1e43, 'm'},
+			{0x1e44, 0x1e4b, 'n'}, {0x1e4c, 0x1e53, 'o'}, {0x1e54, 0x1e57, 'p'},
+			{0x1e58, 0x1e5f, 'r'}, {0x1e60, 0x1e69, 's'}, {0x1e6a, 0x1e71, 't'},
+			{0x1e72, 0x1e7b, 'u'}, {0x1e7c, 0x1e7f, 'v'}, {0x1e80, 0x1e89, 'w'},
+			{0x1e8a, 0x1e8d, 'x'}, {0x1e8e, 0x1e8f, 'y'}, {0x1e90, 0x1e95, 'z'},
+		};
+		for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+			if (c >= ext[i].lo && c <= ext[i].hi) {
+				out[0] = ext[i].l;
+				return 1;
+			}
+		return put_utf8(c, out);
+	}
+	switch (c) {
+	case 0x2018: case 0x2019: case 0x201b: case 0x2032: case 0x02bc: case 0xff07:
+		return ascii("'", out);
+	case 0x201c: case 0x201d: case 0x201e: case 0x2033: case 0xab: case 0xbb:
+		return ascii("\"", out);
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+		return ascii("-", out);
+	case 0x2026:
+		return ascii("...", out);
+	case 0xfb00: return ascii("ff", out);
+	case 0xfb01: return ascii("fi", out);
+	case 0xfb02: return ascii("fl", out);
+	}
+	if (c >= 0xff01 && c <= 0xff5e) {
+		c -= 0xfee0;
+		out[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		return 1;
+	}
+	return put_utf8(c, out);
+}
+
+static int norm_reserve(tm_norm *n, size_t need)
+{
+	if (need + 1 <= n->cap)
+		return 0;
+	size_t cap = n->cap ? n->cap : 256;
+	while (cap < need + 1)
+		cap *= 2;
+	uint32_t *s = realloc(n->src, cap * sizeof *s);
+	if (!s)
+		return -1;
+	n->src = s;
+	n->cap = cap;
+	return 0;
+}
+
+int tm_normalize(tm_norm *n, const char *s, size_t len)
+{
+	buf_reset(&n->text);
+	/* Folding grows a character at most from 1 byte to 3 ("..."), or 2 to 3. */
+	if (buf_reserve(&n->text, 3 * len + 1) < 0 || norm_reserve(n, 3 * len + 1) < 0)
+		return -1;
+	char *o = n->text.p;
+	uint32_t *src = n->src;
+	size_t k = 0, i = 0;
+	bool space = true; /* drop leading space */
+	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
+		if (b < 0x80) {
+			if (b == ' ' || (b >= '\t' && b <= '\r')) {
+				if (!space) {
+					src[k] = (uint32_t)i;
+					o[k++] = ' ';
+					space = true;
+				}
+			} else {
+				src[k] = (uint32_t)i;
+				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+				space = false;
+			}
+			i++;
+			continue;
+		}
+		size_t l;
+		uint32_t c = tm_decode(s + i, len - i, &l);
+		if (tm_class(c) == TM_SPACE) {
+			if (!space) {
+				src[k] = (uint32_t)i;
+				o[k++] = ' ';
+				space = true;
+			}
+		} else {
+			char f[8];
+			size_t fl = tm_fold(c, f);
+			for (size_t j = 0; j < fl; j++) {
+				src[k] = (uint32_t)i;
+				o[k++] = f[j];
+			}
+			if (fl)
+				space = false;
+		}
+		i += l;
+	}
+	if (k && o[k - 1] == ' ')
+		k--;
+	o[k] = '\0';
+	src[k] = (uint32_t)len;
+	n->text.len = k;
+	return 0;
+}
+
+void tm_norm_free(tm_norm *n)
+{
+	buf_free(&n->text);
+	free(n->src);
+	n->src = NULL;
+	n->cap = 0;
+}
+
+/* ---------------------------------------------------------- Aho-Corasick */
+
+struct kw {
+	char *s;        /* normalised */
+	size_t len;
+	bool open_start, open_end;
+};
+
+struct tm_ac {
+	struct kw *kw;
+	size_t nkw, kwcap;
+	/* the automaton, over byte classes */
+	uint8_t cls[256];
+	int nclass;
+	int32_t *next;       /* nstates * nclass */
+	int32_t *out;        /* per state: keyword ending here, or -1 */
+	int32_t *dict;       /* per state: next state on the fail chain with an output */
+	size_t nstates;
+};
+
+tm_ac *tm_ac_new(void)
+{
+	return calloc(1, sizeof(tm_ac));
+}
+
+size_t tm_ac_count(const tm_ac *a)
+{
+	return a->nkw;
+}
+
+int tm_ac_add(tm_ac *a, const char *kw, size_t len)
+{
+	bool open_start = false, open_end = false;
+	if (len && kw[0] == '*') {
+		open_start = true;
+		kw++;
+		len--;
+	}
+	if (len && kw[len - 1] == '*') {
+		open_end = true;
+		len--;
+	}
+	tm_norm n = {0};
+	if (tm_normalize(&n, kw, len) < 0) {
+		tm_norm_free(&n);
+		return -1;
+	}
+	if (n.text.len == 0) {
+		tm_norm_free(&n);
+		return -1;
+	}
+	for (size_t i = 0; i < a->nkw; i++)
+		if (a->kw[i].len == n.text.len && !memcmp(a->kw[i].s, n.text.p, n.text.len) &&
+		    a->kw[i].open_start == open_start && a->kw[i].open_end == open_end) {
+			tm_norm_free(&n);
+			return (int)i;
+		}
+	if (a->nkw == a->kwcap) {
+		size_t cap = a->kwcap ? 2 * a->kwcap : 64;
+		struct kw *k = realloc(a->kw, cap * sizeof *k);
+		if (!k) {
+			tm_norm_free(&n);
+			return -1;
+		}
+		a->kw = k;
+		a->kwcap = cap;
+	}
+	struct kw *k = &a->kw[a->nkw];
+	k->s = n.text.p; /* take the buffer */
+	k->len = n.text.len;
+	k->open_start = open_start;
+	k->open_end = open_end;
+	free(n.src);
+	return (int)a->nkw++;
+}
+
+int tm_ac_build(tm_ac *a)
+{
+	/* Byte classes: each byte that occurs in a keyword gets its own. */
+	memset(a->cls, 0, sizeof a->cls);
+	a->nclass = 1;
+	size_t total = 1;
+	for (size_t i = 0; i < a->nkw; i++) {
+		total += a->kw[i].len;
+		for (size_t j = 0; j < a->kw[i].len; j++) {
+			unsigned char b = (unsigned char)a->kw[i].s[j];
+			if (!a->cls[b])
+				a->cls[b] = (uint8_t)a->nclass++;
+		}
+	}
+	int nc = a->nclass;
+	free(a->next);
+	free(a->out);
+	free(a->dict);
+	a->next = malloc(total * nc * sizeof *a->next);
+	a->out = malloc(total * sizeof *a->out);
+	a->dict = malloc(total * sizeof *a->dict);
+	int32_t *fail = malloc(total * sizeof *fail);
+	int32_t *queue = malloc(total * sizeof *queue);
+	if (!a->next || !a->out || !a->dict || !fail || !queue) {
+		free(fail);
+		free(queue);
+		return -1;
+	}
+	/* The trie; -1 is "no edge yet". */
+	memset(a->next, 0xff, nc * sizeof *a->next);
+	a->out[0] = -1;
+	size_t ns = 1;
+	for (size_t i = 0; i < a->nkw; i++) {
+		int32_t s = 0;
+		for (size_t j = 0; j < a->kw[i].len; j++) {
+			int c = a->cls[(unsigned char)a->kw[i].s[j]];
+			if (a->next[s * nc + c] < 0) {
+				memset(a->next + ns * nc, 0xff, nc * sizeof *a->next);
+				a->out[ns] = -1;
+				a->next[s * nc + c] = (int32_t)ns++;
+			}
+			s = a->next[s * nc + c];
+		}
+		a->out[s] = (int32_t)i;
+	}
+	a->nstates = ns;
+	/* Breadth first: fail links, then complete the transition function so
+	 * the scan follows one edge per byte. */
+	size_t qh = 0, qt = 0;
+	fail[0] = 0;
+	a->dict[0] = -1;
+	for (int c = 0; c < nc; c++) {
+		int32_t t = a->next[c];
+		if (t < 0) {
+			a->next[c] = 0;
+		} else {
+			fail[t] = 0;
+			a->dict[t] = -1;
+			queue[qt++] = t;
+		}
+	}
+	while (qh < qt) {
+		int32_t s = queue[qh++];
+		for (int c = 0; c < nc; c++) {
+			int32_t t = a->next[s * nc + c];
+			int32_t f = a->next[fail[s] * nc + c];
+			if (t < 0) {
+				a->next[s * nc + c] = f;
+			} else {
+				fail[t] = f;
+				a->dict[t] = a->out[f] >= 0 ? f : a->dict[f];
+				queue[qt++] = t;
+			}
+		}
+	}
+	free(fail);
+	free(queue);
+	return 0;
+}
+
+/* The class of the character that ends just before byte i of t. */
+static int class_before(const char *t, size_t i)
+{
+	size_t j = i - 1, l;
+	while (j > 0 && ((unsigned char)t[j] & 0xc0) == 0x80)
+		j--;
+	return tm_class(tm_decode(t + j, i - j, &l));
+}
+
+static bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t start,
+                        size_t end)
+{
+	size_t l;
+	if (!k->open_start && start > 0 &&
+	    tm_class(tm_decode(k->s, k->len, &l)) == TM_WORD &&
+	    class_before(t, start) == TM_WORD)
+		return false;
+	if (!k->open_end && end < tlen && class_before(k->s, k->len) == TM_WORD &&
+	    tm_class(tm_decode(t + end, tlen - end, &l)) == TM_WORD)
+		return false;
+	return true;
+}
+
+void tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_hit_fn fn, void *ctx)
+{
+	if (!a->next || a->nkw == 0)
+		return;
+	const char *t = tn->text.p;
+	size_t n = tn->text.len;
+	int nc = a->nclass;
+	const int32_t *next = a->next;
+	const uint8_t *cls = a->cls;
+	int32_t s = 0;
+	for (size_t i = 0; i < n; i++) {
+		s = next[s * nc + cls[(unsigned char)t[i]]];
+		if (a->out[s] < 0 && a->dict[s] < 0)
+			continue;
+		for (int32_t o = a->out[s] >= 0 ? s : a->dict[s]; o >= 0; o = a->dict[o]) {
+			int id = a->out[o];
+			const struct kw *k = &a->kw[id];
+			size_t end = i + 1, start = end - k->len;
+			if (boundary_ok(k, t, n, start, end) && fn(ctx, id, start, end))
+				return;
+		}
+	}
+}
+
+void tm_ac_free(tm_ac *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nkw; i++)
+		free(a->kw[i].s);
+	free(a->kw);
+	free(a->next);
+	free(a->out);
+	free(a->dict);
+	free(a);
+}

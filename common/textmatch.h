@@ -1,0 +1,70 @@
+/*
+ * textmatch.h - text normalisation for matching, and a multi-keyword
+ * matcher (Aho-Corasick) that finds every keyword of every rule in one pass.
+ *
+ * Ownership: a tm_norm and a tm_ac are made zeroed or by tm_ac_new and
+ * freed by tm_norm_free / tm_ac_free; what they return (normalised text,
+ * offsets) points into them and is valid until their next call.  Strings
+ * passed in are copied when kept.  Nothing here prints or exits.
+ *
+ * Normalisation, for keywords and text alike: case folding (full folds
+ * where they matter for matching: German sharp s to "ss", Turkish dotted
+ * and dotless i to "i"), accents removed (Latin, Latin-1, Latin Extended-A,
+ * parts of -B, Vietnamese, Greek tonos, Cyrillic yo) and combining marks
+ * dropped, typographic quotes and dashes made ASCII, fullwidth forms made
+ * ASCII, emoji modifiers and variation selectors dropped, and every run
+ * of white space made one space.
+ */
+#ifndef TEXTMATCH_H
+#define TEXTMATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "carepipe.h"
+
+/* What a code point is, for word boundaries.  CJK ideographs and kana, and
+ * emoji, stand alone: each is a token, so a keyword made of them matches
+ * anywhere in a run of them. */
+enum tm_class { TM_SPACE, TM_PUNCT, TM_WORD, TM_CJK, TM_EMOJI, TM_MARK };
+
+int tm_class(uint32_t cp);
+/* Decode one UTF-8 code point at s (n bytes left, n > 0); *len gets its
+ * length.  Invalid bytes decode as U+FFFD of length 1. */
+uint32_t tm_decode(const char *s, size_t n, size_t *len);
+/* The folded form of cp as UTF-8 in out (at most 8 bytes); returns its
+ * length, 0 when cp is dropped (a combining mark, a modifier). */
+size_t tm_fold(uint32_t cp, char out[8]);
+
+/* Normalised text with a map back to the original. */
+typedef struct {
+	buf text;          /* the normalised text, NUL-terminated */
+	uint32_t *src;     /* src[i]: offset in the original of the character
+	                      that produced normalised byte i; src[text.len] is
+	                      the original length */
+	size_t cap;
+} tm_norm;
+
+int tm_normalize(tm_norm *n, const char *s, size_t len);
+void tm_norm_free(tm_norm *n);
+
+/* The multi-keyword matcher.  Add keywords, build, then scan. */
+typedef struct tm_ac tm_ac;
+
+tm_ac *tm_ac_new(void);
+/* Add a keyword (raw UTF-8; it is normalised here).  A leading or trailing
+ * '*' lifts the whole-word requirement on that side ("refund*" matches
+ * "refunds").  Returns the keyword's id (equal keywords share one id), or
+ * -1 when it is empty after normalisation or on allocation failure. */
+int tm_ac_add(tm_ac *a, const char *kw, size_t len);
+int tm_ac_build(tm_ac *a);
+size_t tm_ac_count(const tm_ac *a);
+/* Call fn for every whole-word occurrence of every keyword in the
+ * normalised text t, with [start, end) in t's bytes; stops early when fn
+ * returns nonzero. */
+typedef int (*tm_hit_fn)(void *ctx, int id, size_t start, size_t end);
+void tm_ac_scan(const tm_ac *a, const tm_norm *t, tm_hit_fn fn, void *ctx);
+void tm_ac_free(tm_ac *a);
+
+#endif
