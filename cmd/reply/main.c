@@ -50,10 +50,10 @@ static const struct option longopts[] = {
 };
 
 #define SYNOPSIS \
-	"reply (--text TEMPLATE | --library DIR | --jq EXPR) [--agent INITIALS] [--dm]\n" \
-	"             [--allow-escalated] [--max N] [--now TIME] [--config FILE]\n" \
-	"             [--source NAME] [--send --journal FILE [--rate N/min] [--cacert FILE]]\n" \
-	"             [file ...]"
+	"reply [-qv] [--agent initials] [--allow-escalated] [--bad file] [--cacert file]\n" \
+	"             [--config file] [--dm] [--journal file] [--max n] [--now time]\n" \
+	"             [--rate n/min] [--send] [--source name] [--strict]\n" \
+	"             --text template | --library dir | --jq expr [file ...]"
 
 #define HELP \
 	"      --text TEMPLATE   reply with this template\n" \

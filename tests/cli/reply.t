@@ -274,3 +274,20 @@ $ printf '{"id":"twitter:1","platform":"twitter","direction":"in"}\n' | gzip > i
 $ echo '{"id":"twitter:1","platform":"twitter","direction":"in"}' | reply --text Hi > /dev/full
 2>~ reply: write error: .*
 ? 74
+
+### man page example: preview with the saved replies, then read the texts
+$ cp -r $TOP/examples .
+$ printf '%s\n' '{"id":"twitter:1","platform":"twitter","account":"AcmeCare","direction":"in","author":{"name":"Ana"},"tags":["shipping"]}' '{"id":"twitter:2","platform":"twitter","account":"AcmeCare","direction":"in","author":{"name":"Luc"},"lang":"fr","tags":["outage"]}' > mentions.ndjson
+$ reply --library examples/replies --agent JD mentions.ndjson > preview.ndjson
+$ jq -r 'select(.reply.status == "preview") | .reply.text' preview.ndjson
+> Hi Ana, let's find that parcel. DM us your order number and postcode and we'll chase the courier for you. ^JD
+> Bonjour Luc, vous ne rêvez pas : on a un souci en ce moment et l'équipe est dessus. Suivi en direct sur https://status.example.com. Désolé pour la gêne. ^JD
+
+### man page example: ask for an order number in private
+$ printf '%s\n' '{"id":"twitter:1","platform":"twitter","account":"AcmeCare","direction":"in","author":{"name":"Ana"}}' '{"id":"mastodon:2","platform":"mastodon","account":"acme","direction":"in","author":{"handle":"luc@piaille.example"}}' > mentions.ndjson
+$ reply --dm --max 5 --agent JD \
+$     --text 'Hi {{author.name|there}}, could you send us your order number? {{agent}}' \
+$     mentions.ndjson > out.ndjson
+$ jq -c '[.id, .reply.status, .reply.text]' out.ndjson
+> ["twitter:1","preview","Hi Ana, could you send us your order number? ^JD"]
+> ["mastodon:2","preview","@luc@piaille.example Hi there, could you send us your order number? ^JD"]
