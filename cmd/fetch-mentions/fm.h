@@ -23,9 +23,12 @@ enum fm_format {
 	FM_CSV,             /* any CSV with a header, plus --map */
 };
 
+#define FM_MAX_MAPS 16
+
 struct fm_opts {
 	enum fm_format format;
-	const char *map;        /* --map SPEC (csv import) */
+	const char *map[FM_MAX_MAPS];  /* each --map SPEC (csv import) */
+	int nmap;
 	bool raw;               /* --raw: keep the original payload under raw */
 	const char *config;     /* --config FILE, NULL for the default */
 	const char *state;      /* --state DIR, NULL for none */

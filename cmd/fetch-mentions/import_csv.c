@@ -60,7 +60,7 @@ static void parse_map(struct cv *c, const char *spec)
 	buf item = {0};
 	const char *s = spec;
 
-	while (spec && *s) {
+	while (*s) {
 		buf_reset(&item);
 		for (; *s && *s != ','; s++) {
 			if (*s == '\\' && (s[1] == ',' || s[1] == '\\'))
@@ -400,7 +400,8 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 	struct cv c = { .p = p, .o = o };
 	cp_err e = {0};
 
-	parse_map(&c, o->map);
+	for (int i = 0; i < o->nmap; i++)
+		parse_map(&c, o->map[i]);
 	for (int i = 0; i < nfiles; i++) {
 		rd *in = rd_open(names[i], &e);
 		if (!in) {

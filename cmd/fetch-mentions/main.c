@@ -2,7 +2,6 @@
  * fetch-mentions - pull mentions from the platforms named in a config
  * file (live.c), or import them from files (import_*.c), as records.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +50,7 @@ static const struct option longopts[] = {
 	"      --raw             keep the original payload under raw\n" \
 	"Import:\n" \
 	"      --import FORMAT   read FILEs (or stdin) as twcs, ndjson or csv\n" \
-	"      --map SPEC        csv: FIELD=COLUMN,FIELD:=CONSTANT,...\n"
+	"      --map SPEC        csv: FIELD=COLUMN,FIELD:=TEXT,...\n"
 
 int main(int argc, char **argv)
 {
@@ -75,14 +74,9 @@ int main(int argc, char **argv)
 				    "unknown import format '%s' (twcs, ndjson or csv)", optarg);
 			break;
 		case OPT_MAP:
-			/* several --map options read as one comma list */
-			if (o.map) {
-				char *both;
-				if (asprintf(&both, "%s,%s", o.map, optarg) < 0)
-					cp_die(&p, CP_EX_OSERR, "out of memory");
-				o.map = both;
-			} else
-				o.map = optarg;
+			if (o.nmap == FM_MAX_MAPS)
+				cp_die(&p, CP_EX_USAGE, "more than %d --map options", FM_MAX_MAPS);
+			o.map[o.nmap++] = optarg;
 			break;
 		case OPT_RAW:
 			o.raw = true;
@@ -123,7 +117,7 @@ int main(int argc, char **argv)
 		cp_die(&p, CP_EX_USAGE, "%s is for live sources, not --import", live_opt);
 	if (o.format == FM_LIVE && o.nfiles > 0)
 		cp_die(&p, CP_EX_USAGE, "files are read only with --import");
-	if (o.map && o.format != FM_CSV)
+	if (o.nmap && o.format != FM_CSV)
 		cp_die(&p, CP_EX_USAGE, "--map goes with --import csv");
 	cp_start(&p);
 
