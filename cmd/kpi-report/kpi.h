@@ -1,0 +1,239 @@
+/*
+ * kpi.h - kpi-report's own parts, shared between its files.
+ *
+ *   main.c    options, the record loop, reading partials (--merge)
+ *   agg.c     string maps, distinct counting, per-group statistics,
+ *             partial output
+ *   match.c   reply matching, per-reply latency and thread resolution
+ *   spikes.c  the hourly series and its alerts
+ *   report.c  table, csv, ndjson and markdown
+ *   html.c    the self-contained HTML page with SVG charts
+ *
+ * Ownership: the kpi struct owns every map, group and entry reachable from
+ * it; kpi_free releases them.  Strings handed in are copied.
+ */
+#ifndef KPI_H
+#define KPI_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "carepipe.h"
+#include "sketch.h"
+
+#define KPI_MAXKEYS 8
+#define NO_TIME INT64_MIN
+/* Answered items and waiting replies are forgotten only when they are both
+ * twice --reply-window old in stream time and this many records old. */
+#define KPI_HOLD_RECORDS 65536
+
+/* ---------------------------------------------------------- string map */
+
+struct sment {
+	char *k;            /* owned, NUL-terminated */
+	size_t klen;
+	uint64_t h;
+	void *v;
+};
+
+struct smap {
+	struct sment *t;
+	size_t n, cap;
+};
+
+uint64_t kpi_hash(const void *p, size_t n);
+struct sment *smap_get(struct smap *m, const char *k, size_t klen, uint64_t h);
+/* Find or add; a new entry has v NULL.  NULL on allocation failure. */
+struct sment *smap_put(struct smap *m, const char *k, size_t klen, uint64_t h);
+void smap_del(struct smap *m, struct sment *e);   /* frees the key only */
+void smap_free(struct smap *m);                    /* keys only */
+
+/* ---------------------------------------------------------- groups */
+
+/* Distinct counting: exact up to DISTINCT_EXACT values, then a
+ * HyperLogLog of 2^14 registers (0.8% standard error). */
+#define DISTINCT_EXACT 2048
+#define HLL_P 14
+struct distinct {
+	uint64_t *set;
+	uint32_t n, cap;
+	uint8_t *reg;
+};
+
+enum { SLA_MET, SLA_BREACHED, SLA_MISSED, SLA_PENDING, SLA_AT_RISK, SLA_NSTATUS };
+enum { SENT_NEG, SENT_NEU, SENT_POS, SENT_NLABEL };
+
+struct tagcount {
+	uint64_t cur, prev;
+};
+
+struct stats {
+	uint64_t n_in, n_out, answered;
+	struct distinct customers;
+	sketch frt, frt_bus, latency;
+	uint64_t sla[SLA_NSTATUS];
+	uint64_t threads, resolved, threads_open;
+	uint64_t sent_n, sent_label[SENT_NLABEL], sent_scored;
+	double sent_sum;
+	uint64_t csat_n, csat_sat;
+	double csat_sum;
+	uint64_t nps_n, nps_pro, nps_det;
+	double likes, reposts, replies;
+	struct smap tags;   /* tag -> struct tagcount */
+};
+
+/* A group: the total (family TOTAL), a --by group, or an account (kept
+ * for the HTML page's SLA chart). */
+enum { FAM_TOTAL, FAM_BY, FAM_ACCOUNT };
+struct group {
+	int fam;
+	char *key;          /* components joined by \x1f; "" for the total */
+	struct stats s;
+};
+
+/* A set of groups a record counts in: small, reused per record. */
+struct gset {
+	uint32_t *g;
+	uint16_t n;
+};
+
+/* ---------------------------------------------------------- keys */
+
+enum key_kind {
+	K_PLATFORM, K_ACCOUNT, K_AGENT, K_TAG, K_DAY, K_WEEK, K_HOUR, K_WEEKDAY,
+	K_LANG, K_PRIORITY, K_PATH
+};
+struct keyspec {
+	int kind;
+	const char *name;   /* the label, and the path for K_PATH */
+};
+
+/* ---------------------------------------------------------- matching */
+
+struct pending {
+	int64_t t, first;   /* first: the earliest response, or NO_TIME */
+	uint64_t touched;   /* record number when last touched */
+	struct gset gs;
+	bool has_sla;       /* first response comes from sla, not from here */
+};
+
+struct waiting_reply {
+	int64_t t;
+	uint64_t touched;
+	struct gset gs;
+	bool counts;        /* inside the period: its latency counts */
+};
+struct orphans {
+	struct waiting_reply *r;
+	size_t n, cap;
+};
+
+struct thread {
+	int64_t first, last_in, last_out;
+	uint64_t touched;
+	struct gset gs;     /* groups of the earliest record */
+	bool resolved_tag;
+};
+
+/* ---------------------------------------------------------- hours */
+
+struct hour {
+	int64_t h;          /* hours since the epoch */
+	uint64_t in, out, neg, labelled;
+};
+
+struct alert {
+	const char *metric; /* "volume" or "negative_share" */
+	int64_t hour;
+	double value, mean, sd, z;
+	const char *severity;
+};
+
+/* ---------------------------------------------------------- the whole */
+
+enum fmt { F_TABLE, F_CSV, F_NDJSON, F_MARKDOWN, F_HTML };
+
+struct kpi {
+	cp_prog *p;
+	struct keyspec keys[KPI_MAXKEYS];
+	size_t nkeys;
+	const char *by;                /* as given, for partials */
+	int64_t since, until, now;     /* NO_TIME when unset */
+	int64_t prev_since;            /* start of the previous period */
+	int64_t resolve_after;         /* -1: only the resolved tag */
+	int64_t reply_window;
+	double spike_k;
+	int64_t spike_window, spike_cooldown;
+	uint64_t spike_min;            /* least labelled records for a share */
+	long top;
+	int fmt;
+	bool alerts_only;
+	bool any_sla, any_business;
+
+	struct smap groups;            /* key with family byte -> index */
+	struct group **g;
+	size_t ng, gcap;
+
+	struct smap pending, orphans, threads;
+	uint64_t records, last_sweep;
+	int64_t watermark, min_t, max_t;
+	uint64_t replies_unmatched;
+
+	struct smap hours_map;         /* hour -> index in hours */
+	struct hour *hours;
+	size_t nhours, hcap;
+
+	struct alert *alerts;
+	size_t nalerts;
+
+	buf scratch, key;
+	struct gset gs;
+};
+
+/* agg.c */
+void stats_init(struct stats *s);
+void stats_free(struct stats *s);
+int stats_merge(struct stats *d, const struct stats *s, cp_err *e);
+int distinct_add(struct distinct *d, uint64_t h);
+int distinct_merge(struct distinct *d, const struct distinct *s);
+double distinct_count(const struct distinct *d);
+/* The group for a family and key (found or made); -1 on allocation failure. */
+long kpi_group(struct kpi *k, int fam, const char *key, size_t klen);
+int tag_count(struct stats *s, const char *tag, size_t n, bool prev);
+int gset_copy(struct gset *d, const struct gset *s);
+int kpi_write_partial(struct kpi *k, buf *out);
+int stats_to_json(const struct stats *s, buf *out);
+int stats_from_json(struct stats *s, val v, cp_err *e);
+/* Components of a group key as a JSON array, into out. */
+int key_json(const struct group *g, buf *out);
+int gset_json(struct kpi *k, const struct gset *gs, buf *out);
+int gset_from_json(struct kpi *k, val v, struct gset *gs, cp_err *e);
+void kpi_free(struct kpi *k);
+
+/* match.c */
+int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_t first,
+                  const struct gset *gs, bool has_sla);
+int match_reply(struct kpi *k, const char *parent, size_t plen, int64_t t,
+                const struct gset *gs, bool counts);
+int thread_seen(struct kpi *k, const char *id, size_t idlen, int64_t t, bool inbound,
+                bool resolved_tag, const struct gset *gs);
+int thread_merge(struct kpi *k, const char *id, size_t idlen, const struct thread *t);
+/* Forget what is old enough (see KPI_HOLD_RECORDS); all at the end. */
+int match_sweep(struct kpi *k, bool all);
+
+/* spikes.c */
+int hour_add(struct kpi *k, int64_t hour, uint64_t n_in, uint64_t n_out, uint64_t n_neg,
+             uint64_t n_lab);
+int spikes_find(struct kpi *k);
+void hours_sort(struct kpi *k);
+
+/* report.c and html.c */
+int report_write(struct kpi *k, buf *out);
+int html_write(struct kpi *k, buf *out);
+/* Sorted --by groups (indices), limited by --top; caller frees. */
+size_t report_groups(struct kpi *k, uint32_t **out);
+int key_cmp_groups(struct kpi *k, const struct group *a, const struct group *b);
+void fmt_dur(double secs, char out[32]);
+int keyspec_parse(struct kpi *k, const char *list, cp_err *e);
+
+#endif

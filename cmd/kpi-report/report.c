@@ -1,0 +1,807 @@
+/*
+ * The text formats: an aligned table, CSV through libcsv, NDJSON (one
+ * object per group, or one object for the whole input without --by) and
+ * Markdown; and the alert list for --alerts-only.
+ */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpi.h"
+
+static const struct { const char *name; int kind; } key_names[] = {
+	{ "platform", K_PLATFORM }, { "account", K_ACCOUNT }, { "agent", K_AGENT },
+	{ "tag", K_TAG }, { "day", K_DAY }, { "week", K_WEEK }, { "hour", K_HOUR },
+	{ "weekday", K_WEEKDAY }, { "lang", K_LANG }, { "priority", K_PRIORITY },
+};
+
+int keyspec_parse(struct kpi *k, const char *list, cp_err *e)
+{
+	char *copy = strdup(list), *save = NULL;
+	if (!copy)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	k->nkeys = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (k->nkeys == KPI_MAXKEYS) {
+			free(copy);
+			return cp_fail(e, CP_EX_USAGE, "--by takes at most %d keys", KPI_MAXKEYS);
+		}
+		struct keyspec *ks = &k->keys[k->nkeys++];
+		ks->kind = K_PATH;
+		ks->name = strdup(t);
+		if (!ks->name) {
+			free(copy);
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		}
+		for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+			if (strcmp(t, key_names[i].name) == 0)
+				ks->kind = key_names[i].kind;
+		if (ks->kind == K_PATH && (!*t || t[0] == '.' || t[strlen(t) - 1] == '.' ||
+		                           strstr(t, ".."))) {
+			free(copy);
+			return cp_fail(e, CP_EX_USAGE, "--by: '%s' is not a key or a field path", t);
+		}
+	}
+	free(copy);
+	if (!k->nkeys && *list)
+		return cp_fail(e, CP_EX_USAGE, "--by wants a comma list of keys");
+	return 0;
+}
+
+void fmt_dur(double secs, char out[32])
+{
+	if (isnan(secs)) {
+		strcpy(out, "-");
+		return;
+	}
+	long long s = llround(secs);
+	if (s < 60)
+		snprintf(out, 32, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, 32, "%lldm%02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(out, 32, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(out, 32, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+/* ---------------------------------------------------------- columns */
+
+enum { C_COUNT, C_RATE, C_DUR, C_NUM, C_NPS };
+enum { V_ALWAYS, V_BUS, V_SLA, V_RES, V_SENT, V_CSAT, V_NPS, V_ENG };
+
+static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+static double q(const sketch *s, double x) { return sketch_quantile(s, x); }
+
+static double column(const struct stats *s, int c)
+{
+	double decided = (double)(s->sla[SLA_MET] + s->sla[SLA_BREACHED] + s->sla[SLA_MISSED]);
+	switch (c) {
+	case 0: return (double)s->n_in;
+	case 1: return (double)s->n_out;
+	case 2: return distinct_count(&s->customers);
+	case 3: return (double)s->answered;
+	case 4: return ratio((double)s->answered, (double)s->n_in);
+	case 5: return sketch_mean(&s->frt);
+	case 6: return q(&s->frt, 0.5);
+	case 7: return q(&s->frt, 0.9);
+	case 8: return q(&s->frt, 0.95);
+	case 9: return sketch_mean(&s->frt_bus);
+	case 10: return q(&s->frt_bus, 0.5);
+	case 11: return q(&s->frt_bus, 0.9);
+	case 12: return q(&s->frt_bus, 0.95);
+	case 13: return (double)s->latency.n;
+	case 14: return sketch_mean(&s->latency);
+	case 15: return q(&s->latency, 0.5);
+	case 16: return q(&s->latency, 0.9);
+	case 17: return q(&s->latency, 0.95);
+	case 18: return (double)s->sla[SLA_MET];
+	case 19: return (double)s->sla[SLA_BREACHED];
+	case 20: return (double)s->sla[SLA_MISSED];
+	case 21: return (double)s->sla[SLA_PENDING];
+	case 22: return (double)s->sla[SLA_AT_RISK];
+	case 23: return ratio((double)s->sla[SLA_MET], decided);
+	case 24: return (double)s->threads;
+	case 25: return (double)s->resolved;
+	case 26: return ratio((double)s->resolved, (double)s->threads);
+	case 27: return (double)s->sent_n;
+	case 28: return ratio((double)s->sent_label[SENT_NEG], (double)s->sent_n);
+	case 29: return ratio((double)s->sent_label[SENT_NEU], (double)s->sent_n);
+	case 30: return ratio((double)s->sent_label[SENT_POS], (double)s->sent_n);
+	case 31: return ratio(s->sent_sum, (double)s->sent_scored);
+	case 32: return (double)s->csat_n;
+	case 33: return ratio((double)s->csat_sat, (double)s->csat_n);
+	case 34: return (double)s->nps_n;
+	case 35: return s->nps_n ? 100.0 * ((double)s->nps_pro - (double)s->nps_det) /
+	                             (double)s->nps_n : NAN;
+	case 36: return ratio(s->likes, (double)s->n_out);
+	case 37: return ratio(s->reposts, (double)s->n_out);
+	case 38: return ratio(s->replies, (double)s->n_out);
+	}
+	return NAN;
+}
+
+static const struct col {
+	const char *name, *head;
+	int kind, vis;
+} cols[] = {
+	{ "in", "in", C_COUNT, V_ALWAYS },
+	{ "out", "out", C_COUNT, V_ALWAYS },
+	{ "customers", "customers", C_COUNT, V_ALWAYS },
+	{ "answered", "answered", C_COUNT, V_ALWAYS },
+	{ "response_rate", "resp rate", C_RATE, V_ALWAYS },
+	{ "frt_mean_s", "frt mean", C_DUR, V_ALWAYS },
+	{ "frt_median_s", "frt p50", C_DUR, V_ALWAYS },
+	{ "frt_p90_s", "frt p90", C_DUR, V_ALWAYS },
+	{ "frt_p95_s", "frt p95", C_DUR, V_ALWAYS },
+	{ "frt_business_mean_s", "bus mean", C_DUR, V_BUS },
+	{ "frt_business_median_s", "bus p50", C_DUR, V_BUS },
+	{ "frt_business_p90_s", "bus p90", C_DUR, V_BUS },
+	{ "frt_business_p95_s", "bus p95", C_DUR, V_BUS },
+	{ "replies_timed", "replies", C_COUNT, V_ALWAYS },
+	{ "reply_mean_s", "reply mean", C_DUR, V_ALWAYS },
+	{ "reply_median_s", "reply p50", C_DUR, V_ALWAYS },
+	{ "reply_p90_s", "reply p90", C_DUR, V_ALWAYS },
+	{ "reply_p95_s", "reply p95", C_DUR, V_ALWAYS },
+	{ "sla_met", "met", C_COUNT, V_SLA },
+	{ "sla_breached", "breached", C_COUNT, V_SLA },
+	{ "sla_missed", "missed", C_COUNT, V_SLA },
+	{ "sla_pending", "pending", C_COUNT, V_SLA },
+	{ "sla_at_risk", "at risk", C_COUNT, V_SLA },
+	{ "sla_compliance", "sla", C_RATE, V_SLA },
+	{ "threads", "threads", C_COUNT, V_RES },
+	{ "resolved", "resolved", C_COUNT, V_RES },
+	{ "resolution_rate", "res rate", C_RATE, V_RES },
+	{ "sentiment_n", "rated", C_COUNT, V_SENT },
+	{ "negative", "neg", C_RATE, V_SENT },
+	{ "neutral", "neu", C_RATE, V_SENT },
+	{ "positive", "pos", C_RATE, V_SENT },
+	{ "sentiment_mean", "sent", C_NUM, V_SENT },
+	{ "csat_n", "csat n", C_COUNT, V_CSAT },
+	{ "csat", "csat", C_RATE, V_CSAT },
+	{ "nps_n", "nps n", C_COUNT, V_NPS },
+	{ "nps", "nps", C_NPS, V_NPS },
+	{ "likes_per_out", "likes/out", C_NUM, V_ENG },
+	{ "reposts_per_out", "reposts/out", C_NUM, V_ENG },
+	{ "replies_per_out", "replies/out", C_NUM, V_ENG },
+};
+#define NCOLS (sizeof cols / sizeof cols[0])
+
+static bool visible(const struct kpi *k, const struct stats *total, int vis)
+{
+	switch (vis) {
+	case V_BUS: return k->any_business;
+	case V_SLA: return k->any_sla;
+	case V_RES: return total->threads && (k->resolve_after >= 0 || total->resolved);
+	case V_SENT: return total->sent_n > 0;
+	case V_CSAT: return total->csat_n > 0;
+	case V_NPS: return total->nps_n > 0;
+	case V_ENG: return total->likes + total->reposts + total->replies > 0;
+	}
+	return true;
+}
+
+/* For machines: plain numbers, "" or null when there is nothing to say. */
+static void machine_num(buf *o, double v, int kind, const char *none)
+{
+	if (isnan(v))
+		buf_adds(o, none);
+	else if (kind == C_COUNT)
+		buf_addf(o, "%.0f", v);
+	else if (kind == C_RATE)
+		buf_addf(o, "%.4f", v);
+	else if (kind == C_DUR || kind == C_NPS)
+		buf_addf(o, "%.1f", v);
+	else
+		buf_addf(o, "%.3f", v);
+}
+
+/* For people. */
+static void human_num(buf *o, double v, int kind)
+{
+	char d[32];
+	if (isnan(v))
+		buf_addc(o, '-');
+	else if (kind == C_COUNT)
+		buf_addf(o, "%.0f", v);
+	else if (kind == C_RATE)
+		buf_addf(o, "%.1f%%", 100 * v);
+	else if (kind == C_DUR) {
+		fmt_dur(v, d);
+		buf_adds(o, d);
+	} else if (kind == C_NPS)
+		buf_addf(o, "%+.0f", v);
+	else
+		buf_addf(o, "%.2f", v);
+}
+
+/* ---------------------------------------------------------- groups */
+
+static struct kpi *sort_k;
+
+static int weekday_ord(const char *s, size_t n)
+{
+	static const char *const w[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+	for (int i = 0; i < 7; i++)
+		if (n == 3 && memcmp(s, w[i], 3) == 0)
+			return i;
+	return 7;
+}
+
+int key_cmp_groups(struct kpi *k, const struct group *a, const struct group *b)
+{
+	const char *x = a->key, *y = b->key;
+	for (size_t i = 0; i < k->nkeys; i++) {
+		const char *xe = strchr(x, '\x1f'), *ye = strchr(y, '\x1f');
+		size_t xn = xe ? (size_t)(xe - x) : strlen(x), yn = ye ? (size_t)(ye - y) : strlen(y);
+		int c;
+		if (k->keys[i].kind == K_WEEKDAY)
+			c = weekday_ord(x, xn) - weekday_ord(y, yn);
+		else {
+			c = memcmp(x, y, xn < yn ? xn : yn);
+			if (!c)
+				c = (xn > yn) - (xn < yn);
+		}
+		if (c)
+			return c;
+		if (!xe || !ye)
+			return (xe != NULL) - (ye != NULL);
+		x = xe + 1;
+		y = ye + 1;
+	}
+	return strcmp(x, y);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct group *x = sort_k->g[*(const uint32_t *)a], *y = sort_k->g[*(const uint32_t *)b];
+	return key_cmp_groups(sort_k, x, y);
+}
+
+static int by_volume(const void *a, const void *b)
+{
+	const struct group *x = sort_k->g[*(const uint32_t *)a], *y = sort_k->g[*(const uint32_t *)b];
+	uint64_t vx = x->s.n_in + x->s.n_out, vy = y->s.n_in + y->s.n_out;
+	if (x->s.n_in != y->s.n_in)
+		return x->s.n_in > y->s.n_in ? -1 : 1;
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return key_cmp_groups(sort_k, x, y);
+}
+
+size_t report_groups(struct kpi *k, uint32_t **out)
+{
+	uint32_t *v = malloc((k->ng ? k->ng : 1) * sizeof *v);
+	size_t n = 0;
+	if (!v) {
+		*out = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < k->ng; i++)
+		if (k->g[i]->fam == FAM_BY)
+			v[n++] = (uint32_t)i;
+	sort_k = k;
+	qsort(v, n, sizeof *v, k->top ? by_volume : by_key);
+	if (k->top && n > (size_t)k->top)
+		n = (size_t)k->top;
+	*out = v;
+	return n;
+}
+
+static struct stats *total(struct kpi *k)
+{
+	long gi = kpi_group(k, FAM_TOTAL, "", 0);
+	return gi < 0 ? NULL : &k->g[gi]->s;
+}
+
+/* Top tags of a group, by count; caller frees. */
+struct tagrow {
+	const char *tag;
+	const struct tagcount *c;
+};
+
+static int tagrow_cmp(const void *a, const void *b)
+{
+	const struct tagrow *x = a, *y = b;
+	if (x->c->cur != y->c->cur)
+		return x->c->cur > y->c->cur ? -1 : 1;
+	return strcmp(x->tag, y->tag);
+}
+
+static size_t top_tags(const struct kpi *k, const struct stats *s, struct tagrow **out)
+{
+	struct tagrow *v = malloc((s->tags.n ? s->tags.n : 1) * sizeof *v);
+	size_t n = 0;
+	*out = v;
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < s->tags.cap; i++)
+		if (s->tags.t[i].k && ((const struct tagcount *)s->tags.t[i].v)->cur)
+			v[n++] = (struct tagrow){ s->tags.t[i].k, s->tags.t[i].v };
+	qsort(v, n, sizeof *v, tagrow_cmp);
+	size_t lim = k->top ? (size_t)k->top : 10;
+	return n < lim ? n : lim;
+}
+
+/* ---------------------------------------------------------- csv */
+
+static void csv_field(buf *o, const char *s, size_t n)
+{
+	size_t need = csv_write(NULL, 0, s, n);
+	if (buf_reserve(o, need) < 0)
+		return;
+	o->len += csv_write(o->p + o->len, need, s, n);
+}
+
+static void key_label(const struct kpi *k, size_t i, buf *o)
+{
+	buf_adds(o, k->keys[i].name);
+}
+
+/* The i-th component of a group key. */
+static void component(const struct group *g, size_t i, const char **s, size_t *n)
+{
+	const char *p = g->key;
+	for (size_t j = 0; j < i && p; j++) {
+		p = strchr(p, '\x1f');
+		if (p)
+			p++;
+	}
+	if (!p) {
+		*s = "";
+		*n = 0;
+		return;
+	}
+	const char *e = strchr(p, '\x1f');
+	*s = p;
+	*n = e ? (size_t)(e - p) : strlen(p);
+}
+
+static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
+{
+	buf cell = {0};
+	for (size_t i = 0; i < k->nkeys; i++) {
+		buf_reset(&cell);
+		key_label(k, i, &cell);
+		csv_field(o, cell.p, cell.len);
+		buf_addc(o, ',');
+	}
+	for (size_t c = 0; c < NCOLS; c++)
+		buf_addf(o, c ? ",%s" : "%s", cols[c].name);
+	buf_addc(o, '\n');
+	struct group *tg = k->g[kpi_group(k, FAM_TOTAL, "", 0)];
+	size_t rows = k->nkeys ? ng : 1;
+	for (size_t r = 0; r < rows; r++) {
+		struct group *g = k->nkeys ? k->g[gv[r]] : tg;
+		for (size_t i = 0; i < k->nkeys; i++) {
+			const char *s;
+			size_t n;
+			component(g, i, &s, &n);
+			csv_field(o, s, n);
+			buf_addc(o, ',');
+		}
+		for (size_t c = 0; c < NCOLS; c++) {
+			if (c)
+				buf_addc(o, ',');
+			machine_num(o, column(&g->s, (int)c), cols[c].kind, "");
+		}
+		buf_addc(o, '\n');
+	}
+	buf_free(&cell);
+	return 0;
+}
+
+/* ---------------------------------------------------------- ndjson */
+
+static void json_num(buf *o, const char *name, double v, int kind, bool comma)
+{
+	buf_addf(o, "%s\"%s\":", comma ? "," : "", name);
+	machine_num(o, v, kind, "null");
+}
+
+static void json_dist(buf *o, const char *name, const sketch *s)
+{
+	buf_addf(o, ",\"%s\":{\"n\":%llu", name, (unsigned long long)s->n);
+	json_num(o, "mean_s", sketch_mean(s), C_DUR, true);
+	json_num(o, "median_s", q(s, 0.5), C_DUR, true);
+	json_num(o, "p90_s", q(s, 0.9), C_DUR, true);
+	json_num(o, "p95_s", q(s, 0.95), C_DUR, true);
+	buf_addc(o, '}');
+}
+
+static void json_time(buf *o, const char *name, int64_t t)
+{
+	char ts[32];
+	if (t == NO_TIME) {
+		buf_addf(o, ",\"%s\":null", name);
+		return;
+	}
+	time_format(t, ts);
+	buf_addf(o, ",\"%s\":\"%s\"", name, ts);
+}
+
+static void json_alert(buf *o, const struct alert *a)
+{
+	char ts[32];
+	time_format(a->hour * 3600, ts);
+	int kind = strcmp(a->metric, "volume") == 0 ? C_NUM : C_RATE;
+	buf_addf(o, "{\"alert\":\"%s\",\"hour\":\"%s\",\"severity\":\"%s\"", a->metric, ts,
+	         a->severity);
+	json_num(o, "value", a->value, kind, true);
+	json_num(o, "baseline_mean", a->mean, kind, true);
+	json_num(o, "baseline_sd", a->sd, kind, true);
+	json_num(o, "z", a->z, C_NUM, true);
+	buf_addc(o, '}');
+}
+
+static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
+{
+	const struct stats *s = &g->s;
+	buf_addc(o, '{');
+	bool comma = false;
+	for (size_t i = 0; i < k->nkeys && !whole; i++) {
+		const char *v;
+		size_t n;
+		component(g, i, &v, &n);
+		if (comma)
+			buf_addc(o, ',');
+		buf_json_str(o, k->keys[i].name, strlen(k->keys[i].name));
+		buf_addc(o, ':');
+		buf_json_str(o, v, n);
+		comma = true;
+	}
+	if (whole) {
+		buf_addf(o, "\"records\":%llu", (unsigned long long)k->records);
+		json_time(o, "since", k->since);
+		json_time(o, "until", k->until);
+		json_time(o, "first", k->min_t);
+		json_time(o, "last", k->max_t);
+		comma = true;
+	}
+	json_num(o, "in", column(s, 0), C_COUNT, comma);
+	json_num(o, "out", column(s, 1), C_COUNT, true);
+	json_num(o, "customers", column(s, 2), C_COUNT, true);
+	json_num(o, "answered", column(s, 3), C_COUNT, true);
+	json_num(o, "response_rate", column(s, 4), C_RATE, true);
+	json_dist(o, "first_response", &s->frt);
+	json_dist(o, "first_response_business", &s->frt_bus);
+	json_dist(o, "reply_latency", &s->latency);
+	buf_addf(o, ",\"sla\":{\"met\":%llu,\"breached\":%llu,\"missed\":%llu,\"pending\":%llu,"
+	            "\"at_risk\":%llu",
+	         (unsigned long long)s->sla[0], (unsigned long long)s->sla[1],
+	         (unsigned long long)s->sla[2], (unsigned long long)s->sla[3],
+	         (unsigned long long)s->sla[4]);
+	json_num(o, "compliance", column(s, 23), C_RATE, true);
+	buf_addf(o, "},\"threads\":%llu,\"resolved\":%llu", (unsigned long long)s->threads,
+	         (unsigned long long)s->resolved);
+	json_num(o, "resolution_rate", column(s, 26), C_RATE, true);
+	buf_addf(o, ",\"awaiting_brand\":%llu", (unsigned long long)s->threads_open);
+	buf_addf(o, ",\"sentiment\":{\"n\":%llu", (unsigned long long)s->sent_n);
+	json_num(o, "negative", column(s, 28), C_RATE, true);
+	json_num(o, "neutral", column(s, 29), C_RATE, true);
+	json_num(o, "positive", column(s, 30), C_RATE, true);
+	json_num(o, "mean_score", column(s, 31), C_NUM, true);
+	buf_addf(o, "},\"csat\":{\"n\":%llu", (unsigned long long)s->csat_n);
+	json_num(o, "score", column(s, 33), C_RATE, true);
+	buf_addf(o, "},\"nps\":{\"n\":%llu", (unsigned long long)s->nps_n);
+	json_num(o, "score", column(s, 35), C_NPS, true);
+	buf_adds(o, "},\"engagement\":{");
+	json_num(o, "likes", column(s, 36), C_NUM, false);
+	json_num(o, "reposts", column(s, 37), C_NUM, true);
+	json_num(o, "replies", column(s, 38), C_NUM, true);
+	buf_adds(o, "},\"top_tags\":[");
+	struct tagrow *tr;
+	size_t nt = top_tags(k, s, &tr);
+	for (size_t i = 0; i < nt; i++) {
+		buf_adds(o, i ? ",{\"tag\":" : "{\"tag\":");
+		buf_json_str(o, tr[i].tag, strlen(tr[i].tag));
+		buf_addf(o, ",\"count\":%llu", (unsigned long long)tr[i].c->cur);
+		if (whole && k->prev_since != NO_TIME)
+			buf_addf(o, ",\"previous\":%llu,\"change\":%lld", (unsigned long long)tr[i].c->prev,
+			         (long long)tr[i].c->cur - (long long)tr[i].c->prev);
+		else
+			buf_adds(o, ",\"previous\":null,\"change\":null");
+		buf_addc(o, '}');
+	}
+	free(tr);
+	buf_addc(o, ']');
+	if (whole) {
+		buf_addf(o, ",\"replies_unmatched\":%llu,\"alerts\":[",
+		         (unsigned long long)k->replies_unmatched);
+		for (size_t i = 0; i < k->nalerts; i++) {
+			if (i)
+				buf_addc(o, ',');
+			json_alert(o, &k->alerts[i]);
+		}
+		buf_addc(o, ']');
+	}
+	buf_adds(o, "}\n");
+}
+
+/* ---------------------------------------------------------- table, markdown */
+
+/* A grid of cells, laid out at the end. */
+struct grid {
+	buf cells;          /* NUL-separated */
+	size_t ncols, nrows;
+	bool *right;        /* per column */
+};
+
+static void grid_cell(struct grid *g, const char *s, size_t n)
+{
+	buf_add(&g->cells, s, n);
+	buf_addc(&g->cells, '\0');
+}
+
+static void grid_write(const struct grid *g, buf *o, bool markdown)
+{
+	size_t *w = calloc(g->ncols ? g->ncols : 1, sizeof *w);
+	const char **cell = malloc((g->ncols * g->nrows + 1) * sizeof *cell);
+	if (!w || !cell) {
+		free(w);
+		free(cell);
+		return;
+	}
+	const char *p = g->cells.p;
+	for (size_t i = 0; i < g->ncols * g->nrows; i++) {
+		cell[i] = p;
+		p += strlen(p) + 1;
+	}
+	for (size_t r = 0; r < g->nrows; r++)
+		for (size_t c = 0; c < g->ncols; c++) {
+			/* Width in characters, not bytes: count UTF-8 lead bytes. */
+			size_t n = 0;
+			for (const unsigned char *s = (const unsigned char *)cell[r * g->ncols + c]; *s; s++)
+				n += (*s & 0xC0) != 0x80;
+			if (n > w[c])
+				w[c] = n;
+		}
+	for (size_t r = 0; r < g->nrows; r++) {
+		for (size_t c = 0; c < g->ncols; c++) {
+			const char *s = cell[r * g->ncols + c];
+			size_t n = 0;
+			for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+				n += (*u & 0xC0) != 0x80;
+			size_t pad = w[c] - n;
+			if (markdown)
+				buf_adds(o, "| ");
+			else if (c)
+				buf_adds(o, "  ");
+			if (g->right[c])
+				for (size_t i = 0; i < pad; i++)
+					buf_addc(o, ' ');
+			if (markdown) {
+				/* A pipe would end the cell. */
+				for (; *s; s++)
+					*s == '|' ? buf_adds(o, "\\|") : buf_addc(o, *s);
+			} else {
+				buf_adds(o, s);
+			}
+			if (!g->right[c] && (markdown || c + 1 < g->ncols))
+				for (size_t i = 0; i < pad; i++)
+					buf_addc(o, ' ');
+			if (markdown)
+				buf_addc(o, ' ');
+		}
+		buf_adds(o, markdown ? "|\n" : "\n");
+		if (markdown && r == 0) {
+			for (size_t c = 0; c < g->ncols; c++) {
+				buf_adds(o, "|");
+				for (size_t i = 0; i < w[c] + 1; i++)
+					buf_addc(o, '-');
+				buf_adds(o, g->right[c] ? ":" : "-");
+			}
+			buf_adds(o, "|\n");
+		}
+	}
+	free(w);
+	free(cell);
+}
+
+static void grid_free(struct grid *g)
+{
+	buf_free(&g->cells);
+	free(g->right);
+}
+
+static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g, const char *label,
+                           const bool *show)
+{
+	buf cell = {0};
+	for (size_t i = 0; i < k->nkeys; i++) {
+		const char *s;
+		size_t n;
+		if (label) {
+			s = i == 0 ? label : "";
+			n = strlen(s);
+		} else {
+			component(g, i, &s, &n);
+		}
+		grid_cell(gr, s, n);
+	}
+	for (size_t c = 0; c < NCOLS; c++) {
+		if (!show[c])
+			continue;
+		buf_reset(&cell);
+		human_num(&cell, column(&g->s, (int)c), cols[c].kind);
+		grid_cell(gr, cell.p, cell.len);
+	}
+	buf_free(&cell);
+}
+
+static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
+{
+	struct grid gr = { .ncols = 7 };
+	static const char *const head[] = { "hour", "alert", "severity", "value", "baseline", "sd", "z" };
+	gr.right = calloc(7, sizeof *gr.right);
+	if (!gr.right)
+		return;
+	for (int c = 3; c < 7; c++)
+		gr.right[c] = true;
+	for (int c = 0; c < 7; c++)
+		grid_cell(&gr, head[c], strlen(head[c]));
+	gr.nrows = 1;
+	buf cell = {0};
+	for (size_t i = 0; i < k->nalerts; i++) {
+		const struct alert *a = &k->alerts[i];
+		char ts[32];
+		int kind = strcmp(a->metric, "volume") == 0 ? C_COUNT : C_RATE;
+		time_format(a->hour * 3600, ts);
+		grid_cell(&gr, ts, strlen(ts));
+		grid_cell(&gr, a->metric, strlen(a->metric));
+		grid_cell(&gr, a->severity, strlen(a->severity));
+		double v[3] = { a->value, a->mean, a->sd };
+		for (int j = 0; j < 3; j++) {
+			buf_reset(&cell);
+			if (kind == C_COUNT)
+				buf_addf(&cell, j ? "%.1f" : "%.0f", v[j]);
+			else
+				human_num(&cell, v[j], C_RATE);
+			grid_cell(&gr, cell.p, cell.len);
+		}
+		buf_reset(&cell);
+		buf_addf(&cell, "%.1f", a->z);
+		grid_cell(&gr, cell.p, cell.len);
+		gr.nrows++;
+	}
+	grid_write(&gr, o, markdown);
+	buf_free(&cell);
+	grid_free(&gr);
+}
+
+static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool markdown)
+{
+	struct tagrow *tr;
+	size_t nt = top_tags(k, s, &tr);
+	if (!nt) {
+		free(tr);
+		return;
+	}
+	bool prev = k->prev_since != NO_TIME;
+	struct grid gr = { .ncols = prev ? 4 : 2 };
+	gr.right = calloc(4, sizeof *gr.right);
+	if (!gr.right) {
+		free(tr);
+		return;
+	}
+	gr.right[1] = gr.right[2] = gr.right[3] = true;
+	static const char *const head[] = { "tag", "count", "previous", "change" };
+	for (size_t c = 0; c < gr.ncols; c++)
+		grid_cell(&gr, head[c], strlen(head[c]));
+	gr.nrows = 1;
+	buf cell = {0};
+	for (size_t i = 0; i < nt; i++) {
+		grid_cell(&gr, tr[i].tag, strlen(tr[i].tag));
+		buf_reset(&cell);
+		buf_addf(&cell, "%llu", (unsigned long long)tr[i].c->cur);
+		grid_cell(&gr, cell.p, cell.len);
+		if (prev) {
+			buf_reset(&cell);
+			buf_addf(&cell, "%llu", (unsigned long long)tr[i].c->prev);
+			grid_cell(&gr, cell.p, cell.len);
+			buf_reset(&cell);
+			long long d = (long long)tr[i].c->cur - (long long)tr[i].c->prev;
+			if (tr[i].c->prev)
+				buf_addf(&cell, "%+lld (%+.0f%%)", d, 100.0 * (double)d / (double)tr[i].c->prev);
+			else
+				buf_addf(&cell, "%+lld (new)", d);
+			grid_cell(&gr, cell.p, cell.len);
+		}
+		gr.nrows++;
+	}
+	buf_adds(o, markdown ? "\n**Top tags**\n\n" : "\nTop tags\n");
+	grid_write(&gr, o, markdown);
+	buf_free(&cell);
+	grid_free(&gr);
+	free(tr);
+}
+
+static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool markdown)
+{
+	struct stats *tot = total(k);
+	bool show[NCOLS];
+	struct grid gr = { 0 };
+	size_t nshow = 0;
+	for (size_t c = 0; c < NCOLS; c++) {
+		show[c] = visible(k, tot, cols[c].vis);
+		nshow += show[c];
+	}
+	gr.ncols = k->nkeys + nshow;
+	gr.right = calloc(gr.ncols ? gr.ncols : 1, sizeof *gr.right);
+	if (!gr.right)
+		return -1;
+	for (size_t i = 0; i < k->nkeys; i++)
+		grid_cell(&gr, k->keys[i].name, strlen(k->keys[i].name));
+	for (size_t c = 0, at = k->nkeys; c < NCOLS; c++)
+		if (show[c]) {
+			grid_cell(&gr, cols[c].head, strlen(cols[c].head));
+			gr.right[at++] = true;
+		}
+	gr.nrows = 1;
+	struct group *tg = k->g[kpi_group(k, FAM_TOTAL, "", 0)];
+	for (size_t r = 0; r < ng && k->nkeys; r++, gr.nrows++)
+		write_grid_row(k, &gr, k->g[gv[r]], NULL, show);
+	if (!k->nkeys || ng != 1) {
+		write_grid_row(k, &gr, tg, "(all)", show);
+		gr.nrows++;
+	}
+	if (markdown)
+		buf_adds(o, "**KPI report**\n\n");
+	grid_write(&gr, o, markdown);
+	grid_free(&gr);
+	write_tag_grid(k, o, tot, markdown);
+	if (k->nalerts) {
+		buf_adds(o, markdown ? "\n**Alerts**\n\n" : "\nAlerts\n");
+		write_alert_grid(k, o, markdown);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- entry */
+
+int report_write(struct kpi *k, buf *o)
+{
+	if (k->alerts_only) {
+		if (!k->nalerts)
+			return 0;
+		if (k->fmt == F_NDJSON) {
+			for (size_t i = 0; i < k->nalerts; i++) {
+				json_alert(o, &k->alerts[i]);
+				buf_addc(o, '\n');
+			}
+		} else if (k->fmt == F_CSV) {
+			buf_adds(o, "hour,alert,severity,value,baseline_mean,baseline_sd,z\n");
+			for (size_t i = 0; i < k->nalerts; i++) {
+				const struct alert *a = &k->alerts[i];
+				char ts[32];
+				time_format(a->hour * 3600, ts);
+				buf_addf(o, "%s,%s,%s,%.4f,%.4f,%.4f,%.2f\n", ts, a->metric, a->severity,
+				         a->value, a->mean, a->sd, a->z);
+			}
+		} else {
+			write_alert_grid(k, o, k->fmt == F_MARKDOWN);
+		}
+		return 0;
+	}
+	uint32_t *gv;
+	size_t ng = report_groups(k, &gv);
+	if (!gv)
+		return -1;
+	struct group *tg = k->g[kpi_group(k, FAM_TOTAL, "", 0)];
+	switch (k->fmt) {
+	case F_CSV:
+		write_csv(k, o, gv, ng);
+		break;
+	case F_NDJSON:
+		if (!k->nkeys)
+			json_group(k, o, tg, true);
+		for (size_t i = 0; i < ng && k->nkeys; i++)
+			json_group(k, o, k->g[gv[i]], false);
+		break;
+	default:
+		write_grid(k, o, gv, ng, k->fmt == F_MARKDOWN);
+		break;
+	}
+	free(gv);
+	return 0;
+}
