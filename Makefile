@@ -51,6 +51,9 @@ TOOLS      = bin/gen-mentions bin/carepipe-cat
 UNIT_SRC   = $(wildcard tests/unit/*.c)
 UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MANS       = $(wildcard man/*.[1-9])
+FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
 .PHONY: all check check-deps unit cli bench demo install uninstall clean lint-man fuzz
 .SECONDARY:
@@ -105,9 +108,6 @@ check: check-deps all $(UNIT_BINS) $(REPLAY_BINS)
 # Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target over the whole
 # library.  `make check` replays the kept corpus through the same targets
 # built without libFuzzer (tests/fuzz/replay.c), so old crashes stay fixed.
-FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_CC     ?= clang
 FUZZ_FLAGS  = -g -O1 -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -fsanitize=address,undefined
