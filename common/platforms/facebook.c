@@ -43,20 +43,34 @@ static void tmp_free(struct tmp *t)
 }
 
 /* A comment's id; when the fields asked for did not bring it, the
- * permalink's comment_id, prefixed with the post's own id as Graph does. */
-static const char *item_id(val it, const char *post_id, buf *out)
+ * permalink's comment_id (or reply_comment_id, for a reply to a comment,
+ * whose parent is then the comment_id), prefixed with the post's own id as
+ * Graph does.  parent gets that parent comment, or stays empty. */
+static const char *item_id(val it, const char *post_id, buf *out, buf *parent)
 {
 	const char *id = plat_str(val_member(it, "id"), out);
+	buf_reset(parent);
 	if (*id)
 		return id;
 	buf pl = {0};
 	const char *url = plat_str(val_member(it, "permalink_url"), &pl);
 	const char *q = strstr(url, "comment_id=");
+	const char *rq = strstr(url, "reply_comment_id=");
+	if (q == rq + 6 && rq)   /* "comment_id=" found inside "reply_comment_id=" */
+		q = NULL;
 	if (q && post_id) {
-		q += 11;
 		const char *us = strrchr(post_id, '_');
+		const char *post = us ? us + 1 : post_id;
+		q += 11;
 		buf_reset(out);
-		buf_addf(out, "%s_%.*s", us ? us + 1 : post_id, (int)strcspn(q, "&#"), q);
+		if (rq) {
+			rq += 17;
+			buf_addf(out, "%s_%.*s", post, (int)strcspn(rq, "&#"), rq);
+			buf_addf(parent, "%s_%.*s", post, (int)strcspn(q, "&#"), q);
+			buf_cstr(parent);
+		} else {
+			buf_addf(out, "%s_%.*s", post, (int)strcspn(q, "&#"), q);
+		}
 		buf_cstr(out);
 	}
 	buf_free(&pl);
@@ -69,7 +83,7 @@ static int item_record(cp_conn *c, val it, bool comment, const char *post_id, bo
 	const cp_source *s = c->src;
 	plat_rec r;
 	plat_rec_init(&r);
-	r.native_id = item_id(it, post_id, &t->id);
+	r.native_id = item_id(it, post_id, &t->id, &t->parent);
 	if (!*r.native_id)
 		return 0;
 	const char *when = plat_str(val_member(it, "created_time"), &t->ts);
@@ -89,7 +103,7 @@ static int item_record(cp_conn *c, val it, bool comment, const char *post_id, bo
 	const char *page = s->account_id;
 	if (comment) {
 		r.kind = "comment";
-		const char *par = plat_str(val_path(it, "parent.id"), &t->parent);
+		const char *par = t->parent.len ? t->parent.p : plat_str(val_path(it, "parent.id"), &t->parent);
 		r.in_reply_to = *par ? par : post_id;
 		r.thread = post_id;
 		/* Without "from" a comment is taken as a customer's. */
@@ -128,7 +142,9 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 		plat_param(&url, "filter", "stream");
 	plat_param(&url, "limit", lim);
 	plat_param(&url, "since", sw->cursor);
-	plat_param(&url, "after", sw->page);
+	/* The page token is a query fragment taken from the last answer. */
+	if (sw->page)
+		buf_addf(&url, "&%s", sw->page);
 	if (!buf_cstr(&url)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
@@ -155,11 +171,40 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 			goto oom;
 		}
 	}
-	/* Graph gives cursors on every page; only "next" says there is more. */
-	bool more = val_path(doc, "paging.next").type == VAL_STRING;
-	const char *a = plat_str(val_path(doc, "paging.cursors.after"), &after);
-	more = more && *a;
-	if (plat_set(&sw->page, more ? a : NULL, more ? strlen(a) : 0) < 0)
+	/* Graph gives cursors on every page; only "next" says there is more.
+	 * Edges paged by time (feeds) give until and __paging_token in the
+	 * next URL instead of cursors.  The URL itself is not kept: it
+	 * holds the access token. */
+	buf_reset(&after);
+	val nextv = val_path(doc, "paging.next");
+	if (nextv.type == VAL_STRING) {
+		buf nu = {0}, a = {0};
+		const char *cur = plat_str(val_path(doc, "paging.cursors.after"), &a);
+		if (*cur) {
+			buf_adds(&after, "after=");
+			http_escape(&after, cur);
+		} else {
+			const char *q = strchr(plat_str(nextv, &nu), '?');
+			while (q && *q) {
+				q++;
+				size_t len = strcspn(q, "&");
+				if ((len > 6 && strncmp(q, "until=", 6) == 0) ||
+				    (len > 16 && strncmp(q, "__paging_token=", 15) == 0)) {
+					if (after.len)
+						buf_addc(&after, '&');
+					buf_add(&after, q, len);
+				}
+				q += len;
+			}
+		}
+		buf_free(&nu);
+		buf_free(&a);
+	}
+	/* Only URL-safe bytes go back into a URL. */
+	for (size_t i = 0; i < after.len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%=&", after.p[i]))
+			after.p[i] = '_';
+	if (plat_set(&sw->page, after.len ? after.p : NULL, after.len) < 0)
 		goto oom;
 	rc = 0;
 	goto done;
