@@ -35,8 +35,9 @@ struct row {
 	uint32_t file;
 	uint32_t nf;
 	uint64_t line;
-	size_t f0;              /* first field in the field table */
+	size_t f0;              /* --raw: first field in the field table */
 	struct span id, par;    /* normalised ids; par.len 0: not a reply */
+	struct span author, text;
 	int64_t t;
 	bool inbound;
 	int32_t parent;         /* row replied to, or -1 when not in the input */
@@ -57,6 +58,7 @@ struct file {
 struct table {
 	struct slot {
 		struct span k;
+		uint32_t h;
 		int32_t v;          /* -1: empty */
 	} *s;
 	size_t cap, n;
@@ -103,23 +105,23 @@ static uint64_t hash(const char *s, size_t n)
 	return h ^ (h >> 29);
 }
 
-static struct slot *lookup(const struct twcs *w, const struct table *t, const char *k, size_t n)
+static struct slot *lookup(const struct twcs *w, const struct table *t, const char *k, size_t n,
+                           uint32_t h)
 {
 	if (t->cap == 0)
 		return NULL;
-	size_t i = hash(k, n) & (t->cap - 1);
-	for (;; i = (i + 1) & (t->cap - 1)) {
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
 		struct slot *s = &t->s[i];
 		if (s->v < 0)
 			return s;
-		if (s->k.len == n && memcmp(at(w, s->k), k, n) == 0)
+		if (s->h == h && s->k.len == n && memcmp(at(w, s->k), k, n) == 0)
 			return s;
 	}
 }
 
 static int32_t find(const struct twcs *w, const struct table *t, const char *k, size_t n)
 {
-	struct slot *s = lookup(w, t, k, n);
+	struct slot *s = lookup(w, t, k, n, (uint32_t)hash(k, n));
 	return s ? s->v : -1;
 }
 
@@ -137,19 +139,25 @@ static void grow(struct twcs *w, struct table *t)
 		t->s[i].v = -1;
 	t->cap = cap;
 	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].v >= 0)
-			*lookup(w, t, at(w, old[i].k), old[i].k.len) = old[i];
+		if (old[i].v >= 0) {
+			size_t j = old[i].h & (cap - 1);
+			while (t->s[j].v >= 0)
+				j = (j + 1) & (cap - 1);
+			t->s[j] = old[i];
+		}
 	free(old);
 }
 
 /* Insert k (already in the arena) unless present; returns the value there. */
 static int32_t insert(struct twcs *w, struct table *t, struct span k, int32_t v)
 {
+	uint32_t h = (uint32_t)hash(at(w, k), k.len);
 	grow(w, t);
-	struct slot *s = lookup(w, t, at(w, k), k.len);
+	struct slot *s = lookup(w, t, at(w, k), k.len, h);
 	if (s->v >= 0)
 		return s->v;
 	s->k = k;
+	s->h = h;
 	s->v = v;
 	t->n++;
 	return v;
@@ -350,16 +358,21 @@ static int on_row(void *ctx, const struct fm_csvrec *r)
 	row.line = r->line;
 	row.id = keep(w, id, idn);
 	row.par = parn ? keep(w, par, parn) : (struct span){0, 0};
-	row.nf = (uint32_t)r->nf;
-	row.f0 = w->nfields;
-	if (w->nfields + r->nf > w->fcap) {
-		while (w->nfields + r->nf > w->fcap)
-			w->fcap = w->fcap ? w->fcap * 2 : 4096;
-		if (!(w->fields = realloc(w->fields, w->fcap * sizeof *w->fields)))
-			nomem(w);
+	row.author = keep(w, r->f[f->col[C_AUTHOR_ID]], r->flen[f->col[C_AUTHOR_ID]]);
+	row.text = keep(w, r->f[f->col[C_TEXT]], r->flen[f->col[C_TEXT]]);
+	/* The other fields are only needed again for --raw. */
+	if (w->o->raw) {
+		row.nf = (uint32_t)r->nf;
+		row.f0 = w->nfields;
+		if (w->nfields + r->nf > w->fcap) {
+			while (w->nfields + r->nf > w->fcap)
+				w->fcap = w->fcap ? w->fcap * 2 : 4096;
+			if (!(w->fields = realloc(w->fields, w->fcap * sizeof *w->fields)))
+				nomem(w);
+		}
+		for (size_t i = 0; i < r->nf; i++)
+			w->fields[w->nfields++] = keep(w, r->f[i], r->flen[i]);
 	}
-	for (size_t i = 0; i < r->nf; i++)
-		w->fields[w->nfields++] = keep(w, r->f[i], r->flen[i]);
 	if (w->nrows == w->rcap) {
 		w->rcap = w->rcap ? w->rcap * 2 : 4096;
 		if (!(w->rows = realloc(w->rows, w->rcap * sizeof *w->rows)))
@@ -369,12 +382,6 @@ static int on_row(void *ctx, const struct fm_csvrec *r)
 	insert(w, &w->ids, row.id, (int32_t)w->nrows);
 	w->nrows++;
 	return 0;
-}
-
-static struct span field(const struct twcs *w, const struct row *r, int k)
-{
-	int c = w->files[r->file].col[k];
-	return c < 0 ? (struct span){0, 0} : w->fields[r->f0 + (size_t)c];
 }
 
 /* Thread roots: follow each chain up to the first row whose parent is not
@@ -463,7 +470,7 @@ static void resolve(struct twcs *w, int32_t **accountp)
 		struct row *r = &w->rows[i];
 		if (r->inbound)
 			continue;
-		struct span a = field(w, r, C_AUTHOR_ID);
+		struct span a = r->author;
 		char low[256];
 		if (a.len < sizeof low) {
 			for (size_t k = 0; k < a.len; k++) {
@@ -489,7 +496,7 @@ static void resolve(struct twcs *w, int32_t **accountp)
 		else if (thread_brand[r->root] >= 0)
 			b = thread_brand[r->root];
 		else
-			b = mentioned_brand(w, field(w, r, C_TEXT));
+			b = mentioned_brand(w, r->text);
 		account[i] = b;
 	}
 	free(thread_brand);
@@ -516,13 +523,13 @@ static void emit(struct twcs *w, const int32_t *account)
 
 	for (size_t i = 0; i < w->nrows; i++) {
 		const struct row *r = &w->rows[i];
-		struct span author = field(w, r, C_AUTHOR_ID);
+		struct span author = r->author;
 		buf_reset(&b);
 		buf_adds(&b, "{\"id\":");
 		put_id(w, &b, r->id);
 		buf_adds(&b, ",\"platform\":\"twitter\",\"account\":");
 		if (account[i] >= 0)
-			put_str(w, &b, field(w, &w->rows[account[i]], C_AUTHOR_ID));
+			put_str(w, &b, w->rows[account[i]].author);
 		else
 			buf_adds(&b, "null");
 		buf_adds(&b, r->inbound ? ",\"direction\":\"in\"" : ",\"direction\":\"out\"");
@@ -532,9 +539,11 @@ static void emit(struct twcs *w, const int32_t *account)
 		buf_adds(&b, ",\"handle\":");
 		put_str(w, &b, author);
 		buf_adds(&b, "},\"text\":");
-		put_str(w, &b, field(w, r, C_TEXT));
+		put_str(w, &b, r->text);
 		time_format(r->t, ts);
-		buf_addf(&b, ",\"created_at\":\"%s\",\"in_reply_to\":", ts);
+		buf_adds(&b, ",\"created_at\":\"");
+		buf_adds(&b, ts);
+		buf_adds(&b, "\",\"in_reply_to\":");
 		if (r->par.len)
 			put_id(w, &b, r->par);
 		else
@@ -583,7 +592,7 @@ int fm_import_twcs(cp_prog *p, const struct fm_opts *o)
 		w.cur = &w.files[i];
 		w.curno = (uint32_t)i;
 		w.cur->name = strcmp(names[i], "-") == 0 ? "(stdin)" : names[i];
-		buf_reset(&data);
+		buf_free(&data);
 		if (rd_all(in, &data, &e) < 0) {
 			cp_warn(p, "%s: %s", rd_name(in), e.msg);
 			cp_status(p, e.code);
