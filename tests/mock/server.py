@@ -267,9 +267,16 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 STATE["seq"] += 1
                 resp["id"] = "%s_%d" % (obj.split("_")[-1], 900000 + STATE["seq"])
+                DATA.setdefault("fb_mine", {}).setdefault(obj, []).append({
+                    "id": resp["id"], "from": {"id": PAGE_ID, "name": "Facebook for Developers"},
+                    "message": form["message"][0], "created_time": resp["created_time"],
+                    "permalink_url": "https://www.facebook.com/%s" % resp["id"]})
             return 200, resp, {}
         if path.endswith("/comments"):
-            return self.fb_pages(DATA["fb_comments"], q, "after", loop)
+            status, page, h = self.fb_pages(DATA["fb_comments"], q, "after", loop)
+            if not q.get("after"):
+                page["data"] += DATA.get("fb_mine", {}).get(path.split("/")[1], [])
+            return status, page, h
         if path.endswith("/feed"):
             return self.fb_pages(DATA["fb_feed"], q, "until", loop)
         return 404, {"error": "not mocked: " + path}, {}
