@@ -68,7 +68,8 @@ struct fm_csvrec {
 typedef int (*fm_csv_fn)(void *ctx, const struct fm_csvrec *r);
 struct fm_csvrd;
 
-struct fm_csvrd *fm_csvrd_new(const char *file, fm_csv_fn fn, void *ctx);
+/* On a terminal and without -q, progress goes to stderr once a second. */
+struct fm_csvrd *fm_csvrd_new(cp_prog *p, const char *file, fm_csv_fn fn, void *ctx);
 /* Feed bytes; fn runs for every record they complete.  0, fn's nonzero
  * status, or -1 on allocation failure. */
 int fm_csvrd_feed(struct fm_csvrd *c, const char *p, size_t n);

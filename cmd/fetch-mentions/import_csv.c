@@ -410,7 +410,7 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 			continue;
 		}
 		const char *name = strcmp(names[i], "-") == 0 ? "(stdin)" : names[i];
-		struct fm_csvrd *rdr = fm_csvrd_new(name, on_record, &c);
+		struct fm_csvrd *rdr = fm_csvrd_new(p, name, on_record, &c);
 		const char *line;
 		size_t len;
 		int got;

@@ -8,6 +8,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -15,6 +17,10 @@
 
 struct fm_csvrd {
 	struct csv_parser cp;
+	cp_prog *p;
+	bool progress;
+	double start, last;
+	uint64_t nrec;
 	const char *file;
 	fm_csv_fn fn;
 	void *ctx;
@@ -73,7 +79,28 @@ static void on_record(int term, void *data)
 	c->ended = true;
 }
 
-struct fm_csvrd *fm_csvrd_new(const char *file, fm_csv_fn fn, void *ctx)
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(struct fm_csvrd *c, bool final)
+{
+	double t = now_s();
+	if (!final && t - c->last < 1.0)
+		return;
+	if (final && c->last == c->start)
+		return;         /* a short run stays quiet */
+	c->last = t;
+	double el = t - c->start > 0 ? t - c->start : 1e-9;
+	fprintf(stderr, "\r%s: %s: %llu rows, %llu bad, %.0f rows/s%s", c->p->name, c->file,
+	        (unsigned long long)c->nrec, (unsigned long long)c->p->nbad, c->nrec / el,
+	        final ? "\n" : "");
+}
+
+struct fm_csvrd *fm_csvrd_new(cp_prog *p, const char *file, fm_csv_fn fn, void *ctx)
 {
 	struct fm_csvrd *c = calloc(1, sizeof *c);
 	if (!c)
@@ -83,6 +110,10 @@ struct fm_csvrd *fm_csvrd_new(const char *file, fm_csv_fn fn, void *ctx)
 		return NULL;
 	}
 	csv_set_space_func(&c->cp, no_space);
+	c->p = p;
+	c->progress = !p->quiet && isatty(2);
+	if (c->progress)
+		c->start = c->last = now_s();
 	c->file = file;
 	c->fn = fn;
 	c->ctx = ctx;
@@ -115,6 +146,8 @@ static int deliver(struct fm_csvrd *c)
 	r.f = c->fptr;
 	r.flen = c->flen;
 	rc = c->fn(c->ctx, &r);
+	if (c->progress && (++c->nrec & 0x3fff) == 0)
+		progress(c, false);
 	c->nf = 0;
 	buf_reset(&c->fbytes);
 	buf_reset(&c->raw);
@@ -156,11 +189,16 @@ int fm_csvrd_feed(struct fm_csvrd *c, const char *p, size_t n)
 
 int fm_csvrd_finish(struct fm_csvrd *c)
 {
+	int rc = 0;
 	if (csv_fini(&c->cp, on_field, on_record, c) != 0)
 		return -1;
 	if (c->ended)
-		return deliver(c);
-	return c->nomem ? -1 : 0;
+		rc = deliver(c);
+	else if (c->nomem)
+		rc = -1;
+	if (c->progress)
+		progress(c, true);
+	return rc;
 }
 
 void fm_csvrd_free(struct fm_csvrd *c)

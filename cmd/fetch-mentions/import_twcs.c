@@ -344,19 +344,20 @@ static int on_row(void *ctx, const struct fm_csvrec *r)
 		bad(w, r, "in_response_to_tweet_id is not an id: \"%s\"", shown(s, n, tmp));
 		return 0;
 	}
-	int32_t seen = find(w, &w->ids, id, idn);
-	if (seen >= 0) {
+	if (w->nrows >= INT32_MAX)
+		cp_die(w->p, CP_EX_SOFTWARE, "%s: more than %d rows", r->file, INT32_MAX);
+	/* One probe both finds a repeated id and files a new one. */
+	row.id = keep(w, id, idn);
+	int32_t seen = insert(w, &w->ids, row.id, (int32_t)w->nrows);
+	if (seen != (int32_t)w->nrows) {
 		const struct row *o = &w->rows[seen];
+		w->arena.len = row.id.off;
 		bad(w, r, "tweet_id %.*s repeats %s:%llu", (int)idn, id, w->files[o->file].name,
 		    (unsigned long long)o->line);
 		return 0;
 	}
-	if (w->nrows >= INT32_MAX)
-		cp_die(w->p, CP_EX_SOFTWARE, "%s: more than %d rows", r->file, INT32_MAX);
-
 	row.file = w->curno;
 	row.line = r->line;
-	row.id = keep(w, id, idn);
 	row.par = parn ? keep(w, par, parn) : (struct span){0, 0};
 	row.author = keep(w, r->f[f->col[C_AUTHOR_ID]], r->flen[f->col[C_AUTHOR_ID]]);
 	row.text = keep(w, r->f[f->col[C_TEXT]], r->flen[f->col[C_TEXT]]);
@@ -378,9 +379,7 @@ static int on_row(void *ctx, const struct fm_csvrec *r)
 		if (!(w->rows = realloc(w->rows, w->rcap * sizeof *w->rows)))
 			nomem(w);
 	}
-	w->rows[w->nrows] = row;
-	insert(w, &w->ids, row.id, (int32_t)w->nrows);
-	w->nrows++;
+	w->rows[w->nrows++] = row;
 	return 0;
 }
 
@@ -477,7 +476,8 @@ static void resolve(struct twcs *w, int32_t **accountp)
 				char c = at(w, a)[k];
 				low[k] = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
 			}
-			insert(w, &w->brands, keep(w, low, a.len), (int32_t)i);
+			if (find(w, &w->brands, low, a.len) < 0)
+				insert(w, &w->brands, keep(w, low, a.len), (int32_t)i);
 		}
 		if (earlier(w, (int32_t)i, thread_brand[r->root]))
 			thread_brand[r->root] = (int32_t)i;
@@ -597,7 +597,7 @@ int fm_import_twcs(cp_prog *p, const struct fm_opts *o)
 			cp_warn(p, "%s: %s", rd_name(in), e.msg);
 			cp_status(p, e.code);
 		}
-		struct fm_csvrd *c = fm_csvrd_new(w.cur->name, on_row, &w);
+		struct fm_csvrd *c = fm_csvrd_new(p, w.cur->name, on_row, &w);
 		if (!c)
 			nomem(&w);
 		if (fm_csvrd_feed(c, data.p ? data.p : "", data.len) < 0 || fm_csvrd_finish(c) < 0)
