@@ -353,3 +353,23 @@ $ fetch-mentions --import twcs $SHARED/data/twcs/twcs_head5000.csv | jq -r .dire
 $ fetch-mentions --import twcs $SHARED/data/twcs/twcs_kaggle_sample.csv | jq -r .direction | sort | uniq -c
 >      49 in
 >      44 out
+
+### a write error is 74
+$ printf 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n1,c1,True,Tue Oct 31 22:10:47 +0000 2017,a,,\n' > t.csv
+$ fetch-mentions --import twcs t.csv > /dev/full
+2> fetch-mentions: write error: No space left on device
+? 74
+
+### csv from stdin, named -, with --strict stopping at a bad row after the good ones
+$ printf 'user,date\nbob,2024-01-02T00:00:00Z\nann,never\ncid,2024-01-02T00:00:00Z\n' | fetch-mentions --import csv --strict --map 'platform:=forum,author.handle=user,created_at=date' - | jq -r .author.handle
+> bob
+2> fetch-mentions: (stdin):3: created_at is not a date: "never"
+
+### ndjson --strict stops at the first bad record
+$ fetch-mentions --import ndjson --strict
+< {"id":"x:1","platform":"x","created_at":"2017-10-31T22:10:47Z"}
+< {"id":"x:2","platform":"x"}
+< {"id":"x:3","platform":"x","created_at":"2017-10-31T22:10:47Z"}
+> {"id":"x:1","platform":"x","created_at":"2017-10-31T22:10:47Z"}
+2> fetch-mentions: (stdin):2: no created_at
+? 65
