@@ -21,6 +21,8 @@ Control endpoints (no auth):
   GET /_counts          {"posts": {parent: n}, "requests": {path: n}}
   GET /_add?what=reddit-mention|bsky-mention&n=N   new items, newest first
   GET /_config?delay=S  delay every API response by S seconds
+      &delay_after=S      and delay the answer by S seconds after the
+                          request took effect (reply's kill -9 test)
 Usage: server.py --port-file FILE [--shared DIR] [--tls CERT KEY]
 The port is chosen by the system and written to FILE once listening.
 """
@@ -183,6 +185,10 @@ class Handler(BaseHTTPRequestHandler):
                     STATE["bsky_expired"] = True
             loop = k == "loop"
         status, body, headers = self.api(method, path, q, data, loop=loop)
+        if STATE.get("delay_after"):
+            # The request is done (a post counted) but the answer is late:
+            # a client killed now cannot know the outcome.
+            time.sleep(STATE["delay_after"])
         self.send(status, body, headers=headers)
 
     def reset_mid_body(self):
@@ -216,6 +222,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, {"posts": STATE["posts"], "requests": STATE["requests"]})
         if path == "/_config":
             STATE["delay"] = float(one.get("delay", "0"))
+            STATE["delay_after"] = float(one.get("delay_after", "0"))
             return self.send(200, {"ok": True})
         if path == "/_add":
             n = int(one.get("n", "1"))
