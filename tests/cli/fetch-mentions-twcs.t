@@ -12,13 +12,15 @@ import datetime
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 DATA = os.path.join(SHARED, "data", "twcs")
-PROG = os.path.join(TOP, "bin", "fetch-mentions")
+# make check VALGRIND=1 wraps every program the CLI tests run
+PROG = shlex.split(os.environ.get("CAREPIPE_WRAP", "")) + [os.path.join(TOP, "bin", "fetch-mentions")]
 
 FILES = [("twcs_head5000.csv", 5000, 2778, 2222), ("twcs_kaggle_sample.csv", 93, 49, 44)]
 CHECKS = 14
@@ -55,7 +57,7 @@ for name, want_rows, want_in, want_out in FILES:
     path = os.path.join(DATA, name)
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    p = subprocess.run([PROG, "--import", "twcs", path], stdout=subprocess.PIPE,
+    p = subprocess.run(PROG + ["--import", "twcs", path], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE)
     ok(p.returncode == 0 and p.stderr == b"", f"{name}: exit 0, nothing on stderr",
        f"status {p.returncode}\n{p.stderr.decode(errors='replace')}")
@@ -140,7 +142,7 @@ for name, want_rows, want_in, want_out in FILES:
             "kind", "author", "text", "created_at", "in_reply_to", "thread"]]
     ok(not keys, f"{name}: keys in schema order", keys[:5])
 
-    gz = subprocess.run([PROG, "--import", "twcs", "-"], input=gzip.compress(open(path, "rb").read()),
+    gz = subprocess.run(PROG + ["--import", "twcs", "-"], input=gzip.compress(open(path, "rb").read()),
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ok(gz.returncode == 0 and gz.stdout == p.stdout, f"{name}: gzip on stdin gives the same records")
 
