@@ -50,7 +50,8 @@ static const struct option longopts[] = {
 	"      --raw             keep the original payload under raw\n" \
 	"Import:\n" \
 	"      --import FORMAT   read FILEs (or stdin) as twcs, ndjson or csv\n" \
-	"      --map SPEC        csv: FIELD=COLUMN,FIELD:=TEXT,...\n"
+	"      --map SPEC        csv: FIELD=COLUMN,FIELD:=TEXT,...\n" \
+	"All:\n"
 
 int main(int argc, char **argv)
 {
