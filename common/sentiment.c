@@ -17,8 +17,12 @@ enum { L_EN, L_FR, L_USER, L_N };
 struct entry {
 	char *key;           /* folded */
 	float score[L_N];    /* on the internal scale, -4..4 */
-	unsigned char has;   /* bit per lexicon */
+	unsigned char has;   /* bit per lexicon; 0: only flags */
+	unsigned char flags; /* F_* */
+	float boost;         /* for F_BOOST */
 };
+
+enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8 };
 
 struct sentiment {
 	struct entry *tab;
@@ -71,6 +75,54 @@ static int grow(sentiment *s)
 	return 0;
 }
 
+static const char *const negations[] = {
+	"not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "nowhere",
+	"cannot", "without", "aint", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt",
+	"werent", "wont", "wouldnt", "shouldnt", "couldnt", "cant", "hasnt", "havent",
+	"hadnt", "mustnt", "neednt", "darent", "rarely", "seldom", "hardly", "barely",
+	"ne", "n", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "non", "guere",
+	NULL,
+};
+
+struct booster { const char *w; float v; };
+static const struct booster boosters[] = {
+	{"very", 0.293f}, {"really", 0.293f}, {"so", 0.293f}, {"extremely", 0.4f},
+	{"super", 0.293f}, {"totally", 0.293f}, {"too", 0.2f}, {"absolutely", 0.35f},
+	{"completely", 0.3f}, {"incredibly", 0.35f}, {"highly", 0.293f}, {"deeply", 0.293f},
+	{"truly", 0.293f}, {"utterly", 0.35f}, {"especially", 0.2f}, {"hugely", 0.3f},
+	{"such", 0.2f}, {"most", 0.2f}, {"fucking", 0.35f}, {"freaking", 0.3f},
+	{"frickin", 0.3f}, {"bloody", 0.3f}, {"damn", 0.25f}, {"pretty", 0.15f},
+	{"remarkably", 0.3f}, {"exceptionally", 0.35f}, {"insanely", 0.35f}, {"seriously", 0.25f},
+	{"mega", 0.3f}, {"ultra", 0.3f}, {"sooo", 0.3f}, {"soo", 0.3f}, {"soooo", 0.35f},
+	{"tres", 0.293f}, {"vraiment", 0.293f}, {"trop", 0.293f}, {"tellement", 0.3f},
+	{"hyper", 0.3f}, {"extremement", 0.4f}, {"totalement", 0.3f}, {"completement", 0.3f},
+	{"absolument", 0.35f}, {"si", 0.2f}, {"grave", 0.25f}, {"carrement", 0.3f},
+	{"vachement", 0.3f}, {"franchement", 0.2f}, {"particulierement", 0.25f},
+	{"slightly", -0.293f}, {"somewhat", -0.293f}, {"kinda", -0.293f}, {"sorta", -0.293f},
+	{"marginally", -0.293f}, {"partly", -0.293f}, {"almost", -0.2f}, {"fairly", -0.15f},
+	{"little", -0.2f}, {"bit", -0.2f}, {"less", -0.293f}, {"occasionally", -0.2f},
+	{"peu", -0.293f}, {"plutot", -0.15f}, {"legerement", -0.293f}, {"moyennement", -0.293f},
+	{NULL, 0},
+};
+
+static const char *const contrasts[] = {
+	"but", "however", "though", "although", "yet", "mais", "cependant", "pourtant",
+	"toutefois", "neanmoins", NULL,
+};
+
+/* French elisions split off the word: l'avion, j'adore, n'est, qu'il. */
+static const char *const elisions[] = {
+	"l", "j", "d", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu", NULL,
+};
+
+static bool in_list(const char *const *l, const char *w)
+{
+	for (; *l; l++)
+		if (!strcmp(*l, w))
+			return true;
+	return false;
+}
+
 /* Fold a word the way text is folded: case, accents, quotes. */
 static int fold(const char *w, size_t n, buf *out)
 {
@@ -86,8 +138,6 @@ static int fold(const char *w, size_t n, buf *out)
 	return buf_cstr(out) ? 0 : -1;
 }
 
-static bool in_list(const char *const *l, const char *w);
-static const char *const elisions[];
 
 /* Write apostrophes the way the tokenizer reads them: "can't" is "cant",
  * "j'aime" is "j aime". */
@@ -111,6 +161,24 @@ static void apostrophes(buf *k)
 	}
 }
 
+/* The entry for a folded key, made when missing. */
+static struct entry *intern(sentiment *s, const char *k, size_t n)
+{
+	struct entry *e = find(s, k, n);
+	if (e)
+		return e;
+	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
+		return NULL;
+	size_t j = hash(k, n) & (s->cap - 1);
+	while (s->tab[j].key)
+		j = (j + 1) & (s->cap - 1);
+	e = &s->tab[j];
+	if (!(e->key = strndup(k, n)))
+		return NULL;
+	s->n++;
+	return e;
+}
+
 static int put(sentiment *s, int lex, const char *word, size_t n, double score)
 {
 	buf k = {0};
@@ -119,23 +187,41 @@ static int put(sentiment *s, int lex, const char *word, size_t n, double score)
 		return k.len == 0 ? 0 : -1;
 	}
 	apostrophes(&k);
-	struct entry *e = find(s, k.p, k.len);
-	if (!e) {
-		if ((s->n + 1) * 2 > s->cap && grow(s) < 0) {
-			buf_free(&k);
-			return -1;
-		}
-		size_t j = hash(k.p, k.len) & (s->cap - 1);
-		while (s->tab[j].key)
-			j = (j + 1) & (s->cap - 1);
-		e = &s->tab[j];
-		e->key = k.p; /* take the buffer */
-		s->n++;
-	} else {
-		buf_free(&k);
-	}
+	struct entry *e = intern(s, k.p, k.len);
+	/* A phrase: its first word tells the scorer to look further. */
+	char *sp = strchr(k.p, ' ');
+	struct entry *head = sp ? intern(s, k.p, (size_t)(sp - k.p)) : NULL;
+	buf_free(&k);
+	if (!e || (sp && !head))
+		return -1;
+	if (head)
+		head->flags |= F_HEAD;
 	e->score[lex] = (float)(score * AFINN_SCALE);
 	e->has |= 1u << lex;
+	return 0;
+}
+
+static int put_flags(sentiment *s)
+{
+	for (const char *const *w = negations; *w; w++) {
+		struct entry *e = intern(s, *w, strlen(*w));
+		if (!e)
+			return -1;
+		e->flags |= F_NEG;
+	}
+	for (const char *const *w = contrasts; *w; w++) {
+		struct entry *e = intern(s, *w, strlen(*w));
+		if (!e)
+			return -1;
+		e->flags |= F_BUT;
+	}
+	for (const struct booster *b = boosters; b->w; b++) {
+		struct entry *e = intern(s, b->w, strlen(b->w));
+		if (!e)
+			return -1;
+		e->flags |= F_BOOST;
+		e->boost = b->v;
+	}
 	return 0;
 }
 
@@ -172,7 +258,7 @@ sentiment *sentiment_new(void)
 {
 	sentiment *s = calloc(1, sizeof *s);
 	if (!s || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
-	    load_builtin(s, L_FR, sentiment_lexicon_fr) < 0) {
+	    load_builtin(s, L_FR, sentiment_lexicon_fr) < 0 || put_flags(s) < 0) {
 		sentiment_free(s);
 		return NULL;
 	}
@@ -251,68 +337,14 @@ enum { T_WORD, T_EMO, T_BUT, T_STOP };
 
 struct token {
 	char key[48];        /* folded; emoji and emoticons as written */
+	unsigned char klen;
+	const struct entry *e; /* its lexicon entry, or NULL */
 	unsigned char kind;
 	bool caps;           /* ALL CAPS as written */
 	bool elongated;
 };
 
 #define MAXTOK 512
-
-static const char *const negations[] = {
-	"not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "nowhere",
-	"cannot", "without", "aint", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt",
-	"werent", "wont", "wouldnt", "shouldnt", "couldnt", "cant", "hasnt", "havent",
-	"hadnt", "mustnt", "neednt", "darent", "rarely", "seldom", "hardly", "barely",
-	"ne", "n", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "non", "guere",
-	NULL,
-};
-
-struct booster { const char *w; float v; };
-static const struct booster boosters[] = {
-	{"very", 0.293f}, {"really", 0.293f}, {"so", 0.293f}, {"extremely", 0.4f},
-	{"super", 0.293f}, {"totally", 0.293f}, {"too", 0.2f}, {"absolutely", 0.35f},
-	{"completely", 0.3f}, {"incredibly", 0.35f}, {"highly", 0.293f}, {"deeply", 0.293f},
-	{"truly", 0.293f}, {"utterly", 0.35f}, {"especially", 0.2f}, {"hugely", 0.3f},
-	{"such", 0.2f}, {"most", 0.2f}, {"fucking", 0.35f}, {"freaking", 0.3f},
-	{"frickin", 0.3f}, {"bloody", 0.3f}, {"damn", 0.25f}, {"pretty", 0.15f},
-	{"remarkably", 0.3f}, {"exceptionally", 0.35f}, {"insanely", 0.35f}, {"seriously", 0.25f},
-	{"mega", 0.3f}, {"ultra", 0.3f}, {"sooo", 0.3f}, {"soo", 0.3f}, {"soooo", 0.35f},
-	{"tres", 0.293f}, {"vraiment", 0.293f}, {"trop", 0.293f}, {"tellement", 0.3f},
-	{"hyper", 0.3f}, {"extremement", 0.4f}, {"totalement", 0.3f}, {"completement", 0.3f},
-	{"absolument", 0.35f}, {"si", 0.2f}, {"grave", 0.25f}, {"carrement", 0.3f},
-	{"vachement", 0.3f}, {"franchement", 0.2f}, {"particulierement", 0.25f},
-	{"slightly", -0.293f}, {"somewhat", -0.293f}, {"kinda", -0.293f}, {"sorta", -0.293f},
-	{"marginally", -0.293f}, {"partly", -0.293f}, {"almost", -0.2f}, {"fairly", -0.15f},
-	{"little", -0.2f}, {"bit", -0.2f}, {"less", -0.293f}, {"occasionally", -0.2f},
-	{"peu", -0.293f}, {"plutot", -0.15f}, {"legerement", -0.293f}, {"moyennement", -0.293f},
-	{NULL, 0},
-};
-
-static const char *const contrasts[] = {
-	"but", "however", "though", "although", "yet", "mais", "cependant", "pourtant",
-	"toutefois", "neanmoins", NULL,
-};
-
-/* French elisions split off the word: l'avion, j'adore, n'est, qu'il. */
-static const char *const elisions[] = {
-	"l", "j", "d", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu", NULL,
-};
-
-static bool in_list(const char *const *l, const char *w)
-{
-	for (; *l; l++)
-		if (!strcmp(*l, w))
-			return true;
-	return false;
-}
-
-static float booster(const char *w)
-{
-	for (const struct booster *b = boosters; b->w; b++)
-		if (!strcmp(b->w, w))
-			return b->v;
-	return 0;
-}
 
 static const char *const emoticons_pos[] = {
 	":)", ":-)", ":))", ":)))", ":D", ":-D", ";)", ";-)", ";D", "=)", "=D", ":]", ":p",
@@ -344,7 +376,7 @@ static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool 
 {
 	const struct entry *e = find(s, k, n);
 	*found = false;
-	if (!e)
+	if (!e || !e->has)
 		return 0;
 	*found = true;
 	if (e->has & (1u << L_USER))
@@ -412,6 +444,22 @@ static float stem_lookup(const sentiment *s, const char *k, int pref, bool *foun
 	return 0;
 }
 
+static void set_key(struct token *t, const char *k, size_t n)
+{
+	if (n >= sizeof t->key)
+		n = sizeof t->key - 1;
+	memcpy(t->key, k, n);
+	t->key[n] = '\0';
+	t->klen = (unsigned char)n;
+}
+
+static bool is_neg(const struct token *t)
+{
+	size_t l = t->klen;
+	return (t->e && (t->e->flags & F_NEG)) ||
+	       (l > 4 && (!memcmp(t->key + l - 3, "dnt", 3) || !memcmp(t->key + l - 3, "snt", 3)));
+}
+
 int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
 {
 	struct token tok[MAXTOK];
@@ -424,9 +472,13 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 
 	for (size_t i = 0; i < len && nt < MAXTOK;) {
 		unsigned char b = (unsigned char)text[i];
+		if (b == ' ' || b == '\n') {
+			i++;
+			continue;
+		}
 		/* Links and @handles carry no sentiment; "https://" would read as ":/". */
-		if ((len - i > 7 && !strncmp(text + i, "http://", 7)) ||
-		    (len - i > 8 && !strncmp(text + i, "https://", 8)) ||
+		if ((b == 'h' && len - i > 7 && !strncmp(text + i, "http://", 7)) ||
+		    (b == 'h' && len - i > 8 && !strncmp(text + i, "https://", 8)) ||
 		    (b == '@' && i + 1 < len && (isalnum((unsigned char)text[i + 1]) || text[i + 1] == '_'))) {
 			while (i < len && !isspace((unsigned char)text[i]))
 				i++;
@@ -460,20 +512,18 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			struct token *t = &tok[nt];
 			memset(t, 0, sizeof *t);
 			t->kind = T_WORD;
-			memcpy(t->key, text + i, l);
-			t->key[l] = '\0';
+			set_key(t, text + i, l);
+			t->e = find(s, t->key, t->klen);
 			val[nt++] = 0;
 			i += l;
 			continue;
 		}
 		if (cls != TM_WORD) {
-			if (b == '.' || b == ';' || (cls == TM_PUNCT && b == ',')) {
-				/* A sentence end stops negation from reaching across. */
-				if (b == '.' && nt && tok[nt - 1].kind != T_STOP) {
-					memset(&tok[nt], 0, sizeof tok[nt]);
-					tok[nt].kind = T_STOP;
-					val[nt++] = 0;
-				}
+			/* A sentence end stops negation from reaching across. */
+			if (b == '.' && nt && tok[nt - 1].kind != T_STOP) {
+				memset(&tok[nt], 0, sizeof tok[nt]);
+				tok[nt].kind = T_STOP;
+				val[nt++] = 0;
 			}
 			i += l;
 			continue;
@@ -507,26 +557,32 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		if (fold(text + start, i - start, fb) < 0)
 			return SENT_NEUTRAL;
 		char *k = fb->p;
+		size_t kn = fb->len;
 		/* French elision: "j'adore" is "j" "adore". */
-		char *ap = strchr(k, '\'');
+		char *ap = memchr(k, '\'', kn);
 		if (ap) {
+			size_t pl = (size_t)(ap - k);
 			*ap = '\0';
 			if (in_list(elisions, k) && nt + 1 < MAXTOK) {
 				struct token *t = &tok[nt];
 				memset(t, 0, sizeof *t);
-				snprintf(t->key, sizeof t->key, "%s", k);
+				set_key(t, k, pl);
 				t->kind = T_WORD;
+				t->e = find(s, t->key, t->klen);
 				val[nt++] = 0;
 				k = ap + 1;
+				kn -= pl + 1;
 			} else {
 				/* English contractions: "don't" looks up as "dont". */
-				memmove(ap, ap + 1, strlen(ap + 1) + 1);
+				memmove(ap, ap + 1, kn - pl);
+				kn--;
 			}
 		}
 		struct token *t = &tok[nt];
 		memset(t, 0, sizeof *t);
-		snprintf(t->key, sizeof t->key, "%s", k);
-		t->kind = in_list(contrasts, t->key) ? T_BUT : T_WORD;
+		set_key(t, k, kn);
+		t->e = find(s, t->key, t->klen);
+		t->kind = t->e && (t->e->flags & F_BUT) ? T_BUT : T_WORD;
 		t->caps = upper && anyletter && i - start >= 2;
 		val[nt++] = 0;
 		nwords++;
@@ -535,7 +591,8 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 
 	/* ALL CAPS stands out only against a text that is not all caps. */
 	bool caps_differ = ncaps > 0 && ncaps < nwords;
-	bool used[MAXTOK] = { false };
+	bool used[MAXTOK];
+	memset(used, 0, nt);
 	for (size_t i = 0; i < nt; i++) {
 		struct token *t = &tok[i];
 		if (t->kind != T_WORD || used[i])
@@ -543,35 +600,35 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		bool found = false;
 		float v = 0;
 		size_t span = 1;
-		/* Phrases first: three words, then two. */
-		for (size_t w = 3; w >= 2 && !found; w--) {
+		/* Phrases first, three words then two, when a phrase starts here. */
+		for (size_t w = 3; w >= 2 && !found && t->e && (t->e->flags & F_HEAD); w--) {
 			if (i + w > nt)
 				continue;
 			char ph[160];
 			size_t o = 0;
 			bool okp = true;
-			for (size_t j = i; j < i + w; j++) {
-				if (tok[j].kind != T_WORD && tok[j].kind != T_BUT) {
+			for (size_t j = i; j < i + w && okp; j++) {
+				if ((tok[j].kind != T_WORD && tok[j].kind != T_BUT) ||
+				    o + tok[j].klen + 1 >= sizeof ph) {
 					okp = false;
 					break;
 				}
-				o += (size_t)snprintf(ph + o, sizeof ph - o, "%s%s", j > i ? " " : "", tok[j].key);
-				if (o >= sizeof ph)
-					okp = false;
+				if (j > i)
+					ph[o++] = ' ';
+				memcpy(ph + o, tok[j].key, tok[j].klen);
+				o += tok[j].klen;
 			}
 			if (okp) {
-				v = lookup(s, ph, strlen(ph), pref, &found);
+				v = lookup(s, ph, o, pref, &found);
 				if (found)
 					span = w;
 			}
 		}
-		if (!found)
-			v = lookup(s, t->key, strlen(t->key), pref, &found);
-		if (!found && t->key[0] == '#')
-			v = lookup(s, t->key + 1, strlen(t->key + 1), pref, &found);
-		if (!found)
+		if (!found && t->e && t->e->has)
+			v = lookup(s, t->key, t->klen, pref, &found);
+		if (!found && !t->e)
 			v = stem_lookup(s, t->key, pref, &found);
-		if (!found) {
+		if (!found && !t->e) {
 			char sq[48];
 			if (squeeze(t->key, sq, sizeof sq, 2)) {
 				t->elongated = true;
@@ -580,13 +637,10 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 					v = lookup(s, sq, strlen(sq), pref, &found);
 			}
 		}
-		if (!found || v == 0) {
-			for (size_t j = i + 1; j < i + span; j++)
-				used[j] = true;
-			continue;
-		}
 		for (size_t j = i + 1; j < i + span; j++)
 			used[j] = true;
+		if (!found || v == 0)
+			continue;
 		float sign = v > 0 ? 1.0f : -1.0f;
 		if (t->caps && caps_differ)
 			v += sign * 0.733f;
@@ -600,17 +654,14 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 				break;
 			if (p->kind != T_WORD)
 				continue;
-			float bv = booster(p->key);
-			if (bv != 0) {
+			if (p->e && (p->e->flags & F_BOOST)) {
+				float bv = p->e->boost;
 				float scale = back == 1 ? 1.0f : back == 2 ? 0.95f : 0.9f;
 				v += sign * bv * scale;
 				if (p->caps && caps_differ)
 					v += sign * 0.733f * (bv > 0 ? 1 : -1);
 			}
-			size_t pl = strlen(p->key);
-			if (in_list(negations, p->key) ||
-			    (pl > 4 && (!strcmp(p->key + pl - 3, "dnt") ||
-			                !strcmp(p->key + pl - 3, "snt"))))
+			if (is_neg(p))
 				negated = true;
 		}
 		/* French "ne ... pas" puts the negation after the verb too:
@@ -618,7 +669,7 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		if (!negated && i + 1 < nt && tok[i + 1].kind == T_WORD &&
 		    (!strcmp(tok[i + 1].key, "pas") || !strcmp(tok[i + 1].key, "jamais") ||
 		     !strcmp(tok[i + 1].key, "plus")) &&
-		    i >= 1 && (in_list(negations, tok[i - 1].key) || (i >= 2 && in_list(negations, tok[i - 2].key))))
+		    i >= 1 && (is_neg(&tok[i - 1]) || (i >= 2 && is_neg(&tok[i - 2]))))
 			negated = true;
 		if (negated)
 			v *= -0.74f;
@@ -645,6 +696,9 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		int ex = excl > 4 ? 4 : excl;
 		double q = quest > 1 ? (quest > 3 ? 0.96 : quest * 0.18) : 0;
 		sum += (sum > 0 ? 1 : -1) * (ex * 0.292 + q);
+	} else if (excl > 0) {
+		/* No coloured word, but exclamations: online, mostly enthusiasm. */
+		sum = 0.5 * (excl > 3 ? 3 : excl);
 	}
 	double comp = sum / sqrt(sum * sum + 15.0);
 	if (comp > 1)

@@ -517,6 +517,12 @@ int tm_ac_build(tm_ac *a)
 			}
 		}
 	}
+	/* The scan's one load per byte also says whether the state it reaches
+	 * ends a keyword: state numbers are doubled, the low bit is "output". */
+	for (size_t i = 0; i < ns * (size_t)nc; i++) {
+		int32_t t = a->next[i];
+		a->next[i] = t * 2 * nc + (a->out[t] >= 0 || a->dict[t] >= 0);
+	}
 	free(fail);
 	free(queue);
 	return 0;
@@ -556,10 +562,12 @@ void tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_hit_fn fn, void *ctx)
 	const uint8_t *cls = a->cls;
 	int32_t s = 0;
 	for (size_t i = 0; i < n; i++) {
-		s = next[s * nc + cls[(unsigned char)t[i]]];
-		if (a->out[s] < 0 && a->dict[s] < 0)
+		s = next[(s >> 1) + cls[(unsigned char)t[i]]];
+		if (!(s & 1))
 			continue;
-		for (int32_t o = a->out[s] >= 0 ? s : a->dict[s]; o >= 0; o = a->dict[o]) {
+		s &= ~1;
+		int32_t st = s / (2 * nc);
+		for (int32_t o = a->out[st] >= 0 ? st : a->dict[st]; o >= 0; o = a->dict[o]) {
 			int id = a->out[o];
 			const struct kw *k = &a->kw[id];
 			size_t end = i + 1, start = end - k->len;

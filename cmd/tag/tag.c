@@ -86,6 +86,19 @@ static void oom(struct ctx *c)
 	cp_die(c->p, CP_EX_OSERR, "out of memory");
 }
 
+/* Three decimals, without trailing zeros: 0.5, -0.382, 0. */
+static void fmt_score(char out[32], double score)
+{
+	snprintf(out, 32, "%.3f", score);
+	char *e = out + strlen(out) - 1;
+	while (*e == '0')
+		*e-- = '\0';
+	if (*e == '.')
+		*e = '\0';
+	if (!strcmp(out, "-0"))
+		strcpy(out, "0");
+}
+
 static int each(void *v, rec *r, const cp_pos *pos)
 {
 	struct ctx *c = v;
@@ -125,9 +138,7 @@ static int each(void *v, rec *r, const cp_pos *pos)
 			snprintf(lang, sizeof lang, "%.*s", (int)(ln < 7 ? ln : 7), ls);
 		label = sentiment_score(c->sent, text, tlen, lang, &score);
 		char num[32];
-		snprintf(num, sizeof num, "%.3f", score);
-		if (!strcmp(num, "-0.000"))
-			strcpy(num, "0.000");
+		fmt_score(num, score);
 		if (rules_set_var(c->rc, "sentiment.score", num) < 0 ||
 		    rules_set_var(c->rc, "sentiment.label",
 		                  label == SENT_POSITIVE ? "\"positive\"" :
@@ -247,13 +258,10 @@ static int each(void *v, rec *r, const cp_pos *pos)
 			oom(c);
 	}
 	if (inbound) {
-		char s[96];
-		int n = snprintf(s, sizeof s, "{\"score\":%.3f,\"label\":\"%s\"}",
-		                 score, sentiment_label_name(label));
-		char *z = strstr(s, "-0.000");
-		if (z)
-			memmove(z, z + 1, strlen(z));
-		n = (int)strlen(s);
+		char s[96], num[32];
+		fmt_score(num, score);
+		int n = snprintf(s, sizeof s, "{\"score\":%s,\"label\":\"%s\"}", num,
+		                 sentiment_label_name(label));
 		if (edit_set(&c->edit, "sentiment", s, (size_t)n) < 0)
 			oom(c);
 	}
@@ -361,6 +369,8 @@ int main(int argc, char **argv)
 	free(inline_rules);
 	if (rules_compile(c.rs, &e) < 0)
 		cp_die_err(&p, &e);
+	if (p.verbose)
+		cp_warn(&p, "%zu rules, %zu keywords", rules_count(c.rs), rules_keyword_count(c.rs));
 	if (emit_jq) {
 		buf b = {0};
 		rules_to_jq(c.rs, &b, A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE);
