@@ -77,4 +77,8 @@ int fm_csvrd_feed(struct fm_csvrd *c, const char *p, size_t n);
 int fm_csvrd_finish(struct fm_csvrd *c);
 void fm_csvrd_free(struct fm_csvrd *c);
 
+/* A value for a message, quoted by the caller: at most 32 bytes, cut at a
+ * character boundary with "...", line ends and tabs made spaces. */
+const char *fm_shown(const char *s, size_t n, char out[40]);
+
 #endif

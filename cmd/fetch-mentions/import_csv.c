@@ -212,7 +212,7 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	const char *plat, *s, *aid, *ah, *reply;
 	size_t pn = 0, n = 0, aidn = 0, ahn = 0, replyn = 0;
 	int64_t t;
-	char ts[32];
+	char ts[32], tmp[40];
 	bool out_dir = false;
 
 	if (r->nf != c->ncols) {
@@ -224,8 +224,8 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 		return "platform is empty";
 	s = get(c, r, F_CREATED_AT, &n);
 	if (time_parse(s, n, &t) < 0) {
-		snprintf(c->why, sizeof c->why, "created_at is not a date: \"%.*s\"",
-		         (int)(n > 40 ? 40 : n), s);
+		snprintf(c->why, sizeof c->why, "created_at is not a date: \"%s\"",
+		         fm_shown(s, n, tmp));
 		return c->why;
 	}
 	time_format(t, ts);
@@ -239,16 +239,16 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 		    (n == 5 && strncasecmp(s, "false", 5) == 0))
 			out_dir = true;
 		else {
-			snprintf(c->why, sizeof c->why, "direction is not in or out: \"%.*s\"",
-			         (int)(n > 40 ? 40 : n), s);
+			snprintf(c->why, sizeof c->why, "direction is not in or out: \"%s\"",
+			         fm_shown(s, n, tmp));
 			return c->why;
 		}
 	}
 	static const int counts[] = { F_AUTHOR_FOLLOWERS, F_LIKES, F_REPOSTS, F_REPLIES, F_QUOTES };
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		if ((s = get(c, r, counts[i], &n)) && n > 0 && !is_count(s, n)) {
-			snprintf(c->why, sizeof c->why, "%s is not a count: \"%.*s\"",
-			         fieldname[counts[i]], (int)(n > 40 ? 40 : n), s);
+			snprintf(c->why, sizeof c->why, "%s is not a count: \"%s\"",
+			         fieldname[counts[i]], fm_shown(s, n, tmp));
 			return c->why;
 		}
 	if (c->src[F_ID].col >= 0 && r->flen[c->src[F_ID].col] == 0)

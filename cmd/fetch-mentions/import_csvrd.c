@@ -213,3 +213,16 @@ void fm_csvrd_free(struct fm_csvrd *c)
 	free(c->fptr);
 	free(c);
 }
+
+/* A field for a message: shortened at a character boundary, and on one
+ * line, since it may be customer text. */
+const char *fm_shown(const char *s, size_t n, char out[40])
+{
+	size_t k = n > 32 ? 29 : n;
+	while (k < n && k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	for (size_t i = 0; i < k; i++)
+		out[i] = s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i];
+	strcpy(out + k, k < n ? "..." : "");
+	return out;
+}

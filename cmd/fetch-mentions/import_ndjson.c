@@ -160,8 +160,9 @@ static const char *check(struct nd *c, const rec *r)
 			n = when.n;
 		}
 		if (time_parse(s, n, &t) < 0) {
-			snprintf(c->why, sizeof c->why, "created_at is not a date: %.*s",
-			         (int)(n > 40 ? 40 : n), s);
+			char tmp[40];
+			snprintf(c->why, sizeof c->why, "created_at is not a date: %s",
+			         fm_shown(s, n, tmp));
 			return c->why;
 		}
 	}

@@ -244,16 +244,6 @@ static void bad(struct twcs *w, const struct fm_csvrec *r, const char *fmt, ...)
 	cp_bad_line(w->p, r->file, r->line, r->raw, r->rawlen, why);
 }
 
-/* Quote a field for a message, shortened: it is customer text. */
-static const char *shown(const char *s, size_t n, char out[40])
-{
-	if (n > 32)
-		snprintf(out, 40, "%.29s...", s);
-	else
-		snprintf(out, 40, "%.*s", (int)n, s);
-	return out;
-}
-
 static int header(struct twcs *w, const struct fm_csvrec *r)
 {
 	struct file *f = w->cur;
@@ -315,7 +305,7 @@ static int on_row(void *ctx, const struct fm_csvrec *r)
 	s = r->f[f->col[C_TWEET_ID]];
 	n = r->flen[f->col[C_TWEET_ID]];
 	if (norm_id(s, n, id, &idn) < 0) {
-		bad(w, r, "tweet_id is not an id: \"%s\"", shown(s, n, tmp));
+		bad(w, r, "tweet_id is not an id: \"%s\"", fm_shown(s, n, tmp));
 		return 0;
 	}
 	if (r->flen[f->col[C_AUTHOR_ID]] == 0) {
@@ -329,19 +319,19 @@ static int on_row(void *ctx, const struct fm_csvrec *r)
 	else if (n == 5 && strncasecmp(s, "false", 5) == 0)
 		row.inbound = false;
 	else {
-		bad(w, r, "inbound is neither True nor False: \"%s\"", shown(s, n, tmp));
+		bad(w, r, "inbound is neither True nor False: \"%s\"", fm_shown(s, n, tmp));
 		return 0;
 	}
 	s = r->f[f->col[C_CREATED_AT]];
 	n = r->flen[f->col[C_CREATED_AT]];
 	if (time_parse(s, n, &row.t) < 0) {
-		bad(w, r, "created_at is not a date: \"%s\"", shown(s, n, tmp));
+		bad(w, r, "created_at is not a date: \"%s\"", fm_shown(s, n, tmp));
 		return 0;
 	}
 	s = r->f[f->col[C_IN_RESPONSE_TO]];
 	n = r->flen[f->col[C_IN_RESPONSE_TO]];
 	if (n > 0 && norm_id(s, n, par, &parn) < 0) {
-		bad(w, r, "in_response_to_tweet_id is not an id: \"%s\"", shown(s, n, tmp));
+		bad(w, r, "in_response_to_tweet_id is not an id: \"%s\"", fm_shown(s, n, tmp));
 		return 0;
 	}
 	if (w->nrows >= INT32_MAX)
