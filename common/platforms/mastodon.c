@@ -308,6 +308,17 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
+	/* No key given: one from what is posted, so a retry of the same reply
+	 * is still recognised by the server. */
+	char derived[40];
+	const char *idem = rq->idem_key;
+	if (!idem) {
+		uint64_t h = 1469598103934665603ULL;
+		for (const char *q = body.p; *q; q++)
+			h = (h ^ (unsigned char)*q) * 1099511628211ULL;
+		snprintf(derived, sizeof derived, "carepipe-%016llx", (unsigned long long)h);
+		idem = derived;
+	}
 	cp_http_req hr = {0};
 	hr.method = "POST";
 	hr.url = url.p;
@@ -315,8 +326,8 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	hr.content_type = "application/json";
 	hr.body = body.p;
 	hr.body_len = body.len;
-	hr.idem_key = rq->idem_key;
-	hr.idem_header = rq->idem_key != NULL;
+	hr.idem_key = idem;
+	hr.idem_header = true;
 	hr.want_json = true;
 	hr.source = s->name;
 	hr.auth_hint = c->auth_hint;

@@ -14,9 +14,9 @@ Serves, on 127.0.0.1 only:
     expire after --bsky-token-uses calls), listNotifications, searchPosts,
     getPostThread, createRecord.
 Control endpoints (no auth):
-  GET /_fault?path=PREFIX&kind=KIND&times=N[&secs=S]   inject a fault
+  GET /_fault?path=PREFIX&kind=KIND&times=N[&secs=S][&skip=K]   inject a fault
       kinds: 429 429-reset 500 503 slow reset truncated invalid loop 401 expire
-      times -1 is forever; the next N matching requests get it.
+      times -1 is forever; the next N matching requests (after K) get it.
   GET /_clear           drop faults
   GET /_counts          {"posts": {parent: n}, "requests": {path: n}}
   GET /_add?what=reddit-mention|bsky-mention&n=N   new items, newest first
@@ -137,6 +137,9 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             for f in STATE["faults"]:
                 if path.startswith(f["path"]) and f["times"] != 0:
+                    if f.get("skip", 0) > 0:
+                        f["skip"] -= 1
+                        continue
                     if f["times"] > 0:
                         f["times"] -= 1
                     return dict(f)
@@ -208,6 +211,8 @@ class Handler(BaseHTTPRequestHandler):
         one = {k: v[0] for k, v in q.items()}
         if path == "/_fault":
             f = {"path": one.get("path", "/"), "kind": one["kind"], "times": int(one.get("times", "1"))}
+            if "skip" in one:
+                f["skip"] = int(one["skip"])
             if "secs" in one:
                 f["secs"] = float(one["secs"])
             with LOCK:
@@ -230,12 +235,12 @@ class Handler(BaseHTTPRequestHandler):
                 if one.get("what") == "reddit-mention":
                     newest = max(c["data"]["created_utc"] for c in DATA["mentions"])
                     for i in range(n):
-                        STATE["seq"] += 1
+                        k = STATE["added"] = STATE.get("added", 0) + 1
                         c = json.loads(json.dumps(DATA["mentions"][0]))
-                        c["data"]["id"] = "new%d" % STATE["seq"]
-                        c["data"]["name"] = "t1_new%d" % STATE["seq"]
+                        c["data"]["id"] = "new%d" % k
+                        c["data"]["name"] = "t1_new%d" % k
                         c["data"]["created_utc"] = newest + 10 * (i + 1)
-                        c["data"]["body"] = "new mention %d" % STATE["seq"]
+                        c["data"]["body"] = "new mention %d" % k
                         DATA["mentions"].insert(0, c)
                 else:
                     start = len(DATA["bsky"])

@@ -1,0 +1,527 @@
+#!/usr/bin/env python3
+"""fetch-mentions, live sources, end to end against servers on 127.0.0.1
+that this test starts and stops itself:
+
+  - tests/mock/server.py: the recorded Reddit and Facebook exchanges and
+    lexicon-shaped Bluesky, with faults on demand;
+  - the same over TLS with a self-signed certificate made here;
+  - Prism mocking the official X API v2 and Mastodon OpenAPI descriptions:
+    every request made must pass Prism's request validation, and Prism's
+    example responses must normalise into valid records.
+
+TAP on stdout.  Needs ../shared; the Prism part needs .deps/prism
+(scripts/install-deps) and openssl for the TLS part.
+"""
+import atexit
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
+BUILD = os.environ.get("CAREPIPE_BUILD", "build")
+FM = os.path.join(TOP, "bin", "fetch-mentions")
+PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
+TOKEN = "tok-REDDIT-abcdef-0123456789"
+BSKY_PW = "app-password-secret"
+
+n = 0
+failed = 0
+procs = []
+TMP = tempfile.mkdtemp(prefix="fm-live-")
+
+
+def ok(cond, name, diag=None):
+    global n, failed
+    n += 1
+    print("%sok %d - %s" % ("" if cond else "not ", n, name))
+    if not cond:
+        failed += 1
+        if diag:
+            for line in str(diag).splitlines()[:30]:
+                print("#   " + line)
+    sys.stdout.flush()
+    return cond
+
+
+def is_eq(got, want, name):
+    return ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
+
+
+def cleanup():
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+atexit.register(cleanup)
+
+if not os.path.isdir(os.path.join(SHARED, "specs")):
+    print("1..0 # SKIP ../shared is not there")
+    sys.exit(0)
+
+
+def start_mock(*extra):
+    pf = os.path.join(TMP, "port-%d" % len(procs))
+    p = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
+                          "--port-file", pf, "--shared", SHARED, "--lifetime", "400"] + list(extra),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(p)
+    for _ in range(200):
+        if os.path.exists(pf):
+            return int(open(pf).read())
+        time.sleep(0.05)
+    raise SystemExit("Bail out! the mock server did not start")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_prism(spec, log):
+    port = free_port()
+    p = subprocess.Popen([PRISM, "mock", "-p", str(port), spec], stdout=open(log, "w"),
+                         stderr=subprocess.STDOUT, cwd=TOP)
+    procs.append(p)
+    return port
+
+
+def wait_port(port, secs):
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def get(port, path, scheme="http"):
+    import urllib.request
+    with urllib.request.urlopen("%s://127.0.0.1:%d%s" % (scheme, port, path), timeout=10) as r:
+        return json.loads(r.read())
+
+
+def run(args, env=None, timeout=120):
+    e = dict(os.environ)
+    e.update({"R_TOKEN": TOKEN, "BSKY_PW": BSKY_PW, "MOCK_BSKY_PASSWORD": BSKY_PW})
+    e.update(env or {})
+    p = subprocess.run([FM] + args, capture_output=True, env=e, timeout=timeout, cwd=TMP)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def ids(out):
+    return [json.loads(l)["id"] for l in out.splitlines() if l.strip()]
+
+
+# The schema of DESIGN.md, checked with jq over every record output.
+JQ_CHECK = r'''
+  all(.[];
+    (keys_unsorted[0:10] == ["id","platform","account","direction","kind","author","text",
+                             "created_at","in_reply_to","thread"])
+    and (.platform as $p | .id | startswith($p + ":"))
+    and (.account | type == "string" and length > 0)
+    and (.direction == "in" or .direction == "out")
+    and (.kind | IN("post","reply","dm","comment"))
+    and (.author | type == "object" and has("id") and has("handle") and has("name"))
+    and (.text | type == "string")
+    and (.created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"))
+    and (.in_reply_to == null or (.platform as $p | .in_reply_to | startswith($p + ":")))
+    and (.platform as $p | .thread | startswith($p + ":")))
+'''
+
+
+def valid_records(out, name):
+    p = subprocess.run(["jq", "-s", "-e", JQ_CHECK], input=out.encode(), capture_output=True)
+    return ok(p.returncode == 0 and out.strip() != "", name, p.stderr.decode() + out[:2000])
+
+
+def conf(path, port, scheme="http", **over):
+    base = "%s://127.0.0.1:%d" % (scheme, port)
+    text = """# test sources
+[acme-reddit]
+platform = reddit
+base_url = {base}
+account = acmehelp
+token_env = R_TOKEN
+limit = {rlimit}
+timeout = 2
+connect_timeout = 2
+retries = 2
+backoff = 0.05
+
+[acme-fb]
+platform = facebook
+base_url = {base}
+endpoint = comments
+object = 19292868552_10158407654328553
+account = fbdev
+account_id = 19292868552
+token_env = R_TOKEN
+timeout = 2
+backoff = 0.05
+
+[acme-feed]
+platform = facebook
+base_url = {base}
+endpoint = feed
+object = 4
+account = zuck
+account_id = 4
+token_env = R_TOKEN
+limit = 5
+
+[acme-bsky]
+platform = bluesky
+base_url = {base}
+account = brand.example
+identifier = brand.example
+password_env = BSKY_PW
+limit = 7
+timeout = 2
+backoff = 0.05
+""".format(base=base, rlimit=over.get("rlimit", 5))
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+# ------------------------------------------------------------------ start
+have_prism = os.access(PRISM, os.X_OK)
+if have_prism:
+    xlog, mlog = os.path.join(TMP, "prism-x.log"), os.path.join(TMP, "prism-m.log")
+    xport = start_prism(os.path.join(SHARED, "specs", "x", "x-api-v2-openapi-2.159.json"), xlog)
+    mport = start_prism(os.path.join(SHARED, "specs", "mastodon", "mastodon-openapi-schema.json"), mlog)
+port = start_mock()
+cfg = conf(os.path.join(TMP, "care.conf"), port)
+
+# ------------------------------------------------------------------ basic sweep
+st = os.path.join(TMP, "state")
+rc, out, err = run(["--config", cfg, "--state", st])
+is_eq(rc, 0, "a first run over four mocked sources succeeds")
+got = ids(out)
+plat = lambda p: [i for i in got if i.startswith(p + ":")]
+is_eq(len(plat("reddit")), 16, "reddit: the 16 recorded mentions, over 4 pages of 5")
+is_eq(len(plat("bluesky")), 20, "bluesky: 20 mentions and replies of 30 notifications (likes left out)")
+is_eq(len([i for i in got if i.startswith("facebook:10158407654328553_")]), 15,
+      "facebook: the 15 recorded comments of two cursor pages, replies to comments included")
+is_eq(len([i for i in got if i.startswith("facebook:4_")]), 5,
+      "facebook: the 5 feed posts (the recorded second page repeats the first: dropped)")
+is_eq(len(got), len(set(got)), "no id twice")
+valid_records(out, "every record is valid for the schema (jq)")
+recs = [json.loads(l) for l in out.splitlines()]
+reply = [r for r in recs if r["id"] == "facebook:10158407654328553_10158409983033553"][0]
+is_eq(reply["in_reply_to"], "facebook:10158407654328553_10158407903973553",
+      "facebook: a reply to a comment points at that comment")
+mention = [r for r in recs if r["id"] == "reddit:t1_ekftbox"][0]
+is_eq((mention["kind"], mention["direction"], mention["thread"], mention["in_reply_to"],
+       mention["created_at"], mention["author"]["handle"]),
+      ("comment", "in", "reddit:t3_bb24k7", "reddit:t3_bb24k7", "2019-04-09T01:45:08Z", "2Botter2Loop"),
+      "reddit: a recorded mention normalised (kind, thread, parent, time, author)")
+feed = [r for r in recs if r["platform"] == "facebook" and r["kind"] == "post"]
+ok(all(r["direction"] == "out" for r in feed), "facebook: the page's own posts are direction out")
+bs = [r for r in recs if r["platform"] == "bluesky" and r["kind"] == "reply"][0]
+ok(bs["thread"].startswith("bluesky:at://did:plc:brandbrandbrand/") and bs["url"].startswith("https://bsky.app/profile/"),
+   "bluesky: a reply's thread is its root, and it has a bsky.app url")
+states = sorted(os.listdir(st))
+is_eq(states, [".lock", "acme-bsky.state", "acme-fb.state", "acme-feed.state", "acme-reddit.state"],
+      "a state file per source, and the lock")
+s = json.load(open(os.path.join(st, "acme-reddit.state")))
+ok(s["cursor"] == "1554774308" and s["page"] is None and len(s["seen"]) == 16,
+   "reddit state: the newest created_utc as cursor, no page pending, 16 ids seen", s)
+is_eq(oct(os.stat(os.path.join(st, "acme-reddit.state")).st_mode & 0o777), "0o600", "state files are 0600")
+
+rc, out, err = run(["--config", cfg, "--state", st])
+ok(rc == 0 and out == "", "a second run emits nothing new", out[:500] + err)
+
+get(port, "/_add?what=reddit-mention&n=7")
+get(port, "/_add?what=bsky-mention&n=9")
+rc, out, err = run(["--config", cfg, "--state", st, "-v"])
+new = ids(out)
+is_eq(sorted(new), sorted(["reddit:t1_new%d" % i for i in range(1, 8)] +
+                          ["bluesky:at://did:plc:customer%04d/app.bsky.feed.post/3kpost%04d" % (i, i)
+                           for i in range(30, 39) if i % 3 != 2]),
+      "a third run emits exactly the 7 + 6 new items")
+ok("source acme-reddit: 7 records, 1 already seen, 2 pages" in err, "the sweep stops where the last one ended", err[-2000:])
+
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--raw"])
+r0 = json.loads(out.splitlines()[0])
+ok(list(r0)[-1] == "raw" and r0["raw"]["kind"] == "t1" and r0["raw"]["data"]["name"] == r0["id"][7:],
+   "--raw keeps the platform's payload under raw, last")
+
+# ------------------------------------------------------------------ faults
+every = ids(run(["--config", cfg, "--source", "acme-reddit"])[1])
+is_eq(len(every), 23, "reddit now holds 23 mentions")
+
+
+def fault(q):
+    get(port, "/_fault?path=/message/mentions&" + q)
+
+
+def fresh_state(name):
+    d = os.path.join(TMP, name)
+    shutil.rmtree(d, ignore_errors=True)
+    return d
+
+
+once = [("429", "HTTP 429, rate limited; retrying in 1.0s"), ("429-reset", "HTTP 429, rate limited; retrying in 1.0s"),
+        ("500", "HTTP 500; retrying in"), ("503", "HTTP 503; retrying in"),
+        ("slow&secs=3", "Operation timed out after"), ("reset", "Connection reset by peer"),
+        ("truncated", "HTTP 200 with invalid JSON"), ("invalid", "HTTP 200 with invalid JSON")]
+for kind, says in once:
+    d = fresh_state("st-" + kind.split("&")[0])
+    fault("kind=%s&times=1&skip=1" % kind)        # on the second page
+    t0 = time.time()
+    rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+    got = ids(out)
+    ok(rc == 0 and got == every and says in err,
+       "fault %s on page 2: announced on stderr, retried, then all 23 once" % kind.split("&")[0],
+       "rc=%d n=%d\n%s" % (rc, len(got), err))
+    get(port, "/_clear")
+
+persistent = [("503", 69, "gave up after 3 attempts"), ("reset", 69, "Connection reset by peer; gave up"),
+              ("invalid", 69, "invalid JSON"), ("401", 77, "authorization refused: check the token in $R_TOKEN"),
+              ("loop", 69, "the server's paging cursor loops")]
+for kind, code, says in persistent:
+    d = fresh_state("st-p-" + kind)
+    fault("kind=%s&times=-1&skip=2" % kind)       # from the third page on
+    rc, out1, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+    ok(rc == code and says in err, "a persistent %s from page 3 exits %d and says why" % (kind, code),
+       "rc=%d\n%s" % (rc, err))
+    s1 = json.load(open(os.path.join(d, "acme-reddit.state")))
+    ok(s1["cursor"] is None and s1["page"] is not None,
+       "  the state holds the pages done, not the failed one (cursor not advanced)", s1)
+    rc, out1b, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+    s1b = json.load(open(os.path.join(d, "acme-reddit.state")))
+    ok(rc == code and out1b == "" and s1b["cursor"] is None,
+       "  a rerun while it lasts fails the same way, state not advanced")
+    get(port, "/_clear")
+    rc, out2, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+    both = ids(out1) + ids(out1b) + ids(out2)
+    ok(rc == 0 and sorted(both) == sorted(every),
+       "  the rerun after it ends: nothing lost, nothing twice", "rc=%d %d vs %d\n%s" % (rc, len(both), len(every), err))
+
+d = fresh_state("st-ratelimit")
+fault("kind=429&times=-1&secs=3600")
+t0 = time.time()
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d, "--max-wait", "30s"])
+ok(rc == 75 and "past --max-wait (30s)" in err and time.time() - t0 < 10 and not os.path.exists(os.path.join(d, "acme-reddit.state")),
+   "rate limited for an hour with --max-wait 30s: exit 75 at once, no state", "rc=%d %s" % (rc, err))
+get(port, "/_clear")
+
+fault("kind=429&times=2&secs=1")
+t0 = time.time()
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--max-wait", "1s"])
+ok(rc == 75 and "past --max-wait (1s)" in err, "two 1s waits do not fit in --max-wait 1s: 75", err)
+get(port, "/_clear")
+
+# Bluesky: the session expires mid-sweep and is refreshed.
+d = fresh_state("st-bsky")
+get(port, "/_fault?path=/xrpc/app.bsky.notification.listNotifications&kind=expire&times=1&skip=1")
+rc, out, err = run(["--config", cfg, "--source", "acme-bsky", "--state", d, "-v"])
+ok(rc == 0 and len(ids(out)) == 26 and "refreshSession" in err,
+   "bluesky: an access token expiring mid-sweep is refreshed, all 26 fetched", "rc=%d n=%d" % (rc, len(ids(out))))
+rc, out, err = run(["--config", cfg, "--source", "acme-bsky"], env={"BSKY_PW": "wrong-password"})
+ok(rc == 77 and "createSession: HTTP 401" in err and "$BSKY_PW" in err,
+   "bluesky: a wrong app password exits 77 naming the variable", err)
+
+# ------------------------------------------------------------------ kill and rerun
+get(port, "/_config?delay=0.05")
+d = fresh_state("st-kill")
+random.seed(7)
+seen = []
+runs = 0
+for attempt in range(40):
+    e = dict(os.environ, R_TOKEN=TOKEN)
+    p = subprocess.Popen([FM, "--config", cfg, "--source", "acme-reddit", "--state", d],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
+    procs.append(p)
+    if attempt < 30:
+        time.sleep(random.uniform(0.02, 0.5))
+        p.send_signal(signal.SIGTERM if attempt % 3 else signal.SIGINT)
+    o, er = p.communicate(timeout=60)
+    runs += 1
+    seen += ids(o.decode())
+    if p.returncode == 0 and attempt >= 30:
+        break
+get(port, "/_config?delay=0")
+ok(sorted(seen) == sorted(every),
+   "killed 30 times at random (TERM/INT) and rerun: every mention once (%d runs)" % runs,
+   "got %d, %d distinct, want %d" % (len(seen), len(set(seen)), len(every)))
+
+# ------------------------------------------------------------------ lock
+get(port, "/_config?delay=0.5")
+d = fresh_state("st-lock")
+e = dict(os.environ, R_TOKEN=TOKEN)
+first = subprocess.Popen([FM, "--config", cfg, "--source", "acme-reddit", "--state", d],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
+procs.append(first)
+time.sleep(0.3)
+t0 = time.time()
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+ok(rc == 75 and "another run holds the lock" in err and time.time() - t0 < 1,
+   "an overlapping run exits 75 at once", "rc=%d %s" % (rc, err))
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d, "--wait"])
+fo, fe = first.communicate(timeout=60)
+ok(first.returncode == 0 and rc == 0 and len(ids(fo.decode())) == 23 and out == "",
+   "with --wait it waits for the lock, then finds nothing new", "%d %d %s" % (first.returncode, rc, err))
+get(port, "/_config?delay=0")
+
+# ------------------------------------------------------------------ TLS
+if shutil.which("openssl"):
+    cert, key = os.path.join(TMP, "cert.pem"), os.path.join(TMP, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   capture_output=True, check=True)
+    tport = start_mock("--tls", cert, key)
+    tcfg = conf(os.path.join(TMP, "tls.conf"), tport, scheme="https")
+    rc, out, err = run(["--config", tcfg, "--source", "acme-reddit"])
+    ok(rc == 69 and "certificate" in err and "--cacert" in err and out == "",
+       "TLS: a self-signed server is refused (69), not retried into success", err)
+    rc, out, err = run(["--config", tcfg, "--source", "acme-reddit", "--cacert", cert])
+    ok(rc == 0 and len(ids(out)) == 16, "TLS: with --cacert naming its certificate it is trusted", err)
+else:
+    ok(True, "# SKIP openssl is not installed")
+    ok(True, "# SKIP openssl is not installed")
+
+# ------------------------------------------------------------------ secrets
+leaks = []
+texts = []
+for args, env in [(["--config", cfg, "-v"], {}), (["--config", cfg, "-v", "--source", "acme-bsky"], {"BSKY_PW": "wrong-" + BSKY_PW})]:
+    rc, out, err = run(args, env)
+    texts += [out, err]
+get(port, "/_fault?path=/&kind=401&times=1")
+rc, out, err = run(["--config", cfg, "-v", "--source", "acme-reddit"])
+texts += [out, err]
+get(port, "/_fault?path=/&kind=500&times=-1")
+rc, out, err = run(["--config", cfg, "-v", "--source", "acme-fb"])
+texts += [out, err]
+get(port, "/_clear")
+for root, _, files in os.walk(TMP):
+    for f in files:
+        if f.endswith(".state"):
+            texts.append(open(os.path.join(root, f)).read())
+joined = "\n".join(texts)
+ok("Authorization: [redacted]" in joined, "-v traces show the Authorization header redacted")
+for secret in (TOKEN, BSKY_PW, "acc-jwt-", "ref-jwt-"):
+    ok(secret not in joined, "the secret %s... appears in no output, trace, error or state" % secret[:6])
+
+# ------------------------------------------------------------------ configuration errors
+rc, out, err = run(["--config", os.path.join(TMP, "nope.conf")])
+ok(rc == 66 and "no such config file" in err, "a missing config file: 66", err)
+bad = os.path.join(TMP, "bad.conf")
+open(bad, "w").write("[a]\nplatform = x\nbase_url = https://api.x.com\naccount = acme\nacount_id = 1\n")
+rc, out, err = run(["--config", bad])
+is_eq((rc, err), (78, "fetch-mentions: %s:5: unknown key 'acount_id'\n" % bad), "a typo in the config: 78, file and line")
+rc, out, err = run(["--config", cfg, "--source", "nope"])
+ok(rc == 64 and "no source [nope]" in err, "an unknown --source: 64", err)
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit"], env={"R_TOKEN": ""})
+is_eq((rc, err), (78, "fetch-mentions: source acme-reddit: the token variable R_TOKEN is not set\n"),
+      "an unset token variable: 78, naming the variable")
+
+# ------------------------------------------------------------------ Prism: X and Mastodon
+if have_prism:
+    up = wait_port(xport, 90) and wait_port(mport, 90)
+    ok(up, "Prism serves the X and Mastodon descriptions")
+    pcfg = os.path.join(TMP, "prism.conf")
+    open(pcfg, "w").write("""[x-mentions]
+platform = x
+base_url = http://127.0.0.1:{x}
+account = TwitterDev
+account_id = 2244994945
+token_env = R_TOKEN
+max_pages = 1
+
+[x-search]
+platform = x
+base_url = http://127.0.0.1:{x}
+endpoint = search
+query = @TwitterDev -is:retweet
+account = TwitterDev
+account_id = 2244994945
+token_env = R_TOKEN
+limit = 10
+max_pages = 1
+
+[m-mentions]
+platform = mastodon
+base_url = http://127.0.0.1:{m}
+account = trwnh
+account_id = 14715
+token_env = R_TOKEN
+
+[m-search]
+platform = mastodon
+base_url = http://127.0.0.1:{m}
+endpoint = search
+query = carepipe
+account = trwnh
+token_env = R_TOKEN
+""".format(x=xport, m=mport))
+    xl0 = len(open(xlog).read().splitlines())
+    ml0 = len(open(mlog).read().splitlines())
+    pst = os.path.join(TMP, "st-prism")
+    rc, out, err = run(["--config", pcfg, "--state", pst, "--raw"])
+    ok(rc == 0, "fetch from Prism's X and Mastodon mocks succeeds", err)
+    valid_records(out, "Prism's example responses normalise into valid records (jq)")
+    recs = [json.loads(l) for l in out.splitlines()]
+    x = [r for r in recs if r["platform"] == "twitter"]
+    m = [r for r in recs if r["platform"] == "mastodon"]
+    is_eq([(r["id"], r["created_at"], r["author"]["handle"], r["direction"]) for r in x],
+          [("twitter:1346889436626259968", "2021-01-06T18:40:40Z", "TwitterDev", "out")] * 2,
+          "X: mentions and search, author filled from includes.users (expansions=author_id)")
+    is_eq([(r["id"], r["kind"], r["author"]["handle"], r["in_reply_to"], r["text"]) for r in m[:1]],
+          [("mastodon:103186126728896492", "reply", "zsc", "mastodon:103186038209478945", "@trwnh sup!")],
+          "Mastodon: the mention notification (a favourite left out), HTML content made text")
+    rc2, out2, err2 = run(["--config", pcfg, "--state", pst, "--source", "m-mentions", "-v"])
+    ok(rc2 == 0 and "since_id=34975861" in err2, "Mastodon: the next run asks since_id, the newest notification", err2[-1500:])
+    unit = os.path.join(TOP, BUILD, "tests", "platforms")
+    if os.access(unit, os.X_OK):
+        p = subprocess.run([unit, "--x", "http://127.0.0.1:%d" % xport, "--mastodon", "http://127.0.0.1:%d" % mport],
+                           capture_output=True, timeout=60)
+        tap = p.stdout.decode()
+        ok(p.returncode == 0 and "not ok" not in tap and "ok 10 " in tap,
+           "posting: X replies and DMs, Mastodon replies and direct statuses, lookups (tests/unit/platforms)", tap)
+    else:
+        ok(False, "posting through Prism needs %s (make %s/tests/platforms)" % (unit, BUILD))
+    time.sleep(0.5)
+    xtail = open(xlog).read().splitlines()[xl0:]
+    mtail = open(mlog).read().splitlines()[ml0:]
+    xreq = [l for l in xtail if "Request received" in l]
+    mreq = [l for l in mtail if "Request received" in l]
+    viol = [l for l in xtail + mtail if "Violation: request" in l or "Request did not pass" in l]
+    ok(len(xreq) == 5 and len(mreq) == 6, "Prism saw all our requests (X %d, Mastodon %d)" % (len(xreq), len(mreq)))
+    is_eq(viol, [], "every request passed Prism's request validation")
+    import urllib.request
+    import urllib.error
+    try:
+        urllib.request.urlopen(urllib.request.Request(
+            "http://127.0.0.1:%d/2/tweets/search/recent?max_results=3" % xport,
+            headers={"Authorization": "Bearer x"}), timeout=10)
+        code = 200
+    except urllib.error.HTTPError as e:
+        code = e.code
+    is_eq(code, 422, "... and Prism does refuse an invalid request (422), so that check has teeth")
+else:
+    print("# SKIP Prism is not installed (scripts/install-deps)")
+
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
