@@ -127,6 +127,7 @@ static int lex(struct lexer *l)
 	if (c == '(' || c == ')' || c == ',') {
 		l->t = c == '(' ? T_LP : c == ')' ? T_RP : T_COMMA;
 		buf_addc(&l->text, (char)c);
+		buf_cstr(&l->text);
 		adv(l);
 		return 0;
 	}

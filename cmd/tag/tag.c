@@ -235,17 +235,12 @@ static int each(void *v, rec *r, const cp_pos *pos)
 	if (c->added.len || old.type != VAL_ARRAY) {
 		/* Existing tags keep their bytes and order; new ones follow. */
 		buf_reset(&c->tags);
-		buf_addc(&c->tags, '[');
 		bool first = true;
 		if (old.type == VAL_ARRAY) {
-			size_t p = 0;
-			val k, el;
-			while (val_next(old, &p, &k, &el)) {
-				if (!first)
-					buf_addc(&c->tags, ',');
-				buf_add(&c->tags, el.p, el.n);
-				first = false;
-			}
+			buf_add(&c->tags, old.p, old.n - 1);
+			first = val_len(old) == 0;
+		} else {
+			buf_addc(&c->tags, '[');
 		}
 		for (const char *t = c->added.p; t && t < c->added.p + c->added.len; t += strlen(t) + 1) {
 			if (!first)

@@ -1,0 +1,392 @@
+#!/bin/sh
+exec python3 "$(dirname "$0")/runtable.py" "$0"
+# tag(1): rules, keywords (Unicode), regular expressions, fields, jq, actions,
+# sentiment, priority and escalation, filters, --explain, and bad rules files.
+__TABLE__
+
+### every other byte passes through; tag's keys go last, in a fixed order
+$ tag -r 'tag billing if keywords "invoice"'
+< {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50]}
+> {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50],"tags":["billing"],"sentiment":{"score":-0.202,"label":"neutral"},"priority":"normal","escalate":false}
+
+### existing tags are kept, in their order and bytes, and new ones deduplicated after them
+$ tag -r 'tag billing tag refund if keywords "refund"' -r 'tag refund if true'
+< {"text":"refund please","tags":["vip", "billing"]}
+>~ .*"tags":\["vip", "billing","refund"\].*
+
+### a record no rule tags still gets an empty tags array
+$ tag -r 'tag billing if keywords "invoice"' | jq -c .tags
+< {"text":"hello"}
+> []
+
+### keywords: case-insensitive whole words
+$ tag -r 'tag billing if keywords "bill"' | jq -c .tags
+< {"text":"My BILL is late"}
+< {"text":"billing is late"}
+< {"text":"bill."}
+< {"text":"a_bill"}
+> ["billing"]
+> []
+> ["billing"]
+> []
+
+### keywords: a trailing or leading * lifts the whole-word rule on that side
+$ tag -r 'tag refund if keywords "refund*"' -r 'tag x if keywords "*ware"' | jq -c .tags
+< {"text":"Refunds!"}
+< {"text":"malware found"}
+< {"text":"prefund"}
+> ["refund"]
+> ["x"]
+> []
+
+### keywords: accents are ignored both ways, and composed or decomposed alike
+$ tag -r 'tag billing if keywords "facture"' -r 'tag cafe if keywords "café"' | jq -c .tags
+< {"text":"FACTURÉE? non: facturé"}
+< {"text":"ma FACTURE"}
+< {"text":"un cafe\u0301 noir"}
+< {"text":"CAFE"}
+> ["billing"]
+> ["billing"]
+> ["cafe"]
+> ["cafe"]
+
+### keywords: Turkish dotted and dotless i fold to i
+$ tag -r 'tag tr if keywords "kimlik"' -r 'tag ist if keywords "istanbul"' | jq -c .tags
+< {"text":"KİMLİK kartım"}
+< {"text":"kımlık"}
+< {"text":"İSTANBUL'da"}
+> ["tr"]
+> ["tr"]
+> ["ist"]
+
+### keywords: German sharp s matches ss, and capital sharp s too
+$ tag -r 'tag de if keywords "straße"' | jq -c .tags
+< {"text":"Hauptstrasse? nein: STRASSE"}
+< {"text":"die Straße"}
+< {"text":"STRAẞE"}
+> ["de"]
+> ["de"]
+> ["de"]
+
+### keywords: CJK keywords match inside a run of ideographs
+$ tag -r 'tag refund if keywords "退款"' | jq -c .tags
+< {"text":"我要退款了"}
+< {"text":"退"}
+> ["refund"]
+> []
+
+### keywords: emoji are tokens, with or without skin tones and variation selectors
+$ tag -r 'tag angry if keywords "😡"' -r 'tag ok if keywords "👍"' -r 'tag love if keywords "❤"' | jq -c .tags
+< {"text":"so late😡😡"}
+< {"text":"thanks 👍🏽"}
+< {"text":"❤️ it"}
+> ["angry"]
+> ["ok"]
+> ["love"]
+
+### keywords: a phrase matches across any run of white space, not across words
+$ tag -r 'tag billing if keywords "charged twice"' | jq -c .tags
+< {"text":"CHARGED\n  twice!"}
+< {"text":"charged me twice"}
+> ["billing"]
+> []
+
+### overlapping keywords and phrases in several rules all fire, in rule order
+$ tag -r 'tag card if keywords "card"' -r 'tag credit if keywords "credit card", "credit"' -r 'tag login if keywords "log in", "login"' -r 'tag log if keywords "log"' | jq -c .tags
+< {"text":"can't log in with my credit card"}
+< {"text":"creditcard login"}
+> ["card","credit","login","log"]
+> ["login"]
+
+### regular expressions: Oniguruma, case-sensitive unless /i
+$ tag -r 'tag phone if text ~ /\d{3}-\d{4}/' -r 'tag rue if text ~ /\brue\b/i' -r 'tag q if text ~ "\\?$"' | jq -c .tags
+< {"text":"call 555-1234"}
+< {"text":"12 RUE de Paris?"}
+< {"text":"nothing"}
+> ["phone"]
+> ["rue","q"]
+> []
+
+### regular expressions on a field, and !~
+$ tag -r 'tag bot if author.handle ~ /^bot_/' -r 'tag human if author.handle !~ /^bot_/' | jq -c .tags
+< {"text":"x","author":{"handle":"bot_42"}}
+< {"text":"x","author":{"handle":"ann"}}
+< {"text":"x"}
+> ["bot"]
+> ["human"]
+> ["human"]
+
+### field tests: = and != on strings
+$ tag -r 'tag tw if platform = twitter' -r 'tag notfr if lang != fr' -r 'tag quoted if account = "Acme Care"' | jq -c .tags
+< {"text":"x","platform":"twitter","lang":"fr","account":"Acme Care"}
+< {"text":"x","platform":"mastodon"}
+> ["tw","quoted"]
+> ["notfr"]
+
+### field tests: numbers, author.followers >= N
+$ tag -r 'tag big if author.followers >= 1000' -r 'tag small if author.followers < 10' | jq -c .tags
+< {"text":"x","author":{"followers":1000}}
+< {"text":"x","author":{"followers":9}}
+< {"text":"x","author":{"followers":"many"}}
+< {"text":"x"}
+> ["big"]
+> ["small"]
+> []
+> []
+
+### field tests: in (...)
+$ tag -r 'tag social if platform in (twitter, mastodon, "bluesky")' | jq -c .tags
+< {"text":"x","platform":"bluesky"}
+< {"text":"x","platform":"reddit"}
+> ["social"]
+> []
+
+### field tests: direction, and outbound records get no sentiment
+$ tag -r 'tag ours if direction = out' | jq -c '[.tags, .sentiment]'
+< {"text":"sorry about that","direction":"out"}
+< {"text":"sorry about that","direction":"in"}
+> [["ours"],null]
+> [[],{"score":-0.202,"label":"neutral"}]
+
+### has-tag sees the record's tags and tags added by earlier rules
+$ tag -r 'tag billing if keywords "invoice"' -r 'tag money if has-tag billing or has-tag vip' | jq -c .tags
+< {"text":"invoice"}
+< {"text":"hi","tags":["vip"]}
+< {"text":"hi"}
+> ["billing","money"]
+> ["vip","money"]
+> []
+
+### and binds tighter than or; not and parentheses
+$ tag -r 'tag a if keywords "x" or keywords "y" and keywords "z"' -r 'tag b if (keywords "x" or keywords "y") and not keywords "z"' | jq -c .tags
+< {"text":"x"}
+< {"text":"y"}
+< {"text":"y z"}
+< {"text":"x z"}
+> ["a","b"]
+> ["b"]
+> ["a"]
+> ["a"]
+
+### unless is if not; a rule without a condition always applies
+$ tag -r 'tag quiet unless keywords "!"' -r 'tag all' | jq -c .tags
+< {"text":"hello"}
+> ["quiet","all"]
+
+### jq expressions through libjq
+$ tag -r 'tag viral if jq ".metrics.likes > 100"' | jq -c .tags
+< {"text":"x","metrics":{"likes":101}}
+< {"text":"x","metrics":{"likes":5}}
+> ["viral"]
+> []
+
+### a jq runtime error names the record's file:line and the rule; the rule does not hold; the stream goes on; exit 65
+$ printf '{"text":"a","n":"x"}\n{"text":"b","n":"2"}\n' > in.ndjson
+$ tag -r 'tag num if jq ".n | tonumber > 1"' in.ndjson > out.ndjson; echo "status $?"; jq -c .tags out.ndjson
+> status 65
+> []
+> ["num"]
+2>~ tag: in\.ndjson:1: jq: error: .* \(rule at -r 1:1\)
+
+### priority: the highest level any rule sets wins, normal when none
+$ tag -r 'priority low if keywords "thanks"' -r 'priority high if keywords "broken"' | jq -c .priority
+< {"text":"thanks, it is broken"}
+< {"text":"thanks"}
+< {"text":"hello"}
+> "high"
+> "low"
+> "normal"
+
+### priority raise lifts the result one level, up to urgent
+$ tag -r 'priority raise if keywords "asap"' -r 'priority urgent if keywords "fire"' | jq -c .priority
+< {"text":"asap"}
+< {"text":"fire asap"}
+> "high"
+> "urgent"
+
+### escalate sets escalate and the first reason; a stale reason is removed
+$ tag -r 'escalate "legal threat" if keywords "lawyer"' -r 'escalate "other" if keywords "court"' | jq -c '[.escalate, .escalate_reason]'
+< {"text":"my lawyer will see you in court"}
+< {"text":"fine","escalate":true,"escalate_reason":"old"}
+> [true,"legal threat"]
+> [false,null]
+
+### stop ends the rules for that record
+$ tag -r 'tag a stop if keywords "x"' -r 'tag b' | jq -c .tags
+< {"text":"x"}
+< {"text":"y"}
+> ["a"]
+> ["b"]
+
+### exclude drops the record
+$ tag -r 'exclude if author.handle = spam' -r 'tag kept'
+< {"text":"buy now","author":{"handle":"spam"}}
+< {"text":"hi","author":{"handle":"ann"}}
+> {"text":"hi","author":{"handle":"ann"},"tags":["kept"],"sentiment":{"score":0,"label":"neutral"},"priority":"normal","escalate":false}
+
+### several actions in one rule, in the order written
+$ tag -r 'tag privacy priority urgent escalate "phone number posted" if text ~ /\+?\d[\d .-]{8,}\d/' | jq -c '[.tags, .priority, .escalate, .escalate_reason]'
+< {"text":"call me on +33 6 12 34 56 78"}
+> [["privacy"],"urgent",true,"phone number posted"]
+
+### sentiment.score and sentiment.label are seen by rules
+$ tag -r 'tag unhappy if sentiment.label = negative and sentiment.score <= -0.5' | jq -c .tags
+< {"text":"this is awful, I hate it"}
+< {"text":"meh"}
+> ["unhappy"]
+> []
+
+### --only and --drop filter on the final tags
+$ printf '{"text":"invoice"}\n{"text":"refund"}\n{"text":"hello"}\n' > in.ndjson
+$ tag -r 'tag billing if keywords "invoice"' -r 'tag refund if keywords "refund"' --only billing --only refund in.ndjson | jq -r .text
+$ tag -r 'tag billing if keywords "invoice"' --drop billing in.ndjson | jq -r .text
+> invoice
+> refund
+> refund
+> hello
+
+### --explain names the rule and the span (code points, as jq's .text[a:b])
+$ printf 'tag billing if keywords "facturée"\ntag vip if author.followers >= 10\n' > r.rules
+$ tag -f r.rules --explain | jq -c '.explain'
+< {"text":"Ma FACTURÉE 😡","author":{"followers":12}}
+> [{"rule":"r.rules:1","matched":[{"match":"FACTURÉE","span":[3,11]}]},{"rule":"r.rules:2","matched":[{"test":"author.followers >= 10"}]}]
+
+### a continuation line starts with white space; comments run to the end of the line
+$ printf '# billing\ntag billing   # the tag\n  if keywords "bill",\n     "invoice"\ntag x if keywords "x"\n' > r.rules
+$ tag -f r.rules | jq -c .tags
+< {"text":"an invoice"}
+> ["billing"]
+
+### sentiment: negation, intensifiers, contrast, elongation, caps, emoji, emoticons
+$ tag | jq -r '[.sentiment.label, .text] | @tsv'
+< {"text":"good"}
+< {"text":"not good at all"}
+< {"text":"it was ok but the app is awful"}
+< {"text":"soooo happy"}
+< {"text":"I love it 😍"}
+< {"text":"late again :("}
+< {"text":"pas terrible","lang":"fr"}
+< {"text":"c'est génial","lang":"fr"}
+< {"text":"je ne l'aime pas","lang":"fr"}
+< {"text":"the parcel arrived today"}
+> positive	good
+> negative	not good at all
+> negative	it was ok but the app is awful
+> positive	soooo happy
+> positive	I love it 😍
+> negative	late again :(
+> negative	pas terrible
+> positive	c'est génial
+> negative	je ne l'aime pas
+> neutral	the parcel arrived today
+
+### sentiment: intensifiers, ALL CAPS and exclamation marks strengthen the score
+$ tag | jq -r '.sentiment.score'
+< {"text":"good"}
+< {"text":"very good"}
+< {"text":"it is GOOD"}
+< {"text":"good!!!"}
+> 0.382
+> 0.439
+> 0.516
+> 0.539
+
+### --lexicon adds and overrides entries, AFINN style
+$ printf 'zorp\t-4\n# comment\n\ngood\t-2\n' > my.lex
+$ tag --lexicon my.lex | jq -c .sentiment
+< {"text":"zorp"}
+< {"text":"good"}
+> {"score":-0.637,"label":"negative"}
+> {"score":-0.382,"label":"negative"}
+
+### --lexicon: a bad line is a configuration error
+$ printf 'good\tvery\n' > bad.lex; tag --lexicon bad.lex < /dev/null
+2> tag: bad.lex:1: expected WORD<TAB>SCORE with a score from -5 to 5
+? 78
+
+### strongly negative posts from authors with many followers are raised a level
+$ tag --influencer 5000 | jq -c .priority
+< {"text":"this is awful, I hate you","author":{"followers":5000}}
+< {"text":"this is awful, I hate you","author":{"followers":4999}}
+< {"text":"I love you","author":{"followers":90000}}
+> "high"
+> "normal"
+> "normal"
+
+### a record without text is a bad line; the others go on
+$ tag
+< {"id":"a"}
+< {"text":null}
+> {"text":null,"tags":[],"sentiment":{"score":0,"label":"neutral"},"priority":"normal","escalate":false}
+2> tag: (stdin):1: no text
+? 65
+
+### bad rules: an unknown action, with file:line:col, exit 78
+$ printf 'tag a if keywords "x"\n\n  \nlabel b if true\n' > r.rules; tag -f r.rules < /dev/null
+2> tag: r.rules:4:1: unknown action 'label' (expected tag, priority, escalate, stop, exclude)
+? 78
+
+### bad rules: an unterminated string
+$ printf 'tag a if keywords "x\n' > r.rules; tag -f r.rules < /dev/null
+2> tag: r.rules:1:19: unterminated string
+? 78
+
+### bad rules: a bad regular expression
+$ printf 'tag a\n  if text ~ /(a/\n' > r.rules; tag -f r.rules < /dev/null
+2> tag: r.rules:2:13: bad regular expression: end pattern with unmatched parenthesis
+? 78
+
+### bad rules: a jq expression that does not compile
+$ printf 'tag a if jq ".a |"\n' > r.rules; tag -f r.rules < /dev/null
+2>~ tag: r\.rules:1:13: jq: .*
+? 78
+
+### bad rules: a priority that is not a level
+$ tag -r 'priority asap if true' < /dev/null
+2> tag: -r 1:1:10: priority wants one of urgent, high, normal, low, raise, found asap
+? 78
+
+### bad rules: a condition is missing, or dangles
+$ tag -r 'tag a if' < /dev/null; echo "status $?"; tag -r 'tag a if keywords "x" or' < /dev/null
+> status 78
+2> tag: -r 1:1:9: expected a condition, found the end of the file
+2> tag: -r 1:1:25: expected a condition, found the end of the file
+? 78
+
+### bad rules: an unknown condition, an ordering test on a word, an empty keyword
+$ tag -r 'tag a if colour blue' < /dev/null; tag -r 'tag a if author.followers > lots' < /dev/null; tag -r 'tag a if keywords " "' < /dev/null
+2> tag: -r 1:1:10: unknown condition 'colour'
+2> tag: -r 1:1:29: expected a number, found lots
+2> tag: -r 1:1:19: empty keyword
+? 78
+
+### bad rules: a second -r is numbered; a missing rules file is a configuration error
+$ tag -r 'tag a' -r 'tag b if )' < /dev/null; echo "status $?"; tag -f nosuch.rules < /dev/null
+> status 78
+2> tag: -r 2:1:10: expected a condition, found )
+2> tag: nosuch.rules: no such file
+? 78
+
+### --emit-jq prints a jq program that tags like the rules
+$ tag --emit-jq -r 'tag billing if keywords "invoice"' -r 'priority high if author.followers >= 10' > p.jq
+$ printf '{"text":"My Invoice","author":{"followers":20}}\n' | jq -c -f p.jq
+> {"text":"My Invoice","author":{"followers":20},"tags":["billing"],"priority":"high","escalate":false}
+
+### the example rule set parses, and has at least 200 keywords
+$ tag -v -f $TOP/examples/rules/consumer.rules < /dev/null
+2>~ tag: [0-9]+ rules, ([2-9][0-9][0-9]|[0-9]{4,}) keywords
+
+### the example rules escalate privacy, security, safety and legal threats
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalate_reason]'
+< {"direction":"in","text":"You posted my home address in your reply!"}
+< {"direction":"in","text":"my account was hacked"}
+< {"direction":"in","text":"the charger caught fire"}
+< {"direction":"in","text":"Je vais porter plainte, mon avocat est prévenu"}
+< {"direction":"in","text":"Colis jamais reçu, je veux un remboursement"}
+< {"direction":"out","text":"Sorry about the refund delay"}
+> [["privacy"],"urgent","personal data exposed in public"]
+> [["security"],"urgent","possible security incident"]
+> [["safety"],"urgent","risk to someone's safety"]
+> [["legal-threat"],"urgent","legal threat"]
+> [["refund","shipping","complaint"],"normal",null]
+> [[],"normal",null]
