@@ -110,6 +110,9 @@ def jdump(v):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "carepipe-mock"
+    # Headers and body go out in two writes: with Nagle on, a kept-alive
+    # connection waits out the client's delayed ACK (40 ms) on every answer.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if os.environ.get("MOCK_LOG"):
