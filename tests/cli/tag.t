@@ -390,3 +390,33 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 > [["legal-threat"],"urgent","legal threat"]
 > [["refund","shipping","complaint"],"normal",null]
 > [[],"normal",null]
+
+### man page example: tag, score and escalate with the example rule set
+$ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
+$ tag -f examples/rules/consumer.rules mentions.ndjson
+> {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy"],"sentiment":{"score":0.128,"label":"neutral"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
+> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"sentiment":{"score":0.881,"label":"positive"},"priority":"low","escalate":false}
+
+### man page example: only the escalations, with the reason
+$ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Where is my parcel?"}' '{"id":"t:3","direction":"in","text":"My lawyer will hear about this"}' > mentions.ndjson
+$ tag -f examples/rules/consumer.rules mentions.ndjson | jq -c 'select(.escalate) | [.id, .escalate_reason]'
+> ["t:1","personal data exposed in public"]
+> ["t:3","legal threat"]
+
+### man page example: one rule from the command line, and why it fired
+$ printf '%s\n' '{"id":"t:1","text":"Still no refund"}' '{"id":"t:2","text":"hello"}' '{"id":"t:3","text":"Remboursez-moi"}' > mentions.ndjson
+$ tag -r 'tag refund if keywords "refund*", "rembours*"' --explain --only refund mentions.ndjson | jq -c '[.id, .tags, .explain]'
+> ["t:1",["refund"],[{"rule":"-r 1:1","matched":[{"match":"refund","span":[9,15]}]}]]
+> ["t:3",["refund"],[{"rule":"-r 1:1","matched":[{"match":"Rembours","span":[0,8]}]}]]
+
+### man page example: a user lexicon on top of the built-in ones
+$ printf '%s\n' '{"id":"t:1","text":"meh"}' > mentions.ndjson
+$ printf 'meh\t-2\n' > my.lexicon
+$ tag --lexicon my.lexicon mentions.ndjson
+> {"id":"t:1","text":"meh","tags":[],"sentiment":{"score":-0.382,"label":"negative"},"priority":"normal","escalate":false}
+
+### carepipe-rules(5) example: the rules parse and work
+$ sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$TOP/man/carepipe-rules.5" | sed '1,2d;$d' | sed 's/\\e/\\/g' > ex.rules
+$ printf '%s\n' '{"text":"call 06 12 34 56 78","author":{"handle":"ann"}}' '{"text":"spam","author":{"handle":"xbot"}}' '{"text":"refunds?","platform":"twitter","author":{"followers":20000}}' | tag -f ex.rules | jq -c '[.tags, .priority, .escalate]'
+> [["privacy"],"urgent",true]
+> [["refund","vip"],"high",false]
