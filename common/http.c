@@ -18,6 +18,7 @@ struct cp_http {
 	CURL *curl;
 	char *cacert;
 	double max_wait;
+	double waited;      /* seconds waited so far, all requests together */
 	void (*on_wait)(void *, const char *, double);
 	void (*on_trace)(void *, const char *);
 	void *ctx;
@@ -486,7 +487,7 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 		if (rate_limited) {
 			if (wait < 0)
 				wait = backoff(h, base, failures);
-			if (rs->waited + wait > h->max_wait) {
+			if (h->waited + wait > h->max_wait) {
 				snprintf(msg, sizeof msg,
 				    "source %s: %s for %.0fs more, past --max-wait (%.0fs); try later",
 				    src, why, wait, h->max_wait);
@@ -504,7 +505,7 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 			if (wait < b)
 				wait = b;
 			failures++;
-			if (rs->waited + wait > h->max_wait) {
+			if (h->waited + wait > h->max_wait) {
 				snprintf(msg, sizeof msg, "source %s: %s; retrying would wait past --max-wait (%.0fs)",
 				    src, why, h->max_wait);
 				rc = fail_redacted(h, e, CP_EX_UNAVAILABLE, msg);
@@ -521,6 +522,7 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 		}
 		sleep_for(wait);
 		rs->waited += wait;
+		h->waited += wait;
 	}
 done:
 	curl_slist_free_all(hdrs);

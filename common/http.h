@@ -34,7 +34,8 @@ typedef struct cp_http cp_http;
 
 typedef struct {
 	const char *cacert;     /* a CA bundle file to trust, or NULL */
-	double max_wait;        /* seconds of waiting allowed per request (0: 300) */
+	double max_wait;        /* seconds of waiting allowed, all requests of this
+	                           client together (0: 300) */
 	/* A wait is about to start: why (already redacted) and for how long. */
 	void (*on_wait)(void *ctx, const char *why, double secs);
 	/* One -v trace line, already redacted; NULL: no tracing. */

@@ -437,6 +437,29 @@ rc, out, err = run(["--config", cfg, "--source", "acme-reddit"], env={"R_TOKEN":
 is_eq((rc, err), (78, "fetch-mentions: source acme-reddit: the token variable R_TOKEN is not set\n"),
       "an unset token variable: 78, naming the variable")
 
+# ------------------------------------------------------------------ the man page's and examples' files
+man = open(os.path.join(TOP, "man", "carepipe.conf.5")).read()
+blocks = re.findall(r"^\.Bd -literal -offset indent\n(.*?)^\.Ed\n", man, re.S | re.M)
+mancfg = os.path.join(TMP, "man.conf")
+open(mancfg, "w").write(blocks[0])
+rc, out, err = run(["--config", mancfg, "--source", "nope"])
+ok(rc == 64 and "no source [nope]" in err, "carepipe.conf(5)'s example file is a valid config", err)
+rc, out, err = run(["--config", os.path.join(TOP, "examples", "cron", "care.conf"), "--source", "acme-x"],
+                   env={"ACME_X_TOKEN": ""})
+is_eq((rc, err), (78, "fetch-mentions: source acme-x: the token variable ACME_X_TOKEN is not set\n"),
+      "examples/cron/care.conf is a valid config")
+ex = os.path.join(TMP, "example")
+os.mkdir(ex)
+conf(os.path.join(ex, "care.conf"), port)
+cmd = blocks[1].strip()
+is_eq(cmd, "fetch-mentions --config care.conf --state state >> mentions.ndjson", "the man page's example command")
+e = dict(os.environ, R_TOKEN=TOKEN, BSKY_PW=BSKY_PW, PATH=os.path.join(TOP, "bin") + ":" + os.environ["PATH"])
+p1 = subprocess.run(["sh", "-c", cmd], cwd=ex, env=e, capture_output=True)
+p2 = subprocess.run(["sh", "-c", cmd], cwd=ex, env=e, capture_output=True)
+got = ids(open(os.path.join(ex, "mentions.ndjson")).read())
+ok(p1.returncode == 0 and p2.returncode == 0 and len(got) == 23 + 26 + 15 + 5 and len(set(got)) == len(got),
+   "carepipe.conf(5)'s example, run twice, appends every mention once", p1.stderr.decode() + p2.stderr.decode())
+
 # ------------------------------------------------------------------ Prism: X and Mastodon
 if have_prism:
     up = wait_port(xport, 90) and wait_port(mport, 90)
