@@ -1,0 +1,131 @@
+/*
+ * Unit tests for textmatch (normalisation, Aho-Corasick) and rules (a
+ * caller's own action table, as assign uses it, and evaluation).
+ */
+#include <string.h>
+
+#include "tap.h"
+#include "carepipe.h"
+#include "rules.h"
+#include "sentiment.h"
+#include "textmatch.h"
+
+static const char *norm(const char *s)
+{
+	static tm_norm n;
+	tm_normalize(&n, s, strlen(s));
+	return n.text.p;
+}
+
+struct hits { int n; int ids[16]; size_t start[16], end[16]; };
+
+static int on_hit(void *v, int id, size_t s, size_t e)
+{
+	struct hits *h = v;
+	if (h->n < 16) {
+		h->ids[h->n] = id;
+		h->start[h->n] = s;
+		h->end[h->n] = e;
+	}
+	h->n++;
+	return 0;
+}
+
+enum { A_QUEUE = 7 };
+static const struct rules_action_def queue_defs[] = {
+	{ "queue", RULES_ARG_NAME, NULL, A_QUEUE },
+};
+
+int main(void)
+{
+	/* normalisation */
+	is_str(norm("  Ça   VA?\n Très\tbien "), "ca va? tres bien", "case, accents, white space");
+	is_str(norm("STRAẞE straße"), "strasse strasse", "sharp s, capital and small");
+	is_str(norm("İSTANBUL ıi"), "istanbul ii", "Turkish dotted and dotless i");
+	is_str(norm("cafe\xcc\x81"), "cafe", "a combining acute is dropped");
+	is_str(norm("don\xe2\x80\x99t \xe2\x80\x9cx\xe2\x80\x9d"), "don't \"x\"", "typographic quotes");
+	is_str(norm("\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\x91"), "ab1", "fullwidth forms");
+	is_str(norm("👍🏽❤️"), "👍❤", "skin tone and variation selector dropped");
+	is_str(norm("ΚΑΛΗΜΈΡΑ Привет Ёж"), "καλημερα привет еж", "Greek and Cyrillic");
+	is_str(norm("Nguyễn"), "nguyen", "Vietnamese");
+	is_int(tm_class(0x9000), TM_CJK, "an ideograph stands alone");
+	is_int(tm_class(0x1f621), TM_EMOJI, "an emoji stands alone");
+	is_int(tm_class(0xe9), TM_WORD, "é is a letter");
+
+	/* Aho-Corasick: overlaps, whole words, one pass */
+	tm_ac *a = tm_ac_new();
+	int he = tm_ac_add(a, "he", 2), she = tm_ac_add(a, "she", 3), hers = tm_ac_add(a, "hers*", 5);
+	int dup = tm_ac_add(a, "HE", 2);
+	int cjk = tm_ac_add(a, "退款", strlen("退款"));
+	is_int(dup, he, "equal keywords share an id");
+	ok(tm_ac_add(a, " ", 1) < 0, "an empty keyword is refused");
+	tm_ac_build(a);
+	tm_norm t = {0};
+	struct hits h = {0};
+	tm_normalize(&t, "she hersheys", strlen("she hersheys"));
+	tm_ac_scan(a, &t, on_hit, &h);
+	is_int(h.n, 2, "she, and hers* in hersheys; he never whole");
+	is_int(h.ids[0], she, "she first");
+	is_int(h.ids[1], hers, "then hers*");
+	memset(&h, 0, sizeof h);
+	tm_normalize(&t, "我要退款了", strlen("我要退款了"));
+	tm_ac_scan(a, &t, on_hit, &h);
+	is_int(h.n, 1, "a CJK keyword inside a run");
+	is_int(h.ids[0], cjk, "it is 退款");
+	tm_ac_free(a);
+
+	/* 1000 keywords: the automaton stays one state per keyword byte */
+	a = tm_ac_new();
+	char kw[32];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(kw, sizeof kw, "word%04d", i);
+		tm_ac_add(a, kw, strlen(kw));
+	}
+	is_int(tm_ac_count(a), 1000, "1000 keywords");
+	ok(tm_ac_build(a) == 0, "built");
+	memset(&h, 0, sizeof h);
+	tm_normalize(&t, "x WORD0999 word0500x word0001", strlen("x WORD0999 word0500x word0001"));
+	tm_ac_scan(a, &t, on_hit, &h);
+	is_int(h.n, 2, "two whole-word hits among 1000 keywords");
+	tm_ac_free(a);
+	tm_norm_free(&t);
+
+	/* rules with the caller's own action */
+	cp_err e = {0};
+	rules *rs = rules_new(queue_defs, 1);
+	const char *src = "queue billing if has-tag billing or has-tag refund\n"
+	                  "queue vip\n  if author.followers >= 1000\n";
+	is_int(rules_parse(rs, "q.rules", src, strlen(src), &e), 0, "assign's queue rules parse");
+	is_int(rules_compile(rs, &e), 0, "and compile");
+	is_int(rules_count(rs), 2, "two rules");
+	const struct rules_rule *r0 = rules_get(rs, 0);
+	is_int(r0->actions[0].id, A_QUEUE, "the caller's action id");
+	is_str(r0->actions[0].arg, "billing", "its argument");
+	is_int(rules_get(rs, 1)->line, 2, "a rule's line");
+	rules_ctx *c = rules_ctx_new(rs);
+	rec rr = {0};
+	const char *line = "{\"text\":\"x\",\"tags\":[\"refund\"],\"author\":{\"followers\":999}}";
+	rec_parse(&rr, line, strlen(line));
+	rules_begin(c, &rr, "x", 1);
+	is_int(rules_test(c, 0, false, &e), 1, "has-tag from the record's tags");
+	is_int(rules_test(c, 1, false, &e), 0, "999 followers are not 1000");
+	rules_ctx_free(c);
+	rec_free(&rr);
+	e.code = 0;
+	is_int(rules_parse(rs, "bad.rules", "tag x\n", 6, &e), -1, "tag is not an action here");
+	is_str(e.msg, "bad.rules:1:1: unknown action 'tag' (expected queue)", "the message");
+	is_int(e.code, CP_EX_CONFIG, "code 78");
+	rules_free(rs);
+
+	/* sentiment */
+	sentiment *s = sentiment_new();
+	double sc;
+	is_int(sentiment_score(s, "great", 5, NULL, &sc), SENT_POSITIVE, "great is positive");
+	is_int(sentiment_score(s, "not great", 9, NULL, &sc), SENT_NEGATIVE, "not great is negative");
+	is_int(sentiment_score(s, "nul", 3, "fr", &sc), SENT_NEGATIVE, "nul in French");
+	is_int(sentiment_score(s, "https://x.co/:/", 15, NULL, &sc), SENT_NEUTRAL, "a link is no emoticon");
+	sentiment_add(s, "frobnicate", 4);
+	is_int(sentiment_score(s, "frobnicate", 10, NULL, &sc), SENT_POSITIVE, "a user entry");
+	sentiment_free(s);
+	return done_testing();
+}
