@@ -219,10 +219,24 @@ void stats_init(struct stats *s)
 	sketch_init(&s->latency, SKETCH_ALPHA);
 }
 
+double stats_threads(const struct stats *s)
+{
+	return (double)s->threads + distinct_count(&s->thread_ids);
+}
+
+double stats_resolved(const struct stats *s)
+{
+	return (double)s->resolved + distinct_count(&s->resolved_ids);
+}
+
 void stats_free(struct stats *s)
 {
 	free(s->customers.set);
 	free(s->customers.reg);
+	free(s->thread_ids.set);
+	free(s->thread_ids.reg);
+	free(s->resolved_ids.set);
+	free(s->resolved_ids.reg);
 	sketch_free(&s->frt);
 	sketch_free(&s->frt_bus);
 	sketch_free(&s->latency);
@@ -251,7 +265,9 @@ int stats_merge(struct stats *d, const struct stats *s, cp_err *e)
 	d->n_in += s->n_in;
 	d->n_out += s->n_out;
 	d->answered += s->answered;
-	if (distinct_merge(&d->customers, &s->customers) < 0)
+	if (distinct_merge(&d->customers, &s->customers) < 0 ||
+	    distinct_merge(&d->thread_ids, &s->thread_ids) < 0 ||
+	    distinct_merge(&d->resolved_ids, &s->resolved_ids) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	if (sketch_merge(&d->frt, &s->frt, e) < 0 || sketch_merge(&d->frt_bus, &s->frt_bus, e) < 0 ||
 	    sketch_merge(&d->latency, &s->latency, e) < 0)
@@ -327,14 +343,28 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	return (long)k->ng++;
 }
 
-int gset_copy(struct gset *d, const struct gset *s)
+const struct gset *gset_intern(struct kpi *k, const struct gset *s)
 {
-	d->g = malloc((s->n ? s->n : 1) * sizeof *d->g);
-	if (!d->g)
-		return -1;
-	memcpy(d->g, s->g, s->n * sizeof *d->g);
+	size_t n = s->n * sizeof *s->g;
+	const char *bytes = n ? (const char *)s->g : "";
+	uint64_t h = kpi_hash(bytes, n);
+	struct sment *e = smap_get(&k->gsets, bytes, n, h);
+	if (e)
+		return e->v;
+	struct gset *d = malloc(sizeof *d);
+	if (!d || !(d->g = malloc(n ? n : 1))) {
+		free(d);
+		return NULL;
+	}
+	memcpy(d->g, s->g, n);
 	d->n = s->n;
-	return 0;
+	if (!(e = smap_put(&k->gsets, bytes, n, h))) {
+		free(d->g);
+		free(d);
+		return NULL;
+	}
+	e->v = d;
+	return d;
 }
 
 void kpi_free(struct kpi *k)
@@ -347,28 +377,27 @@ void kpi_free(struct kpi *k)
 	free(k->g);
 	smap_free(&k->groups);
 	for (size_t i = 0; i < k->pending.cap; i++)
-		if (k->pending.t[i].k) {
-			struct pending *pe = k->pending.t[i].v;
-			free(pe->gs.g);
-			free(pe);
-		}
+		if (k->pending.t[i].k)
+			free(k->pending.t[i].v);
 	smap_free(&k->pending);
 	for (size_t i = 0; i < k->orphans.cap; i++)
 		if (k->orphans.t[i].k) {
 			struct orphans *o = k->orphans.t[i].v;
-			for (size_t j = 0; j < o->n; j++)
-				free(o->r[j].gs.g);
 			free(o->r);
 			free(o);
 		}
 	smap_free(&k->orphans);
 	for (size_t i = 0; i < k->threads.cap; i++)
-		if (k->threads.t[i].k) {
-			struct thread *t = k->threads.t[i].v;
-			free(t->gs.g);
-			free(t);
-		}
+		if (k->threads.t[i].k)
+			free(k->threads.t[i].v);
 	smap_free(&k->threads);
+	for (size_t i = 0; i < k->gsets.cap; i++)
+		if (k->gsets.t[i].k) {
+			struct gset *gs = k->gsets.t[i].v;
+			free(gs->g);
+			free(gs);
+		}
+	smap_free(&k->gsets);
 	smap_free(&k->hours_map);
 	free(k->hours);
 	free(k->alerts);
@@ -461,6 +490,10 @@ int stats_to_json(const struct stats *s, buf *o)
 	               (unsigned long long)s->n_in, (unsigned long long)s->n_out,
 	               (unsigned long long)s->answered);
 	rc |= distinct_json(&s->customers, o);
+	rc |= buf_adds(o, ",\"thd\":");
+	rc |= distinct_json(&s->thread_ids, o);
+	rc |= buf_adds(o, ",\"rsd\":");
+	rc |= distinct_json(&s->resolved_ids, o);
 	rc |= buf_adds(o, ",\"frt\":");
 	rc |= sketch_to_json(&s->frt, o);
 	rc |= buf_adds(o, ",\"bus\":");
@@ -525,6 +558,8 @@ int stats_from_json(struct stats *s, val v, cp_err *e)
 	s->n_out = (uint64_t)b;
 	s->answered = (uint64_t)c;
 	if (distinct_from_json(&s->customers, val_member(v, "cust"), e) < 0 ||
+	    distinct_from_json(&s->thread_ids, val_member(v, "thd"), e) < 0 ||
+	    distinct_from_json(&s->resolved_ids, val_member(v, "rsd"), e) < 0 ||
 	    sketch_from_json(&s->frt, val_member(v, "frt"), e) < 0 ||
 	    sketch_from_json(&s->frt_bus, val_member(v, "bus"), e) < 0 ||
 	    sketch_from_json(&s->latency, val_member(v, "lat"), e) < 0)
@@ -620,10 +655,11 @@ int gset_json(struct kpi *k, const struct gset *gs, buf *out)
 	return rc ? -1 : 0;
 }
 
-int gset_from_json(struct kpi *k, val v, struct gset *gs, cp_err *e)
+int gset_from_json(struct kpi *k, val v, const struct gset **out, cp_err *e)
 {
 	size_t n = val_len(v), pos = 0;
 	val el;
+	struct gset tmp = {0}, *gs = &tmp;
 	if (v.type != VAL_ARRAY || n > 65535)
 		return cp_fail(e, CP_EX_DATAERR, "partial: bad group list");
 	gs->g = malloc((n ? n : 1) * sizeof *gs->g);
@@ -635,14 +671,20 @@ int gset_from_json(struct kpi *k, val v, struct gset *gs, cp_err *e)
 		buf *key = &k->key;
 		buf_reset(key);
 		if (val_int(val_index(el, 0), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_ACCOUNT ||
-		    val_str(val_index(el, 1), key) < 0)
+		    val_str(val_index(el, 1), key) < 0) {
+			free(tmp.g);
 			return cp_fail(e, CP_EX_DATAERR, "partial: bad group reference");
-		long gi = kpi_group(k, (int)fam, key->p, key->len);
-		if (gi < 0)
+		}
+		long gi = kpi_group(k, (int)fam, key->p ? key->p : "", key->len);
+		if (gi < 0) {
+			free(tmp.g);
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		}
 		gs->g[gs->n++] = (uint32_t)gi;
 	}
-	return 0;
+	*out = gset_intern(k, gs);
+	free(tmp.g);
+	return *out ? 0 : cp_fail(e, CP_EX_OSERR, "out of memory");
 }
 
 static void time_or_null(buf *o, const char *name, int64_t t)
@@ -695,7 +737,7 @@ int kpi_write_partial(struct kpi *k, buf *o)
 		rc |= buf_addf(o, ",\"at\":%lld", (long long)pe->t);
 		time_or_null(o, "first", pe->first);
 		rc |= buf_addf(o, ",\"sla\":%s,\"g\":", pe->has_sla ? "true" : "false");
-		rc |= gset_json(k, &pe->gs, o);
+		rc |= gset_json(k, pe->gs, o);
 		rc |= buf_adds(o, "}\n");
 	}
 	for (size_t i = 0; i < k->orphans.cap; i++) {
@@ -708,7 +750,7 @@ int kpi_write_partial(struct kpi *k, buf *o)
 			rc |= buf_json_str(o, e->k, e->klen);
 			rc |= buf_addf(o, ",\"at\":%lld,\"counts\":%s,\"g\":", (long long)or->r[j].t,
 			               or->r[j].counts ? "true" : "false");
-			rc |= gset_json(k, &or->r[j].gs, o);
+			rc |= gset_json(k, or->r[j].gs, o);
 			rc |= buf_adds(o, "}\n");
 		}
 	}
@@ -723,7 +765,7 @@ int kpi_write_partial(struct kpi *k, buf *o)
 		time_or_null(o, "last_in", t->last_in);
 		time_or_null(o, "last_out", t->last_out);
 		rc |= buf_addf(o, ",\"res\":%s,\"g\":", t->resolved_tag ? "true" : "false");
-		rc |= gset_json(k, &t->gs, o);
+		rc |= gset_json(k, t->gs, o);
 		rc |= buf_adds(o, "}\n");
 	}
 	return rc ? -1 : 0;

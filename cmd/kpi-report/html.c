@@ -503,7 +503,8 @@ int html_write(struct kpi *k, buf *o)
 	card(o, "per-reply latency, median", v);
 	pct(v, decided > 0 ? (double)s->sla[0] / decided : NAN);
 	card(o, "SLA compliance", v);
-	pct(v, s->threads ? (double)s->resolved / (double)s->threads : NAN);
+	pct(v, stats_threads(s) > 0 && (k->resolve_after >= 0 || stats_resolved(s) > 0)
+	       ? stats_resolved(s) / stats_threads(s) : NAN);
 	card(o, "resolution rate", v);
 	pct(v, s->sent_n ? (double)s->sent_label[SENT_NEG] / (double)s->sent_n : NAN);
 	card(o, "negative sentiment", v);

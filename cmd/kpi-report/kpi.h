@@ -24,7 +24,7 @@
 #define KPI_MAXKEYS 8
 #define NO_TIME INT64_MIN
 /* Answered items and waiting replies are forgotten only when they are both
- * twice --reply-window old in stream time and this many records old. */
+ * --reply-window old in stream time and this many records old. */
 #define KPI_HOLD_RECORDS 65536
 
 /* ---------------------------------------------------------- string map */
@@ -72,7 +72,8 @@ struct stats {
 	struct distinct customers;
 	sketch frt, frt_bus, latency;
 	uint64_t sla[SLA_NSTATUS];
-	uint64_t threads, resolved, threads_open;
+	uint64_t threads, resolved, threads_open;  /* with --resolve-after */
+	struct distinct thread_ids, resolved_ids;  /* without: distinct ids */
 	uint64_t sent_n, sent_label[SENT_NLABEL], sent_scored;
 	double sent_sum;
 	uint64_t csat_n, csat_sat;
@@ -113,14 +114,14 @@ struct keyspec {
 struct pending {
 	int64_t t, first;   /* first: the earliest response, or NO_TIME */
 	uint64_t touched;   /* record number when last touched */
-	struct gset gs;
+	const struct gset *gs;  /* interned */
 	bool has_sla;       /* first response comes from sla, not from here */
 };
 
 struct waiting_reply {
 	int64_t t;
 	uint64_t touched;
-	struct gset gs;
+	const struct gset *gs;
 	bool counts;        /* inside the period: its latency counts */
 };
 struct orphans {
@@ -131,7 +132,7 @@ struct orphans {
 struct thread {
 	int64_t first, last_in, last_out;
 	uint64_t touched;
-	struct gset gs;     /* groups of the earliest record */
+	const struct gset *gs;  /* groups of the earliest record */
 	bool resolved_tag;
 };
 
@@ -175,7 +176,11 @@ struct kpi {
 	size_t ng, gcap;
 
 	struct smap pending, orphans, threads;
-	uint64_t records, last_sweep;
+	struct smap gsets;             /* interned group sets */
+	long total_g;                  /* the total's group index, -1 until made */
+	int64_t last_hour;
+	size_t last_hour_at;
+	uint64_t records, last_sweep, held;
 	int64_t watermark, min_t, max_t;
 	uint64_t replies_unmatched;
 
@@ -197,20 +202,24 @@ int stats_merge(struct stats *d, const struct stats *s, cp_err *e);
 int distinct_add(struct distinct *d, uint64_t h);
 int distinct_merge(struct distinct *d, const struct distinct *s);
 double distinct_count(const struct distinct *d);
+double stats_threads(const struct stats *s);
+double stats_resolved(const struct stats *s);
 /* The group for a family and key (found or made); -1 on allocation failure. */
 long kpi_group(struct kpi *k, int fam, const char *key, size_t klen);
 int tag_count(struct stats *s, const char *tag, size_t n, bool prev);
-int gset_copy(struct gset *d, const struct gset *s);
+/* The one shared copy of a group set, kept to the end; NULL when out of
+ * memory.  Open items point at these instead of copying them. */
+const struct gset *gset_intern(struct kpi *k, const struct gset *s);
 int kpi_write_partial(struct kpi *k, buf *out);
 int stats_to_json(const struct stats *s, buf *out);
 int stats_from_json(struct stats *s, val v, cp_err *e);
 /* Components of a group key as a JSON array, into out. */
 int key_json(const struct group *g, buf *out);
 int gset_json(struct kpi *k, const struct gset *gs, buf *out);
-int gset_from_json(struct kpi *k, val v, struct gset *gs, cp_err *e);
+int gset_from_json(struct kpi *k, val v, const struct gset **gs, cp_err *e);
 void kpi_free(struct kpi *k);
 
-/* match.c */
+/* match.c; every gset passed in is an interned one (gset_intern). */
 int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_t first,
                   const struct gset *gs, bool has_sla);
 int match_reply(struct kpi *k, const char *parent, size_t plen, int64_t t,

@@ -62,7 +62,7 @@ static const char help[] =
 	"      --top N           only the N groups with the most inbound records\n"
 	"      --resolve-after D a thread whose last message is the brand's, with no\n"
 	"                        inbound message for D, is resolved\n"
-	"      --reply-window D  replies later than D after their parent are not timed (7d)\n"
+	"      --reply-window D  replies later than D after their parent are not timed (1d)\n"
 	"      --partial         write mergeable partial aggregates (NDJSON)\n"
 	"      --merge           read partials and combine them\n"
 	"      --alerts-only     print only spike alerts, nothing when there is none\n"
@@ -194,7 +194,30 @@ static bool signature(val text, buf *tmp, const char **s, size_t *n)
 
 static const char *const weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
+/* Formatting a date per record shows in profiles: keep the last one. */
+static void time_component_cached(buf *out, int kind, int64_t t);
+
 static void time_component(buf *out, int kind, int64_t t)
+{
+	static int64_t last_unit[K_WEEKDAY + 1] = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN,
+	                                            INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN };
+	static char last[K_WEEKDAY + 1][24];
+	static size_t last_len[K_WEEKDAY + 1];
+	int64_t unit = kind == K_DAY || kind == K_WEEK || kind == K_WEEKDAY
+	               ? (t >= 0 ? t / 86400 : -((-t + 86399) / 86400))
+	               : (t >= 0 ? t / 3600 : -((-t + 3599) / 3600));
+	if (last_unit[kind] != unit) {
+		buf tmp = {0};
+		time_component_cached(&tmp, kind, t);
+		last_len[kind] = tmp.len < sizeof last[0] ? tmp.len : sizeof last[0];
+		memcpy(last[kind], tmp.p, last_len[kind]);
+		buf_free(&tmp);
+		last_unit[kind] = unit;
+	}
+	buf_add(out, last[kind], last_len[kind]);
+}
+
+static void time_component_cached(buf *out, int kind, int64_t t)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t y;
@@ -251,9 +274,9 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 		return -1;
 	k->gs.g = g;
 	k->gs.n = 0;
-	long gi = kpi_group(k, FAM_TOTAL, "", 0);
-	if (gi < 0)
+	if (k->total_g < 0 && (k->total_g = kpi_group(k, FAM_TOTAL, "", 0)) < 0)
 		return -1;
+	long gi = k->total_g;
 	k->gs.g[k->gs.n++] = (uint32_t)gi;
 	if (k->nkeys) {
 		for (size_t c = 0; c < combos && k->gs.n < want - 1; c++) {
@@ -407,7 +430,8 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 		if (!inbound && k->until != NO_TIME && t >= k->until &&
 		    (s = val_rawstr(f.in_reply_to, &n)) && n) {
 			struct gset none = { k->gs.g, 0 };
-			if (match_reply(k, s, n, t, &none, false) < 0)
+			const struct gset *nonei = gset_intern(k, &none);
+			if (!nonei || match_reply(k, s, n, t, nonei, false) < 0)
 				return CP_EX_OSERR;
 		}
 		return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
@@ -504,20 +528,34 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 			return CP_EX_OSERR;
 	}
 
+	const struct gset *gsi = gset_intern(k, &k->gs);
+	if (!gsi)
+		return CP_EX_OSERR;
 	if (inbound && (s = val_rawstr(f.id, &n)) && n) {
-		if (match_inbound(k, s, n, t, NO_TIME, &k->gs, has_sla) < 0)
+		if (match_inbound(k, s, n, t, NO_TIME, gsi, has_sla) < 0)
 			return CP_EX_OSERR;
 	} else if (!inbound && (s = val_rawstr(f.in_reply_to, &n)) && n) {
-		if (match_reply(k, s, n, t, &k->gs, true) < 0)
+		if (match_reply(k, s, n, t, gsi, true) < 0)
 			return CP_EX_OSERR;
 	}
 	if (!(s = val_rawstr(f.thread, &n)) || !n)
 		if (!(s = val_rawstr(f.in_reply_to, &n)) || !n)
 			s = val_rawstr(f.id, &n);
-	if (s && n) {
+	if (s && n && k->resolve_after >= 0) {
 		/* A thread counts in the groups of its earliest record. */
-		if (thread_seen(k, s, n, t, inbound, has_tag(f.tags, "resolved"), &k->gs) < 0)
+		if (thread_seen(k, s, n, t, inbound, has_tag(f.tags, "resolved"), gsi) < 0)
 			return CP_EX_OSERR;
+	} else if (s && n) {
+		/* Only the tag can resolve: distinct thread ids are enough, and
+		 * hold no state per thread. */
+		uint64_t th = kpi_hash(s, n);
+		bool res = has_tag(f.tags, "resolved");
+		for (uint16_t i = 0; i < k->gs.n; i++) {
+			struct stats *st = &k->g[k->gs.g[i]]->s;
+			if (distinct_add(&st->thread_ids, th) < 0 ||
+			    (res && distinct_add(&st->resolved_ids, th) < 0))
+				return CP_EX_OSERR;
+		}
 	}
 	if (hour_add(k, t >= 0 ? t / 3600 : (t - 3599) / 3600, inbound, !inbound,
 	             inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
@@ -591,7 +629,7 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 	struct kpi *k = ctx;
 	static buf id;
 	cp_err e = {0};
-	struct gset gs = {0};
+	const struct gset *gs = NULL;
 	val type = rec_val(r, "t");
 	int rc = 0;
 
@@ -639,8 +677,8 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 			rc = -1;
 		else if (pend ? match_inbound(k, id.p, id.len, at, time_member(
 		                    (val){ r->line + r->open, r->close - r->open + 1, VAL_OBJECT },
-		                    "first"), &gs, rec_val(r, "sla").type == VAL_TRUE) < 0
-		              : match_reply(k, id.p, id.len, at, &gs,
+		                    "first"), gs, rec_val(r, "sla").type == VAL_TRUE) < 0
+		              : match_reply(k, id.p, id.len, at, gs,
 		                            rec_val(r, "counts").type == VAL_TRUE) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 	} else if (val_streq(type, "thread")) {
@@ -657,11 +695,9 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 			rc = -1;
 		else if (thread_merge(k, id.p, id.len, &th) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
-		gs = th.gs;
 	} else {
 		rc = cp_fail(&e, CP_EX_DATAERR, "not a kpi-report partial line");
 	}
-	free(gs.g);
 	if (rc < 0) {
 		if (e.code == CP_EX_OSERR)
 			return CP_EX_OSERR;
@@ -717,10 +753,12 @@ int main(int argc, char **argv)
 
 	cp_init(&p, "kpi-report", synopsis, help);
 	k.p = &p;
+	k.total_g = -1;
+	k.last_hour = NO_TIME;
 	k.since = k.until = k.now = k.prev_since = NO_TIME;
 	k.watermark = k.min_t = k.max_t = NO_TIME;
 	k.resolve_after = -1;
-	k.reply_window = 7 * 86400;
+	k.reply_window = 86400;
 	k.spike_k = 3;
 	k.spike_window = 7 * 86400;
 	k.spike_cooldown = 6 * 3600;
@@ -808,6 +846,10 @@ int main(int argc, char **argv)
 	if (rc)
 		cp_die(&p, rc, rc == CP_EX_OSERR ? "out of memory" : "cannot merge these partials");
 
+	if (p.verbose)
+		cp_warn(&p, "%llu records; open at the end: %zu unanswered or recent inbound, %zu replies "
+		        "waiting for their parent, %zu threads; %zu groups",
+		        (unsigned long long)k.records, k.pending.n, k.orphans.n, k.threads.n, k.ng);
 	buf report = {0};
 	if (partial) {
 		if (kpi_write_partial(&k, &report) < 0)

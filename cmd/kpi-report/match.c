@@ -10,9 +10,14 @@
  *   - a reply whose parent has not been seen waits in `orphans`;
  *   - a thread's first and last messages wait in `threads`.
  *
- * What is old enough is forgotten: twice --reply-window behind the newest
- * time seen, and KPI_HOLD_RECORDS records ago.  Unanswered records are
- * kept to the end, as sla-check keeps them.
+ * What is old enough is forgotten: an answered item or a waiting reply
+ * once it is more than --reply-window behind the newest time seen and was
+ * last touched KPI_HOLD_RECORDS records ago; a thread once its last message
+ * is that far behind (or --resolve-after, when longer).  Unanswered records
+ * are kept to the end, as sla-check keeps them.  So the memory held is the
+ * unanswered records plus what arrived within the window, whatever the
+ * length of the input; input out of time order by less than the window,
+ * or by fewer than KPI_HOLD_RECORDS records, is matched exactly.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +36,7 @@ int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_
                   const struct gset *gs, bool has_sla)
 {
 	uint64_t h = kpi_hash(id, idlen);
-	struct sment *oe = smap_get(&k->orphans, id, idlen, h);
+	struct sment *oe = k->orphans.n ? smap_get(&k->orphans, id, idlen, h) : NULL;
 	if (oe) {
 		struct orphans *o = oe->v;
 		for (size_t i = 0; i < o->n; i++) {
@@ -40,12 +45,11 @@ int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_
 				k->replies_unmatched++;
 			} else {
 				if (r->counts && r->t - t <= k->reply_window &&
-				    add_latency(k, &r->gs, r->t - t) < 0)
+				    add_latency(k, r->gs, r->t - t) < 0)
 					return -1;
 				if (!has_sla && (first == NO_TIME || r->t < first))
 					first = r->t;
 			}
-			free(r->gs.g);
 		}
 		free(o->r);
 		free(o);
@@ -63,7 +67,7 @@ int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_
 		pe->touched = k->records;
 		return 0;
 	}
-	if (!(pe = calloc(1, sizeof *pe)) || gset_copy(&pe->gs, gs) < 0) {
+	if (!(pe = calloc(1, sizeof *pe)) || !(pe->gs = gs)) {
 		free(pe);
 		smap_del(&k->pending, e);
 		return -1;
@@ -110,7 +114,7 @@ int match_reply(struct kpi *k, const char *parent, size_t plen, int64_t t,
 		o->cap = ncap;
 	}
 	struct waiting_reply *r = &o->r[o->n];
-	if (gset_copy(&r->gs, gs) < 0)
+	if (!(r->gs = gs))
 		return -1;
 	r->t = t;
 	r->touched = k->records;
@@ -122,11 +126,7 @@ int match_reply(struct kpi *k, const char *parent, size_t plen, int64_t t,
 static int thread_update(struct kpi *k, struct thread *th, const struct thread *in)
 {
 	if (in->first < th->first) {
-		struct gset copy;
-		if (gset_copy(&copy, &in->gs) < 0)
-			return -1;
-		free(th->gs.g);
-		th->gs = copy;
+		th->gs = in->gs;
 		th->first = in->first;
 	}
 	if (in->last_in != NO_TIME && (th->last_in == NO_TIME || in->last_in > th->last_in))
@@ -146,11 +146,12 @@ int thread_merge(struct kpi *k, const char *id, size_t idlen, const struct threa
 	if (e->v)
 		return thread_update(k, e->v, in);
 	struct thread *th = calloc(1, sizeof *th);
-	if (!th || gset_copy(&th->gs, &in->gs) < 0) {
+	if (!th) {
 		free(th);
 		smap_del(&k->threads, e);
 		return -1;
 	}
+	th->gs = in->gs;
 	th->first = in->first;
 	th->last_in = in->last_in;
 	th->last_out = in->last_out;
@@ -167,10 +168,10 @@ int thread_seen(struct kpi *k, const char *id, size_t idlen, int64_t t, bool inb
 		.first = t,
 		.last_in = inbound ? t : NO_TIME,
 		.last_out = inbound ? NO_TIME : t,
-		.gs = *gs,
+		.gs = gs,
 		.resolved_tag = resolved_tag,
 	};
-	return thread_merge(k, id, idlen, &in);
+	return in.gs ? thread_merge(k, id, idlen, &in) : -1;
 }
 
 static void thread_decide(struct kpi *k, const struct thread *th)
@@ -180,8 +181,8 @@ static void thread_decide(struct kpi *k, const struct thread *th)
 	                  (th->last_in == NO_TIME || th->last_out > th->last_in);
 	bool resolved = th->resolved_tag ||
 	                (k->resolve_after >= 0 && brand_last && now - th->last_out >= k->resolve_after);
-	for (uint16_t i = 0; i < th->gs.n; i++) {
-		struct stats *s = &k->g[th->gs.g[i]]->s;
+	for (uint16_t i = 0; i < th->gs->n; i++) {
+		struct stats *s = &k->g[th->gs->g[i]]->s;
 		s->threads++;
 		s->resolved += resolved;
 		s->threads_open += !brand_last && !resolved;
@@ -192,8 +193,8 @@ static int pending_close(struct kpi *k, const struct pending *pe)
 {
 	if (pe->has_sla || pe->first == NO_TIME)
 		return 0;
-	for (uint16_t i = 0; i < pe->gs.n; i++) {
-		struct stats *s = &k->g[pe->gs.g[i]]->s;
+	for (uint16_t i = 0; i < pe->gs->n; i++) {
+		struct stats *s = &k->g[pe->gs->g[i]]->s;
 		s->answered++;
 		if (sketch_add(&s->frt, (double)(pe->first - pe->t)) < 0)
 			return -1;
@@ -211,14 +212,15 @@ int match_sweep(struct kpi *k, bool all)
 	if (!all && k->watermark == NO_TIME)
 		return 0;
 	if (!all) {
-		uint64_t held = k->pending.n + k->orphans.n + k->threads.n;
-		uint64_t every = held > KPI_HOLD_RECORDS ? held : KPI_HOLD_RECORDS;
+		/* Twice as many records as were left held last time: the
+		 * sweep's cost is then spread over them. */
+		uint64_t every = 2 * k->held > KPI_HOLD_RECORDS ? 2 * k->held : KPI_HOLD_RECORDS;
 		if (k->records - k->last_sweep < every)
 			return 0;
 	}
 	k->last_sweep = k->records;
-	int64_t keep = 2 * k->reply_window;
-	int64_t thread_keep = keep + (k->resolve_after > 0 ? k->resolve_after : 0);
+	int64_t keep = k->reply_window;
+	int64_t thread_keep = keep > k->resolve_after ? keep : k->resolve_after;
 	for (size_t i = 0; i < k->pending.cap;) {
 		struct sment *e = &k->pending.t[i];
 		struct pending *pe = e->v;
@@ -226,7 +228,6 @@ int match_sweep(struct kpi *k, bool all)
 		                     k->watermark - pe->t > keep && aged(k, pe->touched)))) {
 			if (pending_close(k, pe) < 0)
 				return -1;
-			free(pe->gs.g);
 			free(pe);
 			smap_del(&k->pending, e);
 			continue; /* the shift may have moved another entry here */
@@ -244,7 +245,6 @@ int match_sweep(struct kpi *k, bool all)
 		for (size_t j = 0; j < o->n; j++) {
 			if (all || (k->watermark - o->r[j].t > keep && aged(k, o->r[j].touched))) {
 				k->replies_unmatched++;
-				free(o->r[j].gs.g);
 			} else {
 				o->r[w++] = o->r[j];
 			}
@@ -265,7 +265,6 @@ int match_sweep(struct kpi *k, bool all)
 			int64_t last = th->last_in > th->last_out ? th->last_in : th->last_out;
 			if (all || (k->watermark - last > thread_keep && aged(k, th->touched))) {
 				thread_decide(k, th);
-				free(th->gs.g);
 				free(th);
 				smap_del(&k->threads, e);
 				continue;
@@ -273,5 +272,6 @@ int match_sweep(struct kpi *k, bool all)
 		}
 		i++;
 	}
+	k->held = k->pending.n + k->orphans.n + k->threads.n;
 	return 0;
 }

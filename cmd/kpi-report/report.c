@@ -101,9 +101,9 @@ static double column(const struct stats *s, int c)
 	case 21: return (double)s->sla[SLA_PENDING];
 	case 22: return (double)s->sla[SLA_AT_RISK];
 	case 23: return ratio((double)s->sla[SLA_MET], decided);
-	case 24: return (double)s->threads;
-	case 25: return (double)s->resolved;
-	case 26: return ratio((double)s->resolved, (double)s->threads);
+	case 24: return stats_threads(s);
+	case 25: return stats_resolved(s);
+	case 26: return ratio(stats_resolved(s), stats_threads(s));
 	case 27: return (double)s->sent_n;
 	case 28: return ratio((double)s->sent_label[SENT_NEG], (double)s->sent_n);
 	case 29: return ratio((double)s->sent_label[SENT_NEU], (double)s->sent_n);
@@ -172,7 +172,7 @@ static bool visible(const struct kpi *k, const struct stats *total, int vis)
 	switch (vis) {
 	case V_BUS: return k->any_business;
 	case V_SLA: return k->any_sla;
-	case V_RES: return total->threads && (k->resolve_after >= 0 || total->resolved);
+	case V_RES: return stats_threads(total) > 0 && (k->resolve_after >= 0 || stats_resolved(total) > 0);
 	case V_SENT: return total->sent_n > 0;
 	case V_CSAT: return total->csat_n > 0;
 	case V_NPS: return total->nps_n > 0;
@@ -472,10 +472,12 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 	         (unsigned long long)s->sla[2], (unsigned long long)s->sla[3],
 	         (unsigned long long)s->sla[4]);
 	json_num(o, "compliance", column(s, 23), C_RATE, true);
-	buf_addf(o, "},\"threads\":%llu,\"resolved\":%llu", (unsigned long long)s->threads,
-	         (unsigned long long)s->resolved);
+	buf_addf(o, "},\"threads\":%.0f,\"resolved\":%.0f", stats_threads(s), stats_resolved(s));
 	json_num(o, "resolution_rate", column(s, 26), C_RATE, true);
-	buf_addf(o, ",\"awaiting_brand\":%llu", (unsigned long long)s->threads_open);
+	if (k->resolve_after >= 0)
+		buf_addf(o, ",\"awaiting_brand\":%llu", (unsigned long long)s->threads_open);
+	else
+		buf_adds(o, ",\"awaiting_brand\":null");
 	buf_addf(o, ",\"sentiment\":{\"n\":%llu", (unsigned long long)s->sent_n);
 	json_num(o, "negative", column(s, 28), C_RATE, true);
 	json_num(o, "neutral", column(s, 29), C_RATE, true);

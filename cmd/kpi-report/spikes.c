@@ -17,6 +17,14 @@
 int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n_neg,
              uint64_t n_lab)
 {
+	if (h == k->last_hour && k->last_hour_at < k->nhours) {
+		struct hour *x = &k->hours[k->last_hour_at];
+		x->in += n_in;
+		x->out += n_out;
+		x->neg += n_neg;
+		x->labelled += n_lab;
+		return 0;
+	}
 	struct sment *e = smap_put(&k->hours_map, (const char *)&h, sizeof h, kpi_hash(&h, sizeof h));
 	if (!e)
 		return -1;
@@ -33,7 +41,9 @@ int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n
 		e->v = (void *)(uintptr_t)(k->nhours + 1);
 		k->nhours++;
 	}
-	struct hour *x = &k->hours[(uintptr_t)e->v - 1];
+	k->last_hour = h;
+	k->last_hour_at = (uintptr_t)e->v - 1;
+	struct hour *x = &k->hours[k->last_hour_at];
 	x->in += n_in;
 	x->out += n_out;
 	x->neg += n_neg;
@@ -51,6 +61,7 @@ static int hour_cmp(const void *a, const void *b)
 void hours_sort(struct kpi *k)
 {
 	smap_free(&k->hours_map);
+	k->last_hour = NO_TIME;
 	qsort(k->hours, k->nhours, sizeof *k->hours, hour_cmp);
 }
 

@@ -18,7 +18,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 CSV = os.path.join(SHARED, "data", "twcs", "twcs_head5000.csv")
 BIN = os.path.join(TOP, "bin")
-WINDOW = 7 * 86400  # kpi-report's default --reply-window
+WINDOW = 86400  # kpi-report's default --reply-window
 
 n = 0
 
