@@ -685,8 +685,9 @@ int main(int argc, char **argv)
 	int ch;
 
 	cp_init(&p, "sla-check",
-	        "sla-check [--fail] [--sorted] [--calendar file] [--match mode] [--now time]\n"
-	        "                 [--only statuses] [--policy file] [--warn limit] [file ...]",
+	        "sla-check [-qv] [--bad file] [--calendar file] [--fail] [--line-buffered]\n"
+	        "                 [--match mode] [--now time] [--only statuses] [--policy file]\n"
+	        "                 [--sorted] [--strict] [--warn limit] [file ...]",
 	        "      --policy FILE     targets and clocks by platform, account, priority, tag, jq\n"
 	        "      --calendar FILE   business hours for policies that name no calendar\n"
 	        "      --match MODE      reply (default): replies to the record; thread: also\n"

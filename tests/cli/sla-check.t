@@ -394,8 +394,9 @@ $ sla-check --warn 120% < /dev/null 2>/dev/null; echo "$?"
 > 64
 > 64
 2> sla-check: --match is reply or thread
-2> usage: sla-check [--fail] [--sorted] [--calendar file] [--match mode] [--now time]
-2>                  [--only statuses] [--policy file] [--warn limit] [file ...]
+2> usage: sla-check [-qv] [--bad file] [--calendar file] [--fail] [--line-buffered]
+2>                  [--match mode] [--now time] [--only statuses] [--policy file]
+2>                  [--sorted] [--strict] [--warn limit] [file ...]
 
 ### --help and --version
 $ sla-check --help | grep -c -e '^ *--policy FILE' -e '^ *--sorted ' -e '^ *--bad FILE'
@@ -438,3 +439,18 @@ $ cp -r $TOP/examples .
 $ jq -c -s 'sort_by(.created_at)[]' examples/sla/mentions.ndjson > sorted.ndjson
 $ sla-check --sorted --line-buffered --policy examples/sla/support.conf --now 2024-03-18T12:00:00Z --only at_risk sorted.ndjson | jq -r .id
 > facebook:201
+
+### carepipe-sla(5) example: the policy file of the EXAMPLES section reads and applies
+$ cp $TOP/examples/sla/holidays-fr.ics .
+$ printf '%s\n' '[calendar office]' 'timezone Europe/Paris' 'mon-fri 09:00-12:30 13:30-17:00' 'holidays holidays-fr.ics' '' '[policy urgent]' 'priority urgent' 'target 30m' 'clock business' '' '[policy billing]' 'tag billing, refund' 'target 4h' 'clock business' '' '[policy influencer]' 'if (.author.followers // 0) >= 10000' 'target 1h' '' '[policy twitter-office]' 'platform twitter, x' 'during office' 'target 1h' '' '[policy twitter-after-hours]' 'platform twitter, x' 'outside office' 'target 12h' > sla.conf
+$ sla-check --policy sla.conf --now 2024-05-02T12:00:00Z | jq -c '[.id, .sla.policy, .sla.clock, .sla.due_at]'
+< {"id":"a","platform":"twitter","direction":"in","created_at":"2024-04-30T15:45:00Z","priority":"urgent"}
+< {"id":"b","platform":"x","direction":"in","created_at":"2024-05-01T10:00:00Z","tags":["praise"]}
+< {"id":"c","platform":"x","direction":"in","created_at":"2024-05-02T08:00:00Z","tags":["refund"]}
+< {"id":"d","platform":"x","direction":"in","created_at":"2024-05-02T08:00:00Z","author":{"followers":20000}}
+< {"id":"e","platform":"x","direction":"in","created_at":"2024-05-02T08:00:00Z"}
+> ["a","urgent","business","2024-05-02T07:30:00Z"]
+> ["b","twitter-after-hours","calendar","2024-05-01T22:00:00Z"]
+> ["c","billing","business","2024-05-02T13:00:00Z"]
+> ["d","influencer","calendar","2024-05-02T09:00:00Z"]
+> ["e","twitter-office","calendar","2024-05-02T09:00:00Z"]
