@@ -1,5 +1,9 @@
-#!/usr/bin/env python3
-"""fetch-mentions, live sources, end to end against servers on 127.0.0.1
+#!/bin/sh
+""":"
+exec python3 "$0" "$@"
+"""
+
+__doc__ = """fetch-mentions, live sources, end to end against servers on 127.0.0.1
 that this test starts and stops itself:
 
   - tests/mock/server.py: the recorded Reddit and Facebook exchanges and
@@ -29,6 +33,9 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 BUILD = os.environ.get("CAREPIPE_BUILD", "build")
 FM = os.path.join(TOP, "bin", "fetch-mentions")
+# make check VALGRIND=1 runs every program under this wrapper.
+WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
+SLOW = 10 if WRAP else 1
 PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
 TOKEN = "tok-REDDIT-abcdef-0123456789"
 BSKY_PW = "app-password-secret"
@@ -124,7 +131,7 @@ def run(args, env=None, timeout=120):
     e = dict(os.environ)
     e.update({"R_TOKEN": TOKEN, "BSKY_PW": BSKY_PW, "MOCK_BSKY_PASSWORD": BSKY_PW})
     e.update(env or {})
-    p = subprocess.run([FM] + args, capture_output=True, env=e, timeout=timeout, cwd=TMP)
+    p = subprocess.run(WRAP + [FM] + args, capture_output=True, env=e, timeout=timeout * SLOW, cwd=TMP)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
@@ -323,7 +330,7 @@ d = fresh_state("st-ratelimit")
 fault("kind=429&times=-1&secs=3600")
 t0 = time.time()
 rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d, "--max-wait", "30s"])
-ok(rc == 75 and "past --max-wait (30s)" in err and time.time() - t0 < 10 and not os.path.exists(os.path.join(d, "acme-reddit.state")),
+ok(rc == 75 and "past --max-wait (30s)" in err and time.time() - t0 < 10 * SLOW and not os.path.exists(os.path.join(d, "acme-reddit.state")),
    "rate limited for an hour with --max-wait 30s: exit 75 at once, no state", "rc=%d %s" % (rc, err))
 get(port, "/_clear")
 
@@ -349,35 +356,36 @@ d = fresh_state("st-kill")
 random.seed(7)
 seen = []
 runs = 0
-for attempt in range(40):
+KILLS = 10 if WRAP else 30
+for attempt in range(KILLS + 10):
     e = dict(os.environ, R_TOKEN=TOKEN)
-    p = subprocess.Popen([FM, "--config", cfg, "--source", "acme-reddit", "--state", d],
+    p = subprocess.Popen(WRAP + [FM, "--config", cfg, "--source", "acme-reddit", "--state", d],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
     procs.append(p)
-    if attempt < 30:
-        time.sleep(random.uniform(0.02, 0.5))
+    if attempt < KILLS:
+        time.sleep(random.uniform(0.02, 0.5) * SLOW)
         p.send_signal(signal.SIGTERM if attempt % 3 else signal.SIGINT)
     o, er = p.communicate(timeout=60)
     runs += 1
     seen += ids(o.decode())
-    if p.returncode == 0 and attempt >= 30:
+    if p.returncode == 0 and attempt >= KILLS:
         break
 get(port, "/_config?delay=0")
 ok(sorted(seen) == sorted(every),
-   "killed 30 times at random (TERM/INT) and rerun: every mention once (%d runs)" % runs,
+   "killed %d times at random (TERM/INT) and rerun: every mention once (%d runs)" % (KILLS, runs),
    "got %d, %d distinct, want %d" % (len(seen), len(set(seen)), len(every)))
 
 # ------------------------------------------------------------------ lock
 get(port, "/_config?delay=0.5")
 d = fresh_state("st-lock")
 e = dict(os.environ, R_TOKEN=TOKEN)
-first = subprocess.Popen([FM, "--config", cfg, "--source", "acme-reddit", "--state", d],
+first = subprocess.Popen(WRAP + [FM, "--config", cfg, "--source", "acme-reddit", "--state", d],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
 procs.append(first)
 time.sleep(0.3)
 t0 = time.time()
 rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
-ok(rc == 75 and "another run holds the lock" in err and time.time() - t0 < 1,
+ok(rc == 75 and "another run holds the lock" in err and time.time() - t0 < 1 * SLOW,
    "an overlapping run exits 75 at once", "rc=%d %s" % (rc, err))
 rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d, "--wait"])
 fo, fe = first.communicate(timeout=60)
