@@ -1026,7 +1026,9 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 	}
 	if (c->rs->nkw == 0)
 		return 0;
-	if (tm_normalize(&c->norm, text, len) < 0)
+	/* Keywords are looked for in the first MiB of a text: a post is never
+	 * longer, and normalising costs memory in proportion. */
+	if (tm_normalize(&c->norm, text, len > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : len) < 0)
 		return -1;
 	tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
 	return 0;

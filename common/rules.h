@@ -77,6 +77,9 @@ int rules_to_jq(const rules *rs, buf *out, int tag_id, int priority_id, int esca
                 int stop_id, int exclude_id);
 void rules_free(rules *rs);
 
+/* How much of a text keyword lists see, in bytes. */
+#define RULES_KEYWORD_SPAN (1u << 20)
+
 /* Evaluation: begin a record, then test rules in order. */
 typedef struct rules_ctx rules_ctx;
 

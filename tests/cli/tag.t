@@ -385,7 +385,7 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 < {"direction":"in","text":"Colis jamais reçu, je veux un remboursement"}
 < {"direction":"out","text":"Sorry about the refund delay"}
 > [["privacy"],"urgent","personal data exposed in public"]
-> [["security"],"urgent","possible security incident"]
+> [["security","complaint"],"urgent","possible security incident"]
 > [["safety"],"urgent","risk to someone's safety"]
 > [["legal-threat"],"urgent","legal threat"]
 > [["refund","shipping","complaint"],"normal",null]
@@ -394,7 +394,7 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 ### man page example: tag, score and escalate with the example rule set
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
 $ tag -f examples/rules/consumer.rules mentions.ndjson
-> {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy"],"sentiment":{"score":0.128,"label":"neutral"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
+> {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy","complaint"],"sentiment":{"score":-0.439,"label":"negative"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
 > {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"sentiment":{"score":0.881,"label":"positive"},"priority":"low","escalate":false}
 
 ### man page example: only the escalations, with the reason
