@@ -28,6 +28,7 @@ void sketch_free(sketch *s)
 	double a = s->alpha;
 	free(s->pos.c);
 	free(s->neg.c);
+	free(s->exact);
 	sketch_init(s, a);
 }
 
@@ -91,12 +92,8 @@ static long store_slot(struct sketch_store *st, int32_t i)
 	return i - nlo;
 }
 
-int sketch_add_n(sketch *s, double x, uint64_t count)
+static int bucket_add(sketch *s, double x, uint64_t count)
 {
-	if (!isfinite(x))
-		return -1;
-	if (count == 0)
-		return 0;
 	if (x > MIN_INDEXABLE || x < -MIN_INDEXABLE) {
 		struct sketch_store *st = x > 0 ? &s->pos : &s->neg;
 		long at = store_slot(st, index_of(s, fabs(x)));
@@ -105,6 +102,37 @@ int sketch_add_n(sketch *s, double x, uint64_t count)
 		st->c[at] += count;
 	} else {
 		s->zero += count;
+	}
+	return 0;
+}
+
+/* From exact values to buckets, once there are too many to keep. */
+static int to_buckets(sketch *s)
+{
+	if (s->bucketed)
+		return 0;
+	for (uint64_t i = 0; i < s->n; i++)
+		if (bucket_add(s, s->exact[i], 1) < 0)
+			return -1;
+	free(s->exact);
+	s->exact = NULL;
+	s->bucketed = true;
+	return 0;
+}
+
+int sketch_add_n(sketch *s, double x, uint64_t count)
+{
+	if (!isfinite(x))
+		return -1;
+	if (count == 0)
+		return 0;
+	if (!s->bucketed && s->n + count <= SKETCH_EXACT) {
+		if (!s->exact && !(s->exact = malloc(SKETCH_EXACT * sizeof *s->exact)))
+			return -1;
+		for (uint64_t i = 0; i < count; i++)
+			s->exact[s->n + i] = x;
+	} else if (to_buckets(s) < 0 || bucket_add(s, x, count) < 0) {
+		return -1;
 	}
 	s->n += count;
 	s->sum += x * (double)count;
@@ -140,7 +168,13 @@ int sketch_merge(sketch *dst, const sketch *src, cp_err *e)
 	if (fabs(dst->alpha - src->alpha) > 1e-12)
 		return cp_fail(e, CP_EX_DATAERR, "sketches of different accuracy (%g and %g)",
 		               dst->alpha, src->alpha);
-	if (store_merge(&dst->pos, &src->pos) < 0 || store_merge(&dst->neg, &src->neg) < 0)
+	if (!src->bucketed) {
+		for (uint64_t i = 0; i < src->n; i++)
+			if (sketch_add(dst, src->exact[i]) < 0)
+				return cp_fail(e, CP_EX_OSERR, "out of memory");
+		return 0;
+	}
+	if (to_buckets(dst) < 0 || store_merge(&dst->pos, &src->pos) < 0 || store_merge(&dst->neg, &src->neg) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	dst->n += src->n;
 	dst->zero += src->zero;
@@ -157,10 +191,22 @@ static double clamp(const sketch *s, double v)
 	return v < s->min ? s->min : v > s->max ? s->max : v;
 }
 
+static int dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
 double sketch_quantile(const sketch *s, double q)
 {
 	if (s->n == 0 || q < 0 || q > 1)
 		return NAN;
+	if (!s->bucketed) {
+		double v[SKETCH_EXACT];
+		memcpy(v, s->exact, s->n * sizeof *v);
+		qsort(v, s->n, sizeof *v, dcmp);
+		return v[(size_t)floor(q * (double)(s->n - 1))];
+	}
 	double rank = q * (double)(s->n - 1);
 	double cum = 0;
 	for (uint32_t k = s->neg.len; k-- > 0;) {
@@ -191,6 +237,11 @@ uint64_t sketch_count_le(const sketch *s, double x)
 		return s->n;
 	if (x < s->min)
 		return 0;
+	if (!s->bucketed) {
+		for (uint64_t i = 0; i < s->n; i++)
+			n += s->exact[i] <= x;
+		return n;
+	}
 	if (x < -MIN_INDEXABLE) {
 		int32_t ix = index_of(s, -x);
 		for (uint32_t k = 0; k < s->neg.len; k++)
@@ -232,6 +283,14 @@ int sketch_to_json(const sketch *s, buf *out)
 		return -1;
 	if (s->n && buf_addf(out, ",\"min\":%.17g,\"max\":%.17g", s->min, s->max) < 0)
 		return -1;
+	if (!s->bucketed) {
+		if (buf_adds(out, ",\"x\":[") < 0)
+			return -1;
+		for (uint64_t i = 0; i < s->n; i++)
+			if (buf_addf(out, i ? ",%.17g" : "%.17g", s->exact[i]) < 0)
+				return -1;
+		return buf_adds(out, "]}");
+	}
 	if (s->pos.len && (buf_adds(out, ",\"p\":") < 0 || store_json(&s->pos, out) < 0))
 		return -1;
 	if (s->neg.len && (buf_adds(out, ",\"m\":") < 0 || store_json(&s->neg, out) < 0))
@@ -277,6 +336,22 @@ int sketch_from_json(sketch *s, val v, cp_err *e)
 		return cp_fail(e, CP_EX_DATAERR, "sketch: min and max missing");
 	sketch_free(s);
 	sketch_init(s, a);
+	val x = val_member(v, "x");
+	if (x.type != VAL_NONE) {
+		size_t pos = 0;
+		val el;
+		double d;
+		if (x.type != VAL_ARRAY || val_len(x) != (size_t)n || n > SKETCH_EXACT || z != 0)
+			return cp_fail(e, CP_EX_DATAERR, "sketch: bad exact values");
+		while (val_next(x, &pos, NULL, &el))
+			if (val_num(el, &d) < 0 || sketch_add(s, d) < 0)
+				return cp_fail(e, CP_EX_DATAERR, "sketch: bad exact value");
+		return 0;
+	}
+	if (n <= SKETCH_EXACT && n > 0)
+		return cp_fail(e, CP_EX_DATAERR, "sketch: %lld values must be given exactly",
+		               (long long)n);
+	s->bucketed = n > 0;
 	uint64_t total = (uint64_t)z;
 	val p = val_member(v, "p"), m = val_member(v, "m");
 	if (p.type != VAL_NONE && store_from_json(&s->pos, p, &total, e) < 0)

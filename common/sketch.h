@@ -13,6 +13,11 @@
  * Memory is bounded: at most SKETCH_MAX_BUCKETS buckets per sign; beyond
  * that the lowest buckets are folded together, which keeps the error bound
  * for every quantile above the folded range (the ones reports use).
+ *
+ * Up to SKETCH_EXACT values are kept as they are, and quantiles of so few
+ * are exact; the sketch turns to buckets when one more comes.  Which form
+ * a sketch is in depends only on how many values it holds, so merging
+ * still gives what one pass over all the values would.
  */
 #ifndef CAREPIPE_SKETCH_H
 #define CAREPIPE_SKETCH_H
@@ -23,6 +28,7 @@
 
 #define SKETCH_ALPHA 0.01          /* 1% relative error, the default */
 #define SKETCH_MAX_BUCKETS 4096    /* per sign: covers 1e-9 .. 1e26 at 1% */
+#define SKETCH_EXACT 128           /* values kept exactly before bucketing */
 
 struct sketch_store {
 	uint64_t *c;        /* counts, c[i] is bucket lo + i */
@@ -35,6 +41,8 @@ typedef struct {
 	uint64_t n, zero;   /* all values; values too close to 0 to index */
 	double sum, min, max;
 	struct sketch_store pos, neg;
+	double *exact;      /* the values, while n <= SKETCH_EXACT */
+	bool bucketed;
 } sketch;
 
 void sketch_init(sketch *s, double alpha);

@@ -46,10 +46,12 @@ static const struct option longopts[] = {
 };
 
 static const char synopsis[] =
-	"kpi-report [-qv] [--alerts-only] [--by keys] [-f format] [--merge | --partial]\n"
-	"       [--now time] [-o file] [--reply-window dur] [--resolve-after dur]\n"
-	"       [--since time] [--spike-cooldown dur] [--spike-k k] [--spike-min n]\n"
-	"       [--spike-window dur] [--top n] [--until time] [file ...]";
+	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]\n"
+	"                  [--line-buffered] [--merge] [--now time] [-o file] [--partial]\n"
+	"                  [--reply-window duration] [--resolve-after duration]\n"
+	"                  [--since time] [--spike-cooldown duration] [--spike-k k]\n"
+	"                  [--spike-min n] [--spike-window duration] [--strict] [--top n]\n"
+	"                  [--until time] [file ...]";
 
 static const char help[] =
 	"      --by KEYS         group by platform, account, agent, tag, day, week, hour,\n"

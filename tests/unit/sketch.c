@@ -84,6 +84,41 @@ int main(void)
 	is_int(a.n, 1, "refused values are not counted");
 	sketch_free(&a);
 
+	/* Few values are kept exactly. */
+	sketch_init(&a, SKETCH_ALPHA);
+	static const double few[] = { 600, 1800, 7200, 300, 5 };
+	for (size_t i = 0; i < 5; i++)
+		sketch_add(&a, few[i]);
+	ok(sketch_quantile(&a, 0.5) == 600 && sketch_quantile(&a, 0.9) == 1800 &&
+	   sketch_quantile(&a, 0) == 5 && sketch_quantile(&a, 1) == 7200,
+	   "five values: exact quantiles at rank floor(q(n-1))");
+	is_int(sketch_count_le(&a, 600), 3, "five values: exact count_le");
+	sketch_to_json(&a, &j1);
+	buf_cstr(&j1);
+	is_str(j1.p, "{\"a\":0.01,\"n\":5,\"z\":0,\"sum\":9905,\"min\":5,\"max\":7200,"
+	             "\"x\":[600,1800,7200,300,5]}", "exact values serialise as they are");
+	buf_reset(&j1);
+	sketch_free(&a);
+	/* Crossing SKETCH_EXACT in a merge gives what one pass gives. */
+	sketch_init(&a, SKETCH_ALPHA);
+	sketch_init(&b, SKETCH_ALPHA);
+	sketch_init(&all, SKETCH_ALPHA);
+	for (int i = 1; i <= 200; i++) {
+		sketch_add(i <= 100 ? &a : &b, i * 7.0);
+		sketch_add(&all, i * 7.0);
+	}
+	ok(!a.bucketed && !b.bucketed && all.bucketed, "100 and 100 exact, 200 bucketed");
+	sketch_merge(&a, &b, &e);
+	sketch_to_json(&a, &j1);
+	sketch_to_json(&all, &j2);
+	ok(j1.len == j2.len && memcmp(j1.p, j2.p, j1.len) == 0,
+	   "two exact halves merge into the one-pass buckets");
+	buf_reset(&j1);
+	buf_reset(&j2);
+	sketch_free(&a);
+	sketch_free(&b);
+	sketch_free(&all);
+
 	distribution("uniform 1s..1h", d_uniform);
 	distribution("lognormal, heavy tail", d_lognormal);
 	distribution("whole seconds with zeros", d_whole_seconds);
