@@ -32,6 +32,8 @@ struct agent {
 	unsigned line;
 	buf json;               /* {"id":...,"name":...,"initials":...} */
 	/* what the run knows */
+	int64_t shift_minute;   /* on_shift's cache: the UTC minute it last answered for */
+	bool shift_open;
 	long load;              /* open items held */
 	uint64_t last_seq;      /* when last given an item, for least-loaded's ties */
 };

@@ -94,16 +94,29 @@ static bool in_queue(const struct agent *a, int q)
 	return false;
 }
 
-static bool on_shift(const struct agent *a, int64_t t)
+/* Shifts open and close on whole minutes of local time, and zones now
+ * differ from UTC by whole minutes, so the answer holds for the whole UTC
+ * minute: records come many a minute, and the calendar is asked once. */
+static bool on_shift(struct agent *a, int64_t t)
 {
-	return !a->cal || cal_is_open(a->cal, t);
+	if (!a->cal)
+		return true;
+	int64_t m = t >= 0 ? t / 60 : -((-t + 59) / 60);
+	if (m == a->shift_minute)
+		return a->shift_open;
+	bool open = cal_is_open(a->cal, t);
+	if (tz_offset(cal_zone(a->cal), t) % 60 == 0) {
+		a->shift_minute = m;
+		a->shift_open = open;
+	}
+	return open;
 }
 
 /* holds: the agent already has this thread's open item, which costs no
  * more capacity. */
 static bool qualifies(struct ctx *c, int i, int q, bool holds)
 {
-	const struct agent *a = &c->ro.a[i];
+	struct agent *a = &c->ro.a[i];
 	return in_queue(a, q) && on_shift(a, c->at) && speaks(a, c->lang, c->langlen) &&
 	       (holds || a->load < a->capacity);
 }
@@ -144,7 +157,7 @@ static void why_nobody(struct ctx *c, int qi)
 	const struct queue *q = &c->ro.q[qi];
 	size_t shift = 0, lang = 0;
 	for (size_t k = 0; k < q->nagents; k++) {
-		const struct agent *a = &c->ro.a[q->agents[k]];
+		struct agent *a = &c->ro.a[q->agents[k]];
 		if (!on_shift(a, c->at))
 			continue;
 		shift++;
@@ -502,9 +515,8 @@ int main(int argc, char **argv)
 			oom(&c);
 		if ((lock = state_lock(path.p, wait, &e)) < 0)
 			cp_die_err(&p, &e);
-		if (buf_adds(&path, "/state.ndjson") < 0)
+		if (buf_adds(&path, "/state.ndjson") < 0 || !(c.state_path = buf_cstr(&path)))
 			oom(&c);
-		c.state_path = path.p;
 		int64_t clock = 0;
 		if (state_load(c.state_path, &c.ro, &c.t, &clock, &c.seq, &e) < 0)
 			cp_die_err(&p, &e);

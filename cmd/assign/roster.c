@@ -484,6 +484,7 @@ int roster_load(struct roster *ro, const char *path, cp_err *e)
 				memset(&pq[ro->na], 0, sizeof *pq);
 				ro->na++;
 				a->capacity = -1;
+				a->shift_minute = INT64_MIN;
 				a->line = lineno;
 				if (!(a->id = strdup(name)))
 					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
