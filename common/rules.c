@@ -740,6 +740,8 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 	ps.l.name = ps.name;
 	ps.l.s = ps.l.p = text;
 	ps.l.end = text + len;
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		ps.l.p += 3; /* a byte order mark some editors write */
 	ps.l.line = ps.l.col = 1;
 	ps.l.e = e;
 	rs->compiled = false;

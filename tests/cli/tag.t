@@ -420,3 +420,9 @@ $ sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$TOP/man/carepipe-rules.5" | sed '1,2d;$d'
 $ printf '%s\n' '{"text":"call 06 12 34 56 78","author":{"handle":"ann"}}' '{"text":"spam","author":{"handle":"xbot"}}' '{"text":"refunds?","platform":"twitter","author":{"followers":20000}}' | tag -f ex.rules | jq -c '[.tags, .priority, .escalate]'
 > [["privacy"],"urgent",true]
 > [["refund","vip"],"high",false]
+
+### a byte order mark and CRLF line ends in a rules file are accepted
+$ printf '\357\273\277tag a if keywords "x"\r\ntag b\r\n' > r.rules
+$ tag -f r.rules | jq -c .tags
+< {"text":"x"}
+> ["a","b"]
