@@ -675,7 +675,8 @@ int cal_finish(cal *c, cp_err *e)
 		return -1;
 	for (int d = 0; d < 7; d++) {
 		size_t k = 0;
-		qsort(c->iv[d], c->niv[d], sizeof *c->iv[d], cmp_span);
+		if (c->niv[d])
+			qsort(c->iv[d], c->niv[d], sizeof *c->iv[d], cmp_span);
 		for (size_t i = 0; i < c->niv[d]; i++) {
 			if (k && c->iv[d][i].s <= c->iv[d][k - 1].e) {
 				if (c->iv[d][i].e > c->iv[d][k - 1].e)
@@ -689,7 +690,8 @@ int cal_finish(cal *c, cp_err *e)
 	}
 	if (total == 0)
 		return cp_fail(e, CP_EX_CONFIG, "the calendar has no opening hours");
-	qsort(c->hol, c->nhol, sizeof *c->hol, cmp_day);
+	if (c->nhol)
+		qsort(c->hol, c->nhol, sizeof *c->hol, cmp_day);
 	size_t k = 0;
 	for (size_t i = 0; i < c->nhol; i++)
 		if (k == 0 || c->hol[i] != c->hol[k - 1])
