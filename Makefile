@@ -116,12 +116,18 @@ build-fuzz/obj/%.o: %.c common/carepipe.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC:%.c=build-fuzz/obj/%.o)
-	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+# Targets over a program's own code compile its files in (never main.c);
+# FUZZ_LD_NAME adds link options (the platform target wraps http_do).
+FUZZ_CMD_import = $(filter-out %/main.c %/live.c,$(wildcard cmd/fetch-mentions/*.c))
+FUZZ_CMD_sla    = cmd/sla-check/policy.c
+FUZZ_LD_platform = -Wl,--wrap=http_do
 
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC:%.c=build-fuzz/obj/%.o) $$(FUZZ_CMD_$$*) $(wildcard tests/fuzz/*.h)
+	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(filter-out %.h,$^) $(FUZZ_LD_$*) $(LIBS)
+
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_CMD_$$*) $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LIBS)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LD_$*) $(LIB) $(LIBS)
 
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
