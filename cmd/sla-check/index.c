@@ -258,6 +258,8 @@ int resp_add(struct resp_index *x, const char *key, size_t keylen, int64_t t, co
 		k->list = NULL;
 		s->hash = hash;
 		s->k = k;
+		if (x->nkeys < RESP_RECENT)
+			x->recent[x->nkeys] = (size_t)(s - x->slots);
 		x->nkeys++;
 	}
 	struct resp *r = arena_alloc(&x->a, sizeof *r + idlen + 1);
@@ -307,6 +309,9 @@ void resp_clear(struct resp_index *x)
 		free(x->slots);
 		x->slots = NULL;
 		x->nslots = 0;
+	} else if (x->nkeys <= RESP_RECENT) {
+		for (size_t i = 0; i < x->nkeys; i++)
+			x->slots[x->recent[i]].k = NULL;
 	} else {
 		memset(x->slots, 0, x->nslots * sizeof *x->slots);
 	}

@@ -117,10 +117,13 @@ struct rslot {
 	struct rkey *k;
 };
 
+#define RESP_RECENT 64
+
 struct resp_index {
 	struct rslot *slots;
 	size_t nslots, nkeys, nresp;
-	struct arena a;
+	size_t recent[RESP_RECENT]; /* the first slots filled, so a small */
+	struct arena a;             /* index clears without a memset */
 };
 
 int resp_add(struct resp_index *x, const char *key, size_t keylen, int64_t t, const char *id,
