@@ -342,6 +342,7 @@ struct token {
 	unsigned char kind;
 	bool caps;           /* ALL CAPS as written */
 	bool elongated;
+	bool title;          /* Capitalised, the rest small: "Best" */
 };
 
 #define MAXTOK 512
@@ -584,6 +585,7 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		t->e = find(s, t->key, t->klen);
 		t->kind = t->e && (t->e->flags & F_BUT) ? T_BUT : T_WORD;
 		t->caps = upper && anyletter && i - start >= 2;
+		t->title = isupper((unsigned char)text[start]) && !upper;
 		val[nt++] = 0;
 		nwords++;
 		ncaps += t->caps;
@@ -591,6 +593,11 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 
 	/* ALL CAPS stands out only against a text that is not all caps. */
 	bool caps_differ = ncaps > 0 && ncaps < nwords;
+	/* Names stand out only in a text that is not all Title Case. */
+	size_t ntitle = 0;
+	for (size_t i = 0; i < nt; i++)
+		ntitle += tok[i].title;
+	bool names = ntitle * 2 <= nwords;
 	bool used[MAXTOK];
 	memset(used, 0, nt);
 	for (size_t i = 0; i < nt; i++) {
@@ -642,6 +649,12 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		if (!found || v == 0)
 			continue;
 		float sign = v > 0 ? 1.0f : -1.0f;
+		/* Capitalised words next to capitalised words mid-sentence are
+		 * mostly names and titles: "Best Buy", "Kill Bill", "Good Morning
+		 * America". */
+		if (names && t->title && i > 0 && tok[i - 1].kind != T_STOP &&
+		    (tok[i - 1].title || (i + 1 < nt && tok[i + 1].title)))
+			continue;
 		if (t->caps && caps_differ)
 			v += sign * 0.733f;
 		if (t->elongated)

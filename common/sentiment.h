@@ -7,7 +7,8 @@
  * -5..5), adjusted by the rules of how people write online: negation
  * ("not good", "pas terrible"), intensifiers and dampeners ("very",
  * "un peu"), contrast ("but" and "mais" weigh what follows), elongation
- * ("soooo goood"), ALL CAPS, and exclamation marks; the sum is squashed
+ * ("soooo goood"), ALL CAPS, and exclamation marks, while capitalised
+ * words in a run mid-sentence are names ("Best Buy"); the sum is squashed
  * into [-1, 1] as x / sqrt(x^2 + 15).
  *
  * Ownership: made by sentiment_new, freed by sentiment_free.  Strings

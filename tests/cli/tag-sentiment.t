@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-FLOOR = 0.595
+FLOOR = 0.60
 
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 shared = os.environ.get("CAREPIPE_SHARED") or os.path.join(top, "..", "shared")
