@@ -505,10 +505,10 @@ int stats_to_json(const struct stats *s, buf *o)
 	               (unsigned long long)s->sla[3], (unsigned long long)s->sla[4]);
 	rc |= buf_addf(o, ",\"thr\":[%llu,%llu,%llu]", (unsigned long long)s->threads,
 	               (unsigned long long)s->resolved, (unsigned long long)s->threads_open);
-	rc |= buf_addf(o, ",\"sent\":[%llu,%llu,%llu,%llu,%llu,%.17g]",
+	rc |= buf_addf(o, ",\"sent\":[%llu,%llu,%llu,%llu,%llu,%lld]",
 	               (unsigned long long)s->sent_n, (unsigned long long)s->sent_label[0],
 	               (unsigned long long)s->sent_label[1], (unsigned long long)s->sent_label[2],
-	               (unsigned long long)s->sent_scored, s->sent_sum);
+	               (unsigned long long)s->sent_scored, (long long)s->sent_sum);
 	rc |= buf_addf(o, ",\"csat\":[%llu,%llu,%.17g]", (unsigned long long)s->csat_n,
 	               (unsigned long long)s->csat_sat, s->csat_sum);
 	rc |= buf_addf(o, ",\"nps\":[%llu,%llu,%llu]", (unsigned long long)s->nps_n,
@@ -572,7 +572,7 @@ int stats_from_json(struct stats *s, val v, cp_err *e)
 	s->threads_open = c3[2];
 	val sent = val_member(v, "sent");
 	if (sent.type != VAL_ARRAY || val_len(sent) != 6 ||
-	    val_num(val_index(sent, 5), &s->sent_sum) < 0)
+	    val_int(val_index(sent, 5), &s->sent_sum) < 0)
 		return cp_fail(e, CP_EX_DATAERR, "partial: bad sentiment");
 	for (size_t i = 0; i < 5; i++) {
 		int64_t x;

@@ -75,7 +75,7 @@ struct stats {
 	uint64_t threads, resolved, threads_open;  /* with --resolve-after */
 	struct distinct thread_ids, resolved_ids;  /* without: distinct ids */
 	uint64_t sent_n, sent_label[SENT_NLABEL], sent_scored;
-	double sent_sum;
+	int64_t sent_sum;   /* in 1e-9: whole numbers add the same in any order */
 	uint64_t csat_n, csat_sat;
 	double csat_sum;
 	uint64_t nps_n, nps_pro, nps_det;

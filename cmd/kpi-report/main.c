@@ -478,6 +478,8 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	if (f.sentiment.type == VAL_OBJECT) {
 		sent = sentiment_index(val_member(f.sentiment, "label"));
 		score = num_or_nan(val_member(f.sentiment, "score"));
+		if (fabs(score) > 1e6)
+			score = NAN; /* not a sentiment score, and would overflow the sum */
 	}
 	csat = num_or_nan(f.csat);
 	if (!(csat >= 1 && csat <= 5))
@@ -513,7 +515,7 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				st->sent_label[sent]++;
 			if (!isnan(score)) {
 				st->sent_scored++;
-				st->sent_sum += score;
+				st->sent_sum += llround(score * 1e9);
 			}
 		}
 		if (!isnan(csat)) {
@@ -842,6 +844,9 @@ int main(int argc, char **argv)
 		k.prev_since = k.since - (k.until - k.since);
 	}
 	cp_start(&p);
+	/* The total exists even for empty input, and first: group 0. */
+	if ((k.total_g = kpi_group(&k, FAM_TOTAL, "", 0)) < 0)
+		cp_die(&p, CP_EX_OSERR, "out of memory");
 
 	int rc = cp_each_record(&p, argc - optind, argv + optind, merge ? each_partial : each_record,
 	                        &k);

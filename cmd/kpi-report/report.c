@@ -108,7 +108,7 @@ static double column(const struct stats *s, int c)
 	case 28: return ratio((double)s->sent_label[SENT_NEG], (double)s->sent_n);
 	case 29: return ratio((double)s->sent_label[SENT_NEU], (double)s->sent_n);
 	case 30: return ratio((double)s->sent_label[SENT_POS], (double)s->sent_n);
-	case 31: return ratio(s->sent_sum, (double)s->sent_scored);
+	case 31: return ratio((double)s->sent_sum / 1e9, (double)s->sent_scored);
 	case 32: return (double)s->csat_n;
 	case 33: return ratio((double)s->csat_sat, (double)s->csat_n);
 	case 34: return (double)s->nps_n;
@@ -369,7 +369,7 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 	for (size_t c = 0; c < NCOLS; c++)
 		buf_addf(o, c ? ",%s" : "%s", cols[c].name);
 	buf_addc(o, '\n');
-	struct group *tg = k->g[kpi_group(k, FAM_TOTAL, "", 0)];
+	struct group *tg = k->g[k->total_g];
 	size_t rows = k->nkeys ? ng : 1;
 	for (size_t r = 0; r < rows; r++) {
 		struct group *g = k->nkeys ? k->g[gv[r]] : tg;
@@ -740,7 +740,7 @@ static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool
 			gr.right[at++] = true;
 		}
 	gr.nrows = 1;
-	struct group *tg = k->g[kpi_group(k, FAM_TOTAL, "", 0)];
+	struct group *tg = k->g[k->total_g];
 	for (size_t r = 0; r < ng && k->nkeys; r++, gr.nrows++)
 		write_grid_row(k, &gr, k->g[gv[r]], NULL, show);
 	if (!k->nkeys || ng != 1) {
@@ -789,7 +789,7 @@ int report_write(struct kpi *k, buf *o)
 	size_t ng = report_groups(k, &gv);
 	if (!gv)
 		return -1;
-	struct group *tg = k->g[kpi_group(k, FAM_TOTAL, "", 0)];
+	struct group *tg = k->g[k->total_g];
 	switch (k->fmt) {
 	case F_CSV:
 		write_csv(k, o, gv, ng);

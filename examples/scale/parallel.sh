@@ -1,0 +1,24 @@
+#!/bin/sh
+# kpi-report over a big log on every core with GNU parallel: each job
+# writes partial aggregates for a block of lines, one merge adds them up.
+# The result equals a single run (counts exactly, quantiles within the
+# sketch's 1%).  Usage: parallel.sh FILE [kpi-report options...], e.g.
+#   examples/scale/parallel.sh mentions.ndjson --by platform,day -f csv
+# Reporting options (-f, -o, --top, --alerts-only, spikes) go to the merge;
+# grouping and matching options must reach both sides, so all are passed
+# to both and the partial side ignores the reporting ones.
+file=$1
+shift
+by=""
+rest=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--by|--since|--until|--now|--reply-window|--resolve-after)
+		by="$by $1 $2"; shift 2 ;;
+	*)
+		rest="$rest $1"; shift ;;
+	esac
+done
+# shellcheck disable=SC2086
+parallel --pipe --block "${BLOCK:-64M}" -j "${JOBS:-100%}" kpi-report --partial $by < "$file" \
+	| kpi-report --merge $by $rest

@@ -1,0 +1,366 @@
+#!/bin/sh
+exec python3 "$(dirname "$0")/runtable.py" "$0"
+# kpi-report, end to end: the man page's examples, matching replies without sla,
+# partials and merging, slicing, spikes, formats, bad input and exit codes.
+# The sample data is examples/scale/sample.ndjson (hand-made, figures checked by hand).
+__TABLE__
+
+### man: a summary of a log
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report mentions.ndjson
+> in  out  customers  answered  resp rate  frt mean  frt p50  frt p90  frt p95  bus mean  bus p50  bus p90  bus p95  replies  reply mean  reply p50  reply p90  reply p95  met  breached  missed  pending  at risk    sla  threads  resolved  res rate  rated    neg    neu    pos   sent  csat n   csat  nps n  nps  likes/out  reposts/out  replies/out
+>  6    4          4         4      66.7%    41m15s   10m00s   30m00s   30m00s    32m30s   10m00s   30m00s   30m00s        4      41m15s     10m00s     30m00s     30m00s    3         1       1        1        0  60.0%        5         1     20.0%      6  50.0%  33.3%  16.7%  -0.13       3  66.7%      3  +33       4.00         0.75         0.75
+>
+> Top tags
+> tag        count
+> shipping       2
+> billing        1
+> bug            1
+> complaint      1
+> login          1
+> outage         1
+> praise         1
+> refund         1
+> resolved       1
+
+### man: one line per platform and day as CSV
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by platform,day -f csv mentions.ndjson
+> "platform","day",in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,frt_business_mean_s,frt_business_median_s,frt_business_p90_s,frt_business_p95_s,replies_timed,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met,sla_breached,sla_missed,sla_pending,sla_at_risk,sla_compliance,threads,resolved,resolution_rate,sentiment_n,negative,neutral,positive,sentiment_mean,csat_n,csat,nps_n,nps,likes_per_out,reposts_per_out,replies_per_out
+> "mastodon","2024-03-01",1,0,1,0,0.0000,,,,,,,,,0,,,,,0,0,1,0,0,0.0000,1,0,0.0000,1,1.0000,0.0000,0.0000,-0.400,0,,0,,,,
+> "mastodon","2024-03-02",2,1,2,1,0.5000,300.0,300.0,300.0,300.0,0.0,0.0,0.0,0.0,1,300.0,300.0,300.0,300.0,1,0,0,1,0,1.0000,2,1,0.5000,2,0.0000,0.5000,0.5000,0.400,1,1.0000,1,100.0,8.000,2.000,0.000
+> "twitter","2024-03-01",3,3,2,3,1.0000,3200.0,1800.0,1800.0,1800.0,2600.0,1800.0,1800.0,1800.0,3,3200.0,1800.0,1800.0,1800.0,2,1,0,0,0,0.6667,2,0,0.0000,3,0.6667,0.3333,0.0000,-0.400,2,0.5000,2,0.0,2.667,0.333,1.000
+
+### man: each agent's replies in one week, tags against the week before (markdown)
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by agent --since 2024-03-01T00:00:00Z \
+$     --until 2024-03-08T00:00:00Z -f markdown mentions.ndjson
+> **KPI report**
+>
+> | agent  | in | out | customers | answered | resp rate | frt mean | frt p50 | frt p90 | frt p95 | bus mean | bus p50 | bus p90 | bus p95 | replies | reply mean | reply p50 | reply p90 | reply p95 | met | breached | missed | pending | at risk |    sla | threads | resolved | res rate | rated |    neg |   neu |   pos |  sent | csat n |   csat | nps n |  nps | likes/out | reposts/out | replies/out |
+> |--------|---:|----:|----------:|---------:|----------:|---------:|--------:|--------:|--------:|---------:|--------:|--------:|--------:|--------:|-----------:|----------:|----------:|----------:|----:|---------:|-------:|--------:|--------:|-------:|--------:|---------:|---------:|------:|-------:|------:|------:|------:|-------:|-------:|------:|-----:|----------:|------------:|------------:|
+> | (none) |  5 |   0 |         4 |        3 |     60.0% |   51m40s |  30m00s |  30m00s |  30m00s |   40m00s |  30m00s |  30m00s |  30m00s |       0 |          - |         - |         - |         - |   2 |        1 |      1 |       1 |       0 |  50.0% |       5 |        1 |    20.0% |     5 |  40.0% | 40.0% | 20.0% | -0.04 |      2 |  50.0% |     2 |   +0 |         - |           - |           - |
+> | JD     |  1 |   2 |         1 |        1 |    100.0% |   10m00s |  10m00s |  10m00s |  10m00s |   10m00s |  10m00s |  10m00s |  10m00s |       2 |     20m00s |    10m00s |    10m00s |    10m00s |   1 |        0 |      0 |       0 |       0 | 100.0% |       1 |        0 |     0.0% |     1 | 100.0% |  0.0% |  0.0% | -0.60 |      1 | 100.0% |     1 | +100 |      4.00 |        0.50 |        0.50 |
+> | KC     |  0 |   1 |         0 |        0 |         - |        - |       - |       - |       - |        - |       - |       - |       - |       1 |      2h00m |     2h00m |     2h00m |     2h00m |   0 |        0 |      0 |       0 |       0 |      - |       1 |        0 |     0.0% |     0 |      - |     - |     - |     - |      0 |      - |     0 |    - |      0.00 |        0.00 |        2.00 |
+> | MS     |  0 |   1 |         0 |        0 |         - |        - |       - |       - |       - |        - |       - |       - |       - |       1 |      5m00s |     5m00s |     5m00s |     5m00s |   0 |        0 |      0 |       0 |       0 |      - |       1 |        0 |     0.0% |     0 |      - |     - |     - |     - |      0 |      - |     0 |    - |      8.00 |        2.00 |        0.00 |
+> | (all)  |  6 |   4 |         4 |        4 |     66.7% |   41m15s |  10m00s |  30m00s |  30m00s |   32m30s |  10m00s |  30m00s |  30m00s |       4 |     41m15s |    10m00s |    30m00s |    30m00s |   3 |        1 |      1 |       1 |       0 |  60.0% |       5 |        1 |    20.0% |     6 |  50.0% | 33.3% | 16.7% | -0.13 |      3 |  66.7% |     3 |  +33 |      4.00 |        0.75 |        0.75 |
+>
+> **Top tags**
+>
+> | tag       | count | previous |   change |
+> |-----------|------:|---------:|---------:|
+> | shipping  |     2 |        0 | +2 (new) |
+> | billing   |     1 |        0 | +1 (new) |
+> | bug       |     1 |        0 | +1 (new) |
+> | complaint |     1 |        0 | +1 (new) |
+> | login     |     1 |        0 | +1 (new) |
+> | outage    |     1 |        0 | +1 (new) |
+> | praise    |     1 |        0 | +1 (new) |
+> | refund    |     1 |        0 | +1 (new) |
+> | resolved  |     1 |        0 | +1 (new) |
+
+### man: resolution with --resolve-after, NDJSON per account
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by account --resolve-after 1d -f ndjson mentions.ndjson
+> {"account":"acme","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"first_response":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"first_response_business":{"n":3,"mean_s":2600.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"reply_latency":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"sla":{"met":2,"breached":1,"missed":1,"pending":0,"at_risk":0,"compliance":0.5000},"threads":3,"resolved":1,"resolution_rate":0.3333,"awaiting_brand":1,"sentiment":{"n":4,"negative":0.7500,"neutral":0.2500,"positive":0.0000,"mean_score":-0.400},"csat":{"n":2,"score":0.5000},"nps":{"n":2,"score":0.0},"engagement":{"likes":2.667,"reposts":0.333,"replies":1.000},"top_tags":[{"tag":"shipping","count":2,"previous":null,"change":null},{"tag":"billing","count":1,"previous":null,"change":null},{"tag":"bug","count":1,"previous":null,"change":null},{"tag":"complaint","count":1,"previous":null,"change":null},{"tag":"login","count":1,"previous":null,"change":null},{"tag":"refund","count":1,"previous":null,"change":null}]}
+> {"account":"bolt","in":2,"out":1,"customers":2,"answered":1,"response_rate":0.5000,"first_response":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"first_response_business":{"n":1,"mean_s":0.0,"median_s":0.0,"p90_s":0.0,"p95_s":0.0},"reply_latency":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"sla":{"met":1,"breached":0,"missed":0,"pending":1,"at_risk":0,"compliance":1.0000},"threads":2,"resolved":1,"resolution_rate":0.5000,"awaiting_brand":0,"sentiment":{"n":2,"negative":0.0000,"neutral":0.5000,"positive":0.5000,"mean_score":0.400},"csat":{"n":1,"score":1.0000},"nps":{"n":1,"score":100.0},"engagement":{"likes":8.000,"reposts":2.000,"replies":0.000},"top_tags":[{"tag":"outage","count":1,"previous":null,"change":null},{"tag":"praise","count":1,"previous":null,"change":null},{"tag":"resolved","count":1,"previous":null,"change":null}]}
+
+### man: the HTML page, compressed through zlib
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by account -f html -o report.html.gz mentions.ndjson
+$ od -An -tx1 -N2 report.html.gz
+$ zcat report.html.gz | grep -o '<svg id="[a-z-]*"'
+$ zcat report.html.gz | grep -c 'http[s]*://[a-z]' || true
+>  1f 8b
+> <svg id="chart-volume"
+> <svg id="chart-frt"
+> <svg id="chart-sla"
+> <svg id="chart-tags"
+> <svg id="chart-spikes"
+> 5
+
+### man: cron, alerts only: nothing to say, nothing printed
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --alerts-only --since -8d mentions.ndjson
+
+### man: GNU parallel partials merged equal a single run
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ parallel --pipe --block 10M kpi-report --partial --by platform,day \
+$     < mentions.ndjson | kpi-report --merge --by platform,day > merged.txt
+$ kpi-report --by platform,day mentions.ndjson > single.txt
+$ cmp merged.txt single.txt && echo same
+> same
+
+### man: Hadoop Streaming locally (mapper | sort | reducer) equals a single run
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ cat mentions.ndjson | kpi-report --partial --by account | sort \
+$     | kpi-report --merge --by account -f ndjson > reduced.ndjson
+$ kpi-report --by account -f ndjson mentions.ndjson | cmp - reduced.ndjson && echo same
+> same
+
+### GNU parallel over generated, tagged, SLA-checked data: the merge equals a single run
+$ gen-mentions -n 20000 -s 7 | tag -f $TOP/examples/rules/consumer.rules | sla-check --now 2026-02-01T00:00:00Z > g.ndjson
+$ parallel --pipe --block 1M kpi-report --partial --by account,tag < g.ndjson > parts
+$ [ $(grep -c kpi_partial parts) -gt 5 ] && echo split into chunks
+$ kpi-report --merge --by account,tag -f ndjson parts > merged.ndjson
+$ kpi-report --by account,tag -f ndjson g.ndjson | cmp - merged.ndjson && echo same
+$ $TOP/examples/scale/hadoop-local.sh g.ndjson > reduced.ndjson
+$ $TOP/examples/scale/parallel.sh g.ndjson --by platform,day -f csv > p.csv
+$ kpi-report --by platform,day -f csv g.ndjson | cmp - p.csv && echo parallel.sh same
+$ kpi-report --by account -f ndjson g.ndjson | cmp - reduced.ndjson && echo hadoop same
+> split into chunks
+> same
+> parallel.sh same
+> hadoop same
+
+### replies matched without sla: earliest reply, order-free, replies before their parent and orphans not counted
+$ kpi-report -f csv
+< {"id":"x:2","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"second, seen first","created_at":"2024-01-01T10:20:00Z","in_reply_to":"x:1","thread":"x:1"}
+< {"id":"x:1","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"help","created_at":"2024-01-01T10:00:00Z","in_reply_to":null,"thread":"x:1"}
+< {"id":"x:3","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"first reply","created_at":"2024-01-01T10:05:00Z","in_reply_to":"x:1","thread":"x:1"}
+< {"id":"x:4","platform":"x","account":"a","direction":"in","author":{"id":"c2"},"text":"hello","created_at":"2024-01-01T11:00:00Z","in_reply_to":null,"thread":"x:4"}
+< {"id":"x:5","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"clock skew","created_at":"2024-01-01T10:59:00Z","in_reply_to":"x:4","thread":"x:4"}
+< {"id":"x:6","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"parent elsewhere","created_at":"2024-01-01T12:00:00Z","in_reply_to":"x:99","thread":"x:99"}
+< {"id":"x:7","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"again","created_at":"2024-01-01T12:00:00Z","in_reply_to":null,"thread":"x:7"}
+< {"id":"x:8","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"two days later","created_at":"2024-01-03T12:00:00Z","in_reply_to":"x:7","thread":"x:7"}
+> in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,frt_business_mean_s,frt_business_median_s,frt_business_p90_s,frt_business_p95_s,replies_timed,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met,sla_breached,sla_missed,sla_pending,sla_at_risk,sla_compliance,threads,resolved,resolution_rate,sentiment_n,negative,neutral,positive,sentiment_mean,csat_n,csat,nps_n,nps,likes_per_out,reposts_per_out,replies_per_out
+> 3,5,2,2,0.6667,86550.0,300.0,300.0,300.0,,,,,2,750.0,300.0,300.0,300.0,0,0,0,0,0,,4,0,0.0000,0,,,,,0,,0,,0.000,0.000,0.000
+
+### --reply-window bounds per-reply latency, not first response
+$ kpi-report -f csv --reply-window 3d | cut -d, -f1-9,15-19
+< {"id":"x:2","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"second, seen first","created_at":"2024-01-01T10:20:00Z","in_reply_to":"x:1","thread":"x:1"}
+< {"id":"x:1","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"help","created_at":"2024-01-01T10:00:00Z","in_reply_to":null,"thread":"x:1"}
+< {"id":"x:3","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"first reply","created_at":"2024-01-01T10:05:00Z","in_reply_to":"x:1","thread":"x:1"}
+< {"id":"x:4","platform":"x","account":"a","direction":"in","author":{"id":"c2"},"text":"hello","created_at":"2024-01-01T11:00:00Z","in_reply_to":null,"thread":"x:4"}
+< {"id":"x:5","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"clock skew","created_at":"2024-01-01T10:59:00Z","in_reply_to":"x:4","thread":"x:4"}
+< {"id":"x:6","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"parent elsewhere","created_at":"2024-01-01T12:00:00Z","in_reply_to":"x:99","thread":"x:99"}
+< {"id":"x:7","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"again","created_at":"2024-01-01T12:00:00Z","in_reply_to":null,"thread":"x:7"}
+< {"id":"x:8","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"two days later","created_at":"2024-01-03T12:00:00Z","in_reply_to":"x:7","thread":"x:7"}
+> in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met
+> 3,5,2,2,0.6667,86550.0,300.0,300.0,300.0,58100.0,1200.0,1200.0,1200.0,0
+
+### partials split at every line merge to the same report
+$ cat > in.ndjson
+$ for i in 1 2 3 4 5 6 7 8; do sed -n ${i}p in.ndjson | kpi-report --partial; done > parts
+$ kpi-report --merge parts | cmp - $(kpi-report in.ndjson > one; echo one) && echo same
+< {"id":"x:2","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"second, seen first","created_at":"2024-01-01T10:20:00Z","in_reply_to":"x:1","thread":"x:1"}
+< {"id":"x:1","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"help","created_at":"2024-01-01T10:00:00Z","in_reply_to":null,"thread":"x:1"}
+< {"id":"x:3","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"first reply","created_at":"2024-01-01T10:05:00Z","in_reply_to":"x:1","thread":"x:1"}
+< {"id":"x:4","platform":"x","account":"a","direction":"in","author":{"id":"c2"},"text":"hello","created_at":"2024-01-01T11:00:00Z","in_reply_to":null,"thread":"x:4"}
+< {"id":"x:5","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"clock skew","created_at":"2024-01-01T10:59:00Z","in_reply_to":"x:4","thread":"x:4"}
+< {"id":"x:6","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"parent elsewhere","created_at":"2024-01-01T12:00:00Z","in_reply_to":"x:99","thread":"x:99"}
+< {"id":"x:7","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"again","created_at":"2024-01-01T12:00:00Z","in_reply_to":null,"thread":"x:7"}
+< {"id":"x:8","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"two days later","created_at":"2024-01-03T12:00:00Z","in_reply_to":"x:7","thread":"x:7"}
+> same
+
+### --merge --partial combines partials into one partial
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ head -5 mentions.ndjson | kpi-report --partial --by tag > a
+$ tail -5 mentions.ndjson | kpi-report --partial --by tag > b
+$ kpi-report --merge --partial a b | kpi-report --merge -f csv > staged.csv
+$ kpi-report --by tag -f csv mentions.ndjson | cmp - staged.csv && echo same
+> same
+
+### partials made with another --by are refused
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --partial --by day mentions.ndjson | kpi-report --merge --by account
+2> kpi-report: (stdin):1: partial made with --by 'day', not 'account'
+2> kpi-report: cannot merge these partials
+? 65
+
+### a line that is not a partial is a bad line for --merge
+$ kpi-report --merge -f csv > r.csv; echo "exit $?"; cut -d, -f1-3 r.csv
+< {"id":"x:1"}
+> exit 65
+> in,out,customers
+> 0,0,0
+2> kpi-report: (stdin):1: not a kpi-report partial line
+
+### --top keeps the busiest groups
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by account --top 1 -f csv mentions.ndjson | cut -d, -f1-4
+> "account",in,out,customers
+> "acme",4,3,3
+
+### tag key: a record counts once per tag; any field path works as a key
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by tag -f csv mentions.ndjson | cut -d, -f1-3
+$ kpi-report --by author.handle,lang -f csv mentions.ndjson | cut -d, -f1-4
+> "tag",in,out
+> "(none)",0,4
+> "billing",1,0
+> "bug",1,0
+> "complaint",1,0
+> "login",1,0
+> "outage",1,0
+> "praise",1,0
+> "refund",1,0
+> "resolved",1,0
+> "shipping",2,0
+> "author.handle","lang",in,out
+> "acme","(none)",0,3
+> "ann","en",2,0
+> "ann@social.example","en",1,0
+> "bo","en",1,0
+> "bolt","(none)",0,1
+> "cy@social.example","fr",1,0
+> "di@social.example","en",1,0
+
+### time keys: week, weekday and hour of day
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by week,weekday,hour -f csv mentions.ndjson | cut -d, -f1-5
+> "week","weekday","hour",in,out
+> "2024-W09","Fri","09",2,1
+> "2024-W09","Fri","10",0,1
+> "2024-W09","Fri","12",1,0
+> "2024-W09","Fri","14",0,1
+> "2024-W09","Fri","15",1,0
+> "2024-W09","Sat","08",1,1
+> "2024-W09","Sat","10",1,0
+
+### --since/--until: the period, and tags against the previous period
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --since 2024-03-02T00:00:00Z --until 2024-03-03T00:00:00Z -f ndjson mentions.ndjson | grep -o '"in":[0-9]*,"out":[0-9]*\|"top_tags":.*\]'
+> "in":2,"out":1
+> "top_tags":[{"tag":"outage","count":1,"previous":0,"change":1},{"tag":"praise","count":1,"previous":0,"change":1},{"tag":"resolved","count":1,"previous":0,"change":1}],"replies_unmatched":0,"alerts":[]
+
+### relative --since with --now
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --now 2024-03-02T12:00:00Z --since -12h -f csv mentions.ndjson | cut -d, -f1-2
+> in,out
+> 2,1
+
+### CSV quotes keys through libcsv
+$ kpi-report --by account -f csv | cut -d, -f1-4
+< {"account":"a,b\"c","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+> "account",in,out,customers
+> "a,b""c",1,0
+
+### spikes: volume and negative share against a trailing baseline, with severities
+$ cat > gen.py
+$ python3 gen.py > spikes.ndjson
+$ kpi-report --alerts-only --spike-min 5 spikes.ndjson
+$ kpi-report --alerts-only --spike-min 5 -f ndjson spikes.ndjson
+< import json
+< for h in range(72):
+<     n = 40 if h == 60 else 20 if h == 66 else 5
+<     for i in range(n):
+<         neg = h == 66 or i == 0
+<         print(json.dumps({"id": "x:%d-%d" % (h, i), "platform": "x", "account": "a",
+<                           "direction": "in", "author": {"id": "c%d" % i},
+<                           "created_at": "2024-01-%02dT%02d:%02d:00Z" % (1 + h // 24, h % 24, i),
+<                           "sentiment": {"label": "negative" if neg else "neutral",
+<                                         "score": -0.5 if neg else 0}}))
+> hour                  alert           severity   value  baseline    sd     z
+> 2024-01-03T12:00:00Z  volume          major         40       5.0   0.0  15.7
+> 2024-01-03T18:00:00Z  volume          minor         20       5.5   4.3   3.4
+> 2024-01-03T18:00:00Z  negative_share  major     100.0%     19.7%  2.1%  16.1
+> {"alert":"volume","hour":"2024-01-03T12:00:00Z","severity":"major","value":40.000,"baseline_mean":5.000,"baseline_sd":0.000,"z":15.652}
+> {"alert":"volume","hour":"2024-01-03T18:00:00Z","severity":"minor","value":20.000,"baseline_mean":5.530,"baseline_sd":4.275,"z":3.384}
+> {"alert":"negative_share","hour":"2024-01-03T18:00:00Z","severity":"major","value":1.0000,"baseline_mean":0.1973,"baseline_sd":0.0214,"z":16.053}
+
+### spikes: cooldown, k and the window are settable
+$ cat > gen.py
+$ python3 gen.py > spikes.ndjson
+$ kpi-report --alerts-only --spike-min 5 --spike-cooldown 12h -f csv spikes.ndjson
+$ kpi-report --alerts-only --spike-k 10 spikes.ndjson
+$ kpi-report --alerts-only --spike-min 5 --spike-window 12h -f csv spikes.ndjson | wc -l
+< import json
+< for h in range(72):
+<     n = 40 if h == 60 else 20 if h == 66 else 5
+<     for i in range(n):
+<         neg = h == 66 or i == 0
+<         print(json.dumps({"id": "x:%d-%d" % (h, i), "platform": "x", "account": "a",
+<                           "direction": "in", "author": {"id": "c%d" % i},
+<                           "created_at": "2024-01-%02dT%02d:%02d:00Z" % (1 + h // 24, h % 24, i),
+<                           "sentiment": {"label": "negative" if neg else "neutral",
+<                                         "score": -0.5 if neg else 0}}))
+> hour,alert,severity,value,baseline_mean,baseline_sd,z
+> 2024-01-03T12:00:00Z,volume,major,40.0000,5.0000,0.0000,15.65
+> 2024-01-03T18:00:00Z,negative_share,major,1.0000,0.1973,0.0214,16.05
+> hour                  alert   severity  value  baseline   sd     z
+> 2024-01-03T12:00:00Z  volume  moderate     40       5.0  0.0  15.7
+> 0
+
+### spikes: the HTML page marks them
+$ cat > gen.py
+$ python3 gen.py > spikes.ndjson
+$ kpi-report --spike-min 5 -f html spikes.ndjson | grep -o 'circle class="spike [a-z]*"' | sort | uniq -c
+< import json
+< for h in range(72):
+<     n = 40 if h == 60 else 20 if h == 66 else 5
+<     for i in range(n):
+<         neg = h == 66 or i == 0
+<         print(json.dumps({"id": "x:%d-%d" % (h, i), "platform": "x", "account": "a",
+<                           "direction": "in", "author": {"id": "c%d" % i},
+<                           "created_at": "2024-01-%02dT%02d:%02d:00Z" % (1 + h // 24, h % 24, i),
+<                           "sentiment": {"label": "negative" if neg else "neutral",
+<                                         "score": -0.5 if neg else 0}}))
+>       3 circle class="spike major"
+>       2 circle class="spike minor"
+
+### a record without created_at or direction is a bad line; the rest is reported
+$ kpi-report -f csv > r.csv; echo "exit $?"; cut -d, -f1-2 r.csv
+< {"id":"x:1","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:2","direction":"in"}
+< {"id":"x:3","direction":"sideways","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:4","direction":"in","created_at":"yesterday"}
+< not json
+> exit 65
+> in,out
+> 1,0
+2> kpi-report: (stdin):2: no created_at
+2> kpi-report: (stdin):3: direction is not "in" or "out"
+2> kpi-report: (stdin):4: created_at is not a time
+2> kpi-report: (stdin):5: invalid literal at byte 1
+
+### an unknown format is a usage error
+$ kpi-report -f pdf </dev/null
+2> kpi-report: unknown format 'pdf': table, csv, ndjson, markdown, html
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]
+2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
+2>                   [--reply-window duration] [--resolve-after duration]
+2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
+2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
+2>                   [--until time] [file ...]
+? 64
+
+### --top wants a positive number
+$ kpi-report --top 0 </dev/null
+2> kpi-report: --top wants a positive number: 0
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]
+2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
+2>                   [--reply-window duration] [--resolve-after duration]
+2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
+2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
+2>                   [--until time] [file ...]
+? 64
+
+### a bad --since is a usage error
+$ kpi-report --since yesterday </dev/null
+2> kpi-report: --since wants an RFC 3339 time or -DURATION: yesterday
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]
+2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
+2>                   [--reply-window duration] [--resolve-after duration]
+2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
+2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
+2>                   [--until time] [file ...]
+? 64
+
+### a write error is exit 74
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report mentions.ndjson > /dev/full
+2> kpi-report: (stdout): write error: No space left on device
+? 74
+
+### --output to a file that cannot be created is exit 73
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report -o /nonexistent/dir/r.txt mentions.ndjson
+2> kpi-report: /nonexistent/dir/r.txt: No such file or directory
+? 73
+
+### --output without .gz writes plain text; empty input gives a zero report
+$ kpi-report -f csv -o r.csv < /dev/null
+$ cut -d, -f1-5 r.csv
+> in,out,customers,answered,response_rate
+> 0,0,0,0,
