@@ -86,6 +86,7 @@ struct thread {
 	int64_t last;           /* the stream's clock at the last activity */
 	int64_t since;          /* open: when the item was opened */
 	int agent;              /* roster index, or -1 */
+	int queue;              /* the queue it was last assigned in, or -1 */
 	bool open;
 	char *item;             /* open: the id of the inbound record that opened it */
 	char *account;          /* open: its account, or NULL */

@@ -290,13 +290,17 @@ static bool answered(const rec *r)
 	return st.type == VAL_STRING && val_streq(st, "sent");
 }
 
-static int queue_of(struct ctx *c, const rec *r, const cp_pos *pos)
+/* The queue: the lead queue for an escalation, else the first rule that
+ * holds, else the thread's queue (a follow-up stays where its
+ * conversation is), else the default queue. */
+static int queue_of(struct ctx *c, const rec *r, const cp_pos *pos, const struct thread *th)
 {
 	if (c->ro.lead_q >= 0 && rec_val(r, "escalate").type == VAL_TRUE)
 		return c->ro.lead_q;
 	size_t nr = rules_count(c->ro.rs);
+	int fallback = th && th->queue >= 0 ? th->queue : c->ro.default_q;
 	if (nr == 0)
-		return c->ro.default_q;
+		return fallback;
 	size_t tn = 0;
 	const char *text = str_of(rec_val(r, "text"), &c->text, &tn, c);
 	if (rules_begin(c->rc, r, text ? text : "", text ? tn : 0) < 0)
@@ -314,7 +318,7 @@ static int queue_of(struct ctx *c, const rec *r, const cp_pos *pos)
 		if (t && c->ro.rule_queue[i] >= 0)
 			return c->ro.rule_queue[i];
 	}
-	return c->ro.default_q;
+	return fallback;
 }
 
 static void checkpoint(struct ctx *c, bool force)
@@ -386,11 +390,11 @@ static int each(void *v, rec *r, const cp_pos *pos)
 	if (c->lang && (c->langlen == 0 || (c->langlen == 3 && !memcmp(c->lang, "und", 3))))
 		c->lang = NULL;
 
-	int qi = queue_of(c, r, pos);
-	struct queue *q = &c->ro.q[qi];
 	size_t kn;
 	const char *key = thread_key(c, r, &kn);
 	struct thread *th = th_find(&c->t, key, kn);
+	int qi = queue_of(c, r, pos, th);
+	struct queue *q = &c->ro.q[qi];
 
 	int who = -1;
 	if (th && th->agent >= 0 && qualifies(c, th->agent, qi, th->open)) {
@@ -422,6 +426,7 @@ static int each(void *v, rec *r, const cp_pos *pos)
 			th_touch(&c->t, th, c->clock);
 		}
 		th->agent = who;
+		th->queue = qi;
 		a->last_seq = ++c->seq;
 		char ts[32];
 		int tn = time_format(c->at, ts);

@@ -85,7 +85,7 @@ struct thread *th_add(struct threads *t, const char *key, size_t len, int64_t no
 	memcpy(th->key, key, len);
 	th->keylen = len;
 	th->hash = hash_key(key, len);
-	th->agent = -1;
+	th->agent = th->queue = -1;
 	th->last = th->since = now;
 	th->hnext = t->b[th->hash & (t->nb - 1)];
 	t->b[th->hash & (t->nb - 1)] = th;
@@ -191,6 +191,10 @@ static void put_thread(buf *b, const struct roster *ro, const struct thread *th)
 		buf_json_str(b, ro->a[th->agent].id, strlen(ro->a[th->agent].id));
 	else
 		buf_adds(b, "null");
+	if (th->queue >= 0) {
+		buf_adds(b, ",\"queue\":");
+		buf_add(b, ro->q[th->queue].json.p, ro->q[th->queue].json.len);
+	}
 	put_time(b, "last", th->last);
 	if (th->open) {
 		buf_adds(b, ",\"open\":{\"id\":");
@@ -302,6 +306,9 @@ int state_load(const char *path, struct roster *ro, struct threads *t, int64_t *
 			if (!th)
 				goto oom;
 			th->agent = a;
+			size_t qn;
+			const char *qs = val_rawstr(rec_val(&r, "queue"), &qn);
+			th->queue = qs ? roster_queue(ro, qs, qn) : -1;
 			val open = rec_val(&r, "open");
 			if (open.type == VAL_OBJECT) {
 				buf item = {0}, acc = {0};

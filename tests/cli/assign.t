@@ -324,3 +324,67 @@ $ assign < /dev/null; echo $?
 2> assign: r4:1: agent a has no capacity
 2> assign: nosuch: no such file
 2> assign: a roster is needed: -R FILE
+
+### a follow-up that no rule places stays in its thread's queue, with its agent
+$ printf '[queues]\nqueue billing if keywords "refund"\n[agent a]\nqueues general\ncapacity 5\n[agent b]\nqueues billing\ncapacity 5\n' > team.roster
+$ assign -R team.roster | jq -c '[.id, .queue, .assignee.id]'
+< {"id":"x:1","direction":"in","thread":"t1","text":"I want a refund","created_at":"2026-01-05T10:00:00Z"}
+< {"id":"x:2","direction":"in","thread":"t1","text":"order 1234","created_at":"2026-01-05T10:01:00Z"}
+< {"id":"x:3","direction":"in","thread":"t3","text":"order 1234","created_at":"2026-01-05T10:02:00Z"}
+> ["x:1","billing","b"]
+> ["x:2","billing","b"]
+> ["x:3","general","a"]
+
+### man page example: the example team on the example mentions
+$ ln -s $TOP/examples examples
+$ assign -R examples/assign/team.roster examples/assign/mentions.ndjson |
+$     jq -c '[.id, .queue, .assignee.initials, .assign_reason]'
+> ["twitter:1001","billing","CM",null]
+> ["twitter:1002","fr","JD",null]
+> ["twitter:1003","lead","CM",null]
+> ["twitter:1004","general",null,"no agent in queue general on shift speaks ja"]
+> ["twitter:1005","billing","CM",null]
+> ["twitter:1006",null,null,null]
+> ["twitter:1007","vip","CM",null]
+> ["twitter:1008","tech","LC",null]
+> ["twitter:1009","general","HW",null]
+> ["twitter:1010","billing","CM",null]
+> ["twitter:1011","general",null,"no agent in queue general is on shift"]
+
+### man page examples: round-robin with a state dir, what stays open, and the count per agent
+$ ln -s $TOP/examples examples
+$ assign -R examples/assign/team.roster --state state --strategy round-robin \
+$     examples/assign/mentions.ndjson > assigned.ndjson
+$ grep -c '"open"' state/assign/state.ndjson
+$ jq -r '.assignee.id // empty' assigned.ndjson | sort | uniq -c
+> 6
+>       6 cmartin
+>       1 hweber
+>       1 lcosta
+
+### --help prints the synopsis of the man page
+$ assign --help | head -3
+> usage: assign [-qv] [--bad file] [--line-buffered] [--now time] [--state dir]
+>               [--strategy least-loaded | round-robin] [--strict] [--wait]
+>               -R roster [file ...]
+
+### lead-queue none: escalations go through the rules like the rest
+$ printf 'lead-queue none\n[queues]\nqueue billing if has-tag billing\n[agent a]\nqueues general, billing\ncapacity 5\n' > team.roster
+$ assign -R team.roster | jq -r .queue
+< {"id":"x:1","direction":"in","escalate":true,"tags":["billing"],"created_at":"2026-01-05T10:00:00Z"}
+< {"id":"x:2","direction":"in","escalate":true,"created_at":"2026-01-05T10:00:00Z"}
+> billing
+> general
+
+### state: a damaged state file is refused (65); an agent dropped from the roster loses their items
+$ printf '[agent a]\nqueues general\ncapacity 1\n[agent b]\nqueues general\ncapacity 1\n' > team.roster
+$ echo '{"id":"x:1","direction":"in","thread":"t1","created_at":"2026-01-05T10:00:00Z"}' | assign -R team.roster --state st | jq -r .assignee.id
+$ printf '[agent b]\nqueues general\ncapacity 1\n' > team.roster
+$ echo '{"id":"x:2","direction":"in","thread":"t1","created_at":"2026-01-05T10:01:00Z"}' | assign -R team.roster --state st | jq -r .assignee.id
+$ grep -c '"thread"' st/assign/state.ndjson
+$ echo 'garbage' > st/assign/state.ndjson; assign -R team.roster --state st < /dev/null; echo $?
+> a
+> b
+> 1
+> 65
+2> assign: st/assign/state.ndjson:1: not an assign state file; move it away to start over
