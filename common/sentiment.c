@@ -659,8 +659,9 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			v += sign * 0.733f;
 		if (t->elongated)
 			v += sign * 0.3f;
-		/* Boosters and negation in the three words before. */
-		bool negated = false;
+		/* Boosters and negation in the three words before; a phrase that
+		 * starts with a negation ("pas terrible", "not bad") carries its own. */
+		bool negated = false, own_neg = span > 1 && is_neg(t);
 		for (size_t back = 1; back <= 3 && back <= i; back++) {
 			const struct token *p = &tok[i - back];
 			if (p->kind == T_STOP || p->kind == T_BUT)
@@ -674,12 +675,12 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 				if (p->caps && caps_differ)
 					v += sign * 0.733f * (bv > 0 ? 1 : -1);
 			}
-			if (is_neg(p))
+			if (is_neg(p) && !own_neg)
 				negated = true;
 		}
 		/* French "ne ... pas" puts the negation after the verb too:
 		 * "je ne l'aime pas". */
-		if (!negated && i + 1 < nt && tok[i + 1].kind == T_WORD &&
+		if (!negated && !own_neg && i + 1 < nt && tok[i + 1].kind == T_WORD &&
 		    (!strcmp(tok[i + 1].key, "pas") || !strcmp(tok[i + 1].key, "jamais") ||
 		     !strcmp(tok[i + 1].key, "plus")) &&
 		    i >= 1 && (is_neg(&tok[i - 1]) || (i >= 2 && is_neg(&tok[i - 2]))))

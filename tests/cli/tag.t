@@ -257,7 +257,7 @@ $ tag -f r.rules | jq -c .tags
 < {"text":"an invoice"}
 > ["billing"]
 
-### sentiment: negation, intensifiers, contrast, elongation, caps, emoji, emoticons
+### sentiment: negation (also French ne ... pas), contrast, elongation, emoji, emoticons, names
 $ tag | jq -r '[.sentiment.label, .text] | @tsv'
 < {"text":"good"}
 < {"text":"not good at all"}
@@ -268,7 +268,9 @@ $ tag | jq -r '[.sentiment.label, .text] | @tsv'
 < {"text":"pas terrible","lang":"fr"}
 < {"text":"c'est génial","lang":"fr"}
 < {"text":"je ne l'aime pas","lang":"fr"}
+< {"text":"Je ne suis pas content du tout","lang":"fr"}
 < {"text":"the parcel arrived today"}
+< {"text":"I bought it at Best Buy"}
 > positive	good
 > negative	not good at all
 > negative	it was ok but the app is awful
@@ -278,7 +280,9 @@ $ tag | jq -r '[.sentiment.label, .text] | @tsv'
 > negative	pas terrible
 > positive	c'est génial
 > negative	je ne l'aime pas
+> negative	Je ne suis pas content du tout
 > neutral	the parcel arrived today
+> neutral	I bought it at Best Buy
 
 ### sentiment: intensifiers, ALL CAPS and exclamation marks strengthen the score
 $ tag | jq -r '.sentiment.score'
