@@ -168,10 +168,13 @@ static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *
 	return 0;
 }
 
+/* No API page is this big: a server sending more is broken or hostile. */
+#define BODY_MAX ((size_t)64 << 20)
+
 static size_t body_cb(char *p, size_t sz, size_t n, void *ud)
 {
 	cp_http_resp *rs = ud;
-	if (buf_add(&rs->body, p, sz * n) < 0)
+	if (rs->body.len + sz * n > BODY_MAX || buf_add(&rs->body, p, sz * n) < 0)
 		return 0;
 	return sz * n;
 }
@@ -312,8 +315,8 @@ static void body_excerpt(cp_http *h, const cp_http_resp *rs, char *out, size_t n
 	buf b = {0};
 	size_t len = rs->body.len > 160 ? 160 : rs->body.len;
 	for (size_t i = 0; i < len; i++) {
-		char c = rs->body.p[i];
-		buf_addc(&b, (c == '\n' || c == '\r' || c == '\t') ? ' ' : c);
+		unsigned char c = (unsigned char)rs->body.p[i];
+		buf_addc(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
 	}
 	if (rs->body.len > len)
 		buf_adds(&b, "...");

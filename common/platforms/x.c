@@ -39,6 +39,31 @@ static int64_t snowflake_time(const char *id)
 	return (int64_t)(((v >> 22) + 1288834974657ULL) / 1000);
 }
 
+/* X API v2 escapes &, < and > in a post's text as HTML entities. */
+static const char *unescape_text(buf *t)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+	};
+	size_t w = 0;
+	for (size_t r = 0; r < t->len;) {
+		size_t i;
+		for (i = 0; i < 3; i++) {
+			size_t l = strlen(ents[i].ent);
+			if (t->len - r >= l && memcmp(t->p + r, ents[i].ent, l) == 0)
+				break;
+		}
+		if (i < 3) {
+			t->p[w++] = ents[i].c;
+			r += strlen(ents[i].ent);
+		} else {
+			t->p[w++] = t->p[r++];
+		}
+	}
+	t->len = w;
+	return buf_cstr(t) ? t->p : "";
+}
+
 static val find_user(val includes, const char *id)
 {
 	val users = val_member(includes, "users"), u;
@@ -106,7 +131,8 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 		if (!*r.native_id)
 			continue;
 		r.author_id = plat_str(val_member(tw, "author_id"), &author);
-		r.text = plat_str(val_member(tw, "text"), &text);
+		plat_str(val_member(tw, "text"), &text);
+		r.text = unescape_text(&text);
 		const char *when = plat_str(val_member(tw, "created_at"), &ts);
 		if (time_parse(when, strlen(when), &r.created_at) < 0)
 			r.created_at = snowflake_time(r.native_id);
