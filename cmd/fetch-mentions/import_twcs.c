@@ -506,6 +506,13 @@ static void put_id(struct twcs *w, buf *b, struct span s)
 		nomem(w);
 }
 
+/* Every append is checked: a piece left out would make a broken line. */
+static void put_lit(struct twcs *w, buf *b, const char *s)
+{
+	if (buf_adds(b, s) < 0)
+		nomem(w);
+}
+
 static void emit(struct twcs *w, const int32_t *account)
 {
 	buf b = {0};
@@ -515,45 +522,44 @@ static void emit(struct twcs *w, const int32_t *account)
 		const struct row *r = &w->rows[i];
 		struct span author = r->author;
 		buf_reset(&b);
-		buf_adds(&b, "{\"id\":");
+		put_lit(w, &b, "{\"id\":");
 		put_id(w, &b, r->id);
-		buf_adds(&b, ",\"platform\":\"twitter\",\"account\":");
+		put_lit(w, &b, ",\"platform\":\"twitter\",\"account\":");
 		if (account[i] >= 0)
 			put_str(w, &b, w->rows[account[i]].author);
 		else
-			buf_adds(&b, "null");
-		buf_adds(&b, r->inbound ? ",\"direction\":\"in\"" : ",\"direction\":\"out\"");
-		buf_adds(&b, r->par.len ? ",\"kind\":\"reply\"" : ",\"kind\":\"post\"");
-		buf_adds(&b, ",\"author\":{\"id\":");
+			put_lit(w, &b, "null");
+		put_lit(w, &b, r->inbound ? ",\"direction\":\"in\"" : ",\"direction\":\"out\"");
+		put_lit(w, &b, r->par.len ? ",\"kind\":\"reply\"" : ",\"kind\":\"post\"");
+		put_lit(w, &b, ",\"author\":{\"id\":");
 		put_str(w, &b, author);
-		buf_adds(&b, ",\"handle\":");
+		put_lit(w, &b, ",\"handle\":");
 		put_str(w, &b, author);
-		buf_adds(&b, "},\"text\":");
+		put_lit(w, &b, "},\"text\":");
 		put_str(w, &b, r->text);
 		time_format(r->t, ts);
-		buf_adds(&b, ",\"created_at\":\"");
-		buf_adds(&b, ts);
-		buf_adds(&b, "\",\"in_reply_to\":");
+		put_lit(w, &b, ",\"created_at\":\"");
+		put_lit(w, &b, ts);
+		put_lit(w, &b, "\",\"in_reply_to\":");
 		if (r->par.len)
 			put_id(w, &b, r->par);
 		else
-			buf_adds(&b, "null");
-		buf_adds(&b, ",\"thread\":");
+			put_lit(w, &b, "null");
+		put_lit(w, &b, ",\"thread\":");
 		put_id(w, &b, w->rows[r->root].id);
 		if (w->o->raw) {
 			const struct file *f = &w->files[r->file];
-			buf_adds(&b, ",\"raw\":{");
+			put_lit(w, &b, ",\"raw\":{");
 			for (size_t k = 0; k < r->nf; k++) {
 				if (k)
-					buf_addc(&b, ',');
+					put_lit(w, &b, ",");
 				put_str(w, &b, w->fields[f->h0 + k]);
-				buf_addc(&b, ':');
+				put_lit(w, &b, ":");
 				put_str(w, &b, w->fields[r->f0 + k]);
 			}
-			buf_addc(&b, '}');
+			put_lit(w, &b, "}");
 		}
-		if (buf_addc(&b, '}') < 0)
-			nomem(w);
+		put_lit(w, &b, "}");
 		cp_emit(w->p, b.p, b.len);
 	}
 	buf_free(&b);
