@@ -350,6 +350,59 @@ rc, out, err = run(["--config", cfg, "--source", "acme-bsky"], env={"BSKY_PW": "
 ok(rc == 77 and "createSession: HTTP 401" in err and "$BSKY_PW" in err,
    "bluesky: a wrong app password exits 77 naming the variable", err)
 
+# ------------------------------------------------------------------ Mastodon and X paging
+pg = os.path.join(TMP, "paging.conf")
+open(pg, "w").write("""[acme-masto]
+platform = mastodon
+base_url = http://127.0.0.1:{p}
+account = acme
+account_id = 1
+token_env = R_TOKEN
+limit = 4
+
+[acme-xm]
+platform = x
+base_url = http://127.0.0.1:{p}
+account = AcmeSupport
+account_id = 2244994945
+token_env = R_TOKEN
+limit = 5
+""".format(p=port))
+d = fresh_state("st-paging")
+rc, out, err = run(["--config", pg, "--state", d, "-v"])
+recs = [json.loads(l) for l in out.splitlines()]
+m = [r for r in recs if r["platform"] == "mastodon"]
+x = [r for r in recs if r["platform"] == "twitter"]
+ok(rc == 0 and len(m) == 10 and "source acme-masto: 10 records, 0 already seen, 4 pages" in err,
+   "mastodon: 10 mentions of 12 notifications, paged by the Link header's max_id", err[-3000:])
+ok(len(x) == 12 and "source acme-xm: 12 records, 0 already seen, 3 pages" in err and "pagination_token=tok-5" in err,
+   "x: 12 mentions over pages of 5, paged with pagination_token", err[-3000:])
+valid_records(out, "mastodon and x records are valid (jq)")
+is_eq(sorted(set(r["kind"] for r in m)), ["dm", "post", "reply"], "mastodon: direct statuses are dm, replies reply")
+ok(m[-1]["text"] == "@acme order 0 & refund?", "mastodon: HTML content made plain text, entities decoded", m[-1]["text"])
+is_eq(sum(r["direction"] == "out" for r in x), 3, "x: the brand's own replies are direction out")
+ok(x[1]["text"].endswith("& why <late>") and x[1]["author"]["handle"] == "cust7010" and x[1]["direction"] == "in",
+   "x: entities decoded, author from includes.users", x[1])
+sm = json.load(open(os.path.join(d, "acme-masto.state")))
+sx = json.load(open(os.path.join(d, "acme-xm.state")))
+is_eq((sm["cursor"], sx["cursor"]), ("9010", "1700000000000000011"),
+      "the cursors: the newest mention notification id, the newest post id")
+get(port, "/_add?what=mastodon-mention&n=3")
+get(port, "/_add?what=x-mention&n=3")
+rc, out, err = run(["--config", pg, "--state", d, "-v"])
+is_eq(sorted(ids(out)), sorted(["mastodon:%d" % (110000000000000000 + i) for i in (12, 13, 14)] +
+                                ["twitter:%d" % (1700000000000000000 + i) for i in (12, 13, 14)]),
+      "the next run emits only the 3 + 3 new ones")
+ok("since_id=9010" in err and "since_id=1700000000000000011" in err, "... asking with since_id", err[-3000:])
+get(port, "/_fault?path=/api/v1/notifications&kind=loop&times=-1&skip=1")
+rc, out, err = run(["--config", pg, "--source", "acme-masto", "--state", fresh_state("st-mloop")])
+ok(rc == 69 and "paging cursor loops" in err, "mastodon: a Link header that loops is an error (69)", err)
+get(port, "/_clear")
+get(port, "/_fault?path=/2/users/&kind=loop&times=-1&skip=1")
+rc, out, err = run(["--config", pg, "--source", "acme-xm", "--state", fresh_state("st-xloop")])
+ok(rc == 69 and "paging cursor loops" in err, "x: a next_token that loops is an error (69)", err)
+get(port, "/_clear")
+
 # ------------------------------------------------------------------ kill and rerun
 get(port, "/_config?delay=0.05")
 d = fresh_state("st-kill")

@@ -13,13 +13,18 @@ Serves, on 127.0.0.1 only:
     createRecord input): createSession, refreshSession (access tokens
     expire after --bsky-token-uses calls), listNotifications, searchPosts,
     getPostThread, createRecord.
+  - Mastodon /api/v1/notifications (Link headers, max_id, since_id) and X
+    /2/users/{id}/mentions (since_id, pagination_token), generated in the
+    shape of their API descriptions, for the paging and incremental
+    behaviour Prism's fixed examples cannot show.
 Control endpoints (no auth):
   GET /_fault?path=PREFIX&kind=KIND&times=N[&secs=S][&skip=K]   inject a fault
       kinds: 429 429-reset 500 503 slow reset truncated invalid loop 401 expire
       times -1 is forever; the next N matching requests (after K) get it.
   GET /_clear           drop faults
   GET /_counts          {"posts": {parent: n}, "requests": {path: n}}
-  GET /_add?what=reddit-mention|bsky-mention&n=N   new items, newest first
+  GET /_add?what=reddit-mention|bsky-mention|mastodon-mention|x-mention&n=N
+      new items, newest first
   GET /_config?delay=S  delay every API response by S seconds
       &delay_after=S      and delay the answer by S seconds after the
                           request took effect (reply's kill -9 test)
@@ -75,6 +80,8 @@ def load(shared):
     DATA["lex"] = lex
     DATA["my_comments"] = []
     DATA["bsky"] = make_bsky(30)
+    DATA["masto"] = make_masto(12)
+    DATA["x"] = make_x(12)
     DATA["bsky_replies"] = {}
 
 
@@ -99,6 +106,47 @@ def make_bsky(n, start=0, base_time=1700000000):
                        "displayName": "Customer %d" % i},
             "reason": reason, "record": record, "isRead": False, "indexedAt": ts,
         })
+    items.reverse()
+    return items
+
+
+def make_masto(n, start=0):
+    """Mention notifications in the shape of the Mastodon API's Notification
+    and Status entities, newest first, with one favourite to leave out."""
+    items = []
+    for i in range(start, start + n):
+        t = 1700000000 + i * 60
+        ts = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(t))
+        acct = {"id": str(5000 + i), "username": "cust%d" % i, "acct": "cust%d@example.social" % i,
+                "display_name": "Customer %d" % i, "followers_count": i}
+        status = {"id": str(110000000000000000 + i), "created_at": ts,
+                  "in_reply_to_id": "109999999999999999" if i % 2 else None,
+                  "content": "<p><span class=\"h-card\"><a href=\"https://example.social/@acme\">@<span>acme</span></a></span> order %d &amp; refund?</p>" % i,
+                  "visibility": "direct" if i % 5 == 4 else "public", "language": "en",
+                  "url": "https://example.social/@cust%d/%d" % (i, 110000000000000000 + i),
+                  "account": acct, "favourites_count": 0, "reblogs_count": 0, "replies_count": 0}
+        items.append({"id": str(9000 + i), "type": "favourite" if i % 6 == 5 else "mention",
+                      "created_at": ts, "account": acct, "status": status})
+    items.reverse()
+    return items
+
+
+def make_x(n, start=0):
+    """Posts in the shape of X API v2 Tweet objects, newest first; every
+    fourth is the brand's own reply (author 2244994945)."""
+    items = []
+    for i in range(start, start + n):
+        t = 1700000000 + i * 60
+        tid = str(1700000000000000000 + i)
+        own = i % 4 == 3
+        tw = {"id": tid, "text": "@AcmeSupport where is order %d? &amp; why &lt;late&gt;" % i,
+              "author_id": "2244994945" if own else str(7000 + i),
+              "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(t)),
+              "conversation_id": "1699999999999999999", "lang": "en",
+              "public_metrics": {"like_count": i, "retweet_count": 0, "reply_count": 1, "quote_count": 0}}
+        if own or i % 2:
+            tw["referenced_tweets"] = [{"type": "replied_to", "id": str(1700000000000000000 + i - 1)}]
+        items.append(tw)
     items.reverse()
     return items
 
@@ -245,6 +293,10 @@ class Handler(BaseHTTPRequestHandler):
                         c["data"]["created_utc"] = newest + 10 * (i + 1)
                         c["data"]["body"] = "new mention %d" % k
                         DATA["mentions"].insert(0, c)
+                elif one.get("what") == "mastodon-mention":
+                    DATA["masto"][:0] = make_masto(n, len(DATA["masto"]))
+                elif one.get("what") == "x-mention":
+                    DATA["x"][:0] = make_x(n, len(DATA["x"]))
                 else:
                     start = len(DATA["bsky"])
                     newest = max(time_of(x["indexedAt"]) for x in DATA["bsky"])
@@ -259,6 +311,10 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or len(auth) < 12:
             return 401, {"error": "no bearer token"}, {}
+        if path == "/api/v1/notifications":
+            return self.masto(q, loop)
+        if path.startswith("/2/users/") and path.endswith("/mentions"):
+            return self.x_mentions(q, loop)
         if path == "/message/mentions":
             return self.listing(DATA["mentions"], q, loop)
         if path.endswith("/search.json"):
@@ -295,6 +351,49 @@ class Handler(BaseHTTPRequestHandler):
         if path.endswith("/feed"):
             return self.fb_pages(DATA["fb_feed"], q, "until", loop)
         return 404, {"error": "not mocked: " + path}, {}
+
+    def masto(self, q, loop):
+        limit = int(q.get("limit", ["40"])[0])
+        items = DATA["masto"]
+        if q.get("types[]"):
+            items = [x for x in items if x["type"] in q["types[]"]]
+        if q.get("max_id"):
+            items = [x for x in items if int(x["id"]) < int(q["max_id"][0])]
+        if q.get("since_id"):
+            items = [x for x in items if int(x["id"]) > int(q["since_id"][0])]
+        page = items[:limit]
+        headers = {}
+        if page:
+            base = "http://%s:%d/api/v1/notifications" % self.server.server_address[:2]
+            last = q["max_id"][0] if loop and q.get("max_id") else page[-1]["id"]
+            headers["Link"] = '<%s?max_id=%s>; rel="next", <%s?min_id=%s>; rel="prev"' % (
+                base, last, base, page[0]["id"])
+        return 200, page, headers
+
+    def x_mentions(self, q, loop):
+        limit = int(q.get("max_results", ["10"])[0])
+        if not 5 <= limit <= 100:
+            return 400, {"errors": [{"message": "max_results"}]}, {}
+        items = DATA["x"]
+        if q.get("since_id"):
+            items = [x for x in items if int(x["id"]) > int(q["since_id"][0])]
+        start = int(q["pagination_token"][0][4:]) if q.get("pagination_token") else 0
+        page = items[start:start + limit]
+        meta = {"result_count": len(page)}
+        if page:
+            meta["newest_id"], meta["oldest_id"] = page[0]["id"], page[-1]["id"]
+        if start + limit < len(items):
+            meta["next_token"] = "tok-%d" % (start + limit)
+        if loop:
+            meta["next_token"] = q.get("pagination_token", ["tok-%d" % limit])[0]
+        users = [{"id": x["author_id"], "username": "AcmeSupport" if x["author_id"] == "2244994945"
+                  else "cust%s" % x["author_id"], "name": "Customer", "public_metrics": {"followers_count": 3}}
+                 for x in page]
+        out = {"meta": meta}
+        if page:
+            out["data"] = page
+            out["includes"] = {"users": users}
+        return 200, out, {}
 
     def count(self, parent):
         with LOCK:
