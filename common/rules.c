@@ -54,6 +54,11 @@ struct rules {
 	int **kw_atoms;
 	size_t *kw_natoms;
 	size_t nkw;
+	/* Rules that can hold only when one keyword atom was found are tried
+	 * only then: per atom, those rules; and the rules always tried. */
+	size_t **atom_rules, *atom_nrules;
+	uint64_t *base;        /* bitmap of rules always tried */
+	size_t nwords;
 	bool compiled;
 };
 
@@ -773,6 +778,19 @@ int rules_load(rules *rs, const char *path, cp_err *e)
 	return r;
 }
 
+/* A keyword atom without which the condition cannot hold, or -1. */
+static int needed_atom(const rules *rs, int ni)
+{
+	const struct node *n = &rs->nodes[ni];
+	if (n->kind == N_KW)
+		return n->atom;
+	if (n->kind == N_AND) {
+		int a = needed_atom(rs, n->a);
+		return a >= 0 ? a : needed_atom(rs, n->b);
+	}
+	return -1;
+}
+
 int rules_compile(rules *rs, cp_err *e)
 {
 	tm_ac_free(rs->ac);
@@ -831,6 +849,25 @@ int rules_compile(rules *rs, cp_err *e)
 	free(ids);
 	if (tm_ac_build(rs->ac) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	rs->nwords = (rs->nrules + 63) / 64 + 1;
+	free(rs->base);
+	rs->base = calloc(rs->nwords, sizeof *rs->base);
+	rs->atom_rules = calloc(rs->natoms + 1, sizeof *rs->atom_rules);
+	rs->atom_nrules = calloc(rs->natoms + 1, sizeof *rs->atom_nrules);
+	if (!rs->base || !rs->atom_rules || !rs->atom_nrules)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	for (size_t i = 0; i < rs->nrules; i++) {
+		int a = rs->rules[i].root < 0 ? -1 : needed_atom(rs, rs->rules[i].root);
+		if (a < 0) {
+			rs->base[i / 64] |= (uint64_t)1 << (i % 64);
+			continue;
+		}
+		size_t *nr = realloc(rs->atom_rules[a], (rs->atom_nrules[a] + 1) * sizeof *nr);
+		if (!nr)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		nr[rs->atom_nrules[a]++] = i;
+		rs->atom_rules[a] = nr;
+	}
 	rs->compiled = true;
 	return 0;
 }
@@ -879,6 +916,11 @@ void rules_free(rules *rs)
 		free(rs->kw_atoms[i]);
 	free(rs->kw_atoms);
 	free(rs->kw_natoms);
+	for (size_t i = 0; i < rs->natoms && rs->atom_rules; i++)
+		free(rs->atom_rules[i]);
+	free(rs->atom_rules);
+	free(rs->atom_nrules);
+	free(rs->base);
 	tm_ac_free(rs->ac);
 	free(rs);
 }
@@ -901,6 +943,7 @@ struct rules_ctx {
 	unsigned gen;
 	unsigned *atom_gen;
 	size_t *atom_start, *atom_end;   /* normalised offsets of the first hit */
+	uint64_t *cand;                  /* bitmap of the rules to try */
 	/* tags: offsets into tagbuf, NUL-separated */
 	buf tagbuf;
 	size_t *tagoff;
@@ -927,7 +970,8 @@ rules_ctx *rules_ctx_new(const rules *rs)
 	c->atom_start = calloc(rs->natoms + 1, sizeof *c->atom_start);
 	c->atom_end = calloc(rs->natoms + 1, sizeof *c->atom_end);
 	c->region = onig_region_new();
-	if (!c->atom_gen || !c->atom_start || !c->atom_end || !c->region) {
+	c->cand = calloc(rs->nwords + 1, sizeof *c->cand);
+	if (!c->atom_gen || !c->atom_start || !c->atom_end || !c->region || !c->cand) {
 		rules_ctx_free(c);
 		return NULL;
 	}
@@ -941,6 +985,7 @@ void rules_ctx_free(rules_ctx *c)
 	free(c->atom_gen);
 	free(c->atom_start);
 	free(c->atom_end);
+	free(c->cand);
 	tm_norm_free(&c->norm);
 	buf_free(&c->tagbuf);
 	free(c->tagoff);
@@ -968,6 +1013,10 @@ static int on_hit(void *v, int id, size_t start, size_t end)
 			c->atom_gen[a] = c->gen;
 			c->atom_start[a] = start;
 			c->atom_end[a] = end;
+			for (size_t k = 0; k < rs->atom_nrules[a]; k++) {
+				size_t r = rs->atom_rules[a][k];
+				c->cand[r / 64] |= (uint64_t)1 << (r % 64);
+			}
 		}
 	}
 	return 0;
@@ -1026,6 +1075,7 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 		memset(c->atom_gen, 0, (c->rs->natoms + 1) * sizeof *c->atom_gen);
 		c->gen = 1;
 	}
+	memcpy(c->cand, c->rs->base, c->rs->nwords * sizeof *c->cand);
 	if (c->rs->nkw == 0)
 		return 0;
 	/* Keywords are looked for in the first MiB of a text: a post is never
@@ -1255,6 +1305,18 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 	}
 	}
 	return 0;
+}
+
+size_t rules_next(const rules_ctx *c, size_t i)
+{
+	const rules *rs = c->rs;
+	while (i < rs->nrules) {
+		uint64_t w = c->cand[i / 64] >> (i % 64);
+		if (w)
+			return i + (size_t)__builtin_ctzll(w);
+		i = (i / 64 + 1) * 64;
+	}
+	return rs->nrules;
 }
 
 int rules_test(rules_ctx *c, size_t i, bool explain, cp_err *e)

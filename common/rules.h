@@ -95,6 +95,11 @@ int rules_set_var(rules_ctx *c, const char *name, const char *json);
 /* A tag added by an action, seen by later has-tag tests. */
 int rules_add_tag(rules_ctx *c, const char *tag);
 bool rules_has_tag(const rules_ctx *c, const char *tag);
+/* The first rule from i on that may hold for the current record, or
+ * rules_count when none: rules that need a keyword no text had are
+ * skipped, so a thousand keyword rules cost about as much as ten.  Loop
+ * with i = rules_next(c, i + 1); rules_test on a skipped rule gives 0. */
+size_t rules_next(const rules_ctx *c, size_t i);
 /* Does rule i hold for the current record?  1 yes, 0 no, -1 when a jq
  * expression failed at run time (e: the message; the rule counts as not
  * holding).  With explain, the spans that made it hold are kept for

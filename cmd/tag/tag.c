@@ -63,6 +63,7 @@ struct ctx {
 	rec_edit edit;
 	/* tags added by rules for this record, NUL-separated */
 	buf added;
+	cp_err err;
 };
 
 static int level_of(const char *s)
@@ -152,11 +153,14 @@ static int each(void *v, rec *r, const cp_pos *pos)
 	buf_reset(&c->added);
 	buf_reset(&c->expl);
 	size_t nexpl = 0;
-	for (size_t i = 0; i < rules_count(c->rs) && !excluded; i++) {
-		cp_err e = {0};
+	size_t nrules = rules_count(c->rs);
+	for (size_t i = rules_next(c->rc, 0); i < nrules && !excluded;
+	     i = rules_next(c->rc, i + 1)) {
 		const struct rules_rule *ru = rules_get(c->rs, i);
-		int t = rules_test(c->rc, i, c->explain, &e);
+		int t = rules_test(c->rc, i, c->explain, &c->err);
 		if (t < 0) {
+			cp_err e = c->err;
+			c->err.code = 0;
 			cp_warn(c->p, "%s:%llu: %s (rule at %s:%u)", pos->file,
 			        (unsigned long long)pos->lineno, e.msg, ru->file, ru->line);
 			cp_status(c->p, CP_EX_DATAERR);

@@ -111,6 +111,27 @@ int main(void)
 	is_int(rules_test(c, 1, false, &e), 0, "999 followers are not 1000");
 	rules_ctx_free(c);
 	rec_free(&rr);
+
+	/* rules_next skips rules whose keywords were not found */
+	rules *rk = rules_new(queue_defs, 1);
+	const char *ks = "queue a if keywords \"alpha\"\n"
+	                 "queue b if keywords \"beta\" and platform = x\n"
+	                 "queue c if keywords \"gamma\" or platform = x\n"
+	                 "queue d\n";
+	rules_parse(rk, "k.rules", ks, strlen(ks), &e);
+	rules_compile(rk, &e);
+	rules_ctx *kc = rules_ctx_new(rk);
+	const char *kl = "{\"text\":\"beta\"}";
+	rec_parse(&rr, kl, strlen(kl));
+	rules_begin(kc, &rr, "beta", 4);
+	is_int(rules_next(kc, 0), 1, "rule a needs alpha: skipped");
+	is_int(rules_next(kc, 2), 2, "rule c may hold without gamma");
+	is_int(rules_next(kc, 4), 4, "then the end");
+	rules_begin(kc, &rr, "nothing", 7);
+	is_int(rules_next(kc, 0), 2, "no keyword: only c and d are tried");
+	rules_ctx_free(kc);
+	rules_free(rk);
+	rec_free(&rr);
 	e.code = 0;
 	is_int(rules_parse(rs, "bad.rules", "tag x\n", 6, &e), -1, "tag is not an action here");
 	is_str(e.msg, "bad.rules:1:1: unknown action 'tag' (expected queue)", "the message");
