@@ -166,6 +166,9 @@ static bool has(const struct cv *c, const struct fm_csvrec *r, int f)
 	return get(c, r, f, &n) && n > 0;
 }
 
+/* Every append to a line is checked: one left out would break the line. */
+#define CHK(c, x) do { if ((x) < 0) cp_die((c)->p, CP_EX_OSERR, "out of memory"); } while (0)
+
 static void put_str(struct cv *c, const char *s, size_t n)
 {
 	if (buf_json_str(&c->out, s, n) < 0)
@@ -177,8 +180,8 @@ static void make_id(struct cv *c, buf *b, const char *plat, size_t pn, const cha
 {
 	buf_reset(b);
 	if (!(n > pn && s[pn] == ':' && memcmp(s, plat, pn) == 0)) {
-		buf_add(b, plat, pn);
-		buf_addc(b, ':');
+		CHK(c, buf_add(b, plat, pn));
+		CHK(c, buf_addc(b, ':'));
 	}
 	if (buf_add(b, s, n) < 0)
 		cp_die(c->p, CP_EX_OSERR, "out of memory");
@@ -283,52 +286,52 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 		make_id(c, &c->id, plat, pn, hex, 16);
 	}
 	buf_reset(&c->out);
-	buf_adds(&c->out, "{\"id\":");
+	CHK(c, buf_adds(&c->out, "{\"id\":"));
 	put_str(c, c->id.p, c->id.len);
-	buf_adds(&c->out, ",\"platform\":");
+	CHK(c, buf_adds(&c->out, ",\"platform\":"));
 	put_str(c, plat, pn);
-	buf_adds(&c->out, ",\"account\":");
+	CHK(c, buf_adds(&c->out, ",\"account\":"));
 	if (has(c, r, F_ACCOUNT)) {
 		s = get(c, r, F_ACCOUNT, &n);
 		put_str(c, s, n);
 	} else if (out_dir && ah && ahn)
 		put_str(c, ah, ahn);    /* the brand wrote it */
 	else
-		buf_adds(&c->out, "null");
-	buf_adds(&c->out, out_dir ? ",\"direction\":\"out\",\"kind\":" : ",\"direction\":\"in\",\"kind\":");
+		CHK(c, buf_adds(&c->out, "null"));
+	CHK(c, buf_adds(&c->out, out_dir ? ",\"direction\":\"out\",\"kind\":" : ",\"direction\":\"in\",\"kind\":"));
 	if (has(c, r, F_KIND)) {
 		s = get(c, r, F_KIND, &n);
 		put_str(c, s, n);
 	} else
-		buf_adds(&c->out, replyn ? "\"reply\"" : "\"post\"");
-	buf_adds(&c->out, ",\"author\":{\"id\":");
+		CHK(c, buf_adds(&c->out, replyn ? "\"reply\"" : "\"post\""));
+	CHK(c, buf_adds(&c->out, ",\"author\":{\"id\":"));
 	if (aid && aidn)
 		put_str(c, aid, aidn);
 	else
-		buf_adds(&c->out, "null");
-	buf_adds(&c->out, ",\"handle\":");
+		CHK(c, buf_adds(&c->out, "null"));
+	CHK(c, buf_adds(&c->out, ",\"handle\":"));
 	if (ah && ahn)
 		put_str(c, ah, ahn);
 	else
-		buf_adds(&c->out, "null");
+		CHK(c, buf_adds(&c->out, "null"));
 	if (has(c, r, F_AUTHOR_NAME)) {
-		buf_adds(&c->out, ",\"name\":");
+		CHK(c, buf_adds(&c->out, ",\"name\":"));
 		s = get(c, r, F_AUTHOR_NAME, &n);
 		put_str(c, s, n);
 	}
 	if (has(c, r, F_AUTHOR_FOLLOWERS)) {
 		s = get(c, r, F_AUTHOR_FOLLOWERS, &n);
-		buf_addf(&c->out, ",\"followers\":%.*s", (int)n, s);
+		CHK(c, buf_addf(&c->out, ",\"followers\":%.*s", (int)n, s));
 	}
-	buf_adds(&c->out, "},\"text\":");
+	CHK(c, buf_adds(&c->out, "},\"text\":"));
 	s = get(c, r, F_TEXT, &n);
 	put_str(c, s ? s : "", s ? n : 0);
-	buf_addf(&c->out, ",\"created_at\":\"%s\",\"in_reply_to\":", ts);
+	CHK(c, buf_addf(&c->out, ",\"created_at\":\"%s\",\"in_reply_to\":", ts));
 	if (replyn)
 		put_id(c, plat, pn, reply, replyn);
 	else
-		buf_adds(&c->out, "null");
-	buf_adds(&c->out, ",\"thread\":");
+		CHK(c, buf_adds(&c->out, "null"));
+	CHK(c, buf_adds(&c->out, ",\"thread\":"));
 	if (has(c, r, F_THREAD)) {
 		s = get(c, r, F_THREAD, &n);
 		put_id(c, plat, pn, s, n);
@@ -337,12 +340,12 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	else
 		put_str(c, c->id.p, c->id.len);     /* its own root */
 	if (has(c, r, F_URL)) {
-		buf_adds(&c->out, ",\"url\":");
+		CHK(c, buf_adds(&c->out, ",\"url\":"));
 		s = get(c, r, F_URL, &n);
 		put_str(c, s, n);
 	}
 	if (has(c, r, F_LANG)) {
-		buf_adds(&c->out, ",\"lang\":");
+		CHK(c, buf_adds(&c->out, ",\"lang\":"));
 		s = get(c, r, F_LANG, &n);
 		put_str(c, s, n);
 	}
@@ -350,25 +353,25 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	    has(c, r, F_QUOTES)) {
 		static const int m[] = { F_LIKES, F_REPOSTS, F_REPLIES, F_QUOTES };
 		const char *sep = "";
-		buf_adds(&c->out, ",\"metrics\":{");
+		CHK(c, buf_adds(&c->out, ",\"metrics\":{"));
 		for (size_t i = 0; i < 4; i++)
 			if (has(c, r, m[i])) {
 				s = get(c, r, m[i], &n);
-				buf_addf(&c->out, "%s\"%s\":%.*s", sep, fieldname[m[i]] + 8, (int)n, s);
+				CHK(c, buf_addf(&c->out, "%s\"%s\":%.*s", sep, fieldname[m[i]] + 8, (int)n, s));
 				sep = ",";
 			}
-		buf_addc(&c->out, '}');
+		CHK(c, buf_addc(&c->out, '}'));
 	}
 	if (c->o->raw) {
-		buf_adds(&c->out, ",\"raw\":{");
+		CHK(c, buf_adds(&c->out, ",\"raw\":{"));
 		for (size_t i = 0; i < r->nf; i++) {
 			if (i)
-				buf_addc(&c->out, ',');
+				CHK(c, buf_addc(&c->out, ','));
 			put_str(c, c->header[i], strlen(c->header[i]));
-			buf_addc(&c->out, ':');
+			CHK(c, buf_addc(&c->out, ':'));
 			put_str(c, r->f[i], r->flen[i]);
 		}
-		buf_addc(&c->out, '}');
+		CHK(c, buf_addc(&c->out, '}'));
 	}
 	if (buf_addc(&c->out, '}') < 0)
 		cp_die(c->p, CP_EX_OSERR, "out of memory");
