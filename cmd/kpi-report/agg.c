@@ -376,21 +376,14 @@ void kpi_free(struct kpi *k)
 	}
 	free(k->g);
 	smap_free(&k->groups);
-	for (size_t i = 0; i < k->pending.cap; i++)
-		if (k->pending.t[i].k)
-			free(k->pending.t[i].v);
-	smap_free(&k->pending);
-	for (size_t i = 0; i < k->orphans.cap; i++)
-		if (k->orphans.t[i].k) {
-			struct orphans *o = k->orphans.t[i].v;
+	ht_free(&k->pending);
+	for (size_t i = 0; i < k->orphans.cap; i++) {
+		struct orphans *o = (void *)(k->orphans.t + i * k->orphans.esize);
+		if (o->key)
 			free(o->r);
-			free(o);
-		}
-	smap_free(&k->orphans);
-	for (size_t i = 0; i < k->threads.cap; i++)
-		if (k->threads.t[i].k)
-			free(k->threads.t[i].v);
-	smap_free(&k->threads);
+	}
+	ht_free(&k->orphans);
+	ht_free(&k->threads);
 	for (size_t i = 0; i < k->gsets.cap; i++)
 		if (k->gsets.t[i].k) {
 			struct gset *gs = k->gsets.t[i].v;
@@ -728,40 +721,35 @@ int kpi_write_partial(struct kpi *k, buf *o)
 		               (unsigned long long)k->hours[i].neg,
 		               (unsigned long long)k->hours[i].labelled);
 	for (size_t i = 0; i < k->pending.cap; i++) {
-		const struct sment *e = &k->pending.t[i];
-		if (!e->k)
+		const struct pending *pe = (const void *)(k->pending.t + i * k->pending.esize);
+		if (!pe->key)
 			continue;
-		const struct pending *pe = e->v;
-		rc |= buf_adds(o, "{\"t\":\"pending\",\"id\":");
-		rc |= buf_json_str(o, e->k, e->klen);
-		rc |= buf_addf(o, ",\"at\":%lld", (long long)pe->t);
+		rc |= buf_addf(o, "{\"t\":\"pending\",\"key\":\"%016llx\",\"at\":%lld",
+		               (unsigned long long)pe->key, (long long)pe->t);
 		time_or_null(o, "first", pe->first);
 		rc |= buf_addf(o, ",\"sla\":%s,\"g\":", pe->has_sla ? "true" : "false");
 		rc |= gset_json(k, pe->gs, o);
 		rc |= buf_adds(o, "}\n");
 	}
 	for (size_t i = 0; i < k->orphans.cap; i++) {
-		const struct sment *e = &k->orphans.t[i];
-		if (!e->k)
+		const struct orphans *or = (const void *)(k->orphans.t + i * k->orphans.esize);
+		if (!or->key)
 			continue;
-		const struct orphans *or = e->v;
 		for (size_t j = 0; j < or->n; j++) {
-			rc |= buf_adds(o, "{\"t\":\"reply\",\"parent\":");
-			rc |= buf_json_str(o, e->k, e->klen);
-			rc |= buf_addf(o, ",\"at\":%lld,\"counts\":%s,\"g\":", (long long)or->r[j].t,
+			rc |= buf_addf(o, "{\"t\":\"reply\",\"parent\":\"%016llx\",\"at\":%lld,"
+			                  "\"counts\":%s,\"g\":",
+			               (unsigned long long)or->key, (long long)or->r[j].t,
 			               or->r[j].counts ? "true" : "false");
 			rc |= gset_json(k, or->r[j].gs, o);
 			rc |= buf_adds(o, "}\n");
 		}
 	}
 	for (size_t i = 0; i < k->threads.cap; i++) {
-		const struct sment *e = &k->threads.t[i];
-		if (!e->k)
+		const struct thread *t = (const void *)(k->threads.t + i * k->threads.esize);
+		if (!t->key)
 			continue;
-		const struct thread *t = e->v;
-		rc |= buf_adds(o, "{\"t\":\"thread\",\"id\":");
-		rc |= buf_json_str(o, e->k, e->klen);
-		rc |= buf_addf(o, ",\"first\":%lld", (long long)t->first);
+		rc |= buf_addf(o, "{\"t\":\"thread\",\"key\":\"%016llx\",\"first\":%lld",
+		               (unsigned long long)t->key, (long long)t->first);
 		time_or_null(o, "last_in", t->last_in);
 		time_or_null(o, "last_out", t->last_out);
 		rc |= buf_addf(o, ",\"res\":%s,\"g\":", t->resolved_tag ? "true" : "false");

@@ -111,7 +111,23 @@ struct keyspec {
 
 /* ---------------------------------------------------------- matching */
 
+/* Open items are keyed by a 64-bit hash of the record id (kpi_idkey, never
+ * 0): no copy of the id, no allocation per item.  Two ids of one input
+ * sharing a hash is a one-in-10^9 event for ten million open items. */
+struct htab {
+	unsigned char *t;   /* slots of esize bytes, each starting with its key */
+	size_t n, cap, esize;
+};
+uint64_t kpi_idkey(const char *id, size_t n);
+void *ht_get(const struct htab *h, uint64_t key);
+/* Find or add (a new slot is zeroed but for its key); NULL when out of
+ * memory.  Slot pointers are valid until the next ht_put or ht_del. */
+void *ht_put(struct htab *h, uint64_t key, bool *fresh);
+void ht_del(struct htab *h, void *slot);
+void ht_free(struct htab *h);
+
 struct pending {
+	uint64_t key;
 	int64_t t, first;   /* first: the earliest response, or NO_TIME */
 	uint64_t touched;   /* record number when last touched */
 	const struct gset *gs;  /* interned */
@@ -125,11 +141,13 @@ struct waiting_reply {
 	bool counts;        /* inside the period: its latency counts */
 };
 struct orphans {
+	uint64_t key;       /* the parent's */
 	struct waiting_reply *r;
 	size_t n, cap;
 };
 
 struct thread {
+	uint64_t key;
 	int64_t first, last_in, last_out;
 	uint64_t touched;
 	const struct gset *gs;  /* groups of the earliest record */
@@ -170,12 +188,13 @@ struct kpi {
 	int fmt;
 	bool alerts_only;
 	bool any_sla, any_business;
+	bool accounts;                 /* keep FAM_ACCOUNT groups (html, partials) */
 
 	struct smap groups;            /* key with family byte -> index */
 	struct group **g;
 	size_t ng, gcap;
 
-	struct smap pending, orphans, threads;
+	struct htab pending, orphans, threads;
 	struct smap gsets;             /* interned group sets */
 	long total_g;                  /* the total's group index, -1 until made */
 	int64_t last_hour;
@@ -220,13 +239,13 @@ int gset_from_json(struct kpi *k, val v, const struct gset **gs, cp_err *e);
 void kpi_free(struct kpi *k);
 
 /* match.c; every gset passed in is an interned one (gset_intern). */
-int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_t first,
+int match_inbound(struct kpi *k, uint64_t key, int64_t t, int64_t first,
                   const struct gset *gs, bool has_sla);
-int match_reply(struct kpi *k, const char *parent, size_t plen, int64_t t,
+int match_reply(struct kpi *k, uint64_t parent, int64_t t,
                 const struct gset *gs, bool counts);
-int thread_seen(struct kpi *k, const char *id, size_t idlen, int64_t t, bool inbound,
+int thread_seen(struct kpi *k, uint64_t key, int64_t t, bool inbound,
                 bool resolved_tag, const struct gset *gs);
-int thread_merge(struct kpi *k, const char *id, size_t idlen, const struct thread *t);
+int thread_merge(struct kpi *k, const struct thread *t);
 /* Forget what is old enough (see KPI_HOLD_RECORDS); all at the end. */
 int match_sweep(struct kpi *k, bool all);
 

@@ -325,7 +325,7 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 				k->gs.g[k->gs.n++] = (uint32_t)gi;
 		}
 	}
-	if (f->account.type == VAL_STRING) {
+	if (k->accounts && f->account.type == VAL_STRING) {
 		buf_reset(&tmp);
 		val_str(f->account, &tmp);
 		if ((gi = kpi_group(k, FAM_ACCOUNT, tmp.p ? tmp.p : "", tmp.len)) < 0)
@@ -433,7 +433,7 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 		    (s = val_rawstr(f.in_reply_to, &n)) && n) {
 			struct gset none = { k->gs.g, 0 };
 			const struct gset *nonei = gset_intern(k, &none);
-			if (!nonei || match_reply(k, s, n, t, nonei, false) < 0)
+			if (!nonei || match_reply(k, kpi_idkey(s, n), t, nonei, false) < 0)
 				return CP_EX_OSERR;
 		}
 		return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
@@ -490,9 +490,11 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 
 	for (uint16_t i = 0; i < k->gs.n; i++) {
 		struct stats *st = &k->g[k->gs.g[i]]->s;
+		/* Accounts feed only the HTML page's SLA chart. */
+		bool light = k->g[k->gs.g[i]]->fam == FAM_ACCOUNT;
 		if (inbound) {
 			st->n_in++;
-			if (has_cust && distinct_add(&st->customers, cust) < 0)
+			if (has_cust && !light && distinct_add(&st->customers, cust) < 0)
 				return CP_EX_OSERR;
 			if (sla_st >= 0)
 				st->sla[sla_st]++;
@@ -505,6 +507,10 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				return CP_EX_OSERR;
 		} else {
 			st->n_out++;
+		}
+		if (light)
+			continue;
+		if (!inbound) {
 			st->likes += isnan(likes) ? 0 : likes;
 			st->reposts += isnan(reposts) ? 0 : reposts;
 			st->replies += isnan(replies) ? 0 : replies;
@@ -536,10 +542,10 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	if (!gsi)
 		return CP_EX_OSERR;
 	if (inbound && (s = val_rawstr(f.id, &n)) && n) {
-		if (match_inbound(k, s, n, t, NO_TIME, gsi, has_sla) < 0)
+		if (match_inbound(k, kpi_idkey(s, n), t, NO_TIME, gsi, has_sla) < 0)
 			return CP_EX_OSERR;
 	} else if (!inbound && (s = val_rawstr(f.in_reply_to, &n)) && n) {
-		if (match_reply(k, s, n, t, gsi, true) < 0)
+		if (match_reply(k, kpi_idkey(s, n), t, gsi, true) < 0)
 			return CP_EX_OSERR;
 	}
 	if (!(s = val_rawstr(f.thread, &n)) || !n)
@@ -547,7 +553,7 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 			s = val_rawstr(f.id, &n);
 	if (s && n && k->resolve_after >= 0) {
 		/* A thread counts in the groups of its earliest record. */
-		if (thread_seen(k, s, n, t, inbound, has_tag(f.tags, "resolved"), gsi) < 0)
+		if (thread_seen(k, kpi_idkey(s, n), t, inbound, has_tag(f.tags, "resolved"), gsi) < 0)
 			return CP_EX_OSERR;
 	} else if (s && n) {
 		/* Only the tag can resolve: distinct thread ids are enough, and
@@ -556,6 +562,8 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 		bool res = has_tag(f.tags, "resolved");
 		for (uint16_t i = 0; i < k->gs.n; i++) {
 			struct stats *st = &k->g[k->gs.g[i]]->s;
+			if (k->g[k->gs.g[i]]->fam == FAM_ACCOUNT)
+				continue;
 			if (distinct_add(&st->thread_ids, th) < 0 ||
 			    (res && distinct_add(&st->resolved_ids, th) < 0))
 				return CP_EX_OSERR;
@@ -573,6 +581,25 @@ static int64_t time_member(val v, const char *name)
 {
 	int64_t t;
 	return val_int(val_member(v, name), &t) == 0 ? t : NO_TIME;
+}
+
+/* An open item's key as a partial writes it: 16 hex digits, not 0. */
+static int hexkey(val v, uint64_t *key)
+{
+	size_t n;
+	const char *s = val_rawstr(v, &n);
+	uint64_t x = 0;
+	if (!s || n != 16)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		x = x << 4 | (uint64_t)d;
+	}
+	*key = x;
+	return x ? 0 : -1;
 }
 
 static bool header_seen;
@@ -635,6 +662,7 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 	cp_err e = {0};
 	const struct gset *gs = NULL;
 	val type = rec_val(r, "t");
+	val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
 	int rc = 0;
 
 	if (rec_val(r, "kpi_partial").type != VAL_NONE) {
@@ -674,30 +702,28 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 	} else if (val_streq(type, "pending") || val_streq(type, "reply")) {
 		bool pend = val_streq(type, "pending");
 		int64_t at;
-		if (val_str(rec_val(r, pend ? "id" : "parent"), &id) < 0 ||
+		uint64_t key;
+		if (hexkey(rec_val(r, pend ? "key" : "parent"), &key) < 0 ||
 		    val_int(rec_val(r, "at"), &at) < 0)
 			rc = cp_fail(&e, CP_EX_DATAERR, "bad %s line", pend ? "pending" : "reply");
 		else if (gset_from_json(k, rec_val(r, "g"), &gs, &e) < 0)
 			rc = -1;
-		else if (pend ? match_inbound(k, id.p, id.len, at, time_member(
-		                    (val){ r->line + r->open, r->close - r->open + 1, VAL_OBJECT },
-		                    "first"), gs, rec_val(r, "sla").type == VAL_TRUE) < 0
-		              : match_reply(k, id.p, id.len, at, gs,
-		                            rec_val(r, "counts").type == VAL_TRUE) < 0)
+		else if (pend ? match_inbound(k, key, at, time_member(obj, "first"), gs,
+		                              rec_val(r, "sla").type == VAL_TRUE) < 0
+		              : match_reply(k, key, at, gs, rec_val(r, "counts").type == VAL_TRUE) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 	} else if (val_streq(type, "thread")) {
-		val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
 		struct thread th = {
 			.first = time_member(obj, "first"),
 			.last_in = time_member(obj, "last_in"),
 			.last_out = time_member(obj, "last_out"),
 			.resolved_tag = rec_val(r, "res").type == VAL_TRUE,
 		};
-		if (val_str(rec_val(r, "id"), &id) < 0 || th.first == NO_TIME)
+		if (hexkey(rec_val(r, "key"), &th.key) < 0 || th.first == NO_TIME)
 			rc = cp_fail(&e, CP_EX_DATAERR, "bad thread line");
 		else if (gset_from_json(k, rec_val(r, "g"), &th.gs, &e) < 0)
 			rc = -1;
-		else if (thread_merge(k, id.p, id.len, &th) < 0)
+		else if (thread_merge(k, &th) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 	} else {
 		rc = cp_fail(&e, CP_EX_DATAERR, "not a kpi-report partial line");
@@ -757,6 +783,9 @@ int main(int argc, char **argv)
 
 	cp_init(&p, "kpi-report", synopsis, help);
 	k.p = &p;
+	k.pending.esize = sizeof(struct pending);
+	k.orphans.esize = sizeof(struct orphans);
+	k.threads.esize = sizeof(struct thread);
 	k.total_g = -1;
 	k.last_hour = NO_TIME;
 	k.since = k.until = k.now = k.prev_since = NO_TIME;
@@ -843,6 +872,7 @@ int main(int argc, char **argv)
 			usage_error(&p, "%s", "--until must be after --since");
 		k.prev_since = k.since - (k.until - k.since);
 	}
+	k.accounts = partial || merge || k.fmt == F_HTML;
 	cp_start(&p);
 	/* The total exists even for empty input, and first: group 0. */
 	if ((k.total_g = kpi_group(&k, FAM_TOTAL, "", 0)) < 0)

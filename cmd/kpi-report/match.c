@@ -8,7 +8,8 @@
  *     ones stay a while longer, because a second reply, or an earlier one
  *     further down an unsorted file, may still come;
  *   - a reply whose parent has not been seen waits in `orphans`;
- *   - a thread's first and last messages wait in `threads`.
+ *   - with --resolve-after, a thread's first and last messages wait in
+ *     `threads`.
  *
  * What is old enough is forgotten: an answered item or a waiting reply
  * once it is more than --reply-window behind the newest time seen and was
@@ -24,6 +25,94 @@
 
 #include "kpi.h"
 
+/* ---------------------------------------------------------- the table */
+
+uint64_t kpi_idkey(const char *id, size_t n)
+{
+	uint64_t h = kpi_hash(id, n);
+	return h ? h : 1;
+}
+
+#define SLOT(h, i) ((void *)((h)->t + (i) * (h)->esize))
+#define KEY(h, i) (*(uint64_t *)(void *)((h)->t + (i) * (h)->esize))
+
+void *ht_get(const struct htab *h, uint64_t key)
+{
+	if (!h->cap)
+		return NULL;
+	for (size_t i = key & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
+		uint64_t k = KEY(h, i);
+		if (k == key)
+			return SLOT(h, i);
+		if (!k)
+			return NULL;
+	}
+}
+
+static int ht_grow(struct htab *h)
+{
+	size_t ncap = h->cap ? h->cap * 2 : 1024;
+	unsigned char *nt = calloc(ncap, h->esize);
+	if (!nt)
+		return -1;
+	for (size_t i = 0; i < h->cap; i++) {
+		uint64_t k = KEY(h, i);
+		if (!k)
+			continue;
+		size_t j = k & (ncap - 1);
+		while (*(uint64_t *)(void *)(nt + j * h->esize))
+			j = (j + 1) & (ncap - 1);
+		memcpy(nt + j * h->esize, SLOT(h, i), h->esize);
+	}
+	free(h->t);
+	h->t = nt;
+	h->cap = ncap;
+	return 0;
+}
+
+void *ht_put(struct htab *h, uint64_t key, bool *fresh)
+{
+	void *s = ht_get(h, key);
+	*fresh = false;
+	if (s)
+		return s;
+	if ((h->n + 1) * 2 > h->cap && ht_grow(h) < 0)
+		return NULL;
+	size_t i = key & (h->cap - 1);
+	while (KEY(h, i))
+		i = (i + 1) & (h->cap - 1);
+	memset(SLOT(h, i), 0, h->esize);
+	KEY(h, i) = key;
+	h->n++;
+	*fresh = true;
+	return SLOT(h, i);
+}
+
+/* Backward-shift deletion keeps linear probing free of tombstones. */
+void ht_del(struct htab *h, void *slot)
+{
+	size_t i = (size_t)((unsigned char *)slot - h->t) / h->esize, mask = h->cap - 1;
+	KEY(h, i) = 0;
+	h->n--;
+	for (size_t j = (i + 1) & mask; KEY(h, j); j = (j + 1) & mask) {
+		size_t home = KEY(h, j) & mask;
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			memcpy(SLOT(h, i), SLOT(h, j), h->esize);
+			KEY(h, j) = 0;
+			i = j;
+		}
+	}
+}
+
+void ht_free(struct htab *h)
+{
+	free(h->t);
+	h->t = NULL;
+	h->n = h->cap = 0;
+}
+
+/* ---------------------------------------------------------- matching */
+
 static int add_latency(struct kpi *k, const struct gset *gs, int64_t secs)
 {
 	for (uint16_t i = 0; i < gs->n; i++)
@@ -32,34 +121,30 @@ static int add_latency(struct kpi *k, const struct gset *gs, int64_t secs)
 	return 0;
 }
 
-int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_t first,
+int match_inbound(struct kpi *k, uint64_t key, int64_t t, int64_t first,
                   const struct gset *gs, bool has_sla)
 {
-	uint64_t h = kpi_hash(id, idlen);
-	struct sment *oe = k->orphans.n ? smap_get(&k->orphans, id, idlen, h) : NULL;
-	if (oe) {
-		struct orphans *o = oe->v;
+	struct orphans *o = k->orphans.n ? ht_get(&k->orphans, key) : NULL;
+	if (o) {
 		for (size_t i = 0; i < o->n; i++) {
 			struct waiting_reply *r = &o->r[i];
 			if (r->t < t) {
 				k->replies_unmatched++;
-			} else {
-				if (r->counts && r->t - t <= k->reply_window &&
-				    add_latency(k, r->gs, r->t - t) < 0)
-					return -1;
-				if (!has_sla && (first == NO_TIME || r->t < first))
-					first = r->t;
+				continue;
 			}
+			if (r->counts && r->t - t <= k->reply_window && add_latency(k, r->gs, r->t - t) < 0)
+				return -1;
+			if (!has_sla && (first == NO_TIME || r->t < first))
+				first = r->t;
 		}
 		free(o->r);
-		free(o);
-		smap_del(&k->orphans, oe);
+		ht_del(&k->orphans, o);
 	}
-	struct sment *e = smap_put(&k->pending, id, idlen, h);
-	if (!e)
+	bool fresh;
+	struct pending *pe = ht_put(&k->pending, key, &fresh);
+	if (!pe)
 		return -1;
-	struct pending *pe = e->v;
-	if (pe) {
+	if (!fresh) {
 		/* The same id twice (a duplicate record, or two partials that
 		 * both held it): one item, with the earliest response. */
 		if (first != NO_TIME && (pe->first == NO_TIME || first < pe->first))
@@ -67,26 +152,18 @@ int match_inbound(struct kpi *k, const char *id, size_t idlen, int64_t t, int64_
 		pe->touched = k->records;
 		return 0;
 	}
-	if (!(pe = calloc(1, sizeof *pe)) || !(pe->gs = gs)) {
-		free(pe);
-		smap_del(&k->pending, e);
-		return -1;
-	}
 	pe->t = t;
 	pe->first = first;
 	pe->touched = k->records;
+	pe->gs = gs;
 	pe->has_sla = has_sla;
-	e->v = pe;
 	return 0;
 }
 
-int match_reply(struct kpi *k, const char *parent, size_t plen, int64_t t,
-                const struct gset *gs, bool counts)
+int match_reply(struct kpi *k, uint64_t parent, int64_t t, const struct gset *gs, bool counts)
 {
-	uint64_t h = kpi_hash(parent, plen);
-	struct sment *e = smap_get(&k->pending, parent, plen, h);
-	if (e) {
-		struct pending *pe = e->v;
+	struct pending *pe = ht_get(&k->pending, parent);
+	if (pe) {
 		if (t < pe->t) {
 			k->replies_unmatched++;
 			return 0;
@@ -98,33 +175,36 @@ int match_reply(struct kpi *k, const char *parent, size_t plen, int64_t t,
 		pe->touched = k->records;
 		return 0;
 	}
-	if (!(e = smap_put(&k->orphans, parent, plen, h)))
+	bool fresh;
+	struct orphans *o = ht_put(&k->orphans, parent, &fresh);
+	if (!o)
 		return -1;
-	if (!e->v && !(e->v = calloc(1, sizeof(struct orphans)))) {
-		smap_del(&k->orphans, e);
-		return -1;
-	}
-	struct orphans *o = e->v;
 	if (o->n == o->cap) {
 		size_t ncap = o->cap ? o->cap * 2 : 2;
 		struct waiting_reply *nr = realloc(o->r, ncap * sizeof *nr);
-		if (!nr)
+		if (!nr) {
+			if (fresh)
+				ht_del(&k->orphans, o);
 			return -1;
+		}
 		o->r = nr;
 		o->cap = ncap;
 	}
-	struct waiting_reply *r = &o->r[o->n];
-	if (!(r->gs = gs))
-		return -1;
-	r->t = t;
-	r->touched = k->records;
-	r->counts = counts;
-	o->n++;
+	o->r[o->n++] = (struct waiting_reply){ t, k->records, gs, counts };
 	return 0;
 }
 
-static int thread_update(struct kpi *k, struct thread *th, const struct thread *in)
+int thread_merge(struct kpi *k, const struct thread *in)
 {
+	bool fresh;
+	struct thread *th = ht_put(&k->threads, in->key, &fresh);
+	if (!th)
+		return -1;
+	if (fresh) {
+		*th = *in;
+		th->touched = k->records;
+		return 0;
+	}
 	if (in->first < th->first) {
 		th->gs = in->gs;
 		th->first = in->first;
@@ -138,40 +218,18 @@ static int thread_update(struct kpi *k, struct thread *th, const struct thread *
 	return 0;
 }
 
-int thread_merge(struct kpi *k, const char *id, size_t idlen, const struct thread *in)
-{
-	struct sment *e = smap_put(&k->threads, id, idlen, kpi_hash(id, idlen));
-	if (!e)
-		return -1;
-	if (e->v)
-		return thread_update(k, e->v, in);
-	struct thread *th = calloc(1, sizeof *th);
-	if (!th) {
-		free(th);
-		smap_del(&k->threads, e);
-		return -1;
-	}
-	th->gs = in->gs;
-	th->first = in->first;
-	th->last_in = in->last_in;
-	th->last_out = in->last_out;
-	th->resolved_tag = in->resolved_tag;
-	th->touched = k->records;
-	e->v = th;
-	return 0;
-}
-
-int thread_seen(struct kpi *k, const char *id, size_t idlen, int64_t t, bool inbound,
-                bool resolved_tag, const struct gset *gs)
+int thread_seen(struct kpi *k, uint64_t key, int64_t t, bool inbound, bool resolved_tag,
+                const struct gset *gs)
 {
 	struct thread in = {
+		.key = key,
 		.first = t,
 		.last_in = inbound ? t : NO_TIME,
 		.last_out = inbound ? NO_TIME : t,
 		.gs = gs,
 		.resolved_tag = resolved_tag,
 	};
-	return in.gs ? thread_merge(k, id, idlen, &in) : -1;
+	return thread_merge(k, &in);
 }
 
 static void thread_decide(struct kpi *k, const struct thread *th)
@@ -221,52 +279,48 @@ int match_sweep(struct kpi *k, bool all)
 	k->last_sweep = k->records;
 	int64_t keep = k->reply_window;
 	int64_t thread_keep = keep > k->resolve_after ? keep : k->resolve_after;
-	for (size_t i = 0; i < k->pending.cap;) {
-		struct sment *e = &k->pending.t[i];
-		struct pending *pe = e->v;
-		if (e->k && (all || ((pe->has_sla || pe->first != NO_TIME) &&
-		                     k->watermark - pe->t > keep && aged(k, pe->touched)))) {
+	struct htab *h = &k->pending;
+	for (size_t i = 0; i < h->cap;) {
+		struct pending *pe = SLOT(h, i);
+		if (pe->key && (all || ((pe->has_sla || pe->first != NO_TIME) &&
+		                        k->watermark - pe->t > keep && aged(k, pe->touched)))) {
 			if (pending_close(k, pe) < 0)
 				return -1;
-			free(pe);
-			smap_del(&k->pending, e);
+			ht_del(h, pe);
 			continue; /* the shift may have moved another entry here */
 		}
 		i++;
 	}
-	for (size_t i = 0; i < k->orphans.cap;) {
-		struct sment *e = &k->orphans.t[i];
-		if (!e->k) {
+	h = &k->orphans;
+	for (size_t i = 0; i < h->cap;) {
+		struct orphans *o = SLOT(h, i);
+		if (!o->key) {
 			i++;
 			continue;
 		}
-		struct orphans *o = e->v;
 		size_t w = 0;
 		for (size_t j = 0; j < o->n; j++) {
-			if (all || (k->watermark - o->r[j].t > keep && aged(k, o->r[j].touched))) {
+			if (all || (k->watermark - o->r[j].t > keep && aged(k, o->r[j].touched)))
 				k->replies_unmatched++;
-			} else {
+			else
 				o->r[w++] = o->r[j];
-			}
 		}
 		o->n = w;
 		if (w == 0) {
 			free(o->r);
-			free(o);
-			smap_del(&k->orphans, e);
+			ht_del(h, o);
 			continue;
 		}
 		i++;
 	}
-	for (size_t i = 0; i < k->threads.cap;) {
-		struct sment *e = &k->threads.t[i];
-		struct thread *th = e->v;
-		if (e->k) {
+	h = &k->threads;
+	for (size_t i = 0; i < h->cap;) {
+		struct thread *th = SLOT(h, i);
+		if (th->key) {
 			int64_t last = th->last_in > th->last_out ? th->last_in : th->last_out;
 			if (all || (k->watermark - last > thread_keep && aged(k, th->touched))) {
 				thread_decide(k, th);
-				free(th);
-				smap_del(&k->threads, e);
+				ht_del(h, th);
 				continue;
 			}
 		}
