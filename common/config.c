@@ -37,6 +37,11 @@ static const struct key {
 	{ "token_file", K_STR, offsetof(cp_source, token_file) },
 	{ "identifier", K_STR, offsetof(cp_source, identifier) },
 	{ "password_env", K_STR, offsetof(cp_source, password_env) },
+	{ "client_id", K_STR, offsetof(cp_source, client_id) },
+	{ "client_secret_env", K_STR, offsetof(cp_source, client_secret_env) },
+	{ "refresh_token_env", K_STR, offsetof(cp_source, refresh_token_env) },
+	{ "username", K_STR, offsetof(cp_source, username) },
+	{ "token_url", K_STR, offsetof(cp_source, token_url) },
 	{ "limit", K_LONG, offsetof(cp_source, limit) },
 	{ "timeout", K_LONG, offsetof(cp_source, timeout) },
 	{ "connect_timeout", K_LONG, offsetof(cp_source, connect_timeout) },
@@ -253,7 +258,7 @@ const cp_source *cp_config_find(const cp_config *c, const char *name)
 	return NULL;
 }
 
-static int from_env(const cp_source *s, const char *what, const char *var, buf *out, cp_err *e)
+int cp_source_env(const cp_source *s, const char *what, const char *var, buf *out, cp_err *e)
 {
 	const char *v = getenv(var);
 	if (!v || !*v)
@@ -267,7 +272,7 @@ static int from_env(const cp_source *s, const char *what, const char *var, buf *
 int cp_source_token(const cp_source *s, buf *out, cp_err *e)
 {
 	if (s->token_env)
-		return from_env(s, "token", s->token_env, out, e);
+		return cp_source_env(s, "token", s->token_env, out, e);
 	if (!s->token_file)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: no token_env or token_file", s->name);
 	int fd = open(s->token_file, O_RDONLY | O_CLOEXEC);
@@ -294,5 +299,5 @@ int cp_source_password(const cp_source *s, buf *out, cp_err *e)
 {
 	if (!s->password_env)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: no password_env", s->name);
-	return from_env(s, "password", s->password_env, out, e);
+	return cp_source_env(s, "password", s->password_env, out, e);
 }

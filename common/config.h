@@ -34,7 +34,13 @@ typedef struct cp_source {
 	char *token_env;    /* environment variable holding the bearer token */
 	char *token_file;   /* or a file (mode 0600) holding it */
 	char *identifier;   /* bluesky: the login handle or DID */
-	char *password_env; /* bluesky: variable holding the app password */
+	char *password_env; /* bluesky: variable holding the app password;
+	                       reddit: the account's password (password grant) */
+	char *client_id;    /* reddit: the OAuth app's id, to get tokens itself */
+	char *client_secret_env; /* reddit: variable holding the app's secret */
+	char *refresh_token_env; /* reddit: variable holding a refresh token */
+	char *username;     /* reddit: the account, for the password grant */
+	char *token_url;    /* reddit: default https://www.reddit.com/api/v1/access_token */
 	long limit;         /* page size asked for; 0: the platform's default */
 	long timeout;       /* seconds for a whole request (default 30) */
 	long connect_timeout; /* seconds to connect (default 10) */
@@ -65,5 +71,8 @@ const cp_source *cp_config_find(const cp_config *c, const char *name);
 int cp_source_token(const cp_source *s, buf *out, cp_err *e);
 /* The same for password_env (bluesky). */
 int cp_source_password(const cp_source *s, buf *out, cp_err *e);
+/* The value of the environment variable var for source s ("what" names it
+ * in the message); 0, or -1 with e (78) when unset or empty. */
+int cp_source_env(const cp_source *s, const char *what, const char *var, buf *out, cp_err *e);
 
 #endif

@@ -57,8 +57,11 @@ cp_conn *plat_open(cp_http *http, const cp_source *src, cp_err *e)
 	c->plat = pl;
 	c->http = http;
 	c->src = src;
-	/* Bluesky logs in with a password instead; a token is optional there. */
-	if (src->token_env || src->token_file || strcmp(pl->name, "bluesky") != 0) {
+	/* Bluesky logs in with a password, and Reddit can get its own tokens
+	 * with client_id: a token is optional there. */
+	bool logs_in = strcmp(pl->name, "bluesky") == 0 ||
+	    (strcmp(pl->name, "reddit") == 0 && src->client_id);
+	if (src->token_env || src->token_file || !logs_in) {
 		if (cp_source_token(src, &c->token, e) < 0 || http_secret(http, c->token.p) < 0) {
 			plat_close(c);
 			return NULL;
@@ -70,6 +73,13 @@ cp_conn *plat_open(cp_http *http, const cp_source *src, cp_err *e)
 	else if (src->token_file)
 		snprintf(c->auth_hint, sizeof c->auth_hint,
 		    "the token in %s (valid, not expired, with read access for this account)", src->token_file);
+	else if (src->client_id)
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		    "client_id %s, the secret in $%s and the %s in $%s", src->client_id,
+		    src->client_secret_env ? src->client_secret_env : "(unset)",
+		    src->refresh_token_env ? "refresh token" : "password",
+		    src->refresh_token_env ? src->refresh_token_env :
+		    src->password_env ? src->password_env : "(unset)");
 	else
 		snprintf(c->auth_hint, sizeof c->auth_hint,
 		    "identifier %s and the app password in $%s",

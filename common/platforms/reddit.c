@@ -10,6 +10,114 @@
 
 #include "platform.h"
 
+/* A token of its own from Reddit's OAuth endpoint: with a refresh token
+ * (an installed or web app the account authorised), or the password grant
+ * (a "script" app of the account itself).  The app authenticates with
+ * HTTP Basic, client_id and secret. */
+static int get_token(cp_conn *c, cp_err *e)
+{
+	const cp_source *s = c->src;
+	buf secret = {0}, grant = {0}, cred = {0}, body = {0}, basic = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+	const char *url = s->token_url ? s->token_url : "https://www.reddit.com/api/v1/access_token";
+
+	if (s->client_secret_env && cp_source_env(s, "client secret", s->client_secret_env, &secret, e) < 0)
+		goto done;
+	if (s->refresh_token_env) {
+		if (cp_source_env(s, "refresh token", s->refresh_token_env, &grant, e) < 0)
+			goto done;
+		buf_adds(&body, "grant_type=refresh_token&refresh_token=");
+		http_escape(&body, grant.p);
+	} else if (s->username && s->password_env) {
+		if (cp_source_env(s, "password", s->password_env, &grant, e) < 0)
+			goto done;
+		buf_adds(&body, "grant_type=password&username=");
+		http_escape(&body, s->username);
+		buf_adds(&body, "&password=");
+		http_escape(&body, grant.p);
+	} else {
+		cp_fail(e, CP_EX_CONFIG,
+		    "source %s: reddit with client_id needs refresh_token_env, or username and password_env",
+		    s->name);
+		goto done;
+	}
+	if (http_secret(c->http, secret.p) < 0 || http_secret(c->http, grant.p) < 0) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	/* Basic client_id:secret, base64. */
+	buf_addf(&cred, "%s:%s", s->client_id, secret.p ? secret.p : "");
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	buf_adds(&basic, "Authorization: Basic ");
+	for (size_t i = 0; i < cred.len; i += 3) {
+		unsigned v = (unsigned char)cred.p[i] << 16;
+		if (i + 1 < cred.len)
+			v |= (unsigned char)cred.p[i + 1] << 8;
+		if (i + 2 < cred.len)
+			v |= (unsigned char)cred.p[i + 2];
+		buf_addc(&basic, b64[(v >> 18) & 63]);
+		buf_addc(&basic, b64[(v >> 12) & 63]);
+		buf_addc(&basic, i + 1 < cred.len ? b64[(v >> 6) & 63] : '=');
+		buf_addc(&basic, i + 2 < cred.len ? b64[v & 63] : '=');
+	}
+	if (!buf_cstr(&basic) || !buf_cstr(&body) || http_secret(c->http, basic.p + 21) < 0) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	cp_http_req rq = {0};
+	rq.method = "POST";
+	rq.url = url;
+	rq.content_type = "application/x-www-form-urlencoded";
+	rq.body = body.p;
+	rq.body_len = body.len;
+	rq.idem_key = "access_token";   /* asking twice only gives another token */
+	rq.want_json = true;
+	rq.headers[0] = basic.p;
+	rq.source = s->name;
+	rq.auth_hint = c->auth_hint;
+	rq.timeout = s->timeout;
+	rq.connect_timeout = s->connect_timeout;
+	rq.retries = s->retries ? s->retries : -1;
+	rq.backoff = s->backoff;
+	if (http_do(c->http, &rq, &rs, e) < 0)
+		goto done;
+	val doc = plat_json(&rs);
+	plat_str(val_member(doc, "access_token"), &c->token);
+	if (!c->token.len) {
+		/* Reddit answers a bad grant with 200 and {"error": ...}. */
+		buf why = {0};
+		plat_str(val_member(doc, "error"), &why);
+		cp_fail(e, CP_EX_NOPERM, "source %s: reddit gave no token (%s): check %s", s->name,
+		    why.len ? why.p : "no reason", c->auth_hint);
+		buf_free(&why);
+		goto done;
+	}
+	if (http_secret(c->http, c->token.p) < 0) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (secret.p)
+		explicit_bzero(secret.p, secret.len);
+	if (grant.p)
+		explicit_bzero(grant.p, grant.len);
+	if (body.p)
+		explicit_bzero(body.p, body.len);
+	if (cred.p)
+		explicit_bzero(cred.p, cred.len);
+	if (basic.p)
+		explicit_bzero(basic.p, basic.len);
+	buf_free(&secret);
+	buf_free(&grant);
+	buf_free(&body);
+	buf_free(&cred);
+	buf_free(&basic);
+	http_resp_free(&rs);
+	return rc;
+}
+
 static int r_open(cp_conn *c, cp_err *e)
 {
 	const cp_source *s = c->src;
@@ -19,6 +127,8 @@ static int r_open(cp_conn *c, cp_err *e)
 	if (strcmp(ep, "search") != 0 && strcmp(ep, "mentions") != 0)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: reddit endpoint is mentions or search, not '%s'",
 		    s->name, ep);
+	if (s->client_id && !c->token.len)
+		return get_token(c, e);
 	return 0;
 }
 

@@ -403,6 +403,41 @@ rc, out, err = run(["--config", pg, "--source", "acme-xm", "--state", fresh_stat
 ok(rc == 69 and "paging cursor loops" in err, "x: a next_token that loops is an error (69)", err)
 get(port, "/_clear")
 
+# ------------------------------------------------------------------ Reddit OAuth
+oc = os.path.join(TMP, "oauth.conf")
+open(oc, "w").write("""[r-refresh]
+platform = reddit
+base_url = http://127.0.0.1:{p}
+token_url = http://127.0.0.1:{p}/api/v1/access_token
+account = acmehelp
+client_id = mock-client
+client_secret_env = R_SECRET
+refresh_token_env = R_REFRESH
+limit = 100
+
+[r-password]
+platform = reddit
+base_url = http://127.0.0.1:{p}
+token_url = http://127.0.0.1:{p}/api/v1/access_token
+account = acmehelp
+client_id = mock-client
+client_secret_env = R_SECRET
+username = acmehelp
+password_env = R_PW
+limit = 100
+""".format(p=port))
+oenv = {"R_SECRET": "mock-client-secret", "R_REFRESH": "mock-refresh-token", "R_PW": "mock-pw"}
+rc, out, err = run(["--config", oc, "-v"], env=oenv)
+ok(rc == 0 and len(ids(out)) == 46 and err.count("POST /api/v1/access_token") == 2,
+   "reddit: tokens of its own from the OAuth endpoint (refresh token and password grants)", err[-2000:])
+leaked = [v for v in list(oenv.values()) + ["rdt-", "bW9jay1jbGllbnQ6"] if v in out + err]
+is_eq(leaked, [], "reddit: no client secret, refresh token, password or access token in the trace")
+rc, out, err = run(["--config", oc, "--source", "r-refresh"], env=dict(oenv, R_REFRESH="revoked"))
+ok(rc == 77 and "reddit gave no token (invalid_grant)" in err and "$R_REFRESH" in err,
+   "reddit: a revoked refresh token exits 77 naming its variable", err)
+rc, out, err = run(["--config", oc, "--source", "r-password"], env=dict(oenv, R_SECRET="wrong"))
+ok(rc == 77 and "HTTP 401" in err and "$R_SECRET" in err, "reddit: a wrong client secret exits 77", err)
+
 # ------------------------------------------------------------------ kill and rerun
 get(port, "/_config?delay=0.05")
 d = fresh_state("st-kill")

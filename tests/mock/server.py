@@ -3,7 +3,9 @@
 
 Serves, on 127.0.0.1 only:
   - Reddit: the recorded real exchanges in ../shared/specs/reddit (read at
-    start-up from there, never copied): /message/mentions, /r/SUB/search.json,
+    start-up from there, never copied): POST /api/v1/access_token (client
+    mock-client:mock-client-secret; refresh token mock-refresh-token, or
+    acmehelp / mock-pw), /message/mentions, /r/SUB/search.json,
     /search.json, POST /api/comment, POST /api/compose, /user/NAME/comments.
   - Facebook Graph: the recorded responses in ../shared/specs/facebook:
     /{post-id}/comments (cursor paging), /{page-id}/feed (time paging),
@@ -309,8 +311,12 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/xrpc/"):
             return self.bluesky(method, path[6:], q, data)
         auth = self.headers.get("Authorization", "")
+        if path == "/api/v1/access_token" and method == "POST":
+            return self.reddit_token(auth, data)
         if not auth.startswith("Bearer ") or len(auth) < 12:
             return 401, {"error": "no bearer token"}, {}
+        if auth[7:].startswith("rdt-") and auth[7:] not in STATE.get("reddit_tokens", ()):
+            return 401, {"error": "invalid token"}, {}
         if path == "/api/v1/notifications":
             return self.masto(q, loop)
         if path.startswith("/2/users/") and path.endswith("/mentions"):
@@ -351,6 +357,24 @@ class Handler(BaseHTTPRequestHandler):
         if path.endswith("/feed"):
             return self.fb_pages(DATA["fb_feed"], q, "until", loop)
         return 404, {"error": "not mocked: " + path}, {}
+
+    def reddit_token(self, auth, data):
+        import base64
+        want = base64.b64encode(b"mock-client:mock-client-secret").decode()
+        if auth != "Basic " + want:
+            return 401, {"message": "Unauthorized", "error": 401}, {}
+        form = urllib.parse.parse_qs(data.decode())
+        grant = form.get("grant_type", [""])[0]
+        good = (grant == "refresh_token" and form.get("refresh_token") == ["mock-refresh-token"]) or \
+            (grant == "password" and form.get("username") == ["acmehelp"] and form.get("password") == ["mock-pw"])
+        if not good:
+            return 200, {"error": "invalid_grant"}, {}
+        with LOCK:
+            STATE["seq"] += 1
+            tok = "rdt-%d-secret" % STATE["seq"]
+            STATE.setdefault("reddit_tokens", set()).add(tok)
+        # the shape of the recorded praw exchange
+        return 200, {"access_token": tok, "token_type": "bearer", "expires_in": 3600, "scope": "*"}, {}
 
     def masto(self, q, loop):
         limit = int(q.get("limit", ["40"])[0])
