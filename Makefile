@@ -55,7 +55,7 @@ FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all check check-deps unit cli bench demo install uninstall clean lint-man fuzz
+.PHONY: all check check-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak
 .SECONDARY:
 
 all: $(LIB) $(BINS) $(TOOLS)
@@ -102,8 +102,18 @@ PROVE_EXEC = $(VALGRIND_CMD)
 export CAREPIPE_WRAP = $(VALGRIND_CMD)
 endif
 
-check: check-deps all $(UNIT_BINS) $(REPLAY_BINS)
-	CAREPIPE_BUILD=$(BUILD) prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t tests/fuzz/replay.t
+check: check-deps all $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/failmalloc.so
+	CAREPIPE_BUILD=$(BUILD) prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t tests/fuzz/replay.t tests/torture/torture.t
+
+# Allocation failure (tests/torture/): an LD_PRELOAD shim fails the Nth
+# allocation of the program's own code.  `make check` samples N; this
+# fails every one in turn.
+$(BUILD)/tests/failmalloc.so: tests/torture/failmalloc.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -shared -fPIC -o $@ $<
+
+torture: all $(BUILD)/tests/failmalloc.so
+	CAREPIPE_BUILD=$(BUILD) TORTURE_ALL=1 prove -v tests/torture/torture.t
 
 # Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target over the whole
 # library.  `make check` replays the kept corpus through the same targets
