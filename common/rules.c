@@ -614,7 +614,9 @@ static int parse_rule(struct parser *ps)
 			goto bad_action;
 		struct rules_action a = { d->id, NULL };
 		char *name = strdup(ps->l.text.p);
-		if (!name || lex(&ps->l) < 0) {
+		if (!name)
+			goto oom;
+		if (lex(&ps->l) < 0) {
 			free(name);
 			goto fail;
 		}
@@ -808,6 +810,8 @@ int rules_compile(rules *rs, cp_err *e)
 			int id = tm_ac_add(rs->ac, n->vals[k], strlen(n->vals[k]));
 			if (id < 0) {
 				free(ids);
+				if (id == -2)
+					return cp_fail(e, CP_EX_OSERR, "out of memory");
 				return cp_fail(e, CP_EX_CONFIG, "keyword \"%s\" is empty", n->vals[k]);
 			}
 			int *ni = realloc(ids, (nids + 1) * sizeof *ni);

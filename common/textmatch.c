@@ -411,7 +411,7 @@ int tm_ac_add(tm_ac *a, const char *kw, size_t len)
 	tm_norm n = {0};
 	if (tm_normalize(&n, kw, len) < 0) {
 		tm_norm_free(&n);
-		return -1;
+		return -2;
 	}
 	if (n.text.len == 0) {
 		tm_norm_free(&n);
@@ -428,7 +428,7 @@ int tm_ac_add(tm_ac *a, const char *kw, size_t len)
 		struct kw *k = realloc(a->kw, cap * sizeof *k);
 		if (!k) {
 			tm_norm_free(&n);
-			return -1;
+			return -2;
 		}
 		a->kw = k;
 		a->kwcap = cap;

@@ -55,8 +55,8 @@ typedef struct tm_ac tm_ac;
 tm_ac *tm_ac_new(void);
 /* Add a keyword (raw UTF-8; it is normalised here).  A leading or trailing
  * '*' lifts the whole-word requirement on that side ("refund*" matches
- * "refunds").  Returns the keyword's id (equal keywords share one id), or
- * -1 when it is empty after normalisation or on allocation failure. */
+ * "refunds").  Returns the keyword's id (equal keywords share one id),
+ * -1 when it is empty after normalisation, -2 on allocation failure. */
 int tm_ac_add(tm_ac *a, const char *kw, size_t len);
 int tm_ac_build(tm_ac *a);
 size_t tm_ac_count(const tm_ac *a);
