@@ -111,7 +111,7 @@ static void chart_volume(struct kpi *k, buf *o)
 {
 	static const int64_t sizes[] = { 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400 };
 	buf_adds(o, "<h2>Volume over time</h2>\n<svg id=\"chart-volume\" viewBox=\"0 0 1000 260\" "
-	            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"volume\">");
+	            "role=\"img\" aria-label=\"volume\">");
 	if (!k->nhours) {
 		axes(o, 0, "records");
 		buf_adds(o, "<text x=\"500\" y=\"130\" text-anchor=\"middle\">no records</text></svg>\n");
@@ -169,7 +169,7 @@ static void chart_volume(struct kpi *k, buf *o)
 		if (sev)
 			buf_addf(o, "<circle class=\"spike %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\">"
 			            "<title>volume spike (%s)</title></circle>",
-			         sev, L + (i + 0.5) * bw, H - B - in[i] / ymax * ph - 8, sev);
+			         sev, L + (i + 0.5) * bw, fmax(H - B - in[i] / ymax * ph - 8, 20), sev);
 		if (nsev)
 			buf_addf(o, "<rect class=\"spike %s\" x=\"%.1f\" y=\"14\" width=\"9\" height=\"9\" "
 			            "transform=\"rotate(45 %.1f 18)\"><title>negative sentiment spike (%s)"
@@ -180,8 +180,8 @@ static void chart_volume(struct kpi *k, buf *o)
 		size_t at = (size_t)((double)(nb - 1) * i / 4);
 		char lab[32];
 		label_time(lab, t0 + (int64_t)at * bucket, bucket);
-		buf_addf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-		         L + (at + 0.5) * bw, H - B + 16, lab);
+		buf_addf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>",
+		         L + (at + 0.5) * bw, H - B + 16, i == 0 ? "start" : i == 4 ? "end" : "middle", lab);
 	}
 	buf_addf(o, "<text x=\"%d\" y=\"%d\">bars: inbound, line: outbound, per %s</text>", L,
 	         H - 6, bucket == 3600 ? "hour" : bucket == 86400 ? "day" : bucket == 7 * 86400 ? "week"
@@ -196,7 +196,7 @@ static void hbars(buf *o, const char *id, const char *title, size_t n, const cha
 {
 	int rowh = 22, h = 20 + (int)(n ? n : 1) * rowh;
 	buf_addf(o, "<h2>%s</h2>\n<svg id=\"%s\" viewBox=\"0 0 1000 %d\" "
-	            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"%s\">",
+	            "role=\"img\" aria-label=\"%s\">",
 	         title, id, h, id);
 	if (!n)
 		buf_adds(o, "<text x=\"500\" y=\"24\" text-anchor=\"middle\">no data</text>");
@@ -236,7 +236,7 @@ static void chart_frt(struct kpi *k, const struct stats *s, buf *o)
 			ymax = c[i];
 	}
 	buf_adds(o, "<h2>First response time distribution</h2>\n<svg id=\"chart-frt\" "
-	            "viewBox=\"0 0 1000 260\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+	            "viewBox=\"0 0 1000 260\" role=\"img\" "
 	            "aria-label=\"response times\">");
 	axes(o, ymax, "responses");
 	double bw = (double)(W - 10 - L) / NB, ph = H - B - 10;
@@ -362,7 +362,7 @@ static void chart_tags(struct kpi *k, const struct stats *s, buf *o)
 static void chart_spikes(struct kpi *k, buf *o)
 {
 	buf_adds(o, "<h2>Hourly inbound and spike alerts</h2>\n<svg id=\"chart-spikes\" "
-	            "viewBox=\"0 0 1000 260\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+	            "viewBox=\"0 0 1000 260\" role=\"img\" "
 	            "aria-label=\"spikes\">");
 	if (!k->nhours) {
 		axes(o, 0, "inbound per hour");

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""kpi-report's HTML page in a real browser: headless Chromium (Debian's
+chromium, installed by scripts/install-deps) loads the page with every
+host unresolvable, and the DOM it builds must hold the five SVG charts
+with their bars, lines and spike markers; a screenshot must be written.
+The page itself must name nothing to fetch: no scripts, links, images,
+imports or URLs."""
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(TOP, "bin")
+n = 0
+
+
+def ok(cond, name, detail=""):
+    global n
+    n += 1
+    print(("ok" if cond else "not ok") + f" {n} - {name}")
+    if not cond and detail:
+        for line in str(detail).splitlines()[:20]:
+            print("#   " + line)
+
+
+browser = shutil.which("chromium") or shutil.which("chromium-browser")
+if not browser:
+    print("1..0 # SKIP chromium is not installed (scripts/install-deps installs it)")
+    sys.exit(0)
+
+tmp = tempfile.mkdtemp(prefix="carepipe-html-")
+env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), LC_ALL="C.UTF-8")
+
+# Input: the sample log, plus three days of hourly traffic with a volume
+# spike and a negative-sentiment spike, so that alerts are drawn.
+records = open(os.path.join(TOP, "examples", "scale", "sample.ndjson"), encoding="utf-8").read()
+lines = []
+for h in range(72):
+    count = 40 if h == 60 else 20 if h == 66 else 5
+    for i in range(count):
+        neg = h == 66 or i == 0
+        lines.append(json.dumps({
+            "id": f"x:{h}-{i}", "platform": "x", "account": "acme" if i % 2 else "bolt",
+            "direction": "in", "author": {"id": f"c{i}"},
+            "text": "<script>alert(1)</script> & \"quotes\"",
+            "created_at": "2024-03-%02dT%02d:%02d:00Z" % (3 + h // 24, h % 24, i),
+            "tags": ["outage"] if neg else ["question"],
+            "sentiment": {"label": "negative" if neg else "neutral", "score": -0.5 if neg else 0}}))
+data = records + "\n".join(lines) + "\n"
+page = os.path.join(tmp, "report.html")
+p = subprocess.run(["kpi-report", "--by", "account", "--spike-min", "5", "-f", "html", "-o", page],
+                   input=data.encode(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+ok(p.returncode == 0 and os.path.getsize(page) > 0, "kpi-report -f html writes the page",
+   p.stderr.decode())
+html = open(page, encoding="utf-8").read()
+
+# Self-contained: nothing that could make the browser fetch.
+for pattern, what in [(r"<script", "no script"), (r"<link", "no link"), (r"<img", "no img"),
+                      (r"\bsrc\s*=", "no src"), (r"\bhref\s*=", "no href"),
+                      (r"url\(", "no CSS url()"), (r"@import", "no @import"),
+                      (r"https?://", "no URL at all")]:
+    ok(not re.search(pattern, html, re.I), f"self-contained: {what}")
+ok("<script>alert" not in html, "customer text never reaches the page as markup")
+
+
+def chromium(*args):
+    profile = tempfile.mkdtemp(prefix="carepipe-chromium-", dir=tmp)
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND",
+           f"--user-data-dir={profile}", *args, "file://" + page]
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=180)
+
+
+try:
+    dom = chromium("--dump-dom")
+except subprocess.TimeoutExpired:
+    dom = None
+ok(dom is not None and dom.returncode == 0, "chromium --dump-dom loads the page",
+   dom.stderr.decode()[-2000:] if dom else "timed out")
+text = dom.stdout.decode("utf-8", "replace") if dom else ""
+ok("<title>KPI report</title>" in text, "the loaded page has its title")
+for chart in ["chart-volume", "chart-frt", "chart-sla", "chart-tags", "chart-spikes"]:
+    m = re.search(r'<svg id="%s".*?</svg>' % chart, text, re.S)
+    ok(m is not None, f"{chart} is in the DOM after load")
+    body = m.group(0) if m else ""
+    shapes = len(re.findall(r"<(rect|polyline|circle)\b", body))
+    ok(shapes > 0, f"{chart} draws shapes ({shapes})")
+vol = re.search(r'<svg id="chart-volume".*?</svg>', text, re.S)
+ok(vol and 'class="spike major"' in vol.group(0), "the volume chart marks the major spike")
+spk = re.search(r'<svg id="chart-spikes".*?</svg>', text, re.S)
+# Four alerts: the traffic starting after two quiet days, the volume
+# spike, the smaller one after it, and the negative-sentiment spike.
+ok(spk and len(re.findall(r'<circle class="spike', spk.group(0))) == 4,
+   "the hourly chart marks the four alerts")
+sla = re.search(r'<svg id="chart-sla".*?</svg>', text, re.S)
+ok(sla and "acme" in sla.group(0) and "bolt" in sla.group(0), "SLA compliance has a bar per account")
+tags = re.search(r'<svg id="chart-tags".*?</svg>', text, re.S)
+ok(tags and "question" in tags.group(0) and "outage" in tags.group(0), "tag bars are labelled")
+ok("<script>alert" not in text, "customer text is not markup in the browser either")
+ok('<table id="groups">' in text and '<table id="alerts">' in text, "group and alert tables render")
+
+shot = os.path.join(tmp, "shot.png")
+try:
+    s = chromium(f"--screenshot={shot}", "--window-size=1200,2000")
+except subprocess.TimeoutExpired:
+    s = None
+good = s is not None and s.returncode == 0 and os.path.exists(shot)
+ok(good, "chromium --screenshot writes a PNG", s.stderr.decode()[-2000:] if s else "timed out")
+if good:
+    with open(shot, "rb") as f:
+        head = f.read(24)
+    w, h = struct.unpack(">II", head[16:24])
+    ok(head[:8] == b"\x89PNG\r\n\x1a\n" and (w, h) == (1200, 2000),
+       f"the screenshot is a 1200x2000 PNG ({w}x{h})")
+    ok(os.path.getsize(shot) > 20000, f"the screenshot is not blank ({os.path.getsize(shot)} bytes)")
+    if os.environ.get("KPI_KEEP_SCREENSHOT"):
+        shutil.copy(shot, os.environ["KPI_KEEP_SCREENSHOT"])
+shutil.rmtree(tmp, ignore_errors=True)
+print(f"1..{n}")
