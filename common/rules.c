@@ -1542,7 +1542,7 @@ int rules_to_jq(const rules *rs, buf *out, int tag_id, int priority_id, int esca
 			}
 		}
 		if (stop && !exclude)
-			buf_adds(out, " | .priority //= \"normal\" | .escalate //= false");
+			buf_adds(out, " | .tags //= [] | .priority //= \"normal\" | .escalate //= false");
 		if (stop || exclude) {
 			buf_adds(out, " else\n");
 			closers++;
@@ -1550,7 +1550,7 @@ int rules_to_jq(const rules *rs, buf *out, int tag_id, int priority_id, int esca
 			buf_adds(out, " else . end |\n");
 		}
 	}
-	buf_adds(out, ".priority //= \"normal\" | .escalate //= false");
+	buf_adds(out, ".tags //= [] | .priority //= \"normal\" | .escalate //= false");
 	for (size_t i = 0; i < closers; i++)
 		buf_adds(out, " end");
 	return buf_adds(out, "\n");
