@@ -77,7 +77,7 @@ $ zcat report.html.gz | grep -c 'http[s]*://[a-z]' || true
 > <svg id="chart-sla"
 > <svg id="chart-tags"
 > <svg id="chart-spikes"
-> 5
+> 0
 
 ### man: cron, alerts only: nothing to say, nothing printed
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
