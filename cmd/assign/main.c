@@ -188,7 +188,8 @@ static void expire(struct ctx *c)
 		struct thread *th = t->open.head;
 		if (th->agent >= 0)
 			c->ro.a[th->agent].load--;
-		th_close(t, th, th->last);
+		/* Released now: the closed list stays in order of activity. */
+		th_close(t, th, c->clock);
 		c->nreleased++;
 	}
 	while (t->closed.head && (t->closed.n > ro->max_threads ||
