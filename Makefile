@@ -115,6 +115,13 @@ $(BUILD)/tests/failmalloc.so: tests/torture/failmalloc.c
 torture: all $(BUILD)/tests/failmalloc.so
 	CAREPIPE_BUILD=$(BUILD) TORTURE_ALL=1 prove -v tests/torture/torture.t
 
+# Soak: a million generated records through import -> tag -> sla-check ->
+# kpi-report, with SIGPIPE, signals, a full disk and a read-only state dir
+# (`make check` runs the same with 20,000).
+SOAK_N ?= 1000000
+soak: all
+	SOAK_N=$(SOAK_N) prove -v tests/cli/hardening-soak.t
+
 # Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target over the whole
 # library.  `make check` replays the kept corpus through the same targets
 # built without libFuzzer (tests/fuzz/replay.c), so old crashes stay fixed.
