@@ -290,6 +290,8 @@ def fresh_state(name):
 
 
 once = [("429", "HTTP 429, rate limited; retrying in 1.0s"), ("429-reset", "HTTP 429, rate limited; retrying in 1.0s"),
+        ("429-epoch", "HTTP 429, rate limited; retrying in "), ("429-date", "HTTP 429, rate limited; retrying in "),
+        ("429-iso", "HTTP 429, rate limited; retrying in "),
         ("500", "HTTP 500; retrying in"), ("503", "HTTP 503; retrying in"),
         ("slow&secs=3", "Operation timed out after"), ("reset", "Connection reset by peer"),
         ("truncated", "HTTP 200 with invalid JSON"), ("invalid", "HTTP 200 with invalid JSON")]
@@ -299,6 +301,10 @@ for kind, says in once:
     t0 = time.time()
     rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
     got = ids(out)
+    if kind.startswith("429"):
+        # the server's wait, not the source's 0.05s backoff
+        waits = [float(w) for w in re.findall(r"retrying in ([0-9.]+)s", err)]
+        says = says if waits and waits[0] >= 0.9 else "(waited %r)" % waits
     ok(rc == 0 and got == every and says in err,
        "fault %s on page 2: announced on stderr, retried, then all 23 once" % kind.split("&")[0],
        "rc=%d n=%d\n%s" % (rc, len(got), err))

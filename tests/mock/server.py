@@ -21,7 +21,8 @@ Serves, on 127.0.0.1 only:
     behaviour Prism's fixed examples cannot show.
 Control endpoints (no auth):
   GET /_fault?path=PREFIX&kind=KIND&times=N[&secs=S][&skip=K]   inject a fault
-      kinds: 429 429-reset 500 503 slow reset truncated invalid loop 401 expire
+      kinds: 429 429-reset 429-epoch 429-date 429-iso 500 503 slow reset
+             truncated invalid loop 401 expire
       times -1 is forever; the next N matching requests (after K) get it.
   GET /_clear           drop faults
   GET /_counts          {"posts": {parent: n}, "requests": {path: n}}
@@ -224,6 +225,15 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(429, {"error": "rate limited"}, headers={"Retry-After": str(int(secs))})
             if k == "429-reset":
                 return self.send(429, {"error": "rate limited"}, headers={"x-ratelimit-reset": str(int(secs))})
+            if k == "429-epoch":      # X: epoch seconds
+                return self.send(429, {"error": "rate limited"},
+                                 headers={"x-rate-limit-reset": str(int(time.time() + secs + 1))})
+            if k == "429-date":       # Retry-After as an HTTP date
+                return self.send(429, {"error": "rate limited"}, headers={"Retry-After": time.strftime(
+                    "%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + secs + 1))})
+            if k == "429-iso":        # Mastodon: an ISO 8601 time
+                return self.send(429, {"error": "rate limited"}, headers={"X-RateLimit-Reset": time.strftime(
+                    "%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + secs + 1))})
             if k in ("500", "503", "401"):
                 return self.send(int(k), {"error": "fault %s" % k})
             if k == "slow":
