@@ -388,3 +388,10 @@ $ echo 'garbage' > st/assign/state.ndjson; assign -R team.roster --state st < /d
 > 1
 > 65
 2> assign: st/assign/state.ndjson:1: not an assign state file; move it away to start over
+
+### the lock is assign's own: a run holding DIR/.lock (fetch-mentions in the same pipeline) does not stop it
+$ printf '[agent a]\nqueues general\ncapacity 1\n' > team.roster
+$ mkdir st; flock st/.lock sleep 2 &
+$ sleep 0.3
+$ echo '{"id":"x:1","direction":"in","created_at":"2026-01-05T10:00:00Z"}' | assign -R team.roster --state st | jq -r .assignee.id; wait
+> a
