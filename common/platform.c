@@ -176,6 +176,32 @@ static int add_id(buf *o, const char *prefix, const char *native)
 	return rc;
 }
 
+/* A validated JSON value without the whitespace between its tokens: a
+ * pretty-printed answer (Graph's are) must not break the record's line. */
+static int add_compact(buf *o, val v)
+{
+	bool in_str = false;
+	if (buf_reserve(o, v.n) < 0)
+		return -1;
+	for (size_t i = 0; i < v.n; i++) {
+		char ch = v.p[i];
+		if (in_str) {
+			if (ch == '\\') {
+				o->p[o->len++] = ch;
+				ch = v.p[++i];
+			} else if (ch == '"') {
+				in_str = false;
+			}
+		} else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
+			continue;
+		} else if (ch == '"') {
+			in_str = true;
+		}
+		o->p[o->len++] = ch;
+	}
+	return 0;
+}
+
 int plat_emit(cp_conn *c, const plat_rec *r, buf *o)
 {
 	const char *pf = c->plat->record_platform;
@@ -237,7 +263,7 @@ int plat_emit(cp_conn *c, const plat_rec *r, buf *o)
 	}
 	if (r->raw.type != VAL_NONE) {
 		rc |= add_key(o, "raw");
-		rc |= buf_add(o, r->raw.p, r->raw.n);
+		rc |= add_compact(o, r->raw);
 	}
 	rc |= buf_adds(o, "}\n");
 	return rc ? -1 : 0;

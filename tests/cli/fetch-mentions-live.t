@@ -274,6 +274,11 @@ r0 = json.loads(out.splitlines()[0])
 ok(list(r0)[-1] == "raw" and r0["raw"]["kind"] == "t1" and r0["raw"]["data"]["name"] == r0["id"][7:],
    "--raw keeps the platform's payload under raw, last")
 
+rc, out, err = run(["--config", cfg, "--source", "acme-fb", "--raw"])
+lines = out.splitlines()
+ok(rc == 0 and len(lines) == 15 and all(json.loads(l)["raw"]["message"] for l in lines),
+   "--raw of a pretty-printed answer (Graph's) still gives one record per line", out[:1000])
+
 # ------------------------------------------------------------------ faults
 every = ids(run(["--config", cfg, "--source", "acme-reddit"])[1])
 is_eq(len(every), 23, "reddit now holds 23 mentions")

@@ -359,13 +359,15 @@ class Handler(BaseHTTPRequestHandler):
                     "message": form["message"][0], "created_time": resp["created_time"],
                     "permalink_url": "https://www.facebook.com/%s" % resp["id"]})
             return 200, resp, {}
+        # Graph pretty-prints on request (pretty=1), as the recordings are.
         if path.endswith("/comments"):
             status, page, h = self.fb_pages(DATA["fb_comments"], q, "after", loop)
             if not q.get("after"):
                 page["data"] += DATA.get("fb_mine", {}).get(path.split("/")[1], [])
-            return status, page, h
+            return status, json.dumps(page, indent=2).encode(), h
         if path.endswith("/feed"):
-            return self.fb_pages(DATA["fb_feed"], q, "until", loop)
+            status, page, h = self.fb_pages(DATA["fb_feed"], q, "until", loop)
+            return status, json.dumps(page, indent=2).encode(), h
         return 404, {"error": "not mocked: " + path}, {}
 
     def reddit_token(self, auth, data):
