@@ -381,6 +381,7 @@ struct tm_ac {
 	uint8_t cls[256];
 	int nclass;
 	int32_t *next;       /* nstates * nclass */
+	uint16_t *next16;    /* the same, state << 1 | output, when it fits */
 	int32_t *out;        /* per state: keyword ending here, or -1 */
 	int32_t *dict;       /* per state: next state on the fail chain with an output */
 	size_t nstates;
@@ -519,9 +520,21 @@ int tm_ac_build(tm_ac *a)
 	}
 	/* The scan's one load per byte also says whether the state it reaches
 	 * ends a keyword: state numbers are doubled, the low bit is "output". */
+	free(a->next16);
+	a->next16 = NULL;
+	if (ns < 32768)
+		a->next16 = malloc(ns * nc * sizeof *a->next16);
 	for (size_t i = 0; i < ns * (size_t)nc; i++) {
 		int32_t t = a->next[i];
-		a->next[i] = t * 2 * nc + (a->out[t] >= 0 || a->dict[t] >= 0);
+		bool o = a->out[t] >= 0 || a->dict[t] >= 0;
+		if (a->next16)
+			a->next16[i] = (uint16_t)(t << 1 | o);
+		a->next[i] = t * 2 * nc + o;
+	}
+	/* Small automata scan from the half-size table, which stays in cache. */
+	if (a->next16) {
+		free(a->next);
+		a->next = NULL;
 	}
 	free(fail);
 	free(queue);
@@ -553,20 +566,29 @@ static bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t s
 
 void tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_hit_fn fn, void *ctx)
 {
-	if (!a->next || a->nkw == 0)
+	if ((!a->next && !a->next16) || a->nkw == 0)
 		return;
 	const char *t = tn->text.p;
 	size_t n = tn->text.len;
 	int nc = a->nclass;
 	const int32_t *next = a->next;
+	const uint16_t *next16 = a->next16;
 	const uint8_t *cls = a->cls;
 	int32_t s = 0;
 	for (size_t i = 0; i < n; i++) {
-		s = next[(s >> 1) + cls[(unsigned char)t[i]]];
-		if (!(s & 1))
-			continue;
-		s &= ~1;
-		int32_t st = s / (2 * nc);
+		int32_t st;
+		if (next16) {
+			s = next16[(s >> 1) * nc + cls[(unsigned char)t[i]]];
+			if (!(s & 1))
+				continue;
+			st = s >> 1;
+		} else {
+			s = next[(s >> 1) + cls[(unsigned char)t[i]]];
+			if (!(s & 1))
+				continue;
+			s &= ~1;
+			st = s / (2 * nc);
+		}
 		for (int32_t o = a->out[st] >= 0 ? st : a->dict[st]; o >= 0; o = a->dict[o]) {
 			int id = a->out[o];
 			const struct kw *k = &a->kw[id];
@@ -585,6 +607,7 @@ void tm_ac_free(tm_ac *a)
 		free(a->kw[i].s);
 	free(a->kw);
 	free(a->next);
+	free(a->next16);
 	free(a->out);
 	free(a->dict);
 	free(a);
