@@ -62,7 +62,8 @@ void hours_sort(struct kpi *k)
 {
 	smap_free(&k->hours_map);
 	k->last_hour = NO_TIME;
-	qsort(k->hours, k->nhours, sizeof *k->hours, hour_cmp);
+	if (k->nhours > 1)
+		qsort(k->hours, k->nhours, sizeof *k->hours, hour_cmp);
 }
 
 static const char *severity(double z, double kk)
