@@ -383,11 +383,13 @@ $ tag -v -f $TOP/examples/rules/consumer.rules < /dev/null
 ### the example rules escalate privacy, security, safety and legal threats
 $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalate_reason]'
 < {"direction":"in","text":"You posted my home address in your reply!"}
+< {"direction":"in","text":"call me at (555) 123-4567 or 06 12 34 56 78"}
 < {"direction":"in","text":"my account was hacked"}
 < {"direction":"in","text":"the charger caught fire"}
 < {"direction":"in","text":"Je vais porter plainte, mon avocat est prévenu"}
 < {"direction":"in","text":"Colis jamais reçu, je veux un remboursement"}
 < {"direction":"out","text":"Sorry about the refund delay"}
+> [["privacy"],"urgent","personal data exposed in public"]
 > [["privacy"],"urgent","personal data exposed in public"]
 > [["security","complaint"],"urgent","possible security incident"]
 > [["safety"],"urgent","risk to someone's safety"]
