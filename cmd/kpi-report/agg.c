@@ -348,7 +348,19 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	return (long)k->ng++;
 }
 
+static const struct gset *gset_intern_lookup(struct kpi *k, const struct gset *s);
+
 const struct gset *gset_intern(struct kpi *k, const struct gset *s)
+{
+	/* Consecutive records often fall in the same groups. */
+	static const struct gset *last;
+	if (last && last->n == s->n && memcmp(last->g, s->g, s->n * sizeof *s->g) == 0)
+		return last;
+	last = gset_intern_lookup(k, s);
+	return last;
+}
+
+static const struct gset *gset_intern_lookup(struct kpi *k, const struct gset *s)
 {
 	size_t n = s->n * sizeof *s->g;
 	const char *bytes = n ? (const char *)s->g : "";

@@ -403,8 +403,15 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 		cp_bad_line(k->p, pos->file, pos->lineno, r->line, r->len, "no created_at");
 		return 0;
 	}
-	buf_reset(&tmp);
-	if (val_str(f.created_at, &tmp) < 0 || time_parse(tmp.p, tmp.len, &t) < 0) {
+	const char *ts = val_rawstr(f.created_at, &n);
+	if (!ts) {
+		buf_reset(&tmp);
+		if (val_str(f.created_at, &tmp) == 0) {
+			ts = tmp.p;
+			n = tmp.len;
+		}
+	}
+	if (!ts || time_parse(ts, n, &t) < 0) {
 		cp_bad_line(k->p, pos->file, pos->lineno, r->line, r->len,
 		            "created_at is not a time");
 		return 0;
