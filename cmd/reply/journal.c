@@ -68,6 +68,11 @@ static int apply(journal *j, const rec *r)
 	free(mention);
 	if (!je)
 		return -1;
+	val at = rec_val(r, "at");
+	size_t atn;
+	const char *ats = val_rawstr(at, &atn);
+	if (!ats || time_parse(ats, atn, &je->at) < 0)
+		je->at = 0;
 	if (val_streq(ev, "intent")) {
 		je->state = J_INTENT;
 		set_str(&je->key, dup_val(rec_val(r, "key")));

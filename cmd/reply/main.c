@@ -129,6 +129,13 @@ static const char *now_str(struct reply *c, char out[32])
 	return out;
 }
 
+/* Journal times are always the clock: they bound what may still be in flight. */
+static const char *clock_str(char out[32])
+{
+	time_format((int64_t)time(NULL), out);
+	return out;
+}
+
 static void why(struct outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void why(struct outcome *o, const char *fmt, ...)
 {
@@ -386,7 +393,23 @@ static void post_one(struct reply *c, const rec *r, const char *mention, const j
 		rq.thread = NULL;
 
 	if (je) {
-		/* The last run sent this and died before hearing back: find out. */
+		/* The last run sent this and died before hearing back: find out.
+		 * Not while its request could still be on its way, though: a
+		 * lookup cannot see a post the platform has not made yet. */
+		const cp_source *src = &c->cfg->src[si];
+		/* The request gave up after timeout seconds (connecting included);
+		 * the server gets as long again to finish what it had started,
+		 * and a second covers the journal's whole-second clock. */
+		int64_t window = 2 * (src->timeout > 0 ? src->timeout : 30) + 1;
+		int64_t age = (int64_t)time(NULL) - je->at;
+		if (age < window) {
+			o->status = "failed";
+			why(o, "an earlier post's outcome is unknown and its request may still be in "
+			    "flight (sent %llds ago); a run after %llds settles it",
+			    (long long)age, (long long)window);
+			o->code = CP_EX_TEMPFAIL;
+			goto done;
+		}
 		int found = 0;
 		if (pl->lookup) {
 			found = pl->lookup(cn, &rq, &o->posted, &e);
@@ -405,7 +428,7 @@ static void post_one(struct reply *c, const rec *r, const char *mention, const j
 			goto done;
 		}
 		if (found == 1) {
-			if (journal_done(c->j, mention, o->posted.id, o->posted.url, now_str(c, now), &e) < 0)
+			if (journal_done(c->j, mention, o->posted.id, o->posted.url, clock_str(now), &e) < 0)
 				die_journal(c, &e);
 			o->status = "sent";
 			o->reason = "reconciled: the earlier post went through";
@@ -415,7 +438,7 @@ static void post_one(struct reply *c, const rec *r, const char *mention, const j
 		}
 		/* Not there: post again.  Mastodon also gets the same
 		 * Idempotency-Key, so even a lookup that missed it is safe. */
-	} else if (journal_intent(c->j, mention, key.p, rq.text, rq.dm, now_str(c, now), &e) < 0) {
+	} else if (journal_intent(c->j, mention, key.p, rq.text, rq.dm, clock_str(now), &e) < 0) {
 		die_journal(c, &e);
 	}
 	pace(c);
@@ -426,7 +449,7 @@ static void post_one(struct reply *c, const rec *r, const char *mention, const j
 			 * run may try again. */
 			why(o, "%s", e.msg);
 			cp_err je2 = {0};
-			if (journal_failed(c->j, mention, e.msg, now_str(c, now), &je2) < 0)
+			if (journal_failed(c->j, mention, e.msg, clock_str(now), &je2) < 0)
 				die_journal(c, &je2);
 		} else {
 			why(o, "outcome unknown (%s); the next run looks for it before trying again",
@@ -440,7 +463,7 @@ static void post_one(struct reply *c, const rec *r, const char *mention, const j
 		}
 		goto done;
 	}
-	if (journal_done(c->j, mention, o->posted.id, o->posted.url, now_str(c, now), &e) < 0)
+	if (journal_done(c->j, mention, o->posted.id, o->posted.url, clock_str(now), &e) < 0)
 		die_journal(c, &e);
 	o->status = "sent";
 	o->outbound = true;
@@ -589,7 +612,7 @@ static void answer(struct reply *c, const rec *r)
 			/* The reply we could not confirm is in the input: settle it. */
 			cp_err e = {0};
 			char now[32];
-			if (journal_done(c->j, mention, answered_by, NULL, now_str(c, now), &e) < 0)
+			if (journal_done(c->j, mention, answered_by, NULL, clock_str(now), &e) < 0)
 				die_journal(c, &e);
 		}
 		goto out;

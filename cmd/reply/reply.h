@@ -54,6 +54,7 @@ typedef struct {
 	bool dm;
 	char *reply_id;   /* done: the reply's id */
 	char *url;
+	int64_t at;       /* when the last event was written (the clock, never --now) */
 } jentry;
 
 typedef struct {
