@@ -81,6 +81,9 @@ $(sort $(CMD_DIRS:%=bin/%)): bin/%: $$(call cmd_objs,$$*) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
+# A program's own header: its objects are stale when it changes.
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/kpi-report/*.c)): cmd/kpi-report/kpi.h
+
 bin/gen-mentions: scripts/gen-mentions.c
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
