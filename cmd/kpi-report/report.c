@@ -38,8 +38,9 @@ int keyspec_parse(struct kpi *k, const char *list, cp_err *e)
 				ks->kind = key_names[i].kind;
 		if (ks->kind == K_PATH && (!*t || t[0] == '.' || t[strlen(t) - 1] == '.' ||
 		                           strstr(t, ".."))) {
+			cp_fail(e, CP_EX_USAGE, "--by: '%s' is not a key or a field path", t);
 			free(copy);
-			return cp_fail(e, CP_EX_USAGE, "--by: '%s' is not a key or a field path", t);
+			return -1;
 		}
 	}
 	free(copy);
