@@ -391,6 +391,11 @@ static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool 
  * "good" then "god".  Returns false when nothing was elongated. */
 static bool squeeze(const char *k, char *out, size_t outsz, int keep)
 {
+	bool three = false;
+	for (size_t i = 0; k[i] && k[i + 1] && !three; i++)
+		three = k[i] == k[i + 1] && k[i + 1] == k[i + 2];
+	if (!three)
+		return false;
 	size_t o = 0;
 	bool any = false;
 	for (size_t i = 0; k[i] && o + 1 < outsz;) {
@@ -555,10 +560,24 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			}
 			break;
 		}
-		if (fold(text + start, i - start, fb) < 0)
-			return SENT_NEUTRAL;
-		char *k = fb->p;
-		size_t kn = fb->len;
+		/* Plain ASCII words, most of them, fold by a table. */
+		char ascii_key[64];
+		char *k;
+		size_t kn = i - start;
+		bool plain = kn < sizeof ascii_key;
+		for (size_t j = 0; plain && j < kn; j++)
+			plain = (unsigned char)text[start + j] < 0x80;
+		if (plain) {
+			for (size_t j = 0; j < kn; j++)
+				ascii_key[j] = (char)tolower((unsigned char)text[start + j]);
+			ascii_key[kn] = '\0';
+			k = ascii_key;
+		} else {
+			if (fold(text + start, i - start, fb) < 0)
+				return SENT_NEUTRAL;
+			k = fb->p;
+			kn = fb->len;
+		}
 		/* French elision: "j'adore" is "j" "adore". */
 		char *ap = memchr(k, '\'', kn);
 		if (ap) {

@@ -5,6 +5,7 @@
  * owns are spliced in and every other byte passes through.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,17 +88,25 @@ static void oom(struct ctx *c)
 	cp_die(c->p, CP_EX_OSERR, "out of memory");
 }
 
-/* Three decimals, without trailing zeros: 0.5, -0.382, 0. */
+/* Three decimals, without trailing zeros: 0.5, -0.382, 0.  The score is
+ * within [-1, 1], so thousandths fit an int. */
 static void fmt_score(char out[32], double score)
 {
-	snprintf(out, 32, "%.3f", score);
-	char *e = out + strlen(out) - 1;
-	while (*e == '0')
-		*e-- = '\0';
-	if (*e == '.')
-		*e = '\0';
-	if (!strcmp(out, "-0"))
-		strcpy(out, "0");
+	long m = lround(score * 1000);
+	char *o = out;
+	if (m < 0) {
+		*o++ = '-';
+		m = -m;
+	}
+	o += sprintf(o, "%ld", m / 1000);
+	if (m % 1000) {
+		int frac = (int)(m % 1000), digits = 3;
+		while (frac % 10 == 0) {
+			frac /= 10;
+			digits--;
+		}
+		sprintf(o, ".%0*d", digits, frac);
+	}
 }
 
 static int each(void *v, rec *r, const cp_pos *pos)
@@ -131,6 +140,7 @@ static int each(void *v, rec *r, const cp_pos *pos)
 		oom(c);
 	double score = 0;
 	int label = SENT_NEUTRAL;
+	char num[32] = "0";
 	if (inbound) {
 		char lang[8] = "";
 		size_t ln;
@@ -138,7 +148,6 @@ static int each(void *v, rec *r, const cp_pos *pos)
 		if (ls)
 			snprintf(lang, sizeof lang, "%.*s", (int)(ln < 7 ? ln : 7), ls);
 		label = sentiment_score(c->sent, text, tlen, lang, &score);
-		char num[32];
 		fmt_score(num, score);
 		if (rules_set_var(c->rc, "sentiment.score", num) < 0 ||
 		    rules_set_var(c->rc, "sentiment.label",
@@ -257,8 +266,7 @@ static int each(void *v, rec *r, const cp_pos *pos)
 			oom(c);
 	}
 	if (inbound) {
-		char s[96], num[32];
-		fmt_score(num, score);
+		char s[96];
 		int n = snprintf(s, sizeof s, "{\"score\":%s,\"label\":\"%s\"}", num,
 		                 sentiment_label_name(label));
 		if (edit_set(&c->edit, "sentiment", s, (size_t)n) < 0)
