@@ -439,3 +439,12 @@ $ python3 -c 'for i in range(10): print("tag t%d if keywords \"word%d\"" % (i, i
 $ python3 -c 'for i in range(1000): print("tag t%d if keywords \"word%d\", \"kw%dx\"" % (i, i, i))' > r1000.rules
 $ python3 -c 'import resource, subprocess as s; t = lambda r: (s.run(["tag", "-f", r, "m.ndjson"], stdout=s.DEVNULL), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)[1]; a = t("r10.rules"); b = t("r1000.rules") - a; print("ok" if b < 2.5 * a + 0.2 else "slow: %.2fs vs %.2fs" % (b, a))'
 > ok
+
+### usage errors exit 64
+$ tag --influencer many < /dev/null; echo "status $?"; tag --nope < /dev/null
+> status 64
+2> tag: --influencer wants a number of followers: many
+2> tag: unknown option '--nope'
+2> usage: tag [-f rules] [-r rule] [--lexicon file] [--explain] [--only tag] [--drop tag]
+2>            [--influencer followers] [--emit-jq] [file ...]
+? 64
