@@ -371,6 +371,19 @@ tz *tz_load(const char *name, cp_err *e)
 	struct posix_rule r;
 	if (parse_posix(name, &r) == 0)
 		return tz_posix(name, e);
+	if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0 || strcmp(name, "GMT") == 0) {
+		/* Known without tzdata, for minimal systems. */
+		tz *z = tz_posix("UTC0", e);
+		if (z) {
+			free(z->name);
+			if (!(z->name = strdup(name))) {
+				tz_free(z);
+				cp_fail(e, CP_EX_OSERR, "out of memory");
+				return NULL;
+			}
+		}
+		return z;
+	}
 	cp_fail(e, CP_EX_CONFIG, "unknown time zone %s (no %s/%s; is tzdata installed?)",
 	        name, dir, name);
 	return NULL;

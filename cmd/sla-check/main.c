@@ -221,9 +221,13 @@ static int make_sla(struct run *R, const struct policy *pol, int64_t created, in
 	} else if (R->now > due) {
 		st = ST_MISSED;
 	} else {
-		int64_t left = pol->clock == CLOCK_BUSINESS ? cal_business_seconds(pol->cal, R->now, due)
-		                                            : due - R->now;
-		int64_t warn = R->warn_pct >= 0 ? pol->target * R->warn_pct / 100 : R->warn_s;
+		int64_t warn = R->warn_pct >= 0 ? pol->target * R->warn_pct / 100 : R->warn_s, left;
+		if (pol->clock == CLOCK_CALENDAR)
+			left = due - R->now;
+		else if (R->now < created && pol->target > warn)
+			left = pol->target; /* at least: spare counting the days before */
+		else
+			left = cal_business_seconds(pol->cal, R->now, due);
 		st = left <= warn ? ST_AT_RISK : ST_PENDING;
 	}
 	buf_reset(b);

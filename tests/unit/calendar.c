@@ -132,6 +132,12 @@ static void test_tz(void)
 	tz_free(jul);
 	tz_free(fixed);
 
+	setenv("TZDIR", "/nonexistent", 1);
+	tz *utc = tz_load("UTC", &e);
+	ok(utc && tz_offset(utc, 0) == 0 && strcmp(tz_name(utc), "UTC") == 0,
+	   "UTC is known without tzdata");
+	tz_free(utc);
+	unsetenv("TZDIR");
 	ok(tz_load("Nowhere/Atlantis", &e) == NULL && e.code == CP_EX_CONFIG,
 	   "an unknown zone is a configuration error");
 	ok(tz_load("../../etc/passwd", &e) == NULL, "a path outside the zone folder is refused");
