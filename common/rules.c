@@ -1079,7 +1079,8 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 		memset(c->atom_gen, 0, (c->rs->natoms + 1) * sizeof *c->atom_gen);
 		c->gen = 1;
 	}
-	memcpy(c->cand, c->rs->base, c->rs->nwords * sizeof *c->cand);
+	if (c->rs->base)
+		memcpy(c->cand, c->rs->base, c->rs->nwords * sizeof *c->cand);
 	if (c->rs->nkw == 0)
 		return 0;
 	/* Keywords are looked for in the first MiB of a text: a post is never
