@@ -113,6 +113,7 @@ struct outcome {
 	char reason_buf[768];
 	cp_posted posted;        /* sent: the reply */
 	bool outbound;           /* write an outbound record after it */
+	bool dm;                 /* it went (or goes) as a private message */
 	int code;                /* exit status it calls for */
 };
 
@@ -391,6 +392,7 @@ static void post_one(struct reply *c, const rec *r, const char *mention, const j
 	};
 	if (!*rq.thread)
 		rq.thread = NULL;
+	o->dm = rq.dm;
 
 	if (je) {
 		/* The last run sent this and died before hearing back: find out.
@@ -532,7 +534,7 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
 		buf_add(b, acc.p, acc.n);
 	else
 		buf_adds(b, "null");
-	buf_addf(b, ",\"direction\":\"out\",\"kind\":\"%s\",\"author\":{\"id\":", c->dm ? "dm" : "reply");
+	buf_addf(b, ",\"direction\":\"out\",\"kind\":\"%s\",\"author\":{\"id\":", o->dm ? "dm" : "reply");
 	if (s && s->account_id)
 		buf_json_str(b, s->account_id, strlen(s->account_id));
 	else
