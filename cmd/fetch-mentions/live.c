@@ -23,29 +23,88 @@
 
 /* Recent ids kept per source: more than the pages a sweep can overlap. */
 #define SEEN_MAX 5000
+/* An open-addressing index over the ring, so a lookup is not a scan. */
+#define SEEN_SLOTS 16384
+#define SLOT_EMPTY (-1)
+#define SLOT_GONE (-2)
 
 struct seen {
-	char **id;          /* a ring of SEEN_MAX slots */
+	char **id;          /* a ring of SEEN_MAX ids */
 	size_t n, next;
+	int *slot;          /* SEEN_SLOTS ring indexes, or SLOT_* */
+	size_t gone;        /* SLOT_GONE marks, rebuilt away when many */
 };
+
+static uint64_t id_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	return h;
+}
+
+static bool same(const char *stored, const char *id, size_t len)
+{
+	return strncmp(stored, id, len) == 0 && stored[len] == '\0';
+}
 
 static bool seen_has(const struct seen *s, const char *id, size_t len)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strlen(s->id[i]) == len && memcmp(s->id[i], id, len) == 0)
+	if (!s->slot)
+		return false;
+	for (size_t i = id_hash(id, len) & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
+		int k = s->slot[i];
+		if (k == SLOT_EMPTY)
+			return false;
+		if (k >= 0 && same(s->id[k], id, len))
 			return true;
-	return false;
+	}
+}
+
+static void slot_put(struct seen *s, int k)
+{
+	const char *id = s->id[k];
+	size_t i = id_hash(id, strlen(id)) & (SEEN_SLOTS - 1);
+	while (s->slot[i] >= 0)
+		i = (i + 1) & (SEEN_SLOTS - 1);
+	if (s->slot[i] == SLOT_GONE)
+		s->gone--;
+	s->slot[i] = k;
 }
 
 static int seen_add(struct seen *s, const char *id, size_t len)
 {
-	if (!s->id && !(s->id = calloc(SEEN_MAX, sizeof *s->id)))
-		return -1;
+	if (!s->id) {
+		s->id = calloc(SEEN_MAX, sizeof *s->id);
+		s->slot = malloc(SEEN_SLOTS * sizeof *s->slot);
+		if (!s->id || !s->slot)
+			return -1;
+		for (size_t i = 0; i < SEEN_SLOTS; i++)
+			s->slot[i] = SLOT_EMPTY;
+	}
 	char *copy = strndup(id, len);
 	if (!copy)
 		return -1;
-	free(s->id[s->next]);
+	char *old = s->id[s->next];
+	if (old) {
+		/* The oldest id leaves the window, and the index. */
+		size_t i = id_hash(old, strlen(old)) & (SEEN_SLOTS - 1);
+		while (s->slot[i] != (int)s->next)
+			i = (i + 1) & (SEEN_SLOTS - 1);
+		s->slot[i] = SLOT_GONE;
+		s->gone++;
+		free(old);
+	}
 	s->id[s->next] = copy;
+	if (s->gone > SEEN_SLOTS / 4) {
+		for (size_t i = 0; i < SEEN_SLOTS; i++)
+			s->slot[i] = SLOT_EMPTY;
+		s->gone = 0;
+		for (size_t k = 0; k < SEEN_MAX; k++)
+			if (s->id[k] && k != s->next)
+				slot_put(s, (int)k);
+	}
+	slot_put(s, (int)s->next);
 	s->next = (s->next + 1) % SEEN_MAX;
 	if (s->n < SEEN_MAX)
 		s->n++;
@@ -57,6 +116,7 @@ static void seen_free(struct seen *s)
 	for (size_t i = 0; s->id && i < SEEN_MAX; i++)
 		free(s->id[i]);
 	free(s->id);
+	free(s->slot);
 	memset(s, 0, sizeof *s);
 }
 
