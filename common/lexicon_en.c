@@ -241,7 +241,10 @@ const char sentiment_lexicon_en[] =
 "-3 abhorrent barbaric detestable gruesome horrendous\n"
 "2 sexy badass miracle\n"
 "1 luck bold rich wealthy goals\n"
-"-1 lawsuit sue sued quit quitting\n"
+"-1 lawsuit sue sued quit quitting resign impeach radical conspiracy puppet\n"
+"2 underrated\n"
+"-2 scandal extremist rigged crooked brainwashed hoax sellout dictator oppression slavery thieves crooks mismanagement unpatriotic\n"
+"-3 treason fascism tyranny tyrant\n"
 "-2 outbreak leak leaked leaking hacked stuck locked_out incorrect still_not still_no keeps_crashing can't_even cant_even doesnt_even never_received not_received hasnt_arrived havent_received never_arrived unable\n"
 
 /* Emoji: the common ones, by what they say in care conversations. */
