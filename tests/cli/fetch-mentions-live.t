@@ -104,7 +104,8 @@ def free_port():
 
 def start_prism(spec, log):
     port = free_port()
-    p = subprocess.Popen([PRISM, "mock", "-p", str(port), spec], stdout=open(log, "w"),
+    # timeout(1): a test killed before its clean-up leaves no Prism for long.
+    p = subprocess.Popen(["timeout", "400", PRISM, "mock", "-p", str(port), spec], stdout=open(log, "w"),
                          stderr=subprocess.STDOUT, cwd=TOP)
     procs.append(p)
     return port
