@@ -418,7 +418,10 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 		CURLcode cc = curl_easy_perform(c);
 		double wait = -1;
 		bool rate_limited = false;
+		bool not_sent = false;   /* the server never saw this attempt */
 		if (cc != CURLE_OK) {
+			not_sent = cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+			    cc == CURLE_COULDNT_RESOLVE_PROXY;
 			rs->status = 0;
 			snprintf(why, sizeof why, "%s: %s", where, errbuf[0] ? errbuf : curl_easy_strerror(cc));
 			switch (cc) {
@@ -479,12 +482,14 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 			}
 		}
 
-		/* Here the attempt failed in a way a retry may fix. */
-		if (!safe) {
+		/* Here the attempt failed in a way a retry may fix.  A 429 and a
+		 * refused connection were not acted on, so even a POST without a
+		 * key may go again; after a 5xx or a broken answer it may not. */
+		if (!safe && !rate_limited && !not_sent) {
 			snprintf(msg, sizeof msg,
 			    "source %s: %s; not retried: a %s without an idempotency key could happen twice",
 			    src, why, method);
-			rc = fail_redacted(h, e, rate_limited ? CP_EX_TEMPFAIL : CP_EX_UNAVAILABLE, msg);
+			rc = fail_redacted(h, e, CP_EX_UNAVAILABLE, msg);
 			goto done;
 		}
 		if (rate_limited) {

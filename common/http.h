@@ -9,8 +9,9 @@
  *   - 429 and 5xx, and network failures, retried with exponential backoff
  *     and jitter, honouring Retry-After and the reset headers
  *     (x-rate-limit-reset, X-RateLimit-Reset, ratelimit-reset).  Only where
- *     a retry is safe: GET, or a POST that carries an idempotency key.
- *     Every wait is announced through on_wait before it starts.
+ *     a retry is safe: GET, or a POST that carries an idempotency key; any
+ *     request after a 429 or a connection refused (never acted on).  Every
+ *     wait is announced through on_wait before it starts.
  *   - Outcomes as exit codes in cp_err: 401/403 -> 77 (which source, what to
  *     check); a persistent outage or a broken response -> 69; rate-limited
  *     past max_wait -> 75; 404 -> 78 (the configured ids or URL are wrong);

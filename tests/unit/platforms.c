@@ -165,6 +165,13 @@ static void test_reddit(cp_config *c)
 	ok(cn->plat->post(cn, &rq2, &out, &e) == 0, "reddit: posted on the second go");
 	is_int(posts_for("t1_ekftage"), 1, "reddit: exactly once");
 
+	/* A 429 was not acted on: even a POST without a key goes again. */
+	cp_post rq3 = { .in_reply_to = "reddit:t1_ekft9ad", .text = "Hello again" };
+	fault("path=/api/comment&kind=429&times=1&secs=0");
+	e.code = 0;
+	ok(cn->plat->post(cn, &rq3, &out, &e) == 0, "reddit: a 429 on the POST is waited out and retried");
+	is_int(posts_for("t1_ekft9ad"), 1, "reddit: posted once");
+
 	cp_post pm = { .dm = true, .to_handle = "2Botter2Loop", .text = "Hi there", .subject = "Your order" };
 	ok(cn->plat->post(cn, &pm, &out, &e) == 0, "reddit: a private message through /api/compose");
 	is_int(posts_for("compose:2Botter2Loop"), 1, "reddit: one message sent");
