@@ -29,9 +29,17 @@ WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 # Under valgrind (make check VALGRIND=1) the same paths on fewer records.
 N = int(os.environ.get("SOAK_N", "2000" if WRAP else "20000"))
 TMP = tempfile.mkdtemp(prefix="carepipe-soak-")
-RULES = os.path.join(TOP, "examples", "rules", "consumer.rules")
-POLICY = os.path.join(TOP, "examples", "sla", "support.conf")
-ROSTER = os.path.join(TOP, "examples", "assign", "team.roster")
+# Copies, so that a rebuild of bin/ or an edit of the examples during a
+# long run cannot make the rerun differ.
+os.mkdir(os.path.join(TMP, "bin"))
+for prog in ("fetch-mentions", "tag", "sla-check", "kpi-report", "assign", "gen-mentions"):
+    if os.path.exists(os.path.join(BIN, prog)):
+        shutil.copy(os.path.join(BIN, prog), os.path.join(TMP, "bin", prog))
+BIN = os.path.join(TMP, "bin")
+shutil.copytree(os.path.join(TOP, "examples"), os.path.join(TMP, "examples"))
+RULES = os.path.join(TMP, "examples", "rules", "consumer.rules")
+POLICY = os.path.join(TMP, "examples", "sla", "support.conf")
+ROSTER = os.path.join(TMP, "examples", "assign", "team.roster")
 NOW = "2026-03-01T00:00:00Z"
 n = 0
 failed = False
