@@ -568,6 +568,13 @@ got = ids(open(os.path.join(ex, "mentions.ndjson")).read())
 ok(p1.returncode == 0 and p2.returncode == 0 and len(got) == 23 + 26 + 15 + 5 and len(set(got)) == len(got),
    "carepipe.conf(5)'s example, run twice, appends every mention once", p1.stderr.decode() + p2.stderr.decode())
 
+d = fresh_state("st-corrupt")
+os.mkdir(d)
+open(os.path.join(d, "acme-reddit.state"), "w").write('{"cursor": "12",')
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+ok(rc == 65 and "acme-reddit.state: not a state file" in err and out == "",
+   "a damaged state file stops its source with 65, nothing fetched", err)
+
 # ------------------------------------------------------------------ Prism: X and Mastodon
 if have_prism:
     up = wait_port(xport, 90) and wait_port(mport, 90)
