@@ -256,7 +256,7 @@ const char sentiment_lexicon_en[] =
 "enhanced enthusiast ethical experienced expert fancy fast faster fastest favor favour festive "
 "fit flexible focused forgive forgiven fortune free gain gains gained genuine genuinely gift "
 "gifts grant granted greet greeting greetings grin grinning groovy guarantee guaranteed "
-"hardworking harmony help helped helping helps holiday holidays humor humour ideal informative "
+"hardworking harmony holiday holidays humor humour ideal informative "
 "insightful integrity intuitive knowledgeable leading liberty lighthearted mature meaningful "
 "merit nifty patient perk perks plus prefer preferred premium productive profit profits progress "
 "promise promised proper prosper reassure reassured refresh refreshed restful revive rescue "
