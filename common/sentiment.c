@@ -12,7 +12,7 @@
 #include "sentiment.h"
 #include "textmatch.h"
 
-enum { L_EN, L_FR, L_USER, L_N };
+enum { L_EN, L_FR, L_USER, L_N, L_STRICT = 8 };
 
 struct entry {
 	char *key;           /* folded */
@@ -123,6 +123,12 @@ static bool in_list(const char *const *l, const char *w)
 	return false;
 }
 
+/* "he'll", "I'd": the suffix goes, or they would read as "hell" and "id". */
+static bool drops_suffix(const char *suf, size_t n)
+{
+	return (n == 2 && suf[0] == 'l' && suf[1] == 'l') || (n == 1 && suf[0] == 'd');
+}
+
 /* Fold a word the way text is folded: case, accents, quotes. */
 static int fold(const char *w, size_t n, buf *out)
 {
@@ -151,8 +157,12 @@ static void apostrophes(buf *k)
 		char pre[16];
 		size_t pl = (size_t)(ap - ws);
 		snprintf(pre, sizeof pre, "%.*s", (int)(pl < 15 ? pl : 15), ws);
+		size_t sl = strcspn(ap + 1, " ");
 		if (pl < 15 && in_list(elisions, pre)) {
 			*ap = ' ';
+		} else if (drops_suffix(ap + 1, sl)) {
+			memmove(ap, ap + 1 + sl, strlen(ap + 1 + sl) + 1);
+			k->len -= 1 + sl;
 		} else {
 			memmove(ap, ap + 1, strlen(ap + 1) + 1);
 			k->len--;
@@ -379,6 +389,12 @@ static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool 
 	*found = false;
 	if (!e || !e->has)
 		return 0;
+	/* pref | L_STRICT: the preferred lexicon only, for guessed forms. */
+	if (pref & L_STRICT) {
+		pref &= ~L_STRICT;
+		if (!(e->has & ((1u << L_USER) | (1u << pref))))
+			return 0;
+	}
 	*found = true;
 	if (e->has & (1u << L_USER))
 		return e->score[L_USER];
@@ -415,7 +431,8 @@ static bool squeeze(const char *k, char *out, size_t outsz, int keep)
 }
 
 /* Inflected forms the lexicon does not list: "worries" as "worry",
- * "annoyingly" as "annoying", "stopped" as "stop". */
+ * "annoyingly" as "annoying", "stopped" as "stop"; in the text's own
+ * language only, or English "during" would be French "dur". */
 static float stem_lookup(const sentiment *s, const char *k, int pref, bool *found)
 {
 	static const struct { const char *suf, *rep; } rules[] = {
@@ -426,6 +443,7 @@ static float stem_lookup(const sentiment *s, const char *k, int pref, bool *foun
 	};
 	size_t n = strlen(k);
 	*found = false;
+	pref |= L_STRICT;
 	if (n < 5 || n > 40)
 		return 0;
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
@@ -592,6 +610,8 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 				val[nt++] = 0;
 				k = ap + 1;
 				kn -= pl + 1;
+			} else if (drops_suffix(ap + 1, kn - pl - 1)) {
+				kn = pl;
 			} else {
 				/* English contractions: "don't" looks up as "dont". */
 				memmove(ap, ap + 1, kn - pl);
