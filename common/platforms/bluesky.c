@@ -500,7 +500,9 @@ static int b_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	val rep;
 	size_t pos = 0;
 	rc = 0;
-	while (val_next(val_path(plat_json(&rs), "thread.replies"), &pos, NULL, &rep)) {
+	/* Validate and find the list once, not on every turn of the loop. */
+	val replies = val_path(plat_json(&rs), "thread.replies");
+	while (val_next(replies, &pos, NULL, &rep)) {
 		val post = val_member(rep, "post");
 		if (!val_streq(val_path(post, "author.did"), me))
 			continue;

@@ -292,7 +292,9 @@ static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	val it;
 	size_t pos = 0;
 	rc = 0;
-	while (val_next(val_member(plat_json(&rs), "data"), &pos, NULL, &it)) {
+	/* Validate and find the list once, not on every turn of the loop. */
+	val items = val_member(plat_json(&rs), "data");
+	while (val_next(items, &pos, NULL, &it)) {
 		if (!val_streq(val_path(it, "from.id"), s->account_id))
 			continue;
 		const char *v = plat_str(val_member(it, "id"), &id);

@@ -411,7 +411,9 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	val child;
 	size_t pos = 0;
 	rc = 0;
-	while (val_next(val_path(plat_json(&rs), "data.children"), &pos, NULL, &child)) {
+	/* Validate and find the list once, not on every turn of the loop. */
+	val children = val_path(plat_json(&rs), "data.children");
+	while (val_next(children, &pos, NULL, &child)) {
 		val d = val_member(child, "data");
 		if (!val_streq(val_member(d, "parent_id"), thing))
 			continue;
