@@ -252,7 +252,7 @@ $ grep -c '"open"' st/assign/state.ndjson; ls -A st st/assign
 
 ### a state dir shared by two overlapping runs: the second exits 75 at once, or waits with --wait and sees the first's load
 $ printf '[agent a]\nqueues general\ncapacity 1\n' > team.roster
-$ (sleep 4; echo '{"id":"x:1","direction":"in","thread":"t1","created_at":"2026-01-05T10:00:00Z"}') | assign -R team.roster --state st > first.out &
+$ (sleep ${CAREPIPE_WRAP:+2}4; echo '{"id":"x:1","direction":"in","thread":"t1","created_at":"2026-01-05T10:00:00Z"}') | assign -R team.roster --state st > first.out &
 $ until [ -e st/assign/.lock ] && ! flock -n st/assign/.lock true; do sleep 0.1; done
 $ echo '{"id":"x:2","direction":"in","thread":"t2","created_at":"2026-01-05T10:01:00Z"}' | assign -R team.roster --state st; rc=$?; flock -n st/assign/.lock true || echo "second: $rc at once, the first still running"
 $ echo '{"id":"x:3","direction":"in","thread":"t3","created_at":"2026-01-05T10:02:00Z"}' | assign -R team.roster --state st --wait | jq -r '.assign_reason'; echo "third: $?"
