@@ -84,6 +84,9 @@ with open(conf, "w") as f:
 env = dict(os.environ, REDDIT_TOKEN=TOKEN)
 
 
+settled = [0]   # unknown outcomes that a lookup found had gone through
+
+
 def run_round(n):
     """One round; returns (ok, message, runs, kills, mention ids, journal)."""
     rng = random.Random(seed * 1000 + n)
@@ -134,6 +137,8 @@ def run_round(n):
                 r = json.loads(line)
                 if r.get("direction") == "in" and r.get("reply", {}).get("status") == "sent":
                     sent[r["id"]] = sent.get(r["id"], 0) + 1
+                    if r["reply"].get("reason", "").startswith("reconciled"):
+                        settled[0] += 1
     twice = [m for m, c in sent.items() if c > 1]
     if twice:
         return False, "sent twice in the output: %s" % twice[:3], runs, kills, ids, journal
@@ -180,8 +185,8 @@ print("%sok %d - the journal has one done per mention, naming the mock's post%s"
 mode = {oct(os.stat(r[5]).st_mode & 0o777) for r in results}
 print("%sok %d - every journal is mode 0600%s" % ("" if mode == {"0o600"} else "not ", n + 2,
       "" if mode == {"0o600"} else ": %s" % mode))
-print("# %d rounds, %d kills, %d runs in %.1fs" % (ROUNDS, sum(r[3] for r in results),
-      sum(r[2] for r in results), time.time() - t0))
+print("# %d rounds, %d kills, %d runs, %d unknown outcomes found sent by a lookup, in %.1fs" % (
+      ROUNDS, sum(r[3] for r in results), sum(r[2] for r in results), settled[0], time.time() - t0))
 mock.terminate()
 mock.wait()
 subprocess.call(["rm", "-rf", work])

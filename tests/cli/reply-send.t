@@ -218,6 +218,14 @@ ok(rc == 0 and out[0]["reply"]["status"] == "sent" and out[0]["reply"]["reason"]
    and posts("t1_u1") == 1 and posts("t1_u2") == 1,
    "later, the lookup finds the post: sent, not posted again", err + json.dumps(out))
 
+# 6b. --rate paces the posts: three at 120/min take at least a second.
+t0 = time.time()
+rc, out, err = reply(["--rate", "120/min", "--text", "Hello"],
+                     [mention("t1_rate1"), mention("t1_rate2"), mention("t1_rate3")], journal="jrate")
+took = time.time() - t0
+ok(rc == 0 and [r["reply"]["status"] for r in out if r["direction"] == "in"] == ["sent"] * 3
+   and took >= 1.0, "--rate 120/min: three posts, half a second apart (%.2fs)" % took, err)
+
 # 7. -v traces HTTP but never the token.
 rc, out, err = reply(["-v", "--text", "Hello"], [mention("t1_v1")], journal="jv")
 ok(rc == 0 and TOKEN not in err and TOKEN not in json.dumps(out) and TOKEN not in open(
