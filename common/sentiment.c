@@ -356,6 +356,10 @@ struct token {
 };
 
 #define MAXTOK 512
+/* How far back a negation reaches, within a clause: "not going to be able". */
+#ifndef NEG_SCOPE
+#define NEG_SCOPE 4
+#endif
 
 static const char *const emoticons_pos[] = {
 	":)", ":-)", ":))", ":)))", ":D", ":-D", ";)", ";-)", ";D", "=)", "=D", ":]", ":p",
@@ -484,6 +488,15 @@ static bool is_neg(const struct token *t)
 	       (l > 4 && (!memcmp(t->key + l - 3, "dnt", 3) || !memcmp(t->key + l - 3, "snt", 3)));
 }
 
+static void push_stop(struct token *tok, float *val, size_t *nt)
+{
+	if (*nt && tok[*nt - 1].kind != T_STOP) {
+		memset(&tok[*nt], 0, sizeof tok[*nt]);
+		tok[*nt].kind = T_STOP;
+		val[(*nt)++] = 0;
+	}
+}
+
 int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
 {
 	struct token tok[MAXTOK];
@@ -519,13 +532,9 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			i += el;
 			continue;
 		}
-		if (b == '!') {
-			excl++;
-			i++;
-			continue;
-		}
-		if (b == '?') {
-			quest++;
+		if (b == '!' || b == '?') {
+			*(b == '!' ? &excl : &quest) += 1;
+			push_stop(tok, val, &nt);
 			i++;
 			continue;
 		}
@@ -543,12 +552,9 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			continue;
 		}
 		if (cls != TM_WORD) {
-			/* A sentence end stops negation from reaching across. */
-			if (b == '.' && nt && tok[nt - 1].kind != T_STOP) {
-				memset(&tok[nt], 0, sizeof tok[nt]);
-				tok[nt].kind = T_STOP;
-				val[nt++] = 0;
-			}
+			/* Punctuation stops negation from reaching across. */
+			if (b == '.' || b == ',' || b == ';' || b == ':')
+				push_stop(tok, val, &nt);
 			i += l;
 			continue;
 		}
@@ -701,13 +707,13 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		/* Boosters and negation in the three words before; a phrase that
 		 * starts with a negation ("pas terrible", "not bad") carries its own. */
 		bool negated = false, own_neg = span > 1 && is_neg(t);
-		for (size_t back = 1; back <= 3 && back <= i; back++) {
+		for (size_t back = 1; back <= NEG_SCOPE && back <= i; back++) {
 			const struct token *p = &tok[i - back];
 			if (p->kind == T_STOP || p->kind == T_BUT)
 				break;
 			if (p->kind != T_WORD)
 				continue;
-			if (p->e && (p->e->flags & F_BOOST)) {
+			if (back <= 3 && p->e && (p->e->flags & F_BOOST)) {
 				float bv = p->e->boost;
 				float scale = back == 1 ? 1.0f : back == 2 ? 0.95f : 0.9f;
 				v += sign * bv * scale;
