@@ -124,6 +124,13 @@ void *ht_get(const struct htab *h, uint64_t key);
  * memory.  Slot pointers are valid until the next ht_put or ht_del. */
 void *ht_put(struct htab *h, uint64_t key, bool *fresh);
 void ht_del(struct htab *h, void *slot);
+/* Ask for the key's home slot early: the table is far bigger than the
+ * cache, and the record's other work can hide the wait. */
+static inline void ht_prefetch(const struct htab *h, uint64_t key)
+{
+	if (h->cap)
+		__builtin_prefetch(h->t + (key & (h->cap - 1)) * h->esize);
+}
 void ht_free(struct htab *h);
 
 struct pending {

@@ -425,6 +425,11 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	k->records++;
 	if (k->watermark == NO_TIME || t > k->watermark)
 		k->watermark = t;
+	uint64_t idkey = 0;
+	if ((s = val_rawstr(inbound ? f.id : f.in_reply_to, &n)) && n) {
+		idkey = kpi_idkey(s, n);
+		ht_prefetch(&k->pending, idkey);
+	}
 
 	bool in_period = (k->since == NO_TIME || t >= k->since) && (k->until == NO_TIME || t < k->until);
 	if (!in_period) {
@@ -548,11 +553,11 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	const struct gset *gsi = gset_intern(k, &k->gs);
 	if (!gsi)
 		return CP_EX_OSERR;
-	if (inbound && (s = val_rawstr(f.id, &n)) && n) {
-		if (match_inbound(k, kpi_idkey(s, n), t, NO_TIME, gsi, has_sla) < 0)
+	if (inbound && idkey) {
+		if (match_inbound(k, idkey, t, NO_TIME, gsi, has_sla) < 0)
 			return CP_EX_OSERR;
-	} else if (!inbound && (s = val_rawstr(f.in_reply_to, &n)) && n) {
-		if (match_reply(k, kpi_idkey(s, n), t, gsi, true) < 0)
+	} else if (!inbound && idkey) {
+		if (match_reply(k, idkey, t, gsi, true) < 0)
 			return CP_EX_OSERR;
 	}
 	if (!(s = val_rawstr(f.thread, &n)) || !n)
