@@ -262,7 +262,7 @@ try:
        "%s %s %s" % (rc, bad, r.stderr[-500:]))
     r = subprocess.run(WRAP + [os.path.join(BIN, "assign"), "-R", ROSTER, "--state", st, "--now", NOW],
                        input=small, capture_output=True)
-    ok(r.returncode == 0 and not state_ok(st) and len(r.stdout.splitlines()) == 2000,
+    ok(r.returncode == 0 and not state_ok(st) and len(r.stdout.splitlines()) == len(small.splitlines()),
        "assign: a rerun on that state completes", r.stderr[-500:])
 
     # ------------------------------------------------------------ full disk
@@ -272,7 +272,12 @@ try:
         target = os.path.join(full, "out.ndjson")
     else:
         target = "/dev/full"
+    # Unwrapped: the exit from deep inside a run (74 on a write error)
+    # leaves what the abandoned frames held, which valgrind counts as lost
+    # and LeakSanitizer (SANITIZE=1, which runs this wrapped) does not.
+    wrap, WRAP = WRAP, []
     rcs, es = run_pipe("full-run", STAGES[:3], gen, target)
+    WRAP = wrap
     last_ok = rcs[-1] == 74 and "No space left on device" in es[-1]
     ok(last_ok and all(rc in (0, 74, -signal.SIGPIPE) for rc in rcs),
        "output to a full disk (%s): sla-check exits 74 saying so"
