@@ -743,8 +743,8 @@ int kpi_write_partial(struct kpi *k, buf *o)
 			continue;
 		rc |= buf_addf(o, "{\"t\":\"pending\",\"key\":\"%016llx\",\"at\":%lld",
 		               (unsigned long long)pe->key, (long long)pe->t);
-		time_or_null(o, "first", pe->first);
-		rc |= buf_addf(o, ",\"sla\":%s,\"g\":", pe->has_sla ? "true" : "false");
+		time_or_null(o, "first", pe_first(pe));
+		rc |= buf_addf(o, ",\"sla\":%s,\"g\":", pe->first_d == PE_SLA ? "true" : "false");
 		rc |= gset_json(k, pe->gs, o);
 		rc |= buf_adds(o, "}\n");
 	}

@@ -133,13 +133,21 @@ static inline void ht_prefetch(const struct htab *h, uint64_t key)
 }
 void ht_free(struct htab *h);
 
+/* 32 bytes, so that two share a cache line and none straddles two. */
 struct pending {
 	uint64_t key;
-	int64_t t, first;   /* first: the earliest response, or NO_TIME */
-	uint64_t touched;   /* record number when last touched */
+	int64_t t;
 	const struct gset *gs;  /* interned */
-	bool has_sla;       /* first response comes from sla, not from here */
+	int32_t first_d;    /* the earliest response - t; PE_NONE, or PE_SLA when
+	                       the first response comes from sla, not from here */
+	uint32_t touched;   /* record number when last touched, modulo 2^32 */
 };
+#define PE_NONE (-1)
+#define PE_SLA (-2)
+static inline int64_t pe_first(const struct pending *pe)
+{
+	return pe->first_d < 0 ? NO_TIME : pe->t + pe->first_d;
+}
 
 struct waiting_reply {
 	int64_t t;

@@ -52,9 +52,11 @@ void *ht_get(const struct htab *h, uint64_t key)
 static int ht_grow(struct htab *h)
 {
 	size_t ncap = h->cap ? h->cap * 2 : 1024;
-	unsigned char *nt = calloc(ncap, h->esize);
+	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 1024). */
+	unsigned char *nt = aligned_alloc(64, ncap * h->esize);
 	if (!nt)
 		return -1;
+	memset(nt, 0, ncap * h->esize);
 	for (size_t i = 0; i < h->cap; i++) {
 		uint64_t k = KEY(h, i);
 		if (!k)
@@ -113,6 +115,18 @@ void ht_free(struct htab *h)
 
 /* ---------------------------------------------------------- matching */
 
+/* Note a response at time first, if it is the earliest. */
+static void pe_answer(struct pending *pe, int64_t first)
+{
+	if (pe->first_d == PE_SLA || first < pe->t)
+		return;
+	int64_t d = first - pe->t;
+	if (d > INT32_MAX)
+		d = INT32_MAX; /* 68 years */
+	if (pe->first_d == PE_NONE || d < pe->first_d)
+		pe->first_d = (int32_t)d;
+}
+
 static int add_latency(struct kpi *k, const struct gset *gs, int64_t secs)
 {
 	for (uint16_t i = 0; i < gs->n; i++)
@@ -144,19 +158,16 @@ int match_inbound(struct kpi *k, uint64_t key, int64_t t, int64_t first,
 	struct pending *pe = ht_put(&k->pending, key, &fresh);
 	if (!pe)
 		return -1;
-	if (!fresh) {
-		/* The same id twice (a duplicate record, or two partials that
-		 * both held it): one item, with the earliest response. */
-		if (first != NO_TIME && (pe->first == NO_TIME || first < pe->first))
-			pe->first = first;
-		pe->touched = k->records;
-		return 0;
+	if (fresh) {
+		pe->t = t;
+		pe->gs = gs;
+		pe->first_d = has_sla ? PE_SLA : PE_NONE;
 	}
-	pe->t = t;
-	pe->first = first;
-	pe->touched = k->records;
-	pe->gs = gs;
-	pe->has_sla = has_sla;
+	/* The same id twice (a duplicate record, or two partials that both
+	 * held it) is one item, with the earliest response. */
+	if (first != NO_TIME)
+		pe_answer(pe, first);
+	pe->touched = (uint32_t)k->records;
 	return 0;
 }
 
@@ -170,9 +181,8 @@ int match_reply(struct kpi *k, uint64_t parent, int64_t t, const struct gset *gs
 		}
 		if (counts && t - pe->t <= k->reply_window && add_latency(k, gs, t - pe->t) < 0)
 			return -1;
-		if (!pe->has_sla && (pe->first == NO_TIME || t < pe->first))
-			pe->first = t;
-		pe->touched = k->records;
+		pe_answer(pe, t);
+		pe->touched = (uint32_t)k->records;
 		return 0;
 	}
 	bool fresh;
@@ -249,12 +259,12 @@ static void thread_decide(struct kpi *k, const struct thread *th)
 
 static int pending_close(struct kpi *k, const struct pending *pe)
 {
-	if (pe->has_sla || pe->first == NO_TIME)
+	if (pe->first_d < 0)
 		return 0;
 	for (uint16_t i = 0; i < pe->gs->n; i++) {
 		struct stats *s = &k->g[pe->gs->g[i]]->s;
 		s->answered++;
-		if (sketch_add(&s->frt, (double)(pe->first - pe->t)) < 0)
+		if (sketch_add(&s->frt, (double)pe->first_d) < 0)
 			return -1;
 	}
 	return 0;
@@ -282,8 +292,8 @@ int match_sweep(struct kpi *k, bool all)
 	struct htab *h = &k->pending;
 	for (size_t i = 0; i < h->cap;) {
 		struct pending *pe = SLOT(h, i);
-		if (pe->key && (all || ((pe->has_sla || pe->first != NO_TIME) &&
-		                        k->watermark - pe->t > keep && aged(k, pe->touched)))) {
+		if (pe->key && (all || (pe->first_d != PE_NONE && k->watermark - pe->t > keep &&
+		                        (uint32_t)k->records - pe->touched > KPI_HOLD_RECORDS))) {
 			if (pending_close(k, pe) < 0)
 				return -1;
 			ht_del(h, pe);
