@@ -363,10 +363,17 @@ const char sentiment_lexicon_en[] =
 /* Words whose commonest sense online is not a feeling, and idioms that
  * would otherwise read word by word. */
 "2 kind\n"
-"1 touched\n"
-"-1 mean down break breaks breaking\n"
-"0 means meaning kind_of sort_of holy_shit holy_crap crash_course hold_on chance fort "
-"\n"
+"1 touched interested friends\n"
+"-1 mean down shot predictable\n"
+"0 means meaning kind_of sort_of holy_shit holy_crap crash_course hold_on chance fort lent "
+"late later lately old no blue break breaks breaking hurry\n"
+"2 don't_miss do_not_miss mind_blowing\n"
+"-2 condemnation are_you_kidding must_be_kidding\n"
+/* Chat slang. */
+"3 ily ilysm tysm\n"
+"2 yas yass yaas banger bangers\n"
+"-1 idc bruh\n"
+"-2 idgaf smdh\n"
 "3 hell_yeah hell_yes fuck_yeah fuck_yes damn_right\n"
 "-2 break_up broke_up broken_down broke_down let_me_down lets_me_down let_us_down\n"
 /* Emoji: the common ones, by what they say in care conversations. */

@@ -106,7 +106,7 @@ static const struct booster boosters[] = {
 };
 
 static const char *const contrasts[] = {
-	"but", "however", "though", "although", "yet", "mais", "cependant", "pourtant",
+	"but", "however", "although", "mais", "cependant", "pourtant",
 	"toutefois", "neanmoins", NULL,
 };
 
@@ -472,6 +472,26 @@ static float stem_lookup(const sentiment *s, const char *k, int pref, bool *foun
 	return 0;
 }
 
+/* Laughter the lexicon cannot list: "hahahah", "ahahaha", "hehehe",
+ * "lololol". */
+static bool is_laugh(const char *k)
+{
+	size_t n = strlen(k), h = 0, v = 0, l = 0, o = 0;
+	for (size_t i = 0; i < n; i++) {
+		switch (k[i]) {
+		case 'h': h++; break;
+		case 'a': case 'e': v++; break;
+		case 'l': l++; break;
+		case 'o': o++; break;
+		default: return false;
+		}
+		if (i && k[i] == k[i - 1] && k[i] != 'h' && k[i] != 'a')
+			return false;
+	}
+	return n >= 4 && ((h >= 2 && v >= 2 && !l && !o) || (l >= 2 && o >= 2 && !h && !v &&
+	                                                   k[0] == 'l'));
+}
+
 static void set_key(struct token *t, const char *k, size_t n)
 {
 	if (n >= sizeof t->key)
@@ -502,6 +522,7 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 	struct token tok[MAXTOK];
 	float val[MAXTOK];
 	size_t nt = 0, ncaps = 0, nwords = 0;
+	bool hashtag = false; /* in a #HashTag, whose capitals split words */
 	int excl = 0, quest = 0;
 	int pref = lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R') ?
 	           L_FR : L_EN;
@@ -510,6 +531,7 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 	for (size_t i = 0; i < len && nt < MAXTOK;) {
 		unsigned char b = (unsigned char)text[i];
 		if (b == ' ' || b == '\n') {
+			hashtag = false;
 			i++;
 			continue;
 		}
@@ -555,15 +577,22 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			/* Punctuation stops negation from reaching across. */
 			if (b == '.' || b == ',' || b == ';' || b == ':')
 				push_stop(tok, val, &nt);
+			hashtag = b == '#';
 			i += l;
 			continue;
 		}
-		/* A word: letters and digits, with apostrophes inside. */
+		/* A word: letters and digits, with apostrophes inside; in a
+		 * hashtag, "#NeverAgain" is "never" "again". */
 		size_t start = i;
-		bool upper = true, anyletter = false;
+		bool upper = true, anyletter = false, split = false;
 		while (i < len) {
 			c = tm_decode(text + i, len - i, &l);
 			cls = tm_class(c);
+			if (hashtag && c < 0x80 && isupper((int)c) && i > start &&
+			    islower((unsigned char)text[i - 1])) {
+				split = true;
+				break;
+			}
 			if (cls == TM_WORD || cls == TM_MARK) {
 				if (c < 0x80 && islower((int)c))
 					upper = false;
@@ -630,7 +659,8 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		t->e = find(s, t->key, t->klen);
 		t->kind = t->e && (t->e->flags & F_BUT) ? T_BUT : T_WORD;
 		t->caps = upper && anyletter && i - start >= 2;
-		t->title = isupper((unsigned char)text[start]) && !upper;
+		t->title = isupper((unsigned char)text[start]) && !upper && !hashtag;
+		hashtag = split;
 		val[nt++] = 0;
 		nwords++;
 		ncaps += t->caps;
@@ -680,6 +710,8 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			v = lookup(s, t->key, t->klen, pref, &found);
 		if (!found && !t->e)
 			v = stem_lookup(s, t->key, pref, &found);
+		if (!found && !t->e && is_laugh(t->key))
+			v = lookup(s, "haha", 4, pref, &found);
 		if (!found && !t->e) {
 			char sq[48];
 			if (squeeze(t->key, sq, sizeof sq, 2)) {
