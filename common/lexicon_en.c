@@ -369,6 +369,12 @@ const char sentiment_lexicon_en[] =
 "late later lately old no blue break breaks breaking hurry\n"
 "2 don't_miss do_not_miss mind_blowing\n"
 "-2 condemnation are_you_kidding must_be_kidding\n"
+/* Graded as AFINN grades them: losing, missing, worrying and trouble
+ * are more than mildly negative; hoping is more than mildly positive. */
+"-2 lost lose losing loses loss losses miss misses missed tired lonely alone struggle "
+"struggled struggling struggles confused worried worry worries problem problems trouble "
+"troubles troubled mistake mistakes sick\n"
+"2 hope hopes hoped hoping interesting\n"
 /* Chat slang. */
 "3 ily ilysm tysm\n"
 "2 yas yass yaas banger bangers\n"

@@ -22,7 +22,7 @@ struct entry {
 	float boost;         /* for F_BOOST */
 };
 
-enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8 };
+enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8, F_SWEAR = 16 };
 
 struct sentiment {
 	struct entry *tab;
@@ -103,6 +103,11 @@ static const struct booster boosters[] = {
 	{"little", -0.2f}, {"bit", -0.2f}, {"less", -0.293f}, {"occasionally", -0.2f},
 	{"peu", -0.293f}, {"plutot", -0.15f}, {"legerement", -0.293f}, {"moyennement", -0.293f},
 	{NULL, 0},
+};
+
+/* Words that, after "as", only intensify what came before. */
+static const char *const swears[] = {
+	"fuck", "fck", "hell", "shit", "heck", "sin", "balls", NULL,
 };
 
 static const char *const contrasts[] = {
@@ -224,6 +229,12 @@ static int put_flags(sentiment *s)
 		if (!e)
 			return -1;
 		e->flags |= F_BUT;
+	}
+	for (const char *const *w = swears; *w; w++) {
+		struct entry *e = intern(s, *w, strlen(*w));
+		if (!e)
+			return -1;
+		e->flags |= F_SWEAR;
 	}
 	for (const struct booster *b = boosters; b->w; b++) {
 		struct entry *e = intern(s, b->w, strlen(b->w));
@@ -364,11 +375,12 @@ struct token {
 static const char *const emoticons_pos[] = {
 	":)", ":-)", ":))", ":)))", ":D", ":-D", ";)", ";-)", ";D", "=)", "=D", ":]", ":p",
 	":P", ":-P", ";P", "<3", "<33", "<333", "^^", "^_^", ":*", ":-*", "(:", "xD", "XD",
-	"xd", "8)", ":')", "\\o/", "c:", NULL,
+	"xd", "8)", ":')", "\\o/", "c:", ":'D", "(;", ":-))", "^.^", NULL,
 };
 static const char *const emoticons_neg[] = {
 	":(", ":-(", ":((", ":(((", ":'(", ":/", ":-/", ":\\", ":|", ":-|", ">:(", "D:",
-	"</3", "-_-", ":S", ":s", "):", ":@", "=(", ":[", NULL,
+	"</3", "-_-", ":S", ":s", "):", ":@", "=(", ":[", ";_;", "T_T", "T.T", ":-[",
+	">_<", "D=", NULL,
 };
 
 /* Is there an emoticon at s?  Its length, with *v its valence. */
@@ -544,7 +556,7 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			continue;
 		}
 		float ev;
-		size_t el = (b < 0x80 && !isalnum(b)) || b == 'x' || b == 'X' || b == 'D' || b == 'c' ?
+		size_t el = (b < 0x80 && !isalnum(b)) || strchr("xXDcT", b) ?
 		            emoticon(text + i, len - i, &ev) : 0;
 		if (el && (i == 0 || !isalnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
 			struct token *t = &tok[nt];
@@ -736,6 +748,14 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			v += sign * 0.733f;
 		if (t->elongated)
 			v += sign * 0.3f;
+		/* Profanity after a word intensifies it: "cute af", "good as hell". */
+		if (i + 1 < nt && tok[i + 1].kind == T_WORD && !strcmp(tok[i + 1].key, "af"))
+			v += sign * 0.293f;
+		else if (i + 2 < nt && !strcmp(tok[i + 1].key, "as") && tok[i + 2].e &&
+		         (tok[i + 2].e->flags & F_SWEAR)) {
+			v += sign * 0.35f;
+			used[i + 2] = true;
+		}
 		/* Boosters and negation in the three words before; a phrase that
 		 * starts with a negation ("pas terrible", "not bad") carries its own. */
 		bool negated = false, own_neg = span > 1 && is_neg(t);
