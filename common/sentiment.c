@@ -202,6 +202,11 @@ static int put(sentiment *s, int lex, const char *word, size_t n, double score)
 		return k.len == 0 ? 0 : -1;
 	}
 	apostrophes(&k);
+	/* The text splits words at hyphens, so "must-see" is a phrase. */
+	for (size_t i = 1; i + 1 < k.len; i++)
+		if (k.p[i] == '-' && isalnum((unsigned char)k.p[i - 1]) &&
+		    isalnum((unsigned char)k.p[i + 1]))
+			k.p[i] = ' ';
 	struct entry *e = intern(s, k.p, k.len);
 	/* A phrase: its first word tells the scorer to look further. */
 	char *sp = strchr(k.p, ' ');
@@ -529,6 +534,13 @@ static void push_stop(struct token *tok, float *val, size_t *nt)
 	}
 }
 
+/* A negation in "may or may not", "whether or not" negates nothing. */
+static bool or_not(const struct token *tok, size_t neg)
+{
+	return (neg >= 1 && !strcmp(tok[neg - 1].key, "or")) ||
+	       (neg >= 2 && !strcmp(tok[neg - 2].key, "or"));
+}
+
 int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
 {
 	struct token tok[MAXTOK];
@@ -772,7 +784,7 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 				if (p->caps && caps_differ)
 					v += sign * 0.733f * (bv > 0 ? 1 : -1);
 			}
-			if (is_neg(p) && !own_neg)
+			if (is_neg(p) && !own_neg && !or_not(tok, i - back))
 				negated = true;
 		}
 		/* French "ne ... pas" puts the negation after the verb too:
