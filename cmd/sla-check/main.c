@@ -463,7 +463,14 @@ static void read_source(struct run *R, struct source *s, bool decide)
 			 * neither "out" nor a \u escape cannot be one. */
 			if (!maybe_outbound(line, len))
 				continue;
-			if (rec_parse(&r, line, len) < 0 || read_fields(R, &r) || !R->f.out)
+			if (rec_parse(&r, line, len) < 0) {
+				/* Bad lines are reported by the second pass; a line
+				 * that did not fit in memory must not be skipped. */
+				if (r.err && strcmp(r.err, "out of memory") == 0)
+					oom(R);
+				continue;
+			}
+			if (read_fields(R, &r) || !R->f.out)
 				continue;
 			index_outbound(R);
 			if (at / 64 >= R->nbits) {
