@@ -7,6 +7,8 @@
  *   CAREPIPE_FAIL_AT=N      fail the Nth counted call (1-based); 0 or
  *                           unset: fail none
  *   CAREPIPE_ALLOC_COUNT=F  at exit, write the number of counted calls to F
+ *   CAREPIPE_FAIL_TRACE=1   print a backtrace of the failed call on stderr
+ *                           (for addr2line -e PROGRAM)
  *
  * Counted are the calls made from the program's executable itself (cmd/
  * and the statically linked common/ library), found by the return
@@ -21,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,7 +39,7 @@ extern void *__libc_realloc(void *, size_t);
 static uintptr_t lo[MAXR], hi[MAXR];
 static int nr;
 static unsigned long fail_at, count;
-static int ready;
+static int ready, trace;
 
 static unsigned long parse_ul(const char *s)
 {
@@ -101,6 +104,7 @@ __attribute__((constructor)) static void init(void)
 		line = end + 1;
 	}
 	fail_at = parse_ul(getenv("CAREPIPE_FAIL_AT"));
+	trace = getenv("CAREPIPE_FAIL_TRACE") != NULL;
 	ready = 1;
 }
 
@@ -134,6 +138,12 @@ static int fail_here(void *caller)
 		if (c >= lo[i] && c < hi[i]) {
 			count++;
 			if (fail_at && count == fail_at) {
+				if (trace) {
+					void *pc[32];
+					ready = 0;    /* backtrace may allocate */
+					backtrace_symbols_fd(pc, backtrace(pc, 32), 2);
+					ready = 1;
+				}
 				errno = ENOMEM;
 				return 1;
 			}
