@@ -367,6 +367,9 @@ const char sentiment_lexicon_en[] =
 "-1 mean down shot predictable\n"
 "0 means meaning kind_of sort_of holy_shit holy_crap crash_course hold_on chance fort lent "
 "late later lately old no blue break breaks breaking hurry\n"
+/* English words that are French lexicon entries and mean nothing here. */
+"0 weekend note notes possible normal tue attends aide aides beau belle cher mince mort "
+"pardon promo potable sortie juste neuf\n"
 "2 don't_miss do_not_miss mind_blowing\n"
 "-2 condemnation are_you_kidding must_be_kidding\n"
 /* Graded as AFINN grades them: losing, missing, worrying and trouble
