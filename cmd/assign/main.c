@@ -165,17 +165,20 @@ static void why_nobody(struct ctx *c, int qi)
 			lang++;
 	}
 	buf_reset(&c->reason);
+	int rc;
 	if (q->nagents == 0)
-		buf_addf(&c->reason, "no agent in queue %s", q->name);
+		rc = buf_addf(&c->reason, "no agent in queue %s", q->name);
 	else if (shift == 0)
-		buf_addf(&c->reason, "no agent in queue %s is on shift", q->name);
+		rc = buf_addf(&c->reason, "no agent in queue %s is on shift", q->name);
 	else if (lang == 0)
-		buf_addf(&c->reason, "no agent in queue %s on shift speaks %.*s", q->name,
-		         (int)c->langlen, c->lang);
+		rc = buf_addf(&c->reason, "no agent in queue %s on shift speaks %.*s", q->name,
+		              (int)c->langlen, c->lang);
 	else
-		buf_addf(&c->reason, "every agent in queue %s on shift%s%.*s is at capacity", q->name,
-		         c->lang ? " who speaks " : "", c->lang ? (int)c->langlen : 0,
-		         c->lang ? c->lang : "");
+		rc = buf_addf(&c->reason, "every agent in queue %s on shift%s%.*s is at capacity",
+		              q->name, c->lang ? " who speaks " : "", c->lang ? (int)c->langlen : 0,
+		              c->lang ? c->lang : "");
+	if (rc < 0)
+		oom(c);
 }
 
 /* Release stale items and forget old owners, by the stream's clock. */

@@ -369,13 +369,13 @@ static int finish(struct roster *ro, const char *path, struct pending *pq, cp_er
 			nq[a->nqueues++] = q;
 		}
 		buf_reset(&a->json);
-		buf_adds(&a->json, "{\"id\":");
-		buf_json_str(&a->json, a->id, strlen(a->id));
-		buf_adds(&a->json, ",\"name\":");
-		buf_json_str(&a->json, a->name, strlen(a->name));
-		buf_adds(&a->json, ",\"initials\":");
-		buf_json_str(&a->json, a->initials, strlen(a->initials));
-		if (buf_addc(&a->json, '}') < 0)
+		if (buf_adds(&a->json, "{\"id\":") < 0 ||
+		    buf_json_str(&a->json, a->id, strlen(a->id)) < 0 ||
+		    buf_adds(&a->json, ",\"name\":") < 0 ||
+		    buf_json_str(&a->json, a->name, strlen(a->name)) < 0 ||
+		    buf_adds(&a->json, ",\"initials\":") < 0 ||
+		    buf_json_str(&a->json, a->initials, strlen(a->initials)) < 0 ||
+		    buf_addc(&a->json, '}') < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 	}
 	if (rules_compile(ro->rs, e) < 0)
@@ -530,9 +530,7 @@ int roster_load(struct roster *ro, const char *path, cp_err *e)
 			rc = -1;
 		}
 		/* The rules see their own lines, as written, and blanks elsewhere. */
-		if (is_rules)
-			buf_adds(&rtext, p);
-		if (buf_addc(&rtext, '\n') < 0)
+		if ((is_rules && buf_adds(&rtext, p) < 0) || buf_addc(&rtext, '\n') < 0)
 			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
 		p = next;
 	}

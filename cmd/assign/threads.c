@@ -175,70 +175,76 @@ void th_free(struct threads *t)
 
 #define STATE_MAGIC "carepipe-assign"
 
-static void put_time(buf *b, const char *key, int64_t t)
+static int put_time(buf *b, const char *key, int64_t t)
 {
 	char ts[32];
 	int n = time_format(t, ts);
-	buf_addf(b, ",\"%s\":\"%.*s\"", key, n, ts);
+	return buf_addf(b, ",\"%s\":\"%.*s\"", key, n, ts);
 }
 
-static void put_thread(buf *b, const struct roster *ro, const struct thread *th)
+/* Every append is checked: a state file with a piece left out would be
+ * written whole and be wrong.  Returns 0 or -1. */
+static int put_thread(buf *b, const struct roster *ro, const struct thread *th)
 {
-	buf_adds(b, "{\"thread\":");
-	buf_json_str(b, th->key, th->keylen);
-	buf_adds(b, ",\"agent\":");
+	int bad = 0;
+	bad |= buf_adds(b, "{\"thread\":") < 0;
+	bad |= buf_json_str(b, th->key, th->keylen) < 0;
+	bad |= buf_adds(b, ",\"agent\":") < 0;
 	if (th->agent >= 0)
-		buf_json_str(b, ro->a[th->agent].id, strlen(ro->a[th->agent].id));
+		bad |= buf_json_str(b, ro->a[th->agent].id, strlen(ro->a[th->agent].id)) < 0;
 	else
-		buf_adds(b, "null");
+		bad |= buf_adds(b, "null") < 0;
 	if (th->queue >= 0) {
-		buf_adds(b, ",\"queue\":");
-		buf_add(b, ro->q[th->queue].json.p, ro->q[th->queue].json.len);
+		bad |= buf_adds(b, ",\"queue\":") < 0;
+		bad |= buf_add(b, ro->q[th->queue].json.p, ro->q[th->queue].json.len) < 0;
 	}
-	put_time(b, "last", th->last);
+	bad |= put_time(b, "last", th->last) < 0;
 	if (th->open) {
-		buf_adds(b, ",\"open\":{\"id\":");
-		buf_json_str(b, th->item, strlen(th->item));
-		buf_adds(b, ",\"account\":");
+		bad |= buf_adds(b, ",\"open\":{\"id\":") < 0;
+		bad |= buf_json_str(b, th->item, strlen(th->item)) < 0;
+		bad |= buf_adds(b, ",\"account\":") < 0;
 		if (th->account)
-			buf_json_str(b, th->account, strlen(th->account));
+			bad |= buf_json_str(b, th->account, strlen(th->account)) < 0;
 		else
-			buf_adds(b, "null");
-		put_time(b, "since", th->since);
-		buf_addc(b, '}');
+			bad |= buf_adds(b, "null") < 0;
+		bad |= put_time(b, "since", th->since) < 0;
+		bad |= buf_addc(b, '}') < 0;
 	}
-	buf_adds(b, "}\n");
+	bad |= buf_adds(b, "}\n") < 0;
+	return bad ? -1 : 0;
 }
 
 int state_save(const char *path, const struct roster *ro, const struct threads *t,
                int64_t clock, uint64_t seq, cp_err *e)
 {
 	buf b = {0};
-	buf_addf(&b, "{\"" STATE_MAGIC "\":1");
-	put_time(&b, "clock", clock);
-	buf_addf(&b, ",\"seq\":%llu}\n", (unsigned long long)seq);
+	int bad = 0;
+	bad |= buf_addf(&b, "{\"" STATE_MAGIC "\":1") < 0;
+	bad |= put_time(&b, "clock", clock) < 0;
+	bad |= buf_addf(&b, ",\"seq\":%llu}\n", (unsigned long long)seq) < 0;
 	for (size_t i = 0; i < ro->na; i++) {
-		buf_adds(&b, "{\"agent\":");
-		buf_json_str(&b, ro->a[i].id, strlen(ro->a[i].id));
-		buf_addf(&b, ",\"load\":%ld,\"capacity\":%ld,\"last_seq\":%llu}\n", ro->a[i].load,
-		         ro->a[i].capacity, (unsigned long long)ro->a[i].last_seq);
+		bad |= buf_adds(&b, "{\"agent\":") < 0;
+		bad |= buf_json_str(&b, ro->a[i].id, strlen(ro->a[i].id)) < 0;
+		bad |= buf_addf(&b, ",\"load\":%ld,\"capacity\":%ld,\"last_seq\":%llu}\n",
+		                ro->a[i].load, ro->a[i].capacity,
+		                (unsigned long long)ro->a[i].last_seq) < 0;
 	}
 	for (size_t i = 0; i < ro->nq; i++) {
 		if (ro->q[i].rr < 0)
 			continue;
-		buf_adds(&b, "{\"queue\":");
-		buf_add(&b, ro->q[i].json.p, ro->q[i].json.len);
-		buf_adds(&b, ",\"round_robin\":");
+		bad |= buf_adds(&b, "{\"queue\":") < 0;
+		bad |= buf_add(&b, ro->q[i].json.p, ro->q[i].json.len) < 0;
+		bad |= buf_adds(&b, ",\"round_robin\":") < 0;
 		const char *id = ro->a[ro->q[i].rr].id;
-		buf_json_str(&b, id, strlen(id));
-		buf_adds(&b, "}\n");
+		bad |= buf_json_str(&b, id, strlen(id)) < 0;
+		bad |= buf_adds(&b, "}\n") < 0;
 	}
 	/* Oldest first, so reading back rebuilds the lists in order. */
 	for (const struct thread *th = t->closed.head; th; th = th->next)
-		put_thread(&b, ro, th);
+		bad |= put_thread(&b, ro, th) < 0;
 	for (const struct thread *th = t->open.head; th; th = th->next)
-		put_thread(&b, ro, th);
-	if (!buf_cstr(&b)) {
+		bad |= put_thread(&b, ro, th) < 0;
+	if (bad || !buf_cstr(&b)) {
 		buf_free(&b);
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	}
