@@ -794,8 +794,10 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		     !strcmp(tok[i + 1].key, "plus")) &&
 		    i >= 1 && (is_neg(&tok[i - 1]) || (i >= 2 && is_neg(&tok[i - 2]))))
 			negated = true;
+		/* A negated positive turns negative ("not good"); a negated
+		 * negative only weakly positive ("not bad", "not injured"). */
 		if (negated)
-			v *= -0.74f;
+			v *= v > 0 ? -0.74f : -0.2f;
 		val[i] = v;
 	}
 
