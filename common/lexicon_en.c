@@ -371,7 +371,7 @@ const char sentiment_lexicon_en[] =
 "0 weekend note notes possible normal tue attends aide aides beau belle cher mince mort "
 "pardon promo potable sortie juste neuf\n"
 "2 don't_miss do_not_miss mind_blowing\n"
-"-2 condemnation are_you_kidding must_be_kidding\n"
+"-2 condemnation are_you_kidding must_be_kidding pants_on_fire look_down_on\n"
 /* Graded as AFINN grades them: losing, missing, worrying and trouble
  * are more than mildly negative; hoping is more than mildly positive. */
 "-2 lost lose losing loses loss losses miss misses missed tired lonely alone struggle "
