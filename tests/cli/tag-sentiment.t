@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-FLOOR = 0.60
+FLOOR = 0.63
 
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 shared = os.environ.get("CAREPIPE_SHARED") or os.path.join(top, "..", "shared")
@@ -32,12 +32,23 @@ names = {"negative": 0, "neutral": 1, "positive": 2}
 pred = [names[json.loads(l)["sentiment"]["label"]] for l in out]
 print(("ok" if len(pred) == len(labels) == 2000 else "not ok") +
       f" 2 - 2000 labelled tweets, 2000 labels out ({len(pred)})")
-recall = []
-for c in range(3):
-    n = sum(1 for y in labels if y == c)
-    hit = sum(1 for y, q in zip(labels, pred) if y == c and q == c)
-    recall.append(hit / n)
+
+
+def recalls(lo, hi):
+    r = []
+    for c in range(3):
+        n = sum(1 for y in labels[lo:hi] if y == c)
+        hit = sum(1 for y, q in zip(labels[lo:hi], pred[lo:hi]) if y == c and q == c)
+        r.append(hit / n if n else 0.0)
+    return r
+
+
+recall = recalls(0, len(labels))
 macro = sum(recall) / 3
 print(f"# recall: negative {recall[0]:.3f}, neutral {recall[1]:.3f}, positive {recall[2]:.3f}")
+# The rules were tuned on the first half only; the second half is held out.
+if len(pred) == 2000:
+    print(f"# first half (tuned on) {sum(recalls(0, 1000)) / 3:.4f}, "
+          f"second half (held out) {sum(recalls(1000, 2000)) / 3:.4f}")
 print(("ok" if macro >= FLOOR else "not ok") +
       f" 3 - macro-averaged recall {macro:.4f} >= {FLOOR}")
