@@ -30,7 +30,9 @@ import urllib.request
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 REPLY = os.path.join(TOP, "bin", "reply")
-ROUNDS = int(os.environ.get("REPLY_KILL_ROUNDS", "50"))
+# make check VALGRIND=1 runs every program under this wrapper (fewer rounds then).
+WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
+ROUNDS = int(os.environ.get("REPLY_KILL_ROUNDS", "5" if WRAP else "50"))
 MENTIONS, PARALLEL = 200, 25
 TOKEN = "mock-token-for-reply-tests"
 
@@ -102,7 +104,7 @@ def run_round(n):
                 "text": "help {{agent}} $__loc__", "created_at": "2024-05-01T10:00:00Z",
                 "thread": "reddit:t3_r%d" % n}) + "\n")
     journal = os.path.join(d, "reply.journal")
-    cmd = [REPLY, "--text", "Hi {{author.name|there}}, we are on it. {{agent}}", "--agent", "QA",
+    cmd = WRAP + [REPLY, "--text", "Hi {{author.name|there}}, we are on it. {{agent}}", "--agent", "QA",
            "--send", "--max", str(MENTIONS), "--config", conf, "--journal", journal, "-q",
            os.path.join(d, "in.ndjson")]
     outputs, runs, kills = [], 0, rng.randint(1, 3)
@@ -110,7 +112,7 @@ def run_round(n):
         out = os.path.join(d, "out%d" % runs)
         with open(out, "w") as o:
             p = subprocess.Popen(cmd, stdout=o, stderr=subprocess.DEVNULL, env=env)
-            time.sleep(rng.uniform(0.0, 0.5))
+            time.sleep(rng.uniform(0.0, 0.5) * (10 if WRAP else 1))
             p.send_signal(signal.SIGKILL)
             p.wait()
         outputs.append(out)
