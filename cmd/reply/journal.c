@@ -174,27 +174,28 @@ static int append(journal *j, buf *line, cp_err *e)
 	return 0;
 }
 
-static void add_field(buf *b, const char *key, const char *s)
+/* Every append is checked: a journal line with a piece left out would be
+ * written, fsynced and read back wrong.  Returns 0 or -1. */
+static int add_field(buf *b, const char *key, const char *s)
 {
-	buf_addf(b, ",\"%s\":", key);
-	if (s)
-		buf_json_str(b, s, strlen(s));
-	else
-		buf_adds(b, "null");
+	if (buf_addf(b, ",\"%s\":", key) < 0)
+		return -1;
+	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
 }
 
 int journal_intent(journal *j, const char *mention, const char *key, const char *text,
                    bool dm, const char *at, cp_err *e)
 {
 	buf b = {0};
-	buf_adds(&b, "{\"event\":\"intent\"");
-	add_field(&b, "mention", mention);
-	add_field(&b, "key", key);
-	buf_addf(&b, ",\"dm\":%s", dm ? "true" : "false");
-	add_field(&b, "text", text);
-	add_field(&b, "at", at);
-	buf_addc(&b, '}');
-	int rc = append(j, &b, e);
+	int bad = 0;
+	bad |= buf_adds(&b, "{\"event\":\"intent\"") < 0;
+	bad |= add_field(&b, "mention", mention) < 0;
+	bad |= add_field(&b, "key", key) < 0;
+	bad |= buf_addf(&b, ",\"dm\":%s", dm ? "true" : "false") < 0;
+	bad |= add_field(&b, "text", text) < 0;
+	bad |= add_field(&b, "at", at) < 0;
+	bad |= buf_addc(&b, '}') < 0;
+	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, &b, e);
 	if (rc == 0) {
 		rec r = {0};
 		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
@@ -209,13 +210,14 @@ int journal_done(journal *j, const char *mention, const char *id, const char *ur
                  const char *at, cp_err *e)
 {
 	buf b = {0};
-	buf_adds(&b, "{\"event\":\"done\"");
-	add_field(&b, "mention", mention);
-	add_field(&b, "id", id);
-	add_field(&b, "url", url && *url ? url : NULL);
-	add_field(&b, "at", at);
-	buf_addc(&b, '}');
-	int rc = append(j, &b, e);
+	int bad = 0;
+	bad |= buf_adds(&b, "{\"event\":\"done\"") < 0;
+	bad |= add_field(&b, "mention", mention) < 0;
+	bad |= add_field(&b, "id", id) < 0;
+	bad |= add_field(&b, "url", url && *url ? url : NULL) < 0;
+	bad |= add_field(&b, "at", at) < 0;
+	bad |= buf_addc(&b, '}') < 0;
+	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, &b, e);
 	if (rc == 0) {
 		rec r = {0};
 		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
@@ -230,12 +232,13 @@ int journal_failed(journal *j, const char *mention, const char *reason, const ch
                    cp_err *e)
 {
 	buf b = {0};
-	buf_adds(&b, "{\"event\":\"failed\"");
-	add_field(&b, "mention", mention);
-	add_field(&b, "reason", reason);
-	add_field(&b, "at", at);
-	buf_addc(&b, '}');
-	int rc = append(j, &b, e);
+	int bad = 0;
+	bad |= buf_adds(&b, "{\"event\":\"failed\"") < 0;
+	bad |= add_field(&b, "mention", mention) < 0;
+	bad |= add_field(&b, "reason", reason) < 0;
+	bad |= add_field(&b, "at", at) < 0;
+	bad |= buf_addc(&b, '}') < 0;
+	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, &b, e);
 	if (rc == 0) {
 		rec r = {0};
 		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
