@@ -118,8 +118,8 @@ KNOWN = {
     "reply-preview": "a failed append writes a broken output line",
     "fetch-live": "plat_str returns \"\" on a failed copy (author.id becomes null), and records "
                   "go missing, with exit 0",
-    "reply-send": "journal lines written with unchecked appends (a partial journal line); "
-                  "an allocation failure reported as \"a reply needs the thing it answers\" (65)",
+    "reply-send": "main.c: unchecked appends write broken output lines; some allocation failures "
+                  "are reported as other errors (65 \"a reply needs the thing it answers\", 69)",
 }
 
 # name, argv (bin/ programs by name), stdin file or None, uses a state dir,
