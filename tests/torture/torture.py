@@ -116,8 +116,9 @@ KNOWN = {
     "kpi-report": "report.c/agg.c: unchecked appends; a failed one writes a broken line or "
                   "\"day\":\"\" with exit 0",
     "reply-preview": "a failed append writes a broken output line",
-    "fetch-live": "plat_str returns \"\" on a failed copy (author.id becomes null), and records "
-                  "go missing, with exit 0",
+    "fetch-live": "common/platform.c plat_str returns \"\" when its copy fails: reddit's paging "
+                  "token reads as empty, the sweep ends early with exit 0 and the saved cursor skips "
+                  "the unfetched records for good; author fields become null",
     "reply-send": "main.c: unchecked appends write broken output lines; some allocation failures "
                   "are reported as other errors (65 \"a reply needs the thing it answers\", 69)",
 }
