@@ -5,18 +5,29 @@
 
 #include "carepipe.h"
 
+static unsigned long failures;
+
+unsigned long buf_failures(void)
+{
+	return failures;
+}
+
 int buf_reserve(buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)
 		return 0;
 	size_t need = b->len + extra + 1, cap = b->cap ? b->cap : 64;
-	if (need < b->len)
-		return -1; /* overflow */
+	if (need < b->len) {
+		failures++; /* overflow */
+		return -1;
+	}
 	while (cap < need)
 		cap = cap * 2 > cap ? cap * 2 : need;
 	char *p = realloc(b->p, cap);
-	if (!p)
+	if (!p) {
+		failures++;
 		return -1;
+	}
 	b->p = p;
 	b->cap = cap;
 	return 0;

@@ -70,7 +70,11 @@ typedef struct {
 	size_t len, cap;
 } buf;
 
-/* On allocation failure these return -1 and leave the buffer as it was. */
+/* On allocation failure these return -1 and leave the buffer as it was.
+ * Every such failure is also counted, process-wide: a record or a state
+ * file built by code that missed one return value must never be written,
+ * so cp_emit, state_write and state_append refuse to run once any
+ * allocation of a buf has failed (see buf_failures). */
 int buf_reserve(buf *b, size_t extra);
 int buf_add(buf *b, const void *p, size_t n);
 int buf_addc(buf *b, char c);
@@ -83,6 +87,8 @@ int buf_json_str(buf *b, const char *s, size_t n);
 char *buf_cstr(buf *b);
 void buf_reset(buf *b);
 void buf_free(buf *b);
+/* How many buf allocations have failed in this process so far. */
+unsigned long buf_failures(void);
 
 /* ---------------------------------------------------------------- scan.c */
 

@@ -199,6 +199,10 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *line
 
 void cp_emit(cp_prog *p, const char *line, size_t len)
 {
+	/* A line built after a failed allocation may lack a part: stop
+	 * cleanly rather than write it (and before any state covers it). */
+	if (buf_failures())
+		cp_die(p, CP_EX_OSERR, "out of memory");
 	if (out_record(&p->out, line, len) < 0)
 		cp_die(p, CP_EX_IOERR, "write error: %s", strerror(p->out.err_no));
 	p->nrecords++;

@@ -30,6 +30,8 @@ static int fsync_dir_of(const char *path)
 int state_write(const char *path, const void *p, size_t n, cp_err *e)
 {
 	buf tmp = {0};
+	if (buf_failures())
+		return cp_fail(e, CP_EX_OSERR, "%s: not written: out of memory earlier", path);
 	if (buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	int fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -136,6 +138,8 @@ void state_unlock(int fd)
 
 int state_append(int fd, const char *p, size_t n, cp_err *e)
 {
+	if (buf_failures())
+		return cp_fail(e, CP_EX_OSERR, "journal: not written: out of memory earlier");
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)

@@ -755,6 +755,9 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 static void write_all(cp_prog *p, const char *path, const buf *b)
 {
 	size_t n = strlen(path);
+	/* A report built after a failed allocation may lack a part. */
+	if (buf_failures())
+		cp_die(p, CP_EX_OSERR, "out of memory");
 	if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
 		gzFile gz = gzopen(path, "wb");
 		if (!gz)

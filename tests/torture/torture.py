@@ -112,16 +112,7 @@ ENV.pop("CAREPIPE_FAIL_AT", None)
 # Cases that still fail, with what was seen (issue 8): reported as TAP
 # TODO, so they show in every run without failing it.  Remove an entry
 # once its program is fixed.
-KNOWN = {
-    "kpi-report": "report.c/agg.c: unchecked appends; a failed one writes a broken line or "
-                  "\"day\":\"\" with exit 0",
-    "reply-preview": "a failed append writes a broken output line",
-    "fetch-live": "common/platform.c plat_str returns \"\" when its copy fails: reddit's paging "
-                  "token reads as empty, the sweep ends early with exit 0 and the saved cursor skips "
-                  "the unfetched records for good; author fields become null",
-    "reply-send": "main.c: unchecked appends write broken output lines; some allocation failures "
-                  "are reported as other errors (65 \"a reply needs the thing it answers\", 69)",
-}
+KNOWN = {}
 
 # name, argv (bin/ programs by name), stdin file or None, uses a state dir,
 # needs the mock server.  "STATE" in argv is replaced by the run's state dir.
