@@ -25,16 +25,6 @@ static const struct rules_action_def actions[] = {
 #define DEFAULT_MAX_THREADS 100000
 #define MAX_CAPACITY 100000
 
-static char *dupn(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
 static int split_list(const char *s, char ***out, size_t *n)
 {
 	while (*s) {
@@ -46,7 +36,7 @@ static int split_list(const char *s, char ***out, size_t *n)
 			if (!l)
 				return -1;
 			*out = l;
-			if (!(l[*n] = dupn(s, len)))
+			if (!(l[*n] = strndup(s, len)))
 				return -1;
 			(*n)++;
 		}

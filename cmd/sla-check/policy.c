@@ -24,16 +24,6 @@ static const struct {
 	{ "default", NULL, 3600 },
 };
 
-static char *dupn(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
 /* Split "a,b, c" into a list. */
 static int split_list(const char *s, char ***out, size_t *n)
 {
@@ -47,7 +37,7 @@ static int split_list(const char *s, char ***out, size_t *n)
 			len--;
 		if (len) {
 			char **l = realloc(*out, (*n + 1) * sizeof *l);
-			if (!l || !(l[*n] = dupn(s, len))) {
+			if (!l || !(l[*n] = strndup(s, len))) {
 				if (l)
 					*out = l;
 				return -1;
