@@ -183,6 +183,21 @@ static int add_field(buf *b, const char *key, const char *s)
 	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
 }
 
+/* Append a built line (unless building it failed), fsync'd, then apply it
+ * to the in-memory view, so memory never runs ahead of the disk.  Frees b. */
+static int commit(journal *j, buf *b, int bad, cp_err *e)
+{
+	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, b, e);
+	if (rc == 0) {
+		rec r = {0};
+		if (rec_parse(&r, b->p, b->len) < 0 || apply(j, &r) < 0)
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+		rec_free(&r);
+	}
+	buf_free(b);
+	return rc;
+}
+
 int journal_intent(journal *j, const char *mention, const char *key, const char *text,
                    bool dm, const char *at, cp_err *e)
 {
@@ -195,15 +210,7 @@ int journal_intent(journal *j, const char *mention, const char *key, const char 
 	bad |= add_field(&b, "text", text) < 0;
 	bad |= add_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, &b, e);
-	if (rc == 0) {
-		rec r = {0};
-		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
-			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-		rec_free(&r);
-	}
-	buf_free(&b);
-	return rc;
+	return commit(j, &b, bad, e);
 }
 
 int journal_done(journal *j, const char *mention, const char *id, const char *url,
@@ -217,15 +224,7 @@ int journal_done(journal *j, const char *mention, const char *id, const char *ur
 	bad |= add_field(&b, "url", url && *url ? url : NULL) < 0;
 	bad |= add_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, &b, e);
-	if (rc == 0) {
-		rec r = {0};
-		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
-			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-		rec_free(&r);
-	}
-	buf_free(&b);
-	return rc;
+	return commit(j, &b, bad, e);
 }
 
 int journal_failed(journal *j, const char *mention, const char *reason, const char *at,
@@ -238,15 +237,7 @@ int journal_failed(journal *j, const char *mention, const char *reason, const ch
 	bad |= add_field(&b, "reason", reason) < 0;
 	bad |= add_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, &b, e);
-	if (rc == 0) {
-		rec r = {0};
-		if (rec_parse(&r, b.p, b.len) < 0 || apply(j, &r) < 0)
-			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-		rec_free(&r);
-	}
-	buf_free(&b);
-	return rc;
+	return commit(j, &b, bad, e);
 }
 
 void journal_close(journal *j)
