@@ -172,6 +172,13 @@ void buf_free(buf *b)
 	b->len = b->cap = 0;
 }
 
+void buf_wipe(buf *b)
+{
+	if (b->p)
+		explicit_bzero(b->p, b->cap);
+	buf_free(b);
+}
+
 int cp_fail(cp_err *e, int code, const char *fmt, ...)
 {
 	if (e) {

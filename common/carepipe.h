@@ -87,6 +87,8 @@ int buf_json_str(buf *b, const char *s, size_t n);
 char *buf_cstr(buf *b);
 void buf_reset(buf *b);
 void buf_free(buf *b);
+/* Zero every allocated byte, then free: for buffers that held a secret. */
+void buf_wipe(buf *b);
 /* How many buf allocations have failed in this process so far. */
 unsigned long buf_failures(void);
 

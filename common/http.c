@@ -357,7 +357,7 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 	if (rq->bearer) {
 		buf_addf(&line, "Authorization: Bearer %s", rq->bearer);
 		hdrs = curl_slist_append(hdrs, buf_cstr(&line));
-		explicit_bzero(line.p, line.len);
+		buf_wipe(&line);
 	}
 	if (rq->content_type) {
 		buf_reset(&line);

@@ -98,9 +98,7 @@ void plat_close(cp_conn *c)
 		return;
 	if (c->plat && c->plat->close)
 		c->plat->close(c);
-	if (c->token.p)
-		explicit_bzero(c->token.p, c->token.len);
-	buf_free(&c->token);
+	buf_wipe(&c->token);
 	free(c);
 }
 

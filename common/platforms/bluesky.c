@@ -21,12 +21,8 @@ static void session_free(struct session *ss)
 {
 	if (!ss)
 		return;
-	if (ss->access.p)
-		explicit_bzero(ss->access.p, ss->access.len);
-	if (ss->refresh.p)
-		explicit_bzero(ss->refresh.p, ss->refresh.len);
-	buf_free(&ss->access);
-	buf_free(&ss->refresh);
+	buf_wipe(&ss->access);
+	buf_wipe(&ss->refresh);
 	buf_free(&ss->did);
 	buf_free(&ss->handle);
 	free(ss);
@@ -128,13 +124,9 @@ static int login(cp_conn *c, cp_err *e)
 	}
 	rc = take_session(c, ss, &rs, e);
 done:
-	if (body.p)
-		explicit_bzero(body.p, body.len);
-	if (pw.p)
-		explicit_bzero(pw.p, pw.len);
+	buf_wipe(&body);
+	buf_wipe(&pw);
 	buf_free(&url);
-	buf_free(&body);
-	buf_free(&pw);
 	http_resp_free(&rs);
 	return rc;
 }

@@ -99,21 +99,11 @@ static int get_token(cp_conn *c, cp_err *e)
 	}
 	rc = 0;
 done:
-	if (secret.p)
-		explicit_bzero(secret.p, secret.len);
-	if (grant.p)
-		explicit_bzero(grant.p, grant.len);
-	if (body.p)
-		explicit_bzero(body.p, body.len);
-	if (cred.p)
-		explicit_bzero(cred.p, cred.len);
-	if (basic.p)
-		explicit_bzero(basic.p, basic.len);
-	buf_free(&secret);
-	buf_free(&grant);
-	buf_free(&body);
-	buf_free(&cred);
-	buf_free(&basic);
+	buf_wipe(&secret);
+	buf_wipe(&grant);
+	buf_wipe(&body);
+	buf_wipe(&cred);
+	buf_wipe(&basic);
 	http_resp_free(&rs);
 	return rc;
 }
