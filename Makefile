@@ -30,13 +30,11 @@ JQ_CFLAGS   ?= $(shell $(PKG_CONFIG) --cflags libjq 2>/dev/null)
 JQ_LIBS     ?= $(shell $(PKG_CONFIG) --libs libjq 2>/dev/null || echo -ljq)
 CSV_CFLAGS  ?=
 CSV_LIBS    ?= -lcsv
-# libunistring: NFC, grapheme clusters and emoji properties (common/textlen.c).
-UNISTRING_LIBS ?= -lunistring
 # Oniguruma, jq's own regex engine, for the regular expressions in rules (common/rules.c).
 ONIG_LIBS   ?= $(shell $(PKG_CONFIG) --libs oniguruma 2>/dev/null || echo -lonig)
 
 DEP_CFLAGS = $(CURL_CFLAGS) $(ZLIB_CFLAGS) $(JQ_CFLAGS) $(CSV_CFLAGS)
-LIBS       = $(CURL_LIBS) $(JQ_LIBS) $(CSV_LIBS) $(ZLIB_LIBS) $(UNISTRING_LIBS) $(ONIG_LIBS) -lm
+LIBS       = $(CURL_LIBS) $(JQ_LIBS) $(CSV_LIBS) $(ZLIB_LIBS) $(ONIG_LIBS) -lm
 
 COMMON_SRC = $(wildcard common/*.c common/platforms/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)

@@ -1,19 +1,15 @@
 /*
- * Platform length rules.  libunistring does the Unicode work (NFC,
- * grapheme clusters, emoji properties) so the counts follow the Unicode
- * data the platforms themselves use, not a hand-made table.
+ * Platform length rules.  unicode.c does the Unicode work (NFC, grapheme
+ * clusters, emoji properties) from the Unicode Character Database's own
+ * data, so the counts follow the rules the platforms themselves use.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <unictype.h>
-#include <unigbrk.h>
-#include <uninorm.h>
-#include <unistr.h>
-
 #include "textlen.h"
+#include "unicode.h"
 
 static const textlen_rule rules[] = {
 	{ "twitter",  false, TL_WEIGHTED,   280,   0,    true,  true,  false },
@@ -70,10 +66,10 @@ static bool known_tld(const char *p, size_t n)
 }
 
 /* The code point at s[i] (valid UTF-8 assumed by callers), its size in *len. */
-static ucs4_t cp_at(const char *s, size_t n, size_t i, int *len)
+static uint32_t cp_at(const char *s, size_t n, size_t i, int *len)
 {
-	ucs4_t c;
-	int k = u8_mbtouc(&c, (const uint8_t *)s + i, n - i);
+	uint32_t c = 0xFFFD;
+	int k = uni_decode(s + i, n - i, &c);
 	*len = k > 0 ? k : 1;
 	return c;
 }
@@ -86,8 +82,7 @@ static bool host_char(const char *s, size_t n, size_t i, int *len)
 		return true;
 	if (c < 0x80)
 		return false;
-	ucs4_t u = cp_at(s, n, i, len);
-	return uc_is_alnum(u) || uc_is_property_emoji(u) || uc_is_general_category(u, UC_CATEGORY_S);
+	return uni_is_word_or_symbol(cp_at(s, n, i, len));
 }
 
 /* Characters that may appear inside a URL path: ASCII URL characters and
@@ -99,7 +94,7 @@ static bool path_char(const char *s, size_t n, size_t i, int *len)
 	if (c < 0x80)
 		return c > ' ' && c != '"' && c != '<' && c != '>' && c != '`' &&
 		       c != '{' && c != '}' && c != '|' && c != '\\' && c != '^' && c != 0x7f;
-	ucs4_t u = cp_at(s, n, i, len);
+	uint32_t u = cp_at(s, n, i, len);
 	return (u >= 0xC0 && u <= 0x24F) || (u >= 0x400 && u <= 0x4FF);
 }
 
@@ -254,53 +249,7 @@ size_t textlen_url_at(const char *s, size_t n, size_t i, bool bare)
 
 /* ------------------------------------------------------------ counting */
 
-/*
- * The end of the grapheme cluster at p.  libunistring 1.0 (Debian 12)
- * segments by the rules of an older Unicode: it breaks inside emoji ZWJ
- * sequences (GB11) and between the two regional indicators of a flag
- * (GB12, GB13).  Those two rules are applied here on top of it.
- */
-static const uint8_t *grapheme_next(const uint8_t *p, const uint8_t *end)
-{
-	const uint8_t *q = u8_grapheme_next(p, end);
-	bool paired = false;
-	while (q < end) {
-		ucs4_t first, next, c = 0, last = 0;
-		u8_mbtouc(&first, p, (size_t)(end - p));
-		if (u8_mbtouc(&next, q, (size_t)(end - q)) <= 0)
-			break;
-		/* GB11: ExtPict Extend* ZWJ x ExtPict. */
-		bool extpict_zwj = uc_is_property_extended_pictographic(first);
-		int nri = 0;
-		for (const uint8_t *r = p; r < q;) {
-			int m = u8_mbtouc(&c, r, (size_t)(q - r));
-			if (m <= 0)
-				break;
-			if (uc_graphemeclusterbreak_property(c) == GBP_RI)
-				nri++;
-			if (r > p && c != 0x200D && uc_graphemeclusterbreak_property(c) != GBP_EXTEND &&
-			    !uc_is_property_emoji_modifier(c) && !uc_is_property_extended_pictographic(c))
-				extpict_zwj = false;
-			last = c;
-			r += m;
-		}
-		if (extpict_zwj && last == 0x200D && uc_is_property_extended_pictographic(next)) {
-			q = u8_grapheme_next(q, end);
-			continue;
-		}
-		/* GB12/GB13: regional indicators pair up, two by two. */
-		if (!paired && nri == 1 && uc_graphemeclusterbreak_property(first) == GBP_RI &&
-		    uc_graphemeclusterbreak_property(next) == GBP_RI) {
-			q = u8_grapheme_next(q, end);
-			paired = true;
-			continue;
-		}
-		break;
-	}
-	return q;
-}
-
-static int weight_of(ucs4_t c)
+static int weight_of(uint32_t c)
 {
 	if (c <= 4351 || (c >= 8192 && c <= 8205) || (c >= 8208 && c <= 8223) ||
 	    (c >= 8242 && c <= 8247))
@@ -309,67 +258,60 @@ static int weight_of(ucs4_t c)
 }
 
 /* Whether the grapheme cluster s[0..n) is an emoji as twemoji sees one. */
-static bool emoji_cluster(const uint8_t *s, size_t n)
+static bool emoji_cluster(const char *s, size_t n)
 {
-	ucs4_t first, c;
-	int k = u8_mbtouc(&first, s, n);
+	uint32_t first, c;
+	int k = uni_decode(s, n, &first);
 	if (k <= 0)
 		return false;
-	if (first >= 0x1F1E6 && first <= 0x1F1FF) {
+	if (uni_is_regional_indicator(first)) {
 		/* A flag is a pair of regional indicators. */
-		if ((size_t)k < n && u8_mbtouc(&c, s + k, n - k) > 0 && c >= 0x1F1E6 && c <= 0x1F1FF)
-			return true;
-		return false;
+		return (size_t)k < n && uni_decode(s + k, n - k, &c) > 0 &&
+		       uni_is_regional_indicator(c);
 	}
 	bool vs16 = false, keycap = false, more = false;
 	for (size_t i = (size_t)k; i < n;) {
-		int m = u8_mbtouc(&c, s + i, n - i);
+		int m = uni_decode(s + i, n - i, &c);
 		if (m <= 0)
 			break;
 		if (c == 0xFE0F)
 			vs16 = true;
 		else if (c == 0x20E3)
 			keycap = true;
-		else if (c == 0x200D || uc_is_property_emoji_modifier(c))
+		else if (c == 0x200D || uni_is_emoji_modifier(c))
 			more = true;
 		i += (size_t)m;
 	}
 	if ((first == '#' || first == '*' || (first >= '0' && first <= '9')))
 		return keycap;
-	if (uc_is_property_emoji_presentation(first))
+	if (uni_is_emoji_presentation(first))
 		return true;
-	return uc_is_property_emoji(first) && (vs16 || more);
+	return uni_is_emoji(first) && (vs16 || more);
 }
 
 long textlen_codepoints(const char *s, size_t n)
 {
-	if (u8_check((const uint8_t *)s, n))
+	if (!uni_valid(s, n))
 		return -1;
-	return (long)u8_mbsnlen((const uint8_t *)s, n);
+	return (long)uni_count(s, n);
 }
 
 long textlen_graphemes(const char *s, size_t n)
 {
-	const uint8_t *p = (const uint8_t *)s, *end = p + n;
-	if (u8_check(p, n))
+	if (!uni_valid(s, n))
 		return -1;
 	long count = 0;
-	while (p < end) {
-		p = grapheme_next(p, end);
+	for (size_t i = 0; i < n; i = uni_grapheme_end(s, n, i))
 		count++;
-	}
 	return count;
 }
 
 long textlen_x_weighted(const char *s, size_t n)
 {
-	if (u8_check((const uint8_t *)s, n))
-		return -1;
 	size_t len = 0;
-	uint8_t *norm = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, NULL, &len);
-	if (!norm)
+	char *t = uni_nfc(s, n, &len);
+	if (!t)
 		return -1;
-	const char *t = (const char *)norm;
 	long w = 0;
 	size_t i = 0;
 	while (i < len) {
@@ -379,28 +321,26 @@ long textlen_x_weighted(const char *s, size_t n)
 			i = u;
 			continue;
 		}
-		const uint8_t *next = grapheme_next(norm + i, norm + len);
-		size_t glen = (size_t)(next - (norm + i));
-		if (emoji_cluster(norm + i, glen)) {
+		size_t glen = uni_grapheme_end(t, len, i) - i;
+		if (emoji_cluster(t + i, glen)) {
 			w += 2;
 			i += glen;
 			continue;
 		}
-		ucs4_t c;
-		int k = u8_mbtouc(&c, norm + i, len - i);
+		uint32_t c = 0xFFFD;
+		int k = uni_decode(t + i, len - i, &c);
 		w += weight_of(c);
 		i += (size_t)(k > 0 ? k : 1);
 	}
-	free(norm);
+	free(t);
 	return w;
 }
 
 /* Graphemes with a URL counting 23 and @user@domain counting as @user. */
 static long mastodon_len(const char *s, size_t n)
 {
-	if (u8_check((const uint8_t *)s, n))
+	if (!uni_valid(s, n))
 		return -1;
-	const uint8_t *base = (const uint8_t *)s;
 	long count = 0;
 	size_t i = 0;
 	while (i < n) {
@@ -427,8 +367,7 @@ static long mastodon_len(const char *s, size_t n)
 				continue;
 			}
 		}
-		const uint8_t *next = grapheme_next(base + i, base + n);
-		i = (size_t)(next - base);
+		i = uni_grapheme_end(s, n, i);
 		count++;
 	}
 	return count;

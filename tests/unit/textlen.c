@@ -3,13 +3,27 @@
  * figures for its v3 configuration (URLs 23, emoji sequences 2, CJK 2,
  * NFC before counting).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "carepipe.h"
 #include "textlen.h"
 #include "tap.h"
+#include "unicode.h"
 
 static long xw(const char *s) { return textlen_x_weighted(s, strlen(s)); }
+
+static long gr(const char *s) { return textlen_graphemes(s, strlen(s)); }
+
+/* Whether NFC turns s into want. */
+static bool nfc_is(const char *s, const char *want)
+{
+	size_t len;
+	char *t = uni_nfc(s, strlen(s), &len);
+	bool same = t && len == strlen(want) && memcmp(t, want, len) == 0;
+	free(t);
+	return same;
+}
 
 static char *repeat(const char *unit, int times)
 {
@@ -63,6 +77,62 @@ int main(void)
 	       "graphemes: a family and a flag are two");
 	is_int(textlen_codepoints("👨‍👩‍👧‍👦", strlen("👨‍👩‍👧‍👦")), 7,
 	       "code points: a family is seven");
+
+	/* The Unicode module underneath. */
+	uint32_t c = 0;
+	is_int(uni_decode("\xC3\xA9", 2, &c), 2, "utf-8: e-acute is two bytes");
+	is_int((long)c, 0xE9, "utf-8: U+00E9");
+	is_int(uni_decode("\xF0\x9F\x98\x80", 4, &c), 4, "utf-8: an emoji is four bytes");
+	is_int(uni_decode("\xC0\xAF", 2, &c), -1, "utf-8: an overlong slash is invalid");
+	is_int(uni_decode("\xED\xA0\x80", 3, &c), -1, "utf-8: a surrogate is invalid");
+	is_int(uni_decode("\xF4\x90\x80\x80", 4, &c), -1, "utf-8: past U+10FFFF is invalid");
+	is_int(uni_decode("\xE2\x82", 2, &c), -1, "utf-8: a cut sequence is invalid");
+	is_int(textlen_codepoints("a\xE2\x82", 3), -1, "code points: a cut sequence is -1");
+	ok(nfc_is("e\xCC\x81", "\xC3\xA9"), "nfc: e + acute is e-acute");
+	ok(nfc_is("a\xCC\xA3\xCC\x82", "\xE1\xBA\xAD"),
+	   "nfc: a + dot below + circumflex is U+1EAD");
+	ok(nfc_is("a\xCC\x82\xCC\xA3", "\xE1\xBA\xAD"),
+	   "nfc: marks are put in canonical order first");
+	ok(nfc_is("\xC3\xA9\xCC\xA3", "\xE1\xBA\xB9\xCC\x81"),
+	   "nfc: e-acute + dot below recomposes as e-dot-below + acute");
+	ok(nfc_is("\xCE\xB1\xCC\x93\xCC\x81", "\xE1\xBC\x84"), "nfc: Greek alpha + psili + oxia");
+	ok(nfc_is("\xD0\x98\xCC\x86", "\xD0\x99"), "nfc: Cyrillic I + breve is short I");
+	ok(nfc_is("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB", "\xED\x95\x9C"),
+	   "nfc: Hangul jamo compose into a syllable");
+	ok(nfc_is("\xE2\x84\xAB", "\xC3\x85"), "nfc: the angstrom sign is A-ring");
+	ok(nfc_is("\xE0\xA4\x95\xE0\xA4\xBC", "\xE0\xA4\x95\xE0\xA4\xBC"),
+	   "nfc: an excluded composition stays apart");
+	ok(uni_nfc("\xff", 1, &(size_t){0}) == NULL, "nfc: invalid UTF-8 is NULL");
+	is_int(xw("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB"), 2, "x: Hangul jamo compose, count 2");
+	is_int(gr("a\r\nb"), 3, "graphemes: CR LF is one");
+	is_int(gr("\r\r"), 2, "graphemes: CR CR is two");
+	is_int(gr("a\xCC\x81\xE1\xAA\xB0\xE1\xB7\x80\xE2\x83\x90\xEF\xB8\xA0"), 1,
+	   "graphemes: a with marks from each combining block is one");
+	is_int(gr("\xE2\x9D\xA4\xEF\xB8\x8F"), 1, "graphemes: a variation selector extends");
+	is_int(gr("\xE0\xA4\x95\xE0\xA4\xBF"), 1, "graphemes: a Devanagari spacing mark joins");
+	is_int(gr("\xE0\xB8\x81\xE0\xB8\xB3"), 1, "graphemes: Thai sara am joins");
+	is_int(gr("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB\xE1\x84\x80"), 2,
+	   "graphemes: Hangul L V T, then a new L");
+	is_int(gr("\xED\x95\x98\xE1\x86\xAB"), 1, "graphemes: an LV syllable takes a T");
+	is_int(gr("\xED\x95\x9C\xE1\x86\xAB"), 1, "graphemes: an LVT syllable takes a T");
+	is_int(gr("\xED\x95\x9C\xE1\x85\xA1"), 2, "graphemes: an LVT syllable takes no V");
+	is_int(gr("\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7\xF0\x9F\x87\xAF"), 2,
+	   "graphemes: three regional indicators are a flag and one");
+	is_int(gr("\xF0\x9F\x91\x8B\xF0\x9F\x8F\xBD"), 1, "graphemes: a skin tone extends");
+	is_int(gr("\xF0\x9F\x8F\xB4\xF3\xA0\x81\xA7\xF3\xA0\x81\xA2\xF3\xA0\x81\xA5"
+	          "\xF3\xA0\x81\xAE\xF3\xA0\x81\xA7\xF3\xA0\x81\xBF"), 1,
+	   "graphemes: a tag sequence flag is one");
+	is_int(gr("a\xE2\x80\x8D\xE2\x9D\xA4"), 2, "graphemes: ZWJ joins only after a pictograph");
+	is_int(gr("\xF0\x9F\x98\x80\xE2\x80\x8D\xE2\x80\x8D\xE2\x9D\xA4"), 2,
+	   "graphemes: two ZWJs do not join pictographs");
+	is_int(gr("\x07\xCC\x81"), 2, "graphemes: a mark does not join a control");
+	ok(uni_is_extended_pictographic(0x1F600) && !uni_is_extended_pictographic('a'),
+	   "properties: Extended_Pictographic");
+	ok(uni_is_emoji_presentation(0x1F600) && !uni_is_emoji_presentation(0x263A) &&
+	   uni_is_emoji(0x263A), "properties: emoji presentation");
+	is_int(xw("\xE2\x98\xBA"), 2, "x: U+263A (text-style emoji) counts 2");
+	is_int(xw("https://\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBC\xD0\xB5\xD1\x80.\xD1\x80\xD1\x84 ok"), 26,
+	       "x: a Cyrillic host name is a URL");
 
 	/* The rules and limits. */
 	const textlen_rule *x = textlen_rule_for("twitter", false);
