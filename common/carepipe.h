@@ -13,6 +13,14 @@
  *   state.c    atomic state files and run locks (state_*)
  *   prog.c     the command scaffold (cp_*): options, messages, exit codes
  *
+ * Larger modules that only some programs use have a header of their own,
+ * each stating its ownership rule at its top: http.h (the one HTTP client),
+ * config.h and platform.h (sources and the per-platform table shared by
+ * fetch-mentions and reply), rules.h, textmatch.h and sentiment.h (tag's
+ * rules, reused by assign), calendar.h and tz.h (business hours, reused by
+ * assign), sketch.h (kpi-report's quantiles), template.h, textlen.h and
+ * unicode.h (reply's text).
+ *
  * Ownership, stated once for every type here:
  *   - A function never takes ownership of a pointer argument; the caller
  *     keeps and frees what it passed in.  The exceptions consume a jv, as in
