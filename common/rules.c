@@ -551,16 +551,19 @@ fail:
 	return -1;
 }
 
-static int parse_and(struct parser *ps)
+/* One level of a left-associative chain "x WORD y WORD z": `and` binds
+ * atoms, `or` binds and-chains. */
+static int parse_chain(struct parser *ps, const char *word, int type,
+                       int (*operand)(struct parser *))
 {
-	int a = parse_atom(ps);
-	while (a >= 0 && is_word(ps, "and")) {
+	int a = operand(ps);
+	while (a >= 0 && is_word(ps, word)) {
 		if (lex(&ps->l) < 0)
 			return -1;
-		int b = parse_atom(ps);
+		int b = operand(ps);
 		if (b < 0)
 			return -1;
-		int n = new_node(ps->rs, N_AND);
+		int n = new_node(ps->rs, type);
 		if (n < 0)
 			return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
 		ps->rs->nodes[n].a = a;
@@ -570,23 +573,14 @@ static int parse_and(struct parser *ps)
 	return a;
 }
 
+static int parse_and(struct parser *ps)
+{
+	return parse_chain(ps, "and", N_AND, parse_atom);
+}
+
 static int parse_or(struct parser *ps)
 {
-	int a = parse_and(ps);
-	while (a >= 0 && is_word(ps, "or")) {
-		if (lex(&ps->l) < 0)
-			return -1;
-		int b = parse_and(ps);
-		if (b < 0)
-			return -1;
-		int n = new_node(ps->rs, N_OR);
-		if (n < 0)
-			return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
-		ps->rs->nodes[n].a = a;
-		ps->rs->nodes[n].b = b;
-		a = n;
-	}
-	return a;
+	return parse_chain(ps, "or", N_OR, parse_and);
 }
 
 static const struct rules_action_def *find_def(const rules *rs, const char *w)
