@@ -16,8 +16,8 @@
  * Larger modules that only some programs use have a header of their own,
  * each stating its ownership rule at its top: http.h (the one HTTP client),
  * config.h and platform.h (sources and the per-platform table shared by
- * fetch-mentions and reply), rules.h, textmatch.h and sentiment.h (tag's
- * rules, reused by assign), calendar.h and tz.h (business hours, reused by
+ * fetch-mentions and reply), rules.h, textmatch.h, sentiment.h and
+ * langid.h (tag's rules and judgement, reused by assign), calendar.h and tz.h (business hours, reused by
  * assign), sketch.h (kpi-report's quantiles), template.h, textlen.h and
  * unicode.h (reply's text).
  *

@@ -11,6 +11,7 @@
 
 #include "carepipe.h"
 #include "rules.h"
+#include "langid.h"
 #include "sentiment.h"
 
 enum { A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE };
@@ -138,15 +139,27 @@ static int each(void *v, rec *r, const cp_pos *pos)
 
 	if (rules_begin(c->rc, r, text, tlen) < 0)
 		oom(c);
+	/* A record without a language gets the one its text is written in,
+	 * seen by field tests (lang = fr), the sentiment lexicons and the
+	 * programs downstream. */
+	char lang[8] = "";
+	size_t ln;
+	const char *ls = val_rawstr(rec_val(r, "lang"), &ln);
+	const char *detected = NULL;
+	if (ls && ln) {
+		snprintf(lang, sizeof lang, "%.*s", (int)(ln < 7 ? ln : 7), ls);
+	} else if (tlen) {
+		detected = langid_detect(text, tlen);
+		snprintf(lang, sizeof lang, "%s", detected);
+		char q[12];
+		snprintf(q, sizeof q, "\"%s\"", detected);
+		if (rules_set_var(c->rc, "lang", q) < 0)
+			oom(c);
+	}
 	double score = 0;
 	int label = SENT_NEUTRAL;
 	char num[32] = "0";
 	if (inbound) {
-		char lang[8] = "";
-		size_t ln;
-		const char *ls = val_rawstr(rec_val(r, "lang"), &ln);
-		if (ls)
-			snprintf(lang, sizeof lang, "%.*s", (int)(ln < 7 ? ln : 7), ls);
 		label = sentiment_score(c->sent, text, tlen, lang, &score);
 		fmt_score(num, score);
 		if (rules_set_var(c->rc, "sentiment.score", num) < 0 ||
@@ -265,6 +278,8 @@ static int each(void *v, rec *r, const cp_pos *pos)
 		if (edit_set(&c->edit, "tags", c->tags.p, c->tags.len) < 0)
 			oom(c);
 	}
+	if (detected && edit_set_str(&c->edit, "lang", detected, strlen(detected)) < 0)
+		oom(c);
 	if (inbound) {
 		char s[96];
 		int n = snprintf(s, sizeof s, "{\"score\":%s,\"label\":\"%s\"}", num,

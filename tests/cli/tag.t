@@ -7,7 +7,7 @@ __TABLE__
 ### every other byte passes through; tag's keys go last, in a fixed order
 $ tag -r 'tag billing if keywords "invoice"'
 < {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50]}
-> {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50],"tags":["billing"],"sentiment":{"score":-0.202,"label":"neutral"},"priority":"normal","escalate":false}
+> {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50],"tags":["billing"],"lang":"en","sentiment":{"score":-0.202,"label":"neutral"},"priority":"normal","escalate":false}
 
 ### existing tags are kept, in their order and bytes, and new ones deduplicated after them
 $ tag -r 'tag billing tag refund if keywords "refund"' -r 'tag refund if true'
@@ -222,7 +222,7 @@ $ tag -r 'tag a stop if keywords "x"' -r 'tag b' | jq -c .tags
 $ tag -r 'exclude if author.handle = spam' -r 'tag kept'
 < {"text":"buy now","author":{"handle":"spam"}}
 < {"text":"hi","author":{"handle":"ann"}}
-> {"text":"hi","author":{"handle":"ann"},"tags":["kept"],"sentiment":{"score":0,"label":"neutral"},"priority":"normal","escalate":false}
+> {"text":"hi","author":{"handle":"ann"},"tags":["kept"],"lang":"en","sentiment":{"score":0,"label":"neutral"},"priority":"normal","escalate":false}
 
 ### several actions in one rule, in the order written
 $ tag -r 'tag privacy priority urgent escalate "phone number posted" if text ~ /\+?\d[\d .-]{8,}\d/' | jq -c '[.tags, .priority, .escalate, .escalate_reason]'
@@ -400,8 +400,8 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 ### man page example: tag, score and escalate with the example rule set
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
 $ tag -f examples/rules/consumer.rules mentions.ndjson
-> {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy","complaint"],"sentiment":{"score":-0.439,"label":"negative"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
-> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"sentiment":{"score":0.881,"label":"positive"},"priority":"low","escalate":false}
+> {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy","complaint"],"lang":"en","sentiment":{"score":-0.439,"label":"negative"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
+> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"lang":"en","sentiment":{"score":0.881,"label":"positive"},"priority":"low","escalate":false}
 
 ### man page example: only the escalations, with the reason
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Where is my parcel?"}' '{"id":"t:3","direction":"in","text":"My lawyer will hear about this"}' > mentions.ndjson
@@ -419,7 +419,7 @@ $ tag -r 'tag refund if keywords "refund*", "rembours*"' --explain --only refund
 $ printf '%s\n' '{"id":"t:1","text":"meh"}' > mentions.ndjson
 $ printf 'meh\t-2\n' > my.lexicon
 $ tag --lexicon my.lexicon mentions.ndjson
-> {"id":"t:1","text":"meh","tags":[],"sentiment":{"score":-0.382,"label":"negative"},"priority":"normal","escalate":false}
+> {"id":"t:1","text":"meh","tags":[],"lang":"und","sentiment":{"score":-0.382,"label":"negative"},"priority":"normal","escalate":false}
 
 ### carepipe-rules(5) example: the rules parse and work
 $ sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$TOP/man/carepipe-rules.5" | sed '1,2d;$d' | sed 's/\\e/\\/g' > ex.rules
