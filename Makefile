@@ -32,9 +32,12 @@ CSV_CFLAGS  ?=
 CSV_LIBS    ?= -lcsv
 # Oniguruma, jq's own regex engine, for the regular expressions in rules (common/rules.c).
 ONIG_LIBS   ?= $(shell $(PKG_CONFIG) --libs oniguruma 2>/dev/null || echo -lonig)
+# libical, for the recurrence rules of iCalendar holiday files (common/calendar.c).
+ICAL_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libical 2>/dev/null)
+ICAL_LIBS   ?= $(shell $(PKG_CONFIG) --libs libical 2>/dev/null || echo -lical)
 
-DEP_CFLAGS = $(CURL_CFLAGS) $(ZLIB_CFLAGS) $(JQ_CFLAGS) $(CSV_CFLAGS)
-LIBS       = $(CURL_LIBS) $(JQ_LIBS) $(CSV_LIBS) $(ZLIB_LIBS) $(ONIG_LIBS) -lm
+DEP_CFLAGS = $(CURL_CFLAGS) $(ZLIB_CFLAGS) $(JQ_CFLAGS) $(CSV_CFLAGS) $(ICAL_CFLAGS)
+LIBS       = $(CURL_LIBS) $(JQ_LIBS) $(CSV_LIBS) $(ZLIB_LIBS) $(ONIG_LIBS) $(ICAL_LIBS) -lm
 
 COMMON_SRC = $(wildcard common/*.c common/platforms/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)

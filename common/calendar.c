@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libical/ical.h>
+
 #include "calendar.h"
 
 #define MAX_HOLIDAYS 1000000
@@ -385,236 +387,202 @@ int cal_parse(cal *c, const char *text, size_t n, const char *name, const char *
 
 /* ------------------------------------------------------------ iCalendar */
 
-struct vevent {
-	char dtstart[32], dtend[32], duration[32], status[32];
-	bool start_date, end_date; /* VALUE=DATE, or a value without time */
-	char rrule[256];
-	buf exdates;
-	bool has_start;
-};
+/*
+ * iCalendar files go through libical, so every recurrence a calendar
+ * program exports (BYDAY with ordinals, BYMONTHDAY, BYSETPOS, INTERVAL,
+ * COUNT, UNTIL, EXDATE, RDATE) is expanded as RFC 5545 says.  Only
+ * all-day events are holidays; timed ones are appointments, counted in
+ * cal_skipped_events.  Occurrences are expanded up to the end of
+ * LAST_YEAR, and an event that would make more than MAX_OCCURRENCES days
+ * off (FREQ=DAILY without an end, say) is refused rather than expanded.
+ */
+#define LAST_YEAR 2199
+#define MAX_OCCURRENCES 10000
 
-/* "NAME;PARAM=...:VALUE": name (upper-cased), whether VALUE=DATE was
- * given, and the value. */
-static void ical_split(const char *line, char *name, size_t nn, bool *is_date,
-                       const char **value)
+/* The line of each BEGIN:VEVENT, in order, for messages: libical keeps
+ * no line numbers. */
+static int vevent_lines(const char *text, size_t n, buf *lines)
 {
-	size_t i = 0;
-	while (line[i] && line[i] != ';' && line[i] != ':' && i + 1 < nn) {
-		name[i] = (char)toupper((unsigned char)line[i]);
-		i++;
+	uint64_t lineno = 0;
+	for (const char *p = text, *end = text + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		lineno++;
+		if (end - p >= 12 && strncasecmp(p, "BEGIN:VEVENT", 12) == 0 &&
+		    (p + 12 == end || p[12] == '\r' || p[12] == '\n'))
+			if (buf_add(lines, &lineno, sizeof lineno) < 0)
+				return -1;
+		p = nl ? nl + 1 : end;
 	}
-	name[i] = '\0';
-	*is_date = false;
-	const char *p = line + i;
-	bool quoted = false;
-	for (; *p; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (!quoted && *p == ':')
-			break;
-		else if (!quoted && strncasecmp(p, "VALUE=DATE", 10) == 0 &&
-		         (p[10] == ';' || p[10] == ':'))
-			*is_date = true;
-	}
-	*value = *p ? p + 1 : p;
+	return 0;
 }
 
-/* A DATE or DATE-TIME value: the date, and whether a time was given. */
-static int ical_date(const char *v, int64_t *day, bool *timed)
+static int64_t ical_day(struct icaltimetype t)
 {
-	const char *p = v;
-	for (int i = 0; i < 8; i++)
-		if (!isdigit((unsigned char)p[i]))
+	return time_days_from_civil(t.year, (unsigned)t.month, (unsigned)t.day);
+}
+
+/* The dates of every EXDATE or RDATE property.  Collected first:
+ * libical has one property iterator per component, which a nested walk
+ * would reset. */
+static int collect_days(icalcomponent *ev, icalproperty_kind kind, buf *days, bool *period)
+{
+	for (icalproperty *p = icalcomponent_get_first_property(ev, kind); p;
+	     p = icalcomponent_get_next_property(ev, kind)) {
+		struct icaltimetype t = kind == ICAL_EXDATE_PROPERTY ? icalproperty_get_exdate(p)
+		                        : icalproperty_get_rdate(p).time;
+		if (icaltime_is_null_time(t)) {
+			*period = true;
+			continue;
+		}
+		int64_t day = ical_day(t);
+		if (buf_add(days, &day, sizeof day) < 0)
 			return -1;
-	if (!parse_date(p, day))
-		return -1;
-	*timed = p[8] == 'T';
-	return p[8] == '\0' || p[8] == 'T' ? 0 : -1;
+	}
+	return 0;
 }
 
-static int ical_event(cal *c, struct vevent *ev, const char *name, uint64_t lineno,
+static bool listed_day(const buf *days, int64_t day)
+{
+	for (size_t k = 0; k + sizeof day <= days->len; k += sizeof day) {
+		int64_t x;
+		memcpy(&x, days->p + k, sizeof x);
+		if (x == day)
+			return true;
+	}
+	return false;
+}
+
+static int add_days(cal *c, int64_t day, int64_t len, long *made, const char *name,
+                    uint64_t lineno, cp_err *e)
+{
+	if ((*made += (long)len) > MAX_OCCURRENCES)
+		return cp_fail(e, CP_EX_CONFIG, "%s:%llu: the event repeats more than %d "
+		               "days", name, (unsigned long long)lineno, MAX_OCCURRENCES);
+	for (int64_t k = 0; k < len; k++)
+		if (add_holiday(c, day + k, e) < 0)
+			return -1;
+	return 0;
+}
+
+static int ical_event(cal *c, icalcomponent *ev, const char *name, uint64_t lineno,
                       cp_err *e)
 {
-	int64_t start, end;
-	bool timed;
-	if (!ev->has_start)
+	icalproperty *err = icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY);
+	if (err)
+		return cp_fail(e, CP_EX_CONFIG, "%s:%llu: %s", name, (unsigned long long)lineno,
+		               icalproperty_get_xlicerror(err));
+	if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED)
+		return 0;
+	icalproperty *ps = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+	if (!ps)
 		return cp_fail(e, CP_EX_CONFIG, "%s:%llu: VEVENT without DTSTART", name,
 		               (unsigned long long)lineno);
-	if (strcasecmp(ev->status, "CANCELLED") == 0)
-		return 0;
-	if (ical_date(ev->dtstart, &start, &timed) < 0)
-		return cp_fail(e, CP_EX_CONFIG, "%s:%llu: bad DTSTART %s", name,
-		               (unsigned long long)lineno, ev->dtstart);
-	if (timed) {
+	struct icaltimetype start = icalproperty_get_dtstart(ps);
+	if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start))
+		return cp_fail(e, CP_EX_CONFIG, "%s:%llu: bad DTSTART", name,
+		               (unsigned long long)lineno);
+	if (!start.is_date) {
 		c->skipped++; /* an appointment, not a day off */
 		return 0;
 	}
-	int64_t len = 1;
-	if (ev->dtend[0]) {
-		if (ical_date(ev->dtend, &end, &timed) < 0 || timed || end <= start)
-			return cp_fail(e, CP_EX_CONFIG, "%s:%llu: bad DTEND %s", name,
-			               (unsigned long long)lineno, ev->dtend);
-		len = end - start;
-	} else if (ev->duration[0]) {
+	int64_t first = ical_day(start), len = 1;
+	icalproperty *pe = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY);
+	icalproperty *pd = icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY);
+	if (pe) {
+		struct icaltimetype end = icalproperty_get_dtend(pe);
+		if (icaltime_is_null_time(end) || !end.is_date || ical_day(end) <= first)
+			return cp_fail(e, CP_EX_CONFIG, "%s:%llu: bad DTEND", name,
+			               (unsigned long long)lineno);
+		len = ical_day(end) - first;
+	} else if (pd) {
 		/* P<n>D or P<n>W: all a day-long event can last. */
-		char *q;
-		long v = strtol(ev->duration + 1, &q, 10);
-		if (ev->duration[0] != 'P' || v <= 0 || (*q != 'D' && *q != 'W') || q[1])
-			return cp_fail(e, CP_EX_CONFIG, "%s:%llu: unsupported DURATION %s", name,
-			               (unsigned long long)lineno, ev->duration);
-		len = *q == 'W' ? v * 7 : v;
+		struct icaldurationtype d = icalproperty_get_duration(pd);
+		if (d.is_neg || d.hours || d.minutes || d.seconds || !(d.days || d.weeks))
+			return cp_fail(e, CP_EX_CONFIG, "%s:%llu: unsupported DURATION for an "
+			               "all-day event", name, (unsigned long long)lineno);
+		len = (int64_t)d.weeks * 7 + d.days;
 	}
 	if (len > 366)
 		return cp_fail(e, CP_EX_CONFIG, "%s:%llu: event longer than a year", name,
 		               (unsigned long long)lineno);
 
-	int64_t y;
-	unsigned m, d;
-	time_civil_from_days(start, &y, &m, &d);
-	long count = 1, interval = 1;
-	int64_t until = INT64_MAX;
-	if (ev->rrule[0]) {
-		bool yearly = false;
-		count = -1;
-		char rule[256];
-		snprintf(rule, sizeof rule, "%s", ev->rrule);
-		for (char *save = NULL, *part = strtok_r(rule, ";", &save); part;
-		     part = strtok_r(NULL, ";", &save)) {
-			char *eq = strchr(part, '=');
-			if (!eq)
-				goto bad_rule;
-			*eq++ = '\0';
-			char *q;
-			if (strcasecmp(part, "FREQ") == 0) {
-				yearly = strcasecmp(eq, "YEARLY") == 0;
-			} else if (strcasecmp(part, "COUNT") == 0) {
-				count = strtol(eq, &q, 10);
-				if (*q || count <= 0)
-					goto bad_rule;
-			} else if (strcasecmp(part, "INTERVAL") == 0) {
-				interval = strtol(eq, &q, 10);
-				if (*q || interval <= 0)
-					goto bad_rule;
-			} else if (strcasecmp(part, "UNTIL") == 0) {
-				if (ical_date(eq, &until, &timed) < 0)
-					goto bad_rule;
-			} else if (strcasecmp(part, "BYMONTH") == 0) {
-				if (strtol(eq, &q, 10) != (long)m || *q)
-					goto bad_rule;
-			} else if (strcasecmp(part, "BYMONTHDAY") == 0) {
-				if (strtol(eq, &q, 10) != (long)d || *q)
-					goto bad_rule;
-			} else if (strcasecmp(part, "WKST") != 0) {
-				goto bad_rule;
-			}
-		}
-		if (!yearly)
-			goto bad_rule;
-	}
+	buf exdates = {0}, rdates = {0};
+	bool period = false;
+	int rc = 0;
+	if (collect_days(ev, ICAL_EXDATE_PROPERTY, &exdates, &period) < 0 ||
+	    collect_days(ev, ICAL_RDATE_PROPERTY, &rdates, &period) < 0)
+		rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+	else if (period)
+		rc = cp_fail(e, CP_EX_CONFIG, "%s:%llu: RDATE periods are not supported", name,
+		             (unsigned long long)lineno);
 	long made = 0;
-	for (int64_t yy = y; yy <= 2199 && (count < 0 || made < count); yy += interval) {
-		if (!valid_date((int)yy, (int)m, (int)d))
-			continue; /* Feb 29 in a common year: RFC 5545 skips it */
-		int64_t occ = time_days_from_civil(yy, m, d);
-		if (occ > until)
-			break;
-		made++;
-		bool excluded = false;
-		for (size_t k = 0; k + sizeof(int64_t) <= ev->exdates.len; k += sizeof(int64_t)) {
-			int64_t x;
-			memcpy(&x, ev->exdates.p + k, sizeof x);
-			if (x == occ)
-				excluded = true;
+	icalproperty *pr = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
+	if (rc == 0 && !pr) {
+		if (!listed_day(&exdates, first))
+			rc = add_days(c, first, len, &made, name, lineno, e);
+	} else if (rc == 0) {
+		struct icalrecurrencetype rule = icalproperty_get_rrule(pr);
+		icalrecur_iterator *it = NULL;
+		if (icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY))
+			rc = cp_fail(e, CP_EX_CONFIG, "%s:%llu: more than one RRULE", name,
+			             (unsigned long long)lineno);
+		else if (!(it = icalrecur_iterator_new(rule, start)))
+			rc = cp_fail(e, CP_EX_CONFIG, "%s:%llu: unsupported RRULE %s", name,
+			             (unsigned long long)lineno, icalrecurrencetype_as_string(&rule));
+		for (struct icaltimetype t = it ? icalrecur_iterator_next(it) : icaltime_null_time();
+		     rc == 0 && !icaltime_is_null_time(t) && t.year <= LAST_YEAR;
+		     t = icalrecur_iterator_next(it)) {
+			int64_t day = ical_day(t);
+			if (!listed_day(&exdates, day))
+				rc = add_days(c, day, len, &made, name, lineno, e);
 		}
-		if (excluded)
-			continue;
-		for (int64_t k = 0; k < len; k++)
-			if (add_holiday(c, occ + k, e) < 0)
-				return -1;
-		if (!ev->rrule[0])
-			break;
+		if (it)
+			icalrecur_iterator_free(it);
 	}
-	return 0;
-bad_rule:
-	return cp_fail(e, CP_EX_CONFIG, "%s:%llu: unsupported RRULE %s (only yearly "
-	               "rules on the start date)", name, (unsigned long long)lineno, ev->rrule);
+	/* RDATE adds days to the rule's (Easter Monday, written out year by year). */
+	for (size_t k = 0; rc == 0 && k + sizeof(int64_t) <= rdates.len; k += sizeof(int64_t)) {
+		int64_t day;
+		memcpy(&day, rdates.p + k, sizeof day);
+		if (!listed_day(&exdates, day))
+			rc = add_days(c, day, len, &made, name, lineno, e);
+	}
+	buf_free(&exdates);
+	buf_free(&rdates);
+	return rc;
 }
 
 static int ical_parse(cal *c, const char *text, size_t n, const char *name, cp_err *e)
 {
-	buf line = {0};
-	struct vevent ev;
-	bool in_event = false;
+	buf src = {0}, lines = {0};
 	int rc = 0;
-	const char *p = text, *end = text + n;
-	uint64_t lineno = 0, start_line = 0;
-	memset(&ev, 0, sizeof ev);
-	while (p < end && rc == 0) {
-		/* One logical line: a CRLF (or LF) followed by a blank folds. */
-		uint64_t first = lineno + 1;
-		buf_reset(&line);
-		for (;;) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			const char *le = nl ? nl : end;
-			size_t len = (size_t)(le - p);
-			if (len && p[len - 1] == '\r')
-				len--;
-			if (buf_add(&line, p, len) < 0)
-				rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-			lineno++;
-			p = nl ? nl + 1 : end;
-			if (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			else
-				break;
-		}
-		if (rc || !buf_cstr(&line))
-			break;
-		char pname[32];
-		bool is_date;
-		const char *value;
-		ical_split(line.p, pname, sizeof pname, &is_date, &value);
-		if (strcmp(pname, "BEGIN") == 0 && strcasecmp(value, "VEVENT") == 0) {
-			buf_free(&ev.exdates);
-			memset(&ev, 0, sizeof ev);
-			in_event = true;
-			start_line = first;
-		} else if (strcmp(pname, "END") == 0 && strcasecmp(value, "VEVENT") == 0 && in_event) {
-			rc = ical_event(c, &ev, name, start_line, e);
-			in_event = false;
-		} else if (in_event) {
-			if (strcmp(pname, "DTSTART") == 0) {
-				snprintf(ev.dtstart, sizeof ev.dtstart, "%s", value);
-				ev.has_start = true;
-				ev.start_date = is_date;
-			} else if (strcmp(pname, "DTEND") == 0) {
-				snprintf(ev.dtend, sizeof ev.dtend, "%s", value);
-				ev.end_date = is_date;
-			} else if (strcmp(pname, "DURATION") == 0) {
-				snprintf(ev.duration, sizeof ev.duration, "%s", value);
-			} else if (strcmp(pname, "STATUS") == 0) {
-				snprintf(ev.status, sizeof ev.status, "%s", value);
-			} else if (strcmp(pname, "RRULE") == 0) {
-				snprintf(ev.rrule, sizeof ev.rrule, "%s", value);
-			} else if (strcmp(pname, "EXDATE") == 0) {
-				for (const char *q = value; *q && rc == 0;) {
-					int64_t day; /* a DATE or the date of a DATE-TIME */
-					if (!parse_date(q, &day) || q[4] == '-')
-						rc = cp_fail(e, CP_EX_CONFIG, "%s:%llu: bad EXDATE %s", name,
-						             (unsigned long long)first, value);
-					else if (buf_add(&ev.exdates, &day, sizeof day) < 0)
-						rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-					const char *comma = strchr(q, ',');
-					q = comma ? comma + 1 : q + strlen(q);
-				}
-			}
-		}
+	/* libical reads a C string: a NUL inside would end the file early. */
+	if (memchr(text, '\0', n))
+		return cp_fail(e, CP_EX_CONFIG, "%s: a NUL byte in an iCalendar file", name);
+	if (buf_add(&src, text, n) < 0 || !buf_cstr(&src) || vevent_lines(text, n, &lines) < 0) {
+		buf_free(&src);
+		buf_free(&lines);
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	}
-	if (rc == 0 && in_event)
-		rc = cp_fail(e, CP_EX_CONFIG, "%s:%llu: VEVENT not ended", name,
-		             (unsigned long long)start_line);
-	buf_free(&ev.exdates);
-	buf_free(&line);
+	icalerror_set_errors_are_fatal(0);
+	icalcomponent *root = icalparser_parse_string(src.p);
+	buf_free(&src);
+	if (!root) {
+		buf_free(&lines);
+		return cp_fail(e, CP_EX_CONFIG, "%s: not an iCalendar file", name);
+	}
+	icalcomponent *cal_comp = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT ? root
+		: icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+	size_t k = 0, nlines = lines.len / sizeof(uint64_t);
+	for (icalcomponent *ev = cal_comp ?
+	         icalcomponent_get_first_component(cal_comp, ICAL_VEVENT_COMPONENT) : NULL;
+	     ev && rc == 0; ev = icalcomponent_get_next_component(cal_comp, ICAL_VEVENT_COMPONENT), k++) {
+		uint64_t lineno = 0;
+		if (k < nlines)
+			memcpy(&lineno, lines.p + k * sizeof lineno, sizeof lineno);
+		rc = ical_event(c, ev, name, lineno, e);
+	}
+	icalcomponent_free(root);
+	buf_free(&lines);
 	return rc;
 }
 

@@ -43,9 +43,9 @@ int cal_directive(cal *c, const char *line, const char *dir, cp_err *e);
 int cal_parse(cal *c, const char *text, size_t n, const char *name, const char *dir,
               cp_err *e);
 /* Holidays from text: a list of dates, or iCalendar when the text starts
- * with BEGIN:VCALENDAR (all-day VEVENTs, with DTEND or DURATION, yearly
- * RRULEs and EXDATE; timed events are no holidays and are counted in
- * cal_skipped_events). */
+ * with BEGIN:VCALENDAR (all-day VEVENTs, with DTEND or DURATION, their
+ * RRULE, RDATE and EXDATE expanded through libical; timed events are no
+ * holidays and are counted in cal_skipped_events). */
 int cal_holidays(cal *c, const char *text, size_t n, const char *name, cp_err *e);
 /* Check and seal: at least one opening interval is required. */
 int cal_finish(cal *c, cp_err *e);

@@ -223,6 +223,29 @@ $ sla-check --policy p.conf --now 2026-01-05T00:00:00Z | jq -c '[.id, .sla.due_a
 < {"id":"ny","direction":"in","created_at":"2025-12-31T15:30:00Z"}
 > ["ny","2026-01-02T08:30:00Z"]
 
+### iCalendar recurrences as Outlook exports them: Thanksgiving (4th Thursday), Memorial Day (last Monday)
+$ cp "$TOP/examples/sla/holidays-us.ics" . && printf '[calendar ny]\ntimezone America/New_York\nmon-fri 09:00-17:00\nholidays holidays-us.ics\n[policy fast]\ntarget 1h\nclock business\n' > p.conf
+$ sla-check --policy p.conf --now 2026-12-01T00:00:00Z | jq -c '[.id, .sla.due_at]'
+< {"id":"thanksgiving-eve","direction":"in","created_at":"2025-11-26T21:30:00Z"}
+< {"id":"memorial-friday","direction":"in","created_at":"2026-05-22T20:30:00Z"}
+> ["thanksgiving-eve","2025-11-28T14:30:00Z"]
+> ["memorial-friday","2026-05-26T13:30:00Z"]
+
+### iCalendar as Google exports it: Easter Monday written as RDATEs, one year removed by EXDATE
+$ printf 'BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-TIMEZONE:Europe/Paris\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20250421\r\nDTEND;VALUE=DATE:20250422\r\nRDATE;VALUE=DATE:20260406,20270329\r\nEXDATE;VALUE=DATE:20270329\r\nDTSTAMP:20250101T000000Z\r\nUID:paques@google.com\r\nSTATUS:CONFIRMED\r\nSUMMARY:Lundi de P\303\242ques\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' > paques.ics
+$ printf '[calendar paris]\ntimezone Europe/Paris\nmon-fri 09:00-17:00\nholidays paques.ics\n[policy fast]\ntarget 1h\nclock business\n' > p.conf
+$ sla-check --policy p.conf --now 2028-01-01T00:00:00Z | jq -c '[.id, .sla.due_at]'
+< {"id":"easter-2026","direction":"in","created_at":"2026-04-03T14:30:00Z"}
+< {"id":"easter-2027","direction":"in","created_at":"2027-03-26T15:30:00Z"}
+> ["easter-2026","2026-04-07T07:30:00Z"]
+> ["easter-2027","2027-03-29T07:30:00Z"]
+
+### a malformed RRULE is a configuration error naming the file and the event's line
+$ printf 'BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20241128\nRRULE:FREQ=FORTNIGHTLY\nEND:VEVENT\nEND:VCALENDAR\n' > bad.ics
+$ printf '[calendar c]\nmon 09:00-10:00\nholidays bad.ics\n' > b.conf; sla-check --policy b.conf < /dev/null; echo "$?"
+> 78
+2>~ sla-check: .*bad\.ics:3: .*RRULE.*
+
 ### answered within the same off-hours window: no business time passed, met
 $ printf '[calendar office]\ntimezone UTC\nmon-fri 09:00-17:00\n[policy fast]\ntarget 30m\nclock business\n' > p.conf
 $ sla-check --policy p.conf --now 2024-03-20T00:00:00Z | jq -c 'select(.sla) | [.id, .sla.status, .sla.first_response_s, .sla.business_s, .sla.due_at]'

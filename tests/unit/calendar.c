@@ -256,11 +256,55 @@ static void test_holidays(void)
 	ok(!cal_is_holiday(c, T("2024-07-04T12:00:00Z")), "a cancelled event is no holiday");
 	cal_free(c);
 
-	const char *bad = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20241128\n"
-	                  "RRULE:FREQ=YEARLY;BYDAY=4TH\nEND:VEVENT\nEND:VCALENDAR\n";
+	/* Recurrences as calendar programs export them (libical expands them). */
+	const char *rules =
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20241128\r\nDTEND;VALUE=DATE:20241129\r\n"
+		"RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH\r\nSUMMARY:Thanksgiving\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20240527\r\nDTEND;VALUE=DATE:20240528\r\n"
+		"RRULE:FREQ=YEARLY;BYMONTH=5;BYDAY=-1MO\r\nSUMMARY:Memorial Day\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20240401\r\nDTEND;VALUE=DATE:20240402\r\n"
+		"RDATE;VALUE=DATE:20250421,20260406\r\nSUMMARY:Easter Monday\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20240131\r\nDTEND;VALUE=DATE:20240201\r\n"
+		"RRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3\r\nSUMMARY:Inventory\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20240610\r\nDTEND;VALUE=DATE:20240611\r\n"
+		"RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;UNTIL=20240708\r\n"
+		"EXDATE;VALUE=DATE:20240624\r\nSUMMARY:Training\r\nEND:VEVENT\r\n"
+		"END:VCALENDAR\r\n";
 	c = cal_new();
-	ok(cal_holidays(c, bad, strlen(bad), "t.ics", &e) < 0 && strstr(e.msg, "unsupported RRULE"),
-	   "an RRULE beyond yearly-on-the-date is refused: %s", e.msg);
+	cal_directive(c, "mon-sun 09:00-17:00", NULL, &e);
+	ok(cal_holidays(c, rules, strlen(rules), "us.ics", &e) == 0 && cal_finish(c, &e) == 0,
+	   "BYDAY ordinals, BYSETPOS, INTERVAL, COUNT, UNTIL, RDATE and EXDATE load (%s)", e.msg);
+	ok(cal_is_holiday(c, T("2024-11-28T12:00:00Z")) && cal_is_holiday(c, T("2025-11-27T12:00:00Z")) &&
+	   cal_is_holiday(c, T("2026-11-26T12:00:00Z")) && !cal_is_holiday(c, T("2025-11-28T12:00:00Z")),
+	   "Thanksgiving: the fourth Thursday of November every year");
+	ok(cal_is_holiday(c, T("2025-05-26T12:00:00Z")) && cal_is_holiday(c, T("2026-05-25T12:00:00Z")),
+	   "Memorial Day: the last Monday of May (BYDAY=-1MO)");
+	ok(cal_is_holiday(c, T("2024-04-01T12:00:00Z")) && cal_is_holiday(c, T("2025-04-21T12:00:00Z")) &&
+	   cal_is_holiday(c, T("2026-04-06T12:00:00Z")) && !cal_is_holiday(c, T("2027-03-29T12:00:00Z")),
+	   "Easter Monday written out as RDATEs, no more");
+	ok(cal_is_holiday(c, T("2024-01-31T12:00:00Z")) && cal_is_holiday(c, T("2024-02-29T12:00:00Z")) &&
+	   cal_is_holiday(c, T("2024-03-29T12:00:00Z")) && !cal_is_holiday(c, T("2024-04-30T12:00:00Z")),
+	   "the last weekday of the month (BYSETPOS=-1), three times (COUNT=3)");
+	ok(cal_is_holiday(c, T("2024-06-10T12:00:00Z")) && !cal_is_holiday(c, T("2024-06-17T12:00:00Z")) &&
+	   !cal_is_holiday(c, T("2024-06-24T12:00:00Z")) && cal_is_holiday(c, T("2024-07-08T12:00:00Z")) &&
+	   !cal_is_holiday(c, T("2024-07-22T12:00:00Z")),
+	   "every other Monday (INTERVAL=2) until UNTIL, less an EXDATE");
+	cal_free(c);
+
+	const char *bad = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20241128\n"
+	                  "RRULE:FREQ=FORTNIGHTLY\nEND:VEVENT\nEND:VCALENDAR\n";
+	c = cal_new();
+	ok(cal_holidays(c, bad, strlen(bad), "t.ics", &e) < 0 && e.code == CP_EX_CONFIG &&
+	   strncmp(e.msg, "t.ics:2: ", 9) == 0,
+	   "a bad RRULE is refused with the VEVENT's line: %s", e.msg);
+	cal_free(c);
+	const char *endless = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20240101\n"
+	                      "RRULE:FREQ=DAILY\nEND:VEVENT\nEND:VCALENDAR\n";
+	c = cal_new();
+	ok(cal_holidays(c, endless, strlen(endless), "t.ics", &e) < 0 &&
+	   strcmp(e.msg, "t.ics:2: the event repeats more than 10000 days") == 0,
+	   "an endless daily rule is refused, not expanded: %s", e.msg);
 	cal_free(c);
 
 	const char *dates = "# public holidays\n2024-05-01 Labour Day\n\n2024-05-08\n";
