@@ -4,10 +4,12 @@
  * evaluated side by side, and a test never depends on the machine's zone.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tz.h"
@@ -463,4 +465,59 @@ int tz_from_local(const tz *z, int64_t local, int64_t *utc)
 	}
 	*utc = hi;
 	return TZ_GAP;
+}
+
+/* ------------------------------------------------------ local times */
+
+static bool parse_whole(const char *s, const char *fmt, struct tm *tm)
+{
+	memset(tm, 0, sizeof *tm);
+	tm->tm_mday = 1;
+	tm->tm_year = 70;
+	const char *end = strptime(s, fmt, tm);
+	return end && *end == '\0';
+}
+
+int tz_parse_local(const tz *zone, const char *s, size_t n, const char *fmt, int64_t *t)
+{
+	/* The naive forms spreadsheets and databases write. */
+	static const char *const naive[] = {
+		"%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+		"%Y-%m-%dT%H:%M", "%Y-%m-%d",
+	};
+	char z[64];
+	struct tm tm;
+	bool matched = false, offset = false;
+	if (n == 0 || n >= sizeof z || memchr(s, '\0', n))
+		return -1;
+	memcpy(z, s, n);
+	z[n] = '\0';
+	if (fmt) {
+		if (strstr(fmt, "%s"))
+			return -1;
+		matched = parse_whole(z, fmt, &tm);
+		offset = strstr(fmt, "%z") != NULL;
+	} else {
+		for (size_t k = 0; k < sizeof naive / sizeof *naive && !matched; k++)
+			matched = parse_whole(z, naive[k], &tm);
+	}
+	if (!matched)
+		return -1;
+	/* strptime checks each field's range, not the date: 31 February. */
+	int64_t y = (int64_t)tm.tm_year + 1900;
+	int64_t days = time_days_from_civil(y, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+	int64_t cy;
+	unsigned cm, cd;
+	time_civil_from_days(days, &cy, &cm, &cd);
+	if (cy != y || cm != (unsigned)tm.tm_mon + 1 || cd != (unsigned)tm.tm_mday ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	int64_t local = days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	if (offset)
+		*t = local - tm.tm_gmtoff;
+	else if (zone)
+		tz_from_local(zone, local, t);
+	else
+		*t = local;
+	return 0;
 }

@@ -46,4 +46,14 @@ int32_t tz_offset(const tz *z, int64_t t);
 enum { TZ_EXACT = 0, TZ_AMBIGUOUS = 1, TZ_GAP = 2 };
 int tz_from_local(const tz *z, int64_t local, int64_t *utc);
 
+/* A date and time as people and spreadsheets write them, into an instant.
+ * With fmt, s must match the strptime(3) format whole (C locale names;
+ * %s is refused: epoch seconds need no format); without, s is a date
+ * with or without a time and no offset: "2024-03-01", "2024-03-01 10:00",
+ * "2024-03-01T10:00:05".  A time with an offset (%z) is that instant;
+ * one without is the wall time in zone (UTC when NULL), the first of the
+ * two at a fall-back and the moment of the jump in a spring-forward gap.
+ * Returns 0 with *t, or -1 when s does not match or is no real date. */
+int tz_parse_local(const tz *zone, const char *s, size_t n, const char *fmt, int64_t *t);
+
 #endif

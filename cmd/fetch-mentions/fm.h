@@ -29,6 +29,8 @@ struct fm_opts {
 	enum fm_format format;
 	const char *map[FM_MAX_MAPS];  /* each --map SPEC (csv import) */
 	int nmap;
+	const char *date_format; /* --date-format FMT (csv import), strptime(3) */
+	const char *tz;          /* --tz ZONE (csv import): zone of naive dates */
 	bool raw;               /* --raw: keep the original payload under raw */
 	const char *config;     /* --config FILE, NULL for the default */
 	const char *state;      /* --state DIR, NULL for none */

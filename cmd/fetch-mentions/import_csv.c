@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "tz.h"
 
 enum field {
 	F_ID, F_PLATFORM, F_ACCOUNT, F_DIRECTION, F_KIND,
@@ -38,6 +39,7 @@ struct source {
 struct cv {
 	cp_prog *p;
 	const struct fm_opts *o;
+	tz *zone;               /* --tz: the zone of dates without an offset */
 	struct source src[NFIELD];
 	bool have_header, skip;
 	size_t ncols;
@@ -226,7 +228,10 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	if (pn == 0)
 		return "platform is empty";
 	s = get(c, r, F_CREATED_AT, &n);
-	if (time_parse(s, n, &t) < 0) {
+	/* --date-format alone decides; else a date and time without an
+	 * offset, in --tz, then RFC 3339, Twitter's format and epochs. */
+	if (c->o->date_format ? tz_parse_local(c->zone, s, n, c->o->date_format, &t) < 0
+	    : tz_parse_local(c->zone, s, n, NULL, &t) < 0 && time_parse(s, n, &t) < 0) {
 		snprintf(c->why, sizeof c->why, "created_at is not a date: \"%s\"",
 		         fm_shown(s, n, tmp));
 		return c->why;
@@ -405,6 +410,8 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 
 	for (int i = 0; i < o->nmap; i++)
 		parse_map(&c, o->map[i]);
+	if (o->tz && !(c.zone = tz_load(o->tz, &e)))
+		cp_die(p, CP_EX_USAGE, "--tz: %s", e.msg);
 	for (int i = 0; i < nfiles; i++) {
 		rd *in = rd_open(names[i], &e);
 		if (!in) {
@@ -440,6 +447,7 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 	for (size_t i = 0; c.header && c.header[i]; i++)
 		free(c.header[i]);
 	free(c.header);
+	tz_free(c.zone);
 	buf_free(&c.out);
 	buf_free(&c.id);
 	buf_free(&c.tmp);

@@ -18,6 +18,8 @@ enum {
 	OPT_CACERT,
 	OPT_MAX_WAIT,
 	OPT_SOURCE,
+	OPT_DATE_FORMAT,
+	OPT_TZ,
 };
 
 static const struct option longopts[] = {
@@ -30,6 +32,8 @@ static const struct option longopts[] = {
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "max-wait", required_argument, NULL, OPT_MAX_WAIT },
 	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
+	{ "tz", required_argument, NULL, OPT_TZ },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -37,7 +41,7 @@ static const struct option longopts[] = {
 	"fetch-mentions [-qv] [--cacert file] [--config file] [--max-wait duration]\n" \
 	"                      [--raw] [--source name] [--state dir] [--wait]\n" \
 	"       fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format\n" \
-	"                      [--map spec] [file ...]"
+	"                      [--date-format fmt] [--map spec] [--tz zone] [file ...]"
 
 #define HELP \
 	"Live sources:\n" \
@@ -51,6 +55,8 @@ static const struct option longopts[] = {
 	"Import:\n" \
 	"      --import FORMAT   read FILEs (or stdin) as twcs, ndjson or csv\n" \
 	"      --map SPEC        csv: FIELD=COLUMN,FIELD:=TEXT,...\n" \
+	"      --date-format FMT csv: created_at as strptime(3) FMT (%d/%m/%Y %H:%M)\n" \
+	"      --tz ZONE         csv: the zone of dates without an offset (UTC)\n" \
 	"All:\n"
 
 int main(int argc, char **argv)
@@ -108,6 +114,15 @@ int main(int argc, char **argv)
 			o.source = optarg;
 			live_opt = "--source";
 			break;
+		case OPT_DATE_FORMAT:
+			if (strstr(optarg, "%s"))
+				cp_die(&p, CP_EX_USAGE, "--date-format: epoch seconds (%%s) are read "
+				       "without a format");
+			o.date_format = optarg;
+			break;
+		case OPT_TZ:
+			o.tz = optarg;
+			break;
 		default:
 			cp_usage(&p);
 		}
@@ -120,6 +135,9 @@ int main(int argc, char **argv)
 		cp_die(&p, CP_EX_USAGE, "files are read only with --import");
 	if (o.nmap && o.format != FM_CSV)
 		cp_die(&p, CP_EX_USAGE, "--map goes with --import csv");
+	if ((o.date_format || o.tz) && o.format != FM_CSV)
+		cp_die(&p, CP_EX_USAGE, "%s goes with --import csv",
+		       o.date_format ? "--date-format" : "--tz");
 	cp_start(&p);
 
 	switch (o.format) {

@@ -373,3 +373,38 @@ $ fetch-mentions --import ndjson --strict
 > {"id":"x:1","platform":"x","created_at":"2017-10-31T22:10:47Z"}
 2> fetch-mentions: (stdin):2: no created_at
 ? 65
+
+### csv: dates without an offset are UTC, or wall times in --tz (a spring-forward gap is the jump, a fall-back the first); 31 February is bad
+$ printf 'id,user,body,date\n1,ann,a,2024-03-01 10:00\n2,bo,b,2024-03-31 02:30\n3,cy,c,2024-10-27 02:30:00\n4,di,d,2024-02-30 10:00\n5,ed,e,2024-03-01T10:00:00+01:00\n6,fi,f,2024-03-01\n' > in.csv
+$ fetch-mentions --import csv --map 'id=id,author.handle=user,text=body,created_at=date,platform:=forum' in.csv | jq -r .created_at; fetch-mentions --import csv --tz Europe/Paris --map 'id=id,author.handle=user,text=body,created_at=date,platform:=forum' in.csv 2>/dev/null | jq -r .created_at
+> 2024-03-01T10:00:00Z
+> 2024-03-31T02:30:00Z
+> 2024-10-27T02:30:00Z
+> 2024-03-01T09:00:00Z
+> 2024-03-01T00:00:00Z
+> 2024-03-01T09:00:00Z
+> 2024-03-31T01:00:00Z
+> 2024-10-27T00:30:00Z
+> 2024-03-01T09:00:00Z
+> 2024-02-29T23:00:00Z
+2> fetch-mentions: in.csv:5: created_at is not a date: "2024-02-30 10:00"
+
+### csv: --date-format reads created_at by a strptime format only, in --tz; %z gives the offset
+$ printf 'id,user,body,date\n1,ann,a,01/03/2024 10:00\n2,bo,b,"Mar 5, 2024 9:07 PM"\n3,cy,c,2024-03-01T10:00:00Z\n' > in.csv
+$ fetch-mentions --import csv --date-format '%d/%m/%Y %H:%M' --tz America/New_York --map 'id=id,author.handle=user,text=body,created_at=date,platform:=forum' in.csv | jq -r '.id + " " + .created_at'
+> forum:1 2024-03-01T15:00:00Z
+2> fetch-mentions: in.csv:3: created_at is not a date: "Mar 5, 2024 9:07 PM"
+2> fetch-mentions: in.csv:4: created_at is not a date: "2024-03-01T10:00:00Z"
+$ printf 'id,user,body,date\n1,ann,a,"Mar 5, 2024 9:07 PM +0100"\n' > in2.csv; fetch-mentions --import csv --date-format '%b %d, %Y %I:%M %p %z' --map 'id=id,author.handle=user,text=body,created_at=date,platform:=forum' in2.csv | jq -r .created_at
+> 2024-03-05T20:07:00Z
+
+### csv: an unknown --tz, a %s format, and --tz or --date-format without --import csv are usage errors
+$ fetch-mentions --import csv --tz Mars/Base --map 'platform:=forum,created_at=date' < /dev/null; echo "$?"
+> 64
+2>~ fetch-mentions: --tz: unknown time zone Mars/Base.*
+$ fetch-mentions --import csv --date-format '%s' < /dev/null; echo "$?"
+> 64
+2>~ fetch-mentions: --date-format: epoch seconds .* are read without a format
+$ fetch-mentions --import ndjson --tz UTC < /dev/null; echo "$?"
+> 64
+2> fetch-mentions: --tz goes with --import csv

@@ -106,6 +106,24 @@ static void test_tz(void)
 	is_int(tz_offset(paris, T("2087-12-25T12:00:00Z")), 3600, "footer rule: winter 2087");
 	is_int(tz_offset(ny, T("2099-03-08T06:59:59Z")), -5 * 3600, "footer: before US DST 2099");
 	is_int(tz_offset(ny, T("2099-03-08T07:00:00Z")), -4 * 3600, "footer: after US DST 2099");
+	/* Dates as spreadsheets write them (fetch-mentions --import csv). */
+	ok(tz_parse_local(paris, "2024-03-01 10:00", 16, NULL, &u) == 0 &&
+	   strcmp(F(u), "2024-03-01T09:00:00Z") == 0, "a naive date and time is a Paris wall time");
+	ok(tz_parse_local(NULL, "2024-03-01T10:00:05", 19, NULL, &u) == 0 &&
+	   strcmp(F(u), "2024-03-01T10:00:05Z") == 0, "without a zone, UTC");
+	ok(tz_parse_local(ny, "2024-03-01", 10, NULL, &u) == 0 &&
+	   strcmp(F(u), "2024-03-01T05:00:00Z") == 0, "a bare date is its midnight in the zone");
+	ok(tz_parse_local(paris, "2024-03-31 02:30", 16, NULL, &u) == 0 &&
+	   strcmp(F(u), "2024-03-31T01:00:00Z") == 0, "a wall time in the gap is the jump");
+	ok(tz_parse_local(ny, "03/10/2024 9:07 PM", 18, "%m/%d/%Y %I:%M %p", &u) == 0 &&
+	   strcmp(F(u), "2024-03-11T01:07:00Z") == 0, "a strptime format, 12-hour clock, EDT");
+	ok(tz_parse_local(ny, "2024-03-01 10:00 +0100", 22, "%Y-%m-%d %H:%M %z", &u) == 0 &&
+	   strcmp(F(u), "2024-03-01T09:00:00Z") == 0, "%%z wins over the zone");
+	ok(tz_parse_local(NULL, "2024-02-30 10:00", 16, NULL, &u) < 0, "30 February is no date");
+	ok(tz_parse_local(NULL, "2024-03-01 10:00Z", 17, NULL, &u) < 0 &&
+	   tz_parse_local(NULL, "2024-03-01 10:00 trailing", 25, NULL, &u) < 0,
+	   "the whole value must match");
+	ok(tz_parse_local(NULL, "1709287200", 10, "%s", &u) < 0, "%%s is refused");
 	tz_free(paris);
 	tz_free(ny);
 
