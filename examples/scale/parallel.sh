@@ -19,6 +19,15 @@ while [ $# -gt 0 ]; do
 		rest="$rest $1"; shift ;;
 	esac
 done
+# SSHLOGIN spreads the jobs over other machines: GNU parallel's
+# --sshlogin list (host, user@host, or a whole "ssh -p 2222 host" command,
+# comma-separated; ":" is this machine).  Each needs kpi-report on the PATH
+# given here (--env PATH passes ours), and the input only streams through
+# ssh: nothing is copied first.
 # shellcheck disable=SC2086
-parallel --pipe --block "${BLOCK:-64M}" -j "${JOBS:-100%}" kpi-report --partial $by < "$file" \
-	| kpi-report --merge $by $rest
+if [ -n "${SSHLOGIN:-}" ]; then
+	parallel --pipe --block "${BLOCK:-64M}" -j "${JOBS:-100%}" --env PATH \
+		--sshlogin "$SSHLOGIN" kpi-report --partial $by < "$file"
+else
+	parallel --pipe --block "${BLOCK:-64M}" -j "${JOBS:-100%}" kpi-report --partial $by < "$file"
+fi | kpi-report --merge $by $rest
