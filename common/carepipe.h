@@ -262,6 +262,10 @@ void time_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 int dur_parse(const char *s, int64_t *secs);
 /* Format as "1h30m", "2d", "45s", "0s". */
 int dur_format(int64_t secs, char out[32]);
+/* A point in time as options take it (--since, --until, --now): "now",
+ * "-DURATION" before now ("-7d", "-1h30m"), or a time time_parse reads.
+ * Returns 0 with *t, or -1. */
+int time_parse_when(const char *s, int64_t now, int64_t *t);
 
 /* ---------------------------------------------------------------- jqx.c */
 

@@ -99,6 +99,9 @@ struct cp_conn {
 	const cp_source *src;
 	buf token;                 /* bearer token (NUL-terminated), or empty */
 	char auth_hint[160];       /* what to check on 401/403 */
+	int64_t since, until;      /* the caller's window (epoch s), 0 for none:
+	                              platforms that can ask for it do; the
+	                              caller drops what falls outside anyway */
 	void *priv;                /* the platform's own (e.g. a session) */
 };
 

@@ -273,3 +273,17 @@ int dur_format(int64_t secs, char out[32])
 	}
 	return len;
 }
+
+int time_parse_when(const char *s, int64_t now, int64_t *t)
+{
+	int64_t d;
+	if (strcmp(s, "now") == 0) {
+		*t = now;
+		return 0;
+	}
+	if (s[0] == '-' && dur_parse(s + 1, &d) == 0) {
+		*t = now - d;
+		return 0;
+	}
+	return time_parse(s, strlen(s), t);
+}

@@ -39,6 +39,9 @@ struct fm_opts {
 	int64_t max_wait;       /* --max-wait, seconds */
 	bool max_wait_set;      /* --max-wait was given */
 	const char *source;     /* --source NAME: only this config section */
+	int64_t since, until;   /* --since, --until: the window, epoch s */
+	bool has_since, has_until;
+	long limit;             /* --limit N: records in all, 0 for no limit */
 	int nfiles;             /* the operands: input files for --import */
 	char **files;
 };

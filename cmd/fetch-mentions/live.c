@@ -10,6 +10,10 @@
  * the page (nothing of it out, state as before) or after it (all of it
  * out, state covering it): a rerun misses nothing and repeats nothing.
  * Only SIGKILL during that short stretch can repeat a page.
+ *
+ * A window (--since, --until) and --limit only choose which of a page's
+ * records are written (pick_records); what is not written never joins
+ * the seen ids, so a later run can still write it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -123,6 +127,7 @@ static void seen_free(struct seen *s)
 struct run {
 	cp_prog *p;
 	const struct fm_opts *o;
+	size_t written;     /* records written by this run, for --limit */
 	cp_http *http;
 	sigset_t hold;      /* signals held while a page is committed */
 };
@@ -236,62 +241,112 @@ done:
 	return rc;
 }
 
-/* Write a page's new records, flush them, then save the state: the commit
- * of one page, with termination signals held so it happens whole. */
-static int commit_page(struct run *r, const cp_source *s, const buf *page, const char *spath,
-                       const cp_sweep *sw, struct seen *seen, size_t *emitted,
-                       size_t *dups, cp_err *e)
+/* What pick_records made of a page. */
+struct pick {
+	size_t total;       /* records on the page */
+	size_t picked;      /* new, inside the window, within --limit */
+	size_t dups;        /* already written (by id) */
+	size_t older;       /* before --since */
+	size_t later;       /* at or after --until */
+	bool cut;           /* --limit reached with records of the page left */
+};
+
+/* Pick the page's records to write into picked: those whose id is new,
+ * inside the --since/--until window, up to --limit.  Only what is picked
+ * joins the window of seen ids: a record left out now can still come in
+ * a later run. */
+static int pick_records(struct run *r, const cp_source *s, const buf *page,
+                        struct seen *seen, buf *picked, struct pick *pk, cp_err *e)
 {
-	sigset_t old;
+	const struct fm_opts *o = r->o;
 	rec rr = {0};
+	buf tmp = {0};
 	int rc = 0;
-	sigprocmask(SIG_BLOCK, &r->hold, &old);
+	memset(pk, 0, sizeof *pk);
+	buf_reset(picked);
 	const char *p = page->p, *end = page->p + page->len;
 	while (p && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *next = nl ? nl + 1 : end;
 		if (rec_parse(&rr, p, len) < 0) {
 			rc = cp_fail(e, CP_EX_SOFTWARE, "source %s: a record made here is not JSON: %s",
 			    s->name, rr.err);
 			break;
 		}
+		pk->total++;
 		size_t idn;
 		const char *id = val_rawstr(rec_val(&rr, "id"), &idn);
 		if (!id) {
-			buf tmp = {0};
 			/* Ids with escapes are rare; compare them unescaped. */
+			buf_reset(&tmp);
 			if (val_str(rec_val(&rr, "id"), &tmp) < 0) {
-				buf_free(&tmp);
 				rc = cp_fail(e, CP_EX_SOFTWARE, "source %s: a record without an id", s->name);
 				break;
 			}
-			bool dup = seen_has(seen, tmp.p, tmp.len);
-			if (!dup && seen_add(seen, tmp.p, tmp.len) < 0)
-				rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-			buf_free(&tmp);
-			if (rc)
+			id = tmp.p ? tmp.p : "";
+			idn = tmp.len;
+		}
+		if (seen_has(seen, id, idn)) {
+			pk->dups++;
+			p = next;
+			continue;
+		}
+		if (o->has_since || o->has_until) {
+			size_t tn;
+			const char *ts = val_rawstr(rec_val(&rr, "created_at"), &tn);
+			int64_t t;
+			if (!ts || time_parse(ts, tn, &t) < 0) {
+				rc = cp_fail(e, CP_EX_SOFTWARE, "source %s: a record made here has no "
+				    "created_at", s->name);
 				break;
-			if (dup) {
-				(*dups)++;
-				goto next;
 			}
-		} else if (seen_has(seen, id, idn)) {
-			(*dups)++;
-			goto next;
-		} else if (seen_add(seen, id, idn) < 0) {
+			if (o->has_since && t < o->since) {
+				pk->older++;
+				p = next;
+				continue;
+			}
+			if (o->has_until && t >= o->until) {
+				pk->later++;
+				p = next;
+				continue;
+			}
+		}
+		if (o->limit && r->written + pk->picked >= (size_t)o->limit) {
+			pk->cut = true;
+			break;
+		}
+		if (seen_add(seen, id, idn) < 0 || buf_add(picked, p, len) < 0 ||
+		    buf_addc(picked, '\n') < 0) {
 			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
 			break;
 		}
-		cp_emit(r->p, p, len);
-		(*emitted)++;
-next:
-		p = nl ? nl + 1 : end;
+		pk->picked++;
+		p = next;
 	}
-	if (rc == 0 && out_flush(&r->p->out) < 0)
+	buf_free(&tmp);
+	rec_free(&rr);
+	return rc;
+}
+
+/* Write the picked records, flush them, then save the state: the commit
+ * of one page, with termination signals held so it happens whole. */
+static int commit_page(struct run *r, const buf *picked, const char *spath,
+                       const cp_sweep *sw, const struct seen *seen, cp_err *e)
+{
+	sigset_t old;
+	int rc = 0;
+	sigprocmask(SIG_BLOCK, &r->hold, &old);
+	const char *p = picked->p, *end = picked->p + picked->len;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		cp_emit(r->p, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	if (out_flush(&r->p->out) < 0)
 		rc = cp_fail(e, CP_EX_IOERR, "write error: %s", strerror(r->p->out.err_no));
 	if (rc == 0 && spath)
 		rc = state_save(spath, sw, seen, e);
-	rec_free(&rr);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
@@ -306,55 +361,91 @@ static bool token_seen(char **tokens, size_t n, const char *t)
 
 static int fetch_source(struct run *r, const cp_source *s, cp_err *e)
 {
-	cp_sweep sw = {0};
+	const struct fm_opts *o = r->o;
+	/* A window (--since, --until) is a sweep of its own: it starts at the
+	 * newest item, stops at the saved cursor, and leaves the cursor and
+	 * a pending page as they were (kept), growing only the seen ids; a
+	 * --since sweep that completes, with no page pending, moves the
+	 * cursor as a plain run does. */
+	bool windowed = o->has_since || o->has_until;
+	cp_sweep sw = {0}, kept = {0};
 	struct seen seen = {0};
 	char *spath = NULL;
 	char **tokens = NULL;
-	size_t ntokens = 0, emitted = 0, dups = 0;
+	size_t ntokens = 0, emitted = 0, dups = 0, outside = 0;
 	long pages = 0;
-	buf page = {0};
+	buf page = {0}, picked = {0};
 	cp_conn *c = NULL;
 	int rc = -1;
 
-	if (r->o->state) {
-		if (!(spath = state_path(r->o->state, s))) {
+	if (o->state) {
+		if (!(spath = state_path(o->state, s))) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
 			goto done;
 		}
-		if (state_load(spath, &sw, &seen, e) < 0)
+		if (state_load(spath, windowed ? &kept : &sw, &seen, e) < 0)
 			goto done;
+		if (windowed && plat_set(&sw.cursor, kept.cursor,
+		                         kept.cursor ? strlen(kept.cursor) : 0) < 0) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
 	}
 	if (!(c = plat_open(r->http, s, e)))
 		goto done;
+	c->since = o->has_since ? o->since : 0;
+	c->until = o->has_until ? o->until : 0;
 	for (;;) {
 		cp_sweep before = {0};
 		size_t n = 0;
+		struct pick pk;
 		buf_reset(&page);
 		if (plat_set(&before.page, sw.page, sw.page ? strlen(sw.page) : 0) < 0) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
 			goto done;
 		}
-		if (c->plat->fetch(c, &sw, r->o->raw, &page, &n, e) < 0) {
+		if (c->plat->fetch(c, &sw, o->raw, &page, &n, e) < 0) {
 			plat_sweep_free(&before);
 			goto done;
 		}
 		pages++;
+		if (pick_records(r, s, &page, &seen, &picked, &pk, e) < 0) {
+			plat_sweep_free(&before);
+			goto done;
+		}
+		emitted += pk.picked;
+		dups += pk.dups;
+		outside += pk.older + pk.later;
 		bool looped = sw.page && (token_seen(tokens, ntokens, sw.page) ||
 		    (before.page && strcmp(before.page, sw.page) == 0));
-		if (looped) {
+		if (looped || pk.cut) {
 			/* Keep this page's records (they are new and real) but
-			 * not the looping position: the state stays where it was. */
+			 * not the position: a loop keeps the state where it was,
+			 * and a page cut by --limit is read again next time (its
+			 * written records are then dropped by id). */
 			char *bad = sw.page;
 			sw.page = before.page;
 			before.page = bad;
+		} else if (pk.older && !pk.picked) {
+			/* Newest first: a page wholly before --since ends the
+			 * sweep, as the cursor would. */
+			free(sw.page);
+			sw.page = NULL;
 		}
-		if (!sw.page && !looped && sw.newest) {
+		if (!sw.page && !looped && !pk.cut && sw.newest) {
 			/* The sweep is complete: its newest item is the next cursor. */
 			free(sw.cursor);
 			sw.cursor = sw.newest;
 			sw.newest = NULL;
+			if (windowed && !o->has_until && !kept.page &&
+			    plat_set(&kept.cursor, sw.cursor, strlen(sw.cursor)) < 0) {
+				plat_sweep_free(&before);
+				cp_fail(e, CP_EX_OSERR, "out of memory");
+				goto done;
+			}
 		}
-		int crc = commit_page(r, s, &page, spath, &sw, &seen, &emitted, &dups, e);
+		int crc = commit_page(r, &picked, spath, windowed ? &kept : &sw, &seen, e);
+		r->written += pk.picked;
 		if (looped && crc == 0)
 			cp_fail(e, CP_EX_UNAVAILABLE,
 			    "source %s: the server's paging cursor loops (it gave '%s' again); state not advanced",
@@ -362,6 +453,8 @@ static int fetch_source(struct run *r, const cp_source *s, cp_err *e)
 		plat_sweep_free(&before);
 		if (crc < 0 || looped)
 			goto done;
+		if (pk.cut || (o->limit && r->written >= (size_t)o->limit))
+			break;  /* the state says where the next run goes on */
 		if (!sw.page)
 			break;
 		char **grown = realloc(tokens, (ntokens + 1) * sizeof *grown);
@@ -383,16 +476,23 @@ static int fetch_source(struct run *r, const cp_source *s, cp_err *e)
 	}
 	rc = 0;
 done:
-	if (r->p->verbose)
-		cp_warn(r->p, "source %s: %zu records, %zu already seen, %ld pages", s->name,
-		    emitted, dups, pages);
+	if (r->p->verbose) {
+		if (windowed)
+			cp_warn(r->p, "source %s: %zu records, %zu already seen, %zu outside the "
+			    "window, %ld pages", s->name, emitted, dups, outside, pages);
+		else
+			cp_warn(r->p, "source %s: %zu records, %zu already seen, %ld pages", s->name,
+			    emitted, dups, pages);
+	}
 	for (size_t i = 0; i < ntokens; i++)
 		free(tokens[i]);
 	free(tokens);
 	plat_close(c);
 	plat_sweep_free(&sw);
+	plat_sweep_free(&kept);
 	seen_free(&seen);
 	buf_free(&page);
+	buf_free(&picked);
 	free(spath);
 	return rc;
 }
@@ -438,6 +538,8 @@ int fm_live(cp_prog *p, const struct fm_opts *o)
 		const cp_source *s = &cf->src[i];
 		if (o->source && strcmp(o->source, s->name) != 0)
 			continue;
+		if (o->limit && r.written >= (size_t)o->limit)
+			break;
 		e.code = 0;
 		e.msg[0] = '\0';
 		if (fetch_source(&r, s, &e) < 0 || e.code) {

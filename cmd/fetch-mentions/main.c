@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "carepipe.h"
 #include "fm.h"
@@ -18,6 +19,9 @@ enum {
 	OPT_CACERT,
 	OPT_MAX_WAIT,
 	OPT_SOURCE,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_LIMIT,
 	OPT_DATE_FORMAT,
 	OPT_TZ,
 };
@@ -32,14 +36,18 @@ static const struct option longopts[] = {
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "max-wait", required_argument, NULL, OPT_MAX_WAIT },
 	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ NULL, 0, NULL, 0 },
 };
 
 #define SYNOPSIS \
-	"fetch-mentions [-qv] [--cacert file] [--config file] [--max-wait duration]\n" \
-	"                      [--raw] [--source name] [--state dir] [--wait]\n" \
+	"fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]\n" \
+	"                      [--max-wait duration] [--raw] [--since time] [--source name]\n" \
+	"                      [--state dir] [--until time] [--wait]\n" \
 	"       fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format\n" \
 	"                      [--date-format fmt] [--map spec] [--tz zone] [file ...]"
 
@@ -51,6 +59,9 @@ static const struct option longopts[] = {
 	"      --wait            wait for another run's lock instead of exiting 75\n" \
 	"      --cacert FILE     trust the CA certificates in FILE\n" \
 	"      --max-wait DUR    longest rate-limit wait before exiting 75 (e.g. 15m)\n" \
+	"      --since TIME      only mentions at or after TIME (RFC 3339, or -7d)\n" \
+	"      --until TIME      only mentions before TIME (RFC 3339, or -1d)\n" \
+	"      --limit N         write at most N records in all, then stop\n" \
 	"      --raw             keep the original payload under raw\n" \
 	"Import:\n" \
 	"      --import FORMAT   read FILEs (or stdin) as twcs, ndjson or csv\n" \
@@ -114,6 +125,25 @@ int main(int argc, char **argv)
 			o.source = optarg;
 			live_opt = "--source";
 			break;
+		case OPT_SINCE:
+		case OPT_UNTIL: {
+			int64_t *t = ch == OPT_SINCE ? &o.since : &o.until;
+			if (time_parse_when(optarg, (int64_t)time(NULL), t) < 0)
+				cp_die(&p, CP_EX_USAGE, "--%s wants an RFC 3339 time or -DURATION: %s",
+				       ch == OPT_SINCE ? "since" : "until", optarg);
+			*(ch == OPT_SINCE ? &o.has_since : &o.has_until) = true;
+			live_opt = ch == OPT_SINCE ? "--since" : "--until";
+			break;
+		}
+		case OPT_LIMIT: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || n <= 0)
+				cp_die(&p, CP_EX_USAGE, "--limit wants a count of records: %s", optarg);
+			o.limit = n;
+			live_opt = "--limit";
+			break;
+		}
 		case OPT_DATE_FORMAT:
 			if (strstr(optarg, "%s"))
 				cp_die(&p, CP_EX_USAGE, "--date-format: epoch seconds (%%s) are read "
@@ -131,6 +161,8 @@ int main(int argc, char **argv)
 	o.files = argv + optind;
 	if (o.format != FM_LIVE && live_opt)
 		cp_die(&p, CP_EX_USAGE, "%s is for live sources, not --import", live_opt);
+	if (o.has_since && o.has_until && o.until <= o.since)
+		cp_die(&p, CP_EX_USAGE, "--until must come after --since");
 	if (o.format == FM_LIVE && o.nfiles > 0)
 		cp_die(&p, CP_EX_USAGE, "files are read only with --import");
 	if (o.nmap && o.format != FM_CSV)

@@ -141,7 +141,21 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	if (!feed)
 		plat_param(&url, "filter", "stream");
 	plat_param(&url, "limit", lim);
-	plat_param(&url, "since", sw->cursor);
+	/* since and until are epoch seconds, and so is the cursor: the
+	 * later lower bound wins; until goes on the first page only, the
+	 * page tokens of time-paged edges carry their own. */
+	char since[32], until[32];
+	const char *lower = sw->cursor;
+	if (c->since) {
+		snprintf(since, sizeof since, "%lld", (long long)c->since);
+		if (!lower || strtoll(lower, NULL, 10) < c->since)
+			lower = since;
+	}
+	plat_param(&url, "since", lower);
+	if (c->until && !sw->page) {
+		snprintf(until, sizeof until, "%lld", (long long)c->until);
+		plat_param(&url, "until", until);
+	}
 	/* The page token is a query fragment taken from the last answer. */
 	if (sw->page)
 		buf_addf(&url, "&%s", sw->page);

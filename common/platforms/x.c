@@ -107,6 +107,17 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	}
 	plat_param(&url, "max_results", lim);
 	plat_param(&url, "since_id", sw->cursor);
+	/* The caller's window, which X takes as times (since_id would win
+	 * over start_time, so a cursor alone bounds a resumed sweep). */
+	char when[32];
+	if (c->since && !sw->cursor) {
+		time_format(c->since, when);
+		plat_param(&url, "start_time", when);
+	}
+	if (c->until) {
+		time_format(c->until, when);
+		plat_param(&url, "end_time", when);
+	}
 	plat_param(&url, search ? "next_token" : "pagination_token", sw->page);
 	plat_param(&url, "expansions", "author_id");
 	plat_param(&url, "tweet.fields", TWEET_FIELDS);

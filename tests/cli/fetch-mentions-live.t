@@ -415,6 +415,58 @@ rc, out, err = run(["--config", pg, "--source", "acme-xm", "--state", fresh_stat
 ok(rc == 69 and "paging cursor loops" in err, "x: a next_token that loops is an error (69)", err)
 get(port, "/_clear")
 
+# ------------------------------------------------------------------ --since, --until, --limit
+# The mock's items: post or notification i was made at 1700000000 + 60 i
+# (2023-11-14T22:13:20Z + i minutes); 15 of each by now.
+def at(i):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1700000000 + 60 * i))
+
+
+masto_mentions = [i for i in range(15) if i % 6 != 5]      # favourites left out
+rc, out, err = run(["--config", pg, "--source", "acme-xm", "--since", at(3), "--until", at(10), "-v"])
+is_eq(sorted(ids(out)), ["twitter:%d" % (1700000000000000000 + i) for i in range(3, 10)],
+      "x: --since and --until keep the posts of the window, until excluded")
+ok("start_time=2023-11-14T22%3A16%3A20Z" in err and "end_time=2023-11-14T22%3A23%3A20Z" in err,
+   "x: ... asked of the API as start_time and end_time", err[-2000:])
+rc, out, err = run(["--config", pg, "--source", "acme-masto", "--since", at(6), "--until", at(13), "-v"])
+is_eq(sorted(ids(out)), sorted("mastodon:%d" % (110000000000000000 + i) for i in masto_mentions if 6 <= i < 13),
+      "mastodon: the window is kept by the records' own times (the API has no time filter)")
+ok("source acme-masto: 6 records, 0 already seen, 6 outside the window, 3 pages" in err,
+   "mastodon: a page wholly before --since ends the sweep early (3 pages of 4, not 4)", err[-2000:])
+rc, out, err = run(["--config", pg, "--source", "acme-masto", "--since", "-5m", "--until", "-10m"])
+ok(rc == 64 and "--until must come after --since" in err, "--until before --since is a usage error", err)
+rc, out, err = run(["--config", pg, "--limit", "0"])
+ok(rc == 64 and "--limit wants a count" in err, "--limit 0 is a usage error", err)
+rc, out, err = run(["--import", "ndjson", "--since", "-7d"])
+ok(rc == 64 and "--since is for live sources" in err, "--since goes with live sources only", err)
+
+d = fresh_state("st-limit")
+runs = []
+for lim in (["--limit", "5"], ["--limit", "5"], []):
+    rc, out, err = run(["--config", pg, "--source", "acme-masto", "--state", d, "-v"] + lim)
+    runs.append(ids(out))
+is_eq([len(r) for r in runs], [5, 5, 3], "--limit 5 with --state: 5, then the next 5, then the last 3")
+got_all = [i for r in runs for i in r]
+is_eq(sorted(got_all), sorted("mastodon:%d" % (110000000000000000 + i) for i in masto_mentions),
+      "... every mention exactly once over the three runs (a page cut by --limit is read again)")
+rc, out, err = run(["--config", pg, "--state", fresh_state("st-limit-all"), "--limit", "4", "-v"])
+is_eq(len(ids(out)), 4, "--limit counts the records of all sources together")
+ok("source acme-xm" not in err, "... and the sources after the limit are not asked", err[-1500:])
+
+d = fresh_state("st-since")
+rc, out, err = run(["--config", pg, "--source", "acme-masto", "--state", d, "--since", at(9)])
+is_eq(len(ids(out)), len([i for i in masto_mentions if i >= 9]), "--since with a fresh --state: the mentions since then")
+rc, out, err = run(["--config", pg, "--source", "acme-masto", "--state", d])
+is_eq(ids(out), [], "... and the completed sweep set the cursor: the next run has nothing new")
+d = fresh_state("st-until")
+rc, out, err = run(["--config", pg, "--source", "acme-masto", "--state", d, "--until", at(8)])
+is_eq(len(ids(out)), len([i for i in masto_mentions if i < 8]), "--until with --state: the backfill window")
+ok(json.load(open(os.path.join(d, "acme-masto.state")))["cursor"] is None,
+   "... which leaves the cursor where it was (the window does not reach now)")
+rc, out, err = run(["--config", pg, "--source", "acme-masto", "--state", d])
+is_eq(sorted(ids(out)), sorted("mastodon:%d" % (110000000000000000 + i) for i in masto_mentions if i >= 8),
+      "... so the next run fetches the rest, and drops what the window wrote by id")
+
 # ------------------------------------------------------------------ Reddit OAuth
 oc = os.path.join(TMP, "oauth.conf")
 open(oc, "w").write("""[r-refresh]
@@ -629,6 +681,10 @@ token_env = R_TOKEN
     is_eq([(r["id"], r["kind"], r["author"]["handle"], r["in_reply_to"], r["text"]) for r in m[:1]],
           [("mastodon:103186126728896492", "reply", "zsc", "mastodon:103186038209478945", "@trwnh sup!")],
           "Mastodon: the mention notification (a favourite left out), HTML content made text")
+    rc3, out3, err3 = run(["--config", pcfg, "--source", "x-search", "--since", "2021-01-06T00:00:00Z",
+                           "--until", "2021-01-07T00:00:00Z"])
+    ok(rc3 == 0 and len(ids(out3)) == 1, "X: a window's start_time and end_time pass Prism (and its example is inside)",
+       err3[-1500:])
     rc2, out2, err2 = run(["--config", pcfg, "--state", pst, "--source", "m-mentions", "-v"])
     ok(rc2 == 0 and "since_id=34975861" in err2, "Mastodon: the next run asks since_id, the newest notification", err2[-1500:])
     unit = os.path.join(TOP, BUILD, "tests", "platforms")
@@ -646,7 +702,7 @@ token_env = R_TOKEN
     xreq = [l for l in xtail if "Request received" in l]
     mreq = [l for l in mtail if "Request received" in l]
     viol = [l for l in xtail + mtail if "Violation: request" in l or "Request did not pass" in l]
-    ok(len(xreq) == 5 and len(mreq) == 6, "Prism saw all our requests (X %d, Mastodon %d)" % (len(xreq), len(mreq)))
+    ok(len(xreq) == 6 and len(mreq) == 6, "Prism saw all our requests (X %d, Mastodon %d)" % (len(xreq), len(mreq)))
     is_eq(viol, [], "every request passed Prism's request validation")
     import urllib.request
     import urllib.error

@@ -25,7 +25,8 @@ Control endpoints (no auth):
              truncated invalid loop 401 expire
       times -1 is forever; the next N matching requests (after K) get it.
   GET /_clear           drop faults
-  GET /_counts          {"posts": {parent: n}, "requests": {path: n}}
+  GET /_counts          {"posts": {parent: n}, "requests": {path: n},
+                         "queries": {path: [query string, ...]}}
   GET /_add?what=reddit-mention|bsky-mention|mastodon-mention|x-mention&n=N
       new items, newest first
   GET /_config?delay=S  delay every API response by S seconds
@@ -214,6 +215,7 @@ class Handler(BaseHTTPRequestHandler):
         data = self.body() if method == "POST" else b""
         with LOCK:
             STATE["requests"][path] = STATE["requests"].get(path, 0) + 1
+            STATE.setdefault("queries", {}).setdefault(path, []).append(u.query)
         if STATE["delay"]:
             time.sleep(STATE["delay"])
         fault = self.take_fault(path)
@@ -287,7 +289,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, {"ok": True})
         if path == "/_counts":
             with LOCK:
-                return self.send(200, {"posts": STATE["posts"], "requests": STATE["requests"]})
+                return self.send(200, {"posts": STATE["posts"], "requests": STATE["requests"],
+                                       "queries": STATE.get("queries", {})})
         if path == "/_config":
             STATE["delay"] = float(one.get("delay", "0"))
             STATE["delay_after"] = float(one.get("delay_after", "0"))
@@ -413,6 +416,10 @@ class Handler(BaseHTTPRequestHandler):
         items = DATA["x"]
         if q.get("since_id"):
             items = [x for x in items if int(x["id"]) > int(q["since_id"][0])]
+        elif q.get("start_time"):   # since_id takes precedence, as on X
+            items = [x for x in items if x["created_at"][:19] >= q["start_time"][0][:19]]
+        if q.get("end_time"):
+            items = [x for x in items if x["created_at"][:19] < q["end_time"][0][:19]]
         start = int(q["pagination_token"][0][4:]) if q.get("pagination_token") else 0
         page = items[start:start + limit]
         meta = {"result_count": len(page)}
