@@ -6,15 +6,19 @@ exec python3 "$0" "$@"
 __doc__ = """fetch-mentions, live sources, end to end against servers on 127.0.0.1
 that this test starts and stops itself:
 
-  - tests/mock/server.py: the recorded Reddit and Facebook exchanges and
-    lexicon-shaped Bluesky, with faults on demand;
+  - tests/mock/server.py: Reddit and Facebook (the recorded exchanges of
+    ../shared, or the project's own fixtures) and lexicon-shaped Bluesky,
+    with faults on demand;
   - the same over TLS with a self-signed certificate made here;
   - Prism mocking the official X API v2 and Mastodon OpenAPI descriptions:
     every request made must pass Prism's request validation, and Prism's
     example responses must normalise into valid records.
 
-TAP on stdout.  Needs ../shared; the Prism part needs .deps/prism
-(scripts/install-deps) and openssl for the TLS part.
+TAP on stdout.  With ../shared the mock serves its recorded exchanges and
+Prism runs on its API descriptions; without it (or with
+CAREPIPE_FIXTURES=own) the mock serves the project's own fixtures
+(tests/mock/fixtures) and the Prism part is skipped.  The Prism part also
+needs .deps/prism (scripts/install-deps), the TLS part openssl.
 """
 import atexit
 import json
@@ -76,15 +80,34 @@ def cleanup():
 
 atexit.register(cleanup)
 
-if not os.path.isdir(os.path.join(SHARED, "specs")):
-    print("1..0 # SKIP ../shared is not there")
-    sys.exit(0)
+# Which data the mock serves, and what the assertions about particular
+# records expect of it.
+if os.environ.get("CAREPIPE_FIXTURES") == "own" or not os.path.isdir(os.path.join(SHARED, "specs")):
+    FIXTURES = "own"
+    EXPECT = {
+        "fb_reply": ("facebook:10158407654328553_20000000000000006",
+                     "facebook:10158407654328553_20000000000000002"),
+        "reddit_mention": ("reddit:t1_kqa000", ("comment", "in", "reddit:t3_1cb000", "reddit:t3_1cb000",
+                                                "2024-05-01T10:00:00Z", "customer_0")),
+        "reddit_cursor": "1714557600",
+    }
+else:
+    FIXTURES = "recorded"
+    EXPECT = {
+        "fb_reply": ("facebook:10158407654328553_10158409983033553",
+                     "facebook:10158407654328553_10158407903973553"),
+        "reddit_mention": ("reddit:t1_ekftbox", ("comment", "in", "reddit:t3_bb24k7", "reddit:t3_bb24k7",
+                                                 "2019-04-09T01:45:08Z", "2Botter2Loop")),
+        "reddit_cursor": "1554774308",
+    }
+print("# the mock serves %s fixtures" % FIXTURES)
 
 
 def start_mock(*extra):
     pf = os.path.join(TMP, "port-%d" % len(procs))
     p = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
-                          "--port-file", pf, "--shared", SHARED, "--lifetime", "400"] + list(extra),
+                          "--port-file", pf, "--shared", SHARED, "--fixtures", FIXTURES,
+                          "--lifetime", "400"] + list(extra),
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs.append(p)
     for _ in range(200):
@@ -213,7 +236,7 @@ backoff = 0.05
 
 
 # ------------------------------------------------------------------ start
-have_prism = os.access(PRISM, os.X_OK)
+have_prism = os.access(PRISM, os.X_OK) and FIXTURES == "recorded"
 if have_prism:
     xlog, mlog = os.path.join(TMP, "prism-x.log"), os.path.join(TMP, "prism-m.log")
     xport = start_prism(os.path.join(SHARED, "specs", "x", "x-api-v2-openapi-2.159.json"), xlog)
@@ -227,23 +250,27 @@ rc, out, err = run(["--config", cfg, "--state", st])
 is_eq(rc, 0, "a first run over four mocked sources succeeds")
 got = ids(out)
 plat = lambda p: [i for i in got if i.startswith(p + ":")]
-is_eq(len(plat("reddit")), 16, "reddit: the 16 recorded mentions, over 4 pages of 5")
+is_eq(len(plat("reddit")), 16, "reddit: the 16 mentions, over 4 pages of 5")
 is_eq(len(plat("bluesky")), 20, "bluesky: 20 mentions and replies of 30 notifications (likes left out)")
 is_eq(len([i for i in got if i.startswith("facebook:10158407654328553_")]), 15,
-      "facebook: the 15 recorded comments of two cursor pages, replies to comments included")
+      "facebook: the 15 comments of two cursor pages, replies to comments included")
 is_eq(len([i for i in got if i.startswith("facebook:4_")]), 5,
-      "facebook: the 5 feed posts (the recorded second page repeats the first: dropped)")
+      "facebook: the 5 feed posts (the second page repeats the first: dropped)")
 is_eq(len(got), len(set(got)), "no id twice")
 valid_records(out, "every record is valid for the schema (jq)")
 recs = [json.loads(l) for l in out.splitlines()]
-reply = [r for r in recs if r["id"] == "facebook:10158407654328553_10158409983033553"][0]
-is_eq(reply["in_reply_to"], "facebook:10158407654328553_10158407903973553",
+reply = [r for r in recs if r["id"] == EXPECT["fb_reply"][0]][0]
+is_eq(reply["in_reply_to"], EXPECT["fb_reply"][1],
       "facebook: a reply to a comment points at that comment")
-mention = [r for r in recs if r["id"] == "reddit:t1_ekftbox"][0]
+mention = [r for r in recs if r["id"] == EXPECT["reddit_mention"][0]][0]
 is_eq((mention["kind"], mention["direction"], mention["thread"], mention["in_reply_to"],
        mention["created_at"], mention["author"]["handle"]),
-      ("comment", "in", "reddit:t3_bb24k7", "reddit:t3_bb24k7", "2019-04-09T01:45:08Z", "2Botter2Loop"),
-      "reddit: a recorded mention normalised (kind, thread, parent, time, author)")
+      EXPECT["reddit_mention"][1],
+      "reddit: a mention normalised (kind, thread, parent, time, author)")
+if FIXTURES == "own":
+    # The own fixtures carry the fields fetch-mentions asks for (from, parent).
+    fbout = [r["id"] for r in recs if r["id"].startswith("facebook:10158407654328553_") and r["direction"] == "out"]
+    is_eq(len(fbout), 4, "facebook: the page's own replies (from.id is the page) are direction out")
 feed = [r for r in recs if r["platform"] == "facebook" and r["kind"] == "post"]
 ok(all(r["direction"] == "out" for r in feed), "facebook: the page's own posts are direction out")
 bs = [r for r in recs if r["platform"] == "bluesky" and r["kind"] == "reply"][0]
@@ -253,7 +280,7 @@ states = sorted(os.listdir(st))
 is_eq(states, [".lock", "acme-bsky.state", "acme-fb.state", "acme-feed.state", "acme-reddit.state"],
       "a state file per source, and the lock")
 s = json.load(open(os.path.join(st, "acme-reddit.state")))
-ok(s["cursor"] == "1554774308" and s["page"] is None and len(s["seen"]) == 16,
+ok(s["cursor"] == EXPECT["reddit_cursor"] and s["page"] is None and len(s["seen"]) == 16,
    "reddit state: the newest created_utc as cursor, no page pending, 16 ids seen", s)
 is_eq(oct(os.stat(os.path.join(st, "acme-reddit.state")).st_mode & 0o777), "0o600", "state files are 0600")
 
@@ -715,7 +742,8 @@ token_env = R_TOKEN
         code = e.code
     is_eq(code, 422, "... and Prism does refuse an invalid request (422), so that check has teeth")
 else:
-    print("# SKIP Prism is not installed (scripts/install-deps)")
+    print("# SKIP Prism: %s" % ("not installed (scripts/install-deps)" if FIXTURES == "recorded"
+                                 else "the official API descriptions are in ../shared"))
 
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

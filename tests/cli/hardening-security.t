@@ -28,9 +28,10 @@ WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 TOKEN = "tok-SECRET-hardening-4242-abcdef"
 FILE_TOKEN = "filetok-SECRET-7777-zyxwv"
 
-if not os.path.isdir(os.path.join(SHARED, "specs")):
-    print("1..0 # SKIP ../shared is absent (the mock serves its recorded exchanges)")
-    sys.exit(0)
+# The mock serves ../shared's recorded exchanges, or without it (or with
+# CAREPIPE_FIXTURES=own) the project's own fixtures (tests/mock/fixtures).
+FIXTURES = ("own" if os.environ.get("CAREPIPE_FIXTURES") == "own"
+            or not os.path.isdir(os.path.join(SHARED, "specs")) else "recorded")
 
 TMP = tempfile.mkdtemp(prefix="carepipe-security-")
 procs = []
@@ -51,7 +52,7 @@ def ok(cond, name, diag=""):
 def start_mock(*extra):
     pf = os.path.join(TMP, "port-%d" % len(procs))
     p = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
-                          "--port-file", pf, "--shared", SHARED, "--lifetime", "300"] + list(extra),
+                          "--port-file", pf, "--shared", SHARED, "--fixtures", FIXTURES, "--lifetime", "300"] + list(extra),
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs.append(p)
     for _ in range(200):

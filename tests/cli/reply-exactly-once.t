@@ -36,9 +36,10 @@ ROUNDS = int(os.environ.get("REPLY_KILL_ROUNDS", "5" if WRAP else "50"))
 MENTIONS, PARALLEL = 200, 25
 TOKEN = "mock-token-for-reply-tests"
 
-if not os.path.isdir(os.path.join(SHARED, "specs")):
-    print("1..0 # SKIP ../shared is absent (the mock serves its recorded exchanges)")
-    sys.exit(0)
+# The mock serves ../shared's recorded exchanges, or without it (or with
+# CAREPIPE_FIXTURES=own) the project's own fixtures (tests/mock/fixtures).
+FIXTURES = ("own" if os.environ.get("CAREPIPE_FIXTURES") == "own"
+            or not os.path.isdir(os.path.join(SHARED, "specs")) else "recorded")
 if not os.access(REPLY, os.X_OK):
     print("1..0 # SKIP bin/reply is not built")
     sys.exit(0)
@@ -58,7 +59,8 @@ port_file = os.path.join(work, "port")
 subprocess.check_call(["cp", os.path.join(TOP, "tests", "mock", "server.py"),
                        os.path.join(work, "reply-kill-mock.py")])
 mock = subprocess.Popen([sys.executable, os.path.join(work, "reply-kill-mock.py"),
-                         "--port-file", port_file, "--shared", SHARED, "--lifetime", "900"],
+                         "--port-file", port_file, "--shared", SHARED, "--fixtures", FIXTURES,
+                               "--fixtures-dir", os.path.join(TOP, "tests", "mock", "fixtures"), "--lifetime", "900"],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 deadline = time.time() + 10
 while not (os.path.exists(port_file) and open(port_file).read().strip()):

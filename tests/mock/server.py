@@ -32,7 +32,11 @@ Control endpoints (no auth):
   GET /_config?delay=S  delay every API response by S seconds
       &delay_after=S      and delay the answer by S seconds after the
                           request took effect (reply's kill -9 test)
-Usage: server.py --port-file FILE [--shared DIR] [--tls CERT KEY]
+Without ../shared (or with --fixtures own) Reddit, Facebook and the
+Bluesky lexicons come from the project's own fixtures instead
+(tests/mock/fixtures, made by its make-fixtures.py in the same shapes).
+Usage: server.py --port-file FILE [--shared DIR] [--fixtures auto|own|recorded]
+                 [--fixtures-dir DIR] [--tls CERT KEY]
 The port is chosen by the system and written to FILE once listening.
 """
 import argparse
@@ -60,7 +64,37 @@ PAGE_ID = "19292868552"          # the page of the recorded Facebook data
 BSKY_ME = "did:plc:brandbrandbrand"
 
 
-def load(shared):
+def load_own(here):
+    """The project's own fixtures (tests/mock/fixtures, written by its
+    make-fixtures.py in the platforms' shapes), for a clone without
+    ../shared, or when asked with --fixtures own."""
+
+    def jload(name):
+        with open(os.path.join(here, name), encoding="utf-8") as f:
+            return json.load(f)
+
+    DATA["mentions"] = jload("reddit-mentions.json")["data"]["children"]
+    DATA["search"] = jload("reddit-search.json")["data"]["children"]
+    DATA["reply"] = jload("reddit-reply.json")
+    DATA["fb_comments"] = [jload("facebook-comments-p1.json"), jload("facebook-comments-p2.json")]
+    DATA["fb_feed"] = [jload("facebook-feed-p1.json"), jload("facebook-feed-p2.json")]
+    DATA["fb_create"] = jload("facebook-comment-create.json")
+    DATA["lex"] = jload("bluesky-lexicons.json")
+
+
+def load(shared, fixtures="auto", fixtures_dir=None):
+    if fixtures == "own" or (fixtures == "auto" and not os.path.isdir(os.path.join(shared, "specs"))):
+        load_own(fixtures_dir or os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
+    else:
+        load_recorded(shared)
+    DATA["my_comments"] = []
+    DATA["bsky"] = make_bsky(30)
+    DATA["masto"] = make_masto(12)
+    DATA["x"] = make_x(12)
+    DATA["bsky_replies"] = {}
+
+
+def load_recorded(shared):
     def jload(path):
         with open(os.path.join(shared, "specs", path), encoding="utf-8") as f:
             return json.load(f)
@@ -82,11 +116,6 @@ def load(shared):
         if name.endswith(".json"):
             lex[name[:-5]] = jload("bluesky/lexicons/" + name)
     DATA["lex"] = lex
-    DATA["my_comments"] = []
-    DATA["bsky"] = make_bsky(30)
-    DATA["masto"] = make_masto(12)
-    DATA["x"] = make_x(12)
-    DATA["bsky_replies"] = {}
 
 
 def make_bsky(n, start=0, base_time=1700000000):
@@ -623,10 +652,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"))
+    ap.add_argument("--fixtures", choices=("auto", "own", "recorded"), default="auto",
+                    help="recorded: ../shared's exchanges; own: tests/mock/fixtures; "
+                         "auto: recorded when ../shared is there")
+    ap.add_argument("--fixtures-dir", help="where the own fixtures are (default: fixtures/ beside this file)")
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--lifetime", type=float, default=300, help="exit after this many seconds")
     a = ap.parse_args()
-    load(a.shared)
+    load(a.shared, a.fixtures, a.fixtures_dir)
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     if a.tls:
