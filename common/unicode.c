@@ -223,6 +223,18 @@ char *uni_nfc(const char *s, size_t n, size_t *len)
 	return r;
 }
 
+bool uni_is_nfc(const char *s, size_t n)
+{
+	/* Nothing below U+0300 changes under NFC or combines with what
+	 * went before. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if (b >= 0xCC)
+			return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ graphemes */
 
 size_t uni_grapheme_end(const char *s, size_t n, size_t i)

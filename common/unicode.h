@@ -32,6 +32,10 @@ size_t uni_count(const char *s, size_t n);
  * NULL when s is not valid UTF-8 or memory ran out. */
 char *uni_nfc(const char *s, size_t n, size_t *len);
 
+/* Whether valid UTF-8 s[0..n) is surely in NFC already (false: maybe
+ * not), so that uni_nfc can be skipped. */
+bool uni_is_nfc(const char *s, size_t n);
+
 /* The end (offset) of the extended grapheme cluster that starts at s[i],
  * i < n.  An invalid byte is a cluster of its own. */
 size_t uni_grapheme_end(const char *s, size_t n, size_t i);
