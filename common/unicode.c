@@ -1664,6 +1664,40 @@ bool uni_is_regional_indicator(uint32_t c)
 	return c >= 0x1F1E6 && c <= 0x1F1FF;
 }
 
+bool uni_is_blank(uint32_t c)
+{
+	if (c < 0x80)
+		return c == ' ' || (c >= 0x09 && c <= 0x0D);
+	return c == 0x85 || c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200B) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x2060 ||
+	       c == 0x3000 || c == 0xFEFF;
+}
+
+size_t uni_skip_blank(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint32_t c;
+	int k;
+	while (i < n && (k = uni_decode(s + i, n - i, &c)) > 0 && uni_is_blank(c))
+		i += (size_t)k;
+	return i;
+}
+
+size_t uni_trim_blank_end(const char *s, size_t n)
+{
+	size_t z = n;
+	while (z > 0) {
+		size_t a = z - 1;
+		while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80)
+			a--;
+		uint32_t c;
+		if (uni_decode(s + a, z - a, &c) != (int)(z - a) || !uni_is_blank(c))
+			break;
+		z = a;
+	}
+	return z;
+}
+
 bool uni_is_word_or_symbol(uint32_t c)
 {
 	return c >= 0x80 && in_ranges(host_table, NELEM(host_table), c);

@@ -56,6 +56,15 @@ bool uni_is_emoji_presentation(uint32_t c);
 bool uni_is_emoji_modifier(uint32_t c);     /* skin tones U+1F3FB-1F3FF */
 bool uni_is_regional_indicator(uint32_t c);
 
+/* White_Space, and the invisible separators a text can be made of and
+ * still show nothing (U+180E, U+200B, U+2060, U+FEFF). */
+bool uni_is_blank(uint32_t c);
+
+/* The offset past the blanks at the start of valid UTF-8 s[0..n), and the
+ * offset where the blanks at its end start. */
+size_t uni_skip_blank(const char *s, size_t n);
+size_t uni_trim_blank_end(const char *s, size_t n);
+
 /* A letter, digit, symbol or emoji outside ASCII: what may stand in an
  * internationalised host name (Alphabetic but not a mark, Nd, S or
  * Emoji; see unicode.c for the Thai exceptions). */
