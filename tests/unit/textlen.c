@@ -35,9 +35,11 @@ static char *repeat(const char *unit, int times)
 	return big;
 }
 
-/* Probe mode for tests/cli/textlen-twitter.t: each input line is a text in
- * hex (UTF-8 bytes); print its X weight and whether X refuses it
- * ("weigh"), or its URLs as byte offsets ("urls", "urls-scheme"). */
+/* Probe mode for tests/cli/textlen-twitter.t and unicode-ucd.t: each input
+ * line is a text in hex (UTF-8 bytes); print its X weight and whether X
+ * refuses it ("weigh"), its URLs as byte offsets ("urls", "urls-scheme"),
+ * the ends of its grapheme clusters ("graphemes"), or its NFC in hex and
+ * whether the quick check found it in NFC already ("nfc"). */
 static int probe(const char *mode)
 {
 	static char line[1 << 20], text[1 << 19];
@@ -49,7 +51,21 @@ static int probe(const char *mode)
 				return 2;
 			text[n++] = (char)v;
 		}
-		if (strcmp(mode, "weigh") == 0) {
+		if (strcmp(mode, "graphemes") == 0) {
+			const char *sep = "";
+			for (size_t i = 0; i < n; sep = " ") {
+				i = uni_grapheme_end(text, n, i);
+				printf("%s%zu", sep, i);
+			}
+			printf("\n");
+		} else if (strcmp(mode, "nfc") == 0) {
+			size_t len = 0;
+			char *t = uni_nfc(text, n, &len);
+			for (size_t i = 0; t && i < len; i++)
+				printf("%02x", (unsigned char)t[i]);
+			printf(" %d\n", uni_is_nfc(text, n));
+			free(t);
+		} else if (strcmp(mode, "weigh") == 0) {
 			bool refused = false;
 			long w = textlen_x_parse(text, n, &refused);
 			printf("%ld %d\n", w, refused);
@@ -211,8 +227,17 @@ int main(int argc, char **argv)
 	is_int(gr("\x07\xCC\x81"), 2, "graphemes: a mark does not join a control");
 	ok(uni_is_extended_pictographic(0x1F600) && !uni_is_extended_pictographic('a'),
 	   "properties: Extended_Pictographic");
-	ok(uni_is_emoji_presentation(0x1F600) && !uni_is_emoji_presentation(0x263A) &&
-	   uni_is_emoji(0x263A), "properties: emoji presentation");
+	ok(uni_incb(0x915) == INCB_CONSONANT && uni_incb(0x94D) == INCB_LINKER &&
+	   uni_incb(0x93C) == INCB_EXTEND && uni_incb('a') == INCB_NONE,
+	   "properties: Indic_Conjunct_Break");
+	is_int(gr("\xE0\xA4\x95\xE0\xA5\x8D\xE0\xA4\xB7"), 1,
+	       "graphemes: GB9c, Devanagari KA + virama + SSA is one (Unicode 15.1)");
+	is_int(gr("\xE0\xA4\x95\xE0\xA4\xBC\xE0\xA5\x8D\xE2\x80\x8D\xE0\xA4\xA4"), 1,
+	       "graphemes: GB9c across a nukta and a ZWJ");
+	is_int(gr("\xE0\xA4\x95\xE0\xA4\xBF\xE0\xA5\x8D\xE0\xA4\xA4"), 2,
+	       "graphemes: no GB9c after a vowel sign");
+	is_int(gr("a\xE0\xA5\x8D\xE0\xA4\xA4"), 2, "graphemes: no GB9c without a consonant");
+	ok(strcmp(uni_version(), "15.1") == 0, "tables: Unicode 15.1");
 	is_int(xw("\xE2\x98\xBA"), 2, "x: U+263A (text-style emoji) counts 2");
 	is_int(xw("https://\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBC\xD0\xB5\xD1\x80.\xD1\x80\xD1\x84 ok"), 26,
 	       "x: a Cyrillic host name is a URL");
