@@ -162,7 +162,8 @@ static int cmp_str(const void *a, const void *b)
 static size_t tld_at(const char *s, size_t n, size_t i)
 {
 	size_t run = i, best = 0;
-	while (run < n && is_alpha((unsigned char)s[run]))
+	/* No TLD is 32 letters long: stop counting there. */
+	while (run < n && is_alpha((unsigned char)s[run]) && run - i < 32)
 		run++;
 	if (run > i && run - i < 32 && tld_ends(s, n, run)) {
 		char low[32];
@@ -194,43 +195,91 @@ static size_t tld_at(const char *s, size_t n, size_t i)
 	return best;
 }
 
-/* validDomain at s[i]: validSubdomain* validDomainName TLD.  Labels end in
- * a dot; the greedy subdomains give back labels until a domain name
- * followed by a TLD fits, so the match is the one with the most labels.
- * Its end, or 0. */
-static size_t domain_at(const char *s, size_t n, size_t i)
+/* One domain label at s[j]: the run of domain characters, '-' and '_'.
+ * Its end; *us gets one past its last '_' (0: none), *last_dc whether it
+ * ends with a domain character. */
+static size_t label_run(const char *s, size_t n, size_t j, size_t *us, bool *last_dc)
 {
-	size_t best = 0, j = i;
-	for (;;) {
-		size_t k = j;
-		bool underscore = false, first_ok = false, last_ok = false;
-		while (k < n) {
-			if (s[k] == '-' || s[k] == '_') {
-				underscore |= s[k] == '_';
-				last_ok = false;
-				k++;
-				continue;
-			}
-			int len;
-			if (!domain_char(cp_at(s, n, k, &len)))
-				break;
-			if (k == j)
-				first_ok = true;
-			last_ok = true;
-			k += (size_t)len;
+	size_t k = j;
+	*us = 0;
+	*last_dc = false;
+	while (k < n) {
+		if (s[k] == '-' || s[k] == '_') {
+			if (s[k] == '_')
+				*us = k + 1;
+			*last_dc = false;
+			k++;
+			continue;
 		}
+		int len;
+		if (!domain_char(cp_at(s, n, k, &len)))
+			break;
+		*last_dc = true;
+		k += (size_t)len;
+	}
+	return k;
+}
+
+/* The labels after the dot at s[k], as validSubdomain* goes on: the end of
+ * the last one that is a domain name (no '_') followed by a TLD, or 0.
+ * Cached: a later dot of the same chain has the same answer (or none),
+ * so a long chain is walked once, not once per start. */
+static size_t chain_after(textlen_urls *it, size_t k)
+{
+	if (it->ch_valid && k >= it->ch_k0 && k < it->ch_stop)
+		return it->ch_last_lo > k ? it->ch_last_end : 0;
+	const char *s = it->s;
+	size_t n = it->n, j = k + 1, last_lo = 0, last_end = 0;
+	for (;;) {
+		size_t us;
+		bool last_dc;
+		size_t e = label_run(s, n, j, &us, &last_dc);
 		/* A label starts and ends with a domain character; only a
 		 * subdomain may hold '_'. */
-		if (k == j || k >= n || s[k] != '.' || !first_ok || !last_ok)
+		if (e == j || e >= n || s[e] != '.' || s[j] == '-' || s[j] == '_' || !last_dc)
 			break;
-		if (!underscore) {
-			size_t t = tld_at(s, n, k + 1);
-			if (t)
-				best = k + 1 + t;
+		if (!us) {
+			size_t t = tld_at(s, n, e + 1);
+			if (t) {
+				last_lo = j;
+				last_end = e + 1 + t;
+			}
 		}
-		j = k + 1;
+		j = e + 1;
 	}
-	return best;
+	it->ch_valid = true;
+	it->ch_k0 = k;
+	it->ch_stop = j;
+	it->ch_last_lo = last_lo;
+	it->ch_last_end = last_end;
+	return last_end;
+}
+
+/* validDomain at s[j]: validSubdomain* validDomainName TLD.  Labels end in
+ * a dot; the greedy subdomains give back labels until a domain name
+ * followed by a TLD fits, so the match is the one with the most labels.
+ * Its end, or 0.  The first label's run is cached too: every start inside
+ * it ends it at the same place. */
+static size_t domain_at(textlen_urls *it, size_t j)
+{
+	const char *s = it->s;
+	size_t n = it->n;
+	if (!(j >= it->run_lo && j < it->run_hi)) {
+		it->run_lo = j;
+		it->run_hi = label_run(s, n, j, &it->run_us, &it->run_last_dc);
+		it->run_tld = SIZE_MAX;
+	}
+	size_t k = it->run_hi;
+	if (k == j || k >= n || s[k] != '.' || s[j] == '-' || s[j] == '_' || !it->run_last_dc)
+		return 0;
+	size_t later = chain_after(it, k);
+	if (later)
+		return later;
+	if (it->run_us > j)
+		return 0;       /* a '_' in the domain name */
+	if (it->run_tld == SIZE_MAX)
+		it->run_tld = tld_at(s, n, k + 1);
+	return it->run_tld ? k + 1 + it->run_tld : 0;
 }
 
 /* validAsciiDomain: ([-a-z0-9 latin accents]+\.)+ TLD, the first match in
@@ -352,9 +401,10 @@ struct url_match {
 
 /* The URL at s[u] as extractUrl matches it (scheme, domain, port, path,
  * query), before any of extractUrlsWithIndices' checks. */
-static bool url_match_at(const char *s, size_t n, size_t u, struct url_match *m)
+static bool url_match_at(textlen_urls *it, size_t u, struct url_match *m)
 {
-	size_t j = u;
+	const char *s = it->s;
+	size_t n = it->n, j = u;
 	m->scheme = 0;
 	if (n - u >= 7 && strncasecmp(s + u, "http://", 7) == 0)
 		m->scheme = 7;
@@ -362,7 +412,7 @@ static bool url_match_at(const char *s, size_t n, size_t u, struct url_match *m)
 		m->scheme = 8;
 	j += m->scheme;
 	/* Without the scheme the domain would start with "http:": no match. */
-	size_t e = domain_at(s, n, j);
+	size_t e = domain_at(it, j);
 	if (!e)
 		return false;
 	m->start = u;
@@ -461,6 +511,10 @@ static size_t punycode_len(const char *s, size_t n, uint32_t low)
  * the low surrogate (this value) of its first character. */
 static size_t label_ascii_len(const char *s, size_t n, uint32_t low)
 {
+	/* Each code point gives at least one character: past 63 of them
+	 * the label is too long whatever Punycode makes of it. */
+	if (uni_count(s, n) > 63)
+		return 64;
 	size_t total = 0, a = 0;
 	for (size_t i = 0;; i += seq_len((unsigned char)s[i])) {
 		uint32_t c = 0;
@@ -528,6 +582,7 @@ static size_t skip_units(const char *s, size_t n, size_t a, size_t units, bool *
 void textlen_urls_init(textlen_urls *it, const char *s, size_t n, bool bare)
 {
 	memset(it, 0, sizeof *it);
+	it->run_tld = SIZE_MAX;
 	it->s = s;
 	it->n = n;
 	it->bare = bare;
@@ -550,17 +605,17 @@ static bool url_search(textlen_urls *it, struct url_match *m)
 		 * expression first takes its high surrogate as the preceding
 		 * character and starts the domain with the low one, which is
 		 * a domain character like the whole. */
-		if (len == 4 && url_match_at(s, n, st, m) && !m->scheme) {
+		if (len == 4 && url_match_at(it, st, m) && !m->scheme) {
 			m->before = 0xD800;
 			m->low = 0xDC00 + ((c - 0x10000) & 0x3FF);
 			it->scan = m->end;
 			return true;
 		}
 		if (url_may_follow(c) && st + (size_t)len < n &&
-		    url_match_at(s, n, st + (size_t)len, m)) {
+		    url_match_at(it, st + (size_t)len, m)) {
 			m->before = c;
 			found = true;
-		} else if (st == 0 && url_match_at(s, n, 0, m)) {
+		} else if (st == 0 && url_match_at(it, 0, m)) {
 			m->before = 0;
 			found = true;
 		}

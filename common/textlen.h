@@ -94,6 +94,10 @@ typedef struct {
 	bool split;     /* the last URL's end fell inside a character past
 	                 * U+FFFF (twitter-text counts in UTF-16 units) */
 	size_t next_s, next_e;
+	/* Caches that keep the search linear (see textlen.c). */
+	size_t run_lo, run_hi, run_us, run_tld;
+	bool run_last_dc, ch_valid;
+	size_t ch_k0, ch_stop, ch_last_lo, ch_last_end;
 } textlen_urls;
 void textlen_urls_init(textlen_urls *it, const char *s, size_t n, bool bare);
 /* The next URL in [*start, *end); false when there are no more. */

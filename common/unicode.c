@@ -136,6 +136,24 @@ static size_t decompose(uint32_t c, uint32_t *out)
 	return k;
 }
 
+/* Sort the marks v[0..r) by combining class, keeping the order of equal
+ * classes: a counting sort through tmp, so a text of thousands of marks
+ * costs no more than it is long. */
+static void order_marks(uint32_t *v, size_t r, uint32_t *tmp)
+{
+	if (r < 2)
+		return;
+	size_t at[257] = {0};
+	for (size_t i = 0; i < r; i++) {
+		tmp[i] = v[i];
+		at[uni_ccc(v[i]) + 1]++;
+	}
+	for (int c = 1; c <= 256; c++)
+		at[c] += at[c - 1];
+	for (size_t i = 0; i < r; i++)
+		v[at[uni_ccc(tmp[i])]++] = tmp[i];
+}
+
 char *uni_nfc(const char *s, size_t n, size_t *len)
 {
 	if (!uni_valid(s, n))
@@ -143,30 +161,30 @@ char *uni_nfc(const char *s, size_t n, size_t *len)
 	/* Each byte of UTF-8 decomposes into at most four code points, and
 	 * composing only shortens; the result is no longer than that in
 	 * UTF-8 bytes per code point it keeps. */
-	uint32_t *cps = malloc((4 * n + 4) * sizeof *cps);
+	/* The second half is room for sorting marks. */
+	uint32_t *cps = malloc((8 * n + 8) * sizeof *cps);
 	if (!cps)
 		return NULL;
+	uint32_t *tmp = cps + 4 * n + 4;
 	size_t m = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
 		int k = uni_decode(s + i, n - i, &c);
 		i += (size_t)k;
-		size_t start = m;
 		m += decompose(c, cps + m);
-		/* Canonical ordering: a stable insertion sort of the marks
-		 * by combining class, up to the last starter. */
-		for (size_t j = start; j < m; j++) {
-			int cc = uni_ccc(cps[j]);
-			if (cc == 0)
-				continue;
-			size_t q = j;
-			uint32_t v = cps[j];
-			while (q > 0 && uni_ccc(cps[q - 1]) > cc) {
-				cps[q] = cps[q - 1];
-				q--;
-			}
-			cps[q] = v;
+	}
+	/* Canonical ordering: each run of marks sorted by combining class,
+	 * stably. */
+	for (size_t j = 0; j < m;) {
+		if (uni_ccc(cps[j]) == 0) {
+			j++;
+			continue;
 		}
+		size_t e = j + 1;
+		while (e < m && uni_ccc(cps[e]) != 0)
+			e++;
+		order_marks(cps + j, e - j, tmp);
+		j = e;
 	}
 	/* Canonical composition: a mark joins the last starter unless a
 	 * mark of the same or a higher class stands between them. */
