@@ -539,7 +539,7 @@ static size_t label_ascii_len(const char *s, size_t n, uint32_t low)
 /* extractUrlsWithIndices' isValidUrl: every label 1 to 63 characters once
  * in Punycode, the whole URL at most 4096 UTF-16 units (with the scheme
  * counted twice, as it does). */
-static bool url_valid(const char *s, size_t n, const struct url_match *m)
+static bool url_valid(const char *s, const struct url_match *m)
 {
 	const char *d = s + m->dom_s;
 	size_t dn = m->dom_e - m->dom_s, ms, me;
@@ -557,7 +557,6 @@ static bool url_valid(const char *s, size_t n, const struct url_match *m)
 	/* idna.toAscii returns the labels as they were, so the Punycode
 	 * lengths cancel out of the sum. */
 	size_t url16 = utf16_len(s + m->start, m->end - m->start) - (m->low != 0);
-	(void)n;
 	return (m->scheme ? m->scheme : 8) + url16 <= 4096;
 }
 
@@ -666,7 +665,7 @@ bool textlen_urls_next(textlen_urls *it, size_t *start, size_t *end)
 			it->done = true;
 			return false;
 		}
-		if (!url_valid(s, it->n, &m))
+		if (!url_valid(s, &m))
 			continue;
 		if (!m.scheme) {
 			if (!it->bare || (m.before && m.before < 0x80 && strchr("-_./", (int)m.before)))
