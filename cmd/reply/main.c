@@ -25,6 +25,7 @@
 
 #include "reply.h"
 #include "textlen.h"
+#include "unicode.h"
 
 enum {
 	OPT_TEXT = 256, OPT_LIBRARY, OPT_JQ, OPT_AGENT, OPT_DM, OPT_ALLOW_ESC, OPT_SEND,
@@ -115,6 +116,8 @@ struct outcome {
 	bool outbound;           /* write an outbound record after it */
 	bool dm;                 /* it went (or goes) as a private message */
 	int code;                /* exit status it calls for */
+	bool measured;           /* length and limit are known */
+	long length, limit;      /* the reply's length by its platform's rule */
 };
 
 static double mono(void)
@@ -231,12 +234,11 @@ static int compose(struct reply *c, const rec *r, struct outcome *o)
 			cp_die(c->p, CP_EX_OSERR, "out of memory");
 		tmpl_names(t, uses_agent, &signed_in_text);
 	}
-	/* Trim, then sign when the template did not place the signature. */
-	size_t a = 0, z = c->text.len;
-	while (a < z && strchr(" \t\r\n", c->text.p[a]))
-		a++;
-	while (z > a && strchr(" \t\r\n", c->text.p[z - 1]))
-		z--;
+	/* Trim blanks (any Unicode white space, and the invisible
+	 * separators), then sign when the template did not place the
+	 * signature.  A reply of NBSPs or thin spaces is empty too. */
+	size_t a = uni_skip_blank(c->text.p, c->text.len);
+	size_t z = a + uni_trim_blank_end(c->text.p + a, c->text.len - a);
 	memmove(c->text.p, c->text.p + a, z - a);
 	c->text.len = z - a;
 	if (c->text.len == 0) {
@@ -503,6 +505,8 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
 		add_member(b, "url", *o->posted.url ? o->posted.url : NULL);
 	}
 	add_member(b, "reason", o->reason);
+	if (o->measured)
+		buf_addf(b, ",\"length\":%ld,\"limit\":%ld", o->length, o->limit);
 	add_member(b, "at", now_str(c, now));
 	buf_addc(b, '}');
 	edit_reset(&c->edit);
@@ -657,22 +661,29 @@ static void answer(struct reply *c, const rec *r)
 	}
 	text = c->text.p;
 	long len;
-	int fits = textlen_fits(rule, c->text.p, c->text.len, &len);
-	if (fits < 0) {
+	enum textlen_verdict fits = textlen_check(rule, c->text.p, c->text.len, &len);
+	if (fits == TL_BAD_UTF8) {
 		o.status = "failed";
 		o.reason = "the reply is not valid UTF-8";
 		o.code = CP_EX_DATAERR;
 		goto out;
 	}
-	if (fits == 0) {
-		const char *unit = rule->unit == TL_WEIGHTED ? "weighted characters" :
-		                   rule->unit == TL_GRAPHEMES ? "characters" : "characters";
-		if (len > rule->limit)
-			why(&o, "too long for %s%s: %ld %s, the limit is %ld", platform,
-			    dm ? " private messages" : "", len, unit, rule->limit);
-		else
-			why(&o, "too long for %s: %zu bytes, the limit is %ld", platform, c->text.len,
-			    rule->max_bytes);
+	o.measured = true;
+	o.length = len;
+	o.limit = rule->limit;
+	if (fits == TL_REFUSED_CHAR) {
+		why(&o, "%s refuses a text with U+FFFE, U+FEFF or U+FFFF", platform);
+		goto out;
+	}
+	if (fits == TL_TOO_LONG) {
+		const char *unit = rule->unit == TL_WEIGHTED ? "weighted characters" : "characters";
+		why(&o, "too long for %s%s: %ld %s, the limit is %ld", platform,
+		    dm ? " private messages" : "", len, unit, rule->limit);
+		goto out;
+	}
+	if (fits == TL_TOO_MANY_BYTES) {
+		why(&o, "too long for %s: %zu bytes, the limit is %ld", platform, c->text.len,
+		    rule->max_bytes);
 		goto out;
 	}
 	if (c->used >= c->max) {

@@ -8,7 +8,7 @@ __TABLE__
 ### preview: the record gains reply, every other byte passes through
 $ reply --text 'Hi {{author.name|there}}, sorry about that.' --agent JD --now 2024-05-01T12:00:00Z
 < {"id":"twitter:1", "platform":"twitter","account":"AcmeCare","direction":"in","author":{"handle":"jane","name":"Jane"},"text":"caf\u00e9 bill"}
-> {"id":"twitter:1", "platform":"twitter","account":"AcmeCare","direction":"in","author":{"handle":"jane","name":"Jane"},"text":"caf\u00e9 bill","reply":{"status":"preview","text":"Hi Jane, sorry about that. ^JD","at":"2024-05-01T12:00:00Z"}}
+> {"id":"twitter:1", "platform":"twitter","account":"AcmeCare","direction":"in","author":{"handle":"jane","name":"Jane"},"text":"caf\u00e9 bill","reply":{"status":"preview","text":"Hi Jane, sorry about that. ^JD","length":30,"limit":280,"at":"2024-05-01T12:00:00Z"}}
 
 ### placeholders: handle, account, tags.0, agent placed by the template, fallbacks
 $ reply --text '@{{author.handle}} {{author.name|there}}: {{tags.0}} via {{account}} {{agent}} {{tags.5|-}}' --agent '^AB' | jq -r .reply.text
@@ -105,7 +105,7 @@ $ reply --text 'Hello'
 ### a record that preview only saw is answered again
 $ reply --text 'Hello' --now 2024-01-01T00:00:00Z
 < {"id":"twitter:1","platform":"twitter","direction":"in","reply":{"status":"preview","text":"old"}}
-> {"id":"twitter:1","platform":"twitter","direction":"in","reply":{"status":"preview","text":"Hello","at":"2024-01-01T00:00:00Z"}}
+> {"id":"twitter:1","platform":"twitter","direction":"in","reply":{"status":"preview","text":"Hello","length":5,"limit":280,"at":"2024-01-01T00:00:00Z"}}
 
 ### empty after expansion
 $ reply --text ' {{author.nickname}} ' | jq -c '[.reply.status, .reply.reason]'
