@@ -684,8 +684,8 @@ static unsigned parse_only(cp_prog *p, const char *s)
 			if (strlen(status_name[k]) == n && strncmp(s, status_name[k], n) == 0)
 				break;
 		if (k == ST_N) {
-			fprintf(stderr, "%s: --only: unknown status '%.*s' (met, breached, pending, "
-			        "at_risk, missed)\n", p->name, (int)n, s);
+			cp_warn(p, "--only: unknown status '%.*s' (met, breached, pending, at_risk, missed)",
+			        (int)n, s);
 			cp_usage(p);
 		}
 		bits |= 1u << k;
@@ -750,13 +750,13 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "thread") == 0)
 				R.thread_match = true;
 			else {
-				fprintf(stderr, "%s: --match is reply or thread\n", p.name);
+				cp_warn(&p, "--match is reply or thread");
 				cp_usage(&p);
 			}
 			break;
 		case OPT_NOW:
 			if (time_parse(optarg, strlen(optarg), &R.now) < 0) {
-				fprintf(stderr, "%s: --now: not a time: %s\n", p.name, optarg);
+				cp_warn(&p, "--now: not a time: %s", optarg);
 				cp_usage(&p);
 			}
 			break;
@@ -775,15 +775,14 @@ int main(int argc, char **argv)
 			if (n > 1 && optarg[n - 1] == '%') {
 				long pct = strtol(optarg, &end, 10);
 				if (*end != '%' || pct < 0 || pct > 100) {
-					fprintf(stderr, "%s: --warn: a percentage is 0%% to 100%%\n", p.name);
+					cp_warn(&p, "--warn: a percentage is 0%% to 100%%");
 					cp_usage(&p);
 				}
 				R.warn_pct = (int)pct;
 			} else if (dur_parse(optarg, &R.warn_s) == 0) {
 				R.warn_pct = -1;
 			} else {
-				fprintf(stderr, "%s: --warn: not a duration or percentage: %s\n", p.name,
-				        optarg);
+				cp_warn(&p, "--warn: not a duration or percentage: %s", optarg);
 				cp_usage(&p);
 			}
 			break;
