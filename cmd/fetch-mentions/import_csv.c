@@ -226,8 +226,9 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	if (pn == 0)
 		return "platform is empty";
 	s = get(c, r, F_CREATED_AT, &n);
-	if (time_parse(s, n, &t) < 0) {
-		snprintf(c->why, sizeof c->why, "created_at is not a date: \"%s\"",
+	int tp = time_parse(s, n, &t);
+	if (tp < 0) {
+		snprintf(c->why, sizeof c->why, "created_at %s: \"%s\"", fm_time_problem(tp),
 		         fm_shown(s, n, tmp));
 		return c->why;
 	}

@@ -145,8 +145,8 @@ static int64_t due_of(struct run *R, const struct policy *pol, int64_t created)
 	if (cal_add_business(pol->cal, created, pol->target, &due) < 0) {
 		char at[32];
 		time_format(created, at);
-		cp_die(R->p, CP_EX_CONFIG, "policy %s: its calendar has no opening hours in the "
-		       "ten years after %s", pol->name, at);
+		cp_die(R->p, CP_EX_CONFIG, "policy %s: its calendar has no opening hours, or too "
+		       "few for its target, in the ten years after %s", pol->name, at);
 	}
 	return due;
 }
