@@ -244,6 +244,14 @@ static int compose(struct reply *c, const rec *r, struct outcome *o)
 		o->reason = "empty after expansion";
 		return -1;
 	}
+	/* Templates are checked at start; a NUL can still come from a
+	 * record's value or --jq, and would cut the reply short when posted. */
+	if (memchr(c->text.p, '\0', c->text.len)) {
+		o->status = "failed";
+		o->reason = "the reply holds a NUL byte";
+		o->code = CP_EX_DATAERR;
+		return -1;
+	}
 	if (*c->sig && !signed_in_text) {
 		buf_addc(&c->text, ' ');
 		buf_adds(&c->text, c->sig);
@@ -826,8 +834,8 @@ int main(int argc, char **argv)
 		       "from being answered twice");
 	if (c.send && !c.config_path)
 		cp_die(&p, CP_EX_USAGE, "--send needs --config FILE: the accounts to post from");
-	if (text && !(c.tpl = tmpl_compile(text, strlen(text), &e)))
-		cp_die(&p, e.code, "--text: %s", e.msg);
+	if (text && !(c.tpl = tmpl_compile_named(text, strlen(text), "--text", &e)))
+		cp_die_err(&p, &e);
 	if (lib && !(c.lib = library_load(lib, &e)))
 		cp_die_err(&p, &e);
 	if (jq && !(c.jq = jqx_compile(jq, &e)))

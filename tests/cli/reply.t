@@ -64,12 +64,12 @@ $ mkdir lib; echo 'about billing' > lib/billing.txt; reply --library lib | jq -c
 
 ### library: a broken template stops the run before anything, naming the file
 $ mkdir lib; printf 'ok\nHi {{author.name\n' > lib/bug.txt; reply --library lib < /dev/null
-2> reply: lib/bug.txt: line 2: '{{' does not start a placeholder {{name}} or {{name|fallback}}
+2> reply: lib/bug.txt:2: '{{' does not start a placeholder {{name}} or {{name|fallback}}
 ? 78
 
 ### --text with a broken placeholder
 $ reply --text 'Hi {{ }}' < /dev/null
-2> reply: --text: line 1: '{{' does not start a placeholder {{name}} or {{name|fallback}}
+2> reply: --text:1: '{{' does not start a placeholder {{name}} or {{name|fallback}}
 ? 78
 
 ### guards: outbound, answered later in the stream, answered earlier, escalated
