@@ -221,6 +221,10 @@ int rd_line(rd *r, const char **line, size_t *len, cp_err *e);
 int rd_all(rd *r, buf *out, cp_err *e);
 const char *rd_name(const rd *r);           /* "-" shows as "(stdin)" */
 uint64_t rd_lineno(const rd *r);            /* number of the last line read */
+/* Whether rd_line can return without reading: a whole line, or the end,
+ * is in memory (always true of gzip input).  A reader of a live stream
+ * waits on the descriptor only when this is false. */
+bool rd_has_line(const rd *r);
 void rd_close(rd *r);
 
 /* ---------------------------------------------------------------- writer.c */
