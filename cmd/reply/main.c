@@ -102,6 +102,7 @@ struct reply {
 	FILE *spool;
 	long used;
 	unsigned long nsent, npreview, nskipped, nfailed;
+	unsigned long nreasons;  /* outcomes that set the exit status */
 	rec_edit edit;
 	buf out, obj, text, tmp, mention, scratch;
 };
@@ -581,8 +582,17 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
 
 /* ---------------------------------------------------------------- pass 2 */
 
-static void tally(struct reply *c, const struct outcome *o)
+/* Outcomes that set the exit status are shown on stderr (the first few),
+ * so a run under cron, whose stdout goes to a log, says why it failed. */
+#define REASONS_SHOWN 5
+
+static void tally(struct reply *c, const rec *r, const struct outcome *o)
 {
+	if (o->code && ++c->nreasons <= REASONS_SHOWN && !c->p->quiet) {
+		const char *id = str_of(rec_val(r, "id"), &c->scratch);
+		cp_warn(c->p, "%s: %s: %s", *id ? id : "(no id)", o->status,
+		        o->reason ? o->reason : "no reason given");
+	}
 	if (strcmp(o->status, "skipped") == 0)
 		c->nskipped++;
 	else if (strcmp(o->status, "failed") == 0)
@@ -702,7 +712,7 @@ static void answer(struct reply *c, const rec *r)
 	post_one(c, r, mention, open_intent ? je : NULL, &o);
 out:
 	emit(c, r, &o, text);
-	tally(c, &o);
+	tally(c, r, &o);
 }
 
 static void second_pass(struct reply *c)
@@ -863,9 +873,10 @@ int main(int argc, char **argv)
 	cp_each_record(&p, argc - optind, argv + optind, spool_one, &c);
 	second_pass(&c);
 
-	if (p.verbose || (!p.quiet && isatty(2)))
-		cp_warn(&p, "%lu sent, %lu previewed, %lu skipped, %lu failed", c.nsent, c.npreview,
-		        c.nskipped, c.nfailed);
+	if (!p.quiet)
+		cp_warn(&p, "%lu sent, %lu previewed, %lu skipped, %lu failed%s", c.nsent, c.npreview,
+		        c.nskipped, c.nfailed,
+		        c.nreasons > REASONS_SHOWN ? " (the first reasons above, all in the records)" : "");
 	fclose(c.spool);
 	for (size_t i = 0; c.cfg && i < c.cfg->nsrc; i++)
 		plat_close(c.conns[i].c);
