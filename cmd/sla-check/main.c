@@ -195,7 +195,7 @@ static char *put_time(char *o, int64_t t)
 		days--;
 	}
 	time_civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
+	if (t < TIME_MIN || t > TIME_MAX) {  /* time_format's bounds, the same text */
 		char tmp[32];
 		int n = time_format(t, tmp);
 		*o++ = '"';
