@@ -221,6 +221,10 @@ int rd_line(rd *r, const char **line, size_t *len, cp_err *e);
 int rd_all(rd *r, buf *out, cp_err *e);
 const char *rd_name(const rd *r);           /* "-" shows as "(stdin)" */
 uint64_t rd_lineno(const rd *r);            /* number of the last line read */
+/* Whether rd_line can return without reading: a whole line, or the end,
+ * is in memory (always true of gzip input).  A reader of a live stream
+ * waits on the descriptor only when this is false. */
+bool rd_has_line(const rd *r);
 void rd_close(rd *r);
 
 /* ---------------------------------------------------------------- writer.c */
@@ -245,20 +249,30 @@ int out_close(out *o);
 
 /* ---------------------------------------------------------------- timefmt.c */
 
+/* Every time carepipe reads or writes lies in 1970-01-01T00:00:00Z ..
+ * 9999-12-31T23:59:59Z: a year of four digits, never before the epoch. */
+#define TIME_MIN 0LL
+#define TIME_MAX 253402300799LL
 /* Parse a timestamp: RFC 3339 with any offset ("2017-10-31T22:10:47Z",
  * "2017-10-31T23:10:47.5+01:00"; a space for T is accepted), Twitter's
  * "Tue Oct 31 22:10:47 +0000 2017", or epoch seconds or milliseconds (an
- * integer of 12 or more digits is milliseconds).  Fractions are dropped.
- * Returns 0 with *t in seconds since the epoch, or -1. */
+ * integer below 1e11 is seconds, up to the year 5138; 1e11 or more is
+ * milliseconds, from March 1973).  Fractions are dropped.  Returns 0 with
+ * *t in seconds since the epoch; -1 when s is not a time, -2 when it is
+ * one outside TIME_MIN..TIME_MAX. */
 int time_parse(const char *s, size_t n, int64_t *t);
-/* Format as RFC 3339 UTC, "2017-10-31T22:10:47Z"; out needs 21 bytes
- * (more for years beyond 9999).  Returns the length. */
+/* Format as RFC 3339 UTC, "2017-10-31T22:10:47Z" (20 bytes and a NUL); a
+ * t outside TIME_MIN..TIME_MAX is written as the nearer end of that range.
+ * Returns the length. */
 int time_format(int64_t t, char out[32]);
 /* Days since 1970-01-01 for a civil date, and back (proleptic Gregorian). */
 int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d);
 void time_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+/* The longest duration dur_parse takes: 100 years (36525d). */
+#define DUR_MAX 3155760000LL
 /* Parse a duration: "90s", "15m", "1h30m", "2d", "1w", a bare number of
- * seconds; sums of units in any order.  Returns 0 or -1. */
+ * seconds; sums of units in any order.  Returns 0; -1 when s is not a
+ * duration, -2 when it is one longer than DUR_MAX. */
 int dur_parse(const char *s, int64_t *secs);
 /* Format as "1h30m", "2d", "45s", "0s". */
 int dur_format(int64_t secs, char out[32]);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "carepipe.h"
+#include "unicode.h"
 
 enum {
 	OPT_BAD = 0x1000,
@@ -109,15 +110,13 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 			printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
 			exit(0);
 		case ':':
-			fprintf(stderr, "%s: option '%s' needs an argument\n", p->name,
-			        argv[optind - 1]);
+			cp_warn(p, "option '%s' needs an argument", argv[optind - 1]);
 			cp_usage(p);
 		case '?':
 			if (optopt)
-				fprintf(stderr, "%s: unknown option '-%c'\n", p->name, optopt);
+				cp_warn(p, "unknown option '-%c'", optopt);
 			else
-				fprintf(stderr, "%s: unknown option '%s'\n", p->name,
-				        argv[optind - 1]);
+				cp_warn(p, "unknown option '%s'", argv[optind - 1]);
 			cp_usage(p);
 		default:
 			return c;
@@ -135,24 +134,124 @@ void cp_start(cp_prog *p)
 	}
 }
 
+/*
+ * Messages quote what users and customers wrote: a date that is not one, a
+ * jq error naming a value, a file name, an argument.  None of it may reach
+ * a terminal as a control sequence (ESC ] 0 ; ... BEL retitles a window,
+ * others move the cursor or forge lines), so every message goes out through
+ * msg_write, which shows the C0 controls, DEL, the C1 controls and bytes
+ * that are not UTF-8 as escapes: \t, \n and \r, \xHH for the other C0
+ * controls, DEL and stray bytes, \u0080 to \u009f for the C1 controls.
+ * Backslashes and all other text are written as they are.  carepipe(7)
+ * documents the form.
+ */
+struct msg_out {
+	char b[4096];
+	size_t n;
+};
+
+/* stderr is unbuffered: one fwrite per chunk keeps a message whole. */
+static void msg_flush(struct msg_out *o)
+{
+	if (o->n)
+		fwrite(o->b, 1, o->n, stderr);
+	o->n = 0;
+}
+
+static void msg_add(struct msg_out *o, const char *s, size_t n)
+{
+	while (n) {
+		if (o->n == sizeof o->b)
+			msg_flush(o);
+		size_t k = sizeof o->b - o->n < n ? sizeof o->b - o->n : n;
+		memcpy(o->b + o->n, s, k);
+		o->n += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static void msg_add_visible(struct msg_out *o, const char *s, size_t n)
+{
+	size_t i = 0, run = 0; /* s[run..i) is plain text not yet added */
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		size_t len;
+		uint32_t cp;
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			int k = uni_decode(s + i, n - i, &cp);
+			if (k > 0 && cp > 0x9f) {
+				i += (size_t)k;
+				continue;
+			}
+			if (k > 0)
+				len = (size_t)snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+			else
+				len = (size_t)snprintf(esc, sizeof esc, "\\x%02x", c);
+			msg_add(o, s + run, i - run);
+			msg_add(o, esc, len);
+			i += k > 0 ? (size_t)k : 1;
+			run = i;
+			continue;
+		}
+		if (c == '\t' || c == '\n' || c == '\r')
+			len = (size_t)snprintf(esc, sizeof esc, "\\%c",
+			                       c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+		else
+			len = (size_t)snprintf(esc, sizeof esc, "\\x%02x", c);
+		msg_add(o, s + run, i - run);
+		msg_add(o, esc, len);
+		run = ++i;
+	}
+	msg_add(o, s + run, n - run);
+}
+
+/* Write "PROG: message\n" to stderr, the message made visible. */
+static void msg_write(const char *name, const char *fmt, va_list ap)
+{
+	struct msg_out o = { .n = 0 };
+	char small[1024], *text = small;
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small) {
+		char *big = malloc((size_t)n + 1);
+		if (big && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
+			text = big;
+		else
+			free(big), n = (int)sizeof small - 1; /* out of memory: the start */
+	}
+	va_end(again);
+	if (n < 0)
+		n = 0;
+	msg_add(&o, name, strlen(name));
+	msg_add(&o, ": ", 2);
+	msg_add_visible(&o, text, (size_t)n);
+	msg_add(&o, "\n", 1);
+	msg_flush(&o);
+	if (text != small)
+		free(text);
+}
+
 void cp_warn(cp_prog *p, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", p->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg_write(p->name, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cp_die(cp_prog *p, int code, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", p->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg_write(p->name, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(code);
 }
 
@@ -184,7 +283,7 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *line
                  size_t len, const char *reason)
 {
 	p->nbad++;
-	fprintf(stderr, "%s: %s:%llu: %s\n", p->name, file, (unsigned long long)lineno, reason);
+	cp_warn(p, "%s:%llu: %s", file, (unsigned long long)lineno, reason);
 	if (p->bad) {
 		if (fwrite(line, 1, len, p->bad) != len || putc('\n', p->bad) == EOF ||
 		    fflush(p->bad) != 0)
@@ -296,11 +395,11 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 int cp_finish(cp_prog *p)
 {
 	if (out_close(&p->out) < 0) {
-		fprintf(stderr, "%s: write error: %s\n", p->name, strerror(p->out.err_no));
+		cp_warn(p, "write error: %s", strerror(p->out.err_no));
 		cp_status(p, CP_EX_IOERR);
 	}
 	if (p->bad && fclose(p->bad) != 0) {
-		fprintf(stderr, "%s: %s: %s\n", p->name, p->bad_path, strerror(errno));
+		cp_warn(p, "%s: %s", p->bad_path, strerror(errno));
 		cp_status(p, CP_EX_IOERR);
 	}
 	p->bad = NULL;

@@ -72,6 +72,15 @@ rd *rd_open(const char *path, cp_err *e)
 const char *rd_name(const rd *r) { return r->name; }
 uint64_t rd_lineno(const rd *r) { return r->lineno; }
 
+bool rd_has_line(const rd *r)
+{
+	/* zlib may hold input it has not decoded yet: say so rather than
+	 * have the caller wait on the descriptor for data already read. */
+	if (r->eof || r->gz)
+		return true;
+	return memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}
+
 void rd_close(rd *r)
 {
 	if (!r)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "template.h"
+#include "unicode.h"
 
 struct piece {
 	size_t off, len;        /* literal: text; placeholder: the name */
@@ -48,8 +49,58 @@ static int line_of(const char *s, size_t off)
 	return line;
 }
 
+/* Set e for a problem at text[off]: "WHERE:LINE: why", or "line LINE: why"
+ * without a where. */
+static void fail_at(cp_err *e, const char *where, const char *text, size_t off,
+                    const char *why)
+{
+	if (where)
+		cp_fail(e, CP_EX_CONFIG, "%s:%d: %s", where, line_of(text, off), why);
+	else
+		cp_fail(e, CP_EX_CONFIG, "line %d: %s", line_of(text, off), why);
+}
+
+/* A saved reply is text: a NUL byte would end it early wherever it is
+ * handled as a C string, and bytes that are not UTF-8 cannot be posted.
+ * Both are found here, when the template is compiled at start-up, rather
+ * than in each reply.  Returns the offset of the first such byte, or n. */
+static size_t first_bad_byte(const char *s, size_t n, const char **why)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0) {
+			*why = "a NUL byte: a saved reply is text";
+			return i;
+		}
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		int k = uni_decode(s + i, n - i, &cp);
+		if (k < 0) {
+			*why = "not valid UTF-8";
+			return i;
+		}
+		i += (size_t)k;
+	}
+	return n;
+}
+
 tmpl *tmpl_compile(const char *text, size_t n, cp_err *e)
 {
+	return tmpl_compile_named(text, n, NULL, e);
+}
+
+tmpl *tmpl_compile_named(const char *text, size_t n, const char *where, cp_err *e)
+{
+	const char *why;
+	size_t bad = first_bad_byte(text, n, &why);
+	if (bad < n) {
+		fail_at(e, where, text, bad, why);
+		return NULL;
+	}
 	tmpl *t = calloc(1, sizeof *t);
 	if (!t || !(t->text = malloc(n + 1))) {
 		free(t);
@@ -85,8 +136,8 @@ tmpl *tmpl_compile(const char *text, size_t n, cp_err *e)
 			ph.fb_len = j - ph.fb_off;
 		}
 		if (name_len == 0 || j + 1 >= n || s[j] != '}' || s[j + 1] != '}') {
-			cp_fail(e, CP_EX_CONFIG, "line %d: '{{' does not start a placeholder "
-			        "{{name}} or {{name|fallback}}", line_of(s, open));
+			fail_at(e, where, s, open, "'{{' does not start a placeholder "
+			        "{{name}} or {{name|fallback}}");
 			tmpl_free(t);
 			return NULL;
 		}

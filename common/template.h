@@ -25,8 +25,12 @@
 typedef struct tmpl tmpl;
 
 /* Compile text[0..n).  NULL with e set (78, "line L: reason") on a
- * malformed placeholder or when memory runs out. */
+ * malformed placeholder, a NUL byte or bytes that are not UTF-8, or (71)
+ * when memory runs out. */
 tmpl *tmpl_compile(const char *text, size_t n, cp_err *e);
+/* The same, naming where the text came from (a file, "--text"): the
+ * message is "WHERE:L: reason". */
+tmpl *tmpl_compile_named(const char *text, size_t n, const char *where, cp_err *e);
 void tmpl_free(tmpl *t);
 
 /* Look a placeholder name up: append its value to out and return 1, or

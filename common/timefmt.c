@@ -179,38 +179,60 @@ static int parse_twitter(const char *p, const char *end, int64_t *t)
 	return 0;
 }
 
+/* Epoch numbers: seconds below 1e11 (up to 5138), milliseconds from 1e11
+ * (March 1973 on).  A number has no unit, so one cut-off decides; ms
+ * before 1973 and seconds after 5138 cannot be told apart from the other,
+ * and neither occurs in a mention. */
+#define EPOCH_MS_FROM 100000000000LL
+
+static int parse_epoch(const char *s, size_t n, int64_t *t)
+{
+	size_t i = s[0] == '-' ? 1 : 0;
+	if (n - i > 15)
+		return -2; /* past 9999 even as milliseconds */
+	int64_t v = 0;
+	for (; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	if (s[0] == '-')
+		v = -v;
+	*t = v >= EPOCH_MS_FROM ? v / 1000 : v;
+	return 0;
+}
+
 int time_parse(const char *s, size_t n, int64_t *t)
 {
 	const char *end = s + n;
+	int64_t v;
+	int rc;
 	if (n == 0)
 		return -1;
-	/* Epoch seconds or milliseconds. */
 	size_t i = s[0] == '-' ? 1 : 0, j = i;
 	while (j < n && s[j] >= '0' && s[j] <= '9')
 		j++;
-	if (i < n && j == n) {
-		if (n - i > 15)
-			return -1;
-		int64_t v = 0;
-		for (; i < n; i++)
-			v = v * 10 + (s[i] - '0');
-		if (s[0] == '-')
-			v = -v;
-		*t = (n - (s[0] == '-')) >= 12 ? v / 1000 : v;
-		return 0;
-	}
-	if (n >= 10 && s[4] == '-')
-		return parse_rfc3339(s, end, t);
-	return parse_twitter(s, end, t);
+	if (i < n && j == n)
+		rc = parse_epoch(s, n, &v);
+	else if (n >= 10 && s[4] == '-')
+		rc = parse_rfc3339(s, end, &v);
+	else
+		rc = parse_twitter(s, end, &v);
+	if (rc < 0)
+		return rc;
+	if (v < TIME_MIN || v > TIME_MAX)
+		return -2;
+	*t = v;
+	return 0;
 }
 
 int time_format(int64_t t, char out[32])
 {
+	/* Callers bound what they parse, but sums (a due time) may still pass
+	 * the end: the last second of 9999 stands for any later time, so
+	 * every time written is RFC 3339 with a four-digit year. */
+	if (t < TIME_MIN)
+		t = TIME_MIN;
+	if (t > TIME_MAX)
+		t = TIME_MAX;
 	int64_t days = t / 86400, secs = t % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
 	int64_t y;
 	unsigned m, d;
 	time_civil_from_days(days, &y, &m, &d);
@@ -230,8 +252,8 @@ int dur_parse(const char *s, int64_t *secs)
 		int64_t v = 0;
 		while (*s >= '0' && *s <= '9') {
 			v = v * 10 + (*s++ - '0');
-			if (v > (int64_t)1 << 40)
-				return -1;
+			if (v > DUR_MAX)
+				return -2;
 		}
 		int64_t unit;
 		switch (*s) {
@@ -246,6 +268,8 @@ int dur_parse(const char *s, int64_t *secs)
 		if (unit == 1 && *s == '\0' && any && s[-1] != 's')
 			return -1; /* "1h30" is ambiguous */
 		total += v * unit;
+		if (total > DUR_MAX)
+			return -2;
 		any = true;
 	}
 	*secs = total;

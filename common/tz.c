@@ -519,5 +519,5 @@ int tz_parse_local(const tz *zone, const char *s, size_t n, const char *fmt, int
 		tz_from_local(zone, local, t);
 	else
 		*t = local;
-	return 0;
+	return *t < TIME_MIN || *t > TIME_MAX ? -2 : 0;
 }

@@ -53,7 +53,8 @@ int tz_from_local(const tz *z, int64_t local, int64_t *utc);
  * "2024-03-01T10:00:05".  A time with an offset (%z) is that instant;
  * one without is the wall time in zone (UTC when NULL), the first of the
  * two at a fall-back and the moment of the jump in a spring-forward gap.
- * Returns 0 with *t, or -1 when s does not match or is no real date. */
+ * Returns 0 with *t, -1 when s does not match or is no real date, -2
+ * when it is a time outside TIME_MIN..TIME_MAX (carepipe.h). */
 int tz_parse_local(const tz *zone, const char *s, size_t n, const char *fmt, int64_t *t);
 
 #endif

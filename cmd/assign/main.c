@@ -441,6 +441,14 @@ static int each(void *v, rec *r, const cp_pos *pos)
 			edit_del(&c->edit, "assign_reason");
 		c->nassigned++;
 	} else {
+		/* Nobody can take it now, but its thread is in queue qi all the
+		 * same: a follow-up goes there too, not to the default queue. */
+		if (!th && !(th = th_add(&c->t, key, kn, c->clock)))
+			oom(c);
+		if (!th->open) {
+			th->queue = qi;
+			th_touch(&c->t, th, c->clock);
+		}
 		why_nobody(c, qi);
 		if (edit_set(&c->edit, "assignee", "null", 4) < 0 ||
 		    edit_set(&c->edit, "assigned_at", "null", 4) < 0 ||

@@ -303,18 +303,22 @@ int state_load(const char *path, struct roster *ro, struct threads *t, int64_t *
 			int64_t last, since = 0;
 			if (val_str(v, &key) < 0 || get_time(rec_val(&r, "last"), &last) < 0)
 				goto bad;
-			int a = agent_of(ro, rec_val(&r, "agent"));
-			if (a < 0)
+			val av = rec_val(&r, "agent");
+			int a = agent_of(ro, av);
+			size_t qn;
+			const char *qs = val_rawstr(rec_val(&r, "queue"), &qn);
+			int q = qs ? roster_queue(ro, qs, qn) : -1;
+			if (a < 0 && av.type != VAL_NULL)
 				continue;      /* no longer on the roster: their threads go */
+			if (a < 0 && q < 0)
+				continue;      /* a thread with neither agent nor queue is nothing */
 			if (th_find(t, key.p, key.len))
 				goto bad;
 			struct thread *th = th_add(t, key.p, key.len, last);
 			if (!th)
 				goto oom;
 			th->agent = a;
-			size_t qn;
-			const char *qs = val_rawstr(rec_val(&r, "queue"), &qn);
-			th->queue = qs ? roster_queue(ro, qs, qn) : -1;
+			th->queue = q;
 			val open = rec_val(&r, "open");
 			if (open.type == VAL_OBJECT) {
 				buf item = {0}, acc = {0};

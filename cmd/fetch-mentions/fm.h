@@ -85,5 +85,8 @@ void fm_csvrd_free(struct fm_csvrd *c);
 /* A value for a message, quoted by the caller: at most 32 bytes, cut at a
  * character boundary with "...", line ends and tabs made spaces. */
 const char *fm_shown(const char *s, size_t n, char out[40]);
+/* What is wrong with a created_at that time_parse refused (its return
+ * value): "is not a date", or "is outside 1970 to 9999". */
+const char *fm_time_problem(int time_parse_rc);
 
 #endif

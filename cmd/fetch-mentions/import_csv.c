@@ -230,9 +230,11 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	s = get(c, r, F_CREATED_AT, &n);
 	/* --date-format alone decides; else a date and time without an
 	 * offset, in --tz, then RFC 3339, Twitter's format and epochs. */
-	if (c->o->date_format ? tz_parse_local(c->zone, s, n, c->o->date_format, &t) < 0
-	    : tz_parse_local(c->zone, s, n, NULL, &t) < 0 && time_parse(s, n, &t) < 0) {
-		snprintf(c->why, sizeof c->why, "created_at is not a date: \"%s\"",
+	int tp = tz_parse_local(c->zone, s, n, c->o->date_format, &t);
+	if (tp == -1 && !c->o->date_format)
+		tp = time_parse(s, n, &t);
+	if (tp < 0) {
+		snprintf(c->why, sizeof c->why, "created_at %s: \"%s\"", fm_time_problem(tp),
 		         fm_shown(s, n, tmp));
 		return c->why;
 	}

@@ -216,6 +216,11 @@ void fm_csvrd_free(struct fm_csvrd *c)
 
 /* A field for a message: shortened at a character boundary, and on one
  * line, since it may be customer text. */
+const char *fm_time_problem(int time_parse_rc)
+{
+	return time_parse_rc == -2 ? "is outside 1970 to 9999" : "is not a date";
+}
+
 const char *fm_shown(const char *s, size_t n, char out[40])
 {
 	size_t k = n > 32 ? 29 : n;

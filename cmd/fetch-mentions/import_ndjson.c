@@ -121,7 +121,7 @@ static bool canonical_time(val v)
 		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
 			return false;
 	int y = two(s) * 100 + two(s + 2), m = two(s + 5), d = two(s + 8);
-	if (y < 1000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
 	    two(s + 11) > 23 || two(s + 14) > 59 || two(s + 17) > 59)
 		return false;
 	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
@@ -159,9 +159,10 @@ static const char *check(struct nd *c, const rec *r)
 			s = when.p;
 			n = when.n;
 		}
-		if (time_parse(s, n, &t) < 0) {
+		int tp = time_parse(s, n, &t);
+		if (tp < 0) {
 			char tmp[40];
-			snprintf(c->why, sizeof c->why, "created_at is not a date: %s",
+			snprintf(c->why, sizeof c->why, "created_at %s: %s", fm_time_problem(tp),
 			         fm_shown(s, n, tmp));
 			return c->why;
 		}

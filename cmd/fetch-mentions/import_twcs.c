@@ -324,8 +324,9 @@ static int on_row(void *ctx, const struct fm_csvrec *r)
 	}
 	s = r->f[f->col[C_CREATED_AT]];
 	n = r->flen[f->col[C_CREATED_AT]];
-	if (time_parse(s, n, &row.t) < 0) {
-		bad(w, r, "created_at is not a date: \"%s\"", fm_shown(s, n, tmp));
+	int tp = time_parse(s, n, &row.t);
+	if (tp < 0) {
+		bad(w, r, "created_at %s: \"%s\"", fm_time_problem(tp), fm_shown(s, n, tmp));
 		return 0;
 	}
 	s = r->f[f->col[C_IN_RESPONSE_TO]];

@@ -42,13 +42,9 @@ library *library_load(const char *dir, cp_err *e)
 			goto fail;
 		while (text.len > 0 && strchr(" \t\r\n", text.p[text.len - 1]))
 			text.len--;
-		tmpl *t = tmpl_compile(text.p ? text.p : "", text.len, e);
-		if (!t) {
-			char why[sizeof e->msg];
-			snprintf(why, sizeof why, "%s", e->msg);
-			cp_fail(e, e->code, "%s: %s", path.p, why);
+		tmpl *t = tmpl_compile_named(text.p ? text.p : "", text.len, path.p, e);
+		if (!t)
 			goto fail;
-		}
 		de->d_name[n - 4] = '\0';
 		if (map_put(&l->m, de->d_name, t) < 0) {
 			tmpl_free(t);

@@ -103,6 +103,7 @@ struct reply {
 	FILE *spool;
 	long used;
 	unsigned long nsent, npreview, nskipped, nfailed;
+	unsigned long nreasons;  /* outcomes that set the exit status */
 	rec_edit edit;
 	buf out, obj, text, tmp, mention, scratch;
 };
@@ -244,6 +245,14 @@ static int compose(struct reply *c, const rec *r, struct outcome *o)
 	if (c->text.len == 0) {
 		o->status = "skipped";
 		o->reason = "empty after expansion";
+		return -1;
+	}
+	/* Templates are checked at start; a NUL can still come from a
+	 * record's value or --jq, and would cut the reply short when posted. */
+	if (memchr(c->text.p, '\0', c->text.len)) {
+		o->status = "failed";
+		o->reason = "the reply holds a NUL byte";
+		o->code = CP_EX_DATAERR;
 		return -1;
 	}
 	if (*c->sig && !signed_in_text) {
@@ -577,8 +586,17 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
 
 /* ---------------------------------------------------------------- pass 2 */
 
-static void tally(struct reply *c, const struct outcome *o)
+/* Outcomes that set the exit status are shown on stderr (the first few),
+ * so a run under cron, whose stdout goes to a log, says why it failed. */
+#define REASONS_SHOWN 5
+
+static void tally(struct reply *c, const rec *r, const struct outcome *o)
 {
+	if (o->code && ++c->nreasons <= REASONS_SHOWN && !c->p->quiet) {
+		const char *id = str_of(rec_val(r, "id"), &c->scratch);
+		cp_warn(c->p, "%s: %s: %s", *id ? id : "(no id)", o->status,
+		        o->reason ? o->reason : "no reason given");
+	}
 	if (strcmp(o->status, "skipped") == 0)
 		c->nskipped++;
 	else if (strcmp(o->status, "failed") == 0)
@@ -705,7 +723,7 @@ static void answer(struct reply *c, const rec *r)
 	post_one(c, r, mention, open_intent ? je : NULL, &o);
 out:
 	emit(c, r, &o, text);
-	tally(c, &o);
+	tally(c, r, &o);
 }
 
 static void second_pass(struct reply *c)
@@ -837,8 +855,8 @@ int main(int argc, char **argv)
 		       "from being answered twice");
 	if (c.send && !c.config_path)
 		cp_die(&p, CP_EX_USAGE, "--send needs --config FILE: the accounts to post from");
-	if (text && !(c.tpl = tmpl_compile(text, strlen(text), &e)))
-		cp_die(&p, e.code, "--text: %s", e.msg);
+	if (text && !(c.tpl = tmpl_compile_named(text, strlen(text), "--text", &e)))
+		cp_die_err(&p, &e);
 	if (lib && !(c.lib = library_load(lib, &e)))
 		cp_die_err(&p, &e);
 	if (jq && !(c.jq = jqx_compile(jq, &e)))
@@ -866,9 +884,10 @@ int main(int argc, char **argv)
 	cp_each_record(&p, argc - optind, argv + optind, spool_one, &c);
 	second_pass(&c);
 
-	if (p.verbose || (!p.quiet && isatty(2)))
-		cp_warn(&p, "%lu sent, %lu previewed, %lu skipped, %lu failed", c.nsent, c.npreview,
-		        c.nskipped, c.nfailed);
+	if (!p.quiet)
+		cp_warn(&p, "%lu sent, %lu previewed, %lu skipped, %lu failed%s", c.nsent, c.npreview,
+		        c.nskipped, c.nfailed,
+		        c.nreasons > REASONS_SHOWN ? " (the first reasons above, all in the records)" : "");
 	fclose(c.spool);
 	for (size_t i = 0; c.cfg && i < c.cfg->nsrc; i++)
 		plat_close(c.conns[i].c);

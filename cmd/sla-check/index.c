@@ -284,6 +284,11 @@ static int idcmp(const struct resp *a, const struct resp *b)
 	return c ? c : (a->idlen > b->idlen) - (a->idlen < b->idlen);
 }
 
+bool resp_better(const struct resp *a, const struct resp *b)
+{
+	return !b || a->t < b->t || (a->t == b->t && idcmp(a, b) < 0);
+}
+
 const struct resp *resp_earliest(const struct resp_index *x, const char *key, size_t keylen,
                                  int64_t min_t)
 {
@@ -294,8 +299,7 @@ const struct resp *resp_earliest(const struct resp_index *x, const char *key, si
 	if (!s->k)
 		return NULL;
 	for (const struct resp *r = s->k->list; r; r = r->next)
-		if (r->t >= min_t &&
-		    (!best || r->t < best->t || (r->t == best->t && idcmp(r, best) < 0)))
+		if (r->t >= min_t && resp_better(r, best))
 			best = r;
 	return best;
 }

@@ -9,11 +9,14 @@
  * in input order, each inbound decided at once and exactly.  Pipes and
  * stdin are copied to an unlinked temporary file for the second reading.
  * With --sorted the input is read once: an inbound record waits in memory
- * until its response comes, and what is still waiting at the end is
- * written then.
+ * until its response's second has passed (a later response of that second
+ * with a smaller id would win), and what is still waiting at the end is
+ * written then.  On a live stream a mention also leaves when the wall
+ * clock passes its due time (see live_wait).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,9 +44,11 @@ struct held {
 	struct hnode by_id, by_thread;
 	struct held *prev, *next;   /* arrival order */
 	struct held *dup;           /* later copies of the same id */
+	struct held *answered_next; /* in the run's answered list */
 	const struct policy *pol;
 	int64_t created, due;
-	bool threaded;
+	bool threaded, answered;
+	struct resp best;           /* with answered: the best response so far */
 	size_t len;
 	char data[];                /* the line, then the id, then the thread key */
 };
@@ -66,9 +71,15 @@ struct run {
 	/* --sorted */
 	struct htab held_id, held_thr;
 	struct held *first, *last;
+	struct held *answered, **answered_end; /* answered, waiting for the second to end */
 	size_t nheld, held_bytes, max_held, max_held_bytes;
 	int64_t clock;
 	bool have_clock, order_warned;
+	/* live streams (--sorted without --now): times from started_at on
+	 * come while sla-check runs, and are written as the wall clock passes */
+	bool live;
+	int64_t started_at;
+	size_t nlive;               /* held records due at or after started_at */
 	/* progress on a terminal, as cp_each_record gives --sorted */
 	bool progress;
 	double started, shown;
@@ -145,8 +156,8 @@ static int64_t due_of(struct run *R, const struct policy *pol, int64_t created)
 	if (cal_add_business(pol->cal, created, pol->target, &due) < 0) {
 		char at[32];
 		time_format(created, at);
-		cp_die(R->p, CP_EX_CONFIG, "policy %s: its calendar has no opening hours in the "
-		       "ten years after %s", pol->name, at);
+		cp_die(R->p, CP_EX_CONFIG, "policy %s: its calendar has no opening hours, or too "
+		       "few for its target, in the ten years after %s", pol->name, at);
 	}
 	return due;
 }
@@ -184,7 +195,7 @@ static char *put_time(char *o, int64_t t)
 		days--;
 	}
 	time_civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
+	if (t < TIME_MIN || t > TIME_MAX) {  /* time_format's bounds, the same text */
 		char tmp[32];
 		int n = time_format(t, tmp);
 		*o++ = '"';
@@ -303,10 +314,7 @@ static const struct resp *find_response(struct run *R, const char *id, size_t id
 	}
 	if (!a || !b)
 		return a ? a : b;
-	if (a->t != b->t)
-		return a->t < b->t ? a : b;
-	int c = memcmp(a->id, b->id, a->idlen < b->idlen ? a->idlen : b->idlen);
-	return c < 0 || (c == 0 && a->idlen <= b->idlen) ? a : b;
+	return resp_better(b, a) ? b : a;
 }
 
 static void index_outbound(struct run *R)
@@ -574,6 +582,7 @@ static void write_held(struct run *R, struct held *h, const struct resp *resp)
 	rec_free(&r);
 }
 
+/* Take h out of memory and write it (with its copies), answered by resp. */
 static void release(struct run *R, struct held *h, const struct resp *resp)
 {
 	ht_del(&R->held_id, &h->by_id);
@@ -588,22 +597,92 @@ static void release(struct run *R, struct held *h, const struct resp *resp)
 	else
 		R->last = h->prev;
 	R->nheld--;
+	if (h->due >= R->started_at)
+		R->nlive--;
 	write_held(R, h, resp);
+	free((char *)h->best.id);
 	free(h);
 }
 
-static int sorted_record(void *ctx, rec *r, const cp_pos *pos)
+/* An outbound record (or one indexed in this second) answers h: keep the
+ * better of it and what h had.  h is written once that second is over,
+ * so a later response of the same second with a smaller id still wins, as
+ * without --sorted. */
+static void offer(struct run *R, struct held *h, const struct resp *resp)
 {
-	struct run *R = ctx;
+	if (h->answered && !resp_better(resp, &h->best))
+		return;
+	char *id = malloc(resp->idlen + 1);
+	if (!id)
+		oom(R);
+	memcpy(id, resp->id, resp->idlen);
+	id[resp->idlen] = '\0';
+	free((char *)h->best.id);
+	h->best = (struct resp){ resp->t, id, resp->idlen, NULL };
+	if (!h->answered) {
+		h->answered = true;
+		h->answered_next = NULL;
+		if (!R->answered_end)
+			R->answered_end = &R->answered;
+		*R->answered_end = h;
+		R->answered_end = &h->answered_next;
+	}
+}
+
+/* Write the answered records whose response came in [from, before), in
+ * the order they were first answered. */
+static void flush_answered(struct run *R, int64_t from, int64_t before)
+{
+	struct held *h = R->answered, *next;
+	R->answered = NULL;
+	R->answered_end = &R->answered;
+	for (; h; h = next) {
+		next = h->answered_next;
+		if (h->best.t >= from && h->best.t < before) {
+			release(R, h, &h->best);
+		} else {
+			h->answered_next = NULL;
+			*R->answered_end = h;
+			R->answered_end = &h->answered_next;
+		}
+	}
+}
+
+/* Hold an inbound record until it is answered, or the end. */
+static struct held *wait_for_answer(struct run *R, const rec *r, const struct policy *pol,
+                                    int64_t due)
+{
+	struct held *h = hold(R, r, pol, due);
+	if (ht_put(&R->held_id, &h->by_id) < 0 || (h->threaded && ht_put(&R->held_thr, &h->by_thread) < 0))
+		oom(R);
+	h->prev = R->last;
+	if (R->last)
+		R->last->next = h;
+	else
+		R->first = h;
+	R->last = h;
+	if (h->due >= R->started_at)
+		R->nlive++;
+	if (++R->nheld > R->max_held)
+		R->max_held = R->nheld;
+	if (R->held_bytes > R->max_held_bytes)
+		R->max_held_bytes = R->held_bytes;
+	return h;
+}
+
+static void sorted_record(struct run *R, rec *r, const cp_pos *pos)
+{
 	struct fields *f = &R->f;
 	const char *why = read_fields(R, r);
 	if (why) {
 		cp_bad_line(R->p, pos->file, pos->lineno, r->line, r->len, why);
-		return 0;
+		return;
 	}
 	if (!R->have_clock || f->t > R->clock) {
-		/* Only outbound records of the current second can still answer
-		 * an inbound record that comes later. */
+		/* A new second: the answers of the last one are final, and only
+		 * outbound records of the current second can still answer an
+		 * inbound record that comes later. */
+		flush_answered(R, INT64_MIN, f->t);
 		resp_clear(&R->replies);
 		resp_clear(&R->threads);
 		R->clock = f->t;
@@ -621,23 +700,21 @@ static int sorted_record(void *ctx, rec *r, const cp_pos *pos)
 		    (n = ht_get(&R->held_id, f->reply_to, f->rlen, hash_bytes(f->reply_to, f->rlen)))) {
 			struct held *h = held_of_id(n);
 			if (h->created <= f->t)
-				release(R, h, &me);
+				offer(R, h, &me);
 		}
 		if (f->thread && f->account) {
 			thread_key(R, f->thread, f->tlen, f->account, f->alen);
-			n = ht_get(&R->held_thr, R->key.p, R->key.len, hash_bytes(R->key.p, R->key.len));
-			while (n) {
-				struct hnode *next = ht_next_same(n);
+			for (n = ht_get(&R->held_thr, R->key.p, R->key.len, hash_bytes(R->key.p, R->key.len));
+			     n; n = ht_next_same(n)) {
 				struct held *h = held_of_thread(n);
 				if (h->created <= f->t)
-					release(R, h, &me);
-				n = next;
+					offer(R, h, &me);
 			}
 		}
 		write_outbound(R, r->line, r->len);
 		if (f->t == R->clock)
 			index_outbound(R);
-		return 0;
+		return;
 	}
 	const struct policy *pol = policy_match(&R->ps, r, f->t, R->p);
 	int64_t due = due_of(R, pol, f->t);
@@ -648,28 +725,116 @@ static int sorted_record(void *ctx, rec *r, const cp_pos *pos)
 		while (*at)
 			at = &(*at)->dup;
 		*at = d;
-		return 0;
+		return;
 	}
 	const struct resp *resp = find_response(R, f->id, f->idlen, f->thread, f->tlen, f->account,
 	                                        f->alen, f->t);
-	if (resp) {
-		write_inbound(R, r, make_sla(R, pol, f->t, due, resp));
-		return 0;
+	struct held *h = wait_for_answer(R, r, pol, due);
+	if (resp)
+		offer(R, h, resp);
+}
+
+/*
+ * A live stream (--sorted without --now, on a pipe or terminal): while no
+ * line is waiting, write what the wall clock has decided: answered records
+ * whose response's second is over, and unanswered ones past their due
+ * time, as missed.  Only times from the start of the run on count: a
+ * mention already due when sla-check started is history being replayed,
+ * and waits for its response in the input as it would in a file.
+ * Returns when the descriptor has input, or an error the read will report.
+ */
+static void live_wait(struct run *R, int fd)
+{
+	for (;;) {
+		int64_t now = time(NULL), wake = INT64_MAX;
+		R->now = now;
+		flush_answered(R, R->started_at, now);
+		for (struct held *h = R->answered; h; h = h->answered_next)
+			if (h->best.t >= R->started_at && h->best.t + 1 < wake)
+				wake = h->best.t + 1;
+		/* Only mentions due during the run are looked at, so replaying
+		 * history through a pipe costs no scan. */
+		for (struct held *h = R->nlive ? R->first : NULL, *next; h; h = next) {
+			next = h->next;
+			if (h->answered || h->due < R->started_at)
+				continue;
+			if (h->due < now)
+				release(R, h, NULL);
+			else if (h->due + 1 < wake)
+				wake = h->due + 1;
+		}
+		out_flush(&R->p->out);
+		int ms = -1;
+		if (wake != INT64_MAX)
+			ms = wake - now > 3600 ? 3600 * 1000 : (int)(wake - now) * 1000;
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int got = poll(&pfd, 1, ms);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got != 0)
+			return;
 	}
-	struct held *h = hold(R, r, pol, due);
-	if (ht_put(&R->held_id, &h->by_id) < 0 || (h->threaded && ht_put(&R->held_thr, &h->by_thread) < 0))
-		oom(R);
-	h->prev = R->last;
-	if (R->last)
-		R->last->next = h;
-	else
-		R->first = h;
-	R->last = h;
-	if (++R->nheld > R->max_held)
-		R->max_held = R->nheld;
-	if (R->held_bytes > R->max_held_bytes)
-		R->max_held_bytes = R->held_bytes;
-	return 0;
+}
+
+/* --sorted: each input once, in order, through sorted_record. */
+static void read_sorted(struct run *R, int argc, char **argv)
+{
+	static char dash[] = "-";
+	char *stdin_only[] = { dash };
+	cp_err e = {0};
+	rec r = {0};
+	if (argc == 0) {
+		argc = 1;
+		argv = stdin_only;
+	}
+	for (int i = 0; i < argc; i++) {
+		bool is_stdin = strcmp(argv[i], "-") == 0;
+		int fd = is_stdin ? 0 : open(argv[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			cp_warn(R->p, "%s: %s", argv[i], strerror(errno));
+			cp_status(R->p, errno == ENOENT || errno == EACCES ? CP_EX_NOINPUT : CP_EX_IOERR);
+			continue;
+		}
+		struct stat st;
+		bool stream = R->live && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode);
+		rd *in = rd_fdopen(fd, is_stdin ? "(stdin)" : argv[i], &e);
+		if (!in)
+			cp_die_err(R->p, &e);
+		cp_pos pos = { rd_name(in), 0 };
+		const char *line;
+		size_t len;
+		int got;
+		for (;;) {
+			if (stream && !rd_has_line(in))
+				live_wait(R, fd);
+			if ((got = rd_line(in, &line, &len, &e)) <= 0)
+				break;
+			pos.lineno = rd_lineno(in);
+			if (R->progress && (++R->linepos & 0xffff) == 0)
+				progress(R, true, false);
+			if (rec_parse(&r, line, len) < 0) {
+				size_t k = 0;
+				while (k < len && (line[k] == ' ' || line[k] == '\t'))
+					k++;
+				if (k == len)
+					continue;
+				char reason[160];
+				snprintf(reason, sizeof reason, "%s at byte %zu", r.err, r.err_off + 1);
+				cp_bad_line(R->p, pos.file, pos.lineno, line, len, reason);
+				continue;
+			}
+			sorted_record(R, &r, &pos);
+		}
+		if (got < 0) {
+			cp_warn(R->p, "%s:%llu: %s", rd_name(in), (unsigned long long)rd_lineno(in) + 1,
+			        e.msg);
+			cp_status(R->p, e.code);
+		}
+		rd_close(in);
+		if (!is_stdin)
+			close(fd);
+	}
+	rec_free(&r);
 }
 
 /* ------------------------------------------------------------ main */
@@ -684,8 +849,8 @@ static unsigned parse_only(cp_prog *p, const char *s)
 			if (strlen(status_name[k]) == n && strncmp(s, status_name[k], n) == 0)
 				break;
 		if (k == ST_N) {
-			fprintf(stderr, "%s: --only: unknown status '%.*s' (met, breached, pending, "
-			        "at_risk, missed)\n", p->name, (int)n, s);
+			cp_warn(p, "--only: unknown status '%.*s' (met, breached, pending, at_risk, missed)",
+			        (int)n, s);
 			cp_usage(p);
 		}
 		bits |= 1u << k;
@@ -734,7 +899,8 @@ int main(int argc, char **argv)
 	        "      --fail            exit 1 when a record is breached or missed\n"
 	        "      --sorted          the input is in time order: stream, read it once\n");
 	R.p = &p;
-	R.now = time(NULL);
+	R.now = R.started_at = time(NULL);
+	R.live = true;
 	R.warn_pct = 25;
 	while ((ch = cp_getopt(&p, argc, argv, "", opts)) != -1) {
 		switch (ch) {
@@ -750,13 +916,14 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "thread") == 0)
 				R.thread_match = true;
 			else {
-				fprintf(stderr, "%s: --match is reply or thread\n", p.name);
+				cp_warn(&p, "--match is reply or thread");
 				cp_usage(&p);
 			}
 			break;
 		case OPT_NOW:
+			R.live = false; /* a fixed instant: the run is a replay */
 			if (time_parse(optarg, strlen(optarg), &R.now) < 0) {
-				fprintf(stderr, "%s: --now: not a time: %s\n", p.name, optarg);
+				cp_warn(&p, "--now: not a time: %s", optarg);
 				cp_usage(&p);
 			}
 			break;
@@ -775,15 +942,14 @@ int main(int argc, char **argv)
 			if (n > 1 && optarg[n - 1] == '%') {
 				long pct = strtol(optarg, &end, 10);
 				if (*end != '%' || pct < 0 || pct > 100) {
-					fprintf(stderr, "%s: --warn: a percentage is 0%% to 100%%\n", p.name);
+					cp_warn(&p, "--warn: a percentage is 0%% to 100%%");
 					cp_usage(&p);
 				}
 				R.warn_pct = (int)pct;
 			} else if (dur_parse(optarg, &R.warn_s) == 0) {
 				R.warn_pct = -1;
 			} else {
-				fprintf(stderr, "%s: --warn: not a duration or percentage: %s\n", p.name,
-				        optarg);
+				cp_warn(&p, "--warn: not a duration or percentage: %s", optarg);
 				cp_usage(&p);
 			}
 			break;
@@ -806,9 +972,14 @@ int main(int argc, char **argv)
 	cp_start(&p);
 
 	if (R.sorted) {
-		cp_each_record(&p, argc - optind, argv + optind, sorted_record, &R);
+		R.progress = !p.quiet && isatty(2);
+		R.started = R.shown = now_s();
+		read_sorted(&R, argc - optind, argv + optind);
+		flush_answered(&R, INT64_MIN, INT64_MAX);
 		while (R.first)
 			release(&R, R.first, NULL);
+		if (R.progress)
+			progress(&R, true, true);
 	} else {
 		struct source *src = calloc((size_t)(argc - optind) + 1, sizeof *src);
 		if (!src)

@@ -129,7 +129,11 @@ static int policy_directive(struct policy_set *ps, struct policy *p, const char 
 		return 0;
 	}
 	if (strcmp(word, "target") == 0) {
-		if (dur_parse(arg, &p->target) < 0 || p->target <= 0)
+		int rc = dur_parse(arg, &p->target);
+		if (rc == -2)
+			return cp_fail(e, CP_EX_CONFIG, "target is longer than 100 years (36525d): %s",
+			               arg);
+		if (rc < 0 || p->target <= 0)
 			return cp_fail(e, CP_EX_CONFIG, "target wants a duration like 30m, 1h or 2d: %s",
 			               arg);
 		p->has_target = true;

@@ -128,8 +128,11 @@ struct resp_index {
 
 int resp_add(struct resp_index *x, const char *key, size_t keylen, int64_t t, const char *id,
              size_t idlen);
+/* Whether a is the better response than b (or b is NULL): the earlier,
+ * then the smaller id, so the answer does not depend on input order. */
+bool resp_better(const struct resp *a, const struct resp *b);
 /* The earliest response under key at or after min_t, or NULL; ties go to
- * the smaller id, so the answer does not depend on input order. */
+ * the smaller id (resp_better). */
 const struct resp *resp_earliest(const struct resp_index *x, const char *key, size_t keylen,
                                  int64_t min_t);
 void resp_clear(struct resp_index *x);

@@ -64,12 +64,12 @@ $ mkdir lib; echo 'about billing' > lib/billing.txt; reply --library lib | jq -c
 
 ### library: a broken template stops the run before anything, naming the file
 $ mkdir lib; printf 'ok\nHi {{author.name\n' > lib/bug.txt; reply --library lib < /dev/null
-2> reply: lib/bug.txt: line 2: '{{' does not start a placeholder {{name}} or {{name|fallback}}
+2> reply: lib/bug.txt:2: '{{' does not start a placeholder {{name}} or {{name|fallback}}
 ? 78
 
 ### --text with a broken placeholder
 $ reply --text 'Hi {{ }}' < /dev/null
-2> reply: --text: line 1: '{{' does not start a placeholder {{name}} or {{name|fallback}}
+2> reply: --text:1: '{{' does not start a placeholder {{name}} or {{name|fallback}}
 ? 78
 
 ### guards: outbound, answered later in the stream, answered earlier, escalated
@@ -233,6 +233,7 @@ $ reply --text Hello --bad bad.txt > out; rc=$?; jq -c '[.id, .reply.status]' ou
 2> reply: (stdin):1: no "direction" of "in" or "out"
 2> reply: (stdin):2: no "id" string
 2> reply: (stdin):3: invalid literal at byte 1
+2> reply: 0 sent, 1 previewed, 0 skipped, 0 failed
 ? 65
 = bad.txt
 =| {"id":"twitter:1","platform":"twitter"}
@@ -272,6 +273,7 @@ $ printf '{"id":"twitter:1","platform":"twitter","direction":"in"}\n' | gzip > i
 
 ### write errors are exit 74
 $ echo '{"id":"twitter:1","platform":"twitter","direction":"in"}' | reply --text Hi > /dev/full
+2> reply: 0 sent, 1 previewed, 0 skipped, 0 failed
 2>~ reply: write error: .*
 ? 74
 

@@ -78,17 +78,17 @@ $ sla-check --sorted --now 2024-03-16T00:00:00Z | jq -c '[.id, .sla.status, .sla
 < {"id":"ra","direction":"out","created_at":"2024-03-15T10:05:00Z","in_reply_to":"a"}
 > ["r",null,null]
 > ["m","met","r"]
-> ["a","breached","ra"]
 > ["ra",null,null]
+> ["a","breached","ra"]
 
-### --sorted: the records still waiting at the end come out last, in input order
+### --sorted: an answered record comes once its response's second is over; the rest at the end, in input order
 $ sla-check --sorted --now 2024-03-15T10:30:00Z | jq -c '[.id, .sla.status]'
 < {"id":"a","direction":"in","created_at":"2024-03-15T10:00:00Z"}
 < {"id":"b","direction":"in","created_at":"2024-03-15T10:01:00Z"}
 < {"id":"c","direction":"in","created_at":"2024-03-15T10:02:00Z"}
 < {"id":"rb","direction":"out","created_at":"2024-03-15T10:03:00Z","in_reply_to":"b"}
-> ["b","met"]
 > ["rb",null]
+> ["b","met"]
 > ["a","pending"]
 > ["c","pending"]
 
@@ -131,15 +131,15 @@ $ sla-check --now 2024-03-16T00:00:00Z | jq -c 'select(.sla) | [.id, .sla.respon
 > ["t:1",null,"missed"]
 > ["t:3","o:1","met"]
 
-### --match thread with --sorted answers the waiting messages of the thread at once
+### --match thread with --sorted answers the waiting messages of the thread
 $ sla-check --sorted --match thread --now 2024-03-16T00:00:00Z | jq -c '[.id, .sla.response_id]'
 < {"id":"t:1","account":"acme","direction":"in","created_at":"2024-03-15T10:00:00Z","thread":"t:1"}
 < {"id":"t:2","account":"acme","direction":"in","created_at":"2024-03-15T10:05:00Z","thread":"t:1"}
 < {"id":"u:1","account":"acme","direction":"in","created_at":"2024-03-15T10:06:00Z","thread":"u:1"}
 < {"id":"o:1","account":"acme","direction":"out","created_at":"2024-03-15T10:30:00Z","thread":"t:1"}
+> ["o:1",null]
 > ["t:1","o:1"]
 > ["t:2","o:1"]
-> ["o:1",null]
 > ["u:1",null]
 
 ### a duplicate record gets the same answer as its first copy, and both come out
@@ -158,9 +158,9 @@ $ sla-check --sorted --now 2024-03-16T00:00:00Z | jq -c '[.id, .n, .sla.status, 
 < {"id":"d:1","n":1,"direction":"in","created_at":"2024-03-15T10:00:00Z"}
 < {"id":"d:1","n":2,"direction":"in","created_at":"2024-03-15T10:00:00Z"}
 < {"id":"d:2","direction":"out","created_at":"2024-03-15T10:10:00Z","in_reply_to":"d:1"}
+> ["d:2",null,null,null]
 > ["d:1",1,"met","d:2"]
 > ["d:1",2,"met","d:2"]
-> ["d:2",null,null,null]
 
 ### a record with no created_at is a bad line: reported, quarantined, exit 65
 $ sla-check --now 2024-03-16T00:00:00Z --bad bad.ndjson > out.ndjson; echo "exit $?"; jq -c .id out.ndjson

@@ -125,8 +125,15 @@ static void test_time(void)
 		{ "1509487847", 1509487847 },
 		{ "1509487847123", 1509487847 },
 		{ "2016-02-29T00:00:00Z", 1456704000 },
-		{ "1969-12-31T23:59:59Z", -1 },
 		{ "2017-10-31", 1509408000 },
+		/* the range: 1970..9999, epoch seconds below 1e11, ms from 1e11 */
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "0", 0 },
+		{ "-0", 0 },
+		{ "9999-12-31T23:59:59Z", 253402300799 },
+		{ "99999999999", 99999999999 },
+		{ "100000000000", 100000000 },
+		{ "253402300799999", 253402300799 },
 	};
 	for (size_t i = 0; i < sizeof ok_cases / sizeof ok_cases[0]; i++) {
 		int64_t t = 0;
@@ -139,13 +146,25 @@ static void test_time(void)
 	                             "Xyz Oct 31 22:10:47 +0000 2017" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int64_t t;
-		ok(time_parse(bad[i], strlen(bad[i]), &t) < 0, "time_parse refuses '%s'", bad[i]);
+		ok(time_parse(bad[i], strlen(bad[i]), &t) == -1, "time_parse refuses '%s'", bad[i]);
+	}
+	static const char *out_of_range[] = { "-99999999999999", "-1", "1969-12-31T23:59:59Z",
+	                                      "0999-01-01T00:00:00Z", "253402300800000",
+	                                      "9999999999999999", "1970-01-01T00:59:59+01:00",
+	                                      "9999-12-31T23:59:59-00:01",
+	                                      "Wed Dec 31 23:59:59 +0000 1969" };
+	for (size_t i = 0; i < sizeof out_of_range / sizeof out_of_range[0]; i++) {
+		int64_t t = 42;
+		ok(time_parse(out_of_range[i], strlen(out_of_range[i]), &t) == -2 && t == 42,
+		   "time_parse: '%s' is outside 1970..9999", out_of_range[i]);
 	}
 	char s[32];
 	time_format(1509487847, s);
 	is_str(s, "2017-10-31T22:10:47Z", "time_format gives RFC 3339 UTC");
 	time_format(-1, s);
-	is_str(s, "1969-12-31T23:59:59Z", "time_format before the epoch");
+	is_str(s, "1970-01-01T00:00:00Z", "time_format writes no time before 1970");
+	is_int(time_format(TIME_MAX + 3155760000LL, s), 20, "a time past 9999 is 20 bytes");
+	is_str(s, "9999-12-31T23:59:59Z", "time_format writes no time past 9999");
 
 	static const struct { const char *in; int64_t want; } durs[] = {
 		{ "90s", 90 }, { "15m", 900 }, { "1h30m", 5400 }, { "2d", 172800 }, { "1w", 604800 },
@@ -158,8 +177,15 @@ static void test_time(void)
 	static const char *bad_durs[] = { "", "h", "1x", "-5m", "1h30", "1.5h" };
 	for (size_t i = 0; i < sizeof bad_durs / sizeof bad_durs[0]; i++) {
 		int64_t d;
-		ok(dur_parse(bad_durs[i], &d) < 0, "dur_parse refuses '%s'", bad_durs[i]);
+		ok(dur_parse(bad_durs[i], &d) == -1, "dur_parse refuses '%s'", bad_durs[i]);
 	}
+	int64_t d = 0;
+	ok(dur_parse("36525d", &d) == 0 && d == DUR_MAX, "dur_parse takes 100 years");
+	static const char *long_durs[] = { "36525d1s", "300000000w", "3155760001",
+	                                   "99999999999999999999999999h", "36524d24h1s" };
+	for (size_t i = 0; i < sizeof long_durs / sizeof long_durs[0]; i++)
+		ok(dur_parse(long_durs[i], &d) == -2, "dur_parse: '%s' is longer than 100 years",
+		   long_durs[i]);
 	dur_format(5400, s);
 	is_str(s, "1h30m", "dur_format 5400");
 	dur_format(0, s);

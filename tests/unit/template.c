@@ -87,6 +87,24 @@ int main(void)
 	is_str(compile_error("{{a|b\n}}"), "line 1: '{{' does not start a placeholder {{name}} or {{name|fallback}}",
 	       "a fallback does not span lines");
 	is_str(compile_error("{{a.b-c_d.0}} {{x|y z!}}"), "(compiled)", "names and fallbacks accepted");
+
+	/* Text only: NUL bytes and bytes that are not UTF-8 are compile errors,
+	 * named by place when the caller gives one. */
+	cp_err e = {0};
+	tmpl *t = tmpl_compile_named("ab\n\ncd\0ef", 9, "lib/x.txt", &e);
+	ok(t == NULL && e.code == CP_EX_CONFIG, "a NUL byte does not compile (78)");
+	is_str(e.msg, "lib/x.txt:3: a NUL byte: a saved reply is text", "... named by file and line");
+	static const char *not_utf8[] = { "caf\xe9", "\xc3(", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+	                                  "\xc0\xaf", "ok \xe2\x82" };
+	for (size_t i = 0; i < sizeof not_utf8 / sizeof not_utf8[0]; i++)
+		is_str(compile_error(not_utf8[i]), "line 1: not valid UTF-8", "bytes that are not UTF-8");
+	is_str(compile_error("Café {{author.name|à vous}} 🙏 \xe2\x82\xac"), "(compiled)",
+	       "UTF-8 text compiles");
+	memset(&e, 0, sizeof e);
+	t = tmpl_compile_named("a\nb {{", 6, "--text", &e);
+	ok(t == NULL, "a bad placeholder does not compile");
+	is_str(e.msg, "--text:2: '{{' does not start a placeholder {{name}} or {{name|fallback}}",
+	       "placeholder errors are named by place too");
 	rec_free(&r);
 	return done_testing();
 }
