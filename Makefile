@@ -53,7 +53,7 @@ FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all check check-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak
+.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak
 .SECONDARY:
 
 all: $(LIB) $(BINS) $(TOOLS)
@@ -151,8 +151,13 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_CMD_$$*
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
+# check needs the test tools (valgrind, chromium, Prism from npm...);
+# demo and install need only the build libraries.
 check-deps:
 	@scripts/install-deps
+
+build-deps:
+	@scripts/install-deps --build
 
 lint-man:
 	mandoc -Tlint -W warning $(MANS)
@@ -160,7 +165,7 @@ lint-man:
 bench: all
 	scripts/bench
 
-demo: check-deps all
+demo: build-deps all
 	scripts/demo
 
 install: all
