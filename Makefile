@@ -7,12 +7,14 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 bindir   ?= $(PREFIX)/bin
 mandir   ?= $(PREFIX)/share/man
+# carepipe.conf(5)'s last place: $(sysconfdir)/carepipe/carepipe.conf.
+sysconfdir ?= /etc
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -D_GNU_SOURCE
-CPPFLAGS += -Icommon
+CPPFLAGS += -Icommon -DCP_SYSCONFDIR='"$(sysconfdir)"'
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

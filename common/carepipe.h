@@ -325,7 +325,7 @@ typedef struct cp_prog {
 	"      --line-buffered   flush output after every record\n" \
 	"  -q, --quiet           no progress or warnings\n" \
 	"  -v, --verbose         trace what is done (never secrets)\n" \
-	"      --help            show this help\n" \
+	"  -h, --help            show this help\n" \
 	"      --version         show the version\n"
 
 void cp_init(cp_prog *p, const char *name, const char *synopsis, const char *help);

@@ -17,7 +17,6 @@ enum {
 	OPT_BAD = 0x1000,
 	OPT_STRICT,
 	OPT_LINEBUF,
-	OPT_HELP,
 	OPT_VERSION,
 };
 
@@ -27,7 +26,7 @@ static const struct option common_opts[] = {
 	{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 };
 
@@ -74,7 +73,7 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		while (longopts && longopts[n].name)
 			n++;
 		merged = calloc(n + nc + 1, sizeof *merged);
-		shorts = malloc(strlen(shortopts ? shortopts : "") + 4);
+		shorts = malloc(strlen(shortopts ? shortopts : "") + 5);
 		if (!merged || !shorts)
 			cp_die(p, CP_EX_OSERR, "out of memory");
 		if (n)
@@ -83,7 +82,7 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		/* ':' first so a missing argument is told apart. */
 		strcpy(shorts, ":");
 		strcat(shorts, shortopts ? shortopts : "");
-		strcat(shorts, "qv");
+		strcat(shorts, "qvh");
 	}
 	for (;;) {
 		int c = getopt_long(argc, argv, shorts, merged, NULL);
@@ -103,7 +102,7 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		case 'v':
 			p->verbose = true;
 			continue;
-		case OPT_HELP:
+		case 'h':
 			help(p);
 		case OPT_VERSION:
 			printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
