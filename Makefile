@@ -6,7 +6,12 @@ VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 bindir   ?= $(PREFIX)/bin
-mandir   ?= $(PREFIX)/share/man
+datadir  ?= $(PREFIX)/share
+mandir   ?= $(datadir)/man
+# The starter kit (examples/) and the shell completions.
+pkgdatadir  ?= $(datadir)/carepipe
+bashcompdir ?= $(datadir)/bash-completion/completions
+zshcompdir  ?= $(datadir)/zsh/site-functions
 # carepipe.conf(5)'s last place: $(sysconfdir)/carepipe/carepipe.conf.
 sysconfdir ?= /etc
 
@@ -51,11 +56,17 @@ TOOLS      = bin/gen-mentions bin/carepipe-cat
 UNIT_SRC   = $(wildcard tests/unit/*.c)
 UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MANS       = $(wildcard man/*.[1-9])
+# The starter kit installed under $(pkgdatadir): every file of these folders
+# of examples/, and the demo records, gzipped (the programs read gzip).
+KIT_DIRS   = assign cron replies rules scale sla
+KIT_FILES  = $(foreach d,$(KIT_DIRS),$(wildcard examples/$(d)/*))
+KIT_DATA   = $(BUILD)/kit/mentions.ndjson.gz examples/data/README
+COMPLETIONS = $(BUILD)/completions/stamp
 FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak
+.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs
 .SECONDARY:
 
 all: $(LIB) $(BINS) $(TOOLS)
@@ -170,16 +181,46 @@ bench: all
 demo: build-deps all
 	scripts/demo
 
-install: all
+# The programs' names, one a line (tests and packaging read it).
+progs:
+	@printf '%s\n' $(PROGS)
+
+# bash and zsh completions, written from each program's own option table
+# (PROG --list-options) by scripts/gen-completions.
+completions: $(COMPLETIONS)
+$(COMPLETIONS): $(BINS) scripts/gen-completions
+	@mkdir -p $(dir $@)
+	scripts/gen-completions $(BUILD)/completions bin $(PROGS)
+	touch $@
+
+$(BUILD)/kit/mentions.ndjson.gz: examples/data/mentions.ndjson
+	@mkdir -p $(dir $@)
+	gzip -9n < $< > $@
+
+# Man pages name the starter kit by its installed path: examples/X in the
+# tree is $(pkgdatadir)/X once installed.
+install: all $(COMPLETIONS) $(KIT_DATA)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7
 	install -m 0755 $(BINS) $(DESTDIR)$(bindir)
 	for m in $(MANS); do \
-		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(mandir)/man$$s/ || exit 1; \
+		s=$${m##*.}; sed 's|examples/|$(pkgdatadir)/|g' $$m > $(DESTDIR)$(mandir)/man$$s/$${m#man/} && \
+		chmod 0644 $(DESTDIR)$(mandir)/man$$s/$${m#man/} || exit 1; \
 	done
+	for d in $(KIT_DIRS) data; do install -d $(DESTDIR)$(pkgdatadir)/$$d || exit 1; done
+	for f in $(KIT_FILES); do \
+		if [ -x $$f ]; then m=0755; else m=0644; fi; \
+		install -m $$m $$f $(DESTDIR)$(pkgdatadir)/$${f#examples/} || exit 1; \
+	done
+	install -m 0644 $(KIT_DATA) $(DESTDIR)$(pkgdatadir)/data
+	install -d $(DESTDIR)$(bashcompdir) $(DESTDIR)$(zshcompdir)
+	install -m 0644 $(PROGS:%=$(BUILD)/completions/bash/%) $(DESTDIR)$(bashcompdir)
+	install -m 0644 $(BUILD)/completions/zsh/_carepipe $(DESTDIR)$(zshcompdir)
 
 uninstall:
-	for p in $(PROGS); do rm -f $(DESTDIR)$(bindir)/$$p; done
+	for p in $(PROGS); do rm -f $(DESTDIR)$(bindir)/$$p $(DESTDIR)$(bashcompdir)/$$p; done
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(mandir)/man$$s/$${m#man/}; done
+	rm -f $(DESTDIR)$(zshcompdir)/_carepipe
+	rm -rf $(DESTDIR)$(pkgdatadir)
 
 clean:
 	rm -rf build build-san build-fuzz bin

@@ -18,6 +18,7 @@ enum {
 	OPT_STRICT,
 	OPT_LINEBUF,
 	OPT_VERSION,
+	OPT_LIST_OPTIONS,
 };
 
 static const struct option common_opts[] = {
@@ -28,6 +29,8 @@ static const struct option common_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	/* Hidden: the option table, for the generated shell completions. */
+	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 };
 
 static cp_prog *the_prog;
@@ -54,6 +57,38 @@ void cp_usage(cp_prog *p)
 {
 	fprintf(stderr, "usage: %s\n", p->synopsis);
 	exit(CP_EX_USAGE);
+}
+
+/*
+ * --list-options: every option getopt_long is given, one per line, as
+ * "SPELLINGS<TAB>ARG": the short and long spellings of one option joined
+ * by commas (-f,--rules), then "arg" when it takes an argument, "-" when
+ * not.  The completion generator (scripts/gen-completions) reads this, so
+ * completions come from the very table that parses the command line.
+ */
+static void __attribute__((noreturn)) list_options(const char *shorts,
+                                                   const struct option *lo)
+{
+	/* shorts starts with ':'; each letter may be followed by ':'. */
+	for (const char *c = shorts + 1; *c; c++) {
+		if (*c == ':')
+			continue;
+		bool arg = c[1] == ':';
+		const char *longname = NULL;
+		for (const struct option *o = lo; o->name; o++)
+			if (o->val == *c && !o->flag)
+				longname = o->name;
+		printf("-%c%s%s\t%s\n", *c, longname ? ",--" : "", longname ? longname : "",
+		       arg ? "arg" : "-");
+	}
+	for (const struct option *o = lo; o->name; o++) {
+		if (o->val == OPT_LIST_OPTIONS)
+			continue;
+		if (!o->flag && o->val > 0 && o->val < 256 && strchr(shorts + 1, o->val))
+			continue; /* printed with its short spelling */
+		printf("--%s\t%s\n", o->name, o->has_arg == no_argument ? "-" : "arg");
+	}
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : CP_EX_IOERR);
 }
 
 static void __attribute__((noreturn)) help(cp_prog *p)
@@ -104,6 +139,8 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 			continue;
 		case 'h':
 			help(p);
+		case OPT_LIST_OPTIONS:
+			list_options(shorts, merged);
 		case OPT_VERSION:
 			printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
 			exit(0);
