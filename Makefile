@@ -92,6 +92,22 @@ $(sort $(CMD_DIRS:%=bin/%)): bin/%: $$(call cmd_objs,$$*) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
+# The front command (cmd/carepipe/) knows the programs from PROGS and each
+# one's description from the .Nd line of its manual page, through a
+# generated header; progs.list changes only when PROGS does.
+$(BUILD)/gen/progs.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PROGS)' | cmp -s - $@ || echo '$(PROGS)' > $@
+$(BUILD)/gen/progs.h: $(BUILD)/gen/progs.list $(wildcard man/*.1)
+	for p in $(PROGS); do \
+		nd=$$(sed -n 's/^\.Nd //p' man/$$p.1 2>/dev/null | sed 's/[\\"]/\\&/g'); \
+		printf '\t{ "%s", "%s" }, \\\n' "$$p" "$$nd"; \
+	done | sed '1s/^/#define CP_PROG_TABLE \\\n/' > $@.tmp && echo >> $@.tmp && mv $@.tmp $@
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): $(BUILD)/gen/progs.h cmd/carepipe/front.h
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): CPPFLAGS += -I$(BUILD)/gen -DCP_PKGDATADIR='"$(pkgdatadir)"'
+.PHONY: FORCE
+FORCE:
+
 # A program's own header: its objects are stale when it changes.
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/kpi-report/*.c)): cmd/kpi-report/kpi.h
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/assign/*.c)): cmd/assign/assign.h

@@ -18,6 +18,7 @@ enum {
 	OPT_CACERT,
 	OPT_MAX_WAIT,
 	OPT_SOURCE,
+	OPT_CHECK,
 };
 
 static const struct option longopts[] = {
@@ -30,6 +31,7 @@ static const struct option longopts[] = {
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "max-wait", required_argument, NULL, OPT_MAX_WAIT },
 	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -37,7 +39,8 @@ static const struct option longopts[] = {
 	"fetch-mentions [-qv] [--cacert file] [--config file] [--max-wait duration]\n" \
 	"                      [--raw] [--source name] [--state dir] [--wait]\n" \
 	"       fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format\n" \
-	"                      [--map spec] [file ...]"
+	"                      [--map spec] [file ...]\n" \
+	"       fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check"
 
 #define HELP \
 	"Live sources:\n" \
@@ -48,6 +51,7 @@ static const struct option longopts[] = {
 	"      --cacert FILE     trust the CA certificates in FILE\n" \
 	"      --max-wait DUR    longest rate-limit wait before exiting 75 (e.g. 15m)\n" \
 	"      --raw             keep the original payload under raw\n" \
+	"      --check           verify each source's credentials; fetch nothing\n" \
 	"Import:\n" \
 	"      --import FORMAT   read FILEs (or stdin) as twcs, ndjson or csv\n" \
 	"      --map SPEC        csv: FIELD=COLUMN,FIELD:=TEXT,...\n" \
@@ -108,6 +112,10 @@ int main(int argc, char **argv)
 			o.source = optarg;
 			live_opt = "--source";
 			break;
+		case OPT_CHECK:
+			o.check = true;
+			live_opt = "--check";
+			break;
 		default:
 			cp_usage(&p);
 		}
@@ -120,6 +128,8 @@ int main(int argc, char **argv)
 		cp_die(&p, CP_EX_USAGE, "files are read only with --import");
 	if (o.nmap && o.format != FM_CSV)
 		cp_die(&p, CP_EX_USAGE, "--map goes with --import csv");
+	if (o.check && (o.state || o.wait || o.raw))
+		cp_die(&p, CP_EX_USAGE, "--check fetches nothing: no --state, --wait or --raw");
 	cp_start(&p);
 
 	switch (o.format) {
@@ -133,7 +143,7 @@ int main(int argc, char **argv)
 		rc = fm_import_csv(&p, &o);
 		break;
 	default:
-		rc = fm_live(&p, &o);
+		rc = o.check ? fm_check(&p, &o) : fm_live(&p, &o);
 		break;
 	}
 	cp_status(&p, rc);
