@@ -108,9 +108,8 @@ $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): CPPFLAGS += -I$(BUILD
 .PHONY: FORCE
 FORCE:
 
-# A program's own header: its objects are stale when it changes.
-$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/kpi-report/*.c)): cmd/kpi-report/kpi.h
-$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/assign/*.c)): cmd/assign/assign.h
+# A program's own headers: its objects are stale when one changes.
+$(foreach d,$(CMD_DIRS),$(eval $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(d)/*.c)): $(wildcard cmd/$(d)/*.h)))
 
 bin/gen-mentions: scripts/gen-mentions.c
 	@mkdir -p bin

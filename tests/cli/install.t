@@ -77,7 +77,7 @@ $ make -s -C $TOP completions BUILD=$B $S > log 2>&1 || { cat log; exit 1; }
 $ for p in $(make -s -C $TOP progs); do
 $   bash -c ". $TOP/$B/completions/bash/$p; COMP_WORDS=($p -); COMP_CWORD=1; _carepipe_\$(echo $p | tr - _); printf '%s\n' \"\${COMPREPLY[@]}\"" | sort > got
 $   $p --list-options | cut -f1 | tr , '\n' | sort > table
-$   $p --help | grep -o -- '--[a-z][a-z-]*' | sort -u > help
+$   $p --help | awk 'NR == 1, /^$/ { print; next } /^ +(-[A-Za-z], )?--[a-z]/ { print $1, $2 }' | grep -o -- '--[a-z][a-z-]*' | sort -u > help
 $   cmp -s got table || echo "$p: completion differs from the option table"
 $   comm -13 got help | sed "s/^/$p: in --help, not completed: /"
 $   comm -23 got help | grep -v -- '^--list-options$' | grep -- '^--' | sed "s/^/$p: completed, not in --help: /"
