@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +36,9 @@ static const struct option common_opts[] = {
 };
 
 static cp_prog *the_prog;
+
+/* On a terminal, a message starts on a line of its own (see cp_progress). */
+static void msg_fresh_line(void);
 
 /* Complete records already written stay written whatever path exits. */
 static void flush_at_exit(void)
@@ -174,6 +179,7 @@ void cp_start(cp_prog *p)
 void cp_warn(cp_prog *p, const char *fmt, ...)
 {
 	va_list ap;
+	msg_fresh_line();
 	fprintf(stderr, "%s: ", p->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -184,6 +190,7 @@ void cp_warn(cp_prog *p, const char *fmt, ...)
 void cp_die(cp_prog *p, int code, const char *fmt, ...)
 {
 	va_list ap;
+	msg_fresh_line();
 	fprintf(stderr, "%s: ", p->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -220,6 +227,7 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *line
                  size_t len, const char *reason)
 {
 	p->nbad++;
+	msg_fresh_line();
 	fprintf(stderr, "%s: %s:%llu: %s\n", p->name, file, (unsigned long long)lineno, reason);
 	if (p->bad) {
 		if (fwrite(line, 1, len, p->bad) != len || putc('\n', p->bad) == EOF ||
@@ -251,31 +259,117 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* On a terminal, a long run says how far it is, once a second at most. */
-struct progress {
-	bool on;
-	double start, last;
-	uint64_t lines;
-};
+/*
+ * Progress on a shared terminal.  In a pipeline every stage has the same
+ * terminal on stderr; if each drew its own progress line they would
+ * overwrite one another.  So only the last stage draws: the one whose
+ * standard output is not a pipe (a file, the terminal).  It redraws its
+ * one line in place; a message from any stage first erases whatever
+ * progress line the cursor is on, so it starts on a fresh line, and the
+ * drawing stage draws again below it at its next tick.
+ */
+static bool progress_open;   /* this process left a progress line unfinished */
 
-static void progress_tick(cp_prog *p, struct progress *pg, bool final)
+static bool stderr_tty(void)
 {
-	double t = now_s();
-	if (!final && t - pg->last < 1.0)
+	static int tty = -1;
+	if (tty < 0) {
+		int saved = errno;   /* isatty sets ENOTTY; callers may still read errno */
+		tty = isatty(2);
+		errno = saved;
+	}
+	return tty;
+}
+
+/* A terminal that knows "erase line" (ECMA-48 EL, ESC [ K). */
+static bool stderr_ansi(void)
+{
+	const char *t = getenv("TERM");
+	return stderr_tty() && t && *t && strcmp(t, "dumb") != 0;
+}
+
+/* Before a message: on a terminal, a line of its own. */
+static void msg_fresh_line(void)
+{
+	if (!stderr_tty())
 		return;
-	if (final && pg->last == pg->start)
-		return; /* a short run stays quiet */
-	pg->last = t;
-	double el = t - pg->start > 0 ? t - pg->start : 1e-9;
-	fprintf(stderr, "\r%s: %llu lines, %llu bad, %.0f lines/s%s", p->name,
-	        (unsigned long long)pg->lines, (unsigned long long)p->nbad, pg->lines / el,
-	        final ? "\n" : "");
+	int saved = errno;   /* the message about to be written may name it */
+	if (stderr_ansi())
+		fputs("\r\033[K", stderr);
+	else if (progress_open)
+		fputc('\n', stderr);
+	progress_open = false;
+	errno = saved;
+}
+
+void cp_progress_init(cp_prog *p, cp_progress *pg)
+{
+	struct stat st;
+	const char *every = getenv("CAREPIPE_PROGRESS_SECONDS");
+	int saved = errno;
+	memset(pg, 0, sizeof *pg);
+	pg->on = !p->quiet && stderr_tty() &&
+	    !(fstat(1, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)));
+	pg->every = 1.0;
+	if (every && *every) {
+		char *end;
+		double v = strtod(every, &end);
+		if (*end == '\0' && v >= 0)
+			pg->every = v;
+	}
+	pg->start = pg->last = now_s();
+	errno = saved;
+}
+
+bool cp_progress_due(const cp_progress *pg)
+{
+	return pg->on && now_s() - pg->last >= pg->every;
+}
+
+double cp_progress_rate(const cp_progress *pg, uint64_t n)
+{
+	double el = now_s() - pg->start;
+	return n / (el > 0 ? el : 1e-9);
+}
+
+void cp_progress_show(cp_prog *p, cp_progress *pg, bool final, const char *fmt, ...)
+{
+	if (!pg->on || (final && !pg->drawn))
+		return;   /* a short run stays quiet */
+	char line[512];
+	int n = snprintf(line, sizeof line, "%s: ", p->name);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* One terminal line, never wrapped (a wrapped line cannot be redrawn
+	 * in place), cut on a UTF-8 boundary; no control characters. */
+	size_t cols = 80;
+	struct winsize ws;
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		cols = ws.ws_col;
+	size_t len = strlen(line);
+	if (len > cols - 1) {
+		len = cols - 1;
+		while (len > 0 && ((unsigned char)line[len] & 0xc0) == 0x80)
+			len--;
+		line[len] = '\0';
+	}
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(stderr, "\r%s%s%s", stderr_ansi() ? "\033[K" : "", line, final ? "\n" : "");
+	fflush(stderr);
+	pg->last = now_s();
+	pg->drawn = true;
+	progress_open = !final;
 }
 
 int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx)
 {
-	struct progress pg = { !p->quiet && isatty(2), 0, 0, 0 };
-	pg.start = pg.last = pg.on ? now_s() : 0;
+	cp_progress pg;
+	uint64_t lines = 0;
+	cp_progress_init(p, &pg);
 	static char dash[] = "-";
 	char *stdin_only[] = { dash };
 	rec r = {0};
@@ -299,8 +393,10 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 		cp_pos pos = { rd_name(in), 0 };
 		while ((got = rd_line(in, &line, &len, &e)) > 0) {
 			pos.lineno = rd_lineno(in);
-			if (pg.on && (++pg.lines & 0xffff) == 0)
-				progress_tick(p, &pg, false);
+			if ((++lines & 0xffff) == 0 && cp_progress_due(&pg))
+				cp_progress_show(p, &pg, false, "%llu lines, %llu bad, %.0f lines/s",
+				    (unsigned long long)lines, (unsigned long long)p->nbad,
+				    cp_progress_rate(&pg, lines));
 			if (rec_parse(&r, line, len) < 0) {
 				size_t k = 0;
 				while (k < len && (line[k] == ' ' || line[k] == '\t'))
@@ -323,8 +419,8 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 		}
 		rd_close(in);
 	}
-	if (pg.on)
-		progress_tick(p, &pg, true);
+	cp_progress_show(p, &pg, true, "%llu lines, %llu bad, %.0f lines/s",
+	    (unsigned long long)lines, (unsigned long long)p->nbad, cp_progress_rate(&pg, lines));
 	rec_free(&r);
 	return rc;
 }
