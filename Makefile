@@ -66,7 +66,7 @@ FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs
+.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs deb check-deb
 .SECONDARY:
 
 all: $(LIB) $(BINS) $(TOOLS)
@@ -186,6 +186,18 @@ check-deps:
 
 build-deps:
 	@scripts/install-deps --build
+
+# The Debian package (debian/): scripts/build-deb builds it from a copy of
+# the tree with dpkg-buildpackage and runs lintian; tests/deb/deb.t also
+# unpacks it and runs it.  About 1.5 minutes and its own tools: not part
+# of check; .ci/run runs check-deb.
+deb:
+	@scripts/install-deps --packaging
+	scripts/build-deb $(BUILD)/deb
+
+check-deb: all
+	@scripts/install-deps --packaging
+	CAREPIPE_BUILD=$(BUILD) prove $(PROVE_FLAGS) tests/deb/deb.t
 
 lint-man:
 	mandoc -Tlint -W warning $(MANS)
