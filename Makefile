@@ -165,7 +165,7 @@ build-fuzz/obj/%.o: %.c common/carepipe.h
 
 # Targets over a program's own code compile its files in (never main.c);
 # FUZZ_LD_NAME adds link options (the platform target wraps http_do).
-FUZZ_CMD_import = $(filter-out %/main.c %/live.c,$(wildcard cmd/fetch-mentions/*.c))
+FUZZ_CMD_import = $(filter-out %/main.c %/live.c %/check.c,$(wildcard cmd/fetch-mentions/*.c))
 FUZZ_CMD_sla    = cmd/sla-check/policy.c
 FUZZ_LD_platform = -Wl,--wrap=http_do
 
