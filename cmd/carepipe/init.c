@@ -174,9 +174,9 @@ static void add_var(buf *out, const char *var)
 	/* once each: several sources may share a variable */
 	char line[300];
 	snprintf(line, sizeof line, "export %s=\n", var);
-	if (!out->p || !strstr(out->p, line))
+	const char *text = buf_cstr(out);   /* a buf is NUL-ended only on demand */
+	if (!text || !strstr(text, line))
 		buf_adds(out, line);
-	buf_cstr(out);
 }
 
 int front_init(cp_prog *p, const char *dir, const char *argv0)
