@@ -103,3 +103,14 @@ $ for p in $(cat p); do for o in $($p --list-options | cut -f1 | tr , '\n' | gre
 > syntax-ok
 > compdef-ok
 > checked
+
+### bash completion of the front command: the commands and programs, then the program's own options
+$ B=${CAREPIPE_BUILD:-build}
+$ C=$TOP/$B/completions/bash
+$ bash -c ". $C/carepipe; COMP_WORDS=(carepipe ''); COMP_CWORD=1; _carepipe_carepipe; printf '%s\n' \"\${COMPREPLY[@]}\"" | sort > got
+$ (printf 'check\nhelp\ninit\n'; make -s -C $TOP progs | grep -v '^carepipe$') | sort > want
+$ cmp got want && echo "check help init and $(grep -vxc 'check\|help\|init' got) programs"
+$ bash -c ". $C/carepipe; . $C/tag; COMP_WORDS=(carepipe tag --ru); COMP_CWORD=2; _carepipe_carepipe; printf '%s\n' \"\${COMPREPLY[@]}\""
+>~ check help init and [6-9] programs
+> --rules
+> --rule
