@@ -20,7 +20,7 @@ $ make -s -C $TOP install DESTDIR=$TMP/inst PREFIX=/usr zshcompdir=/usr/share/zs
 $ (cd inst && find . -type f | sed 's/\(man[0-9]\/.*\)/\1.gz/' | sort) > want
 $ dpkg-deb -c out/carepipe_0.1.0_*.deb | awk '$1 !~ /^d/ { print $6 }' | grep -v '^./usr/share/doc/' | sort > got
 $ diff want got && echo "the files of make install"
-$ root/usr/bin/carepipe help | grep -c '^  [a-z]'
+$ test $(root/usr/bin/carepipe help | grep -c '^  [a-z]') -eq $(make -s -C $TOP progs | grep -vc '^carepipe$') && echo "help lists every program"
 $ root/usr/bin/carepipe init care > /dev/null && ls care/rules
 $ zcat root/usr/share/man/man1/tag.1.gz | grep -c 'tag -f /usr/share/carepipe/rules/consumer.rules'
 > out/carepipe_0.1.0_amd64.deb
@@ -34,6 +34,6 @@ $ zcat root/usr/share/man/man1/tag.1.gz | grep -c 'tag -f /usr/share/carepipe/ru
 > tzdata
 > zlib1g
 > the files of make install
-> 6
+> help lists every program
 > consumer.rules
 > 2
