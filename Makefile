@@ -6,13 +6,20 @@ VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 bindir   ?= $(PREFIX)/bin
-mandir   ?= $(PREFIX)/share/man
+datadir  ?= $(PREFIX)/share
+mandir   ?= $(datadir)/man
+# The starter kit (examples/) and the shell completions.
+pkgdatadir  ?= $(datadir)/carepipe
+bashcompdir ?= $(datadir)/bash-completion/completions
+zshcompdir  ?= $(datadir)/zsh/site-functions
+# carepipe.conf(5)'s last place: $(sysconfdir)/carepipe/carepipe.conf.
+sysconfdir ?= /etc
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -D_GNU_SOURCE
-CPPFLAGS += -Icommon
+CPPFLAGS += -Icommon -DCP_SYSCONFDIR='"$(sysconfdir)"'
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -52,11 +59,17 @@ TOOLS      = bin/gen-mentions bin/carepipe-cat
 UNIT_SRC   = $(wildcard tests/unit/*.c)
 UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MANS       = $(wildcard man/*.[1-9])
+# The starter kit installed under $(pkgdatadir): every file of these folders
+# of examples/, and the demo records, gzipped (the programs read gzip).
+KIT_DIRS   = assign cron replies rules scale sla
+KIT_FILES  = $(foreach d,$(KIT_DIRS),$(wildcard examples/$(d)/*))
+KIT_DATA   = $(BUILD)/kit/mentions.ndjson.gz examples/data/README
+COMPLETIONS = $(BUILD)/completions/stamp
 FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all check check-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak
+.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs deb check-deb
 .SECONDARY:
 
 all: $(LIB) $(BINS) $(TOOLS)
@@ -82,9 +95,24 @@ $(sort $(CMD_DIRS:%=bin/%)): bin/%: $$(call cmd_objs,$$*) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
-# A program's own header: its objects are stale when it changes.
-$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/kpi-report/*.c)): cmd/kpi-report/kpi.h
-$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/assign/*.c)): cmd/assign/assign.h
+# The front command (cmd/carepipe/) knows the programs from PROGS and each
+# one's description from the .Nd line of its manual page, through a
+# generated header; progs.list changes only when PROGS does.
+$(BUILD)/gen/progs.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PROGS)' | cmp -s - $@ || echo '$(PROGS)' > $@
+$(BUILD)/gen/progs.h: $(BUILD)/gen/progs.list $(wildcard man/*.1)
+	for p in $(PROGS); do \
+		nd=$$(sed -n 's/^\.Nd //p' man/$$p.1 2>/dev/null | sed 's/[\\"]/\\&/g'); \
+		printf '\t{ "%s", "%s" }, \\\n' "$$p" "$$nd"; \
+	done | sed '1s/^/#define CP_PROG_TABLE \\\n/' > $@.tmp && echo >> $@.tmp && mv $@.tmp $@
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): $(BUILD)/gen/progs.h cmd/carepipe/front.h
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): CPPFLAGS += -I$(BUILD)/gen -DCP_PKGDATADIR='"$(pkgdatadir)"'
+.PHONY: FORCE
+FORCE:
+
+# A program's own headers: its objects are stale when one changes.
+$(foreach d,$(CMD_DIRS),$(eval $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(d)/*.c)): $(wildcard cmd/$(d)/*.h)))
 
 bin/gen-mentions: scripts/gen-mentions.c
 	@mkdir -p bin
@@ -140,7 +168,7 @@ build-fuzz/obj/%.o: %.c common/carepipe.h
 
 # Targets over a program's own code compile its files in (never main.c);
 # FUZZ_LD_NAME adds link options (the platform target wraps http_do).
-FUZZ_CMD_import = $(filter-out %/main.c %/live.c,$(wildcard cmd/fetch-mentions/*.c))
+FUZZ_CMD_import = $(filter-out %/main.c %/live.c %/check.c,$(wildcard cmd/fetch-mentions/*.c))
 FUZZ_CMD_sla    = cmd/sla-check/policy.c
 FUZZ_LD_platform = -Wl,--wrap=http_do
 
@@ -154,8 +182,25 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_CMD_$$*
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
+# check needs the test tools (valgrind, chromium, Prism from npm...);
+# demo and install need only the build libraries.
 check-deps:
 	@scripts/install-deps
+
+build-deps:
+	@scripts/install-deps --build
+
+# The Debian package (debian/): scripts/build-deb builds it from a copy of
+# the tree with dpkg-buildpackage and runs lintian; tests/deb/deb.t also
+# unpacks it and runs it.  About 1.5 minutes and its own tools: not part
+# of check; .ci/run runs check-deb.
+deb:
+	@scripts/install-deps --packaging
+	scripts/build-deb $(BUILD)/deb
+
+check-deb: all
+	@scripts/install-deps --packaging
+	CAREPIPE_BUILD=$(BUILD) prove $(PROVE_FLAGS) tests/deb/deb.t
 
 lint-man:
 	mandoc -Tlint -W warning $(MANS)
@@ -163,19 +208,49 @@ lint-man:
 bench: all
 	scripts/bench
 
-demo: check-deps all
+demo: build-deps all
 	scripts/demo
 
-install: all
+# The programs' names, one a line (tests and packaging read it).
+progs:
+	@printf '%s\n' $(PROGS)
+
+# bash and zsh completions, written from each program's own option table
+# (PROG --list-options) by scripts/gen-completions.
+completions: $(COMPLETIONS)
+$(COMPLETIONS): $(BINS) scripts/gen-completions
+	@mkdir -p $(dir $@)
+	scripts/gen-completions $(BUILD)/completions bin $(PROGS)
+	touch $@
+
+$(BUILD)/kit/mentions.ndjson.gz: examples/data/mentions.ndjson
+	@mkdir -p $(dir $@)
+	gzip -9n < $< > $@
+
+# Man pages name the starter kit by its installed path: examples/X in the
+# tree is $(pkgdatadir)/X once installed.
+install: all $(COMPLETIONS) $(KIT_DATA)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7
 	install -m 0755 $(BINS) $(DESTDIR)$(bindir)
 	for m in $(MANS); do \
-		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(mandir)/man$$s/ || exit 1; \
+		s=$${m##*.}; sed 's|examples/|$(pkgdatadir)/|g' $$m > $(DESTDIR)$(mandir)/man$$s/$${m#man/} && \
+		chmod 0644 $(DESTDIR)$(mandir)/man$$s/$${m#man/} || exit 1; \
 	done
+	for d in $(KIT_DIRS) data; do install -d $(DESTDIR)$(pkgdatadir)/$$d || exit 1; done
+	for f in $(KIT_FILES); do \
+		if [ -x $$f ]; then m=0755; else m=0644; fi; \
+		install -m $$m $$f $(DESTDIR)$(pkgdatadir)/$${f#examples/} || exit 1; \
+	done
+	install -m 0644 $(KIT_DATA) $(DESTDIR)$(pkgdatadir)/data
+	install -d $(DESTDIR)$(bashcompdir) $(DESTDIR)$(zshcompdir)
+	install -m 0644 $(PROGS:%=$(BUILD)/completions/bash/%) $(DESTDIR)$(bashcompdir)
+	install -m 0644 $(BUILD)/completions/zsh/_carepipe $(DESTDIR)$(zshcompdir)
 
 uninstall:
-	for p in $(PROGS); do rm -f $(DESTDIR)$(bindir)/$$p; done
+	for p in $(PROGS); do rm -f $(DESTDIR)$(bindir)/$$p $(DESTDIR)$(bashcompdir)/$$p; done
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(mandir)/man$$s/$${m#man/}; done
+	rm -f $(DESTDIR)$(zshcompdir)/_carepipe
+	rm -rf $(DESTDIR)$(pkgdatadir)
 
 clean:
 	rm -rf build build-san build-fuzz bin

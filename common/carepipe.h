@@ -343,7 +343,7 @@ typedef struct cp_prog {
 	"      --line-buffered   flush output after every record\n" \
 	"  -q, --quiet           no progress or warnings\n" \
 	"  -v, --verbose         trace what is done (never secrets)\n" \
-	"      --help            show this help\n" \
+	"  -h, --help            show this help\n" \
 	"      --version         show the version\n"
 
 void cp_init(cp_prog *p, const char *name, const char *synopsis, const char *help);
@@ -391,5 +391,28 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 /* Flush and check stdout (74 when it fails, e.g. > /dev/full), close
  * --bad, and return the exit status for main to return. */
 int cp_finish(cp_prog *p);
+
+/*
+ * Progress on a terminal, for a long run: one line, "PROG: ...", redrawn
+ * in place at most every CAREPIPE_PROGRESS_SECONDS (default 1).  Only the
+ * last stage of a pipeline draws (stderr a terminal, standard output not
+ * a pipe, no -q), so stages sharing a terminal do not fight; every
+ * message of cp_warn, cp_die and cp_bad_line starts on a fresh line,
+ * erasing a progress line the cursor is on (which is drawn again at its
+ * next tick).  A run shorter than one interval draws nothing.
+ */
+typedef struct {
+	bool on, drawn;
+	double every, start, last;
+} cp_progress;
+void cp_progress_init(cp_prog *p, cp_progress *pg);
+/* Whether a redraw is due (cheap enough to call every few thousand lines). */
+bool cp_progress_due(const cp_progress *pg);
+/* n per second since init. */
+double cp_progress_rate(const cp_progress *pg, uint64_t n);
+/* Draw "PROG: " and the formatted text; final ends the line (and draws
+ * only when something was drawn before). */
+void cp_progress_show(cp_prog *p, cp_progress *pg, bool final, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -250,6 +250,66 @@ cp_config *cp_config_load(const char *path, cp_err *e)
 	return c;
 }
 
+#ifndef CP_SYSCONFDIR
+#define CP_SYSCONFDIR "/etc"
+#endif
+
+int cp_config_locate(const char *given, char **path, cp_err *e)
+{
+	const char *env = getenv("CAREPIPE_CONFIG");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	buf user = {0};
+	*path = NULL;
+	if (!given && env && *env)
+		given = env;
+	if (given) {
+		if (!(*path = strdup(given)))
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		return 1;
+	}
+	/* XDG base directories: a relative value is invalid and ignored. */
+	int rc = 0;
+	if (xdg && xdg[0] == '/')
+		rc = buf_addf(&user, "%s/carepipe/carepipe.conf", xdg);
+	else if (home && home[0] == '/')
+		rc = buf_addf(&user, "%s/.config/carepipe/carepipe.conf", home);
+	if (rc < 0 || (user.len && !buf_cstr(&user))) {
+		buf_free(&user);
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	}
+	const char *places[] = {
+		"carepipe.conf",
+		user.len ? buf_cstr(&user) : NULL,
+		CP_SYSCONFDIR "/carepipe/carepipe.conf",
+	};
+	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+		if (!places[i] || access(places[i], F_OK) != 0)
+			continue;
+		*path = strdup(places[i]);
+		buf_free(&user);
+		if (!*path)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		return 1;
+	}
+	cp_fail(e, CP_EX_NOINPUT,
+	    "no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG (looked for "
+	    "./carepipe.conf, %s%s" CP_SYSCONFDIR "/carepipe/carepipe.conf)",
+	    user.len ? buf_cstr(&user) : "", user.len ? ", " : "");
+	buf_free(&user);
+	return 0;
+}
+
+cp_config *cp_config_find_load(const char *given, cp_err *e)
+{
+	char *path;
+	if (cp_config_locate(given, &path, e) <= 0)
+		return NULL;
+	cp_config *c = cp_config_load(path, e);
+	free(path);
+	return c;
+}
+
 const cp_source *cp_config_find(const cp_config *c, const char *name)
 {
 	for (size_t i = 0; c && i < c->nsrc; i++)

@@ -59,6 +59,24 @@ typedef struct cp_config {
 /* Read and check a config file.  NULL with e set (66 missing, 74 unreadable,
  * 78 invalid: "FILE:LINE: reason"). */
 cp_config *cp_config_load(const char *path, cp_err *e);
+/*
+ * Where carepipe.conf is, the same for every program (carepipe.conf(5)):
+ *   1. given (the program's --config), when not NULL;
+ *   2. the environment variable CAREPIPE_CONFIG, when set and not empty;
+ *   3. ./carepipe.conf;
+ *   4. $XDG_CONFIG_HOME/carepipe/carepipe.conf ($HOME/.config when
+ *      XDG_CONFIG_HOME is unset or empty);
+ *   5. CP_SYSCONFDIR/carepipe/carepipe.conf (/etc unless built otherwise).
+ * The first two are taken as named, whether or not the file exists (a
+ * missing one is then reported by cp_config_load); the last three are
+ * taken when they exist.  Returns 1 with *path set (malloc'd, the caller
+ * frees it), 0 when none of 3-5 exists (e says where it looked, code 66),
+ * -1 on allocation failure (e, 71).
+ */
+int cp_config_locate(const char *given, char **path, cp_err *e);
+/* cp_config_locate, then cp_config_load: NULL with e set (66 when there is
+ * no file anywhere).  The path read is c->path. */
+cp_config *cp_config_find_load(const char *given, cp_err *e);
 /* Parse config text already in memory (name is for messages). */
 cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_err *e);
 void cp_config_free(cp_config *c);

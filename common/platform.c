@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "platform.h"
 
@@ -282,6 +283,76 @@ int plat_param(buf *url, const char *name, const char *value)
 	if (buf_addc(url, has_q ? '&' : '?') < 0 || buf_adds(url, name) < 0 ||
 	    buf_addc(url, '=') < 0 || http_escape(url, value) < 0)
 		return -1;
+	return 0;
+}
+
+int plat_whoami_from(cp_conn *c, val doc, const char *handle_path, const char *id_path,
+                     cp_whoami *who, cp_err *e)
+{
+	buf t = {0};
+	memset(who, 0, sizeof *who);
+	if (handle_path)
+		snprintf(who->handle, sizeof who->handle, "%s", plat_str(val_path(doc, handle_path), &t));
+	if (id_path)
+		snprintf(who->id, sizeof who->id, "%s", plat_str(val_path(doc, id_path), &t));
+	buf_free(&t);
+	if ((handle_path && !who->handle[0]) || (id_path && !who->id[0]))
+		return cp_fail(e, CP_EX_UNAVAILABLE, "source %s: %s answered the credentials check without %s",
+		    c->src->name, c->plat->name, handle_path && !who->handle[0] ? handle_path : id_path);
+	return 0;
+}
+
+int plat_verify_get(cp_conn *c, const char *path, const char *handle_path,
+                    const char *id_path, cp_whoami *who, cp_err *e)
+{
+	buf url = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+	if (buf_addf(&url, "%s%s", c->src->base_url, path) < 0 || !buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+		goto done;
+	rc = plat_whoami_from(c, plat_json(&rs), handle_path, id_path, who, e);
+done:
+	buf_free(&url);
+	http_resp_free(&rs);
+	return rc;
+}
+
+/* A handle as configured and as the platform gives it: "@acme",
+ * "acme" and, on Mastodon, "acme@example.social" are one account.  Case
+ * does not count. */
+static bool same_handle(const char *configured, const char *got)
+{
+	if (*configured == '@')
+		configured++;
+	if (*got == '@')
+		got++;
+	size_t n = strlen(configured);
+	if (strncasecmp(configured, got, n) != 0)
+		return false;
+	return got[n] == '\0' || (got[n] == '@' && !strchr(configured, '@'));
+}
+
+int plat_verify(cp_conn *c, cp_whoami *who, cp_err *e)
+{
+	const cp_source *s = c->src;
+	memset(who, 0, sizeof *who);
+	if (!c->plat->verify)
+		return cp_fail(e, CP_EX_SOFTWARE, "source %s: no credentials check for %s", s->name,
+		    c->plat->name);
+	if (c->plat->verify(c, who, e) < 0)
+		return -1;
+	if (who->handle[0] && s->account && !same_handle(s->account, who->handle))
+		return cp_fail(e, CP_EX_CONFIG,
+		    "source %s: the credentials are those of %s, not of account %s: check %s",
+		    s->name, who->handle, s->account, c->auth_hint);
+	if (who->id[0] && s->account_id && strcmp(s->account_id, who->id) != 0)
+		return cp_fail(e, CP_EX_CONFIG,
+		    "source %s: the credentials are those of id %s, not of account_id %s: check %s",
+		    s->name, who->id, s->account_id, c->auth_hint);
 	return 0;
 }
 

@@ -73,6 +73,12 @@ typedef struct {
 
 typedef struct cp_conn cp_conn;
 
+/* Whom a source's credentials belong to, as the platform says. */
+typedef struct {
+	char handle[256];          /* the account's handle, "" when it has none */
+	char id[256];              /* its platform id, "" when unknown */
+} cp_whoami;
+
 typedef struct cp_platform {
 	const char *name;          /* as in the config and record ids' prefix */
 	const char *record_platform; /* the "platform" key (x -> "twitter") */
@@ -89,6 +95,10 @@ typedef struct cp_platform {
 	 * outcome is unknown: 1 found (out filled), 0 none, -1 error.  NULL
 	 * where the platform has no way to look. */
 	int (*lookup)(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e);
+	/* One cheap authenticated call that proves the credentials work (X
+	 * users/me, Mastodon verify_credentials, Bluesky getSession, Reddit
+	 * api/v1/me, Facebook /me); fill who from its answer. */
+	int (*verify)(cp_conn *c, cp_whoami *who, cp_err *e);
 	void (*close)(cp_conn *c);
 } cp_platform;
 
@@ -114,6 +124,12 @@ extern const cp_platform *const cp_platforms[];
  * its open.  NULL with e set (78 unknown platform or missing token). */
 cp_conn *plat_open(cp_http *http, const cp_source *src, cp_err *e);
 void plat_close(cp_conn *c);
+/* Check c's credentials with the platform's verify call, then that they
+ * are the configured account's (handle against account, id against
+ * account_id, where the platform gives them).  0 with who filled, or -1
+ * with e: 77 refused, 69 unreachable or a broken answer, 78 the
+ * credentials of another account than the configured one. */
+int plat_verify(cp_conn *c, cp_whoami *who, cp_err *e);
 
 /* Helpers the platform files share (common/platform.c). */
 /* A GET or POST through c's http with c's token and limits. */
@@ -148,6 +164,15 @@ val plat_json(const cp_http_resp *rs);
 /* Append "&name=value" (or "?name=value" when url has no "?" yet), value
  * percent-encoded; nothing when value is NULL. */
 int plat_param(buf *url, const char *name, const char *value);
+/* verify for the platforms whose check is one GET of base_url + path with
+ * the token: the handle and id are read at handle_path and id_path of the
+ * JSON answer (val_path syntax; NULL: not given). */
+int plat_verify_get(cp_conn *c, const char *path, const char *handle_path,
+                    const char *id_path, cp_whoami *who, cp_err *e);
+/* Fill who's handle and id from a JSON answer (paths as above); -1 with
+ * e (69) when the answer lacks them. */
+int plat_whoami_from(cp_conn *c, val doc, const char *handle_path, const char *id_path,
+                     cp_whoami *who, cp_err *e);
 /* Compare two decimal ids by value (longer is bigger): <0, 0, >0. */
 int plat_idcmp(const char *a, const char *b);
 /* Keep the larger of *slot and id (decimal ids); 0 or -1. */

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,8 +20,8 @@ enum {
 	OPT_BAD = 0x1000,
 	OPT_STRICT,
 	OPT_LINEBUF,
-	OPT_HELP,
 	OPT_VERSION,
+	OPT_LIST_OPTIONS,
 };
 
 static const struct option common_opts[] = {
@@ -28,11 +30,16 @@ static const struct option common_opts[] = {
 	{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	/* Hidden: the option table, for the generated shell completions. */
+	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 };
 
 static cp_prog *the_prog;
+
+/* On a terminal, a message starts on a line of its own (see cp_progress). */
+static void msg_fresh_line(void);
 
 /* Complete records already written stay written whatever path exits. */
 static void flush_at_exit(void)
@@ -58,6 +65,38 @@ void cp_usage(cp_prog *p)
 	exit(CP_EX_USAGE);
 }
 
+/*
+ * --list-options: every option getopt_long is given, one per line, as
+ * "SPELLINGS<TAB>ARG": the short and long spellings of one option joined
+ * by commas (-f,--rules), then "arg" when it takes an argument, "-" when
+ * not.  The completion generator (scripts/gen-completions) reads this, so
+ * completions come from the very table that parses the command line.
+ */
+static void __attribute__((noreturn)) list_options(const char *shorts,
+                                                   const struct option *lo)
+{
+	/* shorts starts with ':'; each letter may be followed by ':'. */
+	for (const char *c = shorts + 1; *c; c++) {
+		if (*c == ':')
+			continue;
+		bool arg = c[1] == ':';
+		const char *longname = NULL;
+		for (const struct option *o = lo; o->name; o++)
+			if (o->val == *c && !o->flag)
+				longname = o->name;
+		printf("-%c%s%s\t%s\n", *c, longname ? ",--" : "", longname ? longname : "",
+		       arg ? "arg" : "-");
+	}
+	for (const struct option *o = lo; o->name; o++) {
+		if (o->val == OPT_LIST_OPTIONS)
+			continue;
+		if (!o->flag && o->val > 0 && o->val < 256 && strchr(shorts + 1, o->val))
+			continue; /* printed with its short spelling */
+		printf("--%s\t%s\n", o->name, o->has_arg == no_argument ? "-" : "arg");
+	}
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : CP_EX_IOERR);
+}
+
 static void __attribute__((noreturn)) help(cp_prog *p)
 {
 	printf("usage: %s\n\n%s%s", p->synopsis, p->help ? p->help : "", CP_COMMON_HELP);
@@ -75,7 +114,7 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		while (longopts && longopts[n].name)
 			n++;
 		merged = calloc(n + nc + 1, sizeof *merged);
-		shorts = malloc(strlen(shortopts ? shortopts : "") + 4);
+		shorts = malloc(strlen(shortopts ? shortopts : "") + 5);
 		if (!merged || !shorts)
 			cp_die(p, CP_EX_OSERR, "out of memory");
 		if (n)
@@ -84,7 +123,7 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		/* ':' first so a missing argument is told apart. */
 		strcpy(shorts, ":");
 		strcat(shorts, shortopts ? shortopts : "");
-		strcat(shorts, "qv");
+		strcat(shorts, "qvh");
 	}
 	for (;;) {
 		int c = getopt_long(argc, argv, shorts, merged, NULL);
@@ -104,8 +143,10 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		case 'v':
 			p->verbose = true;
 			continue;
-		case OPT_HELP:
+		case 'h':
 			help(p);
+		case OPT_LIST_OPTIONS:
+			list_options(shorts, merged);
 		case OPT_VERSION:
 			printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
 			exit(0);
@@ -215,6 +256,7 @@ static void msg_add_visible(struct msg_out *o, const char *s, size_t n)
 static void msg_write(const char *name, const char *fmt, va_list ap)
 {
 	struct msg_out o = { .n = 0 };
+	msg_fresh_line();
 	char small[1024], *text = small;
 	va_list again;
 	va_copy(again, ap);
@@ -314,31 +356,117 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* On a terminal, a long run says how far it is, once a second at most. */
-struct progress {
-	bool on;
-	double start, last;
-	uint64_t lines;
-};
+/*
+ * Progress on a shared terminal.  In a pipeline every stage has the same
+ * terminal on stderr; if each drew its own progress line they would
+ * overwrite one another.  So only the last stage draws: the one whose
+ * standard output is not a pipe (a file, the terminal).  It redraws its
+ * one line in place; a message from any stage first erases whatever
+ * progress line the cursor is on, so it starts on a fresh line, and the
+ * drawing stage draws again below it at its next tick.
+ */
+static bool progress_open;   /* this process left a progress line unfinished */
 
-static void progress_tick(cp_prog *p, struct progress *pg, bool final)
+static bool stderr_tty(void)
 {
-	double t = now_s();
-	if (!final && t - pg->last < 1.0)
+	static int tty = -1;
+	if (tty < 0) {
+		int saved = errno;   /* isatty sets ENOTTY; callers may still read errno */
+		tty = isatty(2);
+		errno = saved;
+	}
+	return tty;
+}
+
+/* A terminal that knows "erase line" (ECMA-48 EL, ESC [ K). */
+static bool stderr_ansi(void)
+{
+	const char *t = getenv("TERM");
+	return stderr_tty() && t && *t && strcmp(t, "dumb") != 0;
+}
+
+/* Before a message: on a terminal, a line of its own. */
+static void msg_fresh_line(void)
+{
+	if (!stderr_tty())
 		return;
-	if (final && pg->last == pg->start)
-		return; /* a short run stays quiet */
-	pg->last = t;
-	double el = t - pg->start > 0 ? t - pg->start : 1e-9;
-	fprintf(stderr, "\r%s: %llu lines, %llu bad, %.0f lines/s%s", p->name,
-	        (unsigned long long)pg->lines, (unsigned long long)p->nbad, pg->lines / el,
-	        final ? "\n" : "");
+	int saved = errno;   /* the message about to be written may name it */
+	if (stderr_ansi())
+		fputs("\r\033[K", stderr);
+	else if (progress_open)
+		fputc('\n', stderr);
+	progress_open = false;
+	errno = saved;
+}
+
+void cp_progress_init(cp_prog *p, cp_progress *pg)
+{
+	struct stat st;
+	const char *every = getenv("CAREPIPE_PROGRESS_SECONDS");
+	int saved = errno;
+	memset(pg, 0, sizeof *pg);
+	pg->on = !p->quiet && stderr_tty() &&
+	    !(fstat(1, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)));
+	pg->every = 1.0;
+	if (every && *every) {
+		char *end;
+		double v = strtod(every, &end);
+		if (*end == '\0' && v >= 0)
+			pg->every = v;
+	}
+	pg->start = pg->last = now_s();
+	errno = saved;
+}
+
+bool cp_progress_due(const cp_progress *pg)
+{
+	return pg->on && now_s() - pg->last >= pg->every;
+}
+
+double cp_progress_rate(const cp_progress *pg, uint64_t n)
+{
+	double el = now_s() - pg->start;
+	return n / (el > 0 ? el : 1e-9);
+}
+
+void cp_progress_show(cp_prog *p, cp_progress *pg, bool final, const char *fmt, ...)
+{
+	if (!pg->on || (final && !pg->drawn))
+		return;   /* a short run stays quiet */
+	char line[512];
+	int n = snprintf(line, sizeof line, "%s: ", p->name);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* One terminal line, never wrapped (a wrapped line cannot be redrawn
+	 * in place), cut on a UTF-8 boundary; no control characters. */
+	size_t cols = 80;
+	struct winsize ws;
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		cols = ws.ws_col;
+	size_t len = strlen(line);
+	if (len > cols - 1) {
+		len = cols - 1;
+		while (len > 0 && ((unsigned char)line[len] & 0xc0) == 0x80)
+			len--;
+		line[len] = '\0';
+	}
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(stderr, "\r%s%s%s", stderr_ansi() ? "\033[K" : "", line, final ? "\n" : "");
+	fflush(stderr);
+	pg->last = now_s();
+	pg->drawn = true;
+	progress_open = !final;
 }
 
 int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx)
 {
-	struct progress pg = { !p->quiet && isatty(2), 0, 0, 0 };
-	pg.start = pg.last = pg.on ? now_s() : 0;
+	cp_progress pg;
+	uint64_t lines = 0;
+	cp_progress_init(p, &pg);
 	static char dash[] = "-";
 	char *stdin_only[] = { dash };
 	rec r = {0};
@@ -362,8 +490,10 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 		cp_pos pos = { rd_name(in), 0 };
 		while ((got = rd_line(in, &line, &len, &e)) > 0) {
 			pos.lineno = rd_lineno(in);
-			if (pg.on && (++pg.lines & 0xffff) == 0)
-				progress_tick(p, &pg, false);
+			if ((++lines & 0xffff) == 0 && cp_progress_due(&pg))
+				cp_progress_show(p, &pg, false, "%llu lines, %llu bad, %.0f lines/s",
+				    (unsigned long long)lines, (unsigned long long)p->nbad,
+				    cp_progress_rate(&pg, lines));
 			if (rec_parse(&r, line, len) < 0) {
 				size_t k = 0;
 				while (k < len && (line[k] == ' ' || line[k] == '\t'))
@@ -386,8 +516,8 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 		}
 		rd_close(in);
 	}
-	if (pg.on)
-		progress_tick(p, &pg, true);
+	cp_progress_show(p, &pg, true, "%llu lines, %llu bad, %.0f lines/s",
+	    (unsigned long long)lines, (unsigned long long)p->nbad, cp_progress_rate(&pg, lines));
 	rec_free(&r);
 	return rc;
 }

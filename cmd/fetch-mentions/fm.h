@@ -42,12 +42,15 @@ struct fm_opts {
 	int64_t since, until;   /* --since, --until: the window, epoch s */
 	bool has_since, has_until;
 	long limit;             /* --limit N: records in all, 0 for no limit */
+	bool check;             /* --check: verify each source's credentials */
 	int nfiles;             /* the operands: input files for --import */
 	char **files;
 };
 
 /* Live sources (live.c). */
 int fm_live(cp_prog *p, const struct fm_opts *o);
+/* --check (check.c): one authenticated call per source, one line each. */
+int fm_check(cp_prog *p, const struct fm_opts *o);
 
 /* Importers (import_*.c): read o->files (stdin when none, gzip allowed). */
 int fm_import_twcs(cp_prog *p, const struct fm_opts *o);

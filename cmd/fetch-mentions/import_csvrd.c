@@ -18,8 +18,7 @@
 struct fm_csvrd {
 	struct csv_parser cp;
 	cp_prog *p;
-	bool progress;
-	double start, last;
+	cp_progress pg;         /* on a terminal: rows so far */
 	uint64_t nrec;
 	const char *file;
 	fm_csv_fn fn;
@@ -79,25 +78,11 @@ static void on_record(int term, void *data)
 	c->ended = true;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void progress(struct fm_csvrd *c, bool final)
 {
-	double t = now_s();
-	if (!final && t - c->last < 1.0)
-		return;
-	if (final && c->last == c->start)
-		return;         /* a short run stays quiet */
-	c->last = t;
-	double el = t - c->start > 0 ? t - c->start : 1e-9;
-	fprintf(stderr, "\r%s: %s: %llu rows, %llu bad, %.0f rows/s%s", c->p->name, c->file,
-	        (unsigned long long)c->nrec, (unsigned long long)c->p->nbad, c->nrec / el,
-	        final ? "\n" : "");
+	cp_progress_show(c->p, &c->pg, final, "%s: %llu rows, %llu bad, %.0f rows/s", c->file,
+	    (unsigned long long)c->nrec, (unsigned long long)c->p->nbad,
+	    cp_progress_rate(&c->pg, c->nrec));
 }
 
 struct fm_csvrd *fm_csvrd_new(cp_prog *p, const char *file, fm_csv_fn fn, void *ctx)
@@ -111,9 +96,7 @@ struct fm_csvrd *fm_csvrd_new(cp_prog *p, const char *file, fm_csv_fn fn, void *
 	}
 	csv_set_space_func(&c->cp, no_space);
 	c->p = p;
-	c->progress = !p->quiet && isatty(2);
-	if (c->progress)
-		c->start = c->last = now_s();
+	cp_progress_init(p, &c->pg);
 	c->file = file;
 	c->fn = fn;
 	c->ctx = ctx;
@@ -146,7 +129,7 @@ static int deliver(struct fm_csvrd *c)
 	r.f = c->fptr;
 	r.flen = c->flen;
 	rc = c->fn(c->ctx, &r);
-	if (c->progress && (++c->nrec & 0x3fff) == 0)
+	if ((++c->nrec & 0x3fff) == 0 && cp_progress_due(&c->pg))
 		progress(c, false);
 	c->nf = 0;
 	buf_reset(&c->fbytes);
@@ -196,8 +179,7 @@ int fm_csvrd_finish(struct fm_csvrd *c)
 		rc = deliver(c);
 	else if (c->nomem)
 		rc = -1;
-	if (c->progress)
-		progress(c, true);
+	progress(c, true);
 	return rc;
 }
 

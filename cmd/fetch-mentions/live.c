@@ -500,20 +500,17 @@ done:
 int fm_live(cp_prog *p, const struct fm_opts *o)
 {
 	cp_err e = {0};
-	const char *path = o->config ? o->config : getenv("CAREPIPE_CONFIG");
 	struct run r;
 	int lock = -1, status = 0;
 
 	memset(&r, 0, sizeof r);
 	r.p = p;
 	r.o = o;
-	if (!path)
-		path = "carepipe.conf";
-	cp_config *cf = cp_config_load(path, &e);
+	cp_config *cf = cp_config_find_load(o->config, &e);
 	if (!cf)
 		cp_die_err(p, &e);
 	if (o->source && !cp_config_find(cf, o->source))
-		cp_die(p, CP_EX_USAGE, "no source [%s] in %s", o->source, path);
+		cp_die(p, CP_EX_USAGE, "no source [%s] in %s", o->source, cf->path);
 	if (o->state && (lock = state_lock(o->state, o->wait, &e)) < 0)
 		cp_die_err(p, &e);
 

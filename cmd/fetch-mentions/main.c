@@ -24,6 +24,7 @@ enum {
 	OPT_LIMIT,
 	OPT_DATE_FORMAT,
 	OPT_TZ,
+	OPT_CHECK,
 };
 
 static const struct option longopts[] = {
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
 	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -49,7 +51,8 @@ static const struct option longopts[] = {
 	"                      [--max-wait duration] [--raw] [--since time] [--source name]\n" \
 	"                      [--state dir] [--until time] [--wait]\n" \
 	"       fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format\n" \
-	"                      [--date-format fmt] [--map spec] [--tz zone] [file ...]"
+	"                      [--date-format fmt] [--map spec] [--tz zone] [file ...]\n" \
+	"       fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check"
 
 #define HELP \
 	"Live sources:\n" \
@@ -63,6 +66,7 @@ static const struct option longopts[] = {
 	"      --until TIME      only mentions before TIME (RFC 3339, or -1d)\n" \
 	"      --limit N         write at most N records in all, then stop\n" \
 	"      --raw             keep the original payload under raw\n" \
+	"      --check           verify each source's credentials; fetch nothing\n" \
 	"Import:\n" \
 	"      --import FORMAT   read FILEs (or stdin) as twcs, ndjson or csv\n" \
 	"      --map SPEC        csv: FIELD=COLUMN,FIELD:=TEXT,...\n" \
@@ -153,6 +157,10 @@ int main(int argc, char **argv)
 		case OPT_TZ:
 			o.tz = optarg;
 			break;
+		case OPT_CHECK:
+			o.check = true;
+			live_opt = "--check";
+			break;
 		default:
 			cp_usage(&p);
 		}
@@ -170,6 +178,9 @@ int main(int argc, char **argv)
 	if ((o.date_format || o.tz) && o.format != FM_CSV)
 		cp_die(&p, CP_EX_USAGE, "%s goes with --import csv",
 		       o.date_format ? "--date-format" : "--tz");
+	if (o.check && (o.state || o.wait || o.raw || o.has_since || o.has_until || o.limit))
+		cp_die(&p, CP_EX_USAGE, "--check fetches nothing: no --state, --wait, --raw, "
+		       "--since, --until or --limit");
 	cp_start(&p);
 
 	switch (o.format) {
@@ -183,7 +194,7 @@ int main(int argc, char **argv)
 		rc = fm_import_csv(&p, &o);
 		break;
 	default:
-		rc = fm_live(&p, &o);
+		rc = o.check ? fm_check(&p, &o) : fm_live(&p, &o);
 		break;
 	}
 	cp_status(&p, rc);

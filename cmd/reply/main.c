@@ -853,17 +853,24 @@ int main(int argc, char **argv)
 	if (c.send && !journal_path)
 		cp_die(&p, CP_EX_USAGE, "--send needs --journal FILE: it is what keeps a mention "
 		       "from being answered twice");
-	if (c.send && !c.config_path)
-		cp_die(&p, CP_EX_USAGE, "--send needs --config FILE: the accounts to post from");
 	if (text && !(c.tpl = tmpl_compile_named(text, strlen(text), "--text", &e)))
 		cp_die_err(&p, &e);
 	if (lib && !(c.lib = library_load(lib, &e)))
 		cp_die_err(&p, &e);
 	if (jq && !(c.jq = jqx_compile(jq, &e)))
 		cp_die(&p, e.code, "--jq: %s", e.msg);
-	if (c.config_path) {
-		if (!(c.cfg = cp_config_load(c.config_path, &e)))
+	/* The accounts to post from: --send needs them; a preview uses them,
+	 * when there is a carepipe.conf, to say which source would post. */
+	char *config_found = NULL;
+	int located = cp_config_locate(c.config_path, &config_found, &e);
+	if (located < 0 || (located == 0 && c.send))
+		cp_die(&p, e.code, "%s%s", c.send ? "--send: " : "", e.msg);
+	if (located == 0 && c.source_name)
+		cp_die(&p, CP_EX_USAGE, "--source needs a carepipe.conf: %s", e.msg);
+	if (located) {
+		if (!(c.cfg = cp_config_load(config_found, &e)))
 			cp_die_err(&p, &e);
+		c.config_path = c.cfg->path;
 		if (c.source_name && !cp_config_find(c.cfg, c.source_name))
 			cp_die(&p, CP_EX_CONFIG, "%s: no source [%s]", c.config_path, c.source_name);
 		if (!(c.conns = calloc(c.cfg->nsrc + 1, sizeof *c.conns)))
@@ -894,6 +901,7 @@ int main(int argc, char **argv)
 	free(c.conns);
 	http_free(c.http);
 	cp_config_free(c.cfg);
+	free(config_found);
 	journal_close(c.j);
 	map_free(&c.answered, free_str);
 	map_free(&c.seen, NULL);

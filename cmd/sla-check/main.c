@@ -81,8 +81,7 @@ struct run {
 	int64_t started_at;
 	size_t nlive;               /* held records due at or after started_at */
 	/* progress on a terminal, as cp_each_record gives --sorted */
-	bool progress;
-	double started, shown;
+	cp_progress pg;
 	uint64_t count[ST_N], n_out;
 };
 
@@ -428,23 +427,11 @@ static bool maybe_outbound(const char *line, size_t len)
 	return false;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* On a terminal, a long run says how far it is, once a second at most. */
+/* On a terminal, a long run says how far it is (cp_progress). */
 static void progress(struct run *R, bool decide, bool final)
 {
-	double t = now_s();
-	if ((!final && t - R->shown < 1.0) || (final && R->shown == R->started))
-		return;
-	R->shown = t;
-	fprintf(stderr, "\r%s: %s %zu lines, %.0f lines/s%s", R->p->name,
-	        decide ? "writing" : "indexing", R->linepos,
-	        R->linepos / (t - R->started > 0 ? t - R->started : 1e-9), final ? "\n" : "");
+	cp_progress_show(R->p, &R->pg, final, "%s %zu lines, %.0f lines/s",
+	    decide ? "writing" : "indexing", R->linepos, cp_progress_rate(&R->pg, R->linepos));
 }
 
 /* One reading of a source: the first indexes quietly, the second decides
@@ -464,7 +451,7 @@ static void read_source(struct run *R, struct source *s, bool decide)
 	while ((got = rd_line(in, &line, &len, &e)) > 0) {
 		const char *why;
 		size_t at = R->linepos++;
-		if (R->progress && (R->linepos & 0xffff) == 0)
+		if ((R->linepos & 0xffff) == 0 && cp_progress_due(&R->pg))
 			progress(R, decide, false);
 		if (!decide) {
 			/* Only outbound records matter now, and a line that holds
@@ -810,7 +797,7 @@ static void read_sorted(struct run *R, int argc, char **argv)
 			if ((got = rd_line(in, &line, &len, &e)) <= 0)
 				break;
 			pos.lineno = rd_lineno(in);
-			if (R->progress && (++R->linepos & 0xffff) == 0)
+			if ((++R->linepos & 0xffff) == 0 && cp_progress_due(&R->pg))
 				progress(R, true, false);
 			if (rec_parse(&r, line, len) < 0) {
 				size_t k = 0;
@@ -972,34 +959,29 @@ int main(int argc, char **argv)
 	cp_start(&p);
 
 	if (R.sorted) {
-		R.progress = !p.quiet && isatty(2);
-		R.started = R.shown = now_s();
+		cp_progress_init(&p, &R.pg);
 		read_sorted(&R, argc - optind, argv + optind);
 		flush_answered(&R, INT64_MIN, INT64_MAX);
 		while (R.first)
 			release(&R, R.first, NULL);
-		if (R.progress)
-			progress(&R, true, true);
+		progress(&R, true, true);
 	} else {
 		struct source *src = calloc((size_t)(argc - optind) + 1, sizeof *src);
 		if (!src)
 			oom(&R);
 		size_t n = open_sources(&R, argc - optind, argv + optind, src);
-		R.progress = !p.quiet && isatty(2);
-		R.started = R.shown = now_s();
+		cp_progress_init(&p, &R.pg);
 		for (size_t i = 0; i < n; i++)
 			read_source(&R, &src[i], false);
-		if (R.progress)
-			progress(&R, false, true);
+		progress(&R, false, true);
 		R.linepos = 0;
-		R.started = R.shown = now_s();
+		cp_progress_init(&p, &R.pg);
 		for (size_t i = 0; i < n; i++) {
 			read_source(&R, &src[i], true);
 			if (src[i].fd != 0)
 				close(src[i].fd);
 		}
-		if (R.progress)
-			progress(&R, true, true);
+		progress(&R, true, true);
 		free(src);
 	}
 

@@ -507,6 +507,27 @@ done:
 	return rc;
 }
 
+/* open logged in (createSession); getSession proves the session works
+ * and says whose it is. */
+static int b_verify(cp_conn *c, cp_whoami *who, cp_err *e)
+{
+	buf url = {0};
+	cp_http_resp rs = {0};
+	int rc = -1;
+	if (buf_addf(&url, "%s/xrpc/com.atproto.server.getSession", c->src->base_url) < 0 ||
+	    !buf_cstr(&url)) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (call(c, "GET", url.p, NULL, NULL, "getSession", &rs, e) < 0)
+		goto done;
+	rc = plat_whoami_from(c, plat_json(&rs), "handle", "did", who, e);
+done:
+	buf_free(&url);
+	http_resp_free(&rs);
+	return rc;
+}
+
 const cp_platform cp_platform_bluesky = {
 	.name = "bluesky",
 	.record_platform = "bluesky",
@@ -514,5 +535,6 @@ const cp_platform cp_platform_bluesky = {
 	.fetch = b_fetch,
 	.post = b_post,
 	.lookup = b_lookup,
+	.verify = b_verify,
 	.close = b_close,
 };

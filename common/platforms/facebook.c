@@ -328,6 +328,13 @@ done:
 	return rc;
 }
 
+/* GET /me: the page (or user) of the token.  A page's name is not a
+ * handle, so only its id is compared, with account_id. */
+static int f_verify(cp_conn *c, cp_whoami *who, cp_err *e)
+{
+	return plat_verify_get(c, "/me?fields=id,name", NULL, "id", who, e);
+}
+
 const cp_platform cp_platform_facebook = {
 	.name = "facebook",
 	.record_platform = "facebook",
@@ -335,5 +342,6 @@ const cp_platform cp_platform_facebook = {
 	.fetch = f_fetch,
 	.post = f_post,
 	.lookup = f_lookup,
+	.verify = f_verify,
 	.close = NULL,
 };

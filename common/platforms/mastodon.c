@@ -388,6 +388,12 @@ done:
 	return rc;
 }
 
+/* GET /api/v1/accounts/verify_credentials: the account of the token. */
+static int m_verify(cp_conn *c, cp_whoami *who, cp_err *e)
+{
+	return plat_verify_get(c, "/api/v1/accounts/verify_credentials", "acct", "id", who, e);
+}
+
 const cp_platform cp_platform_mastodon = {
 	.name = "mastodon",
 	.record_platform = "mastodon",
@@ -395,5 +401,6 @@ const cp_platform cp_platform_mastodon = {
 	.fetch = m_fetch,
 	.post = m_post,
 	.lookup = m_lookup,
+	.verify = m_verify,
 	.close = NULL,
 };

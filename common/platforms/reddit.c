@@ -424,6 +424,13 @@ done:
 	return rc;
 }
 
+/* GET /api/v1/me: the account of the token (open got it, when it gets
+ * its own). */
+static int r_verify(cp_conn *c, cp_whoami *who, cp_err *e)
+{
+	return plat_verify_get(c, "/api/v1/me", "name", "id", who, e);
+}
+
 const cp_platform cp_platform_reddit = {
 	.name = "reddit",
 	.record_platform = "reddit",
@@ -431,5 +438,6 @@ const cp_platform cp_platform_reddit = {
 	.fetch = r_fetch,
 	.post = r_post,
 	.lookup = r_lookup,
+	.verify = r_verify,
 	.close = NULL,
 };

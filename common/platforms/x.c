@@ -332,6 +332,12 @@ done:
 	return rc;
 }
 
+/* GET /2/users/me: the user of the token. */
+static int x_verify(cp_conn *c, cp_whoami *who, cp_err *e)
+{
+	return plat_verify_get(c, "/2/users/me", "data.username", "data.id", who, e);
+}
+
 const cp_platform cp_platform_x = {
 	.name = "x",
 	.record_platform = "twitter",
@@ -339,5 +345,6 @@ const cp_platform cp_platform_x = {
 	.fetch = x_fetch,
 	.post = x_post,
 	.lookup = x_lookup,
+	.verify = x_verify,
 	.close = NULL,
 };

@@ -73,17 +73,22 @@ STAGES = [
 ]
 
 
-def pipeline(stages, stdin, stdout, stderr_dir):
-    """Start stages as a pipeline; returns the Popen objects."""
+def pipeline(stages, stdin, stdout, stderr_dir, group=False):
+    """Start stages as a pipeline; returns the Popen objects.  With group,
+    the stages are a process group of their own, which os.killpg signals
+    all at once, as a terminal's ^C does: signalled one by one, a stage
+    could see its upstream's end of input and exit 0 before its own
+    signal came."""
     procs, prev = [], stdin
     for i, st in enumerate(stages):
         last = i == len(stages) - 1
         err = open(os.path.join(stderr_dir, "err%d" % i), "wb")
         ours = os.path.exists(os.path.join(BIN, st[0]))
         argv = WRAP + [os.path.join(BIN, st[0])] + st[1:] if ours else st
+        pg = {"process_group": procs[0].pid if procs else 0} if group else {}
         p = subprocess.Popen(argv, stdin=prev, env=ENV,
                              stdout=stdout if last else subprocess.PIPE, stderr=err,
-                             start_new_session=False)
+                             start_new_session=False, **pg)
         if prev not in (None, subprocess.PIPE) and hasattr(prev, "close") and i > 0:
             prev.close()
         prev = p.stdout
@@ -215,13 +220,12 @@ try:
         os.mkdir(d)
         outp = os.path.join(d, "out")
         with open(outp, "wb") as o:
-            procs = pipeline(STAGES[:3], subprocess.PIPE, o, d)
+            procs = pipeline(STAGES[:3], subprocess.PIPE, o, d, group=True)
             procs[0].stdin.write(cut)
             procs[0].stdin.flush()
             time.sleep(0.5)
             t0 = time.time()
-            for p in procs:
-                p.send_signal(sig)
+            os.killpg(procs[0].pid, sig)
             try:
                 procs[0].stdin.close()
             except BrokenPipeError:

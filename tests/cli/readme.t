@@ -310,8 +310,19 @@ def check_kpi(d, rc, out, err):
        "README: kpi-report as a table, an HTML page, and in parallel then merged as CSV", out[-1500:] + err)
 
 
+def check_init(d, rc, out, err):
+    care = os.path.join(HOME, "care")
+    made = sorted(os.listdir(care)) if os.path.isdir(care) else []
+    ok(all(f in made for f in ("carepipe.conf", "crontab", "secrets.env", "rules", "replies", "sla", "assign")),
+       "README: carepipe init scaffolds ~/care (%s)" % " ".join(made))
+    ok(rc == 78 and "the token variable ACME_X_TOKEN is not set" in err
+       and "source acme-reddit:" in err,
+       "README: carepipe check on the untouched scaffold names every missing secret (78)", err)
+
+
 EXAMPLES = [
     # (first line starts with, needs, setup, check)
+    ("carepipe init ~/care", "", None, check_init),
     ("fetch-mentions --config care.conf --state state/", "mock", setup_pipeline, check_pipeline),
     ("bin/fetch-mentions --import ndjson", "", setup_import_ndjson_head, check_import_ndjson_head),
     ("fetch-mentions --import twcs ../shared/", "shared", setup_imports, check_imports),
@@ -334,8 +345,12 @@ def not_a_command(text):
     return None
 
 
+# A home of its own: `carepipe init ~/care` writes there, and no user's
+# ~/.config/carepipe/carepipe.conf is found; $EDITOR edits nothing.
+HOME = tempfile.mkdtemp(prefix="readme-home-")
 env = dict(os.environ, ACME_REDDIT_TOKEN=TOKEN, ACME_BSKY_APP_PASSWORD=BSKY_PW,
-           MOCK_BSKY_PASSWORD=BSKY_PW, LC_ALL="C.UTF-8")
+           MOCK_BSKY_PASSWORD=BSKY_PW, LC_ALL="C.UTF-8", HOME=HOME, EDITOR="true")
+env.pop("XDG_CONFIG_HOME", None)
 env["PATH"] = BIN + os.pathsep + env["PATH"]
 try:
     for line, text in blocks(os.path.join(TOP, "README.md")):
@@ -352,7 +367,7 @@ try:
             skip("README.md:%d" % line, "../shared is absent" + (" (the mock serves its exchanges)" if needs == "mock" else ""))
             continue
         d = tempfile.mkdtemp(prefix="readme-")
-        cwd = setup(d) or d
+        cwd = (setup(d) if setup else None) or d
         p = subprocess.run(["sh", "-e", "-c", text], cwd=cwd, env=env, capture_output=True, timeout=900)
         check(d, p.returncode, p.stdout.decode("utf-8", "replace").rstrip("\n"),
               p.stderr.decode("utf-8", "replace"))
@@ -360,5 +375,6 @@ try:
 finally:
     for p in procs:
         p.kill()
+    shutil.rmtree(HOME, ignore_errors=True)
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

@@ -249,12 +249,12 @@ $ reply < /dev/null
 2>~ .*
 ? 64
 
-### usage: --send needs a journal and a config
+### usage: --send needs a journal and a config (none found anywhere: 66)
 $ reply --text Hi --send < /dev/null; echo $?; reply --text Hi --send --journal j < /dev/null; echo $?
 > 64
-> 64
+> 66
 2> reply: --send needs --journal FILE: it is what keeps a mention from being answered twice
-2> reply: --send needs --config FILE: the accounts to post from
+2>~ reply: --send: no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG \(looked for ./carepipe.conf, /tmp/carepipe-t-\w+/.config/carepipe/carepipe.conf, /etc/carepipe/carepipe.conf\)
 
 ### usage: bad --max, --rate, --agent, --now
 $ for o in '--max x' '--rate 0/min' '--rate 5/hour' '--agent J{D}' '--now yesterday'; do reply --text Hi $o < /dev/null; echo $?; done 2>/dev/null

@@ -22,7 +22,9 @@ cases that follow the line `__TABLE__`.  A case:
 A line `<` alone is an empty input line; `>` alone an empty output line.
 Commands run under sh with cwd a fresh temporary directory, PATH starting
 with the project's bin/, and these variables: TOP (the checkout), SHARED
-(../shared, absolute), TMP (the case's directory).
+(../shared, absolute), TMP (the case's directory), and XDG_CONFIG_HOME
+$TMP/.config, CAREPIPE_CONFIG unset, so no carepipe.conf of the user's is
+read.
 """
 import os
 import re
@@ -122,6 +124,8 @@ def run(path):
     env["SHARED"] = SHARED
     env["LC_ALL"] = "C.UTF-8"
     env.pop("CAREPIPE_SHARED", None)
+    # carepipe.conf(5) lookup: nothing of the user's own may leak in.
+    env.pop("CAREPIPE_CONFIG", None)
     for n, c in enumerate(cases, 1):
         label = f"{c['name']} ({os.path.basename(path)}:{c['line']})"
         if "shared" in " ".join(c["needs"]) and not os.path.isdir(os.path.join(SHARED, "data")):
@@ -129,6 +133,7 @@ def run(path):
             continue
         tmp = tempfile.mkdtemp(prefix="carepipe-t-")
         env["TMP"] = tmp
+        env["XDG_CONFIG_HOME"] = os.path.join(tmp, ".config")
         if c["stdin_file"]:
             with open(os.path.expandvars(c["stdin_file"].replace("$TOP", TOP).replace("$SHARED", SHARED)), "rb") as f:
                 data = f.read()

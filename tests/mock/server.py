@@ -15,6 +15,8 @@ Serves, on 127.0.0.1 only:
     createRecord input): createSession, refreshSession (access tokens
     expire after --bsky-token-uses calls), listNotifications, searchPosts,
     getPostThread, createRecord.
+  - Credentials checks: X /2/users/me, Mastodon verify_credentials, Bluesky
+    getSession, Reddit /api/v1/me, Graph /me (the ME table below).
   - Mastodon /api/v1/notifications (Link headers, max_id, since_id) and X
     /2/users/{id}/mentions (since_id, pagination_token), generated in the
     shape of their API descriptions, for the paging and incremental
@@ -62,6 +64,19 @@ STATE = {
 DATA = {}
 PAGE_ID = "19292868552"          # the page of the recorded Facebook data
 BSKY_ME = "did:plc:brandbrandbrand"
+# The accounts the tokens belong to, in each API's shape: X GET /2/users/me,
+# Mastodon verify_credentials (an Account), Reddit /api/v1/me, Graph /me.
+ME = {
+    "/2/users/me": {"data": {"id": "2244994945", "name": "Acme Support", "username": "AcmeSupport"}},
+    "/api/v1/accounts/verify_credentials": {
+        "id": "1", "username": "acme", "acct": "acme", "display_name": "Acme",
+        "locked": False, "bot": False, "created_at": "2020-01-01T00:00:00.000Z", "note": "",
+        "url": "https://example.social/@acme", "avatar": "", "header": "",
+        "followers_count": 10, "following_count": 0, "statuses_count": 1,
+        "source": {"privacy": "public", "sensitive": False, "language": "en", "note": "", "fields": []}},
+    "/api/v1/me": {"name": "acmehelp", "id": "1abcde"},
+    "/me": {"id": PAGE_ID, "name": "Facebook for Developers"},
+}
 
 
 def load_own(here):
@@ -359,6 +374,9 @@ class Handler(BaseHTTPRequestHandler):
             return 401, {"error": "no bearer token"}, {}
         if auth[7:].startswith("rdt-") and auth[7:] not in STATE.get("reddit_tokens", ()):
             return 401, {"error": "invalid token"}, {}
+        # Credentials checks (fetch-mentions --check): whose token this is.
+        if path in ME:
+            return 200, ME[path], {}
         if path == "/api/v1/notifications":
             return self.masto(q, loop)
         if path.startswith("/2/users/") and path.endswith("/mentions"):
@@ -543,6 +561,14 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     def bluesky(self, method, nsid, q, data):
+        # getSession has no lexicon in ../shared; its output is that of the
+        # Bluesky OpenAPI description (handle and did required).
+        if nsid == "com.atproto.server.getSession":
+            auth = self.headers.get("Authorization", "")[7:]
+            with LOCK:
+                if auth not in STATE.setdefault("access", {}):
+                    return self.xrpc_error(400, "ExpiredToken", "Token has expired")
+            return 200, {"handle": "brand.example", "did": BSKY_ME, "active": True}, {}
         if nsid not in DATA["lex"]:
             return self.xrpc_error(404, "MethodNotImplemented", nsid)
         bad = self.check_params(nsid, q)
