@@ -417,49 +417,65 @@ static void chart_spikes(struct kpi *k, buf *o)
 
 /* ---------------------------------------------------------- page */
 
+/* Every figure with data, as --wide shows them; the header's title holds
+ * the legend's line. */
 static void group_table(struct kpi *k, buf *o)
 {
 	uint32_t *gv;
 	size_t ng = report_groups(k, &gv);
 	if (!gv)
 		return;
+	const struct stats *tot = &k->g[k->total_g]->s;
+	uint8_t list[KPI_MAXCOLUMNS];
+	size_t nlist = table_columns(k, tot, list, true);
+	size_t all = 0;
+	for (size_t i = 0; i < k->ng; i++)
+		all += k->g[i]->fam == FAM_BY;
 	buf_adds(o, "<h2>By ");
 	escs(o, k->by);
+	if (ng < all)
+		buf_addf(o, ": top %zu of %zu", ng, all);
 	buf_adds(o, "</h2>\n<table id=\"groups\"><tr>");
 	for (size_t i = 0; i < k->nkeys; i++) {
 		buf_adds(o, "<th>");
 		escs(o, k->keys[i].name);
 		buf_adds(o, "</th>");
 	}
-	buf_adds(o, "<th>in</th><th>out</th><th>customers</th><th>response rate</th>"
-	            "<th>frt median</th><th>frt p90</th><th>reply median</th><th>sla</th>"
-	            "<th>negative</th></tr>\n");
-	for (size_t r = 0; r < ng; r++) {
-		const struct group *g = k->g[gv[r]];
-		const struct stats *s = &g->s;
-		char a[32], b[32], c[32], d[32], e[32], f[32];
-		double decided = (double)(s->sla[0] + s->sla[1] + s->sla[2]);
-		buf_adds(o, "<tr>");
+	for (size_t j = 0; j < nlist; j++) {
+		const char *desc, *head = column_head(list[j], &desc);
+		buf_adds(o, "<th title=\"");
+		escs(o, desc);
+		buf_adds(o, "\">");
+		escs(o, head);
+		buf_adds(o, "</th>");
+	}
+	buf_adds(o, "</tr>\n");
+	buf cell = {0};
+	for (size_t r = 0; r <= ng; r++) {
+		const struct group *g = r < ng ? k->g[gv[r]] : k->g[k->total_g];
+		buf_adds(o, r < ng ? "<tr>" : "<tr class=\"total\">");
 		const char *p = g->key;
 		for (size_t i = 0; i < k->nkeys; i++) {
 			const char *sep = strchr(p, '\x1f');
 			size_t n = sep ? (size_t)(sep - p) : strlen(p);
 			buf_adds(o, "<td>");
-			esc(o, p, n);
+			if (r < ng)
+				esc(o, p, n);
+			else if (i == 0)
+				buf_adds(o, "(all)");
 			buf_adds(o, "</td>");
 			p = sep ? sep + 1 : p + n;
 		}
-		pct(a, s->n_in ? (double)s->answered / (double)s->n_in : NAN);
-		fmt_dur(sketch_quantile(&s->frt, 0.5), b);
-		fmt_dur(sketch_quantile(&s->frt, 0.9), c);
-		fmt_dur(sketch_quantile(&s->latency, 0.5), d);
-		pct(e, decided > 0 ? (double)s->sla[0] / decided : NAN);
-		pct(f, s->sent_n ? (double)s->sent_label[SENT_NEG] / (double)s->sent_n : NAN);
-		buf_addf(o, "<td>%llu</td><td>%llu</td><td>%.0f</td><td>%s</td><td>%s</td><td>%s</td>"
-		            "<td>%s</td><td>%s</td><td>%s</td></tr>\n",
-		         (unsigned long long)s->n_in, (unsigned long long)s->n_out,
-		         distinct_count(&s->customers), a, b, c, d, e, f);
+		for (size_t j = 0; j < nlist; j++) {
+			buf_reset(&cell);
+			column_human(&cell, &g->s, list[j]);
+			buf_adds(o, "<td>");
+			esc(o, cell.p, cell.len);
+			buf_adds(o, "</td>");
+		}
+		buf_adds(o, "</tr>\n");
 	}
+	buf_free(&cell);
 	buf_adds(o, "</table>\n");
 	free(gv);
 }

@@ -22,6 +22,7 @@
 #include "sketch.h"
 
 #define KPI_MAXKEYS 8
+#define KPI_MAXCOLUMNS 64
 #define NO_TIME INT64_MIN
 /* Answered items and waiting replies are forgotten only when they are both
  * --reply-window old in stream time and this many records old. */
@@ -201,6 +202,9 @@ struct kpi {
 	uint64_t spike_min;            /* least labelled records for a share */
 	long top;
 	int fmt;
+	uint8_t columns[KPI_MAXCOLUMNS]; /* --columns, as indices of the CSV's */
+	size_t ncolumns;
+	bool wide;                     /* --wide: the table shows every column */
 	bool alerts_only;
 	bool any_sla, any_business;
 	bool accounts;                 /* keep FAM_ACCOUNT groups (html, partials) */
@@ -278,5 +282,14 @@ size_t report_groups(struct kpi *k, uint32_t **out);
 int key_cmp_groups(struct kpi *k, const struct group *a, const struct group *b);
 void fmt_dur(double secs, char out[32]);
 int keyspec_parse(struct kpi *k, const char *list, cp_err *e);
+int columns_parse(struct kpi *k, const char *list, cp_err *e);
+/* The columns a table shows (indices into the CSV's), into list, which
+ * has room for KPI_MAXCOLUMNS; wide: every column with data. */
+size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
+const char *column_head(int c, const char **desc);
+void column_human(buf *o, const struct stats *s, int c);
+/* Input text for a terminal, a spreadsheet or a page: C0 and C1 controls
+ * written as visible escapes. */
+void text_safe(buf *o, const char *s, size_t n);
 
 #endif

@@ -22,7 +22,7 @@
 enum {
 	OPT_BY = 256, OPT_SINCE, OPT_UNTIL, OPT_NOW, OPT_TOP, OPT_RESOLVE, OPT_WINDOW,
 	OPT_PARTIAL, OPT_MERGE, OPT_ALERTS, OPT_SPIKE_K, OPT_SPIKE_WINDOW, OPT_SPIKE_COOL,
-	OPT_SPIKE_MIN,
+	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE,
 };
 
 static const struct option longopts[] = {
@@ -42,21 +42,26 @@ static const struct option longopts[] = {
 	{ "spike-window", required_argument, NULL, OPT_SPIKE_WINDOW },
 	{ "spike-cooldown", required_argument, NULL, OPT_SPIKE_COOL },
 	{ "spike-min", required_argument, NULL, OPT_SPIKE_MIN },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "wide", no_argument, NULL, OPT_WIDE },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char synopsis[] =
-	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]\n"
-	"                  [--line-buffered] [--merge] [--now time] [-o file] [--partial]\n"
+	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]\n"
+	"                  [-f format] [--line-buffered] [--merge] [--now time] [-o file]\n"
+	"                  [--partial]\n"
 	"                  [--reply-window duration] [--resolve-after duration]\n"
 	"                  [--since time] [--spike-cooldown duration] [--spike-k k]\n"
 	"                  [--spike-min n] [--spike-window duration] [--strict] [--top n]\n"
-	"                  [--until time] [file ...]";
+	"                  [--until time] [--wide] [file ...]";
 
 static const char help[] =
 	"      --by KEYS         group by platform, account, agent, tag, day, week, hour,\n"
 	"                        weekday, lang, priority or any field path (comma list)\n"
 	"  -f, --format FMT      table (default), csv, ndjson, markdown or html\n"
+	"      --columns LIST    the table's columns, by their CSV names (comma list)\n"
+	"      --wide            the table shows every column, however wide\n"
 	"  -o, --output FILE     write there; a name ending in .gz is gzip-compressed\n"
 	"      --since TIME      only records at or after TIME (RFC 3339, or -7d)\n"
 	"      --until TIME      only records before TIME\n"
@@ -835,6 +840,11 @@ int main(int argc, char **argv)
 				usage_error(&p, "unknown format '%s': table, csv, ndjson, markdown, html",
 				            optarg);
 			break;
+		case OPT_COLUMNS:
+			if (columns_parse(&k, optarg, &e) < 0)
+				usage_error(&p, "%s", e.msg);
+			break;
+		case OPT_WIDE: k.wide = true; break;
 		case 'o': output = optarg; break;
 		case OPT_SINCE: since = optarg; break;
 		case OPT_UNTIL: until = optarg; break;

@@ -122,51 +122,95 @@ static double column(const struct stats *s, int c)
 	return NAN;
 }
 
+/* Every figure, in CSV order.  head is the table's header, desc the
+ * legend's line for it; def marks the default table's columns: the
+ * handful a team lead reads first, narrow enough for 100 columns. */
 static const struct col {
-	const char *name, *head;
+	const char *name, *head, *desc;
 	int kind, vis;
+	bool def;
 } cols[] = {
-	{ "in", "in", C_COUNT, V_ALWAYS },
-	{ "out", "out", C_COUNT, V_ALWAYS },
-	{ "customers", "customers", C_COUNT, V_ALWAYS },
-	{ "answered", "answered", C_COUNT, V_ALWAYS },
-	{ "response_rate", "resp rate", C_RATE, V_ALWAYS },
-	{ "frt_mean_s", "frt mean", C_DUR, V_ALWAYS },
-	{ "frt_median_s", "frt p50", C_DUR, V_ALWAYS },
-	{ "frt_p90_s", "frt p90", C_DUR, V_ALWAYS },
-	{ "frt_p95_s", "frt p95", C_DUR, V_ALWAYS },
-	{ "frt_business_mean_s", "bus mean", C_DUR, V_BUS },
-	{ "frt_business_median_s", "bus p50", C_DUR, V_BUS },
-	{ "frt_business_p90_s", "bus p90", C_DUR, V_BUS },
-	{ "frt_business_p95_s", "bus p95", C_DUR, V_BUS },
-	{ "replies_timed", "replies", C_COUNT, V_ALWAYS },
-	{ "reply_mean_s", "reply mean", C_DUR, V_ALWAYS },
-	{ "reply_median_s", "reply p50", C_DUR, V_ALWAYS },
-	{ "reply_p90_s", "reply p90", C_DUR, V_ALWAYS },
-	{ "reply_p95_s", "reply p95", C_DUR, V_ALWAYS },
-	{ "sla_met", "met", C_COUNT, V_SLA },
-	{ "sla_breached", "breached", C_COUNT, V_SLA },
-	{ "sla_missed", "missed", C_COUNT, V_SLA },
-	{ "sla_pending", "pending", C_COUNT, V_SLA },
-	{ "sla_at_risk", "at risk", C_COUNT, V_SLA },
-	{ "sla_compliance", "sla", C_RATE, V_SLA },
-	{ "threads", "threads", C_COUNT, V_RES },
-	{ "resolved", "resolved", C_COUNT, V_RES },
-	{ "resolution_rate", "res rate", C_RATE, V_RES },
-	{ "sentiment_n", "rated", C_COUNT, V_SENT },
-	{ "negative", "neg", C_RATE, V_SENT },
-	{ "neutral", "neu", C_RATE, V_SENT },
-	{ "positive", "pos", C_RATE, V_SENT },
-	{ "sentiment_mean", "sent", C_NUM, V_SENT },
-	{ "csat_n", "csat n", C_COUNT, V_CSAT },
-	{ "csat", "csat", C_RATE, V_CSAT },
-	{ "nps_n", "nps n", C_COUNT, V_NPS },
-	{ "nps", "nps", C_NPS, V_NPS },
-	{ "likes_per_out", "likes/out", C_NUM, V_ENG },
-	{ "reposts_per_out", "reposts/out", C_NUM, V_ENG },
-	{ "replies_per_out", "replies/out", C_NUM, V_ENG },
+	{ "in", "inbound", "inbound records (direction \"in\")", C_COUNT, V_ALWAYS, true },
+	{ "out", "outbound", "the brand's records (direction \"out\")", C_COUNT, V_ALWAYS, false },
+	{ "customers", "customers", "distinct inbound authors", C_COUNT, V_ALWAYS, false },
+	{ "answered", "answered", "inbound records with a response", C_COUNT, V_ALWAYS, true },
+	{ "response_rate", "resp rate", "response rate: answered / inbound", C_RATE, V_ALWAYS, true },
+	{ "frt_mean_s", "FRT mean", "first response time (FRT), mean", C_DUR, V_ALWAYS, false },
+	{ "frt_median_s", "FRT p50", "first response time (FRT), median: half were answered faster",
+	  C_DUR, V_ALWAYS, true },
+	{ "frt_p90_s", "FRT p90", "first response time (FRT), 90th percentile", C_DUR, V_ALWAYS,
+	  true },
+	{ "frt_p95_s", "FRT p95", "first response time (FRT), 95th percentile", C_DUR, V_ALWAYS,
+	  false },
+	{ "frt_business_mean_s", "business mean", "first response on the business clock, mean",
+	  C_DUR, V_BUS, false },
+	{ "frt_business_median_s", "business p50", "first response on the business clock, median",
+	  C_DUR, V_BUS, false },
+	{ "frt_business_p90_s", "business p90",
+	  "first response on the business clock, 90th percentile", C_DUR, V_BUS, false },
+	{ "frt_business_p95_s", "business p95",
+	  "first response on the business clock, 95th percentile", C_DUR, V_BUS, false },
+	{ "replies_timed", "replies timed", "brand replies timed from their parent", C_COUNT,
+	  V_ALWAYS, false },
+	{ "reply_mean_s", "reply mean", "per-reply latency, mean", C_DUR, V_ALWAYS, false },
+	{ "reply_median_s", "reply p50", "per-reply latency, median", C_DUR, V_ALWAYS, false },
+	{ "reply_p90_s", "reply p90", "per-reply latency, 90th percentile", C_DUR, V_ALWAYS, false },
+	{ "reply_p95_s", "reply p95", "per-reply latency, 95th percentile", C_DUR, V_ALWAYS, false },
+	{ "sla_met", "met", "SLA met (sla-check)", C_COUNT, V_SLA, false },
+	{ "sla_breached", "breached", "SLA breached: answered late", C_COUNT, V_SLA, false },
+	{ "sla_missed", "missed", "SLA missed: unanswered past due", C_COUNT, V_SLA, false },
+	{ "sla_pending", "pending", "SLA still open, within its target", C_COUNT, V_SLA, false },
+	{ "sla_at_risk", "at risk", "SLA still open, close to its due time", C_COUNT, V_SLA, false },
+	{ "sla_compliance", "SLA met", "SLA compliance: met / (met + breached + missed)", C_RATE,
+	  V_SLA, true },
+	{ "threads", "threads", "conversations", C_COUNT, V_RES, false },
+	{ "resolved", "resolved", "resolved conversations", C_COUNT, V_RES, false },
+	{ "resolution_rate", "resolution", "resolved / threads", C_RATE, V_RES, false },
+	{ "sentiment_n", "with sentiment", "records with a sentiment (tag)", C_COUNT, V_SENT, false },
+	{ "negative", "negative", "share of records with negative sentiment", C_RATE, V_SENT,
+	  true },
+	{ "neutral", "neutral", "share of records with neutral sentiment", C_RATE, V_SENT, false },
+	{ "positive", "positive", "share of records with positive sentiment", C_RATE, V_SENT,
+	  false },
+	{ "sentiment_mean", "mean sentiment", "mean sentiment score, -1 to 1", C_NUM, V_SENT,
+	  false },
+	{ "csat_n", "CSAT n", "records with a CSAT rating", C_COUNT, V_CSAT, false },
+	{ "csat", "CSAT", "share of CSAT ratings of 4 or 5", C_RATE, V_CSAT, false },
+	{ "nps_n", "NPS n", "records with an NPS rating", C_COUNT, V_NPS, false },
+	{ "nps", "NPS", "% promoters (9-10) - % detractors (0-6)", C_NPS, V_NPS, false },
+	{ "likes_per_out", "likes/out", "likes per outbound record", C_NUM, V_ENG, false },
+	{ "reposts_per_out", "reposts/out", "reposts per outbound record", C_NUM, V_ENG, false },
+	{ "replies_per_out", "replies/out", "replies per outbound record", C_NUM, V_ENG, false },
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
+/* The default table fits a terminal this wide. */
+#define TABLE_WIDTH 100
+
+int columns_parse(struct kpi *k, const char *list, cp_err *e)
+{
+	char *copy = strdup(list), *save = NULL;
+	if (!copy)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	k->ncolumns = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t c = 0;
+		while (c < NCOLS && strcmp(cols[c].name, t) != 0)
+			c++;
+		if (c == NCOLS) {
+			cp_fail(e, CP_EX_USAGE, "--columns: no column '%s' (the names are the CSV "
+			        "header's: kpi-report -f csv </dev/null | head -1)", t);
+			free(copy);
+			return -1;
+		}
+		if (k->ncolumns == KPI_MAXCOLUMNS) {
+			free(copy);
+			return cp_fail(e, CP_EX_USAGE, "--columns: at most %d columns", KPI_MAXCOLUMNS);
+		}
+		k->columns[k->ncolumns++] = (uint8_t)c;
+	}
+	free(copy);
+	return k->ncolumns ? 0 : cp_fail(e, CP_EX_USAGE, "--columns wants a comma list of names");
+}
 
 static bool visible(const struct kpi *k, const struct stats *total, int vis)
 {
@@ -530,13 +574,52 @@ struct grid {
 	bool *right;        /* per column */
 };
 
+/* Text from the input on its way to a terminal or a spreadsheet: C0 and
+ * C1 controls and DEL become visible escapes (\x1b, \u009b), so that no
+ * record can move the cursor, set the window title or hide a line. */
+void text_safe(buf *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			buf_addf(o, "\\x%02x", c);
+		else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		         (unsigned char)s[i + 1] <= 0x9f)
+			buf_addf(o, "\\u%04x", (unsigned char)s[++i]);
+		else
+			buf_addc(o, (char)c);
+	}
+}
+
 static void grid_cell(struct grid *g, const char *s, size_t n)
 {
-	buf_add(&g->cells, s, n);
+	text_safe(&g->cells, s, n);
 	buf_addc(&g->cells, '\0');
 }
 
-static void grid_write(const struct grid *g, buf *o, bool markdown)
+/* Width in characters, not bytes: count UTF-8 lead bytes. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		n += (*u & 0xC0) != 0x80;
+	return n;
+}
+
+/* Markdown would read these as emphasis, links, HTML, entities or a
+ * cell's end; a backslash makes each a plain character (CommonMark 2.4). */
+static void markdown_text(buf *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strchr("\\`*_[]<>|&~", s[i]) && s[i])
+			buf_addc(o, '\\');
+		buf_addc(o, s[i]);
+	}
+}
+
+/* Lay the grid out; with limit > 0 the left-aligned (key) columns are
+ * shortened, their cells cut with an ellipsis, until a row fits. */
+static void grid_write(const struct grid *g, buf *o, bool markdown, size_t limit)
 {
 	size_t *w = calloc(g->ncols ? g->ncols : 1, sizeof *w);
 	const char **cell = malloc((g->ncols * g->nrows + 1) * sizeof *cell);
@@ -552,19 +635,42 @@ static void grid_write(const struct grid *g, buf *o, bool markdown)
 	}
 	for (size_t r = 0; r < g->nrows; r++)
 		for (size_t c = 0; c < g->ncols; c++) {
-			/* Width in characters, not bytes: count UTF-8 lead bytes. */
-			size_t n = 0;
-			for (const unsigned char *s = (const unsigned char *)cell[r * g->ncols + c]; *s; s++)
-				n += (*s & 0xC0) != 0x80;
+			size_t n = text_width(cell[r * g->ncols + c]);
 			if (n > w[c])
 				w[c] = n;
 		}
+	if (limit) {
+		size_t total = 0;
+		for (size_t c = 0; c < g->ncols; c++)
+			total += w[c] + (c ? 2 : 0);
+		while (total > limit) {
+			size_t widest = g->ncols;
+			for (size_t c = 0; c < g->ncols; c++)
+				if (!g->right[c] && w[c] > 8 && (widest == g->ncols || w[c] > w[widest]))
+					widest = c;
+			if (widest == g->ncols)
+				break;
+			w[widest]--;
+			total--;
+		}
+	}
 	for (size_t r = 0; r < g->nrows; r++) {
 		for (size_t c = 0; c < g->ncols; c++) {
 			const char *s = cell[r * g->ncols + c];
-			size_t n = 0;
-			for (const unsigned char *u = (const unsigned char *)s; *u; u++)
-				n += (*u & 0xC0) != 0x80;
+			size_t n = text_width(s), len = strlen(s);
+			bool cut = n > w[c];
+			if (cut) {
+				/* Keep w - 1 characters and add an ellipsis. */
+				size_t keep = 0, chars = 0;
+				while (keep < len && chars < w[c] - 1) {
+					keep++;
+					while (keep < len && ((unsigned char)s[keep] & 0xC0) == 0x80)
+						keep++;
+					chars++;
+				}
+				len = keep;
+				n = w[c];
+			}
 			size_t pad = w[c] - n;
 			if (markdown)
 				buf_adds(o, "| ");
@@ -573,13 +679,12 @@ static void grid_write(const struct grid *g, buf *o, bool markdown)
 			if (g->right[c])
 				for (size_t i = 0; i < pad; i++)
 					buf_addc(o, ' ');
-			if (markdown) {
-				/* A pipe would end the cell. */
-				for (; *s; s++)
-					*s == '|' ? buf_adds(o, "\\|") : buf_addc(o, *s);
-			} else {
-				buf_adds(o, s);
-			}
+			if (markdown)
+				markdown_text(o, s, len);
+			else
+				buf_add(o, s, len);
+			if (cut)
+				buf_adds(o, "…");
 			if (!g->right[c] && (markdown || c + 1 < g->ncols))
 				for (size_t i = 0; i < pad; i++)
 					buf_addc(o, ' ');
@@ -607,8 +712,20 @@ static void grid_free(struct grid *g)
 	free(g->right);
 }
 
+const char *column_head(int c, const char **desc)
+{
+	if (desc)
+		*desc = cols[c].desc;
+	return cols[c].head;
+}
+
+void column_human(buf *o, const struct stats *s, int c)
+{
+	human_num(o, column(s, c), cols[c].kind);
+}
+
 static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g, const char *label,
-                           const bool *show)
+                           const uint8_t *list, size_t nlist)
 {
 	buf cell = {0};
 	for (size_t i = 0; i < k->nkeys; i++) {
@@ -622,14 +739,44 @@ static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g
 		}
 		grid_cell(gr, s, n);
 	}
-	for (size_t c = 0; c < NCOLS; c++) {
-		if (!show[c])
-			continue;
+	for (size_t j = 0; j < nlist; j++) {
 		buf_reset(&cell);
-		human_num(&cell, column(&g->s, (int)c), cols[c].kind);
+		human_num(&cell, column(&g->s, list[j]), cols[list[j]].kind);
 		grid_cell(gr, cell.p, cell.len);
 	}
 	buf_free(&cell);
+}
+
+/* The table's columns: --columns as given; else, of the default ones (or
+ * with --wide of all), those the input has data for. */
+size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide)
+{
+	if (k->ncolumns && !wide) {
+		memcpy(list, k->columns, k->ncolumns);
+		return k->ncolumns;
+	}
+	size_t n = 0;
+	for (size_t c = 0; c < NCOLS; c++)
+		if ((wide || cols[c].def) && visible(k, tot, cols[c].vis))
+			list[n++] = (uint8_t)c;
+	return n;
+}
+
+/* What each column shown means, one line each. */
+static void write_legend(buf *o, const uint8_t *list, size_t nlist, bool markdown)
+{
+	size_t w = 0;
+	for (size_t j = 0; j < nlist; j++)
+		if (strlen(cols[list[j]].head) > w)
+			w = strlen(cols[list[j]].head);
+	buf_adds(o, markdown ? "\n**Columns**\n\n" : "\nColumns\n");
+	for (size_t j = 0; j < nlist; j++) {
+		const struct col *c = &cols[list[j]];
+		if (markdown)
+			buf_addf(o, "- **%s** (`%s`): %s\n", c->head, c->name, c->desc);
+		else
+			buf_addf(o, "  %-*s  %s\n", (int)w, c->head, c->desc);
+	}
 }
 
 static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
@@ -667,7 +814,7 @@ static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
 		grid_cell(&gr, cell.p, cell.len);
 		gr.nrows++;
 	}
-	grid_write(&gr, o, markdown);
+	grid_write(&gr, o, markdown, 0);
 	buf_free(&cell);
 	grid_free(&gr);
 }
@@ -713,7 +860,7 @@ static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool ma
 		gr.nrows++;
 	}
 	buf_adds(o, markdown ? "\n**Top tags**\n\n" : "\nTop tags\n");
-	grid_write(&gr, o, markdown);
+	grid_write(&gr, o, markdown, 0);
 	buf_free(&cell);
 	grid_free(&gr);
 	free(tr);
@@ -722,36 +869,32 @@ static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool ma
 static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool markdown)
 {
 	struct stats *tot = total(k);
-	bool show[NCOLS];
+	uint8_t list[NCOLS > KPI_MAXCOLUMNS ? NCOLS : KPI_MAXCOLUMNS];
+	size_t nlist = table_columns(k, tot, list, k->wide);
 	struct grid gr = { 0 };
-	size_t nshow = 0;
-	for (size_t c = 0; c < NCOLS; c++) {
-		show[c] = visible(k, tot, cols[c].vis);
-		nshow += show[c];
-	}
-	gr.ncols = k->nkeys + nshow;
+	gr.ncols = k->nkeys + nlist;
 	gr.right = calloc(gr.ncols ? gr.ncols : 1, sizeof *gr.right);
 	if (!gr.right)
 		return -1;
 	for (size_t i = 0; i < k->nkeys; i++)
 		grid_cell(&gr, k->keys[i].name, strlen(k->keys[i].name));
-	for (size_t c = 0, at = k->nkeys; c < NCOLS; c++)
-		if (show[c]) {
-			grid_cell(&gr, cols[c].head, strlen(cols[c].head));
-			gr.right[at++] = true;
-		}
+	for (size_t j = 0; j < nlist; j++) {
+		grid_cell(&gr, cols[list[j]].head, strlen(cols[list[j]].head));
+		gr.right[k->nkeys + j] = true;
+	}
 	gr.nrows = 1;
 	struct group *tg = k->g[k->total_g];
 	for (size_t r = 0; r < ng && k->nkeys; r++, gr.nrows++)
-		write_grid_row(k, &gr, k->g[gv[r]], NULL, show);
+		write_grid_row(k, &gr, k->g[gv[r]], NULL, list, nlist);
 	if (!k->nkeys || ng != 1) {
-		write_grid_row(k, &gr, tg, "(all)", show);
+		write_grid_row(k, &gr, tg, "(all)", list, nlist);
 		gr.nrows++;
 	}
 	if (markdown)
 		buf_adds(o, "**KPI report**\n\n");
-	grid_write(&gr, o, markdown);
+	grid_write(&gr, o, markdown, markdown || k->wide ? 0 : TABLE_WIDTH);
 	grid_free(&gr);
+	write_legend(o, list, nlist, markdown);
 	write_tag_grid(k, o, tot, markdown);
 	if (k->nalerts) {
 		buf_adds(o, markdown ? "\n**Alerts**\n\n" : "\nAlerts\n");

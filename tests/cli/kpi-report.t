@@ -8,8 +8,17 @@ __TABLE__
 ### man: a summary of a log
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report mentions.ndjson
-> in  out  customers  answered  resp rate  frt mean  frt p50  frt p90  frt p95  bus mean  bus p50  bus p90  bus p95  replies  reply mean  reply p50  reply p90  reply p95  met  breached  missed  pending  at risk    sla  threads  resolved  res rate  rated    neg    neu    pos   sent  csat n   csat  nps n  nps  likes/out  reposts/out  replies/out
->  6    4          4         4      66.7%    41m15s   10m00s   30m00s   30m00s    32m30s   10m00s   30m00s   30m00s        4      41m15s     10m00s     30m00s     30m00s    3         1       1        1        0  60.0%        5         1     20.0%      6  50.0%  33.3%  16.7%  -0.13       3  66.7%      3  +33       4.00         0.75         0.75
+> inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
+>       6         4      66.7%   10m00s   30m00s    60.0%     50.0%
+>
+> Columns
+>   inbound    inbound records (direction "in")
+>   answered   inbound records with a response
+>   resp rate  response rate: answered / inbound
+>   FRT p50    first response time (FRT), median: half were answered faster
+>   FRT p90    first response time (FRT), 90th percentile
+>   SLA met    SLA compliance: met / (met + breached + missed)
+>   negative   share of records with negative sentiment
 >
 > Top tags
 > tag        count
@@ -37,13 +46,23 @@ $ kpi-report --by agent --since 2024-03-01T00:00:00Z \
 $     --until 2024-03-08T00:00:00Z -f markdown mentions.ndjson
 > **KPI report**
 >
-> | agent  | in | out | customers | answered | resp rate | frt mean | frt p50 | frt p90 | frt p95 | bus mean | bus p50 | bus p90 | bus p95 | replies | reply mean | reply p50 | reply p90 | reply p95 | met | breached | missed | pending | at risk |    sla | threads | resolved | res rate | rated |    neg |   neu |   pos |  sent | csat n |   csat | nps n |  nps | likes/out | reposts/out | replies/out |
-> |--------|---:|----:|----------:|---------:|----------:|---------:|--------:|--------:|--------:|---------:|--------:|--------:|--------:|--------:|-----------:|----------:|----------:|----------:|----:|---------:|-------:|--------:|--------:|-------:|--------:|---------:|---------:|------:|-------:|------:|------:|------:|-------:|-------:|------:|-----:|----------:|------------:|------------:|
-> | (none) |  5 |   0 |         4 |        3 |     60.0% |   51m40s |  30m00s |  30m00s |  30m00s |   40m00s |  30m00s |  30m00s |  30m00s |       0 |          - |         - |         - |         - |   2 |        1 |      1 |       1 |       0 |  50.0% |       5 |        1 |    20.0% |     5 |  40.0% | 40.0% | 20.0% | -0.04 |      2 |  50.0% |     2 |   +0 |         - |           - |           - |
-> | JD     |  1 |   2 |         1 |        1 |    100.0% |   10m00s |  10m00s |  10m00s |  10m00s |   10m00s |  10m00s |  10m00s |  10m00s |       2 |     20m00s |    10m00s |    10m00s |    10m00s |   1 |        0 |      0 |       0 |       0 | 100.0% |       1 |        0 |     0.0% |     1 | 100.0% |  0.0% |  0.0% | -0.60 |      1 | 100.0% |     1 | +100 |      4.00 |        0.50 |        0.50 |
-> | KC     |  0 |   1 |         0 |        0 |         - |        - |       - |       - |       - |        - |       - |       - |       - |       1 |      2h00m |     2h00m |     2h00m |     2h00m |   0 |        0 |      0 |       0 |       0 |      - |       1 |        0 |     0.0% |     0 |      - |     - |     - |     - |      0 |      - |     0 |    - |      0.00 |        0.00 |        2.00 |
-> | MS     |  0 |   1 |         0 |        0 |         - |        - |       - |       - |       - |        - |       - |       - |       - |       1 |      5m00s |     5m00s |     5m00s |     5m00s |   0 |        0 |      0 |       0 |       0 |      - |       1 |        0 |     0.0% |     0 |      - |     - |     - |     - |      0 |      - |     0 |    - |      8.00 |        2.00 |        0.00 |
-> | (all)  |  6 |   4 |         4 |        4 |     66.7% |   41m15s |  10m00s |  30m00s |  30m00s |   32m30s |  10m00s |  30m00s |  30m00s |       4 |     41m15s |    10m00s |    30m00s |    30m00s |   3 |        1 |      1 |       1 |       0 |  60.0% |       5 |        1 |    20.0% |     6 |  50.0% | 33.3% | 16.7% | -0.13 |      3 |  66.7% |     3 |  +33 |      4.00 |        0.75 |        0.75 |
+> | agent  | inbound | answered | resp rate | FRT p50 | FRT p90 | SLA met | negative |
+> |--------|--------:|---------:|----------:|--------:|--------:|--------:|---------:|
+> | (none) |       5 |        3 |     60.0% |  30m00s |  30m00s |   50.0% |    40.0% |
+> | JD     |       1 |        1 |    100.0% |  10m00s |  10m00s |  100.0% |   100.0% |
+> | KC     |       0 |        0 |         - |       - |       - |       - |        - |
+> | MS     |       0 |        0 |         - |       - |       - |       - |        - |
+> | (all)  |       6 |        4 |     66.7% |  10m00s |  30m00s |   60.0% |    50.0% |
+>
+> **Columns**
+>
+> - **inbound** (`in`): inbound records (direction "in")
+> - **answered** (`answered`): inbound records with a response
+> - **resp rate** (`response_rate`): response rate: answered / inbound
+> - **FRT p50** (`frt_median_s`): first response time (FRT), median: half were answered faster
+> - **FRT p90** (`frt_p90_s`): first response time (FRT), 90th percentile
+> - **SLA met** (`sla_compliance`): SLA compliance: met / (met + breached + missed)
+> - **negative** (`negative`): share of records with negative sentiment
 >
 > **Top tags**
 >
@@ -88,11 +107,20 @@ $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ parallel --pipe --block 10M kpi-report --partial --by platform,day \
 $     < mentions.ndjson | kpi-report --merge --by platform,day
 $ kpi-report --by platform,day mentions.ndjson
-> platform  day         in  out  customers  answered  resp rate  frt mean  frt p50  frt p90  frt p95  bus mean  bus p50  bus p90  bus p95  replies  reply mean  reply p50  reply p90  reply p95  met  breached  missed  pending  at risk     sla  threads  resolved  res rate  rated     neg    neu    pos   sent  csat n    csat  nps n   nps  likes/out  reposts/out  replies/out
-> mastodon  2024-03-01   1    0          1         0       0.0%         -        -        -        -         -        -        -        -        0           -          -          -          -    0         0       1        0        0    0.0%        1         0      0.0%      1  100.0%   0.0%   0.0%  -0.40       0       -      0     -          -            -            -
-> mastodon  2024-03-02   2    1          2         1      50.0%     5m00s    5m00s    5m00s    5m00s        0s       0s       0s       0s        1       5m00s      5m00s      5m00s      5m00s    1         0       0        1        0  100.0%        2         1     50.0%      2    0.0%  50.0%  50.0%   0.40       1  100.0%      1  +100       8.00         2.00         0.00
-> twitter   2024-03-01   3    3          2         3     100.0%    53m20s   30m00s   30m00s   30m00s    43m20s   30m00s   30m00s   30m00s        3      53m20s     30m00s     30m00s     30m00s    2         1       0        0        0   66.7%        2         0      0.0%      3   66.7%  33.3%   0.0%  -0.40       2   50.0%      2    +0       2.67         0.33         1.00
-> (all)                  6    4          4         4      66.7%    41m15s   10m00s   30m00s   30m00s    32m30s   10m00s   30m00s   30m00s        4      41m15s     10m00s     30m00s     30m00s    3         1       1        1        0   60.0%        5         1     20.0%      6   50.0%  33.3%  16.7%  -0.13       3   66.7%      3   +33       4.00         0.75         0.75
+> platform  day         inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
+> mastodon  2024-03-01        1         0       0.0%        -        -     0.0%    100.0%
+> mastodon  2024-03-02        2         1      50.0%    5m00s    5m00s   100.0%      0.0%
+> twitter   2024-03-01        3         3     100.0%   30m00s   30m00s    66.7%     66.7%
+> (all)                       6         4      66.7%   10m00s   30m00s    60.0%     50.0%
+>
+> Columns
+>   inbound    inbound records (direction "in")
+>   answered   inbound records with a response
+>   resp rate  response rate: answered / inbound
+>   FRT p50    first response time (FRT), median: half were answered faster
+>   FRT p90    first response time (FRT), 90th percentile
+>   SLA met    SLA compliance: met / (met + breached + missed)
+>   negative   share of records with negative sentiment
 >
 > Top tags
 > tag        count
@@ -105,11 +133,20 @@ $ kpi-report --by platform,day mentions.ndjson
 > praise         1
 > refund         1
 > resolved       1
-> platform  day         in  out  customers  answered  resp rate  frt mean  frt p50  frt p90  frt p95  bus mean  bus p50  bus p90  bus p95  replies  reply mean  reply p50  reply p90  reply p95  met  breached  missed  pending  at risk     sla  threads  resolved  res rate  rated     neg    neu    pos   sent  csat n    csat  nps n   nps  likes/out  reposts/out  replies/out
-> mastodon  2024-03-01   1    0          1         0       0.0%         -        -        -        -         -        -        -        -        0           -          -          -          -    0         0       1        0        0    0.0%        1         0      0.0%      1  100.0%   0.0%   0.0%  -0.40       0       -      0     -          -            -            -
-> mastodon  2024-03-02   2    1          2         1      50.0%     5m00s    5m00s    5m00s    5m00s        0s       0s       0s       0s        1       5m00s      5m00s      5m00s      5m00s    1         0       0        1        0  100.0%        2         1     50.0%      2    0.0%  50.0%  50.0%   0.40       1  100.0%      1  +100       8.00         2.00         0.00
-> twitter   2024-03-01   3    3          2         3     100.0%    53m20s   30m00s   30m00s   30m00s    43m20s   30m00s   30m00s   30m00s        3      53m20s     30m00s     30m00s     30m00s    2         1       0        0        0   66.7%        2         0      0.0%      3   66.7%  33.3%   0.0%  -0.40       2   50.0%      2    +0       2.67         0.33         1.00
-> (all)                  6    4          4         4      66.7%    41m15s   10m00s   30m00s   30m00s    32m30s   10m00s   30m00s   30m00s        4      41m15s     10m00s     30m00s     30m00s    3         1       1        1        0   60.0%        5         1     20.0%      6   50.0%  33.3%  16.7%  -0.13       3   66.7%      3   +33       4.00         0.75         0.75
+> platform  day         inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
+> mastodon  2024-03-01        1         0       0.0%        -        -     0.0%    100.0%
+> mastodon  2024-03-02        2         1      50.0%    5m00s    5m00s   100.0%      0.0%
+> twitter   2024-03-01        3         3     100.0%   30m00s   30m00s    66.7%     66.7%
+> (all)                       6         4      66.7%   10m00s   30m00s    60.0%     50.0%
+>
+> Columns
+>   inbound    inbound records (direction "in")
+>   answered   inbound records with a response
+>   resp rate  response rate: answered / inbound
+>   FRT p50    first response time (FRT), median: half were answered faster
+>   FRT p90    first response time (FRT), 90th percentile
+>   SLA met    SLA compliance: met / (met + breached + missed)
+>   negative   share of records with negative sentiment
 >
 > Top tags
 > tag        count
@@ -359,45 +396,49 @@ $ kpi-report -f csv m.data | cut -d, -f1-4
 ### a --by that is neither a key nor a field path is a usage error
 $ kpi-report --by 'author..id' </dev/null
 2> kpi-report: --by: 'author..id' is not a key or a field path
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]
-2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
+2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
+2>                   [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
 2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
 2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [file ...]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### an unknown format is a usage error
 $ kpi-report -f pdf </dev/null
 2> kpi-report: unknown format 'pdf': table, csv, ndjson, markdown, html
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]
-2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
+2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
+2>                   [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
 2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
 2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [file ...]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### --top wants a positive number
 $ kpi-report --top 0 </dev/null
 2> kpi-report: --top wants a positive number: 0
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]
-2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
+2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
+2>                   [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
 2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
 2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [file ...]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### a bad --since is a usage error
 $ kpi-report --since yesterday </dev/null
 2> kpi-report: --since wants an RFC 3339 time or -DURATION: yesterday
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]
-2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
+2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
+2>                   [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
 2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
 2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [file ...]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### a write error is exit 74
@@ -417,3 +458,44 @@ $ kpi-report -f csv -o r.csv < /dev/null
 $ cut -d, -f1-5 r.csv
 > in,out,customers,answered,response_rate
 > 0,0,0,0,
+
+### the default table fits a 100-column terminal (issue 12)
+$ kpi-report --by account $TOP/examples/data/mentions.ndjson | awk 'length > m { m = length } END { print m }'
+$ tag -f $TOP/examples/rules/consumer.rules $TOP/examples/data/mentions.ndjson \
+$   | sla-check --policy $TOP/examples/sla/support.conf --now 2026-02-01T00:00:00Z \
+$   | kpi-report --by account,day | awk 'length > m { m = length } END { print m }'
+$ kpi-report --by account $TOP/examples/data/mentions.ndjson | head -1
+> 73
+> 95
+> account           inbound  answered  resp rate  FRT p50  FRT p90
+
+### a long group value is cut with an ellipsis so that the table still fits
+$ kpi-report --by account > t.txt; wc -L < t.txt; cut -c1-60 t.txt
+< {"id":"x:1","account":"an-account-name-far-too-long-for-any-terminal-column-at-all-really-it-is","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:2","account":"b","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+> 100
+> account                                               inboun
+> an-account-name-far-too-long-for-any-terminal-colum…      
+> b                                                           
+> (all)                                                       
+>
+> Columns
+>   inbound    inbound records (direction "in")
+>   answered   inbound records with a response
+>   resp rate  response rate: answered / inbound
+>   FRT p50    first response time (FRT), median: half were an
+>   FRT p90    first response time (FRT), 90th percentile
+
+### --columns picks the table's columns by their CSV names, --wide shows them all
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --columns in,out,frt_p95_s,nps mentions.ndjson | head -2
+$ kpi-report --wide mentions.ndjson | head -1 | grep -o 'customers.*reply p95'
+$ kpi-report -f csv mentions.ndjson | head -1 | tr , '\n' | wc -l
+> inbound  outbound  FRT p95  NPS
+>       6         4   30m00s  +33
+> customers  answered  resp rate  FRT mean  FRT p50  FRT p90  FRT p95  business mean  business p50  business p90  business p95  replies timed  reply mean  reply p50  reply p90  reply p95
+> 39
+
+### an unknown --columns name is a usage error
+$ kpi-report --columns in,frt_p99 </dev/null 2>&1 | head -1
+> kpi-report: --columns: no column 'frt_p99' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
