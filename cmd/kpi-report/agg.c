@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "tz.h"
 
 /* ---------------------------------------------------------- string map */
 
@@ -711,6 +712,8 @@ int kpi_write_partial(struct kpi *k, buf *o)
 	int rc = 0;
 	rc |= buf_adds(o, "{\"kpi_partial\":1,\"by\":");
 	rc |= buf_json_str(o, k->by ? k->by : "", strlen(k->by ? k->by : ""));
+	rc |= buf_adds(o, ",\"tz\":");
+	rc |= buf_json_str(o, tz_name(k->zone), strlen(tz_name(k->zone)));
 	time_or_null(o, "since", k->since);
 	time_or_null(o, "until", k->until);
 	rc |= buf_addf(o, ",\"resolve_after\":%lld,\"reply_window\":%lld,\"records\":%llu",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "tz.h"
 
 static void esc(buf *o, const char *s, size_t n)
 {
@@ -63,10 +64,10 @@ static void pct(char *out, double v)
 		snprintf(out, 32, "%.1f%%", 100 * v);
 }
 
-static void label_time(char *out, int64_t t, int64_t bucket)
+static void label_time(const struct kpi *k, char *out, int64_t t, int64_t bucket)
 {
-	char ts[32];
-	time_format(t, ts);
+	char ts[40];
+	fmt_time(k, t, ts);
 	if (bucket < 86400)
 		snprintf(out, 32, "%.10s %.5s", ts, ts + 11);
 	else
@@ -152,7 +153,7 @@ static void chart_volume(struct kpi *k, buf *o)
 	for (size_t i = 0; i < nb; i++) {
 		double h = in[i] / ymax * ph;
 		char lab[32];
-		label_time(lab, t0 + (int64_t)i * bucket, bucket);
+		label_time(k, lab, t0 + (int64_t)i * bucket, bucket);
 		buf_addf(o, "<rect class=\"in\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 		            "<title>%s: %.0f in, %.0f out</title></rect>",
 		         L + i * bw + bw * 0.1, H - B - h, bw * 0.8 > 0.5 ? bw * 0.8 : 0.5, h, lab, in[i],
@@ -179,7 +180,7 @@ static void chart_volume(struct kpi *k, buf *o)
 	for (int i = 0; i < 5 && nb > 0; i++) {
 		size_t at = (size_t)((double)(nb - 1) * i / 4);
 		char lab[32];
-		label_time(lab, t0 + (int64_t)at * bucket, bucket);
+		label_time(k, lab, t0 + (int64_t)at * bucket, bucket);
 		buf_addf(o, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>",
 		         L + (at + 0.5) * bw, H - B + 16, i == 0 ? "start" : i == 4 ? "end" : "middle", lab);
 	}
@@ -395,8 +396,8 @@ static void chart_spikes(struct kpi *k, buf *o)
 		const struct alert *a = &k->alerts[i];
 		if (a->hour < h0 || a->hour > h1)
 			continue;
-		char ts[32];
-		time_format(a->hour * 3600, ts);
+		char ts[40];
+		fmt_time(k, a->hour * 3600, ts);
 		double x = L + (double)(a->hour - h0) * dx, y = H - B - v[a->hour - h0] / ymax * ph;
 		buf_addf(o, "<circle class=\"spike %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\"><title>%s %s "
 		            "%s: %.3g (baseline %.3g, z %.1f)</title></circle>",
@@ -404,8 +405,8 @@ static void chart_spikes(struct kpi *k, buf *o)
 		shown++;
 	}
 	char a0[32], a1[32];
-	label_time(a0, h0 * 3600, 3600);
-	label_time(a1, h1 * 3600, 3600);
+	label_time(k, a0, h0 * 3600, 3600);
+	label_time(k, a1, h1 * 3600, 3600);
 	buf_addf(o, "<text x=\"%d\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">"
 	            "%s</text>",
 	         L, H - B + 16, a0, W - 10, H - B + 16, a1);
@@ -486,17 +487,18 @@ int html_write(struct kpi *k, buf *o)
 	if (gi < 0)
 		return -1;
 	const struct stats *s = &k->g[gi]->s;
-	char t0[32] = "-", t1[32] = "-", v[32];
+	char t0[40] = "-", t1[40] = "-", v[32];
 	if (k->min_t != NO_TIME)
-		time_format(k->min_t, t0);
+		fmt_time(k, k->min_t, t0);
 	if (k->max_t != NO_TIME)
-		time_format(k->max_t, t1);
+		fmt_time(k, k->max_t, t1);
 	buf_adds(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	            "<meta name=\"viewport\" content=\"width=device-width\">"
 	            "<title>KPI report</title><style>");
 	buf_adds(o, style);
 	buf_adds(o, "</style></head><body>\n<h1>KPI report</h1>\n<div class=\"sub\">");
-	buf_addf(o, "%llu records, %s to %s", (unsigned long long)k->records, t0, t1);
+	buf_addf(o, "%llu records, %s to %s, times in ", (unsigned long long)k->records, t0, t1);
+	escs(o, tz_name(k->zone));
 	if (k->by) {
 		buf_adds(o, ", by ");
 		escs(o, k->by);
@@ -548,8 +550,8 @@ int html_write(struct kpi *k, buf *o)
 		            "<th>value</th><th>baseline</th><th>z</th></tr>\n");
 		for (size_t i = 0; i < k->nalerts; i++) {
 			const struct alert *a = &k->alerts[i];
-			char ts[32];
-			time_format(a->hour * 3600, ts);
+			char ts[40];
+			fmt_time(k, a->hour * 3600, ts);
 			buf_addf(o, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.3g</td><td>%.3g</td>"
 			            "<td>%.1f</td></tr>\n",
 			         ts, a->metric, a->severity, a->value, a->mean, a->z);

@@ -205,6 +205,8 @@ struct kpi {
 	uint8_t columns[KPI_MAXCOLUMNS]; /* --columns, as indices of the CSV's */
 	size_t ncolumns;
 	bool wide;                     /* --wide: the table shows every column */
+	struct tz *zone;               /* --tz: buckets, local dates, headings */
+	bool utc;                      /* the zone is UTC: no offsets to look up */
 	bool alerts_only;
 	bool any_sla, any_business;
 	bool accounts;                 /* keep FAM_ACCOUNT groups (html, partials) */
@@ -281,6 +283,8 @@ int html_write(struct kpi *k, buf *out);
 size_t report_groups(struct kpi *k, uint32_t **out);
 int key_cmp_groups(struct kpi *k, const struct group *a, const struct group *b);
 void fmt_dur(double secs, char out[32]);
+/* An instant as RFC 3339 in --tz: "Z" for UTC, else with its offset. */
+void fmt_time(const struct kpi *k, int64_t t, char out[40]);
 int keyspec_parse(struct kpi *k, const char *list, cp_err *e);
 int columns_parse(struct kpi *k, const char *list, cp_err *e);
 /* The columns a table shows (indices into the CSV's), into list, which

@@ -18,11 +18,12 @@
 #include <zlib.h>
 
 #include "kpi.h"
+#include "tz.h"
 
 enum {
 	OPT_BY = 256, OPT_SINCE, OPT_UNTIL, OPT_NOW, OPT_TOP, OPT_RESOLVE, OPT_WINDOW,
 	OPT_PARTIAL, OPT_MERGE, OPT_ALERTS, OPT_SPIKE_K, OPT_SPIKE_WINDOW, OPT_SPIKE_COOL,
-	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE,
+	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ,
 };
 
 static const struct option longopts[] = {
@@ -44,17 +45,19 @@ static const struct option longopts[] = {
 	{ "spike-min", required_argument, NULL, OPT_SPIKE_MIN },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "wide", no_argument, NULL, OPT_WIDE },
+	{ "tz", required_argument, NULL, OPT_TZ },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char synopsis[] =
-	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]\n"
-	"                  [-f format] [--line-buffered] [--merge] [--now time] [-o file]\n"
-	"                  [--partial]\n"
+	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]\n"
+	"                  [--columns list] [-f format] [--line-buffered]\n"
+	"                  [--merge] [--now time] [-o file] [--partial]\n"
 	"                  [--reply-window duration] [--resolve-after duration]\n"
-	"                  [--since time] [--spike-cooldown duration] [--spike-k k]\n"
-	"                  [--spike-min n] [--spike-window duration] [--strict] [--top n]\n"
-	"                  [--until time] [--wide] [file ...]";
+	"                  [--since time] [--spike-cooldown duration]\n"
+	"                  [--spike-k k] [--spike-min n] [--spike-window duration]\n"
+	"                  [--strict] [--top n] [--tz zone] [--until time]\n"
+	"                  [--wide] [file ...]";
 
 static const char help[] =
 	"      --by KEYS         group by platform, account, agent, tag, day, week, hour,\n"
@@ -65,6 +68,8 @@ static const char help[] =
 	"  -o, --output FILE     write there; a name ending in .gz is gzip-compressed\n"
 	"      --since TIME      only records at or after TIME (RFC 3339, or -7d)\n"
 	"      --until TIME      only records before TIME\n"
+	"      --tz ZONE         days, weeks, hours, dates without an offset and headings\n"
+	"                        in this IANA zone (default $CAREPIPE_TZ, else UTC)\n"
 	"      --now TIME        the time relative times and open items are judged at\n"
 	"      --top N           only the N groups with the most inbound records\n"
 	"      --resolve-after D a thread whose last message is the brand's, with no\n"
@@ -121,15 +126,41 @@ static void usage_error(cp_prog *p, const char *fmt, const char *arg)
 	cp_usage(p);
 }
 
-static int64_t parse_when(cp_prog *p, const char *opt, const char *s, int64_t now)
+/* A date, or a date and time, with no offset: "2024-03-01",
+ * "2024-03-01T08:00" or "2024-03-01T08:00:00". */
+static bool local_form(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (n == 10)
+		return true;
+	return (s[10] == 'T' || s[10] == ' ') && (n == 16 || (n == 19 && s[16] == ':')) &&
+	       s[13] == ':';
+}
+
+static int64_t parse_when(cp_prog *p, const char *opt, const char *s, int64_t now,
+                          const tz *zone)
 {
 	int64_t t, d;
 	if (strcmp(s, "now") == 0)
 		return now;
 	if (s[0] == '-' && dur_parse(s + 1, &d) == 0)
 		return now - d;
+	if (local_form(s)) {
+		/* A wall-clock time of --tz: read it as if UTC, then find the
+		 * instant; a time skipped by a DST jump means the jump. */
+		char utc[40];
+		snprintf(utc, sizeof utc, "%.10sT%s%sZ", s, strlen(s) > 10 ? s + 11 : "00:00:00",
+		         strlen(s) == 16 ? ":00" : "");
+		if (time_parse(utc, strlen(utc), &t) == 0) {
+			tz_from_local(zone, t, &t);
+			return t;
+		}
+	}
 	if (time_parse(s, strlen(s), &t) < 0) {
-		fprintf(stderr, "%s: %s wants an RFC 3339 time or -DURATION: %s\n", p->name, opt, s);
+		fprintf(stderr, "%s: %s wants an RFC 3339 time, a date or -DURATION: %s\n", p->name,
+		        opt, s);
 		cp_usage(p);
 	}
 	return t;
@@ -204,6 +235,7 @@ static const char *const weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 /* Formatting a date per record shows in profiles: keep the last one. */
 static void time_component_cached(buf *out, int kind, int64_t t);
 
+/* t is the wall clock of --tz, in seconds since its 1970-01-01T00:00. */
 static void time_component(buf *out, int kind, int64_t t)
 {
 	static int64_t last_unit[K_WEEKDAY + 1] = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN,
@@ -265,6 +297,7 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 {
 	static buf tmp, keybuf;
 	const struct fields *f = ri->f;
+	int64_t local = ri->t + (k->utc ? 0 : tz_offset(k->zone, ri->t));
 	size_t ntags = f->tags.type == VAL_ARRAY ? val_len(f->tags) : 0;
 	size_t combos = 1;
 	bool has_tag_key = false;
@@ -300,7 +333,7 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 					append_val(&keybuf, ntags ? val_index(f->tags, c) : (val){0}, &tmp);
 					break;
 				case K_DAY: case K_WEEK: case K_HOUR: case K_WEEKDAY:
-					time_component(&keybuf, k->keys[i].kind, ri->t);
+					time_component(&keybuf, k->keys[i].kind, local);
 					break;
 				case K_AGENT: {
 					val a = val_member(f->assignee, "id");
@@ -623,15 +656,24 @@ static bool header_seen;
 
 static int partial_header(struct kpi *k, const rec *r, const cp_pos *pos)
 {
-	static buf by;
+	static buf by, tzb;
 	val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
 	int64_t ra, rw, recs, um;
 	buf_reset(&by);
+	buf_reset(&tzb);
+	if (rec_val(r, "tz").type != VAL_NONE && val_str(rec_val(r, "tz"), &tzb) < 0)
+		return -1;
 	if (val_str(rec_val(r, "by"), &by) < 0 || val_int(rec_val(r, "resolve_after"), &ra) < 0 ||
 	    val_int(rec_val(r, "reply_window"), &rw) < 0 || val_int(rec_val(r, "records"), &recs) < 0 ||
 	    val_int(rec_val(r, "unmatched"), &um) < 0)
 		return -1;
 	const char *b = by.p ? by.p : "";
+	/* Days and hours were bucketed in the partial's zone. */
+	if (strcmp(tz_name(k->zone), tzb.p ? tzb.p : "UTC") != 0) {
+		cp_warn(k->p, "%s:%llu: partial made with --tz %s, not %s", pos->file,
+		        (unsigned long long)pos->lineno, tzb.p ? tzb.p : "UTC", tz_name(k->zone));
+		return CP_EX_DATAERR;
+	}
 	if (!header_seen) {
 		if (k->by && strcmp(k->by, b) != 0) {
 			cp_warn(k->p, "%s:%llu: partial made with --by '%s', not '%s'", pos->file,
@@ -797,6 +839,7 @@ int main(int argc, char **argv)
 	static cp_prog p;
 	static struct kpi k;
 	const char *output = "-", *since = NULL, *until = NULL, *now = NULL;
+	const char *tzname = getenv("CAREPIPE_TZ");
 	bool partial = false, merge = false;
 	cp_err e = {0};
 	int ch;
@@ -845,6 +888,7 @@ int main(int argc, char **argv)
 				usage_error(&p, "%s", e.msg);
 			break;
 		case OPT_WIDE: k.wide = true; break;
+		case OPT_TZ: tzname = optarg; break;
 		case 'o': output = optarg; break;
 		case OPT_SINCE: since = optarg; break;
 		case OPT_UNTIL: until = optarg; break;
@@ -883,13 +927,23 @@ int main(int argc, char **argv)
 	}
 	if (partial && k.alerts_only)
 		usage_error(&p, "%s", "--partial and --alerts-only do not go together");
+	/* Never the process's TZ: only a zone the user named. */
+	bool tz_from_env = tzname && *tzname && tzname == getenv("CAREPIPE_TZ");
+	if (!tzname || !*tzname)
+		tzname = "UTC";
+	if (!(k.zone = tz_load(tzname, &e))) {
+		if (tz_from_env)
+			cp_die(&p, CP_EX_CONFIG, "CAREPIPE_TZ: %s", e.msg);
+		usage_error(&p, "--tz: %s", e.msg);
+	}
+	k.utc = strcmp(tzname, "UTC") == 0;
 	int64_t clock = (int64_t)time(NULL);
 	if (now)
-		clock = k.now = parse_when(&p, "--now", now, clock);
+		clock = k.now = parse_when(&p, "--now", now, clock, k.zone);
 	if (since)
-		k.since = parse_when(&p, "--since", since, clock);
+		k.since = parse_when(&p, "--since", since, clock, k.zone);
 	if (until)
-		k.until = parse_when(&p, "--until", until, clock);
+		k.until = parse_when(&p, "--until", until, clock, k.zone);
 	else if (since)
 		k.until = clock;
 	if (k.since != NO_TIME && k.until != NO_TIME) {
@@ -926,5 +980,6 @@ int main(int argc, char **argv)
 	write_all(&p, output, &report);
 	buf_free(&report);
 	kpi_free(&k);
+	tz_free(k.zone);
 	return cp_finish(&p);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "tz.h"
 
 static const struct { const char *name; int kind; } key_names[] = {
 	{ "platform", K_PLATFORM }, { "account", K_ACCOUNT }, { "agent", K_AGENT },
@@ -64,6 +65,18 @@ void fmt_dur(double secs, char out[32])
 		snprintf(out, 32, "%lldh%02lldm", s / 3600, s % 3600 / 60);
 	else
 		snprintf(out, 32, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+void fmt_time(const struct kpi *k, int64_t t, char out[40])
+{
+	int32_t off = k->utc ? 0 : tz_offset(k->zone, t);
+	time_format(t + off, out);
+	if (off) {
+		size_t n = strlen(out);
+		int32_t a = off < 0 ? -off : off;
+		snprintf(out + n - 1, 40 - (n - 1), "%c%02d:%02d", off < 0 ? '-' : '+',
+		         (int)(a / 3600), (int)(a / 60 % 60));
+	}
 }
 
 /* ---------------------------------------------------------- columns */
@@ -454,21 +467,21 @@ static void json_dist(buf *o, const char *name, const sketch *s)
 	buf_addc(o, '}');
 }
 
-static void json_time(buf *o, const char *name, int64_t t)
+static void json_time(const struct kpi *k, buf *o, const char *name, int64_t t)
 {
-	char ts[32];
+	char ts[40];
 	if (t == NO_TIME) {
 		buf_addf(o, ",\"%s\":null", name);
 		return;
 	}
-	time_format(t, ts);
+	fmt_time(k, t, ts);
 	buf_addf(o, ",\"%s\":\"%s\"", name, ts);
 }
 
-static void json_alert(buf *o, const struct alert *a)
+static void json_alert(const struct kpi *k, buf *o, const struct alert *a)
 {
-	char ts[32];
-	time_format(a->hour * 3600, ts);
+	char ts[40];
+	fmt_time(k, a->hour * 3600, ts);
 	int kind = strcmp(a->metric, "volume") == 0 ? C_NUM : C_RATE;
 	buf_addf(o, "{\"alert\":\"%s\",\"hour\":\"%s\",\"severity\":\"%s\"", a->metric, ts,
 	         a->severity);
@@ -497,10 +510,10 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 	}
 	if (whole) {
 		buf_addf(o, "\"records\":%llu", (unsigned long long)k->records);
-		json_time(o, "since", k->since);
-		json_time(o, "until", k->until);
-		json_time(o, "first", k->min_t);
-		json_time(o, "last", k->max_t);
+		json_time(k, o, "since", k->since);
+		json_time(k, o, "until", k->until);
+		json_time(k, o, "first", k->min_t);
+		json_time(k, o, "last", k->max_t);
 		comma = true;
 	}
 	json_num(o, "in", column(s, 0), C_COUNT, comma);
@@ -558,7 +571,7 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 		for (size_t i = 0; i < k->nalerts; i++) {
 			if (i)
 				buf_addc(o, ',');
-			json_alert(o, &k->alerts[i]);
+			json_alert(k, o, &k->alerts[i]);
 		}
 		buf_addc(o, ']');
 	}
@@ -794,9 +807,9 @@ static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
 	buf cell = {0};
 	for (size_t i = 0; i < k->nalerts; i++) {
 		const struct alert *a = &k->alerts[i];
-		char ts[32];
+		char ts[40];
 		int kind = strcmp(a->metric, "volume") == 0 ? C_COUNT : C_RATE;
-		time_format(a->hour * 3600, ts);
+		fmt_time(k, a->hour * 3600, ts);
 		grid_cell(&gr, ts, strlen(ts));
 		grid_cell(&gr, a->metric, strlen(a->metric));
 		grid_cell(&gr, a->severity, strlen(a->severity));
@@ -866,6 +879,23 @@ static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool ma
 	free(tr);
 }
 
+/* "KPI report: N records, FROM to TO (ZONE)": the period asked for, else
+ * the span of the records, on the wall clock of --tz. */
+static void heading(const struct kpi *k, buf *o, bool markdown)
+{
+	int64_t from = k->since != NO_TIME ? k->since : k->min_t;
+	int64_t to = k->until != NO_TIME ? k->until : k->max_t;
+	buf_addf(o, markdown ? "**KPI report**: %llu records" : "KPI report: %llu records",
+	         (unsigned long long)k->records);
+	if (from != NO_TIME && to != NO_TIME) {
+		char a[40], b[40];
+		fmt_time(k, from, a);
+		fmt_time(k, to, b);
+		buf_addf(o, ", %.10s %.5s to %.10s %.5s %s", a, a + 11, b, b + 11, tz_name(k->zone));
+	}
+	buf_adds(o, "\n\n");
+}
+
 static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool markdown)
 {
 	struct stats *tot = total(k);
@@ -890,8 +920,7 @@ static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool
 		write_grid_row(k, &gr, tg, "(all)", list, nlist);
 		gr.nrows++;
 	}
-	if (markdown)
-		buf_adds(o, "**KPI report**\n\n");
+	heading(k, o, markdown);
 	grid_write(&gr, o, markdown, markdown || k->wide ? 0 : TABLE_WIDTH);
 	grid_free(&gr);
 	write_legend(o, list, nlist, markdown);
@@ -912,15 +941,15 @@ int report_write(struct kpi *k, buf *o)
 			return 0;
 		if (k->fmt == F_NDJSON) {
 			for (size_t i = 0; i < k->nalerts; i++) {
-				json_alert(o, &k->alerts[i]);
+				json_alert(k, o, &k->alerts[i]);
 				buf_addc(o, '\n');
 			}
 		} else if (k->fmt == F_CSV) {
 			buf_adds(o, "hour,alert,severity,value,baseline_mean,baseline_sd,z\n");
 			for (size_t i = 0; i < k->nalerts; i++) {
 				const struct alert *a = &k->alerts[i];
-				char ts[32];
-				time_format(a->hour * 3600, ts);
+				char ts[40];
+				fmt_time(k, a->hour * 3600, ts);
 				buf_addf(o, "%s,%s,%s,%.4f,%.4f,%.4f,%.2f\n", ts, a->metric, a->severity,
 				         a->value, a->mean, a->sd, a->z);
 			}

@@ -8,6 +8,8 @@ __TABLE__
 ### man: a summary of a log
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report mentions.ndjson
+> KPI report: 10 records, 2024-03-01 09:00 to 2024-03-02 10:00 UTC
+>
 > inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
 >       6         4      66.7%   10m00s   30m00s    60.0%     50.0%
 >
@@ -44,7 +46,7 @@ $ kpi-report --by platform,day -f csv mentions.ndjson
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report --by agent --since 2024-03-01T00:00:00Z \
 $     --until 2024-03-08T00:00:00Z -f markdown mentions.ndjson
-> **KPI report**
+> **KPI report**: 10 records, 2024-03-01 00:00 to 2024-03-08 00:00 UTC
 >
 > | agent  | inbound | answered | resp rate | FRT p50 | FRT p90 | SLA met | negative |
 > |--------|--------:|---------:|----------:|--------:|--------:|--------:|---------:|
@@ -107,6 +109,8 @@ $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ parallel --pipe --block 10M kpi-report --partial --by platform,day \
 $     < mentions.ndjson | kpi-report --merge --by platform,day
 $ kpi-report --by platform,day mentions.ndjson
+> KPI report: 10 records, 2024-03-01 09:00 to 2024-03-02 10:00 UTC
+>
 > platform  day         inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
 > mastodon  2024-03-01        1         0       0.0%        -        -     0.0%    100.0%
 > mastodon  2024-03-02        2         1      50.0%    5m00s    5m00s   100.0%      0.0%
@@ -133,6 +137,8 @@ $ kpi-report --by platform,day mentions.ndjson
 > praise         1
 > refund         1
 > resolved       1
+> KPI report: 10 records, 2024-03-01 09:00 to 2024-03-02 10:00 UTC
+>
 > platform  day         inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
 > mastodon  2024-03-01        1         0       0.0%        -        -     0.0%    100.0%
 > mastodon  2024-03-02        2         1      50.0%    5m00s    5m00s   100.0%      0.0%
@@ -396,49 +402,53 @@ $ kpi-report -f csv m.data | cut -d, -f1-4
 ### a --by that is neither a key nor a field path is a usage error
 $ kpi-report --by 'author..id' </dev/null
 2> kpi-report: --by: 'author..id' is not a key or a field path
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
-2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
-2>                   [--partial]
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
+2>                   [--columns list] [-f format] [--line-buffered]
+2>                   [--merge] [--now time] [-o file] [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [--wide] [file ...]
+2>                   [--since time] [--spike-cooldown duration]
+2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
+2>                   [--strict] [--top n] [--tz zone] [--until time]
+2>                   [--wide] [file ...]
 ? 64
 
 ### an unknown format is a usage error
 $ kpi-report -f pdf </dev/null
 2> kpi-report: unknown format 'pdf': table, csv, ndjson, markdown, html
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
-2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
-2>                   [--partial]
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
+2>                   [--columns list] [-f format] [--line-buffered]
+2>                   [--merge] [--now time] [-o file] [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [--wide] [file ...]
+2>                   [--since time] [--spike-cooldown duration]
+2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
+2>                   [--strict] [--top n] [--tz zone] [--until time]
+2>                   [--wide] [file ...]
 ? 64
 
 ### --top wants a positive number
 $ kpi-report --top 0 </dev/null
 2> kpi-report: --top wants a positive number: 0
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
-2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
-2>                   [--partial]
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
+2>                   [--columns list] [-f format] [--line-buffered]
+2>                   [--merge] [--now time] [-o file] [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [--wide] [file ...]
+2>                   [--since time] [--spike-cooldown duration]
+2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
+2>                   [--strict] [--top n] [--tz zone] [--until time]
+2>                   [--wide] [file ...]
 ? 64
 
 ### a bad --since is a usage error
 $ kpi-report --since yesterday </dev/null
-2> kpi-report: --since wants an RFC 3339 time or -DURATION: yesterday
-2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [--columns list]
-2>                   [-f format] [--line-buffered] [--merge] [--now time] [-o file]
-2>                   [--partial]
+2> kpi-report: --since wants an RFC 3339 time, a date or -DURATION: yesterday
+2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
+2>                   [--columns list] [-f format] [--line-buffered]
+2>                   [--merge] [--now time] [-o file] [--partial]
 2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict] [--top n]
-2>                   [--until time] [--wide] [file ...]
+2>                   [--since time] [--spike-cooldown duration]
+2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
+2>                   [--strict] [--top n] [--tz zone] [--until time]
+2>                   [--wide] [file ...]
 ? 64
 
 ### a write error is exit 74
@@ -464,7 +474,7 @@ $ kpi-report --by account $TOP/examples/data/mentions.ndjson | awk 'length > m {
 $ tag -f $TOP/examples/rules/consumer.rules $TOP/examples/data/mentions.ndjson \
 $   | sla-check --policy $TOP/examples/sla/support.conf --now 2026-02-01T00:00:00Z \
 $   | kpi-report --by account,day | awk 'length > m { m = length } END { print m }'
-$ kpi-report --by account $TOP/examples/data/mentions.ndjson | head -1
+$ kpi-report --by account $TOP/examples/data/mentions.ndjson | sed -n 3p
 > 73
 > 95
 > account           inbound  answered  resp rate  FRT p50  FRT p90
@@ -474,6 +484,8 @@ $ kpi-report --by account > t.txt; wc -L < t.txt; cut -c1-60 t.txt
 < {"id":"x:1","account":"an-account-name-far-too-long-for-any-terminal-column-at-all-really-it-is","direction":"in","created_at":"2024-01-01T00:00:00Z"}
 < {"id":"x:2","account":"b","direction":"in","created_at":"2024-01-01T00:00:00Z"}
 > 100
+> KPI report: 2 records, 2024-01-01 00:00 to 2024-01-01 00:00 
+>
 > account                                               inboun
 > an-account-name-far-too-long-for-any-terminal-colum…      
 > b                                                           
@@ -488,8 +500,8 @@ $ kpi-report --by account > t.txt; wc -L < t.txt; cut -c1-60 t.txt
 
 ### --columns picks the table's columns by their CSV names, --wide shows them all
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
-$ kpi-report --columns in,out,frt_p95_s,nps mentions.ndjson | head -2
-$ kpi-report --wide mentions.ndjson | head -1 | grep -o 'customers.*reply p95'
+$ kpi-report --columns in,out,frt_p95_s,nps mentions.ndjson | sed -n 3,4p
+$ kpi-report --wide mentions.ndjson | sed -n 3p | grep -o 'customers.*reply p95'
 $ kpi-report -f csv mentions.ndjson | head -1 | tr , '\n' | wc -l
 > inbound  outbound  FRT p95  NPS
 >       6         4   30m00s  +33
@@ -499,3 +511,70 @@ $ kpi-report -f csv mentions.ndjson | head -1 | tr , '\n' | wc -l
 ### an unknown --columns name is a usage error
 $ kpi-report --columns in,frt_p99 </dev/null 2>&1 | head -1
 > kpi-report: --columns: no column 'frt_p99' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
+
+### --tz buckets days in the team's zone; the process's TZ is never used (issue 12)
+$ cat > in.ndjson
+$ kpi-report --tz Europe/Paris --by day -f csv in.ndjson | cut -d, -f1-2
+$ TZ=Europe/Paris kpi-report --by day -f csv in.ndjson | cut -d, -f1-2
+$ CAREPIPE_TZ=America/New_York kpi-report --by day,hour,weekday -f csv in.ndjson | cut -d, -f1-4
+< {"id":"x:1","direction":"in","created_at":"2024-01-01T23:30:00Z"}
+> "day",in
+> "2024-01-02",1
+> "day",in
+> "2024-01-01",1
+> "day","hour","weekday",in
+> "2024-01-01","18","Mon",1
+
+### DST in Europe/Paris: a fall-back day has 25 hours, hour 02 twice; a spring day 23, no 02
+$ kpi-report --tz Europe/Paris --by day,hour -f csv | cut -d, -f1-3
+< {"id":"x:1","direction":"in","created_at":"2024-10-26T22:00:00Z"}
+< {"id":"x:2","direction":"in","created_at":"2024-10-27T00:30:00Z"}
+< {"id":"x:3","direction":"in","created_at":"2024-10-27T01:30:00Z"}
+< {"id":"x:4","direction":"in","created_at":"2024-10-27T22:59:59Z"}
+< {"id":"x:5","direction":"in","created_at":"2024-03-31T00:59:59Z"}
+< {"id":"x:6","direction":"in","created_at":"2024-03-31T01:00:00Z"}
+< {"id":"x:7","direction":"in","created_at":"2024-03-31T21:59:59Z"}
+> "day","hour",in
+> "2024-03-31","01",1
+> "2024-03-31","03",1
+> "2024-03-31","23",1
+> "2024-10-27","00",1
+> "2024-10-27","02",2
+> "2024-10-27","23",1
+
+### --since and --until without an offset are wall-clock times of --tz; the heading names the zone
+$ cat > in.ndjson
+$ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03T00:00 in.ndjson | head -1
+$ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03T00:00 -f ndjson in.ndjson | grep -o '"since":"[^"]*","until":"[^"]*"'
+$ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03 -f csv in.ndjson | cut -d, -f1
+$ kpi-report --since 2024-01-02 --until 2024-01-03 -f csv in.ndjson | cut -d, -f1
+< {"id":"x:1","direction":"in","created_at":"2024-01-01T22:59:59Z"}
+< {"id":"x:2","direction":"in","created_at":"2024-01-01T23:00:00Z"}
+< {"id":"x:3","direction":"in","created_at":"2024-01-02T22:59:59Z"}
+< {"id":"x:4","direction":"in","created_at":"2024-01-02T23:00:00Z"}
+> KPI report: 4 records, 2024-01-02 00:00 to 2024-01-03 00:00 Europe/Paris
+> "since":"2024-01-02T00:00:00+01:00","until":"2024-01-03T00:00:00+01:00"
+> in
+> 2
+> in
+> 2
+
+### an unknown zone: --tz is a usage error, CAREPIPE_TZ a configuration error
+$ kpi-report --tz Mars/Olympus </dev/null 2>&1 | head -1; kpi-report --tz Mars/Olympus </dev/null 2>/dev/null; echo "exit $?"
+$ CAREPIPE_TZ=Mars/Olympus kpi-report </dev/null; echo "exit $?"
+>~ kpi-report: --tz: unknown time zone Mars/Olympus .*
+> exit 64
+> exit 78
+2>~ kpi-report: CAREPIPE_TZ: unknown time zone Mars/Olympus .*
+
+### partials bucketed in one zone are not merged as another's
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --partial --tz Europe/Paris --by day mentions.ndjson > p.ndjson
+$ kpi-report --merge --tz Europe/Paris -f csv p.ndjson | cut -d, -f1-2
+$ kpi-report --merge p.ndjson; echo "exit $?"
+> "day",in
+> "2024-03-01",4
+> "2024-03-02",2
+> exit 65
+2> kpi-report: p.ndjson:1: partial made with --tz Europe/Paris, not UTC
+2> kpi-report: cannot merge these partials
