@@ -223,6 +223,62 @@ void stats_init(struct stats *s)
 	sketch_init(&s->frt, SKETCH_ALPHA);
 	sketch_init(&s->frt_bus, SKETCH_ALPHA);
 	sketch_init(&s->latency, SKETCH_ALPHA);
+	/* Exact values without a limit per sketch: kpi_sample and
+	 * kpi_fit_budget bound them all together, by --quantile-memory. */
+	sketch_keep_exact(&s->frt, 0);
+	sketch_keep_exact(&s->frt_bus, 0);
+	sketch_keep_exact(&s->latency, 0);
+}
+
+/* ---------------------------------------------------------- exact values */
+
+static int by_exact_bytes(const void *a, const void *b)
+{
+	uint64_t x = sketch_exact_bytes(*(sketch *const *)a), y = sketch_exact_bytes(*(sketch *const *)b);
+	return x > y ? -1 : x < y;
+}
+
+/* Over the budget: the sketches holding most turn to buckets first, until
+ * what is left takes 7/8 of it (so that this does not run again for each
+ * of the next few values).  Their quantiles become approximate, and the
+ * output says so. */
+int kpi_fit_budget(struct kpi *k)
+{
+	if (k->exact_bytes <= k->quantile_budget)
+		return 0;
+	sketch **v = malloc((k->ng ? k->ng : 1) * 3 * sizeof *v);
+	size_t n = 0;
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < k->ng; i++) {
+		struct stats *s = &k->g[i]->s;
+		sketch *three[3] = { &s->frt, &s->frt_bus, &s->latency };
+		for (int j = 0; j < 3; j++)
+			if (sketch_exact_bytes(three[j]))
+				v[n++] = three[j];
+	}
+	qsort(v, n, sizeof *v, by_exact_bytes);
+	uint64_t goal = k->quantile_budget / 8 * 7;
+	for (size_t i = 0; i < n && k->exact_bytes > goal; i++) {
+		k->exact_bytes -= sketch_exact_bytes(v[i]);
+		if (sketch_approximate(v[i]) < 0) {
+			free(v);
+			return -1;
+		}
+	}
+	free(v);
+	return 0;
+}
+
+int kpi_sample(struct kpi *k, sketch *s, double x)
+{
+	uint64_t before = sketch_exact_bytes(s);
+	if (!s->bucketed && !k->quantile_budget && sketch_approximate(s) < 0)
+		return -1;
+	if (sketch_add(s, x) < 0)
+		return -1;
+	k->exact_bytes += sketch_exact_bytes(s) - before;
+	return kpi_fit_budget(k);
 }
 
 double stats_threads(const struct stats *s)
@@ -266,7 +322,18 @@ int tag_count(struct stats *s, const char *tag, size_t n, bool prev)
 	return 0;
 }
 
-int stats_merge(struct stats *d, const struct stats *s, cp_err *e)
+int kpi_merge_sketch(struct kpi *k, sketch *d, const sketch *s, cp_err *e)
+{
+	uint64_t before = sketch_exact_bytes(d);
+	if (!d->bucketed && !k->quantile_budget && s->n && sketch_approximate(d) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (sketch_merge(d, s, e) < 0)
+		return -1;
+	k->exact_bytes += sketch_exact_bytes(d) - before;
+	return kpi_fit_budget(k) < 0 ? cp_fail(e, CP_EX_OSERR, "out of memory") : 0;
+}
+
+int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e)
 {
 	d->n_in += s->n_in;
 	d->n_out += s->n_out;
@@ -275,8 +342,9 @@ int stats_merge(struct stats *d, const struct stats *s, cp_err *e)
 	    distinct_merge(&d->thread_ids, &s->thread_ids) < 0 ||
 	    distinct_merge(&d->resolved_ids, &s->resolved_ids) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	if (sketch_merge(&d->frt, &s->frt, e) < 0 || sketch_merge(&d->frt_bus, &s->frt_bus, e) < 0 ||
-	    sketch_merge(&d->latency, &s->latency, e) < 0)
+	if (kpi_merge_sketch(k, &d->frt, &s->frt, e) < 0 ||
+	    kpi_merge_sketch(k, &d->frt_bus, &s->frt_bus, e) < 0 ||
+	    kpi_merge_sketch(k, &d->latency, &s->latency, e) < 0)
 		return -1;
 	for (int i = 0; i < SLA_NSTATUS; i++)
 		d->sla[i] += s->sla[i];

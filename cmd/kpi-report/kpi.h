@@ -207,6 +207,8 @@ struct kpi {
 	bool wide;                     /* --wide: the table shows every column */
 	struct tz *zone;               /* --tz: buckets, local dates, headings */
 	bool utc;                      /* the zone is UTC: no offsets to look up */
+	uint64_t quantile_budget;      /* --quantile-memory, bytes of exact values */
+	uint64_t exact_bytes;          /* held now, in all sketches */
 	bool alerts_only;
 	bool any_sla, any_business;
 	bool accounts;                 /* keep FAM_ACCOUNT groups (html, partials) */
@@ -238,7 +240,12 @@ struct kpi {
 /* agg.c */
 void stats_init(struct stats *s);
 void stats_free(struct stats *s);
-int stats_merge(struct stats *d, const struct stats *s, cp_err *e);
+int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e);
+/* Add a value to one of k's sketches, or merge one in, keeping the exact
+ * values of all within --quantile-memory (kpi_fit_budget). */
+int kpi_sample(struct kpi *k, sketch *s, double x);
+int kpi_merge_sketch(struct kpi *k, sketch *d, const sketch *s, cp_err *e);
+int kpi_fit_budget(struct kpi *k);
 int distinct_add(struct distinct *d, uint64_t h);
 int distinct_merge(struct distinct *d, const struct distinct *s);
 double distinct_count(const struct distinct *d);

@@ -23,7 +23,7 @@
 enum {
 	OPT_BY = 256, OPT_SINCE, OPT_UNTIL, OPT_NOW, OPT_TOP, OPT_RESOLVE, OPT_WINDOW,
 	OPT_PARTIAL, OPT_MERGE, OPT_ALERTS, OPT_SPIKE_K, OPT_SPIKE_WINDOW, OPT_SPIKE_COOL,
-	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ,
+	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ, OPT_QMEM,
 };
 
 static const struct option longopts[] = {
@@ -46,6 +46,7 @@ static const struct option longopts[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "wide", no_argument, NULL, OPT_WIDE },
 	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "quantile-memory", required_argument, NULL, OPT_QMEM },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -53,11 +54,12 @@ static const char synopsis[] =
 	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]\n"
 	"                  [--columns list] [-f format] [--line-buffered]\n"
 	"                  [--merge] [--now time] [-o file] [--partial]\n"
-	"                  [--reply-window duration] [--resolve-after duration]\n"
-	"                  [--since time] [--spike-cooldown duration]\n"
-	"                  [--spike-k k] [--spike-min n] [--spike-window duration]\n"
-	"                  [--strict] [--top n] [--tz zone] [--until time]\n"
-	"                  [--wide] [file ...]";
+	"                  [--quantile-memory size] [--reply-window duration]\n"
+	"                  [--resolve-after duration] [--since time]\n"
+	"                  [--spike-cooldown duration] [--spike-k k]\n"
+	"                  [--spike-min n] [--spike-window duration] [--strict]\n"
+	"                  [--top n] [--tz zone] [--until time] [--wide]\n"
+	"                  [file ...]";
 
 static const char help[] =
 	"      --by KEYS         group by platform, account, agent, tag, day, week, hour,\n"
@@ -75,6 +77,8 @@ static const char help[] =
 	"      --resolve-after D a thread whose last message is the brand's, with no\n"
 	"                        inbound message for D, is resolved\n"
 	"      --reply-window D  replies later than D after their parent are not timed (1d)\n"
+	"      --quantile-memory SIZE  keep values for exact quantiles up to SIZE in all\n"
+	"                        (64M; K, M, G suffixes; 0: always the 1% sketch)\n"
 	"      --partial         write mergeable partial aggregates (NDJSON)\n"
 	"      --merge           read partials and combine them\n"
 	"      --alerts-only     print only spike alerts, nothing when there is none\n"
@@ -550,10 +554,10 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				st->sla[sla_st]++;
 			if (!isnan(frt)) {
 				st->answered++;
-				if (sketch_add(&st->frt, frt) < 0)
+				if (kpi_sample(k, &st->frt, frt) < 0)
 					return CP_EX_OSERR;
 			}
-			if (!isnan(bus) && sketch_add(&st->frt_bus, bus) < 0)
+			if (!isnan(bus) && kpi_sample(k, &st->frt_bus, bus) < 0)
 				return CP_EX_OSERR;
 		} else {
 			st->n_out++;
@@ -745,7 +749,7 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 			if (gi < 0)
 				rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 			else
-				rc = stats_merge(&k->g[gi]->s, &s, &e);
+				rc = stats_merge(k, &k->g[gi]->s, &s, &e);
 		} else {
 			rc = -1;
 		}
@@ -860,6 +864,7 @@ int main(int argc, char **argv)
 	k.spike_cooldown = 6 * 3600;
 	k.spike_min = 10;
 	k.fmt = F_TABLE;
+	k.quantile_budget = 64 << 20;
 	while ((ch = cp_getopt(&p, argc, argv, "f:o:", longopts)) != -1) {
 		char *end;
 		switch (ch) {
@@ -889,6 +894,17 @@ int main(int argc, char **argv)
 			break;
 		case OPT_WIDE: k.wide = true; break;
 		case OPT_TZ: tzname = optarg; break;
+		case OPT_QMEM: {
+			unsigned long long v = strtoull(optarg, &end, 10);
+			int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+			            : *end == 'G' || *end == 'g' ? 30 : 0;
+			if (shift)
+				end++;
+			if (end == optarg || *end || optarg[0] == '-' || v > (1ULL << (63 - shift)) >> 1)
+				usage_error(&p, "--quantile-memory wants a size such as 64M: %s", optarg);
+			k.quantile_budget = (uint64_t)v << shift;
+			break;
+		}
 		case 'o': output = optarg; break;
 		case OPT_SINCE: since = optarg; break;
 		case OPT_UNTIL: until = optarg; break;

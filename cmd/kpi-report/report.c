@@ -135,6 +135,27 @@ static double column(const struct stats *s, int c)
 	return NAN;
 }
 
+/* The sketch a column's quantile comes from, or NULL. */
+static const sketch *column_sketch(const struct stats *s, int c)
+{
+	return c >= 6 && c <= 8 ? &s->frt : c >= 10 && c <= 12 ? &s->frt_bus
+	       : c >= 15 && c <= 17 ? &s->latency : NULL;
+}
+
+/* A quantile from a sketch that had to turn to buckets is within 1%, not
+ * exact: the table shows it with a tilde. */
+static bool column_approx(const struct stats *s, int c)
+{
+	const sketch *sk = column_sketch(s, c);
+	return sk && sk->bucketed && sk->n;
+}
+
+static bool stats_approx(const struct stats *s)
+{
+	return (s->frt.bucketed && s->frt.n) || (s->frt_bus.bucketed && s->frt_bus.n) ||
+	       (s->latency.bucketed && s->latency.n);
+}
+
 /* Every figure, in CSV order.  head is the table's header, desc the
  * legend's line for it; def marks the default table's columns: the
  * handful a team lead reads first, narrow enough for 100 columns. */
@@ -426,7 +447,7 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 	}
 	for (size_t c = 0; c < NCOLS; c++)
 		buf_addf(o, c ? ",%s" : "%s", cols[c].name);
-	buf_addc(o, '\n');
+	buf_adds(o, ",quantiles_approx\n");
 	struct group *tg = k->g[k->total_g];
 	size_t rows = k->nkeys ? ng : 1;
 	for (size_t r = 0; r < rows; r++) {
@@ -443,7 +464,7 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 				buf_addc(o, ',');
 			machine_num(o, column(&g->s, (int)c), cols[c].kind, "");
 		}
-		buf_addc(o, '\n');
+		buf_adds(o, stats_approx(&g->s) ? ",1\n" : ",0\n");
 	}
 	buf_free(&cell);
 	return 0;
@@ -459,7 +480,8 @@ static void json_num(buf *o, const char *name, double v, int kind, bool comma)
 
 static void json_dist(buf *o, const char *name, const sketch *s)
 {
-	buf_addf(o, ",\"%s\":{\"n\":%llu", name, (unsigned long long)s->n);
+	buf_addf(o, ",\"%s\":{\"n\":%llu,\"approx\":%s", name, (unsigned long long)s->n,
+	         s->bucketed && s->n ? "true" : "false");
 	json_num(o, "mean_s", sketch_mean(s), C_DUR, true);
 	json_num(o, "median_s", q(s, 0.5), C_DUR, true);
 	json_num(o, "p90_s", q(s, 0.9), C_DUR, true);
@@ -734,6 +756,8 @@ const char *column_head(int c, const char **desc)
 
 void column_human(buf *o, const struct stats *s, int c)
 {
+	if (column_approx(s, c))
+		buf_addc(o, '~');
 	human_num(o, column(s, c), cols[c].kind);
 }
 
@@ -754,7 +778,7 @@ static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g
 	}
 	for (size_t j = 0; j < nlist; j++) {
 		buf_reset(&cell);
-		human_num(&cell, column(&g->s, list[j]), cols[list[j]].kind);
+		column_human(&cell, &g->s, list[j]);
 		grid_cell(gr, cell.p, cell.len);
 	}
 	buf_free(&cell);
@@ -776,13 +800,18 @@ size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list
 }
 
 /* What each column shown means, one line each. */
-static void write_legend(buf *o, const uint8_t *list, size_t nlist, bool markdown)
+static void write_legend(buf *o, const uint8_t *list, size_t nlist, bool markdown, bool approx)
 {
 	size_t w = 0;
 	for (size_t j = 0; j < nlist; j++)
 		if (strlen(cols[list[j]].head) > w)
 			w = strlen(cols[list[j]].head);
 	buf_adds(o, markdown ? "\n**Columns**\n\n" : "\nColumns\n");
+	if (approx)
+		buf_adds(o, markdown ? "- a time marked ~ is within 1%: too many values for "
+		                       "--quantile-memory\n"
+		                     : "  ~ marks a time within 1%: too many values for "
+		                       "--quantile-memory\n");
 	for (size_t j = 0; j < nlist; j++) {
 		const struct col *c = &cols[list[j]];
 		if (markdown)
@@ -923,7 +952,10 @@ static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool
 	heading(k, o, markdown);
 	grid_write(&gr, o, markdown, markdown || k->wide ? 0 : TABLE_WIDTH);
 	grid_free(&gr);
-	write_legend(o, list, nlist, markdown);
+	bool approx = false;
+	for (size_t i = 0; i < k->ng; i++)
+		approx |= stats_approx(&k->g[i]->s);
+	write_legend(o, list, nlist, markdown, approx);
 	write_tag_grid(k, o, tot, markdown);
 	if (k->nalerts) {
 		buf_adds(o, markdown ? "\n**Alerts**\n\n" : "\nAlerts\n");

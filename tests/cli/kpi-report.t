@@ -11,7 +11,7 @@ $ kpi-report mentions.ndjson
 > KPI report: 10 records, 2024-03-01 09:00 to 2024-03-02 10:00 UTC
 >
 > inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
->       6         4      66.7%   10m00s   30m00s    60.0%     50.0%
+>       6         4      66.7%   20m00s    1h33m    60.0%     50.0%
 >
 > Columns
 >   inbound    inbound records (direction "in")
@@ -37,10 +37,10 @@ $ kpi-report mentions.ndjson
 ### man: one line per platform and day as CSV
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report --by platform,day -f csv mentions.ndjson
-> "platform","day",in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,frt_business_mean_s,frt_business_median_s,frt_business_p90_s,frt_business_p95_s,replies_timed,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met,sla_breached,sla_missed,sla_pending,sla_at_risk,sla_compliance,threads,resolved,resolution_rate,sentiment_n,negative,neutral,positive,sentiment_mean,csat_n,csat,nps_n,nps,likes_per_out,reposts_per_out,replies_per_out
-> "mastodon","2024-03-01",1,0,1,0,0.0000,,,,,,,,,0,,,,,0,0,1,0,0,0.0000,1,0,0.0000,1,1.0000,0.0000,0.0000,-0.400,0,,0,,,,
-> "mastodon","2024-03-02",2,1,2,1,0.5000,300.0,300.0,300.0,300.0,0.0,0.0,0.0,0.0,1,300.0,300.0,300.0,300.0,1,0,0,1,0,1.0000,2,1,0.5000,2,0.0000,0.5000,0.5000,0.400,1,1.0000,1,100.0,8.000,2.000,0.000
-> "twitter","2024-03-01",3,3,2,3,1.0000,3200.0,1800.0,1800.0,1800.0,2600.0,1800.0,1800.0,1800.0,3,3200.0,1800.0,1800.0,1800.0,2,1,0,0,0,0.6667,2,0,0.0000,3,0.6667,0.3333,0.0000,-0.400,2,0.5000,2,0.0,2.667,0.333,1.000
+> "platform","day",in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,frt_business_mean_s,frt_business_median_s,frt_business_p90_s,frt_business_p95_s,replies_timed,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met,sla_breached,sla_missed,sla_pending,sla_at_risk,sla_compliance,threads,resolved,resolution_rate,sentiment_n,negative,neutral,positive,sentiment_mean,csat_n,csat,nps_n,nps,likes_per_out,reposts_per_out,replies_per_out,quantiles_approx
+> "mastodon","2024-03-01",1,0,1,0,0.0000,,,,,,,,,0,,,,,0,0,1,0,0,0.0000,1,0,0.0000,1,1.0000,0.0000,0.0000,-0.400,0,,0,,,,,0
+> "mastodon","2024-03-02",2,1,2,1,0.5000,300.0,300.0,300.0,300.0,0.0,0.0,0.0,0.0,1,300.0,300.0,300.0,300.0,1,0,0,1,0,1.0000,2,1,0.5000,2,0.0000,0.5000,0.5000,0.400,1,1.0000,1,100.0,8.000,2.000,0.000,0
+> "twitter","2024-03-01",3,3,2,3,1.0000,3200.0,1800.0,6120.0,6660.0,2600.0,1800.0,4680.0,5040.0,3,3200.0,1800.0,6120.0,6660.0,2,1,0,0,0,0.6667,2,0,0.0000,3,0.6667,0.3333,0.0000,-0.400,2,0.5000,2,0.0,2.667,0.333,1.000,0
 
 ### man: each agent's replies in one week, tags against the week before (markdown)
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
@@ -50,11 +50,11 @@ $     --until 2024-03-08T00:00:00Z -f markdown mentions.ndjson
 >
 > | agent  | inbound | answered | resp rate | FRT p50 | FRT p90 | SLA met | negative |
 > |--------|--------:|---------:|----------:|--------:|--------:|--------:|---------:|
-> | (none) |       5 |        3 |     60.0% |  30m00s |  30m00s |   50.0% |    40.0% |
+> | (none) |       5 |        3 |     60.0% |  30m00s |   1h42m |   50.0% |    40.0% |
 > | JD     |       1 |        1 |    100.0% |  10m00s |  10m00s |  100.0% |   100.0% |
 > | KC     |       0 |        0 |         - |       - |       - |       - |        - |
 > | MS     |       0 |        0 |         - |       - |       - |       - |        - |
-> | (all)  |       6 |        4 |     66.7% |  10m00s |  30m00s |   60.0% |    50.0% |
+> | (all)  |       6 |        4 |     66.7% |  20m00s |   1h33m |   60.0% |    50.0% |
 >
 > **Columns**
 >
@@ -83,8 +83,8 @@ $     --until 2024-03-08T00:00:00Z -f markdown mentions.ndjson
 ### man: resolution with --resolve-after, NDJSON per account
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report --by account --resolve-after 1d -f ndjson mentions.ndjson
-> {"account":"acme","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"first_response":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"first_response_business":{"n":3,"mean_s":2600.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"reply_latency":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"sla":{"met":2,"breached":1,"missed":1,"pending":0,"at_risk":0,"compliance":0.5000},"threads":3,"resolved":1,"resolution_rate":0.3333,"awaiting_brand":1,"sentiment":{"n":4,"negative":0.7500,"neutral":0.2500,"positive":0.0000,"mean_score":-0.400},"csat":{"n":2,"score":0.5000},"nps":{"n":2,"score":0.0},"engagement":{"likes":2.667,"reposts":0.333,"replies":1.000},"top_tags":[{"tag":"shipping","count":2,"previous":null,"change":null},{"tag":"billing","count":1,"previous":null,"change":null},{"tag":"bug","count":1,"previous":null,"change":null},{"tag":"complaint","count":1,"previous":null,"change":null},{"tag":"login","count":1,"previous":null,"change":null},{"tag":"refund","count":1,"previous":null,"change":null}]}
-> {"account":"bolt","in":2,"out":1,"customers":2,"answered":1,"response_rate":0.5000,"first_response":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"first_response_business":{"n":1,"mean_s":0.0,"median_s":0.0,"p90_s":0.0,"p95_s":0.0},"reply_latency":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"sla":{"met":1,"breached":0,"missed":0,"pending":1,"at_risk":0,"compliance":1.0000},"threads":2,"resolved":1,"resolution_rate":0.5000,"awaiting_brand":0,"sentiment":{"n":2,"negative":0.0000,"neutral":0.5000,"positive":0.5000,"mean_score":0.400},"csat":{"n":1,"score":1.0000},"nps":{"n":1,"score":100.0},"engagement":{"likes":8.000,"reposts":2.000,"replies":0.000},"top_tags":[{"tag":"outage","count":1,"previous":null,"change":null},{"tag":"praise","count":1,"previous":null,"change":null},{"tag":"resolved","count":1,"previous":null,"change":null}]}
+> {"account":"acme","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"first_response":{"n":3,"approx":false,"mean_s":3200.0,"median_s":1800.0,"p90_s":6120.0,"p95_s":6660.0},"first_response_business":{"n":3,"approx":false,"mean_s":2600.0,"median_s":1800.0,"p90_s":4680.0,"p95_s":5040.0},"reply_latency":{"n":3,"approx":false,"mean_s":3200.0,"median_s":1800.0,"p90_s":6120.0,"p95_s":6660.0},"sla":{"met":2,"breached":1,"missed":1,"pending":0,"at_risk":0,"compliance":0.5000},"threads":3,"resolved":1,"resolution_rate":0.3333,"awaiting_brand":1,"sentiment":{"n":4,"negative":0.7500,"neutral":0.2500,"positive":0.0000,"mean_score":-0.400},"csat":{"n":2,"score":0.5000},"nps":{"n":2,"score":0.0},"engagement":{"likes":2.667,"reposts":0.333,"replies":1.000},"top_tags":[{"tag":"shipping","count":2,"previous":null,"change":null},{"tag":"billing","count":1,"previous":null,"change":null},{"tag":"bug","count":1,"previous":null,"change":null},{"tag":"complaint","count":1,"previous":null,"change":null},{"tag":"login","count":1,"previous":null,"change":null},{"tag":"refund","count":1,"previous":null,"change":null}]}
+> {"account":"bolt","in":2,"out":1,"customers":2,"answered":1,"response_rate":0.5000,"first_response":{"n":1,"approx":false,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"first_response_business":{"n":1,"approx":false,"mean_s":0.0,"median_s":0.0,"p90_s":0.0,"p95_s":0.0},"reply_latency":{"n":1,"approx":false,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"sla":{"met":1,"breached":0,"missed":0,"pending":1,"at_risk":0,"compliance":1.0000},"threads":2,"resolved":1,"resolution_rate":0.5000,"awaiting_brand":0,"sentiment":{"n":2,"negative":0.0000,"neutral":0.5000,"positive":0.5000,"mean_score":0.400},"csat":{"n":1,"score":1.0000},"nps":{"n":1,"score":100.0},"engagement":{"likes":8.000,"reposts":2.000,"replies":0.000},"top_tags":[{"tag":"outage","count":1,"previous":null,"change":null},{"tag":"praise","count":1,"previous":null,"change":null},{"tag":"resolved","count":1,"previous":null,"change":null}]}
 
 ### man: the HTML page, compressed through zlib
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
@@ -114,8 +114,8 @@ $ kpi-report --by platform,day mentions.ndjson
 > platform  day         inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
 > mastodon  2024-03-01        1         0       0.0%        -        -     0.0%    100.0%
 > mastodon  2024-03-02        2         1      50.0%    5m00s    5m00s   100.0%      0.0%
-> twitter   2024-03-01        3         3     100.0%   30m00s   30m00s    66.7%     66.7%
-> (all)                       6         4      66.7%   10m00s   30m00s    60.0%     50.0%
+> twitter   2024-03-01        3         3     100.0%   30m00s    1h42m    66.7%     66.7%
+> (all)                       6         4      66.7%   20m00s    1h33m    60.0%     50.0%
 >
 > Columns
 >   inbound    inbound records (direction "in")
@@ -142,8 +142,8 @@ $ kpi-report --by platform,day mentions.ndjson
 > platform  day         inbound  answered  resp rate  FRT p50  FRT p90  SLA met  negative
 > mastodon  2024-03-01        1         0       0.0%        -        -     0.0%    100.0%
 > mastodon  2024-03-02        2         1      50.0%    5m00s    5m00s   100.0%      0.0%
-> twitter   2024-03-01        3         3     100.0%   30m00s   30m00s    66.7%     66.7%
-> (all)                       6         4      66.7%   10m00s   30m00s    60.0%     50.0%
+> twitter   2024-03-01        3         3     100.0%   30m00s    1h42m    66.7%     66.7%
+> (all)                       6         4      66.7%   20m00s    1h33m    60.0%     50.0%
 >
 > Columns
 >   inbound    inbound records (direction "in")
@@ -171,10 +171,10 @@ $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ cat mentions.ndjson | kpi-report --partial --by account | sort \
 $     | kpi-report --merge --by account -f ndjson
 $ kpi-report --by account -f ndjson mentions.ndjson
-> {"account":"acme","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"first_response":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"first_response_business":{"n":3,"mean_s":2600.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"reply_latency":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"sla":{"met":2,"breached":1,"missed":1,"pending":0,"at_risk":0,"compliance":0.5000},"threads":3,"resolved":0,"resolution_rate":0.0000,"awaiting_brand":null,"sentiment":{"n":4,"negative":0.7500,"neutral":0.2500,"positive":0.0000,"mean_score":-0.400},"csat":{"n":2,"score":0.5000},"nps":{"n":2,"score":0.0},"engagement":{"likes":2.667,"reposts":0.333,"replies":1.000},"top_tags":[{"tag":"shipping","count":2,"previous":null,"change":null},{"tag":"billing","count":1,"previous":null,"change":null},{"tag":"bug","count":1,"previous":null,"change":null},{"tag":"complaint","count":1,"previous":null,"change":null},{"tag":"login","count":1,"previous":null,"change":null},{"tag":"refund","count":1,"previous":null,"change":null}]}
-> {"account":"bolt","in":2,"out":1,"customers":2,"answered":1,"response_rate":0.5000,"first_response":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"first_response_business":{"n":1,"mean_s":0.0,"median_s":0.0,"p90_s":0.0,"p95_s":0.0},"reply_latency":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"sla":{"met":1,"breached":0,"missed":0,"pending":1,"at_risk":0,"compliance":1.0000},"threads":2,"resolved":1,"resolution_rate":0.5000,"awaiting_brand":null,"sentiment":{"n":2,"negative":0.0000,"neutral":0.5000,"positive":0.5000,"mean_score":0.400},"csat":{"n":1,"score":1.0000},"nps":{"n":1,"score":100.0},"engagement":{"likes":8.000,"reposts":2.000,"replies":0.000},"top_tags":[{"tag":"outage","count":1,"previous":null,"change":null},{"tag":"praise","count":1,"previous":null,"change":null},{"tag":"resolved","count":1,"previous":null,"change":null}]}
-> {"account":"acme","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"first_response":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"first_response_business":{"n":3,"mean_s":2600.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"reply_latency":{"n":3,"mean_s":3200.0,"median_s":1800.0,"p90_s":1800.0,"p95_s":1800.0},"sla":{"met":2,"breached":1,"missed":1,"pending":0,"at_risk":0,"compliance":0.5000},"threads":3,"resolved":0,"resolution_rate":0.0000,"awaiting_brand":null,"sentiment":{"n":4,"negative":0.7500,"neutral":0.2500,"positive":0.0000,"mean_score":-0.400},"csat":{"n":2,"score":0.5000},"nps":{"n":2,"score":0.0},"engagement":{"likes":2.667,"reposts":0.333,"replies":1.000},"top_tags":[{"tag":"shipping","count":2,"previous":null,"change":null},{"tag":"billing","count":1,"previous":null,"change":null},{"tag":"bug","count":1,"previous":null,"change":null},{"tag":"complaint","count":1,"previous":null,"change":null},{"tag":"login","count":1,"previous":null,"change":null},{"tag":"refund","count":1,"previous":null,"change":null}]}
-> {"account":"bolt","in":2,"out":1,"customers":2,"answered":1,"response_rate":0.5000,"first_response":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"first_response_business":{"n":1,"mean_s":0.0,"median_s":0.0,"p90_s":0.0,"p95_s":0.0},"reply_latency":{"n":1,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"sla":{"met":1,"breached":0,"missed":0,"pending":1,"at_risk":0,"compliance":1.0000},"threads":2,"resolved":1,"resolution_rate":0.5000,"awaiting_brand":null,"sentiment":{"n":2,"negative":0.0000,"neutral":0.5000,"positive":0.5000,"mean_score":0.400},"csat":{"n":1,"score":1.0000},"nps":{"n":1,"score":100.0},"engagement":{"likes":8.000,"reposts":2.000,"replies":0.000},"top_tags":[{"tag":"outage","count":1,"previous":null,"change":null},{"tag":"praise","count":1,"previous":null,"change":null},{"tag":"resolved","count":1,"previous":null,"change":null}]}
+> {"account":"acme","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"first_response":{"n":3,"approx":false,"mean_s":3200.0,"median_s":1800.0,"p90_s":6120.0,"p95_s":6660.0},"first_response_business":{"n":3,"approx":false,"mean_s":2600.0,"median_s":1800.0,"p90_s":4680.0,"p95_s":5040.0},"reply_latency":{"n":3,"approx":false,"mean_s":3200.0,"median_s":1800.0,"p90_s":6120.0,"p95_s":6660.0},"sla":{"met":2,"breached":1,"missed":1,"pending":0,"at_risk":0,"compliance":0.5000},"threads":3,"resolved":0,"resolution_rate":0.0000,"awaiting_brand":null,"sentiment":{"n":4,"negative":0.7500,"neutral":0.2500,"positive":0.0000,"mean_score":-0.400},"csat":{"n":2,"score":0.5000},"nps":{"n":2,"score":0.0},"engagement":{"likes":2.667,"reposts":0.333,"replies":1.000},"top_tags":[{"tag":"shipping","count":2,"previous":null,"change":null},{"tag":"billing","count":1,"previous":null,"change":null},{"tag":"bug","count":1,"previous":null,"change":null},{"tag":"complaint","count":1,"previous":null,"change":null},{"tag":"login","count":1,"previous":null,"change":null},{"tag":"refund","count":1,"previous":null,"change":null}]}
+> {"account":"bolt","in":2,"out":1,"customers":2,"answered":1,"response_rate":0.5000,"first_response":{"n":1,"approx":false,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"first_response_business":{"n":1,"approx":false,"mean_s":0.0,"median_s":0.0,"p90_s":0.0,"p95_s":0.0},"reply_latency":{"n":1,"approx":false,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"sla":{"met":1,"breached":0,"missed":0,"pending":1,"at_risk":0,"compliance":1.0000},"threads":2,"resolved":1,"resolution_rate":0.5000,"awaiting_brand":null,"sentiment":{"n":2,"negative":0.0000,"neutral":0.5000,"positive":0.5000,"mean_score":0.400},"csat":{"n":1,"score":1.0000},"nps":{"n":1,"score":100.0},"engagement":{"likes":8.000,"reposts":2.000,"replies":0.000},"top_tags":[{"tag":"outage","count":1,"previous":null,"change":null},{"tag":"praise","count":1,"previous":null,"change":null},{"tag":"resolved","count":1,"previous":null,"change":null}]}
+> {"account":"acme","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"first_response":{"n":3,"approx":false,"mean_s":3200.0,"median_s":1800.0,"p90_s":6120.0,"p95_s":6660.0},"first_response_business":{"n":3,"approx":false,"mean_s":2600.0,"median_s":1800.0,"p90_s":4680.0,"p95_s":5040.0},"reply_latency":{"n":3,"approx":false,"mean_s":3200.0,"median_s":1800.0,"p90_s":6120.0,"p95_s":6660.0},"sla":{"met":2,"breached":1,"missed":1,"pending":0,"at_risk":0,"compliance":0.5000},"threads":3,"resolved":0,"resolution_rate":0.0000,"awaiting_brand":null,"sentiment":{"n":4,"negative":0.7500,"neutral":0.2500,"positive":0.0000,"mean_score":-0.400},"csat":{"n":2,"score":0.5000},"nps":{"n":2,"score":0.0},"engagement":{"likes":2.667,"reposts":0.333,"replies":1.000},"top_tags":[{"tag":"shipping","count":2,"previous":null,"change":null},{"tag":"billing","count":1,"previous":null,"change":null},{"tag":"bug","count":1,"previous":null,"change":null},{"tag":"complaint","count":1,"previous":null,"change":null},{"tag":"login","count":1,"previous":null,"change":null},{"tag":"refund","count":1,"previous":null,"change":null}]}
+> {"account":"bolt","in":2,"out":1,"customers":2,"answered":1,"response_rate":0.5000,"first_response":{"n":1,"approx":false,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"first_response_business":{"n":1,"approx":false,"mean_s":0.0,"median_s":0.0,"p90_s":0.0,"p95_s":0.0},"reply_latency":{"n":1,"approx":false,"mean_s":300.0,"median_s":300.0,"p90_s":300.0,"p95_s":300.0},"sla":{"met":1,"breached":0,"missed":0,"pending":1,"at_risk":0,"compliance":1.0000},"threads":2,"resolved":1,"resolution_rate":0.5000,"awaiting_brand":null,"sentiment":{"n":2,"negative":0.0000,"neutral":0.5000,"positive":0.5000,"mean_score":0.400},"csat":{"n":1,"score":1.0000},"nps":{"n":1,"score":100.0},"engagement":{"likes":8.000,"reposts":2.000,"replies":0.000},"top_tags":[{"tag":"outage","count":1,"previous":null,"change":null},{"tag":"praise","count":1,"previous":null,"change":null},{"tag":"resolved","count":1,"previous":null,"change":null}]}
 
 ### GNU parallel over generated, tagged, SLA-checked data: the merge equals a single run
 $ gen-mentions -n 20000 -s 7 | tag -f $TOP/examples/rules/consumer.rules | sla-check --now 2026-02-01T00:00:00Z > g.ndjson
@@ -201,8 +201,8 @@ $ kpi-report -f csv
 < {"id":"x:6","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"parent elsewhere","created_at":"2024-01-01T12:00:00Z","in_reply_to":"x:99","thread":"x:99"}
 < {"id":"x:7","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"again","created_at":"2024-01-01T12:00:00Z","in_reply_to":null,"thread":"x:7"}
 < {"id":"x:8","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"two days later","created_at":"2024-01-03T12:00:00Z","in_reply_to":"x:7","thread":"x:7"}
-> in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,frt_business_mean_s,frt_business_median_s,frt_business_p90_s,frt_business_p95_s,replies_timed,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met,sla_breached,sla_missed,sla_pending,sla_at_risk,sla_compliance,threads,resolved,resolution_rate,sentiment_n,negative,neutral,positive,sentiment_mean,csat_n,csat,nps_n,nps,likes_per_out,reposts_per_out,replies_per_out
-> 3,5,2,2,0.6667,86550.0,300.0,300.0,300.0,,,,,2,750.0,300.0,300.0,300.0,0,0,0,0,0,,4,0,0.0000,0,,,,,0,,0,,0.000,0.000,0.000
+> in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,frt_business_mean_s,frt_business_median_s,frt_business_p90_s,frt_business_p95_s,replies_timed,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met,sla_breached,sla_missed,sla_pending,sla_at_risk,sla_compliance,threads,resolved,resolution_rate,sentiment_n,negative,neutral,positive,sentiment_mean,csat_n,csat,nps_n,nps,likes_per_out,reposts_per_out,replies_per_out,quantiles_approx
+> 3,5,2,2,0.6667,86550.0,86550.0,155550.0,164175.0,,,,,2,750.0,750.0,1110.0,1155.0,0,0,0,0,0,,4,0,0.0000,0,,,,,0,,0,,0.000,0.000,0.000,0
 
 ### --reply-window bounds per-reply latency, not first response
 $ kpi-report -f csv --reply-window 3d | cut -d, -f1-9,15-19
@@ -215,7 +215,7 @@ $ kpi-report -f csv --reply-window 3d | cut -d, -f1-9,15-19
 < {"id":"x:7","platform":"x","account":"a","direction":"in","author":{"id":"c1"},"text":"again","created_at":"2024-01-01T12:00:00Z","in_reply_to":null,"thread":"x:7"}
 < {"id":"x:8","platform":"x","account":"a","direction":"out","author":{"id":"a"},"text":"two days later","created_at":"2024-01-03T12:00:00Z","in_reply_to":"x:7","thread":"x:7"}
 > in,out,customers,answered,response_rate,frt_mean_s,frt_median_s,frt_p90_s,frt_p95_s,reply_mean_s,reply_median_s,reply_p90_s,reply_p95_s,sla_met
-> 3,5,2,2,0.6667,86550.0,300.0,300.0,300.0,58100.0,1200.0,1200.0,1200.0,0
+> 3,5,2,2,0.6667,86550.0,86550.0,155550.0,164175.0,58100.0,1200.0,138480.0,155640.0,0
 
 ### partials split at every line merge to the same report
 $ cat > in.ndjson
@@ -405,11 +405,12 @@ $ kpi-report --by 'author..id' </dev/null
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
 2>                   [--columns list] [-f format] [--line-buffered]
 2>                   [--merge] [--now time] [-o file] [--partial]
-2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration]
-2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
-2>                   [--strict] [--top n] [--tz zone] [--until time]
-2>                   [--wide] [file ...]
+2>                   [--quantile-memory size] [--reply-window duration]
+2>                   [--resolve-after duration] [--since time]
+2>                   [--spike-cooldown duration] [--spike-k k]
+2>                   [--spike-min n] [--spike-window duration] [--strict]
+2>                   [--top n] [--tz zone] [--until time] [--wide]
+2>                   [file ...]
 ? 64
 
 ### an unknown format is a usage error
@@ -418,11 +419,12 @@ $ kpi-report -f pdf </dev/null
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
 2>                   [--columns list] [-f format] [--line-buffered]
 2>                   [--merge] [--now time] [-o file] [--partial]
-2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration]
-2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
-2>                   [--strict] [--top n] [--tz zone] [--until time]
-2>                   [--wide] [file ...]
+2>                   [--quantile-memory size] [--reply-window duration]
+2>                   [--resolve-after duration] [--since time]
+2>                   [--spike-cooldown duration] [--spike-k k]
+2>                   [--spike-min n] [--spike-window duration] [--strict]
+2>                   [--top n] [--tz zone] [--until time] [--wide]
+2>                   [file ...]
 ? 64
 
 ### --top wants a positive number
@@ -431,11 +433,12 @@ $ kpi-report --top 0 </dev/null
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
 2>                   [--columns list] [-f format] [--line-buffered]
 2>                   [--merge] [--now time] [-o file] [--partial]
-2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration]
-2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
-2>                   [--strict] [--top n] [--tz zone] [--until time]
-2>                   [--wide] [file ...]
+2>                   [--quantile-memory size] [--reply-window duration]
+2>                   [--resolve-after duration] [--since time]
+2>                   [--spike-cooldown duration] [--spike-k k]
+2>                   [--spike-min n] [--spike-window duration] [--strict]
+2>                   [--top n] [--tz zone] [--until time] [--wide]
+2>                   [file ...]
 ? 64
 
 ### a bad --since is a usage error
@@ -444,11 +447,12 @@ $ kpi-report --since yesterday </dev/null
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
 2>                   [--columns list] [-f format] [--line-buffered]
 2>                   [--merge] [--now time] [-o file] [--partial]
-2>                   [--reply-window duration] [--resolve-after duration]
-2>                   [--since time] [--spike-cooldown duration]
-2>                   [--spike-k k] [--spike-min n] [--spike-window duration]
-2>                   [--strict] [--top n] [--tz zone] [--until time]
-2>                   [--wide] [file ...]
+2>                   [--quantile-memory size] [--reply-window duration]
+2>                   [--resolve-after duration] [--since time]
+2>                   [--spike-cooldown duration] [--spike-k k]
+2>                   [--spike-min n] [--spike-window duration] [--strict]
+2>                   [--top n] [--tz zone] [--until time] [--wide]
+2>                   [file ...]
 ? 64
 
 ### a write error is exit 74
@@ -504,9 +508,9 @@ $ kpi-report --columns in,out,frt_p95_s,nps mentions.ndjson | sed -n 3,4p
 $ kpi-report --wide mentions.ndjson | sed -n 3p | grep -o 'customers.*reply p95'
 $ kpi-report -f csv mentions.ndjson | head -1 | tr , '\n' | wc -l
 > inbound  outbound  FRT p95  NPS
->       6         4   30m00s  +33
+>       6         4    1h46m  +33
 > customers  answered  resp rate  FRT mean  FRT p50  FRT p90  FRT p95  business mean  business p50  business p90  business p95  replies timed  reply mean  reply p50  reply p90  reply p95
-> 39
+> 40
 
 ### an unknown --columns name is a usage error
 $ kpi-report --columns in,frt_p99 </dev/null 2>&1 | head -1
@@ -578,3 +582,24 @@ $ kpi-report --merge p.ndjson; echo "exit $?"
 > exit 65
 2> kpi-report: p.ndjson:1: partial made with --tz Europe/Paris, not UTC
 2> kpi-report: cannot merge these partials
+
+### quantiles are exact and linear between ranks while they fit --quantile-memory, marked ~ beyond
+$ cat > in.ndjson
+$ kpi-report -f ndjson in.ndjson | grep -o '"first_response":{[^}]*}'
+$ kpi-report --quantile-memory 0 -f ndjson in.ndjson | grep -o '"first_response":{[^}]*}'
+$ kpi-report --quantile-memory 0 --columns frt_median_s in.ndjson | sed -n 3,4p
+$ kpi-report --quantile-memory 0 -f csv in.ndjson | cut -d, -f7,40
+< {"id":"x:1","direction":"in","created_at":"2024-01-01T00:00:00Z","sla":{"status":"met","first_response_s":60}}
+< {"id":"x:2","direction":"in","created_at":"2024-01-01T00:00:00Z","sla":{"status":"met","first_response_s":120}}
+< {"id":"x:3","direction":"in","created_at":"2024-01-01T00:00:00Z","sla":{"status":"met","first_response_s":180}}
+< {"id":"x:4","direction":"in","created_at":"2024-01-01T00:00:00Z","sla":{"status":"met","first_response_s":1000}}
+> "first_response":{"n":4,"approx":false,"mean_s":340.0,"median_s":150.0,"p90_s":754.0,"p95_s":877.0}
+> "first_response":{"n":4,"approx":true,"mean_s":340.0,"median_s":149.9,"p90_s":753.8,"p95_s":876.9}
+> FRT p50
+>  ~2m30s
+> frt_median_s,quantiles_approx
+> 149.9,1
+
+### --quantile-memory wants a size
+$ kpi-report --quantile-memory lots </dev/null 2>&1 | head -1
+> kpi-report: --quantile-memory wants a size such as 64M: lots
