@@ -405,6 +405,7 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	memcpy(g->key, key, klen);
 	g->key[klen] = '\0';
 	g->fam = fam;
+	g->hours.esize = sizeof(struct hslot);
 	stats_init(&g->s);
 	e = smap_put(&k->groups, b->p, b->len, h);
 	if (!e) {
@@ -457,6 +458,7 @@ void kpi_free(struct kpi *k)
 {
 	for (size_t i = 0; i < k->ng; i++) {
 		stats_free(&k->g[i]->s);
+		ht_free(&k->g[i]->hours);
 		free(k->g[i]->key);
 		free(k->g[i]);
 	}
@@ -477,6 +479,12 @@ void kpi_free(struct kpi *k)
 			free(gs);
 		}
 	smap_free(&k->gsets);
+	for (size_t i = 0; i < k->tag_hours.cap; i++)
+		if (k->tag_hours.t[i].k) {
+			ht_free(k->tag_hours.t[i].v);
+			free(k->tag_hours.t[i].v);
+		}
+	smap_free(&k->tag_hours);
 	smap_free(&k->hours_map);
 	free(k->hours);
 	free(k->alerts);
@@ -808,6 +816,34 @@ int kpi_write_partial(struct kpi *k, buf *o)
 		               (unsigned long long)k->hours[i].out,
 		               (unsigned long long)k->hours[i].neg,
 		               (unsigned long long)k->hours[i].labelled);
+	for (size_t i = 0; i < k->ng; i++) {
+		const struct htab *h = &k->g[i]->hours;
+		for (size_t j = 0; j < h->cap; j++) {
+			const struct hslot *x = (const void *)(h->t + j * h->esize);
+			if (!x->key)
+				continue;
+			rc |= buf_addf(o, "{\"t\":\"ghour\",\"g\":[[%d,", k->g[i]->fam);
+			rc |= buf_json_str(o, k->g[i]->key, strlen(k->g[i]->key));
+			rc |= buf_addf(o, "]],\"h\":%lld,\"in\":%llu,\"neg\":%llu,\"lab\":%llu}\n",
+			               (long long)key_hour(x->key), (unsigned long long)x->in,
+			               (unsigned long long)x->neg, (unsigned long long)x->lab);
+		}
+	}
+	for (size_t i = 0; i < k->tag_hours.cap; i++) {
+		const struct sment *e = &k->tag_hours.t[i];
+		if (!e->k)
+			continue;
+		const struct htab *h = e->v;
+		for (size_t j = 0; j < h->cap; j++) {
+			const struct hslot *x = (const void *)(h->t + j * h->esize);
+			if (!x->key)
+				continue;
+			rc |= buf_adds(o, "{\"t\":\"thour\",\"tag\":");
+			rc |= buf_json_str(o, e->k, e->klen);
+			rc |= buf_addf(o, ",\"h\":%lld,\"in\":%llu,\"neg\":0,\"lab\":0}\n",
+			               (long long)key_hour(x->key), (unsigned long long)x->in);
+		}
+	}
 	for (size_t i = 0; i < k->pending.cap; i++) {
 		const struct pending *pe = (const void *)(k->pending.t + i * k->pending.esize);
 		if (!pe->key)

@@ -358,6 +358,22 @@ static void chart_tags(struct kpi *k, const struct stats *s, buf *o)
 	free(v);
 }
 
+/* An alert in words, escaped, for a marker's tooltip. */
+static void alert_title(buf *o, const struct alert *a)
+{
+	buf cell = {0};
+	alert_group(a, &cell);
+	esc(o, cell.p, cell.len);
+	buf_free(&cell);
+	buf_addf(o, " %s", a->metric);
+	if (a->tag) {
+		buf_adds(o, " ");
+		escs(o, a->tag);
+	}
+	buf_addf(o, " %s%s: %.3g (baseline %.3g, sd %.3g, floor %.3g, z %.1f)", a->severity,
+	         a->escalated ? ", raised" : "", a->value, a->mean, a->sd, a->floor, a->z);
+}
+
 /* The hourly inbound series of the last two weeks of data, with the
  * alerts marked where they fired. */
 static void chart_spikes(struct kpi *k, buf *o)
@@ -399,9 +415,10 @@ static void chart_spikes(struct kpi *k, buf *o)
 		char ts[40];
 		fmt_time(k, a->hour * 3600, ts);
 		double x = L + (double)(a->hour - h0) * dx, y = H - B - v[a->hour - h0] / ymax * ph;
-		buf_addf(o, "<circle class=\"spike %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\"><title>%s %s "
-		            "%s: %.3g (baseline %.3g, z %.1f)</title></circle>",
-		         a->severity, x, y, ts, a->metric, a->severity, a->value, a->mean, a->z);
+		buf_addf(o, "<circle class=\"spike %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\"><title>%s ",
+		         a->severity, x, y, ts);
+		alert_title(o, a);
+		buf_adds(o, "</title></circle>");
 		shown++;
 	}
 	char a0[32], a1[32];
@@ -546,15 +563,27 @@ int html_write(struct kpi *k, buf *o)
 	if (!k->nalerts)
 		buf_adds(o, "<p class=\"none\">No spikes.</p>\n");
 	else {
-		buf_adds(o, "<table id=\"alerts\"><tr><th>hour</th><th>alert</th><th>severity</th>"
-		            "<th>value</th><th>baseline</th><th>z</th></tr>\n");
+		buf_adds(o, "<table id=\"alerts\"><tr><th>hour</th><th>group</th><th>alert</th>"
+		            "<th>severity</th><th>value</th><th>mean</th><th>sd</th><th>floor</th>"
+		            "<th>z</th></tr>\n");
 		for (size_t i = 0; i < k->nalerts; i++) {
 			const struct alert *a = &k->alerts[i];
 			char ts[40];
 			fmt_time(k, a->hour * 3600, ts);
-			buf_addf(o, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.3g</td><td>%.3g</td>"
-			            "<td>%.1f</td></tr>\n",
-			         ts, a->metric, a->severity, a->value, a->mean, a->z);
+			buf_addf(o, "<tr><td>%s</td><td>", ts);
+			buf cell = {0};
+			alert_group(a, &cell);
+			esc(o, cell.p, cell.len);
+			buf_free(&cell);
+			buf_addf(o, "</td><td>%s", a->metric);
+			if (a->tag) {
+				buf_adds(o, " ");
+				escs(o, a->tag);
+			}
+			buf_addf(o, "</td><td>%s%s</td><td>%.3g</td><td>%.3g</td><td>%.3g</td><td>%.3g</td>"
+			            "<td>%.2f</td></tr>\n",
+			         a->severity, a->escalated ? ", raised" : "", a->value, a->mean, a->sd,
+			         a->floor, a->z);
 		}
 		buf_adds(o, "</table>\n");
 	}

@@ -51,6 +51,14 @@ void smap_free(struct smap *m);                    /* keys only */
 
 /* ---------------------------------------------------------- groups */
 
+/* An open-addressing table of fixed-size slots keyed by a nonzero 64-bit
+ * key (see matching below). */
+struct htab {
+	unsigned char *t;   /* slots of esize bytes, each starting with its key */
+	size_t n, cap, esize;
+};
+
+
 /* Distinct counting: exact up to DISTINCT_EXACT values, then a
  * HyperLogLog of 2^14 registers (0.8% standard error). */
 #define DISTINCT_EXACT 2048
@@ -91,6 +99,7 @@ struct group {
 	int fam;
 	char *key;          /* components joined by \x1f; "" for the total */
 	struct stats s;
+	struct htab hours;  /* FAM_BY: its hourly series (struct hslot) */
 };
 
 /* A set of groups a record counts in: small, reused per record. */
@@ -115,10 +124,6 @@ struct keyspec {
 /* Open items are keyed by a 64-bit hash of the record id (kpi_idkey, never
  * 0): no copy of the id, no allocation per item.  Two ids of one input
  * sharing a hash is a one-in-10^9 event for ten million open items. */
-struct htab {
-	unsigned char *t;   /* slots of esize bytes, each starting with its key */
-	size_t n, cap, esize;
-};
 uint64_t kpi_idkey(const char *id, size_t n);
 void *ht_get(const struct htab *h, uint64_t key);
 /* Find or add (a new slot is zeroed but for its key); NULL when out of
@@ -177,11 +182,24 @@ struct hour {
 	uint64_t in, out, neg, labelled;
 };
 
+/* One hour of a --by group's series, or of a tag's: slots of an htab
+ * keyed by hour_key. */
+struct hslot {
+	uint64_t key;
+	uint64_t in, neg, lab;  /* inbound (with the tag), negative, labelled */
+};
+static inline uint64_t hour_key(int64_t h) { return (uint64_t)h ^ (1ULL << 63); }
+static inline int64_t key_hour(uint64_t key) { return (int64_t)(key ^ (1ULL << 63)); }
+
 struct alert {
-	const char *metric; /* "volume" or "negative_share" */
+	const char *metric;     /* "volume", "negative_share" or "tag_share" */
+	const struct group *g;  /* the --by group; NULL: the whole input */
+	const char *tag;        /* tag_share: the tag */
 	int64_t hour;
-	double value, mean, sd, z;
+	double value, mean, sd, floor, z;
+	uint32_t baseline_hours;
 	const char *severity;
+	bool escalated;         /* inside the cooldown of a lesser alert */
 };
 
 /* ---------------------------------------------------------- the whole */
@@ -226,6 +244,7 @@ struct kpi {
 	int64_t watermark, min_t, max_t;
 	uint64_t replies_unmatched;
 
+	struct smap tag_hours;         /* tag -> struct htab * of struct hslot */
 	struct smap hours_map;         /* hour -> index in hours */
 	struct hour *hours;
 	size_t nhours, hcap;
@@ -280,7 +299,13 @@ int match_sweep(struct kpi *k, bool all);
 /* spikes.c */
 int hour_add(struct kpi *k, int64_t hour, uint64_t n_in, uint64_t n_out, uint64_t n_neg,
              uint64_t n_lab);
+/* Add to an hourly series of a group or a tag. */
+int series_add(struct htab *h, int64_t hour, uint64_t in, uint64_t neg, uint64_t lab);
+/* The series of a tag, made when new; NULL when out of memory. */
+struct htab *tag_series(struct kpi *k, const char *tag, size_t n);
 int spikes_find(struct kpi *k);
+/* The group of an alert as text, components joined by ", ". */
+void alert_group(const struct alert *a, buf *o);
 void hours_sort(struct kpi *k);
 
 /* report.c and html.c */

@@ -623,9 +623,28 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				return CP_EX_OSERR;
 		}
 	}
-	if (hour_add(k, t >= 0 ? t / 3600 : (t - 3599) / 3600, inbound, !inbound,
-	             inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
+	int64_t hour = t >= 0 ? t / 3600 : (t - 3599) / 3600;
+	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
 		return CP_EX_OSERR;
+	if (inbound) {
+		/* Each --by group's and each tag's own series, for their spikes. */
+		for (uint16_t i = 0; i < k->gs.n; i++) {
+			struct group *g = k->g[k->gs.g[i]];
+			if (g->fam == FAM_BY &&
+			    series_add(&g->hours, hour, 1, sent == SENT_NEG, sent >= 0) < 0)
+				return CP_EX_OSERR;
+		}
+		size_t pos = 0;
+		val el;
+		while (val_next(f.tags, &pos, NULL, &el)) {
+			struct htab *th;
+			buf_reset(&tmp);
+			if (el.type != VAL_STRING || val_str(el, &tmp) < 0 || !tmp.len)
+				continue;
+			if (!(th = tag_series(k, tmp.p, tmp.len)) || series_add(th, hour, 1, 0, 0) < 0)
+				return CP_EX_OSERR;
+		}
+	}
 	return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
 }
 
@@ -761,6 +780,28 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 		    val_int(rec_val(r, "lab"), &lab) < 0 || in < 0 || out < 0 || neg < 0 || lab < 0)
 			rc = cp_fail(&e, CP_EX_DATAERR, "bad hour line");
 		else if (hour_add(k, h, (uint64_t)in, (uint64_t)out, (uint64_t)neg, (uint64_t)lab) < 0)
+			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
+	} else if (val_streq(type, "ghour") || val_streq(type, "thour")) {
+		/* A group's or a tag's hour. */
+		int64_t h, in, neg, lab;
+		struct htab *series = NULL;
+		if (val_int(rec_val(r, "h"), &h) < 0 || val_int(rec_val(r, "in"), &in) < 0 ||
+		    val_int(rec_val(r, "neg"), &neg) < 0 || val_int(rec_val(r, "lab"), &lab) < 0 ||
+		    in < 0 || neg < 0 || lab < 0 || h == INT64_MIN) {
+			rc = cp_fail(&e, CP_EX_DATAERR, "bad hour line");
+		} else if (val_streq(type, "thour")) {
+			if (val_str(rec_val(r, "tag"), &id) < 0 || !id.len)
+				rc = cp_fail(&e, CP_EX_DATAERR, "bad tag hour line");
+			else if (!(series = tag_series(k, id.p, id.len)))
+				rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
+		} else if (gset_from_json(k, rec_val(r, "g"), &gs, &e) < 0) {
+			rc = -1;
+		} else if (gs->n != 1 || k->g[gs->g[0]]->fam != FAM_BY) {
+			rc = cp_fail(&e, CP_EX_DATAERR, "bad group hour line");
+		} else {
+			series = &k->g[gs->g[0]]->hours;
+		}
+		if (series && series_add(series, h, (uint64_t)in, (uint64_t)neg, (uint64_t)lab) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 	} else if (val_streq(type, "pending") || val_streq(type, "reply")) {
 		bool pend = val_streq(type, "pending");

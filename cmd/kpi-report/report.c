@@ -412,6 +412,19 @@ static void csv_field(buf *o, const char *s, size_t n)
 	o->len += csv_write(o->p + o->len, need, s, n);
 }
 
+/* Text from the input as a CSV cell: controls escaped (text_safe), and a
+ * cell a spreadsheet would run as a formula (one starting with =, +, -,
+ * @, TAB or CR) prefixed with a single quote, as OWASP advises. */
+static void csv_text(buf *o, const char *s, size_t n)
+{
+	buf t = {0};
+	if (n && s[0] && strchr("=+-@\t\r", s[0]))
+		buf_addc(&t, '\'');
+	text_safe(&t, s, n);
+	csv_field(o, t.p ? t.p : "", t.len);
+	buf_free(&t);
+}
+
 static void key_label(const struct kpi *k, size_t i, buf *o)
 {
 	buf_adds(o, k->keys[i].name);
@@ -442,7 +455,7 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 	for (size_t i = 0; i < k->nkeys; i++) {
 		buf_reset(&cell);
 		key_label(k, i, &cell);
-		csv_field(o, cell.p, cell.len);
+		csv_text(o, cell.p, cell.len);
 		buf_addc(o, ',');
 	}
 	for (size_t c = 0; c < NCOLS; c++)
@@ -456,7 +469,7 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 			const char *s;
 			size_t n;
 			component(g, i, &s, &n);
-			csv_field(o, s, n);
+			csv_text(o, s, n);
 			buf_addc(o, ',');
 		}
 		for (size_t c = 0; c < NCOLS; c++) {
@@ -500,18 +513,47 @@ static void json_time(const struct kpi *k, buf *o, const char *name, int64_t t)
 	buf_addf(o, ",\"%s\":\"%s\"", name, ts);
 }
 
+/* An alert's group as an object of its --by keys, or null. */
+static void json_alert_group(const struct kpi *k, buf *o, const struct alert *a)
+{
+	if (!a->g) {
+		buf_adds(o, "null");
+		return;
+	}
+	buf_addc(o, '{');
+	for (size_t i = 0; i < k->nkeys; i++) {
+		const char *v;
+		size_t n;
+		component(a->g, i, &v, &n);
+		if (i)
+			buf_addc(o, ',');
+		buf_json_str(o, k->keys[i].name, strlen(k->keys[i].name));
+		buf_addc(o, ':');
+		buf_json_str(o, v, n);
+	}
+	buf_addc(o, '}');
+}
+
 static void json_alert(const struct kpi *k, buf *o, const struct alert *a)
 {
 	char ts[40];
 	fmt_time(k, a->hour * 3600, ts);
 	int kind = strcmp(a->metric, "volume") == 0 ? C_NUM : C_RATE;
-	buf_addf(o, "{\"alert\":\"%s\",\"hour\":\"%s\",\"severity\":\"%s\"", a->metric, ts,
-	         a->severity);
+	buf_addf(o, "{\"alert\":\"%s\",\"group\":", a->metric);
+	json_alert_group(k, o, a);
+	buf_adds(o, ",\"tag\":");
+	if (a->tag)
+		buf_json_str(o, a->tag, strlen(a->tag));
+	else
+		buf_adds(o, "null");
+	buf_addf(o, ",\"hour\":\"%s\",\"severity\":\"%s\",\"escalated\":%s", ts, a->severity,
+	         a->escalated ? "true" : "false");
 	json_num(o, "value", a->value, kind, true);
 	json_num(o, "baseline_mean", a->mean, kind, true);
 	json_num(o, "baseline_sd", a->sd, kind, true);
+	json_num(o, "sd_floor", a->floor, kind, true);
 	json_num(o, "z", a->z, C_NUM, true);
-	buf_addc(o, '}');
+	buf_addf(o, ",\"k\":%g,\"baseline_hours\":%u}", k->spike_k, a->baseline_hours);
 }
 
 static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
@@ -821,42 +863,68 @@ static void write_legend(buf *o, const uint8_t *list, size_t nlist, bool markdow
 	}
 }
 
+/* What an alert is about: "volume", "negative share", "share of tag X". */
+static void alert_what(const struct alert *a, buf *o)
+{
+	if (a->tag) {
+		buf_adds(o, "share of tag ");
+		buf_adds(o, a->tag);
+	} else {
+		buf_adds(o, strcmp(a->metric, "volume") == 0 ? "volume" : "negative share");
+	}
+}
+
 static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
 {
-	struct grid gr = { .ncols = 7 };
-	static const char *const head[] = { "hour", "alert", "severity", "value", "baseline", "sd", "z" };
-	gr.right = calloc(7, sizeof *gr.right);
+	static const char *const head[] = { "hour", "group", "alert", "severity", "value", "mean",
+	                                    "sd", "floor", "z" };
+	struct grid gr = { .ncols = 9 };
+	gr.right = calloc(9, sizeof *gr.right);
 	if (!gr.right)
 		return;
-	for (int c = 3; c < 7; c++)
+	for (int c = 4; c < 9; c++)
 		gr.right[c] = true;
-	for (int c = 0; c < 7; c++)
+	for (int c = 0; c < 9; c++)
 		grid_cell(&gr, head[c], strlen(head[c]));
 	gr.nrows = 1;
 	buf cell = {0};
 	for (size_t i = 0; i < k->nalerts; i++) {
 		const struct alert *a = &k->alerts[i];
 		char ts[40];
-		int kind = strcmp(a->metric, "volume") == 0 ? C_COUNT : C_RATE;
+		bool count = strcmp(a->metric, "volume") == 0;
 		fmt_time(k, a->hour * 3600, ts);
-		grid_cell(&gr, ts, strlen(ts));
-		grid_cell(&gr, a->metric, strlen(a->metric));
-		grid_cell(&gr, a->severity, strlen(a->severity));
-		double v[3] = { a->value, a->mean, a->sd };
-		for (int j = 0; j < 3; j++) {
+		buf_reset(&cell);
+		buf_addf(&cell, "%.10s %.5s", ts, ts + 11);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		alert_group(a, &cell);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		alert_what(a, &cell);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		buf_addf(&cell, "%s%s", a->severity, a->escalated ? ", raised" : "");
+		grid_cell(&gr, cell.p, cell.len);
+		double v[4] = { a->value, a->mean, a->sd, a->floor };
+		for (int j = 0; j < 4; j++) {
 			buf_reset(&cell);
-			if (kind == C_COUNT)
-				buf_addf(&cell, j ? "%.1f" : "%.0f", v[j]);
+			if (count)
+				buf_addf(&cell, j ? "%.2f" : "%.0f", v[j]);
 			else
-				human_num(&cell, v[j], C_RATE);
+				buf_addf(&cell, "%.1f%%", 100 * v[j]);
 			grid_cell(&gr, cell.p, cell.len);
 		}
 		buf_reset(&cell);
-		buf_addf(&cell, "%.1f", a->z);
+		buf_addf(&cell, "%.2f", a->z);
 		grid_cell(&gr, cell.p, cell.len);
 		gr.nrows++;
 	}
 	grid_write(&gr, o, markdown, 0);
+	buf_addf(o, "%sz = (value - mean) / max(sd, floor), mean and sd over the %lld hours before "
+	            "(at least 24);%s\nminor z > %g, moderate > %g, major > %g; floor: sqrt(max(mean, "
+	            "1)) for volume, 5%% for a share\n",
+	         markdown ? "\n" : "", (long long)(k->spike_window / 3600), markdown ? "  " : "",
+	         k->spike_k, 1.5 * k->spike_k, 2 * k->spike_k);
 	buf_free(&cell);
 	grid_free(&gr);
 }
@@ -977,14 +1045,24 @@ int report_write(struct kpi *k, buf *o)
 				buf_addc(o, '\n');
 			}
 		} else if (k->fmt == F_CSV) {
-			buf_adds(o, "hour,alert,severity,value,baseline_mean,baseline_sd,z\n");
+			buf_adds(o, "hour,group,alert,tag,severity,escalated,value,baseline_mean,"
+			            "baseline_sd,sd_floor,z,k\n");
+			buf cell = {0};
 			for (size_t i = 0; i < k->nalerts; i++) {
 				const struct alert *a = &k->alerts[i];
 				char ts[40];
 				fmt_time(k, a->hour * 3600, ts);
-				buf_addf(o, "%s,%s,%s,%.4f,%.4f,%.4f,%.2f\n", ts, a->metric, a->severity,
-				         a->value, a->mean, a->sd, a->z);
+				buf_addf(o, "%s,", ts);
+				buf_reset(&cell);
+				if (a->g)
+					alert_group(a, &cell);
+				csv_text(o, cell.p ? cell.p : "", cell.len);
+				buf_addf(o, ",%s,", a->metric);
+				csv_text(o, a->tag ? a->tag : "", a->tag ? strlen(a->tag) : 0);
+				buf_addf(o, ",%s,%d,%.4f,%.4f,%.4f,%.4f,%.2f,%g\n", a->severity, a->escalated,
+				         a->value, a->mean, a->sd, a->floor, a->z, k->spike_k);
 			}
+			buf_free(&cell);
 		} else {
 			write_alert_grid(k, o, k->fmt == F_MARKDOWN);
 		}

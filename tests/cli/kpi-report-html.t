@@ -94,10 +94,11 @@ for chart in ["chart-volume", "chart-frt", "chart-sla", "chart-tags", "chart-spi
 vol = re.search(r'<svg id="chart-volume".*?</svg>', text, re.S)
 ok(vol and 'class="spike major"' in vol.group(0), "the volume chart marks the major spike")
 spk = re.search(r'<svg id="chart-spikes".*?</svg>', text, re.S)
-# Four alerts: the traffic starting after two quiet days, the volume
-# spike, the smaller one after it, and the negative-sentiment spike.
-ok(spk and len(re.findall(r'<circle class="spike', spk.group(0))) == 4,
-   "the hourly chart marks the four alerts")
+# Six alerts: with --by account each account's volume spike and the
+# smaller one after it (four), and the shares of the tags question and
+# outage rising.
+ok(spk and len(re.findall(r'<circle class="spike', spk.group(0))) == 6,
+   "the hourly chart marks the six alerts")
 sla = re.search(r'<svg id="chart-sla".*?</svg>', text, re.S)
 ok(sla and "acme" in sla.group(0) and "bolt" in sla.group(0), "SLA compliance has a bar per account")
 tags = re.search(r'<svg id="chart-tags".*?</svg>', text, re.S)

@@ -329,13 +329,15 @@ $ kpi-report --alerts-only --spike-min 5 -f ndjson spikes.ndjson
 <                           "created_at": "2024-01-%02dT%02d:%02d:00Z" % (1 + h // 24, h % 24, i),
 <                           "sentiment": {"label": "negative" if neg else "neutral",
 <                                         "score": -0.5 if neg else 0}}))
-> hour                  alert           severity   value  baseline    sd     z
-> 2024-01-03T12:00:00Z  volume          major         40       5.0   0.0  15.7
-> 2024-01-03T18:00:00Z  volume          minor         20       5.5   4.3   3.4
-> 2024-01-03T18:00:00Z  negative_share  major     100.0%     19.7%  2.1%  16.1
-> {"alert":"volume","hour":"2024-01-03T12:00:00Z","severity":"major","value":40.000,"baseline_mean":5.000,"baseline_sd":0.000,"z":15.652}
-> {"alert":"volume","hour":"2024-01-03T18:00:00Z","severity":"minor","value":20.000,"baseline_mean":5.530,"baseline_sd":4.275,"z":3.384}
-> {"alert":"negative_share","hour":"2024-01-03T18:00:00Z","severity":"major","value":1.0000,"baseline_mean":0.1973,"baseline_sd":0.0214,"z":16.053}
+> hour              group  alert           severity   value   mean    sd  floor      z
+> 2024-01-03 12:00  (all)  volume          major         40   5.00  0.00   2.24  15.65
+> 2024-01-03 18:00  (all)  negative share  major     100.0%  19.7%  2.1%   5.0%  16.05
+> 2024-01-03 18:00  (all)  volume          minor         20   5.53  4.28   2.35   3.38
+> z = (value - mean) / max(sd, floor), mean and sd over the 168 hours before (at least 24);
+> minor z > 3, moderate > 4.5, major > 6; floor: sqrt(max(mean, 1)) for volume, 5% for a share
+> {"alert":"volume","group":null,"tag":null,"hour":"2024-01-03T12:00:00Z","severity":"major","escalated":false,"value":40.000,"baseline_mean":5.000,"baseline_sd":0.000,"sd_floor":2.236,"z":15.652,"k":3,"baseline_hours":60}
+> {"alert":"negative_share","group":null,"tag":null,"hour":"2024-01-03T18:00:00Z","severity":"major","escalated":false,"value":1.0000,"baseline_mean":0.1973,"baseline_sd":0.0214,"sd_floor":0.0500,"z":16.053,"k":3,"baseline_hours":66}
+> {"alert":"volume","group":null,"tag":null,"hour":"2024-01-03T18:00:00Z","severity":"minor","escalated":false,"value":20.000,"baseline_mean":5.530,"baseline_sd":4.275,"sd_floor":2.352,"z":3.384,"k":3,"baseline_hours":66}
 
 ### spikes: cooldown, k and the window are settable
 $ cat > gen.py
@@ -353,11 +355,13 @@ $ kpi-report --alerts-only --spike-min 5 --spike-window 12h -f csv spikes.ndjson
 <                           "created_at": "2024-01-%02dT%02d:%02d:00Z" % (1 + h // 24, h % 24, i),
 <                           "sentiment": {"label": "negative" if neg else "neutral",
 <                                         "score": -0.5 if neg else 0}}))
-> hour,alert,severity,value,baseline_mean,baseline_sd,z
-> 2024-01-03T12:00:00Z,volume,major,40.0000,5.0000,0.0000,15.65
-> 2024-01-03T18:00:00Z,negative_share,major,1.0000,0.1973,0.0214,16.05
-> hour                  alert   severity  value  baseline   sd     z
-> 2024-01-03T12:00:00Z  volume  moderate     40       5.0  0.0  15.7
+> hour,group,alert,tag,severity,escalated,value,baseline_mean,baseline_sd,sd_floor,z,k
+> 2024-01-03T12:00:00Z,"",volume,"",major,0,40.0000,5.0000,0.0000,2.2361,15.65,3
+> 2024-01-03T18:00:00Z,"",negative_share,"",major,0,1.0000,0.1973,0.0214,0.0500,16.05,3
+> hour              group  alert   severity  value  mean    sd  floor      z
+> 2024-01-03 12:00  (all)  volume  moderate     40  5.00  0.00   2.24  15.65
+> z = (value - mean) / max(sd, floor), mean and sd over the 168 hours before (at least 24);
+> minor z > 10, moderate > 15, major > 20; floor: sqrt(max(mean, 1)) for volume, 5% for a share
 > 0
 
 ### spikes: the HTML page marks them
@@ -603,3 +607,41 @@ $ kpi-report --quantile-memory 0 -f csv in.ndjson | cut -d, -f7,40
 ### --quantile-memory wants a size
 $ kpi-report --quantile-memory lots </dev/null 2>&1 | head -1
 > kpi-report: --quantile-memory wants a size such as 64M: lots
+
+### spikes per group: with --by each account has its own baseline; the surging one is named, not the flat one (issue 12)
+$ cat > gen.py
+$ python3 gen.py > surge.ndjson
+$ kpi-report --by account --alerts-only --spike-min 5 surge.ndjson
+$ kpi-report --by account --alerts-only -f ndjson surge.ndjson | cut -c1-90
+$ for i in 0 1 2; do awk -v i=$i 'NR % 3 == i' surge.ndjson | kpi-report --partial --by account; done | kpi-report --merge --alerts-only --spike-min 5 > merged.txt
+$ kpi-report --by account --alerts-only --spike-min 5 surge.ndjson | cmp - merged.txt && echo merged alerts equal one run
+< import json
+< for h in range(72):
+<     for acct, n in (("flat", 5), ("surge", 30 if h == 60 else 2)):
+<         for i in range(n):
+<             sec = h == 66 and acct == "flat" and i < 4
+<             tag = "security" if sec or (i == 0 and acct == "flat" and h % 8 == 0) else "question"
+<             print(json.dumps({"id": "x:%s-%d-%d" % (acct, h, i), "platform": "x", "account": acct,
+<                               "direction": "in", "author": {"id": "c%d" % i}, "tags": [tag],
+<                               "created_at": "2024-01-%02dT%02d:%02d:00Z" % (1 + h // 24, h % 24, i)}))
+> hour              group  alert                  severity  value  mean    sd  floor      z
+> 2024-01-03 12:00  surge  volume                 major        30  2.00  0.00   1.41  19.80
+> 2024-01-03 18:00  (all)  share of tag security  major     57.1%  1.9%  4.9%   5.0%  11.04
+> z = (value - mean) / max(sd, floor), mean and sd over the 168 hours before (at least 24);
+> minor z > 3, moderate > 4.5, major > 6; floor: sqrt(max(mean, 1)) for volume, 5% for a share
+> {"alert":"volume","group":{"account":"surge"},"tag":null,"hour":"2024-01-03T12:00:00Z","se
+> merged alerts equal one run
+
+### spikes: a larger surge inside the cooldown alerts again (more severe, or twice the value); 100 after 90 stays quiet
+$ cat > gen.py
+$ python3 gen.py | kpi-report --alerts-only -f csv | cut -d, -f1,3,5-7,11
+< import json
+< for h in range(72):
+<     n = {60: 12, 62: 11, 63: 40, 64: 90, 65: 100}.get(h, 5)
+<     for i in range(n):
+<         print(json.dumps({"id": "x:%d-%d" % (h, i), "direction": "in",
+<                           "created_at": "2024-01-%02dT%02d:00:%02dZ" % (1 + h // 24, h % 24, i % 60)}))
+> hour,alert,severity,escalated,value,z
+> 2024-01-03T12:00:00Z,volume,minor,0,12.0000,3.13
+> 2024-01-03T15:00:00Z,volume,major,1,40.0000,15.25
+> 2024-01-03T16:00:00Z,volume,major,1,90.0000,18.88
