@@ -313,6 +313,8 @@ int report_write(struct kpi *k, buf *out);
 int html_write(struct kpi *k, buf *out);
 /* Sorted --by groups (indices), limited by --top; caller frees. */
 size_t report_groups(struct kpi *k, uint32_t **out);
+/* The i-th component of a group's key (not NUL-terminated). */
+void key_component(const struct group *g, size_t i, const char **s, size_t *n);
 int key_cmp_groups(struct kpi *k, const struct group *a, const struct group *b);
 void fmt_dur(double secs, char out[32]);
 /* An instant as RFC 3339 in --tz: "Z" for UTC, else with its offset. */

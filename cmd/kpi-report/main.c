@@ -842,6 +842,28 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 	return 0;
 }
 
+/* A --by key that no record has, a typo such as "acount" most often,
+ * puts everything under "(none)": say so rather than report one group. */
+static void warn_missing_keys(struct kpi *k)
+{
+	for (size_t i = 0; i < k->nkeys; i++) {
+		bool any = false, seen = false;
+		for (size_t gi = 0; gi < k->ng && !seen; gi++) {
+			const struct group *g = k->g[gi];
+			if (g->fam != FAM_BY)
+				continue;
+			const char *v;
+			size_t n;
+			any = true;
+			key_component(g, i, &v, &n);
+			seen = !(n == 6 && memcmp(v, "(none)", 6) == 0);
+		}
+		if (any && !seen)
+			cp_warn(k->p, "--by %s: no record has this key, so every record is under "
+			        "\"(none)\" (a typo?)", k->keys[i].name);
+	}
+}
+
 /* ---------------------------------------------------------- output */
 
 static void write_all(cp_prog *p, const char *path, const buf *b)
@@ -1023,6 +1045,8 @@ int main(int argc, char **argv)
 		cp_warn(&p, "%llu records; open at the end: %zu unanswered or recent inbound, %zu replies "
 		        "waiting for their parent, %zu threads; %zu groups",
 		        (unsigned long long)k.records, k.pending.n, k.orphans.n, k.threads.n, k.ng);
+	if (!partial)
+		warn_missing_keys(&k);
 	buf report = {0};
 	if (partial) {
 		if (kpi_write_partial(&k, &report) < 0)

@@ -431,7 +431,7 @@ static void key_label(const struct kpi *k, size_t i, buf *o)
 }
 
 /* The i-th component of a group key. */
-static void component(const struct group *g, size_t i, const char **s, size_t *n)
+void key_component(const struct group *g, size_t i, const char **s, size_t *n)
 {
 	const char *p = g->key;
 	for (size_t j = 0; j < i && p; j++) {
@@ -468,7 +468,7 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 		for (size_t i = 0; i < k->nkeys; i++) {
 			const char *s;
 			size_t n;
-			component(g, i, &s, &n);
+			key_component(g, i, &s, &n);
 			csv_text(o, s, n);
 			buf_addc(o, ',');
 		}
@@ -524,7 +524,7 @@ static void json_alert_group(const struct kpi *k, buf *o, const struct alert *a)
 	for (size_t i = 0; i < k->nkeys; i++) {
 		const char *v;
 		size_t n;
-		component(a->g, i, &v, &n);
+		key_component(a->g, i, &v, &n);
 		if (i)
 			buf_addc(o, ',');
 		buf_json_str(o, k->keys[i].name, strlen(k->keys[i].name));
@@ -564,7 +564,7 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 	for (size_t i = 0; i < k->nkeys && !whole; i++) {
 		const char *v;
 		size_t n;
-		component(g, i, &v, &n);
+		key_component(g, i, &v, &n);
 		if (comma)
 			buf_addc(o, ',');
 		buf_json_str(o, k->keys[i].name, strlen(k->keys[i].name));
@@ -814,7 +814,7 @@ static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g
 			s = i == 0 ? label : "";
 			n = strlen(s);
 		} else {
-			component(g, i, &s, &n);
+			key_component(g, i, &s, &n);
 		}
 		grid_cell(gr, s, n);
 	}

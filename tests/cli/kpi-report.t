@@ -645,3 +645,47 @@ $ python3 gen.py | kpi-report --alerts-only -f csv | cut -d, -f1,3,5-7,11
 > 2024-01-03T12:00:00Z,volume,minor,0,12.0000,3.13
 > 2024-01-03T15:00:00Z,volume,major,1,40.0000,15.25
 > 2024-01-03T16:00:00Z,volume,major,1,90.0000,18.88
+
+### terminal escapes from the input never reach the table, CSV or Markdown raw (issue 18 item 7)
+$ cat > in.ndjson
+$ kpi-report --by account in.ndjson > t.txt; kpi-report --by account -f csv in.ndjson > t.csv; kpi-report --by account -f markdown in.ndjson > t.md
+$ cat t.txt t.csv t.md | tr -d '\n' | LC_ALL=C grep -c '[[:cntrl:]]' || true
+$ LC_ALL=C grep -c "$(printf '\302\233')" t.txt t.csv t.md || true
+$ grep -o '^.x1b.0;PWNED.x07' t.txt; grep -o '^.u009b31m' t.txt
+< {"id":"x:1","account":"\u001b]0;PWNED\u0007","direction":"in","created_at":"2024-01-01T00:00:00Z","tags":["\u009b31m"]}
+> 0
+> t.txt:0
+> t.csv:0
+> t.md:0
+> \x1b]0;PWNED\x07
+> \u009b31m
+
+### CSV: a cell that a spreadsheet would run as a formula starts with a quote (issue 18 item 8, OWASP)
+$ kpi-report --by account -f csv | sed 1d | sed 's/,[0-9,.]*$//'
+< {"id":"x:2","account":"=HYPERLINK(\"http://evil/\",\"x\")","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:3","account":"+1","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:4","account":"-2","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:5","account":"@SUM(A1)","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:6","account":"\tTAB","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+< {"id":"x:7","account":"\rCR","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+> "'\x09TAB"
+> "'\x0dCR"
+> "'+1"
+> "'-2"
+> "'=HYPERLINK(""http://evil/"",""x"")"
+> "'@SUM(A1)"
+
+### Markdown: a newline cannot split a row, nor HTML or a javascript: link pass through (issue 18 item 9)
+$ kpi-report --by account -f markdown | sed -n 5p | sed 's/  *|.*//'
+< {"id":"x:8","account":"a\nb|c <img src=x onerror=alert(1)> [click](javascript:alert(1)) <javascript:alert(2)>","direction":"in","created_at":"2024-01-01T00:00:00Z"}
+> | a\\x0ab\|c \<img src=x onerror=alert(1)\> \[click\](javascript:alert(1)) \<javascript:alert(2)\>
+
+### a --by key that no record has is warned about (issue 18: --by acount)
+$ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
+$ kpi-report --by acount -f csv mentions.ndjson | cut -d, -f1-2
+$ kpi-report --by account,acount -f csv mentions.ndjson > /dev/null
+$ kpi-report --by agent -f csv mentions.ndjson > /dev/null
+> "acount",in
+> "(none)",6
+2> kpi-report: --by acount: no record has this key, so every record is under "(none)" (a typo?)
+2> kpi-report: --by acount: no record has this key, so every record is under "(none)" (a typo?)
