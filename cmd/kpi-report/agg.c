@@ -757,7 +757,7 @@ int gset_from_json(struct kpi *k, val v, const struct gset **out, cp_err *e)
 		int64_t fam;
 		buf *key = &k->key;
 		buf_reset(key);
-		if (val_int(val_index(el, 0), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_ACCOUNT ||
+		if (val_int(val_index(el, 0), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_PREV ||
 		    val_str(val_index(el, 1), key) < 0) {
 			free(tmp.g);
 			return cp_fail(e, CP_EX_DATAERR, "partial: bad group reference");
@@ -792,6 +792,8 @@ int kpi_write_partial(struct kpi *k, buf *o)
 	rc |= buf_json_str(o, tz_name(k->zone), strlen(tz_name(k->zone)));
 	time_or_null(o, "since", k->since);
 	time_or_null(o, "until", k->until);
+	time_or_null(o, "prev_since", k->prev_since);
+	time_or_null(o, "prev_until", k->prev_until);
 	rc |= buf_addf(o, ",\"resolve_after\":%lld,\"reply_window\":%lld,\"records\":%llu",
 	               (long long)k->resolve_after, (long long)k->reply_window,
 	               (unsigned long long)k->records);

@@ -92,9 +92,9 @@ struct stats {
 	struct smap tags;   /* tag -> struct tagcount */
 };
 
-/* A group: the total (family TOTAL), a --by group, or an account (kept
- * for the HTML page's SLA chart). */
-enum { FAM_TOTAL, FAM_BY, FAM_ACCOUNT };
+/* A group: the total (family TOTAL), a --by group, an account (kept for
+ * the HTML page's SLA chart), or the total of the previous period. */
+enum { FAM_TOTAL, FAM_BY, FAM_ACCOUNT, FAM_PREV };
 struct group {
 	int fam;
 	char *key;          /* components joined by \x1f; "" for the total */
@@ -212,7 +212,7 @@ struct kpi {
 	size_t nkeys;
 	const char *by;                /* as given, for partials */
 	int64_t since, until, now;     /* NO_TIME when unset */
-	int64_t prev_since;            /* start of the previous period */
+	int64_t prev_since, prev_until; /* the previous period, to compare with */
 	int64_t resolve_after;         /* -1: only the resolved tag */
 	int64_t reply_window;
 	double spike_k;
@@ -238,6 +238,7 @@ struct kpi {
 	struct htab pending, orphans, threads;
 	struct smap gsets;             /* interned group sets */
 	long total_g;                  /* the total's group index, -1 until made */
+	long prev_g;                   /* the previous period's, -1 until made */
 	int64_t last_hour;
 	size_t last_hour_at;
 	uint64_t records, last_sweep, held;

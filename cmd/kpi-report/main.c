@@ -23,7 +23,7 @@
 enum {
 	OPT_BY = 256, OPT_SINCE, OPT_UNTIL, OPT_NOW, OPT_TOP, OPT_RESOLVE, OPT_WINDOW,
 	OPT_PARTIAL, OPT_MERGE, OPT_ALERTS, OPT_SPIKE_K, OPT_SPIKE_WINDOW, OPT_SPIKE_COOL,
-	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ, OPT_QMEM,
+	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ, OPT_QMEM, OPT_COMPARE,
 };
 
 static const struct option longopts[] = {
@@ -47,19 +47,19 @@ static const struct option longopts[] = {
 	{ "wide", no_argument, NULL, OPT_WIDE },
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "quantile-memory", required_argument, NULL, OPT_QMEM },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char synopsis[] =
 	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]\n"
-	"                  [--columns list] [-f format] [--line-buffered]\n"
-	"                  [--merge] [--now time] [-o file] [--partial]\n"
+	"                  [--columns list] [--compare duration] [-f format]\n"
+	"                  [--line-buffered] [--merge] [--now time] [-o file] [--partial]\n"
 	"                  [--quantile-memory size] [--reply-window duration]\n"
 	"                  [--resolve-after duration] [--since time]\n"
-	"                  [--spike-cooldown duration] [--spike-k k]\n"
-	"                  [--spike-min n] [--spike-window duration] [--strict]\n"
-	"                  [--top n] [--tz zone] [--until time] [--wide]\n"
-	"                  [file ...]";
+	"                  [--spike-cooldown duration] [--spike-k k] [--spike-min n]\n"
+	"                  [--spike-window duration] [--strict] [--top n] [--tz zone]\n"
+	"                  [--until time] [--wide] [file ...]";
 
 static const char help[] =
 	"      --by KEYS         group by platform, account, agent, tag, day, week, hour,\n"
@@ -72,6 +72,8 @@ static const char help[] =
 	"      --until TIME      only records before TIME\n"
 	"      --tz ZONE         days, weeks, hours, dates without an offset and headings\n"
 	"                        in this IANA zone (default $CAREPIPE_TZ, else UTC)\n"
+	"      --compare D       compare with the period D earlier (default with --since:\n"
+	"                        the period of the same length just before)\n"
 	"      --now TIME        the time relative times and open items are judged at\n"
 	"      --top N           only the N groups with the most inbound records\n"
 	"      --resolve-after D a thread whose last message is the brand's, with no\n"
@@ -474,15 +476,21 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	}
 
 	bool in_period = (k->since == NO_TIME || t >= k->since) && (k->until == NO_TIME || t < k->until);
-	if (!in_period) {
-		/* The previous period feeds the tag trend; a reply after the
-		 * period still answers what came inside it. */
-		if (k->prev_since != NO_TIME && t >= k->prev_since && t < k->since &&
-		    f.tags.type == VAL_ARRAY) {
-			long gi = kpi_group(k, FAM_TOTAL, "", 0);
-			if (gi < 0 || tags_count(&k->g[gi]->s, f.tags, true, &tmp) < 0)
-				return CP_EX_OSERR;
-		}
+	bool prev = !in_period && k->prev_since != NO_TIME && t >= k->prev_since &&
+	            t < k->prev_until;
+	if (prev) {
+		/* The previous period counts in its own total, for the
+		 * comparison, and in the tag trend. */
+		if (f.tags.type == VAL_ARRAY && tags_count(&k->g[k->total_g]->s, f.tags, true, &tmp) < 0)
+			return CP_EX_OSERR;
+		if (k->prev_g < 0 && (k->prev_g = kpi_group(k, FAM_PREV, "", 0)) < 0)
+			return CP_EX_OSERR;
+		if (!k->gs.g && !(k->gs.g = malloc(2 * sizeof *k->gs.g)))
+			return CP_EX_OSERR;
+		k->gs.g[0] = (uint32_t)k->prev_g;
+		k->gs.n = 1;
+	} else if (!in_period) {
+		/* A reply after the period still answers what came inside it. */
 		if (!inbound && k->until != NO_TIME && t >= k->until &&
 		    (s = val_rawstr(f.in_reply_to, &n)) && n) {
 			struct gset none = { k->gs.g, 0 };
@@ -491,15 +499,15 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				return CP_EX_OSERR;
 		}
 		return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
+	} else {
+		if (k->min_t == NO_TIME || t < k->min_t)
+			k->min_t = t;
+		if (k->max_t == NO_TIME || t > k->max_t)
+			k->max_t = t;
+		struct recinfo ri = { r, &f, t, inbound };
+		if (record_groups(k, &ri) < 0)
+			return CP_EX_OSERR;
 	}
-	if (k->min_t == NO_TIME || t < k->min_t)
-		k->min_t = t;
-	if (k->max_t == NO_TIME || t > k->max_t)
-		k->max_t = t;
-
-	struct recinfo ri = { r, &f, t, inbound };
-	if (record_groups(k, &ri) < 0)
-		return CP_EX_OSERR;
 
 	/* What this record adds, worked out once for all its groups. */
 	uint64_t cust = 0;
@@ -623,6 +631,8 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				return CP_EX_OSERR;
 		}
 	}
+	if (prev)
+		return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
 	int64_t hour = t >= 0 ? t / 3600 : (t - 3599) / 3600;
 	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
 		return CP_EX_OSERR;
@@ -713,11 +723,15 @@ static int partial_header(struct kpi *k, const rec *r, const cp_pos *pos)
 		}
 		k->since = time_member(obj, "since");
 		k->until = time_member(obj, "until");
+		k->prev_since = time_member(obj, "prev_since");
+		k->prev_until = time_member(obj, "prev_until");
 		k->resolve_after = ra;
 		k->reply_window = rw;
 		header_seen = true;
 	} else if (strcmp(k->by, b) != 0 || k->resolve_after != ra || k->reply_window != rw ||
-	           k->since != time_member(obj, "since") || k->until != time_member(obj, "until")) {
+	           k->since != time_member(obj, "since") || k->until != time_member(obj, "until") ||
+	           k->prev_since != time_member(obj, "prev_since") ||
+	           k->prev_until != time_member(obj, "prev_until")) {
 		cp_warn(k->p, "%s:%llu: partials made with different options cannot be merged",
 		        pos->file, (unsigned long long)pos->lineno);
 		return CP_EX_DATAERR;
@@ -760,7 +774,7 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 		int64_t fam;
 		struct stats s;
 		stats_init(&s);
-		if (val_int(rec_val(r, "fam"), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_ACCOUNT ||
+		if (val_int(rec_val(r, "fam"), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_PREV ||
 		    val_str(rec_val(r, "key"), &id) < 0) {
 			rc = cp_fail(&e, CP_EX_DATAERR, "bad group line");
 		} else if (stats_from_json(&s, rec_val(r, "s"), &e) == 0) {
@@ -906,7 +920,7 @@ int main(int argc, char **argv)
 	static cp_prog p;
 	static struct kpi k;
 	const char *output = "-", *since = NULL, *until = NULL, *now = NULL;
-	const char *tzname = getenv("CAREPIPE_TZ");
+	const char *tzname = getenv("CAREPIPE_TZ"), *compare = NULL;
 	bool partial = false, merge = false;
 	cp_err e = {0};
 	int ch;
@@ -918,7 +932,8 @@ int main(int argc, char **argv)
 	k.threads.esize = sizeof(struct thread);
 	k.total_g = -1;
 	k.last_hour = NO_TIME;
-	k.since = k.until = k.now = k.prev_since = NO_TIME;
+	k.since = k.until = k.now = k.prev_since = k.prev_until = NO_TIME;
+	k.prev_g = -1;
 	k.watermark = k.min_t = k.max_t = NO_TIME;
 	k.resolve_after = -1;
 	k.reply_window = 86400;
@@ -957,6 +972,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_WIDE: k.wide = true; break;
 		case OPT_TZ: tzname = optarg; break;
+		case OPT_COMPARE: compare = optarg; break;
 		case OPT_QMEM: {
 			unsigned long long v = strtoull(optarg, &end, 10);
 			int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
@@ -1028,7 +1044,15 @@ int main(int argc, char **argv)
 	if (k.since != NO_TIME && k.until != NO_TIME) {
 		if (k.until <= k.since)
 			usage_error(&p, "%s", "--until must be after --since");
-		k.prev_since = k.since - (k.until - k.since);
+		/* The period just before, of the same length, or --compare's. */
+		int64_t shift = compare ? parse_dur(&p, "--compare", compare) : k.until - k.since;
+		if (shift < k.until - k.since)
+			usage_error(&p, "%s", "--compare must reach back at least the period's length "
+			                      "(the periods would overlap)");
+		k.prev_since = k.since - shift;
+		k.prev_until = k.until - shift;
+	} else if (compare) {
+		usage_error(&p, "%s", "--compare needs --since");
 	}
 	k.accounts = partial || merge || k.fmt == F_HTML;
 	cp_start(&p);

@@ -449,9 +449,56 @@ void key_component(const struct group *g, size_t i, const char **s, size_t *n)
 	*n = e ? (size_t)(e - p) : strlen(p);
 }
 
+/* ---------------------------------------------------------- previous period */
+
+/* The headline figures compared with the previous period. */
+static const uint8_t headline[] = { 0, 1, 2, 3, 4, 6, 7, 23, 26, 28, 33, 35 };
+#define NHEADLINE (sizeof headline / sizeof headline[0])
+
+/* The previous period's total, or NULL when there is none to compare. */
+static struct stats *previous(struct kpi *k)
+{
+	if (k->prev_since == NO_TIME)
+		return NULL;
+	long gi = kpi_group(k, FAM_PREV, "", 0);
+	return gi < 0 ? NULL : &k->g[gi]->s;
+}
+
+/* Change for people: counts and times with their relative change, rates
+ * in percentage points. */
+static void human_change(buf *o, double cur, double prev, int kind)
+{
+	double d = cur - prev;
+	char t[32];
+	if (isnan(d)) {
+		buf_addc(o, '-');
+		return;
+	}
+	if (kind == C_RATE) {
+		buf_addf(o, "%+.1f pts", 100 * d);
+		return;
+	}
+	if (kind == C_DUR) {
+		fmt_dur(fabs(d), t);
+		buf_addf(o, "%c%s", d < 0 ? '-' : '+', t);
+	} else if (kind == C_COUNT) {
+		buf_addf(o, "%+.0f", d);
+	} else {
+		buf_addf(o, kind == C_NPS ? "%+.0f" : "%+.2f", d);
+		return;
+	}
+	if (prev > 0)
+		buf_addf(o, " (%+.0f%%)", 100 * d / prev);
+	else if (cur > 0)
+		buf_adds(o, " (new)");
+}
+
 static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 {
 	buf cell = {0};
+	struct stats *prev = previous(k);
+	if (prev)
+		buf_adds(o, "period,");
 	for (size_t i = 0; i < k->nkeys; i++) {
 		buf_reset(&cell);
 		key_label(k, i, &cell);
@@ -463,12 +510,17 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 	buf_adds(o, ",quantiles_approx\n");
 	struct group *tg = k->g[k->total_g];
 	size_t rows = k->nkeys ? ng : 1;
-	for (size_t r = 0; r < rows; r++) {
-		struct group *g = k->nkeys ? k->g[gv[r]] : tg;
+	/* Comparing, the last row is the previous period's total. */
+	for (size_t r = 0; r < rows + (prev != NULL); r++) {
+		bool last = r == rows;
+		struct group *g = last ? k->g[kpi_group(k, FAM_PREV, "", 0)] : k->nkeys ? k->g[gv[r]] : tg;
+		if (prev)
+			buf_adds(o, last ? "previous," : "current,");
 		for (size_t i = 0; i < k->nkeys; i++) {
-			const char *s;
-			size_t n;
-			key_component(g, i, &s, &n);
+			const char *s = "(all)";
+			size_t n = 5;
+			if (!last)
+				key_component(g, i, &s, &n);
 			csv_text(o, s, n);
 			buf_addc(o, ',');
 		}
@@ -629,6 +681,22 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 	}
 	free(tr);
 	buf_addc(o, ']');
+	struct stats *prev = whole ? previous(k) : NULL;
+	if (prev) {
+		char ts[40];
+		fmt_time(k, k->prev_since, ts);
+		buf_addf(o, ",\"previous\":{\"since\":\"%s\"", ts);
+		json_time(k, o, "until", k->prev_until);
+		for (size_t j = 0; j < NHEADLINE; j++)
+			json_num(o, cols[headline[j]].name, column(prev, headline[j]), cols[headline[j]].kind,
+			         true);
+		buf_adds(o, "},\"change\":{");
+		for (size_t j = 0; j < NHEADLINE; j++)
+			json_num(o, cols[headline[j]].name,
+			         column(s, headline[j]) - column(prev, headline[j]),
+			         cols[headline[j]].kind, j > 0);
+		buf_addc(o, '}');
+	}
 	if (whole) {
 		buf_addf(o, ",\"replies_unmatched\":%llu,\"alerts\":[",
 		         (unsigned long long)k->replies_unmatched);
@@ -976,6 +1044,46 @@ static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool ma
 	free(tr);
 }
 
+static void write_compare_grid(struct kpi *k, buf *o, const struct stats *tot,
+                               const struct stats *prev, bool markdown)
+{
+	struct grid gr = { .ncols = 4 };
+	static const char *const head[] = { "figure", "this period", "previous", "change" };
+	gr.right = calloc(4, sizeof *gr.right);
+	if (!gr.right)
+		return;
+	gr.right[1] = gr.right[2] = gr.right[3] = true;
+	for (int c = 0; c < 4; c++)
+		grid_cell(&gr, head[c], strlen(head[c]));
+	gr.nrows = 1;
+	buf cell = {0};
+	for (size_t j = 0; j < NHEADLINE; j++) {
+		int c = headline[j];
+		if (!visible(k, tot, cols[c].vis))
+			continue;
+		grid_cell(&gr, cols[c].head, strlen(cols[c].head));
+		buf_reset(&cell);
+		column_human(&cell, tot, c);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		column_human(&cell, prev, c);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		human_change(&cell, column(tot, c), column(prev, c), cols[c].kind);
+		grid_cell(&gr, cell.p, cell.len);
+		gr.nrows++;
+	}
+	char a[40], b[40];
+	fmt_time(k, k->prev_since, a);
+	fmt_time(k, k->prev_until, b);
+	buf_addf(o, markdown ? "\n**Against the previous period**, %.10s %.5s to %.10s %.5s %s\n\n"
+	                     : "\nAgainst the previous period, %.10s %.5s to %.10s %.5s %s\n",
+	         a, a + 11, b, b + 11, tz_name(k->zone));
+	grid_write(&gr, o, markdown, 0);
+	buf_free(&cell);
+	grid_free(&gr);
+}
+
 /* "KPI report: N records, FROM to TO (ZONE)": the period asked for, else
  * the span of the records, on the wall clock of --tz. */
 static void heading(const struct kpi *k, buf *o, bool markdown)
@@ -1024,6 +1132,9 @@ static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool
 	for (size_t i = 0; i < k->ng; i++)
 		approx |= stats_approx(&k->g[i]->s);
 	write_legend(o, list, nlist, markdown, approx);
+	struct stats *prev = previous(k);
+	if (prev)
+		write_compare_grid(k, o, tot, prev, markdown);
 	write_tag_grid(k, o, tot, markdown);
 	if (k->nalerts) {
 		buf_adds(o, markdown ? "\n**Alerts**\n\n" : "\nAlerts\n");

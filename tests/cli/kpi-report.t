@@ -66,6 +66,23 @@ $     --until 2024-03-08T00:00:00Z -f markdown mentions.ndjson
 > - **SLA met** (`sla_compliance`): SLA compliance: met / (met + breached + missed)
 > - **negative** (`negative`): share of records with negative sentiment
 >
+> **Against the previous period**, 2024-02-23 00:00 to 2024-03-01 00:00 UTC
+>
+> | figure     | this period | previous |   change |
+> |------------|------------:|---------:|---------:|
+> | inbound    |           6 |        0 | +6 (new) |
+> | outbound   |           4 |        0 | +4 (new) |
+> | customers  |           4 |        0 | +4 (new) |
+> | answered   |           4 |        0 | +4 (new) |
+> | resp rate  |       66.7% |        - |        - |
+> | FRT p50    |      20m00s |        - |        - |
+> | FRT p90    |       1h33m |        - |        - |
+> | SLA met    |       60.0% |        - |        - |
+> | resolution |       20.0% |        - |        - |
+> | negative   |       50.0% |        - |        - |
+> | CSAT       |       66.7% |        - |        - |
+> | NPS        |         +33 |        - |        - |
+>
 > **Top tags**
 >
 > | tag       | count | previous |   change |
@@ -300,13 +317,14 @@ $ kpi-report --by week,weekday,hour -f csv mentions.ndjson | cut -d, -f1-5
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report --since 2024-03-02T00:00:00Z --until 2024-03-03T00:00:00Z -f ndjson mentions.ndjson | grep -o '"in":[0-9]*,"out":[0-9]*\|"top_tags":.*\]'
 > "in":2,"out":1
-> "top_tags":[{"tag":"outage","count":1,"previous":0,"change":1},{"tag":"praise","count":1,"previous":0,"change":1},{"tag":"resolved","count":1,"previous":0,"change":1}],"replies_unmatched":0,"alerts":[]
+> "top_tags":[{"tag":"outage","count":1,"previous":0,"change":1},{"tag":"praise","count":1,"previous":0,"change":1},{"tag":"resolved","count":1,"previous":0,"change":1}],"previous":{"since":"2024-03-01T00:00:00Z","until":"2024-03-02T00:00:00Z","in":4,"out":3,"customers":3,"answered":3,"response_rate":0.7500,"frt_median_s":1800.0,"frt_p90_s":6120.0,"sla_compliance":0.5000,"resolution_rate":0.0000,"negative":0.7500,"csat":0.5000,"nps":0.0},"change":{"in":-2,"out":-2,"customers":-1,"answered":-2,"response_rate":-0.2500,"frt_median_s":-1500.0,"frt_p90_s":-5820.0,"sla_compliance":0.5000,"resolution_rate":0.5000,"negative":-0.7500,"csat":0.5000,"nps":100.0},"replies_unmatched":0,"alerts":[]
 
 ### relative --since with --now
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report --now 2024-03-02T12:00:00Z --since -12h -f csv mentions.ndjson | cut -d, -f1-2
-> in,out
-> 2,1
+> period,in
+> current,2
+> previous,2
 
 ### CSV quotes keys through libcsv
 $ kpi-report --by account -f csv | cut -d, -f1-4
@@ -407,56 +425,52 @@ $ kpi-report -f csv m.data | cut -d, -f1-4
 $ kpi-report --by 'author..id' </dev/null
 2> kpi-report: --by: 'author..id' is not a key or a field path
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
-2>                   [--columns list] [-f format] [--line-buffered]
-2>                   [--merge] [--now time] [-o file] [--partial]
+2>                   [--columns list] [--compare duration] [-f format]
+2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
 2>                   [--quantile-memory size] [--reply-window duration]
 2>                   [--resolve-after duration] [--since time]
-2>                   [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict]
-2>                   [--top n] [--tz zone] [--until time] [--wide]
-2>                   [file ...]
+2>                   [--spike-cooldown duration] [--spike-k k] [--spike-min n]
+2>                   [--spike-window duration] [--strict] [--top n] [--tz zone]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### an unknown format is a usage error
 $ kpi-report -f pdf </dev/null
 2> kpi-report: unknown format 'pdf': table, csv, ndjson, markdown, html
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
-2>                   [--columns list] [-f format] [--line-buffered]
-2>                   [--merge] [--now time] [-o file] [--partial]
+2>                   [--columns list] [--compare duration] [-f format]
+2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
 2>                   [--quantile-memory size] [--reply-window duration]
 2>                   [--resolve-after duration] [--since time]
-2>                   [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict]
-2>                   [--top n] [--tz zone] [--until time] [--wide]
-2>                   [file ...]
+2>                   [--spike-cooldown duration] [--spike-k k] [--spike-min n]
+2>                   [--spike-window duration] [--strict] [--top n] [--tz zone]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### --top wants a positive number
 $ kpi-report --top 0 </dev/null
 2> kpi-report: --top wants a positive number: 0
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
-2>                   [--columns list] [-f format] [--line-buffered]
-2>                   [--merge] [--now time] [-o file] [--partial]
+2>                   [--columns list] [--compare duration] [-f format]
+2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
 2>                   [--quantile-memory size] [--reply-window duration]
 2>                   [--resolve-after duration] [--since time]
-2>                   [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict]
-2>                   [--top n] [--tz zone] [--until time] [--wide]
-2>                   [file ...]
+2>                   [--spike-cooldown duration] [--spike-k k] [--spike-min n]
+2>                   [--spike-window duration] [--strict] [--top n] [--tz zone]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### a bad --since is a usage error
 $ kpi-report --since yesterday </dev/null
 2> kpi-report: --since wants an RFC 3339 time, a date or -DURATION: yesterday
 2> usage: kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]
-2>                   [--columns list] [-f format] [--line-buffered]
-2>                   [--merge] [--now time] [-o file] [--partial]
+2>                   [--columns list] [--compare duration] [-f format]
+2>                   [--line-buffered] [--merge] [--now time] [-o file] [--partial]
 2>                   [--quantile-memory size] [--reply-window duration]
 2>                   [--resolve-after duration] [--since time]
-2>                   [--spike-cooldown duration] [--spike-k k]
-2>                   [--spike-min n] [--spike-window duration] [--strict]
-2>                   [--top n] [--tz zone] [--until time] [--wide]
-2>                   [file ...]
+2>                   [--spike-cooldown duration] [--spike-k k] [--spike-min n]
+2>                   [--spike-window duration] [--strict] [--top n] [--tz zone]
+2>                   [--until time] [--wide] [file ...]
 ? 64
 
 ### a write error is exit 74
@@ -553,19 +567,21 @@ $ kpi-report --tz Europe/Paris --by day,hour -f csv | cut -d, -f1-3
 ### --since and --until without an offset are wall-clock times of --tz; the heading names the zone
 $ cat > in.ndjson
 $ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03T00:00 in.ndjson | head -1
-$ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03T00:00 -f ndjson in.ndjson | grep -o '"since":"[^"]*","until":"[^"]*"'
-$ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03 -f csv in.ndjson | cut -d, -f1
-$ kpi-report --since 2024-01-02 --until 2024-01-03 -f csv in.ndjson | cut -d, -f1
+$ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03T00:00 -f ndjson in.ndjson | grep -o '"since":"[^"]*","until":"[^"]*"' | head -1
+$ kpi-report --tz Europe/Paris --since 2024-01-02 --until 2024-01-03 -f csv in.ndjson | cut -d, -f1-2
+$ kpi-report --since 2024-01-02 --until 2024-01-03 -f csv in.ndjson | cut -d, -f1-2
 < {"id":"x:1","direction":"in","created_at":"2024-01-01T22:59:59Z"}
 < {"id":"x:2","direction":"in","created_at":"2024-01-01T23:00:00Z"}
 < {"id":"x:3","direction":"in","created_at":"2024-01-02T22:59:59Z"}
 < {"id":"x:4","direction":"in","created_at":"2024-01-02T23:00:00Z"}
 > KPI report: 4 records, 2024-01-02 00:00 to 2024-01-03 00:00 Europe/Paris
 > "since":"2024-01-02T00:00:00+01:00","until":"2024-01-03T00:00:00+01:00"
-> in
-> 2
-> in
-> 2
+> period,in
+> current,2
+> previous,1
+> period,in
+> current,2
+> previous,2
 
 ### an unknown zone: --tz is a usage error, CAREPIPE_TZ a configuration error
 $ kpi-report --tz Mars/Olympus </dev/null 2>&1 | head -1; kpi-report --tz Mars/Olympus </dev/null 2>/dev/null; echo "exit $?"
@@ -689,3 +705,39 @@ $ kpi-report --by agent -f csv mentions.ndjson > /dev/null
 > "(none)",6
 2> kpi-report: --by acount: no record has this key, so every record is under "(none)" (a typo?)
 2> kpi-report: --by acount: no record has this key, so every record is under "(none)" (a typo?)
+
+### with --since every headline figure is compared with the previous period; --compare picks another
+$ cat > gen.py
+$ python3 gen.py > w.ndjson
+$ kpi-report --since 2024-01-08 --until 2024-01-09 w.ndjson | sed -n '/^Against/,/^$/p'
+$ kpi-report --since 2024-01-08 --until 2024-01-09 --compare 7d -f ndjson w.ndjson | grep -o '"previous":{[^}]*}'
+$ kpi-report --since 2024-01-08 --until 2024-01-09 --compare 12h w.ndjson 2>&1 | head -1
+$ kpi-report --compare 7d w.ndjson 2>&1 | head -1
+$ for i in 0 1 2; do awk -v i=$i 'NR % 3 == i' w.ndjson | kpi-report --partial --since 2024-01-08 --until 2024-01-09; done | kpi-report --merge -f ndjson > merged.ndjson
+$ kpi-report --since 2024-01-08 --until 2024-01-09 -f ndjson w.ndjson | cmp - merged.ndjson && echo merged comparison equals one run
+< import json
+< # Each day d of 2024-01-01..09: d inbound records, answered after d minutes, the
+< # first of each day negative.
+< for d in range(1, 10):
+<     for i in range(d):
+<         t = "2024-01-%02dT10:%02d:00Z" % (d, i)
+<         print(json.dumps({"id": "x:%d-%d" % (d, i), "direction": "in", "created_at": t,
+<                           "sentiment": {"label": "negative" if i == 0 else "neutral"}}))
+<         if i % 2 == 0:
+<             print(json.dumps({"id": "x:%d-%d-r" % (d, i), "direction": "out",
+<                               "in_reply_to": "x:%d-%d" % (d, i),
+<                               "created_at": "2024-01-%02dT11:%02d:00Z" % (d, i + d)}))
+> Against the previous period, 2024-01-07 00:00 to 2024-01-08 00:00 UTC
+> figure     this period  previous        change
+> inbound              8         7     +1 (+14%)
+> outbound             4         4      +0 (+0%)
+> customers            0         0            +0
+> answered             4         4      +0 (+0%)
+> resp rate        50.0%     57.1%      -7.1 pts
+> FRT p50          1h08m     1h07m  +1m00s (+1%)
+> FRT p90          1h08m     1h07m  +1m00s (+1%)
+> negative         12.5%     14.3%      -1.8 pts
+> "previous":{"since":"2024-01-01T00:00:00Z","until":"2024-01-02T00:00:00Z","in":1,"out":1,"customers":0,"answered":1,"response_rate":1.0000,"frt_median_s":3660.0,"frt_p90_s":3660.0,"sla_compliance":null,"resolution_rate":0.0000,"negative":1.0000,"csat":null,"nps":null}
+> kpi-report: --compare must reach back at least the period's length (the periods would overlap)
+> kpi-report: --compare needs --since
+> merged comparison equals one run
