@@ -226,6 +226,7 @@ struct kpi {
 	struct tz *zone;               /* --tz: buckets, local dates, headings */
 	bool utc;                      /* the zone is UTC: no offsets to look up */
 	uint64_t quantile_budget;      /* --quantile-memory, bytes of exact values */
+	double sla_goal;               /* --sla-goal, 0 to 1: the HTML SLA chart's line */
 	uint64_t exact_bytes;          /* held now, in all sketches */
 	bool alerts_only;
 	bool any_sla, any_business;
@@ -327,6 +328,8 @@ int columns_parse(struct kpi *k, const char *list, cp_err *e);
 size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
 const char *column_head(int c, const char **desc);
 void column_human(buf *o, const struct stats *s, int c);
+/* Column c's change from prev to cur, for people. */
+void column_change(buf *o, const struct stats *cur, const struct stats *prev, int c);
 /* Input text for a terminal, a spreadsheet or a page: C0 and C1 controls
  * written as visible escapes. */
 void text_safe(buf *o, const char *s, size_t n);

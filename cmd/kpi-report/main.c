@@ -23,7 +23,7 @@
 enum {
 	OPT_BY = 256, OPT_SINCE, OPT_UNTIL, OPT_NOW, OPT_TOP, OPT_RESOLVE, OPT_WINDOW,
 	OPT_PARTIAL, OPT_MERGE, OPT_ALERTS, OPT_SPIKE_K, OPT_SPIKE_WINDOW, OPT_SPIKE_COOL,
-	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ, OPT_QMEM, OPT_COMPARE,
+	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ, OPT_QMEM, OPT_COMPARE, OPT_SLA_GOAL,
 };
 
 static const struct option longopts[] = {
@@ -48,6 +48,7 @@ static const struct option longopts[] = {
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "quantile-memory", required_argument, NULL, OPT_QMEM },
 	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "sla-goal", required_argument, NULL, OPT_SLA_GOAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -56,7 +57,7 @@ static const char synopsis[] =
 	"                  [--columns list] [--compare duration] [-f format]\n"
 	"                  [--line-buffered] [--merge] [--now time] [-o file] [--partial]\n"
 	"                  [--quantile-memory size] [--reply-window duration]\n"
-	"                  [--resolve-after duration] [--since time]\n"
+	"                  [--resolve-after duration] [--since time] [--sla-goal percent]\n"
 	"                  [--spike-cooldown duration] [--spike-k k] [--spike-min n]\n"
 	"                  [--spike-window duration] [--strict] [--top n] [--tz zone]\n"
 	"                  [--until time] [--wide] [file ...]";
@@ -81,6 +82,7 @@ static const char help[] =
 	"      --reply-window D  replies later than D after their parent are not timed (1d)\n"
 	"      --quantile-memory SIZE  keep values for exact quantiles up to SIZE in all\n"
 	"                        (64M; K, M, G suffixes; 0: always the 1% sketch)\n"
+	"      --sla-goal PCT    the share of SLAs to meet, drawn on the HTML chart (90)\n"
 	"      --partial         write mergeable partial aggregates (NDJSON)\n"
 	"      --merge           read partials and combine them\n"
 	"      --alerts-only     print only spike alerts, nothing when there is none\n"
@@ -943,6 +945,7 @@ int main(int argc, char **argv)
 	k.spike_min = 10;
 	k.fmt = F_TABLE;
 	k.quantile_budget = 64 << 20;
+	k.sla_goal = 0.9;
 	while ((ch = cp_getopt(&p, argc, argv, "f:o:", longopts)) != -1) {
 		char *end;
 		switch (ch) {
@@ -973,6 +976,12 @@ int main(int argc, char **argv)
 		case OPT_WIDE: k.wide = true; break;
 		case OPT_TZ: tzname = optarg; break;
 		case OPT_COMPARE: compare = optarg; break;
+		case OPT_SLA_GOAL:
+			k.sla_goal = strtod(optarg, &end) / 100;
+			if (end == optarg || (*end && strcmp(end, "%") != 0) || !(k.sla_goal > 0) ||
+			    k.sla_goal > 1)
+				usage_error(&p, "--sla-goal wants a percentage from 1 to 100: %s", optarg);
+			break;
 		case OPT_QMEM: {
 			unsigned long long v = strtoull(optarg, &end, 10);
 			int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20

@@ -864,6 +864,11 @@ const char *column_head(int c, const char **desc)
 	return cols[c].head;
 }
 
+void column_change(buf *o, const struct stats *cur, const struct stats *prev, int c)
+{
+	human_change(o, column(cur, c), column(prev, c), cols[c].kind);
+}
+
 void column_human(buf *o, const struct stats *s, int c)
 {
 	if (column_approx(s, c))
@@ -1069,7 +1074,7 @@ static void write_compare_grid(struct kpi *k, buf *o, const struct stats *tot,
 		column_human(&cell, prev, c);
 		grid_cell(&gr, cell.p, cell.len);
 		buf_reset(&cell);
-		human_change(&cell, column(tot, c), column(prev, c), cols[c].kind);
+		column_change(&cell, tot, prev, c);
 		grid_cell(&gr, cell.p, cell.len);
 		gr.nrows++;
 	}
