@@ -523,18 +523,25 @@ static void chart_tags(struct kpi *k, const struct stats *s, buf *o)
 	free(v);
 }
 
-/* An alert in words, escaped, for a marker's tooltip. */
-static void alert_title(buf *o, const struct alert *a)
+/* Who and what an alert is about, escaped: its group, then between, then
+ * its metric and tag. */
+static void alert_subject(buf *o, const struct alert *a, const char *between)
 {
 	buf cell = {0};
 	alert_group(a, &cell);
 	esc(o, cell.p, cell.len);
 	buf_free(&cell);
-	buf_addf(o, " %s", a->metric);
+	buf_addf(o, "%s%s", between, a->metric);
 	if (a->tag) {
 		buf_adds(o, " ");
 		escs(o, a->tag);
 	}
+}
+
+/* An alert in words, escaped, for a marker's tooltip. */
+static void alert_title(buf *o, const struct alert *a)
+{
+	alert_subject(o, a, " ");
 	buf_addf(o, " %s%s: %.3g (baseline %.3g, sd %.3g, floor %.3g, z %.1f)", a->severity,
 	         a->escalated ? ", raised" : "", a->value, a->mean, a->sd, a->floor, a->z);
 }
@@ -735,15 +742,7 @@ int html_write(struct kpi *k, buf *o)
 			char ts[40];
 			fmt_time(k, a->hour * 3600, ts);
 			buf_addf(o, "<tr><td>%s</td><td>", ts);
-			buf cell = {0};
-			alert_group(a, &cell);
-			esc(o, cell.p, cell.len);
-			buf_free(&cell);
-			buf_addf(o, "</td><td>%s", a->metric);
-			if (a->tag) {
-				buf_adds(o, " ");
-				escs(o, a->tag);
-			}
+			alert_subject(o, a, "</td><td>");
 			buf_addf(o, "</td><td>%s%s</td><td>%.3g</td><td>%.3g</td><td>%.3g</td><td>%.3g</td>"
 			            "<td>%.2f</td></tr>\n",
 			         a->severity, a->escalated ? ", raised" : "", a->value, a->mean, a->sd,
