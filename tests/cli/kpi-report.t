@@ -741,3 +741,18 @@ $ kpi-report --since 2024-01-08 --until 2024-01-09 -f ndjson w.ndjson | cmp - me
 > kpi-report: --compare must reach back at least the period's length (the periods would overlap)
 > kpi-report: --compare needs --since
 > merged comparison equals one run
+
+### beyond --quantile-memory the sketches holding most values give them up first; small groups stay exact
+$ python3 -c "$(cat)" > budget.ndjson
+$ kpi-report --by account --quantile-memory 5K --columns frt_median_s,frt_p90_s budget.ndjson | sed -n 3,7p
+< import json
+< for acct, n in (("A", 200), ("B", 60)):
+<     for i in range(n):
+<         print(json.dumps({"id": "%s%d" % (acct, i), "account": acct, "direction": "in",
+<                           "created_at": "2024-01-01T00:00:00Z",
+<                           "sla": {"status": "met", "first_response_s": i}}))
+> account  FRT p50  FRT p90
+> A          1m40s    2m59s
+> B            30s      53s
+> (all)     ~1m09s   ~2m52s
+>
