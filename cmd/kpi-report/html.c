@@ -685,7 +685,8 @@ int html_write(struct kpi *k, buf *o)
 	            "<title>KPI report</title><style>");
 	buf_adds(o, style);
 	buf_adds(o, "</style></head><body>\n<h1>KPI report</h1>\n<div class=\"sub\">");
-	buf_addf(o, "%llu records, %s to %s, times in ", (unsigned long long)k->records, t0, t1);
+	buf_addf(o, "%llu records, %s to %s, times in ", (unsigned long long)(s->n_in + s->n_out),
+	         t0, t1);
 	escs(o, tz_name(k->zone));
 	if (k->by) {
 		buf_adds(o, ", by ");

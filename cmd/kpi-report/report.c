@@ -1095,8 +1095,9 @@ static void heading(const struct kpi *k, buf *o, bool markdown)
 {
 	int64_t from = k->since != NO_TIME ? k->since : k->min_t;
 	int64_t to = k->until != NO_TIME ? k->until : k->max_t;
+	const struct stats *tot = &k->g[k->total_g]->s;
 	buf_addf(o, markdown ? "**KPI report**: %llu records" : "KPI report: %llu records",
-	         (unsigned long long)k->records);
+	         (unsigned long long)(tot->n_in + tot->n_out));
 	if (from != NO_TIME && to != NO_TIME) {
 		char a[40], b[40];
 		fmt_time(k, from, a);

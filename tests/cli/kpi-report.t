@@ -574,7 +574,7 @@ $ kpi-report --since 2024-01-02 --until 2024-01-03 -f csv in.ndjson | cut -d, -f
 < {"id":"x:2","direction":"in","created_at":"2024-01-01T23:00:00Z"}
 < {"id":"x:3","direction":"in","created_at":"2024-01-02T22:59:59Z"}
 < {"id":"x:4","direction":"in","created_at":"2024-01-02T23:00:00Z"}
-> KPI report: 4 records, 2024-01-02 00:00 to 2024-01-03 00:00 Europe/Paris
+> KPI report: 2 records, 2024-01-02 00:00 to 2024-01-03 00:00 Europe/Paris
 > "since":"2024-01-02T00:00:00+01:00","until":"2024-01-03T00:00:00+01:00"
 > period,in
 > current,2
