@@ -619,7 +619,7 @@ static void group_table(struct kpi *k, buf *o)
 	size_t nlist = table_columns(k, tot, list, true);
 	size_t all = 0;
 	for (size_t i = 0; i < k->ng; i++)
-		all += k->g[i]->fam == FAM_BY;
+		all += k->g[i]->fam == FAM_BY && k->g[i]->s.n_in + k->g[i]->s.n_out;
 	buf_adds(o, "<h2>By ");
 	escs(o, k->by);
 	if (ng < all)

@@ -436,6 +436,34 @@ static double num_or_nan(val v)
 	return val_num(v, &d) == 0 ? d : NAN;
 }
 
+/* The record's hour in the series spikes are found in: the whole input's,
+ * each of its --by groups' (k->gs) and each of its tags'. */
+static int add_series(struct kpi *k, const struct fields *f, int64_t t, bool inbound, int sent,
+                      buf *tmp)
+{
+	int64_t hour = t >= 0 ? t / 3600 : (t - 3599) / 3600;
+	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
+		return -1;
+	if (!inbound)
+		return 0;
+	for (uint16_t i = 0; i < k->gs.n; i++) {
+		struct group *g = k->g[k->gs.g[i]];
+		if (g->fam == FAM_BY && series_add(&g->hours, hour, 1, sent == SENT_NEG, sent >= 0) < 0)
+			return -1;
+	}
+	size_t pos = 0;
+	val el;
+	while (val_next(f->tags, &pos, NULL, &el)) {
+		struct htab *th;
+		buf_reset(tmp);
+		if (el.type != VAL_STRING || val_str(el, tmp) < 0 || !tmp->len)
+			continue;
+		if (!(th = tag_series(k, tmp->p, tmp->len)) || series_add(th, hour, 1, 0, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int each_record(void *ctx, rec *r, const cp_pos *pos)
 {
 	struct kpi *k = ctx;
@@ -481,6 +509,15 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	bool in_period = (k->since == NO_TIME || t >= k->since) && (k->until == NO_TIME || t < k->until);
 	bool prev = !in_period && k->prev_since != NO_TIME && t >= k->prev_since &&
 	            t < k->prev_until;
+	if (!in_period && k->since != NO_TIME && t < k->since && t >= k->since - k->spike_window) {
+		/* The spike window before the period is the baseline of its
+		 * first hours: it goes into the hourly series, nowhere else. */
+		struct recinfo ri = { r, &f, t, inbound };
+		if (record_groups(k, &ri) < 0 ||
+		    add_series(k, &f, t, inbound,
+		               sentiment_index(val_member(f.sentiment, "label")), &tmp) < 0)
+			return CP_EX_OSERR;
+	}
 	if (prev) {
 		/* The previous period counts in its own total, for the
 		 * comparison, and in the tag trend. */
@@ -634,30 +671,8 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				return CP_EX_OSERR;
 		}
 	}
-	if (prev)
-		return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
-	int64_t hour = t >= 0 ? t / 3600 : (t - 3599) / 3600;
-	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
+	if (!prev && add_series(k, &f, t, inbound, sent, &tmp) < 0)
 		return CP_EX_OSERR;
-	if (inbound) {
-		/* Each --by group's and each tag's own series, for their spikes. */
-		for (uint16_t i = 0; i < k->gs.n; i++) {
-			struct group *g = k->g[k->gs.g[i]];
-			if (g->fam == FAM_BY &&
-			    series_add(&g->hours, hour, 1, sent == SENT_NEG, sent >= 0) < 0)
-				return CP_EX_OSERR;
-		}
-		size_t pos = 0;
-		val el;
-		while (val_next(f.tags, &pos, NULL, &el)) {
-			struct htab *th;
-			buf_reset(&tmp);
-			if (el.type != VAL_STRING || val_str(el, &tmp) < 0 || !tmp.len)
-				continue;
-			if (!(th = tag_series(k, tmp.p, tmp.len)) || series_add(th, hour, 1, 0, 0) < 0)
-				return CP_EX_OSERR;
-		}
-	}
 	return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
 }
 

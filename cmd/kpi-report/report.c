@@ -356,8 +356,10 @@ size_t report_groups(struct kpi *k, uint32_t **out)
 		*out = NULL;
 		return 0;
 	}
+	/* A group seen only in the spike baseline before --since has no
+	 * records of the period: it is not reported. */
 	for (size_t i = 0; i < k->ng; i++)
-		if (k->g[i]->fam == FAM_BY)
+		if (k->g[i]->fam == FAM_BY && k->g[i]->s.n_in + k->g[i]->s.n_out)
 			v[n++] = (uint32_t)i;
 	sort_k = k;
 	qsort(v, n, sizeof *v, k->top ? by_volume : by_key);

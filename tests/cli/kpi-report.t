@@ -709,7 +709,7 @@ $ kpi-report --by agent -f csv mentions.ndjson > /dev/null
 ### with --since every headline figure is compared with the previous period; --compare picks another
 $ cat > gen.py
 $ python3 gen.py > w.ndjson
-$ kpi-report --since 2024-01-08 --until 2024-01-09 w.ndjson | sed -n '/^Against/,/^$/p'
+$ kpi-report --since 2024-01-08 --until 2024-01-09 w.ndjson | sed -n '/^Against/,/^negative/p'
 $ kpi-report --since 2024-01-08 --until 2024-01-09 --compare 7d -f ndjson w.ndjson | grep -o '"previous":{[^}]*}'
 $ kpi-report --since 2024-01-08 --until 2024-01-09 --compare 12h w.ndjson 2>&1 | head -1
 $ kpi-report --compare 7d w.ndjson 2>&1 | head -1
@@ -741,6 +741,22 @@ $ kpi-report --since 2024-01-08 --until 2024-01-09 -f ndjson w.ndjson | cmp - me
 > kpi-report: --compare must reach back at least the period's length (the periods would overlap)
 > kpi-report: --compare needs --since
 > merged comparison equals one run
+
+### the spike window before --since is the baseline of the period's first hours; its groups are not reported
+$ cat > gen.py
+$ python3 gen.py > w.ndjson
+$ kpi-report --since 2024-01-08 --until 2024-01-09 --alerts-only -f csv w.ndjson | cut -d, -f1,3,5,7-8
+$ kpi-report --since 2024-01-08 --until 2024-01-09 --by day -f csv w.ndjson | cut -d, -f1-3
+< import json
+< for d in range(1, 10):
+<     for i in range(d):
+<         print(json.dumps({"id": "x:%d-%d" % (d, i), "direction": "in",
+<                           "created_at": "2024-01-%02dT10:%02d:00Z" % (d, i)}))
+> hour,alert,severity,value,baseline_mean
+> 2024-01-08T10:00:00Z,volume,major,8.0000,0.1667
+> period,"day",in
+> current,"2024-01-08",8
+> previous,"(all)",7
 
 ### beyond --quantile-memory the sketches holding most values give them up first; small groups stay exact
 $ python3 -c "$(cat)" > budget.ndjson
