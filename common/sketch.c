@@ -16,6 +16,7 @@
 void sketch_init(sketch *s, double alpha)
 {
 	memset(s, 0, sizeof *s);
+	s->exact_max = SKETCH_EXACT;
 	s->alpha = alpha;
 	s->gamma = (1 + alpha) / (1 - alpha);
 	s->lngamma = log(s->gamma);
@@ -26,10 +27,17 @@ void sketch_init(sketch *s, double alpha)
 void sketch_free(sketch *s)
 {
 	double a = s->alpha;
+	uint64_t max = s->exact_max;
 	free(s->pos.c);
 	free(s->neg.c);
 	free(s->exact);
 	sketch_init(s, a);
+	s->exact_max = max;
+}
+
+void sketch_keep_exact(sketch *s, uint64_t max)
+{
+	s->exact_max = max;
 }
 
 static int32_t index_of(const sketch *s, double x)
@@ -116,7 +124,31 @@ static int to_buckets(sketch *s)
 			return -1;
 	free(s->exact);
 	s->exact = NULL;
+	s->exact_cap = 0;
 	s->bucketed = true;
+	return 0;
+}
+
+int sketch_approximate(sketch *s)
+{
+	return to_buckets(s);
+}
+
+/* Room for count more exact values; -1 when out of memory. */
+static int exact_room(sketch *s, uint64_t count)
+{
+	if (s->n + count <= s->exact_cap)
+		return 0;
+	uint64_t cap = s->exact_cap ? s->exact_cap : 16;
+	while (cap < s->n + count)
+		cap *= 2;
+	if (s->exact_max && cap > s->exact_max)
+		cap = s->exact_max;
+	double *nx = realloc(s->exact, cap * sizeof *nx);
+	if (!nx)
+		return -1;
+	s->exact = nx;
+	s->exact_cap = cap;
 	return 0;
 }
 
@@ -126,11 +158,12 @@ int sketch_add_n(sketch *s, double x, uint64_t count)
 		return -1;
 	if (count == 0)
 		return 0;
-	if (!s->bucketed && s->n + count <= SKETCH_EXACT) {
-		if (!s->exact && !(s->exact = malloc(SKETCH_EXACT * sizeof *s->exact)))
+	if (!s->bucketed && (!s->exact_max || s->n + count <= s->exact_max)) {
+		if (exact_room(s, count) < 0)
 			return -1;
 		for (uint64_t i = 0; i < count; i++)
 			s->exact[s->n + i] = x;
+		s->sorted = false;
 	} else if (to_buckets(s) < 0 || bucket_add(s, x, count) < 0) {
 		return -1;
 	}
@@ -197,17 +230,9 @@ static int dcmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-double sketch_quantile(const sketch *s, double q)
+/* The estimate of the value at integer rank r, 0 <= r < n, from buckets. */
+static double bucket_rank(const sketch *s, double rank)
 {
-	if (s->n == 0 || q < 0 || q > 1)
-		return NAN;
-	if (!s->bucketed) {
-		double v[SKETCH_EXACT];
-		memcpy(v, s->exact, s->n * sizeof *v);
-		qsort(v, s->n, sizeof *v, dcmp);
-		return v[(size_t)floor(q * (double)(s->n - 1))];
-	}
-	double rank = q * (double)(s->n - 1);
 	double cum = 0;
 	for (uint32_t k = s->neg.len; k-- > 0;) {
 		cum += (double)s->neg.c[k];
@@ -223,6 +248,29 @@ double sketch_quantile(const sketch *s, double q)
 			return clamp(s, value_of(s, s->pos.lo + (int32_t)k));
 	}
 	return s->max;
+}
+
+double sketch_quantile(const sketch *s, double q)
+{
+	if (s->n == 0 || q < 0 || q > 1)
+		return NAN;
+	double h = q * (double)(s->n - 1), lo = floor(h), frac = h - lo;
+	double a, b;
+	if (!s->bucketed) {
+		if (!s->sorted) {
+			/* Sorting reorders the values, not the multiset: the
+			 * sketch is the same, so this is done through const. */
+			sketch *w = (sketch *)s;
+			qsort(w->exact, w->n, sizeof *w->exact, dcmp);
+			w->sorted = true;
+		}
+		a = s->exact[(size_t)lo];
+		b = frac > 0 ? s->exact[(size_t)lo + 1] : a;
+	} else {
+		a = bucket_rank(s, lo);
+		b = frac > 0 ? bucket_rank(s, lo + 1) : a;
+	}
+	return a + frac * (b - a);
 }
 
 double sketch_mean(const sketch *s)
@@ -334,21 +382,24 @@ int sketch_from_json(sketch *s, val v, cp_err *e)
 		return cp_fail(e, CP_EX_DATAERR, "sketch: not a sketch object");
 	if (n && (val_num(val_member(v, "min"), &mn) < 0 || val_num(val_member(v, "max"), &mx) < 0))
 		return cp_fail(e, CP_EX_DATAERR, "sketch: min and max missing");
+	uint64_t max = s->exact_max;
 	sketch_free(s);
 	sketch_init(s, a);
+	s->exact_max = max;
 	val x = val_member(v, "x");
 	if (x.type != VAL_NONE) {
 		size_t pos = 0;
 		val el;
 		double d;
-		if (x.type != VAL_ARRAY || val_len(x) != (size_t)n || n > SKETCH_EXACT || z != 0)
+		if (x.type != VAL_ARRAY || val_len(x) != (size_t)n || z != 0 ||
+		    (s->exact_max && (uint64_t)n > s->exact_max))
 			return cp_fail(e, CP_EX_DATAERR, "sketch: bad exact values");
 		while (val_next(x, &pos, NULL, &el))
 			if (val_num(el, &d) < 0 || sketch_add(s, d) < 0)
 				return cp_fail(e, CP_EX_DATAERR, "sketch: bad exact value");
 		return 0;
 	}
-	if (n <= SKETCH_EXACT && n > 0)
+	if (s->exact_max && (uint64_t)n <= s->exact_max && n > 0)
 		return cp_fail(e, CP_EX_DATAERR, "sketch: %lld values must be given exactly",
 		               (long long)n);
 	s->bucketed = n > 0;

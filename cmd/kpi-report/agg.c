@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "tz.h"
 
 /* ---------------------------------------------------------- string map */
 
@@ -222,6 +223,62 @@ void stats_init(struct stats *s)
 	sketch_init(&s->frt, SKETCH_ALPHA);
 	sketch_init(&s->frt_bus, SKETCH_ALPHA);
 	sketch_init(&s->latency, SKETCH_ALPHA);
+	/* Exact values without a limit per sketch: kpi_sample and
+	 * kpi_fit_budget bound them all together, by --quantile-memory. */
+	sketch_keep_exact(&s->frt, 0);
+	sketch_keep_exact(&s->frt_bus, 0);
+	sketch_keep_exact(&s->latency, 0);
+}
+
+/* ---------------------------------------------------------- exact values */
+
+static int by_exact_bytes(const void *a, const void *b)
+{
+	uint64_t x = sketch_exact_bytes(*(sketch *const *)a), y = sketch_exact_bytes(*(sketch *const *)b);
+	return x > y ? -1 : x < y;
+}
+
+/* Over the budget: the sketches holding most turn to buckets first, until
+ * what is left takes 7/8 of it (so that this does not run again for each
+ * of the next few values).  Their quantiles become approximate, and the
+ * output says so. */
+int kpi_fit_budget(struct kpi *k)
+{
+	if (k->exact_bytes <= k->quantile_budget)
+		return 0;
+	sketch **v = malloc((k->ng ? k->ng : 1) * 3 * sizeof *v);
+	size_t n = 0;
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < k->ng; i++) {
+		struct stats *s = &k->g[i]->s;
+		sketch *three[3] = { &s->frt, &s->frt_bus, &s->latency };
+		for (int j = 0; j < 3; j++)
+			if (sketch_exact_bytes(three[j]))
+				v[n++] = three[j];
+	}
+	qsort(v, n, sizeof *v, by_exact_bytes);
+	uint64_t goal = k->quantile_budget / 8 * 7;
+	for (size_t i = 0; i < n && k->exact_bytes > goal; i++) {
+		k->exact_bytes -= sketch_exact_bytes(v[i]);
+		if (sketch_approximate(v[i]) < 0) {
+			free(v);
+			return -1;
+		}
+	}
+	free(v);
+	return 0;
+}
+
+int kpi_sample(struct kpi *k, sketch *s, double x)
+{
+	uint64_t before = sketch_exact_bytes(s);
+	if (!s->bucketed && !k->quantile_budget && sketch_approximate(s) < 0)
+		return -1;
+	if (sketch_add(s, x) < 0)
+		return -1;
+	k->exact_bytes += sketch_exact_bytes(s) - before;
+	return kpi_fit_budget(k);
 }
 
 double stats_threads(const struct stats *s)
@@ -265,7 +322,18 @@ int tag_count(struct stats *s, const char *tag, size_t n, bool prev)
 	return 0;
 }
 
-int stats_merge(struct stats *d, const struct stats *s, cp_err *e)
+int kpi_merge_sketch(struct kpi *k, sketch *d, const sketch *s, cp_err *e)
+{
+	uint64_t before = sketch_exact_bytes(d);
+	if (!d->bucketed && !k->quantile_budget && s->n && sketch_approximate(d) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (sketch_merge(d, s, e) < 0)
+		return -1;
+	k->exact_bytes += sketch_exact_bytes(d) - before;
+	return kpi_fit_budget(k) < 0 ? cp_fail(e, CP_EX_OSERR, "out of memory") : 0;
+}
+
+int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e)
 {
 	d->n_in += s->n_in;
 	d->n_out += s->n_out;
@@ -274,8 +342,9 @@ int stats_merge(struct stats *d, const struct stats *s, cp_err *e)
 	    distinct_merge(&d->thread_ids, &s->thread_ids) < 0 ||
 	    distinct_merge(&d->resolved_ids, &s->resolved_ids) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	if (sketch_merge(&d->frt, &s->frt, e) < 0 || sketch_merge(&d->frt_bus, &s->frt_bus, e) < 0 ||
-	    sketch_merge(&d->latency, &s->latency, e) < 0)
+	if (kpi_merge_sketch(k, &d->frt, &s->frt, e) < 0 ||
+	    kpi_merge_sketch(k, &d->frt_bus, &s->frt_bus, e) < 0 ||
+	    kpi_merge_sketch(k, &d->latency, &s->latency, e) < 0)
 		return -1;
 	for (int i = 0; i < SLA_NSTATUS; i++)
 		d->sla[i] += s->sla[i];
@@ -336,6 +405,7 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	memcpy(g->key, key, klen);
 	g->key[klen] = '\0';
 	g->fam = fam;
+	g->hours.esize = sizeof(struct hslot);
 	stats_init(&g->s);
 	e = smap_put(&k->groups, b->p, b->len, h);
 	if (!e) {
@@ -388,6 +458,7 @@ void kpi_free(struct kpi *k)
 {
 	for (size_t i = 0; i < k->ng; i++) {
 		stats_free(&k->g[i]->s);
+		ht_free(&k->g[i]->hours);
 		free(k->g[i]->key);
 		free(k->g[i]);
 	}
@@ -408,6 +479,12 @@ void kpi_free(struct kpi *k)
 			free(gs);
 		}
 	smap_free(&k->gsets);
+	for (size_t i = 0; i < k->tag_hours.cap; i++)
+		if (k->tag_hours.t[i].k) {
+			ht_free(k->tag_hours.t[i].v);
+			free(k->tag_hours.t[i].v);
+		}
+	smap_free(&k->tag_hours);
 	smap_free(&k->hours_map);
 	free(k->hours);
 	free(k->alerts);
@@ -680,7 +757,7 @@ int gset_from_json(struct kpi *k, val v, const struct gset **out, cp_err *e)
 		int64_t fam;
 		buf *key = &k->key;
 		buf_reset(key);
-		if (val_int(val_index(el, 0), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_ACCOUNT ||
+		if (val_int(val_index(el, 0), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_PREV ||
 		    val_str(val_index(el, 1), key) < 0) {
 			free(tmp.g);
 			return cp_fail(e, CP_EX_DATAERR, "partial: bad group reference");
@@ -711,8 +788,12 @@ int kpi_write_partial(struct kpi *k, buf *o)
 	int rc = 0;
 	rc |= buf_adds(o, "{\"kpi_partial\":1,\"by\":");
 	rc |= buf_json_str(o, k->by ? k->by : "", strlen(k->by ? k->by : ""));
+	rc |= buf_adds(o, ",\"tz\":");
+	rc |= buf_json_str(o, tz_name(k->zone), strlen(tz_name(k->zone)));
 	time_or_null(o, "since", k->since);
 	time_or_null(o, "until", k->until);
+	time_or_null(o, "prev_since", k->prev_since);
+	time_or_null(o, "prev_until", k->prev_until);
 	rc |= buf_addf(o, ",\"resolve_after\":%lld,\"reply_window\":%lld,\"records\":%llu",
 	               (long long)k->resolve_after, (long long)k->reply_window,
 	               (unsigned long long)k->records);
@@ -737,6 +818,34 @@ int kpi_write_partial(struct kpi *k, buf *o)
 		               (unsigned long long)k->hours[i].out,
 		               (unsigned long long)k->hours[i].neg,
 		               (unsigned long long)k->hours[i].labelled);
+	for (size_t i = 0; i < k->ng; i++) {
+		const struct htab *h = &k->g[i]->hours;
+		for (size_t j = 0; j < h->cap; j++) {
+			const struct hslot *x = (const void *)(h->t + j * h->esize);
+			if (!x->key)
+				continue;
+			rc |= buf_addf(o, "{\"t\":\"ghour\",\"g\":[[%d,", k->g[i]->fam);
+			rc |= buf_json_str(o, k->g[i]->key, strlen(k->g[i]->key));
+			rc |= buf_addf(o, "]],\"h\":%lld,\"in\":%llu,\"neg\":%llu,\"lab\":%llu}\n",
+			               (long long)key_hour(x->key), (unsigned long long)x->in,
+			               (unsigned long long)x->neg, (unsigned long long)x->lab);
+		}
+	}
+	for (size_t i = 0; i < k->tag_hours.cap; i++) {
+		const struct sment *e = &k->tag_hours.t[i];
+		if (!e->k)
+			continue;
+		const struct htab *h = e->v;
+		for (size_t j = 0; j < h->cap; j++) {
+			const struct hslot *x = (const void *)(h->t + j * h->esize);
+			if (!x->key)
+				continue;
+			rc |= buf_adds(o, "{\"t\":\"thour\",\"tag\":");
+			rc |= buf_json_str(o, e->k, e->klen);
+			rc |= buf_addf(o, ",\"h\":%lld,\"in\":%llu,\"neg\":0,\"lab\":0}\n",
+			               (long long)key_hour(x->key), (unsigned long long)x->in);
+		}
+	}
 	for (size_t i = 0; i < k->pending.cap; i++) {
 		const struct pending *pe = (const void *)(k->pending.t + i * k->pending.esize);
 		if (!pe->key)

@@ -22,6 +22,7 @@
 #include "sketch.h"
 
 #define KPI_MAXKEYS 8
+#define KPI_MAXCOLUMNS 64
 #define NO_TIME INT64_MIN
 /* Answered items and waiting replies are forgotten only when they are both
  * --reply-window old in stream time and this many records old. */
@@ -49,6 +50,14 @@ void smap_del(struct smap *m, struct sment *e);   /* frees the key only */
 void smap_free(struct smap *m);                    /* keys only */
 
 /* ---------------------------------------------------------- groups */
+
+/* An open-addressing table of fixed-size slots keyed by a nonzero 64-bit
+ * key (see matching below). */
+struct htab {
+	unsigned char *t;   /* slots of esize bytes, each starting with its key */
+	size_t n, cap, esize;
+};
+
 
 /* Distinct counting: exact up to DISTINCT_EXACT values, then a
  * HyperLogLog of 2^14 registers (0.8% standard error). */
@@ -83,13 +92,14 @@ struct stats {
 	struct smap tags;   /* tag -> struct tagcount */
 };
 
-/* A group: the total (family TOTAL), a --by group, or an account (kept
- * for the HTML page's SLA chart). */
-enum { FAM_TOTAL, FAM_BY, FAM_ACCOUNT };
+/* A group: the total (family TOTAL), a --by group, an account (kept for
+ * the HTML page's SLA chart), or the total of the previous period. */
+enum { FAM_TOTAL, FAM_BY, FAM_ACCOUNT, FAM_PREV };
 struct group {
 	int fam;
 	char *key;          /* components joined by \x1f; "" for the total */
 	struct stats s;
+	struct htab hours;  /* FAM_BY: its hourly series (struct hslot) */
 };
 
 /* A set of groups a record counts in: small, reused per record. */
@@ -114,10 +124,6 @@ struct keyspec {
 /* Open items are keyed by a 64-bit hash of the record id (kpi_idkey, never
  * 0): no copy of the id, no allocation per item.  Two ids of one input
  * sharing a hash is a one-in-10^9 event for ten million open items. */
-struct htab {
-	unsigned char *t;   /* slots of esize bytes, each starting with its key */
-	size_t n, cap, esize;
-};
 uint64_t kpi_idkey(const char *id, size_t n);
 void *ht_get(const struct htab *h, uint64_t key);
 /* Find or add (a new slot is zeroed but for its key); NULL when out of
@@ -176,11 +182,24 @@ struct hour {
 	uint64_t in, out, neg, labelled;
 };
 
+/* One hour of a --by group's series, or of a tag's: slots of an htab
+ * keyed by hour_key. */
+struct hslot {
+	uint64_t key;
+	uint64_t in, neg, lab;  /* inbound (with the tag), negative, labelled */
+};
+static inline uint64_t hour_key(int64_t h) { return (uint64_t)h ^ (1ULL << 63); }
+static inline int64_t key_hour(uint64_t key) { return (int64_t)(key ^ (1ULL << 63)); }
+
 struct alert {
-	const char *metric; /* "volume" or "negative_share" */
+	const char *metric;     /* "volume", "negative_share" or "tag_share" */
+	const struct group *g;  /* the --by group; NULL: the whole input */
+	const char *tag;        /* tag_share: the tag */
 	int64_t hour;
-	double value, mean, sd, z;
+	double value, mean, sd, floor, z;
+	uint32_t baseline_hours;
 	const char *severity;
+	bool escalated;         /* inside the cooldown of a lesser alert */
 };
 
 /* ---------------------------------------------------------- the whole */
@@ -193,7 +212,7 @@ struct kpi {
 	size_t nkeys;
 	const char *by;                /* as given, for partials */
 	int64_t since, until, now;     /* NO_TIME when unset */
-	int64_t prev_since;            /* start of the previous period */
+	int64_t prev_since, prev_until; /* the previous period, to compare with */
 	int64_t resolve_after;         /* -1: only the resolved tag */
 	int64_t reply_window;
 	double spike_k;
@@ -201,6 +220,14 @@ struct kpi {
 	uint64_t spike_min;            /* least labelled records for a share */
 	long top;
 	int fmt;
+	uint8_t columns[KPI_MAXCOLUMNS]; /* --columns, as indices of the CSV's */
+	size_t ncolumns;
+	bool wide;                     /* --wide: the table shows every column */
+	struct tz *zone;               /* --tz: buckets, local dates, headings */
+	bool utc;                      /* the zone is UTC: no offsets to look up */
+	uint64_t quantile_budget;      /* --quantile-memory, bytes of exact values */
+	double sla_goal;               /* --sla-goal, 0 to 1: the HTML SLA chart's line */
+	uint64_t exact_bytes;          /* held now, in all sketches */
 	bool alerts_only;
 	bool any_sla, any_business;
 	bool accounts;                 /* keep FAM_ACCOUNT groups (html, partials) */
@@ -212,12 +239,14 @@ struct kpi {
 	struct htab pending, orphans, threads;
 	struct smap gsets;             /* interned group sets */
 	long total_g;                  /* the total's group index, -1 until made */
+	long prev_g;                   /* the previous period's, -1 until made */
 	int64_t last_hour;
 	size_t last_hour_at;
 	uint64_t records, last_sweep, held;
 	int64_t watermark, min_t, max_t;
 	uint64_t replies_unmatched;
 
+	struct smap tag_hours;         /* tag -> struct htab * of struct hslot */
 	struct smap hours_map;         /* hour -> index in hours */
 	struct hour *hours;
 	size_t nhours, hcap;
@@ -232,7 +261,12 @@ struct kpi {
 /* agg.c */
 void stats_init(struct stats *s);
 void stats_free(struct stats *s);
-int stats_merge(struct stats *d, const struct stats *s, cp_err *e);
+int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e);
+/* Add a value to one of k's sketches, or merge one in, keeping the exact
+ * values of all within --quantile-memory (kpi_fit_budget). */
+int kpi_sample(struct kpi *k, sketch *s, double x);
+int kpi_merge_sketch(struct kpi *k, sketch *d, const sketch *s, cp_err *e);
+int kpi_fit_budget(struct kpi *k);
 int distinct_add(struct distinct *d, uint64_t h);
 int distinct_merge(struct distinct *d, const struct distinct *s);
 double distinct_count(const struct distinct *d);
@@ -267,7 +301,13 @@ int match_sweep(struct kpi *k, bool all);
 /* spikes.c */
 int hour_add(struct kpi *k, int64_t hour, uint64_t n_in, uint64_t n_out, uint64_t n_neg,
              uint64_t n_lab);
+/* Add to an hourly series of a group or a tag. */
+int series_add(struct htab *h, int64_t hour, uint64_t in, uint64_t neg, uint64_t lab);
+/* The series of a tag, made when new; NULL when out of memory. */
+struct htab *tag_series(struct kpi *k, const char *tag, size_t n);
 int spikes_find(struct kpi *k);
+/* The group of an alert as text, components joined by ", ". */
+void alert_group(const struct alert *a, buf *o);
 void hours_sort(struct kpi *k);
 
 /* report.c and html.c */
@@ -275,8 +315,23 @@ int report_write(struct kpi *k, buf *out);
 int html_write(struct kpi *k, buf *out);
 /* Sorted --by groups (indices), limited by --top; caller frees. */
 size_t report_groups(struct kpi *k, uint32_t **out);
+/* The i-th component of a group's key (not NUL-terminated). */
+void key_component(const struct group *g, size_t i, const char **s, size_t *n);
 int key_cmp_groups(struct kpi *k, const struct group *a, const struct group *b);
 void fmt_dur(double secs, char out[32]);
+/* An instant as RFC 3339 in --tz: "Z" for UTC, else with its offset. */
+void fmt_time(const struct kpi *k, int64_t t, char out[40]);
 int keyspec_parse(struct kpi *k, const char *list, cp_err *e);
+int columns_parse(struct kpi *k, const char *list, cp_err *e);
+/* The columns a table shows (indices into the CSV's), into list, which
+ * has room for KPI_MAXCOLUMNS; wide: every column with data. */
+size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
+const char *column_head(int c, const char **desc);
+void column_human(buf *o, const struct stats *s, int c);
+/* Column c's change from prev to cur, for people. */
+void column_change(buf *o, const struct stats *cur, const struct stats *prev, int c);
+/* Input text for a terminal, a spreadsheet or a page: C0 and C1 controls
+ * written as visible escapes. */
+void text_safe(buf *o, const char *s, size_t n);
 
 #endif

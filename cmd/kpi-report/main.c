@@ -18,11 +18,12 @@
 #include <zlib.h>
 
 #include "kpi.h"
+#include "tz.h"
 
 enum {
 	OPT_BY = 256, OPT_SINCE, OPT_UNTIL, OPT_NOW, OPT_TOP, OPT_RESOLVE, OPT_WINDOW,
 	OPT_PARTIAL, OPT_MERGE, OPT_ALERTS, OPT_SPIKE_K, OPT_SPIKE_WINDOW, OPT_SPIKE_COOL,
-	OPT_SPIKE_MIN,
+	OPT_SPIKE_MIN, OPT_COLUMNS, OPT_WIDE, OPT_TZ, OPT_QMEM, OPT_COMPARE, OPT_SLA_GOAL,
 };
 
 static const struct option longopts[] = {
@@ -42,29 +43,47 @@ static const struct option longopts[] = {
 	{ "spike-window", required_argument, NULL, OPT_SPIKE_WINDOW },
 	{ "spike-cooldown", required_argument, NULL, OPT_SPIKE_COOL },
 	{ "spike-min", required_argument, NULL, OPT_SPIKE_MIN },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "wide", no_argument, NULL, OPT_WIDE },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "quantile-memory", required_argument, NULL, OPT_QMEM },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "sla-goal", required_argument, NULL, OPT_SLA_GOAL },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char synopsis[] =
-	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys] [-f format]\n"
+	"kpi-report [-qv] [--alerts-only] [--bad file] [--by keys]\n"
+	"                  [--columns list] [--compare duration] [-f format]\n"
 	"                  [--line-buffered] [--merge] [--now time] [-o file] [--partial]\n"
-	"                  [--reply-window duration] [--resolve-after duration]\n"
-	"                  [--since time] [--spike-cooldown duration] [--spike-k k]\n"
-	"                  [--spike-min n] [--spike-window duration] [--strict] [--top n]\n"
-	"                  [--until time] [file ...]";
+	"                  [--quantile-memory size] [--reply-window duration]\n"
+	"                  [--resolve-after duration] [--since time] [--sla-goal percent]\n"
+	"                  [--spike-cooldown duration] [--spike-k k] [--spike-min n]\n"
+	"                  [--spike-window duration] [--strict] [--top n] [--tz zone]\n"
+	"                  [--until time] [--wide] [file ...]";
 
 static const char help[] =
 	"      --by KEYS         group by platform, account, agent, tag, day, week, hour,\n"
 	"                        weekday, lang, priority or any field path (comma list)\n"
 	"  -f, --format FMT      table (default), csv, ndjson, markdown or html\n"
+	"      --columns LIST    the table's columns, by their CSV names (comma list)\n"
+	"      --wide            the table shows every column, however wide\n"
 	"  -o, --output FILE     write there; a name ending in .gz is gzip-compressed\n"
-	"      --since TIME      only records at or after TIME (RFC 3339, or -7d)\n"
+	"      --since TIME      only records at or after TIME (RFC 3339, a date in --tz,\n"
+	"                        or -7d)\n"
 	"      --until TIME      only records before TIME\n"
+	"      --tz ZONE         days, weeks, hours, dates without an offset and headings\n"
+	"                        in this IANA zone (default $CAREPIPE_TZ, else UTC)\n"
+	"      --compare D       compare with the period D earlier (default with --since:\n"
+	"                        the period of the same length just before)\n"
 	"      --now TIME        the time relative times and open items are judged at\n"
 	"      --top N           only the N groups with the most inbound records\n"
 	"      --resolve-after D a thread whose last message is the brand's, with no\n"
 	"                        inbound message for D, is resolved\n"
 	"      --reply-window D  replies later than D after their parent are not timed (1d)\n"
+	"      --quantile-memory SIZE  keep values for exact quantiles up to SIZE in all\n"
+	"                        (64M; K, M, G suffixes; 0: always the 1% sketch)\n"
+	"      --sla-goal PCT    the share of SLAs to meet, drawn on the HTML chart (90)\n"
 	"      --partial         write mergeable partial aggregates (NDJSON)\n"
 	"      --merge           read partials and combine them\n"
 	"      --alerts-only     print only spike alerts, nothing when there is none\n"
@@ -116,15 +135,41 @@ static void usage_error(cp_prog *p, const char *fmt, const char *arg)
 	cp_usage(p);
 }
 
-static int64_t parse_when(cp_prog *p, const char *opt, const char *s, int64_t now)
+/* A date, or a date and time, with no offset: "2024-03-01",
+ * "2024-03-01T08:00" or "2024-03-01T08:00:00". */
+static bool local_form(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (n == 10)
+		return true;
+	return (s[10] == 'T' || s[10] == ' ') && (n == 16 || (n == 19 && s[16] == ':')) &&
+	       s[13] == ':';
+}
+
+static int64_t parse_when(cp_prog *p, const char *opt, const char *s, int64_t now,
+                          const tz *zone)
 {
 	int64_t t, d;
 	if (strcmp(s, "now") == 0)
 		return now;
 	if (s[0] == '-' && dur_parse(s + 1, &d) == 0)
 		return now - d;
+	if (local_form(s)) {
+		/* A wall-clock time of --tz: read it as if UTC, then find the
+		 * instant; a time skipped by a DST jump means the jump. */
+		char utc[40];
+		snprintf(utc, sizeof utc, "%.10sT%s%sZ", s, strlen(s) > 10 ? s + 11 : "00:00:00",
+		         strlen(s) == 16 ? ":00" : "");
+		if (time_parse(utc, strlen(utc), &t) == 0) {
+			tz_from_local(zone, t, &t);
+			return t;
+		}
+	}
 	if (time_parse(s, strlen(s), &t) < 0) {
-		fprintf(stderr, "%s: %s wants an RFC 3339 time or -DURATION: %s\n", p->name, opt, s);
+		fprintf(stderr, "%s: %s wants an RFC 3339 time, a date or -DURATION: %s\n", p->name,
+		        opt, s);
 		cp_usage(p);
 	}
 	return t;
@@ -199,6 +244,7 @@ static const char *const weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 /* Formatting a date per record shows in profiles: keep the last one. */
 static void time_component_cached(buf *out, int kind, int64_t t);
 
+/* t is the wall clock of --tz, in seconds since its 1970-01-01T00:00. */
 static void time_component(buf *out, int kind, int64_t t)
 {
 	static int64_t last_unit[K_WEEKDAY + 1] = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN,
@@ -260,6 +306,7 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 {
 	static buf tmp, keybuf;
 	const struct fields *f = ri->f;
+	int64_t local = ri->t + (k->utc ? 0 : tz_offset(k->zone, ri->t));
 	size_t ntags = f->tags.type == VAL_ARRAY ? val_len(f->tags) : 0;
 	size_t combos = 1;
 	bool has_tag_key = false;
@@ -295,7 +342,7 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 					append_val(&keybuf, ntags ? val_index(f->tags, c) : (val){0}, &tmp);
 					break;
 				case K_DAY: case K_WEEK: case K_HOUR: case K_WEEKDAY:
-					time_component(&keybuf, k->keys[i].kind, ri->t);
+					time_component(&keybuf, k->keys[i].kind, local);
 					break;
 				case K_AGENT: {
 					val a = val_member(f->assignee, "id");
@@ -389,6 +436,34 @@ static double num_or_nan(val v)
 	return val_num(v, &d) == 0 ? d : NAN;
 }
 
+/* The record's hour in the series spikes are found in: the whole input's,
+ * each of its --by groups' (k->gs) and each of its tags'. */
+static int add_series(struct kpi *k, const struct fields *f, int64_t t, bool inbound, int sent,
+                      buf *tmp)
+{
+	int64_t hour = t >= 0 ? t / 3600 : (t - 3599) / 3600;
+	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
+		return -1;
+	if (!inbound)
+		return 0;
+	for (uint16_t i = 0; i < k->gs.n; i++) {
+		struct group *g = k->g[k->gs.g[i]];
+		if (g->fam == FAM_BY && series_add(&g->hours, hour, 1, sent == SENT_NEG, sent >= 0) < 0)
+			return -1;
+	}
+	size_t pos = 0;
+	val el;
+	while (val_next(f->tags, &pos, NULL, &el)) {
+		struct htab *th;
+		buf_reset(tmp);
+		if (el.type != VAL_STRING || val_str(el, tmp) < 0 || !tmp->len)
+			continue;
+		if (!(th = tag_series(k, tmp->p, tmp->len)) || series_add(th, hour, 1, 0, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int each_record(void *ctx, rec *r, const cp_pos *pos)
 {
 	struct kpi *k = ctx;
@@ -432,15 +507,30 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	}
 
 	bool in_period = (k->since == NO_TIME || t >= k->since) && (k->until == NO_TIME || t < k->until);
-	if (!in_period) {
-		/* The previous period feeds the tag trend; a reply after the
-		 * period still answers what came inside it. */
-		if (k->prev_since != NO_TIME && t >= k->prev_since && t < k->since &&
-		    f.tags.type == VAL_ARRAY) {
-			long gi = kpi_group(k, FAM_TOTAL, "", 0);
-			if (gi < 0 || tags_count(&k->g[gi]->s, f.tags, true, &tmp) < 0)
-				return CP_EX_OSERR;
-		}
+	bool prev = !in_period && k->prev_since != NO_TIME && t >= k->prev_since &&
+	            t < k->prev_until;
+	if (!in_period && k->since != NO_TIME && t < k->since && t >= k->since - k->spike_window) {
+		/* The spike window before the period is the baseline of its
+		 * first hours: it goes into the hourly series, nowhere else. */
+		struct recinfo ri = { r, &f, t, inbound };
+		if (record_groups(k, &ri) < 0 ||
+		    add_series(k, &f, t, inbound,
+		               sentiment_index(val_member(f.sentiment, "label")), &tmp) < 0)
+			return CP_EX_OSERR;
+	}
+	if (prev) {
+		/* The previous period counts in its own total, for the
+		 * comparison, and in the tag trend. */
+		if (f.tags.type == VAL_ARRAY && tags_count(&k->g[k->total_g]->s, f.tags, true, &tmp) < 0)
+			return CP_EX_OSERR;
+		if (k->prev_g < 0 && (k->prev_g = kpi_group(k, FAM_PREV, "", 0)) < 0)
+			return CP_EX_OSERR;
+		if (!k->gs.g && !(k->gs.g = malloc(2 * sizeof *k->gs.g)))
+			return CP_EX_OSERR;
+		k->gs.g[0] = (uint32_t)k->prev_g;
+		k->gs.n = 1;
+	} else if (!in_period) {
+		/* A reply after the period still answers what came inside it. */
 		if (!inbound && k->until != NO_TIME && t >= k->until &&
 		    (s = val_rawstr(f.in_reply_to, &n)) && n) {
 			struct gset none = { k->gs.g, 0 };
@@ -449,15 +539,15 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				return CP_EX_OSERR;
 		}
 		return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
+	} else {
+		if (k->min_t == NO_TIME || t < k->min_t)
+			k->min_t = t;
+		if (k->max_t == NO_TIME || t > k->max_t)
+			k->max_t = t;
+		struct recinfo ri = { r, &f, t, inbound };
+		if (record_groups(k, &ri) < 0)
+			return CP_EX_OSERR;
 	}
-	if (k->min_t == NO_TIME || t < k->min_t)
-		k->min_t = t;
-	if (k->max_t == NO_TIME || t > k->max_t)
-		k->max_t = t;
-
-	struct recinfo ri = { r, &f, t, inbound };
-	if (record_groups(k, &ri) < 0)
-		return CP_EX_OSERR;
 
 	/* What this record adds, worked out once for all its groups. */
 	uint64_t cust = 0;
@@ -512,10 +602,10 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				st->sla[sla_st]++;
 			if (!isnan(frt)) {
 				st->answered++;
-				if (sketch_add(&st->frt, frt) < 0)
+				if (kpi_sample(k, &st->frt, frt) < 0)
 					return CP_EX_OSERR;
 			}
-			if (!isnan(bus) && sketch_add(&st->frt_bus, bus) < 0)
+			if (!isnan(bus) && kpi_sample(k, &st->frt_bus, bus) < 0)
 				return CP_EX_OSERR;
 		} else {
 			st->n_out++;
@@ -581,8 +671,7 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 				return CP_EX_OSERR;
 		}
 	}
-	if (hour_add(k, t >= 0 ? t / 3600 : (t - 3599) / 3600, inbound, !inbound,
-	             inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
+	if (!prev && add_series(k, &f, t, inbound, sent, &tmp) < 0)
 		return CP_EX_OSERR;
 	return match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
 }
@@ -618,15 +707,24 @@ static bool header_seen;
 
 static int partial_header(struct kpi *k, const rec *r, const cp_pos *pos)
 {
-	static buf by;
+	static buf by, tzb;
 	val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
 	int64_t ra, rw, recs, um;
 	buf_reset(&by);
+	buf_reset(&tzb);
+	if (rec_val(r, "tz").type != VAL_NONE && val_str(rec_val(r, "tz"), &tzb) < 0)
+		return -1;
 	if (val_str(rec_val(r, "by"), &by) < 0 || val_int(rec_val(r, "resolve_after"), &ra) < 0 ||
 	    val_int(rec_val(r, "reply_window"), &rw) < 0 || val_int(rec_val(r, "records"), &recs) < 0 ||
 	    val_int(rec_val(r, "unmatched"), &um) < 0)
 		return -1;
 	const char *b = by.p ? by.p : "";
+	/* Days and hours were bucketed in the partial's zone. */
+	if (strcmp(tz_name(k->zone), tzb.p ? tzb.p : "UTC") != 0) {
+		cp_warn(k->p, "%s:%llu: partial made with --tz %s, not %s", pos->file,
+		        (unsigned long long)pos->lineno, tzb.p ? tzb.p : "UTC", tz_name(k->zone));
+		return CP_EX_DATAERR;
+	}
 	if (!header_seen) {
 		if (k->by && strcmp(k->by, b) != 0) {
 			cp_warn(k->p, "%s:%llu: partial made with --by '%s', not '%s'", pos->file,
@@ -643,11 +741,15 @@ static int partial_header(struct kpi *k, const rec *r, const cp_pos *pos)
 		}
 		k->since = time_member(obj, "since");
 		k->until = time_member(obj, "until");
+		k->prev_since = time_member(obj, "prev_since");
+		k->prev_until = time_member(obj, "prev_until");
 		k->resolve_after = ra;
 		k->reply_window = rw;
 		header_seen = true;
 	} else if (strcmp(k->by, b) != 0 || k->resolve_after != ra || k->reply_window != rw ||
-	           k->since != time_member(obj, "since") || k->until != time_member(obj, "until")) {
+	           k->since != time_member(obj, "since") || k->until != time_member(obj, "until") ||
+	           k->prev_since != time_member(obj, "prev_since") ||
+	           k->prev_until != time_member(obj, "prev_until")) {
 		cp_warn(k->p, "%s:%llu: partials made with different options cannot be merged",
 		        pos->file, (unsigned long long)pos->lineno);
 		return CP_EX_DATAERR;
@@ -690,7 +792,7 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 		int64_t fam;
 		struct stats s;
 		stats_init(&s);
-		if (val_int(rec_val(r, "fam"), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_ACCOUNT ||
+		if (val_int(rec_val(r, "fam"), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_PREV ||
 		    val_str(rec_val(r, "key"), &id) < 0) {
 			rc = cp_fail(&e, CP_EX_DATAERR, "bad group line");
 		} else if (stats_from_json(&s, rec_val(r, "s"), &e) == 0) {
@@ -698,7 +800,7 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 			if (gi < 0)
 				rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 			else
-				rc = stats_merge(&k->g[gi]->s, &s, &e);
+				rc = stats_merge(k, &k->g[gi]->s, &s, &e);
 		} else {
 			rc = -1;
 		}
@@ -710,6 +812,28 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 		    val_int(rec_val(r, "lab"), &lab) < 0 || in < 0 || out < 0 || neg < 0 || lab < 0)
 			rc = cp_fail(&e, CP_EX_DATAERR, "bad hour line");
 		else if (hour_add(k, h, (uint64_t)in, (uint64_t)out, (uint64_t)neg, (uint64_t)lab) < 0)
+			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
+	} else if (val_streq(type, "ghour") || val_streq(type, "thour")) {
+		/* A group's or a tag's hour. */
+		int64_t h, in, neg, lab;
+		struct htab *series = NULL;
+		if (val_int(rec_val(r, "h"), &h) < 0 || val_int(rec_val(r, "in"), &in) < 0 ||
+		    val_int(rec_val(r, "neg"), &neg) < 0 || val_int(rec_val(r, "lab"), &lab) < 0 ||
+		    in < 0 || neg < 0 || lab < 0 || h == INT64_MIN) {
+			rc = cp_fail(&e, CP_EX_DATAERR, "bad hour line");
+		} else if (val_streq(type, "thour")) {
+			if (val_str(rec_val(r, "tag"), &id) < 0 || !id.len)
+				rc = cp_fail(&e, CP_EX_DATAERR, "bad tag hour line");
+			else if (!(series = tag_series(k, id.p, id.len)))
+				rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
+		} else if (gset_from_json(k, rec_val(r, "g"), &gs, &e) < 0) {
+			rc = -1;
+		} else if (gs->n != 1 || k->g[gs->g[0]]->fam != FAM_BY) {
+			rc = cp_fail(&e, CP_EX_DATAERR, "bad group hour line");
+		} else {
+			series = &k->g[gs->g[0]]->hours;
+		}
+		if (series && series_add(series, h, (uint64_t)in, (uint64_t)neg, (uint64_t)lab) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 	} else if (val_streq(type, "pending") || val_streq(type, "reply")) {
 		bool pend = val_streq(type, "pending");
@@ -748,6 +872,28 @@ static int each_partial(void *ctx, rec *r, const cp_pos *pos)
 		cp_bad_line(k->p, pos->file, pos->lineno, r->line, r->len, why);
 	}
 	return 0;
+}
+
+/* A --by key that no record has, a typo such as "acount" most often,
+ * puts everything under "(none)": say so rather than report one group. */
+static void warn_missing_keys(struct kpi *k)
+{
+	for (size_t i = 0; i < k->nkeys; i++) {
+		bool any = false, seen = false;
+		for (size_t gi = 0; gi < k->ng && !seen; gi++) {
+			const struct group *g = k->g[gi];
+			if (g->fam != FAM_BY)
+				continue;
+			const char *v;
+			size_t n;
+			any = true;
+			key_component(g, i, &v, &n);
+			seen = !(n == 6 && memcmp(v, "(none)", 6) == 0);
+		}
+		if (any && !seen)
+			cp_warn(k->p, "--by %s: no record has this key, so every record is under "
+			        "\"(none)\" (a typo?)", k->keys[i].name);
+	}
 }
 
 /* ---------------------------------------------------------- output */
@@ -792,6 +938,7 @@ int main(int argc, char **argv)
 	static cp_prog p;
 	static struct kpi k;
 	const char *output = "-", *since = NULL, *until = NULL, *now = NULL;
+	const char *tzname = getenv("CAREPIPE_TZ"), *compare = NULL;
 	bool partial = false, merge = false;
 	cp_err e = {0};
 	int ch;
@@ -803,7 +950,8 @@ int main(int argc, char **argv)
 	k.threads.esize = sizeof(struct thread);
 	k.total_g = -1;
 	k.last_hour = NO_TIME;
-	k.since = k.until = k.now = k.prev_since = NO_TIME;
+	k.since = k.until = k.now = k.prev_since = k.prev_until = NO_TIME;
+	k.prev_g = -1;
 	k.watermark = k.min_t = k.max_t = NO_TIME;
 	k.resolve_after = -1;
 	k.reply_window = 86400;
@@ -812,6 +960,8 @@ int main(int argc, char **argv)
 	k.spike_cooldown = 6 * 3600;
 	k.spike_min = 10;
 	k.fmt = F_TABLE;
+	k.quantile_budget = 64 << 20;
+	k.sla_goal = 0.9;
 	while ((ch = cp_getopt(&p, argc, argv, "f:o:", longopts)) != -1) {
 		char *end;
 		switch (ch) {
@@ -835,6 +985,30 @@ int main(int argc, char **argv)
 				usage_error(&p, "unknown format '%s': table, csv, ndjson, markdown, html",
 				            optarg);
 			break;
+		case OPT_COLUMNS:
+			if (columns_parse(&k, optarg, &e) < 0)
+				usage_error(&p, "%s", e.msg);
+			break;
+		case OPT_WIDE: k.wide = true; break;
+		case OPT_TZ: tzname = optarg; break;
+		case OPT_COMPARE: compare = optarg; break;
+		case OPT_SLA_GOAL:
+			k.sla_goal = strtod(optarg, &end) / 100;
+			if (end == optarg || (*end && strcmp(end, "%") != 0) || !(k.sla_goal > 0) ||
+			    k.sla_goal > 1)
+				usage_error(&p, "--sla-goal wants a percentage from 1 to 100: %s", optarg);
+			break;
+		case OPT_QMEM: {
+			unsigned long long v = strtoull(optarg, &end, 10);
+			int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+			            : *end == 'G' || *end == 'g' ? 30 : 0;
+			if (shift)
+				end++;
+			if (end == optarg || *end || optarg[0] == '-' || v > (1ULL << (63 - shift)) >> 1)
+				usage_error(&p, "--quantile-memory wants a size such as 64M: %s", optarg);
+			k.quantile_budget = (uint64_t)v << shift;
+			break;
+		}
 		case 'o': output = optarg; break;
 		case OPT_SINCE: since = optarg; break;
 		case OPT_UNTIL: until = optarg; break;
@@ -873,19 +1047,37 @@ int main(int argc, char **argv)
 	}
 	if (partial && k.alerts_only)
 		usage_error(&p, "%s", "--partial and --alerts-only do not go together");
+	/* Never the process's TZ: only a zone the user named. */
+	bool tz_from_env = tzname && *tzname && tzname == getenv("CAREPIPE_TZ");
+	if (!tzname || !*tzname)
+		tzname = "UTC";
+	if (!(k.zone = tz_load(tzname, &e))) {
+		if (tz_from_env)
+			cp_die(&p, CP_EX_CONFIG, "CAREPIPE_TZ: %s", e.msg);
+		usage_error(&p, "--tz: %s", e.msg);
+	}
+	k.utc = strcmp(tzname, "UTC") == 0;
 	int64_t clock = (int64_t)time(NULL);
 	if (now)
-		clock = k.now = parse_when(&p, "--now", now, clock);
+		clock = k.now = parse_when(&p, "--now", now, clock, k.zone);
 	if (since)
-		k.since = parse_when(&p, "--since", since, clock);
+		k.since = parse_when(&p, "--since", since, clock, k.zone);
 	if (until)
-		k.until = parse_when(&p, "--until", until, clock);
+		k.until = parse_when(&p, "--until", until, clock, k.zone);
 	else if (since)
 		k.until = clock;
 	if (k.since != NO_TIME && k.until != NO_TIME) {
 		if (k.until <= k.since)
 			usage_error(&p, "%s", "--until must be after --since");
-		k.prev_since = k.since - (k.until - k.since);
+		/* The period just before, of the same length, or --compare's. */
+		int64_t shift = compare ? parse_dur(&p, "--compare", compare) : k.until - k.since;
+		if (shift < k.until - k.since)
+			usage_error(&p, "%s", "--compare must reach back at least the period's length "
+			                      "(the periods would overlap)");
+		k.prev_since = k.since - shift;
+		k.prev_until = k.until - shift;
+	} else if (compare) {
+		usage_error(&p, "%s", "--compare needs --since");
 	}
 	k.accounts = partial || merge || k.fmt == F_HTML;
 	cp_start(&p);
@@ -902,6 +1094,8 @@ int main(int argc, char **argv)
 		cp_warn(&p, "%llu records; open at the end: %zu unanswered or recent inbound, %zu replies "
 		        "waiting for their parent, %zu threads; %zu groups",
 		        (unsigned long long)k.records, k.pending.n, k.orphans.n, k.threads.n, k.ng);
+	if (!partial)
+		warn_missing_keys(&k);
 	buf report = {0};
 	if (partial) {
 		if (kpi_write_partial(&k, &report) < 0)
@@ -916,5 +1110,6 @@ int main(int argc, char **argv)
 	write_all(&p, output, &report);
 	buf_free(&report);
 	kpi_free(&k);
+	tz_free(k.zone);
 	return cp_finish(&p);
 }

@@ -130,7 +130,7 @@ static void pe_answer(struct pending *pe, int64_t first)
 static int add_latency(struct kpi *k, const struct gset *gs, int64_t secs)
 {
 	for (uint16_t i = 0; i < gs->n; i++)
-		if (sketch_add(&k->g[gs->g[i]]->s.latency, (double)secs) < 0)
+		if (kpi_sample(k, &k->g[gs->g[i]]->s.latency, (double)secs) < 0)
 			return -1;
 	return 0;
 }
@@ -264,7 +264,7 @@ static int pending_close(struct kpi *k, const struct pending *pe)
 	for (uint16_t i = 0; i < pe->gs->n; i++) {
 		struct stats *s = &k->g[pe->gs->g[i]]->s;
 		s->answered++;
-		if (sketch_add(&s->frt, (double)pe->first_d) < 0)
+		if (kpi_sample(k, &s->frt, (double)pe->first_d) < 0)
 			return -1;
 	}
 	return 0;

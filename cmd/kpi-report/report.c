@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "tz.h"
 
 static const struct { const char *name; int kind; } key_names[] = {
 	{ "platform", K_PLATFORM }, { "account", K_ACCOUNT }, { "agent", K_AGENT },
@@ -66,6 +67,18 @@ void fmt_dur(double secs, char out[32])
 		snprintf(out, 32, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
 }
 
+void fmt_time(const struct kpi *k, int64_t t, char out[40])
+{
+	int32_t off = k->utc ? 0 : tz_offset(k->zone, t);
+	time_format(t + off, out);
+	if (off) {
+		size_t n = strlen(out);
+		int32_t a = off < 0 ? -off : off;
+		snprintf(out + n - 1, 40 - (n - 1), "%c%02d:%02d", off < 0 ? '-' : '+',
+		         (int)(a / 3600), (int)(a / 60 % 60));
+	}
+}
+
 /* ---------------------------------------------------------- columns */
 
 enum { C_COUNT, C_RATE, C_DUR, C_NUM, C_NPS };
@@ -122,51 +135,116 @@ static double column(const struct stats *s, int c)
 	return NAN;
 }
 
+/* The sketch a column's quantile comes from, or NULL. */
+static const sketch *column_sketch(const struct stats *s, int c)
+{
+	return c >= 6 && c <= 8 ? &s->frt : c >= 10 && c <= 12 ? &s->frt_bus
+	       : c >= 15 && c <= 17 ? &s->latency : NULL;
+}
+
+/* A quantile from a sketch that had to turn to buckets is within 1%, not
+ * exact: the table shows it with a tilde. */
+static bool column_approx(const struct stats *s, int c)
+{
+	const sketch *sk = column_sketch(s, c);
+	return sk && sk->bucketed && sk->n;
+}
+
+static bool stats_approx(const struct stats *s)
+{
+	return (s->frt.bucketed && s->frt.n) || (s->frt_bus.bucketed && s->frt_bus.n) ||
+	       (s->latency.bucketed && s->latency.n);
+}
+
+/* Every figure, in CSV order.  head is the table's header, desc the
+ * legend's line for it; def marks the default table's columns: the
+ * handful a team lead reads first, narrow enough for 100 columns. */
 static const struct col {
-	const char *name, *head;
+	const char *name, *head, *desc;
 	int kind, vis;
+	bool def;
 } cols[] = {
-	{ "in", "in", C_COUNT, V_ALWAYS },
-	{ "out", "out", C_COUNT, V_ALWAYS },
-	{ "customers", "customers", C_COUNT, V_ALWAYS },
-	{ "answered", "answered", C_COUNT, V_ALWAYS },
-	{ "response_rate", "resp rate", C_RATE, V_ALWAYS },
-	{ "frt_mean_s", "frt mean", C_DUR, V_ALWAYS },
-	{ "frt_median_s", "frt p50", C_DUR, V_ALWAYS },
-	{ "frt_p90_s", "frt p90", C_DUR, V_ALWAYS },
-	{ "frt_p95_s", "frt p95", C_DUR, V_ALWAYS },
-	{ "frt_business_mean_s", "bus mean", C_DUR, V_BUS },
-	{ "frt_business_median_s", "bus p50", C_DUR, V_BUS },
-	{ "frt_business_p90_s", "bus p90", C_DUR, V_BUS },
-	{ "frt_business_p95_s", "bus p95", C_DUR, V_BUS },
-	{ "replies_timed", "replies", C_COUNT, V_ALWAYS },
-	{ "reply_mean_s", "reply mean", C_DUR, V_ALWAYS },
-	{ "reply_median_s", "reply p50", C_DUR, V_ALWAYS },
-	{ "reply_p90_s", "reply p90", C_DUR, V_ALWAYS },
-	{ "reply_p95_s", "reply p95", C_DUR, V_ALWAYS },
-	{ "sla_met", "met", C_COUNT, V_SLA },
-	{ "sla_breached", "breached", C_COUNT, V_SLA },
-	{ "sla_missed", "missed", C_COUNT, V_SLA },
-	{ "sla_pending", "pending", C_COUNT, V_SLA },
-	{ "sla_at_risk", "at risk", C_COUNT, V_SLA },
-	{ "sla_compliance", "sla", C_RATE, V_SLA },
-	{ "threads", "threads", C_COUNT, V_RES },
-	{ "resolved", "resolved", C_COUNT, V_RES },
-	{ "resolution_rate", "res rate", C_RATE, V_RES },
-	{ "sentiment_n", "rated", C_COUNT, V_SENT },
-	{ "negative", "neg", C_RATE, V_SENT },
-	{ "neutral", "neu", C_RATE, V_SENT },
-	{ "positive", "pos", C_RATE, V_SENT },
-	{ "sentiment_mean", "sent", C_NUM, V_SENT },
-	{ "csat_n", "csat n", C_COUNT, V_CSAT },
-	{ "csat", "csat", C_RATE, V_CSAT },
-	{ "nps_n", "nps n", C_COUNT, V_NPS },
-	{ "nps", "nps", C_NPS, V_NPS },
-	{ "likes_per_out", "likes/out", C_NUM, V_ENG },
-	{ "reposts_per_out", "reposts/out", C_NUM, V_ENG },
-	{ "replies_per_out", "replies/out", C_NUM, V_ENG },
+	{ "in", "inbound", "inbound records (direction \"in\")", C_COUNT, V_ALWAYS, true },
+	{ "out", "outbound", "the brand's records (direction \"out\")", C_COUNT, V_ALWAYS, false },
+	{ "customers", "customers", "distinct inbound authors", C_COUNT, V_ALWAYS, false },
+	{ "answered", "answered", "inbound records with a response", C_COUNT, V_ALWAYS, true },
+	{ "response_rate", "resp rate", "response rate: answered / inbound", C_RATE, V_ALWAYS, true },
+	{ "frt_mean_s", "FRT mean", "first response time (FRT), mean", C_DUR, V_ALWAYS, false },
+	{ "frt_median_s", "FRT p50", "first response time (FRT), median: half were answered faster",
+	  C_DUR, V_ALWAYS, true },
+	{ "frt_p90_s", "FRT p90", "first response time (FRT), 90th percentile", C_DUR, V_ALWAYS,
+	  true },
+	{ "frt_p95_s", "FRT p95", "first response time (FRT), 95th percentile", C_DUR, V_ALWAYS,
+	  false },
+	{ "frt_business_mean_s", "business mean", "first response on the business clock, mean",
+	  C_DUR, V_BUS, false },
+	{ "frt_business_median_s", "business p50", "first response on the business clock, median",
+	  C_DUR, V_BUS, false },
+	{ "frt_business_p90_s", "business p90",
+	  "first response on the business clock, 90th percentile", C_DUR, V_BUS, false },
+	{ "frt_business_p95_s", "business p95",
+	  "first response on the business clock, 95th percentile", C_DUR, V_BUS, false },
+	{ "replies_timed", "replies timed", "brand replies timed from their parent", C_COUNT,
+	  V_ALWAYS, false },
+	{ "reply_mean_s", "reply mean", "per-reply latency, mean", C_DUR, V_ALWAYS, false },
+	{ "reply_median_s", "reply p50", "per-reply latency, median", C_DUR, V_ALWAYS, false },
+	{ "reply_p90_s", "reply p90", "per-reply latency, 90th percentile", C_DUR, V_ALWAYS, false },
+	{ "reply_p95_s", "reply p95", "per-reply latency, 95th percentile", C_DUR, V_ALWAYS, false },
+	{ "sla_met", "met", "SLA met (sla-check)", C_COUNT, V_SLA, false },
+	{ "sla_breached", "breached", "SLA breached: answered late", C_COUNT, V_SLA, false },
+	{ "sla_missed", "missed", "SLA missed: unanswered past due", C_COUNT, V_SLA, false },
+	{ "sla_pending", "pending", "SLA still open, within its target", C_COUNT, V_SLA, false },
+	{ "sla_at_risk", "at risk", "SLA still open, close to its due time", C_COUNT, V_SLA, false },
+	{ "sla_compliance", "SLA met", "SLA compliance: met / (met + breached + missed)", C_RATE,
+	  V_SLA, true },
+	{ "threads", "threads", "conversations", C_COUNT, V_RES, false },
+	{ "resolved", "resolved", "resolved conversations", C_COUNT, V_RES, false },
+	{ "resolution_rate", "resolution", "resolved / threads", C_RATE, V_RES, false },
+	{ "sentiment_n", "with sentiment", "records with a sentiment (tag)", C_COUNT, V_SENT, false },
+	{ "negative", "negative", "share of records with negative sentiment", C_RATE, V_SENT,
+	  true },
+	{ "neutral", "neutral", "share of records with neutral sentiment", C_RATE, V_SENT, false },
+	{ "positive", "positive", "share of records with positive sentiment", C_RATE, V_SENT,
+	  false },
+	{ "sentiment_mean", "mean sentiment", "mean sentiment score, -1 to 1", C_NUM, V_SENT,
+	  false },
+	{ "csat_n", "CSAT n", "records with a CSAT rating", C_COUNT, V_CSAT, false },
+	{ "csat", "CSAT", "share of CSAT ratings of 4 or 5", C_RATE, V_CSAT, false },
+	{ "nps_n", "NPS n", "records with an NPS rating", C_COUNT, V_NPS, false },
+	{ "nps", "NPS", "% promoters (9-10) - % detractors (0-6)", C_NPS, V_NPS, false },
+	{ "likes_per_out", "likes/out", "likes per outbound record", C_NUM, V_ENG, false },
+	{ "reposts_per_out", "reposts/out", "reposts per outbound record", C_NUM, V_ENG, false },
+	{ "replies_per_out", "replies/out", "replies per outbound record", C_NUM, V_ENG, false },
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
+/* The default table fits a terminal this wide. */
+#define TABLE_WIDTH 100
+
+int columns_parse(struct kpi *k, const char *list, cp_err *e)
+{
+	char *copy = strdup(list), *save = NULL;
+	if (!copy)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	k->ncolumns = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t c = 0;
+		while (c < NCOLS && strcmp(cols[c].name, t) != 0)
+			c++;
+		if (c == NCOLS) {
+			cp_fail(e, CP_EX_USAGE, "--columns: no column '%s' (the names are the CSV "
+			        "header's: kpi-report -f csv </dev/null | head -1)", t);
+			free(copy);
+			return -1;
+		}
+		if (k->ncolumns == KPI_MAXCOLUMNS) {
+			free(copy);
+			return cp_fail(e, CP_EX_USAGE, "--columns: at most %d columns", KPI_MAXCOLUMNS);
+		}
+		k->columns[k->ncolumns++] = (uint8_t)c;
+	}
+	free(copy);
+	return k->ncolumns ? 0 : cp_fail(e, CP_EX_USAGE, "--columns wants a comma list of names");
+}
 
 static bool visible(const struct kpi *k, const struct stats *total, int vis)
 {
@@ -278,8 +356,10 @@ size_t report_groups(struct kpi *k, uint32_t **out)
 		*out = NULL;
 		return 0;
 	}
+	/* A group seen only in the spike baseline before --since has no
+	 * records of the period: it is not reported. */
 	for (size_t i = 0; i < k->ng; i++)
-		if (k->g[i]->fam == FAM_BY)
+		if (k->g[i]->fam == FAM_BY && k->g[i]->s.n_in + k->g[i]->s.n_out)
 			v[n++] = (uint32_t)i;
 	sort_k = k;
 	qsort(v, n, sizeof *v, k->top ? by_volume : by_key);
@@ -334,13 +414,26 @@ static void csv_field(buf *o, const char *s, size_t n)
 	o->len += csv_write(o->p + o->len, need, s, n);
 }
 
+/* Text from the input as a CSV cell: controls escaped (text_safe), and a
+ * cell a spreadsheet would run as a formula (one starting with =, +, -,
+ * @, TAB or CR) prefixed with a single quote, as OWASP advises. */
+static void csv_text(buf *o, const char *s, size_t n)
+{
+	buf t = {0};
+	if (n && s[0] && strchr("=+-@\t\r", s[0]))
+		buf_addc(&t, '\'');
+	text_safe(&t, s, n);
+	csv_field(o, t.p ? t.p : "", t.len);
+	buf_free(&t);
+}
+
 static void key_label(const struct kpi *k, size_t i, buf *o)
 {
 	buf_adds(o, k->keys[i].name);
 }
 
 /* The i-th component of a group key. */
-static void component(const struct group *g, size_t i, const char **s, size_t *n)
+void key_component(const struct group *g, size_t i, const char **s, size_t *n)
 {
 	const char *p = g->key;
 	for (size_t j = 0; j < i && p; j++) {
@@ -358,27 +451,79 @@ static void component(const struct group *g, size_t i, const char **s, size_t *n
 	*n = e ? (size_t)(e - p) : strlen(p);
 }
 
+/* ---------------------------------------------------------- previous period */
+
+/* The headline figures compared with the previous period. */
+static const uint8_t headline[] = { 0, 1, 2, 3, 4, 6, 7, 23, 26, 28, 33, 35 };
+#define NHEADLINE (sizeof headline / sizeof headline[0])
+
+/* The previous period's total, or NULL when there is none to compare. */
+static struct stats *previous(struct kpi *k)
+{
+	if (k->prev_since == NO_TIME)
+		return NULL;
+	long gi = kpi_group(k, FAM_PREV, "", 0);
+	return gi < 0 ? NULL : &k->g[gi]->s;
+}
+
+/* Change for people: counts and times with their relative change, rates
+ * in percentage points. */
+static void human_change(buf *o, double cur, double prev, int kind)
+{
+	double d = cur - prev;
+	char t[32];
+	if (isnan(d)) {
+		buf_addc(o, '-');
+		return;
+	}
+	if (kind == C_RATE) {
+		buf_addf(o, "%+.1f pts", 100 * d);
+		return;
+	}
+	if (kind == C_DUR) {
+		fmt_dur(fabs(d), t);
+		buf_addf(o, "%c%s", d < 0 ? '-' : '+', t);
+	} else if (kind == C_COUNT) {
+		buf_addf(o, "%+.0f", d);
+	} else {
+		buf_addf(o, kind == C_NPS ? "%+.0f" : "%+.2f", d);
+		return;
+	}
+	if (prev > 0)
+		buf_addf(o, " (%+.0f%%)", 100 * d / prev);
+	else if (cur > 0)
+		buf_adds(o, " (new)");
+}
+
 static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 {
 	buf cell = {0};
+	struct stats *prev = previous(k);
+	if (prev)
+		buf_adds(o, "period,");
 	for (size_t i = 0; i < k->nkeys; i++) {
 		buf_reset(&cell);
 		key_label(k, i, &cell);
-		csv_field(o, cell.p, cell.len);
+		csv_text(o, cell.p, cell.len);
 		buf_addc(o, ',');
 	}
 	for (size_t c = 0; c < NCOLS; c++)
 		buf_addf(o, c ? ",%s" : "%s", cols[c].name);
-	buf_addc(o, '\n');
+	buf_adds(o, ",quantiles_approx\n");
 	struct group *tg = k->g[k->total_g];
 	size_t rows = k->nkeys ? ng : 1;
-	for (size_t r = 0; r < rows; r++) {
-		struct group *g = k->nkeys ? k->g[gv[r]] : tg;
+	/* Comparing, the last row is the previous period's total. */
+	for (size_t r = 0; r < rows + (prev != NULL); r++) {
+		bool last = r == rows;
+		struct group *g = last ? k->g[kpi_group(k, FAM_PREV, "", 0)] : k->nkeys ? k->g[gv[r]] : tg;
+		if (prev)
+			buf_adds(o, last ? "previous," : "current,");
 		for (size_t i = 0; i < k->nkeys; i++) {
-			const char *s;
-			size_t n;
-			component(g, i, &s, &n);
-			csv_field(o, s, n);
+			const char *s = "(all)";
+			size_t n = 5;
+			if (!last)
+				key_component(g, i, &s, &n);
+			csv_text(o, s, n);
 			buf_addc(o, ',');
 		}
 		for (size_t c = 0; c < NCOLS; c++) {
@@ -386,7 +531,7 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 				buf_addc(o, ',');
 			machine_num(o, column(&g->s, (int)c), cols[c].kind, "");
 		}
-		buf_addc(o, '\n');
+		buf_adds(o, stats_approx(&g->s) ? ",1\n" : ",0\n");
 	}
 	buf_free(&cell);
 	return 0;
@@ -402,7 +547,8 @@ static void json_num(buf *o, const char *name, double v, int kind, bool comma)
 
 static void json_dist(buf *o, const char *name, const sketch *s)
 {
-	buf_addf(o, ",\"%s\":{\"n\":%llu", name, (unsigned long long)s->n);
+	buf_addf(o, ",\"%s\":{\"n\":%llu,\"approx\":%s", name, (unsigned long long)s->n,
+	         s->bucketed && s->n ? "true" : "false");
 	json_num(o, "mean_s", sketch_mean(s), C_DUR, true);
 	json_num(o, "median_s", q(s, 0.5), C_DUR, true);
 	json_num(o, "p90_s", q(s, 0.9), C_DUR, true);
@@ -410,29 +556,58 @@ static void json_dist(buf *o, const char *name, const sketch *s)
 	buf_addc(o, '}');
 }
 
-static void json_time(buf *o, const char *name, int64_t t)
+static void json_time(const struct kpi *k, buf *o, const char *name, int64_t t)
 {
-	char ts[32];
+	char ts[40];
 	if (t == NO_TIME) {
 		buf_addf(o, ",\"%s\":null", name);
 		return;
 	}
-	time_format(t, ts);
+	fmt_time(k, t, ts);
 	buf_addf(o, ",\"%s\":\"%s\"", name, ts);
 }
 
-static void json_alert(buf *o, const struct alert *a)
+/* An alert's group as an object of its --by keys, or null. */
+static void json_alert_group(const struct kpi *k, buf *o, const struct alert *a)
 {
-	char ts[32];
-	time_format(a->hour * 3600, ts);
+	if (!a->g) {
+		buf_adds(o, "null");
+		return;
+	}
+	buf_addc(o, '{');
+	for (size_t i = 0; i < k->nkeys; i++) {
+		const char *v;
+		size_t n;
+		key_component(a->g, i, &v, &n);
+		if (i)
+			buf_addc(o, ',');
+		buf_json_str(o, k->keys[i].name, strlen(k->keys[i].name));
+		buf_addc(o, ':');
+		buf_json_str(o, v, n);
+	}
+	buf_addc(o, '}');
+}
+
+static void json_alert(const struct kpi *k, buf *o, const struct alert *a)
+{
+	char ts[40];
+	fmt_time(k, a->hour * 3600, ts);
 	int kind = strcmp(a->metric, "volume") == 0 ? C_NUM : C_RATE;
-	buf_addf(o, "{\"alert\":\"%s\",\"hour\":\"%s\",\"severity\":\"%s\"", a->metric, ts,
-	         a->severity);
+	buf_addf(o, "{\"alert\":\"%s\",\"group\":", a->metric);
+	json_alert_group(k, o, a);
+	buf_adds(o, ",\"tag\":");
+	if (a->tag)
+		buf_json_str(o, a->tag, strlen(a->tag));
+	else
+		buf_adds(o, "null");
+	buf_addf(o, ",\"hour\":\"%s\",\"severity\":\"%s\",\"escalated\":%s", ts, a->severity,
+	         a->escalated ? "true" : "false");
 	json_num(o, "value", a->value, kind, true);
 	json_num(o, "baseline_mean", a->mean, kind, true);
 	json_num(o, "baseline_sd", a->sd, kind, true);
+	json_num(o, "sd_floor", a->floor, kind, true);
 	json_num(o, "z", a->z, C_NUM, true);
-	buf_addc(o, '}');
+	buf_addf(o, ",\"k\":%g,\"baseline_hours\":%u}", k->spike_k, a->baseline_hours);
 }
 
 static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
@@ -443,7 +618,7 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 	for (size_t i = 0; i < k->nkeys && !whole; i++) {
 		const char *v;
 		size_t n;
-		component(g, i, &v, &n);
+		key_component(g, i, &v, &n);
 		if (comma)
 			buf_addc(o, ',');
 		buf_json_str(o, k->keys[i].name, strlen(k->keys[i].name));
@@ -453,10 +628,10 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 	}
 	if (whole) {
 		buf_addf(o, "\"records\":%llu", (unsigned long long)k->records);
-		json_time(o, "since", k->since);
-		json_time(o, "until", k->until);
-		json_time(o, "first", k->min_t);
-		json_time(o, "last", k->max_t);
+		json_time(k, o, "since", k->since);
+		json_time(k, o, "until", k->until);
+		json_time(k, o, "first", k->min_t);
+		json_time(k, o, "last", k->max_t);
 		comma = true;
 	}
 	json_num(o, "in", column(s, 0), C_COUNT, comma);
@@ -508,13 +683,29 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 	}
 	free(tr);
 	buf_addc(o, ']');
+	struct stats *prev = whole ? previous(k) : NULL;
+	if (prev) {
+		char ts[40];
+		fmt_time(k, k->prev_since, ts);
+		buf_addf(o, ",\"previous\":{\"since\":\"%s\"", ts);
+		json_time(k, o, "until", k->prev_until);
+		for (size_t j = 0; j < NHEADLINE; j++)
+			json_num(o, cols[headline[j]].name, column(prev, headline[j]), cols[headline[j]].kind,
+			         true);
+		buf_adds(o, "},\"change\":{");
+		for (size_t j = 0; j < NHEADLINE; j++)
+			json_num(o, cols[headline[j]].name,
+			         column(s, headline[j]) - column(prev, headline[j]),
+			         cols[headline[j]].kind, j > 0);
+		buf_addc(o, '}');
+	}
 	if (whole) {
 		buf_addf(o, ",\"replies_unmatched\":%llu,\"alerts\":[",
 		         (unsigned long long)k->replies_unmatched);
 		for (size_t i = 0; i < k->nalerts; i++) {
 			if (i)
 				buf_addc(o, ',');
-			json_alert(o, &k->alerts[i]);
+			json_alert(k, o, &k->alerts[i]);
 		}
 		buf_addc(o, ']');
 	}
@@ -530,13 +721,52 @@ struct grid {
 	bool *right;        /* per column */
 };
 
+/* Text from the input on its way to a terminal or a spreadsheet: C0 and
+ * C1 controls and DEL become visible escapes (\x1b, \u009b), so that no
+ * record can move the cursor, set the window title or hide a line. */
+void text_safe(buf *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			buf_addf(o, "\\x%02x", c);
+		else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		         (unsigned char)s[i + 1] <= 0x9f)
+			buf_addf(o, "\\u%04x", (unsigned char)s[++i]);
+		else
+			buf_addc(o, (char)c);
+	}
+}
+
 static void grid_cell(struct grid *g, const char *s, size_t n)
 {
-	buf_add(&g->cells, s, n);
+	text_safe(&g->cells, s, n);
 	buf_addc(&g->cells, '\0');
 }
 
-static void grid_write(const struct grid *g, buf *o, bool markdown)
+/* Width in characters, not bytes: count UTF-8 lead bytes. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		n += (*u & 0xC0) != 0x80;
+	return n;
+}
+
+/* Markdown would read these as emphasis, links, HTML, entities or a
+ * cell's end; a backslash makes each a plain character (CommonMark 2.4). */
+static void markdown_text(buf *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strchr("\\`*_[]<>|&~", s[i]) && s[i])
+			buf_addc(o, '\\');
+		buf_addc(o, s[i]);
+	}
+}
+
+/* Lay the grid out; with limit > 0 the left-aligned (key) columns are
+ * shortened, their cells cut with an ellipsis, until a row fits. */
+static void grid_write(const struct grid *g, buf *o, bool markdown, size_t limit)
 {
 	size_t *w = calloc(g->ncols ? g->ncols : 1, sizeof *w);
 	const char **cell = malloc((g->ncols * g->nrows + 1) * sizeof *cell);
@@ -552,19 +782,42 @@ static void grid_write(const struct grid *g, buf *o, bool markdown)
 	}
 	for (size_t r = 0; r < g->nrows; r++)
 		for (size_t c = 0; c < g->ncols; c++) {
-			/* Width in characters, not bytes: count UTF-8 lead bytes. */
-			size_t n = 0;
-			for (const unsigned char *s = (const unsigned char *)cell[r * g->ncols + c]; *s; s++)
-				n += (*s & 0xC0) != 0x80;
+			size_t n = text_width(cell[r * g->ncols + c]);
 			if (n > w[c])
 				w[c] = n;
 		}
+	if (limit) {
+		size_t total = 0;
+		for (size_t c = 0; c < g->ncols; c++)
+			total += w[c] + (c ? 2 : 0);
+		while (total > limit) {
+			size_t widest = g->ncols;
+			for (size_t c = 0; c < g->ncols; c++)
+				if (!g->right[c] && w[c] > 8 && (widest == g->ncols || w[c] > w[widest]))
+					widest = c;
+			if (widest == g->ncols)
+				break;
+			w[widest]--;
+			total--;
+		}
+	}
 	for (size_t r = 0; r < g->nrows; r++) {
 		for (size_t c = 0; c < g->ncols; c++) {
 			const char *s = cell[r * g->ncols + c];
-			size_t n = 0;
-			for (const unsigned char *u = (const unsigned char *)s; *u; u++)
-				n += (*u & 0xC0) != 0x80;
+			size_t n = text_width(s), len = strlen(s);
+			bool cut = n > w[c];
+			if (cut) {
+				/* Keep w - 1 characters and add an ellipsis. */
+				size_t keep = 0, chars = 0;
+				while (keep < len && chars < w[c] - 1) {
+					keep++;
+					while (keep < len && ((unsigned char)s[keep] & 0xC0) == 0x80)
+						keep++;
+					chars++;
+				}
+				len = keep;
+				n = w[c];
+			}
 			size_t pad = w[c] - n;
 			if (markdown)
 				buf_adds(o, "| ");
@@ -573,13 +826,12 @@ static void grid_write(const struct grid *g, buf *o, bool markdown)
 			if (g->right[c])
 				for (size_t i = 0; i < pad; i++)
 					buf_addc(o, ' ');
-			if (markdown) {
-				/* A pipe would end the cell. */
-				for (; *s; s++)
-					*s == '|' ? buf_adds(o, "\\|") : buf_addc(o, *s);
-			} else {
-				buf_adds(o, s);
-			}
+			if (markdown)
+				markdown_text(o, s, len);
+			else
+				buf_add(o, s, len);
+			if (cut)
+				buf_adds(o, "…");
 			if (!g->right[c] && (markdown || c + 1 < g->ncols))
 				for (size_t i = 0; i < pad; i++)
 					buf_addc(o, ' ');
@@ -607,8 +859,27 @@ static void grid_free(struct grid *g)
 	free(g->right);
 }
 
+const char *column_head(int c, const char **desc)
+{
+	if (desc)
+		*desc = cols[c].desc;
+	return cols[c].head;
+}
+
+void column_change(buf *o, const struct stats *cur, const struct stats *prev, int c)
+{
+	human_change(o, column(cur, c), column(prev, c), cols[c].kind);
+}
+
+void column_human(buf *o, const struct stats *s, int c)
+{
+	if (column_approx(s, c))
+		buf_addc(o, '~');
+	human_num(o, column(s, c), cols[c].kind);
+}
+
 static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g, const char *label,
-                           const bool *show)
+                           const uint8_t *list, size_t nlist)
 {
 	buf cell = {0};
 	for (size_t i = 0; i < k->nkeys; i++) {
@@ -618,56 +889,117 @@ static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g
 			s = i == 0 ? label : "";
 			n = strlen(s);
 		} else {
-			component(g, i, &s, &n);
+			key_component(g, i, &s, &n);
 		}
 		grid_cell(gr, s, n);
 	}
-	for (size_t c = 0; c < NCOLS; c++) {
-		if (!show[c])
-			continue;
+	for (size_t j = 0; j < nlist; j++) {
 		buf_reset(&cell);
-		human_num(&cell, column(&g->s, (int)c), cols[c].kind);
+		column_human(&cell, &g->s, list[j]);
 		grid_cell(gr, cell.p, cell.len);
 	}
 	buf_free(&cell);
 }
 
+/* The table's columns: --columns as given; else, of the default ones (or
+ * with --wide of all), those the input has data for. */
+size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide)
+{
+	if (k->ncolumns && !wide) {
+		memcpy(list, k->columns, k->ncolumns);
+		return k->ncolumns;
+	}
+	size_t n = 0;
+	for (size_t c = 0; c < NCOLS; c++)
+		if ((wide || cols[c].def) && visible(k, tot, cols[c].vis))
+			list[n++] = (uint8_t)c;
+	return n;
+}
+
+/* What each column shown means, one line each. */
+static void write_legend(buf *o, const uint8_t *list, size_t nlist, bool markdown, bool approx)
+{
+	size_t w = 0;
+	for (size_t j = 0; j < nlist; j++)
+		if (strlen(cols[list[j]].head) > w)
+			w = strlen(cols[list[j]].head);
+	buf_adds(o, markdown ? "\n**Columns**\n\n" : "\nColumns\n");
+	if (approx)
+		buf_adds(o, markdown ? "- a time marked ~ is within 1%: too many values for "
+		                       "--quantile-memory\n"
+		                     : "  ~ marks a time within 1%: too many values for "
+		                       "--quantile-memory\n");
+	for (size_t j = 0; j < nlist; j++) {
+		const struct col *c = &cols[list[j]];
+		if (markdown)
+			buf_addf(o, "- **%s** (`%s`): %s\n", c->head, c->name, c->desc);
+		else
+			buf_addf(o, "  %-*s  %s\n", (int)w, c->head, c->desc);
+	}
+}
+
+/* What an alert is about: "volume", "negative share", "share of tag X". */
+static void alert_what(const struct alert *a, buf *o)
+{
+	if (a->tag) {
+		buf_adds(o, "share of tag ");
+		buf_adds(o, a->tag);
+	} else {
+		buf_adds(o, strcmp(a->metric, "volume") == 0 ? "volume" : "negative share");
+	}
+}
+
 static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
 {
-	struct grid gr = { .ncols = 7 };
-	static const char *const head[] = { "hour", "alert", "severity", "value", "baseline", "sd", "z" };
-	gr.right = calloc(7, sizeof *gr.right);
+	static const char *const head[] = { "hour", "group", "alert", "severity", "value", "mean",
+	                                    "sd", "floor", "z" };
+	struct grid gr = { .ncols = 9 };
+	gr.right = calloc(9, sizeof *gr.right);
 	if (!gr.right)
 		return;
-	for (int c = 3; c < 7; c++)
+	for (int c = 4; c < 9; c++)
 		gr.right[c] = true;
-	for (int c = 0; c < 7; c++)
+	for (int c = 0; c < 9; c++)
 		grid_cell(&gr, head[c], strlen(head[c]));
 	gr.nrows = 1;
 	buf cell = {0};
 	for (size_t i = 0; i < k->nalerts; i++) {
 		const struct alert *a = &k->alerts[i];
-		char ts[32];
-		int kind = strcmp(a->metric, "volume") == 0 ? C_COUNT : C_RATE;
-		time_format(a->hour * 3600, ts);
-		grid_cell(&gr, ts, strlen(ts));
-		grid_cell(&gr, a->metric, strlen(a->metric));
-		grid_cell(&gr, a->severity, strlen(a->severity));
-		double v[3] = { a->value, a->mean, a->sd };
-		for (int j = 0; j < 3; j++) {
+		char ts[40];
+		bool count = strcmp(a->metric, "volume") == 0;
+		fmt_time(k, a->hour * 3600, ts);
+		buf_reset(&cell);
+		buf_addf(&cell, "%.10s %.5s", ts, ts + 11);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		alert_group(a, &cell);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		alert_what(a, &cell);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		buf_addf(&cell, "%s%s", a->severity, a->escalated ? ", raised" : "");
+		grid_cell(&gr, cell.p, cell.len);
+		double v[4] = { a->value, a->mean, a->sd, a->floor };
+		for (int j = 0; j < 4; j++) {
 			buf_reset(&cell);
-			if (kind == C_COUNT)
-				buf_addf(&cell, j ? "%.1f" : "%.0f", v[j]);
+			if (count)
+				buf_addf(&cell, j ? "%.2f" : "%.0f", v[j]);
 			else
-				human_num(&cell, v[j], C_RATE);
+				buf_addf(&cell, "%.1f%%", 100 * v[j]);
 			grid_cell(&gr, cell.p, cell.len);
 		}
 		buf_reset(&cell);
-		buf_addf(&cell, "%.1f", a->z);
+		buf_addf(&cell, "%.2f", a->z);
 		grid_cell(&gr, cell.p, cell.len);
 		gr.nrows++;
 	}
-	grid_write(&gr, o, markdown);
+	grid_write(&gr, o, markdown, 0);
+	buf_addf(o, "%sz = (value - mean) / max(sd, floor), mean and sd over the %lld hours before "
+	            "(at least 24);%s\nminor z > %g, moderate > %g, major > %g; floor: sqrt(max(mean, "
+	            "1)) for volume, 5%% for a share\n",
+	         markdown ? "\n" : "", (long long)(k->spike_window / 3600), markdown ? "  " : "",
+	         k->spike_k, 1.5 * k->spike_k, 2 * k->spike_k);
 	buf_free(&cell);
 	grid_free(&gr);
 }
@@ -713,45 +1045,104 @@ static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool ma
 		gr.nrows++;
 	}
 	buf_adds(o, markdown ? "\n**Top tags**\n\n" : "\nTop tags\n");
-	grid_write(&gr, o, markdown);
+	grid_write(&gr, o, markdown, 0);
 	buf_free(&cell);
 	grid_free(&gr);
 	free(tr);
 }
 
+static void write_compare_grid(struct kpi *k, buf *o, const struct stats *tot,
+                               const struct stats *prev, bool markdown)
+{
+	struct grid gr = { .ncols = 4 };
+	static const char *const head[] = { "figure", "this period", "previous", "change" };
+	gr.right = calloc(4, sizeof *gr.right);
+	if (!gr.right)
+		return;
+	gr.right[1] = gr.right[2] = gr.right[3] = true;
+	for (int c = 0; c < 4; c++)
+		grid_cell(&gr, head[c], strlen(head[c]));
+	gr.nrows = 1;
+	buf cell = {0};
+	for (size_t j = 0; j < NHEADLINE; j++) {
+		int c = headline[j];
+		if (!visible(k, tot, cols[c].vis))
+			continue;
+		grid_cell(&gr, cols[c].head, strlen(cols[c].head));
+		buf_reset(&cell);
+		column_human(&cell, tot, c);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		column_human(&cell, prev, c);
+		grid_cell(&gr, cell.p, cell.len);
+		buf_reset(&cell);
+		column_change(&cell, tot, prev, c);
+		grid_cell(&gr, cell.p, cell.len);
+		gr.nrows++;
+	}
+	char a[40], b[40];
+	fmt_time(k, k->prev_since, a);
+	fmt_time(k, k->prev_until, b);
+	buf_addf(o, markdown ? "\n**Against the previous period**, %.10s %.5s to %.10s %.5s %s\n\n"
+	                     : "\nAgainst the previous period, %.10s %.5s to %.10s %.5s %s\n",
+	         a, a + 11, b, b + 11, tz_name(k->zone));
+	grid_write(&gr, o, markdown, 0);
+	buf_free(&cell);
+	grid_free(&gr);
+}
+
+/* "KPI report: N records, FROM to TO (ZONE)": the period asked for, else
+ * the span of the records, on the wall clock of --tz. */
+static void heading(const struct kpi *k, buf *o, bool markdown)
+{
+	int64_t from = k->since != NO_TIME ? k->since : k->min_t;
+	int64_t to = k->until != NO_TIME ? k->until : k->max_t;
+	const struct stats *tot = &k->g[k->total_g]->s;
+	buf_addf(o, markdown ? "**KPI report**: %llu records" : "KPI report: %llu records",
+	         (unsigned long long)(tot->n_in + tot->n_out));
+	if (from != NO_TIME && to != NO_TIME) {
+		char a[40], b[40];
+		fmt_time(k, from, a);
+		fmt_time(k, to, b);
+		buf_addf(o, ", %.10s %.5s to %.10s %.5s %s", a, a + 11, b, b + 11, tz_name(k->zone));
+	}
+	buf_adds(o, "\n\n");
+}
+
 static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool markdown)
 {
 	struct stats *tot = total(k);
-	bool show[NCOLS];
+	uint8_t list[NCOLS > KPI_MAXCOLUMNS ? NCOLS : KPI_MAXCOLUMNS];
+	size_t nlist = table_columns(k, tot, list, k->wide);
 	struct grid gr = { 0 };
-	size_t nshow = 0;
-	for (size_t c = 0; c < NCOLS; c++) {
-		show[c] = visible(k, tot, cols[c].vis);
-		nshow += show[c];
-	}
-	gr.ncols = k->nkeys + nshow;
+	gr.ncols = k->nkeys + nlist;
 	gr.right = calloc(gr.ncols ? gr.ncols : 1, sizeof *gr.right);
 	if (!gr.right)
 		return -1;
 	for (size_t i = 0; i < k->nkeys; i++)
 		grid_cell(&gr, k->keys[i].name, strlen(k->keys[i].name));
-	for (size_t c = 0, at = k->nkeys; c < NCOLS; c++)
-		if (show[c]) {
-			grid_cell(&gr, cols[c].head, strlen(cols[c].head));
-			gr.right[at++] = true;
-		}
+	for (size_t j = 0; j < nlist; j++) {
+		grid_cell(&gr, cols[list[j]].head, strlen(cols[list[j]].head));
+		gr.right[k->nkeys + j] = true;
+	}
 	gr.nrows = 1;
 	struct group *tg = k->g[k->total_g];
 	for (size_t r = 0; r < ng && k->nkeys; r++, gr.nrows++)
-		write_grid_row(k, &gr, k->g[gv[r]], NULL, show);
+		write_grid_row(k, &gr, k->g[gv[r]], NULL, list, nlist);
 	if (!k->nkeys || ng != 1) {
-		write_grid_row(k, &gr, tg, "(all)", show);
+		write_grid_row(k, &gr, tg, "(all)", list, nlist);
 		gr.nrows++;
 	}
-	if (markdown)
-		buf_adds(o, "**KPI report**\n\n");
-	grid_write(&gr, o, markdown);
+	heading(k, o, markdown);
+	grid_write(&gr, o, markdown, markdown || k->wide ? 0 : TABLE_WIDTH);
 	grid_free(&gr);
+	bool approx = false;
+	for (size_t i = 0; i < k->ng; i++)
+		approx |= stats_approx(&k->g[i]->s);
+	write_legend(o, list, nlist, markdown, approx);
+	struct stats *prev = previous(k);
+	if (prev)
+		write_compare_grid(k, o, tot, prev, markdown);
 	write_tag_grid(k, o, tot, markdown);
 	if (k->nalerts) {
 		buf_adds(o, markdown ? "\n**Alerts**\n\n" : "\nAlerts\n");
@@ -769,18 +1160,28 @@ int report_write(struct kpi *k, buf *o)
 			return 0;
 		if (k->fmt == F_NDJSON) {
 			for (size_t i = 0; i < k->nalerts; i++) {
-				json_alert(o, &k->alerts[i]);
+				json_alert(k, o, &k->alerts[i]);
 				buf_addc(o, '\n');
 			}
 		} else if (k->fmt == F_CSV) {
-			buf_adds(o, "hour,alert,severity,value,baseline_mean,baseline_sd,z\n");
+			buf_adds(o, "hour,group,alert,tag,severity,escalated,value,baseline_mean,"
+			            "baseline_sd,sd_floor,z,k\n");
+			buf cell = {0};
 			for (size_t i = 0; i < k->nalerts; i++) {
 				const struct alert *a = &k->alerts[i];
-				char ts[32];
-				time_format(a->hour * 3600, ts);
-				buf_addf(o, "%s,%s,%s,%.4f,%.4f,%.4f,%.2f\n", ts, a->metric, a->severity,
-				         a->value, a->mean, a->sd, a->z);
+				char ts[40];
+				fmt_time(k, a->hour * 3600, ts);
+				buf_addf(o, "%s,", ts);
+				buf_reset(&cell);
+				if (a->g)
+					alert_group(a, &cell);
+				csv_text(o, cell.p ? cell.p : "", cell.len);
+				buf_addf(o, ",%s,", a->metric);
+				csv_text(o, a->tag ? a->tag : "", a->tag ? strlen(a->tag) : 0);
+				buf_addf(o, ",%s,%d,%.4f,%.4f,%.4f,%.4f,%.2f,%g\n", a->severity, a->escalated,
+				         a->value, a->mean, a->sd, a->floor, a->z, k->spike_k);
 			}
+			buf_free(&cell);
 		} else {
 			write_alert_grid(k, o, k->fmt == F_MARKDOWN);
 		}

@@ -1,8 +1,8 @@
 #!/bin/sh
 # kpi-report over a big log on every core with GNU parallel: each job
 # writes partial aggregates for a block of lines, one merge adds them up.
-# The result equals a single run (counts exactly, quantiles within the
-# sketch's 1%).  Usage: parallel.sh FILE [kpi-report options...], e.g.
+# The result equals a single run (every figure, quantiles exactly while
+# their values fit --quantile-memory, within 1% beyond).  Usage: parallel.sh FILE [kpi-report options...], e.g.
 #   examples/scale/parallel.sh mentions.ndjson --by platform,day -f csv
 # Reporting options (-f, -o, --top, --alerts-only, spikes) go to the merge;
 # grouping and matching options must reach both sides, so all are passed
@@ -13,7 +13,7 @@ by=""
 rest=""
 while [ $# -gt 0 ]; do
 	case $1 in
-	--by|--since|--until|--now|--reply-window|--resolve-after)
+	--by|--since|--until|--now|--reply-window|--resolve-after|--tz|--compare|--quantile-memory)
 		by="$by $1 $2"; shift 2 ;;
 	*)
 		rest="$rest $1"; shift ;;

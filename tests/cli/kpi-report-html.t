@@ -94,16 +94,56 @@ for chart in ["chart-volume", "chart-frt", "chart-sla", "chart-tags", "chart-spi
 vol = re.search(r'<svg id="chart-volume".*?</svg>', text, re.S)
 ok(vol and 'class="spike major"' in vol.group(0), "the volume chart marks the major spike")
 spk = re.search(r'<svg id="chart-spikes".*?</svg>', text, re.S)
-# Four alerts: the traffic starting after two quiet days, the volume
-# spike, the smaller one after it, and the negative-sentiment spike.
-ok(spk and len(re.findall(r'<circle class="spike', spk.group(0))) == 4,
-   "the hourly chart marks the four alerts")
+# Six alerts: with --by account each account's volume spike and the
+# smaller one after it (four), and the shares of the tags question and
+# outage rising.
+ok(spk and len(re.findall(r'<circle class="spike', spk.group(0))) == 6,
+   "the hourly chart marks the six alerts")
 sla = re.search(r'<svg id="chart-sla".*?</svg>', text, re.S)
 ok(sla and "acme" in sla.group(0) and "bolt" in sla.group(0), "SLA compliance has a bar per account")
 tags = re.search(r'<svg id="chart-tags".*?</svg>', text, re.S)
 ok(tags and "question" in tags.group(0) and "outage" in tags.group(0), "tag bars are labelled")
 ok("<script>alert" not in text, "customer text is not markup in the browser either")
+
+# Issue 12: what a lead reads on the page.
+legend = re.search(r'<g class="legend" id="legend-severity">.*?</g>', text, re.S)
+ok(legend and all(s in legend.group(0) for s in ("minor", "moderate", "major")),
+   "a legend says what the spike markers' colours mean")
+# SLA bars: acme met 2 of 4 decided in the sample (50%, below the 90% goal),
+# bolt 1 of 1 (100%, at or above); width is the share of 560 px.
+bars = dict((m.group(4), (m.group(1), float(m.group(2)), float(m.group(3)))) for m in re.finditer(
+    r'<rect class="(\w+)" x="250" y="[\d.]+" width="([\d.]+)" height="16" '
+    r'data-value="([\d.]+)"><title>(\w+):', sla.group(0) if sla else ""))
+ok(bars.get("acme") == ("below", 280.0, 0.5) and bars.get("bolt") == ("ok", 560.0, 1.0),
+   f"SLA bars: value, width and colour against the goal ({bars})")
+ok(sla and re.search(r'<line class="goal" id="sla-goal" x1="754.0"', sla.group(0)),
+   "the 90% goal is a line at 250 + 0.9 * 560")
+ok("SLA compliance per account: all 2 of 2, by inbound volume" in text,
+   "the SLA chart says how many accounts it shows")
+for chart in ["chart-volume", "chart-frt", "chart-sla", "chart-spikes"]:
+    m = re.search(r'<svg id="%s".*?</svg>' % chart, text, re.S)
+    ok(m and len(re.findall(r'class="axis-title"', m.group(0))) >= 1, f"{chart}: axes are titled")
+hourly = re.search(r'<svg id="chart-spikes".*?</svg>', text, re.S)
+ok(hourly and len(re.findall(r'<text class="tick"[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d<', hourly.group(0))) >= 5,
+   "the hourly chart labels more than its two ends")
+inbound = sum(1 for l in data.splitlines() if '"direction": "in"' in l or '"direction":"in"' in l)
+got = sum(float(x) for x in re.findall(r'data-in="(\d+)"', vol.group(0) if vol else ""))
+ok(got == inbound, f"the volume bars add up to the {inbound} inbound records ({got})")
 ok('<table id="groups">' in text and '<table id="alerts">' in text, "group and alert tables render")
+
+# One record from 2011 must not stretch the chart over years: it is left
+# out of the volume chart, which says so, and the bins stay hours or days.
+page2 = os.path.join(tmp, "outlier.html")
+old = json.dumps({"id": "x:old", "direction": "in", "created_at": "2011-08-29T03:20:05Z"})
+p = subprocess.run(["kpi-report", "-f", "html", "-o", page2], input=(data + old + "\n").encode(),
+                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+html2 = open(page2, encoding="utf-8").read()
+vol2 = re.search(r'<svg id="chart-volume".*?</svg>', html2, re.S)
+ok(vol2 and "left out as outliers: 1 before 2024-03-01, 0 after" in vol2.group(0),
+   "an isolated 2011 record is left out of the volume chart, and the chart says so")
+ok(vol2 and "records per hour" in vol2.group(0) and
+   len(re.findall(r'<rect class="in"', vol2.group(0))) <= 120,
+   "the bins fit the data's bulk (hours over five days)")
 
 shot = os.path.join(tmp, "shot.png")
 try:

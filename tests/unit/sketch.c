@@ -26,15 +26,16 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Worst relative error over many quantiles, against the value at the same
- * rank of the sorted data. */
+/* Worst relative error over many quantiles, against the sorted data's
+ * quantile, interpolated linearly at rank q(n-1). */
 static double worst_error(const sketch *s, double *v, size_t n)
 {
 	static const double qs[] = { 0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1 };
 	double worst = 0;
 	qsort(v, n, sizeof *v, cmp);
 	for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
-		double want = v[(size_t)floor(qs[k] * (double)(n - 1))];
+		double h = qs[k] * (double)(n - 1), lo = floor(h);
+		double want = v[(size_t)lo] + (h > lo ? (h - lo) * (v[(size_t)lo + 1] - v[(size_t)lo]) : 0);
 		double got = sketch_quantile(s, qs[k]);
 		double err = want == 0 ? fabs(got) : fabs(got - want) / fabs(want);
 		if (err > worst)
@@ -89,15 +90,31 @@ int main(void)
 	static const double few[] = { 600, 1800, 7200, 300, 5 };
 	for (size_t i = 0; i < 5; i++)
 		sketch_add(&a, few[i]);
-	ok(sketch_quantile(&a, 0.5) == 600 && sketch_quantile(&a, 0.9) == 1800 &&
-	   sketch_quantile(&a, 0) == 5 && sketch_quantile(&a, 1) == 7200,
-	   "five values: exact quantiles at rank floor(q(n-1))");
-	is_int(sketch_count_le(&a, 600), 3, "five values: exact count_le");
 	sketch_to_json(&a, &j1);
 	buf_cstr(&j1);
 	is_str(j1.p, "{\"a\":0.01,\"n\":5,\"z\":0,\"sum\":9905,\"min\":5,\"max\":7200,"
 	             "\"x\":[600,1800,7200,300,5]}", "exact values serialise as they are");
 	buf_reset(&j1);
+	ok(sketch_quantile(&a, 0.5) == 600 && sketch_quantile(&a, 0.9) == 5040 &&
+	   sketch_quantile(&a, 0.25) == 300 && sketch_quantile(&a, 0.6) == 1080 &&
+	   sketch_quantile(&a, 0) == 5 && sketch_quantile(&a, 1) == 7200,
+	   "five values: exact quantiles, linear between ranks (0.9: 1800 + 0.6 * 5400)");
+	is_int(sketch_count_le(&a, 600), 3, "five values: exact count_le");
+	sketch_free(&a);
+
+	/* Without a limit every value is kept, until the owner says. */
+	sketch_init(&a, SKETCH_ALPHA);
+	sketch_keep_exact(&a, 0);
+	for (int i = 0; i < 10001; i++)
+		sketch_add(&a, (double)((i * 7919) % 10001));
+	ok(!a.bucketed && sketch_quantile(&a, 0.5) == 5000 && sketch_quantile(&a, 0.9) == 9000,
+	   "10001 values kept exactly: median 5000, p90 9000");
+	ok(sketch_exact_bytes(&a) >= 10001 * sizeof(double), "exact bytes counted (%llu)",
+	   (unsigned long long)sketch_exact_bytes(&a));
+	ok(sketch_approximate(&a) == 0 && a.bucketed && sketch_exact_bytes(&a) == 0 && a.n == 10001,
+	   "sketch_approximate frees the values and keeps the count");
+	double m = sketch_quantile(&a, 0.5);
+	ok(fabs(m - 5000) <= 50, "the median from buckets is within 1%% (%g)", m);
 	sketch_free(&a);
 	/* Crossing SKETCH_EXACT in a merge gives what one pass gives. */
 	sketch_init(&a, SKETCH_ALPHA);
