@@ -1,17 +1,13 @@
 /*
- * The reply journal: what makes "at most once" survive kill -9.  An intent
+ * The reply journal: what makes "at most once" survive kill -9 (the file
+ * itself, its lock and its torn tail are common/jlog.c's).  An intent
  * is on disk before the request leaves, and a done right after the answer
  * comes, so a crash anywhere leaves either nothing (not sent), an intent
  * alone (outcome unknown: reconciled before anything is sent again), or a
  * done (sent).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "reply.h"
 
@@ -92,86 +88,29 @@ static int apply(journal *j, const rec *r)
 	return 0;
 }
 
+static int replay(void *ctx, const rec *r)
+{
+	return apply(ctx, r);
+}
+
 journal *journal_open(const char *path, cp_err *e)
 {
 	journal *j = calloc(1, sizeof *j);
-	buf all = {0};
-	rec r = {0};
 	if (!j) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		return NULL;
 	}
-	j->fd = -1;
-	if (!(j->path = strdup(path))) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto fail;
+	if (!(j->log = jlog_open(path, "reply", replay, j, e))) {
+		journal_close(j);
+		return NULL;
 	}
-	j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (j->fd < 0) {
-		cp_fail(e, errno == ENOENT ? CP_EX_CANTCREAT : CP_EX_IOERR, "%s: %s", path,
-		        strerror(errno));
-		goto fail;
-	}
-	/* Two runs sharing a journal could both post: the second waits for nobody. */
-	if (flock(j->fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
-			cp_fail(e, CP_EX_TEMPFAIL, "%s: another reply run holds this journal", path);
-		else
-			cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (state_read(path, &all, e) < 0)
-		goto fail;
-	size_t end = all.len;
-	if (end > 0 && all.p[end - 1] != '\n') {
-		/* A torn last line: its write never completed, so what it said
-		 * never happened (an intent: nothing was sent yet). */
-		while (end > 0 && all.p[end - 1] != '\n')
-			end--;
-		if (ftruncate(j->fd, (off_t)end) < 0 || fsync(j->fd) < 0) {
-			cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-	}
-	for (size_t pos = 0; pos < end;) {
-		const char *nl = memchr(all.p + pos, '\n', end - pos);
-		size_t len = (size_t)(nl - (all.p + pos));
-		j->lines++;
-		if (len > 0 && (rec_parse(&r, all.p + pos, len) < 0 || apply(j, &r) < 0)) {
-			cp_fail(e, CP_EX_DATAERR, "%s:%llu: not a journal entry; the journal is "
-			        "damaged, and reply will not guess what was sent", path,
-			        (unsigned long long)j->lines);
-			goto fail;
-		}
-		pos += len + 1;
-	}
-	rec_free(&r);
-	buf_free(&all);
+	j->path = j->log->path;
 	return j;
-fail:
-	rec_free(&r);
-	buf_free(&all);
-	journal_close(j);
-	return NULL;
 }
 
 const jentry *journal_get(const journal *j, const char *mention)
 {
 	return j ? map_get(&j->m, mention, NULL) : NULL;
-}
-
-static int append(journal *j, buf *line, cp_err *e)
-{
-	if (!buf_cstr(line) || buf_addc(line, '\n') < 0)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	if (state_append(j->fd, line->p, line->len, e) < 0) {
-		cp_fail(e, CP_EX_IOERR, "%s: %s", j->path, e->msg);
-		return -1;
-	}
-	line->len--;
-	line->p[line->len] = '\0';
-	j->lines++;
-	return 0;
 }
 
 /* Every append is checked: a journal line with a piece left out would be
@@ -187,7 +126,8 @@ static int add_field(buf *b, const char *key, const char *s)
  * to the in-memory view, so memory never runs ahead of the disk.  Frees b. */
 static int commit(journal *j, buf *b, int bad, cp_err *e)
 {
-	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, b, e);
+	int rc = bad || !buf_cstr(b) ? cp_fail(e, CP_EX_OSERR, "out of memory")
+	                             : jlog_append(j->log, b->p, b->len, e);
 	if (rc == 0) {
 		rec r = {0};
 		if (rec_parse(&r, b->p, b->len) < 0 || apply(j, &r) < 0)
@@ -244,9 +184,7 @@ void journal_close(journal *j)
 {
 	if (!j)
 		return;
-	if (j->fd >= 0)
-		close(j->fd); /* and the lock with it */
+	jlog_close(j->log); /* and the lock with it */
 	map_free(&j->m, entry_free);
-	free(j->path);
 	free(j);
 }

@@ -10,6 +10,7 @@
 #define REPLY_H
 
 #include "carepipe.h"
+#include "jlog.h"
 #include "platform.h"
 #include "template.h"
 
@@ -58,10 +59,9 @@ typedef struct {
 } jentry;
 
 typedef struct {
-	char *path;
-	int fd;
+	const char *path; /* the file's name (owned by log) */
+	jlog *log;        /* the file, its lock (common/jlog.c) */
 	strmap m;         /* mention id -> jentry */
-	uint64_t lines;
 } journal;
 
 /* Open (creating it 0600) and lock the journal, and read it.  A torn last
