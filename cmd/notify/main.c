@@ -830,11 +830,9 @@ int main(int argc, char **argv)
 	}
 	cp_start(&p);
 
-	if (c.send) {
+	/* A digest waits for the input: what arrives now joins it. */
+	if (c.send)
 		settle(&c);
-		if (c.digest >= 0)
-			maybe_digest(&c);
-	}
 	cp_each_record(&p, argc - optind, argv + optind, each, &c);
 	if (c.send && c.digest >= 0)
 		maybe_digest(&c);

@@ -39,10 +39,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from aiosmtpd.smtp import SMTP, AuthResult
 
 LOCK = threading.Lock()
-STATE = {"posts": [], "mails": [], "fail": 0, "status": 500, "retry_after": None,
-         "smtp_fail": 0, "smtp_code": 451, "delay_after": 0.0,
-         "smtp_user": None, "smtp_password": None}
-DEFAULTS = dict(STATE)
+DEFAULTS = {"posts": [], "mails": [], "fail": 0, "status": 500, "retry_after": None,
+            "smtp_fail": 0, "smtp_code": 451, "delay_after": 0.0,
+            "smtp_user": None, "smtp_password": None}
+STATE = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
 
 
 class Hook(BaseHTTPRequestHandler):
@@ -62,7 +62,7 @@ class Hook(BaseHTTPRequestHandler):
 
     def do_GET(self):
         u = urllib.parse.urlparse(self.path)
-        q = dict(urllib.parse.parse_qsl(u.query))
+        q = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         with LOCK:
             if u.path == "/_posts":
                 return self.reply(200, json.dumps(STATE["posts"]))
@@ -81,7 +81,7 @@ class Hook(BaseHTTPRequestHandler):
                         STATE[k] = float(q[k])
                 for k in ("retry_after", "smtp_user", "smtp_password"):
                     if k in q:
-                        STATE[k] = q[k]
+                        STATE[k] = q[k] or None
                 return self.reply(200, "{}")
         self.reply(404, "not found")
 
@@ -123,7 +123,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         user, pw = STATE["smtp_user"], STATE["smtp_password"]
     login = auth_data.login.decode() if isinstance(auth_data.login, bytes) else auth_data.login
     password = auth_data.password.decode() if isinstance(auth_data.password, bytes) else auth_data.password
-    return AuthResult(success=(user is not None and login == user and password == pw))
+    return AuthResult(success=(user is not None and login == user and password == pw), handled=False)
 
 
 def smtp_factory():
