@@ -346,7 +346,7 @@ static void build_body(struct notify *c, const char *kind, const char *id, const
 {
 	buf_reset(&c->body);
 	int rc = strcmp(c->ch->type, "email") == 0
-	    ? email_message(&c->body, c->ch, subject, text, key, clock_now())
+	    ? email_message(&c->body, c->ch, subject, text, key, id, clock_now())
 	    : webhook_body(&c->body, c->ch->type, c->ch->name, kind, id, text, record, rlen, items, nitems);
 	if (rc < 0 || !buf_cstr(&c->body))
 		oom(c);

@@ -247,7 +247,7 @@ int webhook_body(buf *out, const char *type, const char *channel, const char *ki
 }
 
 int email_message(buf *out, const cp_channel *ch, const char *subject, const char *text,
-                  const char *key, int64_t now)
+                  const char *key, const char *id, int64_t now)
 {
 	char date[64];
 	struct tm tm;
@@ -263,6 +263,7 @@ int email_message(buf *out, const cp_channel *ch, const char *subject, const cha
 	                     "Content-Transfer-Encoding: quoted-printable\r\n"
 	                     "Auto-Submitted: auto-generated\r\n") < 0;
 	bad |= buf_adds(out, "X-Carepipe-Channel: ") < 0 || mail_header_value(out, ch->name, strlen(ch->name)) < 0;
+	bad |= buf_adds(out, "\r\nX-Carepipe-Id: ") < 0 || mail_header_value(out, id, strlen(id)) < 0;
 	bad |= buf_adds(out, "\r\n\r\n") < 0 || mail_qp(out, text, strlen(text)) < 0 ||
 	       buf_adds(out, "\r\n") < 0;
 	return bad ? -1 : 0;

@@ -94,8 +94,9 @@ int render(const tmpl *t, const rec *r, int kind, int fmt, int64_t now, buf *out
 int webhook_body(buf *out, const char *type, const char *channel, const char *kind,
                  const char *id, const char *text, const char *record, size_t rlen,
                  const char *const *items, size_t nitems);
-/* The whole email: headers (Message-ID from key) and a quoted-printable body. */
+/* The whole email: headers (Message-ID from key, X-Carepipe-Id: id, for
+ * filters) and a quoted-printable body. */
 int email_message(buf *out, const cp_channel *ch, const char *subject, const char *text,
-                  const char *key, int64_t now);
+                  const char *key, const char *id, int64_t now);
 
 #endif
