@@ -15,6 +15,30 @@ $ notify -q
 > {"id":"twitter:2","text":"fine","sla":{"status":"met"}}
 > {"alert":"volume","hour":"2024-05-01T10:00:00Z","severity":"high","value":40,"baseline_mean":5,"baseline_sd":2,"z":17.5}
 
+### notify(1) and README: the escalations of the example day, previewed
+$ cp "$TOP/examples/rules/consumer.rules" rules.conf; cp "$TOP/examples/data/mentions.ndjson" .
+$ tag -f rules.conf mentions.ndjson | notify --escalated 2> preview.txt > out.ndjson
+$ echo "exit $?"; wc -l < out.ndjson; grep -c '^notify: preview to (no channel) (escalation ' preview.txt; head -n 6 preview.txt
+> exit 0
+> 1000
+> 5
+> notify: preview to (no channel) (escalation twitter:2010627405881803122):
+>   Escalation (urgent) on twitter for KiteStreamHelp: personal data exposed in public
+>   From Tom (@tom438864) at 2026-01-12T08:18:23Z:
+>   I've been passed between 4 departments about a $254.87 refund.
+>   Nobody can tell me anything. 😠 My number is +1 (415) 555-0742, just call me.
+>   https://x.com/messages/417047533-1930306746427290192
+
+### carepipe.conf(5): the example channels are valid, and preview through each
+$ sed -n '/^Three channels for/,/^\.Ed/p' "$TOP/man/carepipe.conf.5" | sed '1,/^\.Bd/d;/^\.Ed/d' > care.conf
+$ for ch in care-slack oncall-hook leads-mail; do printf '%s\n' '{"id":"x:1","escalate":true,"text":"a <b>"}' | notify -q --config care.conf --channel $ch --mark | jq -r .notify.message | tail -n 2; done
+> a &lt;b&gt;
+> id x:1
+> a <b>
+> id x:1
+> a <b>
+> id x:1
+
 ### no selector: escalations, SLA at_risk/breached/missed and alerts are selected
 $ notify --only --mark --now 2024-05-01T12:00:00Z | jq -c '[.id // .alert, .notify.kind, .notify.status]'
 < {"id":"twitter:1","escalate":true}
