@@ -23,6 +23,8 @@ jlog *jlog_open(const char *path, const char *who, jlog_replay fn, void *ctx, cp
 		return NULL;
 	}
 	j->fd = -1;
+	j->fn = fn;
+	j->ctx = ctx;
 	if (!(j->path = strdup(path))) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto fail;
@@ -92,6 +94,37 @@ int jlog_append(jlog *j, const char *line, size_t len, cp_err *e)
 	}
 	j->lines++;
 	return 0;
+}
+
+int jlog_commit(jlog *j, buf *line, bool bad, cp_err *e)
+{
+	int rc = bad || !buf_cstr(line) ? cp_fail(e, CP_EX_OSERR, "out of memory")
+	                                : jlog_append(j, line->p, line->len, e);
+	if (rc == 0) {
+		rec r = {0};
+		if (rec_parse(&r, line->p, line->len) < 0 || j->fn(j->ctx, &r) < 0)
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+		rec_free(&r);
+	}
+	buf_free(line);
+	return rc;
+}
+
+int jlog_field(buf *b, const char *key, const char *s)
+{
+	if (buf_addf(b, ",\"%s\":", key) < 0)
+		return -1;
+	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
+}
+
+char *jlog_str(val v)
+{
+	buf b = {0};
+	if (v.type != VAL_STRING || val_str(v, &b) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.p ? b.p : strdup("");
 }
 
 void jlog_close(jlog *j)

@@ -21,14 +21,18 @@
 
 #include "carepipe.h"
 
+/* Applies one line to the caller's view of the journal: each line on disk
+ * when it is opened, and each committed line after.  0, or -1 when the line
+ * is not an entry (or memory ran out). */
+typedef int (*jlog_replay)(void *ctx, const rec *r);
+
 typedef struct {
 	char *path;
 	int fd;
 	uint64_t lines;
+	jlog_replay fn;
+	void *ctx;
 } jlog;
-
-/* Replays one line already on disk; 0, or -1 when it is not an entry. */
-typedef int (*jlog_replay)(void *ctx, const rec *r);
 
 /* Open, lock and replay path.  who names the program in messages
  * ("another reply run holds this journal").  NULL with e set: 73/74 when
@@ -36,6 +40,17 @@ typedef int (*jlog_replay)(void *ctx, const rec *r);
 jlog *jlog_open(const char *path, const char *who, jlog_replay fn, void *ctx, cp_err *e);
 /* Append line[0..len) (no newline) and fsync.  0, or -1 with e (74). */
 int jlog_append(jlog *j, const char *line, size_t len, cp_err *e);
+/* Append a line the caller built (unless building it failed: bad), then
+ * apply it through the replay function, so memory never runs ahead of the
+ * disk.  Frees line.  0, or -1 with e (71 out of memory, 74). */
+int jlog_commit(jlog *j, buf *line, bool bad, cp_err *e);
+/* Building a line: append ,"key":"s" (null when s is NULL); 0 or -1.
+ * Every append is checked: a line with a piece left out would be written,
+ * fsync'd and read back wrong. */
+int jlog_field(buf *b, const char *key, const char *s);
+/* A copy of a string value (malloc'd), or NULL when v is not a string or
+ * memory ran out. */
+char *jlog_str(val v);
 void jlog_close(jlog *j);
 
 #endif

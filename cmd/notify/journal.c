@@ -25,16 +25,6 @@ static void entry_free(nentry *ne)
 	free(ne);
 }
 
-static char *dup_val(val v)
-{
-	buf b = {0};
-	if (v.type != VAL_STRING || val_str(v, &b) < 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return b.p ? b.p : strdup("");
-}
-
 static int mapkey(buf *k, const char *channel, const char *id)
 {
 	buf_reset(k);
@@ -91,8 +81,8 @@ static int apply(void *ctx, const rec *r)
 {
 	njournal *j = ctx;
 	val ev = rec_val(r, "event");
-	char *channel = dup_val(rec_val(r, "channel"));
-	char *id = dup_val(rec_val(r, "id"));
+	char *channel = jlog_str(rec_val(r, "channel"));
+	char *id = jlog_str(rec_val(r, "id"));
 	nentry *ne = channel && id ? entry_for(j, channel, id) : NULL;
 	int rc = 0;
 	if (!ne) {
@@ -109,13 +99,13 @@ static int apply(void *ctx, const rec *r)
 		if (ne->state != N_QUEUED)
 			ne->queued_at = ne->at;
 		ne->state = N_QUEUED;
-		set_str(&ne->line, dup_val(rec_val(r, "line")));
+		set_str(&ne->line, jlog_str(rec_val(r, "line")));
 		if (!ne->line)
 			rc = -1;
 	} else if (val_streq(ev, "intent")) {
 		ne->state = N_INTENT;
-		set_str(&ne->key, dup_val(rec_val(r, "key")));
-		set_str(&ne->body, dup_val(rec_val(r, "body")));
+		set_str(&ne->key, jlog_str(rec_val(r, "key")));
+		set_str(&ne->body, jlog_str(rec_val(r, "body")));
 		if (!ne->key || !ne->body) {
 			rc = -1;
 			goto out;
@@ -134,7 +124,7 @@ static int apply(void *ctx, const rec *r)
 				goto out;
 			}
 			while (val_next(items, &pos, &k, &el)) {
-				char *s = dup_val(el);
+				char *s = jlog_str(el);
 				nentry *it = s ? entry_for(j, channel, s) : NULL;
 				if (!it) {
 					free(s);
@@ -186,36 +176,12 @@ const nentry *nj_get(const njournal *j, const char *channel, const char *id)
 	return j ? lookup(j, channel, id) : NULL;
 }
 
-/* Every append is checked: a journal line with a piece left out would be
- * written, fsynced and read back wrong. */
-static int add_field(buf *b, const char *key, const char *s)
-{
-	if (buf_addf(b, ",\"%s\":", key) < 0)
-		return -1;
-	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
-}
-
-/* Append a built line (unless building it failed), fsync'd, then apply it
- * to memory, so memory never runs ahead of the disk.  Frees b. */
-static int commit(njournal *j, buf *b, int bad, cp_err *e)
-{
-	int rc = bad || !buf_cstr(b) ? cp_fail(e, CP_EX_OSERR, "out of memory")
-	                             : jlog_append(j->log, b->p, b->len, e);
-	if (rc == 0) {
-		rec r = {0};
-		if (rec_parse(&r, b->p, b->len) < 0 || apply(j, &r) < 0)
-			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-		rec_free(&r);
-	}
-	buf_free(b);
-	return rc;
-}
 
 static int head(buf *b, const char *event, const char *channel, const char *id)
 {
 	int bad = buf_addf(b, "{\"event\":\"%s\"", event) < 0;
-	bad |= add_field(b, "channel", channel) < 0;
-	bad |= add_field(b, "id", id) < 0;
+	bad |= jlog_field(b, "channel", channel) < 0;
+	bad |= jlog_field(b, "id", id) < 0;
 	return bad;
 }
 
@@ -224,10 +190,10 @@ int nj_queued(njournal *j, const char *channel, const char *id, const char *line
 {
 	buf b = {0};
 	int bad = head(&b, "queued", channel, id);
-	bad |= add_field(&b, "line", line) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "line", line) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
@@ -236,7 +202,7 @@ int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
 {
 	buf b = {0};
 	int bad = head(&b, "intent", channel, id);
-	bad |= add_field(&b, "key", key) < 0;
+	bad |= jlog_field(&b, "key", key) < 0;
 	if (items) {
 		bad |= buf_adds(&b, ",\"items\":[") < 0;
 		for (size_t i = 0; i < nitems; i++) {
@@ -246,10 +212,10 @@ int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
 		}
 		bad |= buf_addc(&b, ']') < 0;
 	}
-	bad |= add_field(&b, "body", body) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "body", body) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 int nj_done(njournal *j, const char *channel, const char *id, long code, const char *at,
@@ -258,9 +224,9 @@ int nj_done(njournal *j, const char *channel, const char *id, long code, const c
 	buf b = {0};
 	int bad = head(&b, "done", channel, id);
 	bad |= buf_addf(&b, ",\"code\":%ld", code) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 int nj_failed(njournal *j, const char *channel, const char *id, const char *reason,
@@ -268,10 +234,10 @@ int nj_failed(njournal *j, const char *channel, const char *id, const char *reas
 {
 	buf b = {0};
 	int bad = head(&b, "failed", channel, id);
-	bad |= add_field(&b, "reason", reason) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "reason", reason) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 void nj_close(njournal *j)

@@ -23,16 +23,6 @@ static void entry_free(void *v)
 	free(je);
 }
 
-static char *dup_val(val v)
-{
-	buf b = {0};
-	if (v.type != VAL_STRING || val_str(v, &b) < 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return b.p;
-}
-
 static jentry *entry_for(journal *j, const char *mention)
 {
 	jentry *je = map_get(&j->m, mention, NULL);
@@ -57,7 +47,7 @@ static void set_str(char **slot, char *s)
 static int apply(journal *j, const rec *r)
 {
 	val ev = rec_val(r, "event");
-	char *mention = dup_val(rec_val(r, "mention"));
+	char *mention = jlog_str(rec_val(r, "mention"));
 	if (!mention)
 		return -1;
 	jentry *je = entry_for(j, mention);
@@ -71,15 +61,15 @@ static int apply(journal *j, const rec *r)
 		je->at = 0;
 	if (val_streq(ev, "intent")) {
 		je->state = J_INTENT;
-		set_str(&je->key, dup_val(rec_val(r, "key")));
-		set_str(&je->text, dup_val(rec_val(r, "text")));
+		set_str(&je->key, jlog_str(rec_val(r, "key")));
+		set_str(&je->text, jlog_str(rec_val(r, "text")));
 		je->dm = rec_val(r, "dm").type == VAL_TRUE;
 		if (!je->key || !je->text)
 			return -1;
 	} else if (val_streq(ev, "done")) {
 		je->state = J_DONE;
-		set_str(&je->reply_id, dup_val(rec_val(r, "id")));
-		set_str(&je->url, dup_val(rec_val(r, "url")));
+		set_str(&je->reply_id, jlog_str(rec_val(r, "id")));
+		set_str(&je->url, jlog_str(rec_val(r, "url")));
 	} else if (val_streq(ev, "failed")) {
 		je->state = J_FAILED;
 	} else {
@@ -113,30 +103,6 @@ const jentry *journal_get(const journal *j, const char *mention)
 	return j ? map_get(&j->m, mention, NULL) : NULL;
 }
 
-/* Every append is checked: a journal line with a piece left out would be
- * written, fsynced and read back wrong.  Returns 0 or -1. */
-static int add_field(buf *b, const char *key, const char *s)
-{
-	if (buf_addf(b, ",\"%s\":", key) < 0)
-		return -1;
-	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
-}
-
-/* Append a built line (unless building it failed), fsync'd, then apply it
- * to the in-memory view, so memory never runs ahead of the disk.  Frees b. */
-static int commit(journal *j, buf *b, int bad, cp_err *e)
-{
-	int rc = bad || !buf_cstr(b) ? cp_fail(e, CP_EX_OSERR, "out of memory")
-	                             : jlog_append(j->log, b->p, b->len, e);
-	if (rc == 0) {
-		rec r = {0};
-		if (rec_parse(&r, b->p, b->len) < 0 || apply(j, &r) < 0)
-			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-		rec_free(&r);
-	}
-	buf_free(b);
-	return rc;
-}
 
 int journal_intent(journal *j, const char *mention, const char *key, const char *text,
                    bool dm, const char *at, cp_err *e)
@@ -144,13 +110,13 @@ int journal_intent(journal *j, const char *mention, const char *key, const char 
 	buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"intent\"") < 0;
-	bad |= add_field(&b, "mention", mention) < 0;
-	bad |= add_field(&b, "key", key) < 0;
+	bad |= jlog_field(&b, "mention", mention) < 0;
+	bad |= jlog_field(&b, "key", key) < 0;
 	bad |= buf_addf(&b, ",\"dm\":%s", dm ? "true" : "false") < 0;
-	bad |= add_field(&b, "text", text) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "text", text) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 int journal_done(journal *j, const char *mention, const char *id, const char *url,
@@ -159,12 +125,12 @@ int journal_done(journal *j, const char *mention, const char *id, const char *ur
 	buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"done\"") < 0;
-	bad |= add_field(&b, "mention", mention) < 0;
-	bad |= add_field(&b, "id", id) < 0;
-	bad |= add_field(&b, "url", url && *url ? url : NULL) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "mention", mention) < 0;
+	bad |= jlog_field(&b, "id", id) < 0;
+	bad |= jlog_field(&b, "url", url && *url ? url : NULL) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 int journal_failed(journal *j, const char *mention, const char *reason, const char *at,
@@ -173,11 +139,11 @@ int journal_failed(journal *j, const char *mention, const char *reason, const ch
 	buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"failed\"") < 0;
-	bad |= add_field(&b, "mention", mention) < 0;
-	bad |= add_field(&b, "reason", reason) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "mention", mention) < 0;
+	bad |= jlog_field(&b, "reason", reason) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 void journal_close(journal *j)
