@@ -202,6 +202,9 @@ static int check_channel(const char *name, cp_channel *ch, cp_err *e)
 		if (strncmp(ch->server, "smtp://", 7) != 0 && strncmp(ch->server, "smtps://", 8) != 0)
 			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: server must start with smtp:// or smtps://",
 			    name, ch->line, ch->name);
+		if (strchr(ch->server, '@'))
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: server holds a login: give it in "
+			    "user, and the password in token_env or token_file", name, ch->line, ch->name);
 		if (ch->starttls && strcmp(ch->starttls, "yes") != 0 && strcmp(ch->starttls, "no") != 0)
 			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: starttls is yes or no",
 			    name, ch->line, ch->name);

@@ -138,6 +138,10 @@ static int apply(void *ctx, const rec *r)
 	} else if (val_streq(ev, "done") || val_streq(ev, "failed")) {
 		bool done = val_streq(ev, "done");
 		ne->state = done ? N_DONE : N_FAILED;
+		/* Only an open intent is sent again from the journal: a settled
+		 * one need not keep its body in memory. */
+		set_str(&ne->body, NULL);
+		set_str(&ne->key, NULL);
 		for (size_t i = 0; i < ne->nitems; i++) {
 			nentry *it = lookup(j, channel, ne->items[i]);
 			if (!it)

@@ -1,6 +1,6 @@
 /*
  * notify - escalations, SLA risks and spike alerts reach a person: a
- * message through a Slack or Teams incoming webhook, a JSON webhook, or
+ * message through a Slack or Teams (Workflows) webhook, a JSON webhook, or
  * email, for the records selected; every record passes through unchanged
  * (like tee), so notify can sit in the middle of a pipeline.
  *
@@ -102,6 +102,8 @@ struct notify {
 	long max, used;
 	int64_t now;             /* --now, or -1 */
 	njournal *j;
+	int64_t oldest;          /* --digest: the oldest queued item's time */
+	bool oldest_known;       /* (INT64_MAX: none), so a record need not scan */
 	bool down;               /* the channel failed: no more sends this run */
 	cp_err down_err;
 	buf pv_lines;            /* preview of a digest */
@@ -382,15 +384,20 @@ static void maybe_digest(struct notify *c)
 	while (!c->down && c->used < c->max) {
 		const nentry **items = NULL;
 		size_t n = 0;
-		int64_t oldest = INT64_MAX;
-		for (size_t i = 0; i < c->j->n; i++) {
-			const nentry *ne = c->j->order[i];
-			if (ne->state == N_QUEUED && !ne->in_digest && strcmp(ne->channel, c->ch->name) == 0 &&
-			    ne->queued_at < oldest)
-				oldest = ne->queued_at;
+		if (!c->oldest_known) {
+			c->oldest = INT64_MAX;
+			for (size_t i = 0; i < c->j->n; i++) {
+				const nentry *ne = c->j->order[i];
+				if (ne->state == N_QUEUED && !ne->in_digest &&
+				    strcmp(ne->channel, c->ch->name) == 0 && ne->queued_at < c->oldest)
+					c->oldest = ne->queued_at;
+			}
+			c->oldest_known = true;
 		}
+		int64_t oldest = c->oldest;
 		if (oldest == INT64_MAX || clock_now() - oldest < c->digest)
 			return;
+		c->oldest_known = false;   /* what the digest leaves is scanned again */
 		if (!(items = calloc(DIGEST_MAX_ITEMS, sizeof *items)))
 			oom(c);
 		for (size_t i = 0; i < c->j->n && n < DIGEST_MAX_ITEMS; i++) {
@@ -532,6 +539,9 @@ static void decide(struct notify *c, const rec *r, int kind, struct outcome *o)
 	if (c->digest >= 0) {
 		if (nj_queued(c->j, channel, id, c->msg.p, clock_str(at), &e) < 0)
 			die_journal(c, &e);
+		ne = nj_get(c->j, channel, id);
+		if (c->oldest_known && ne && ne->queued_at < c->oldest)
+			c->oldest = ne->queued_at;
 		o->status = "queued";
 		c->nqueued++;
 		maybe_digest(c);

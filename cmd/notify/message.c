@@ -4,8 +4,10 @@
  * four channel types.  A template's own text is the operator's; every
  * value it takes from a record is customer data, appended as text and
  * never expanded again (common/template.h), with control characters made
- * spaces and, for Slack and Teams, "&", "<" and ">" escaped so that a
- * customer cannot write "<!channel>" and page everyone, or a link.
+ * spaces and, for Slack, "&", "<" and ">" escaped so that a customer
+ * cannot write "<!channel>" and page everyone, or a link.  Teams gets its
+ * message as an Adaptive Card TextRun, which renders no markdown and no
+ * HTML: a customer's "[x](https://...)" shows as typed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -176,11 +178,11 @@ static int escape_into(buf *out, const char *s, size_t n, int fmt)
 			rc = buf_addc(out, ' ');   /* a C1 control, such as CSI */
 			i++;
 		}
-		else if ((fmt == NF_SLACK || fmt == NF_TEAMS) && ch == '&')
+		else if (fmt == NF_SLACK && ch == '&')
 			rc = buf_adds(out, "&amp;");
-		else if ((fmt == NF_SLACK || fmt == NF_TEAMS) && ch == '<')
+		else if (fmt == NF_SLACK && ch == '<')
 			rc = buf_adds(out, "&lt;");
-		else if ((fmt == NF_SLACK || fmt == NF_TEAMS) && ch == '>')
+		else if (fmt == NF_SLACK && ch == '>')
 			rc = buf_adds(out, "&gt;");
 		else
 			rc = buf_addc(out, (char)ch);
@@ -238,8 +240,19 @@ int webhook_body(buf *out, const char *type, const char *channel, const char *ki
 				       buf_json_str(out, items[i], strlen(items[i])) < 0;
 			bad |= buf_addc(out, ']') < 0;
 		}
+	} else if (strcmp(type, "teams") == 0) {
+		/* A Teams Workflows webhook ("Send webhook alerts to a channel";
+		 * the Office 365 connectors are retired) takes a message with an
+		 * Adaptive Card; a TextRun shows its text as it is. */
+		bad |= buf_adds(out, "\"type\":\"message\",\"attachments\":[{\"contentType\":"
+		    "\"application/vnd.microsoft.card.adaptive\",\"contentUrl\":null,\"content\":{"
+		    "\"$schema\":\"http://adaptivecards.io/schemas/adaptive-card.json\","
+		    "\"type\":\"AdaptiveCard\",\"version\":\"1.4\",\"body\":[{\"type\":\"RichTextBlock\","
+		    "\"inlines\":[{\"type\":\"TextRun\",") < 0;
+		bad |= add_str_field(out, "text", text) < 0;
+		bad |= buf_adds(out, "}]}]}}]") < 0;
 	} else {
-		/* Slack's and Teams' incoming webhooks both take {"text": ...}. */
+		/* A Slack incoming webhook takes {"text": ...}. */
 		bad |= add_str_field(out, "text", text) < 0;
 	}
 	bad |= buf_addc(out, '}') < 0;

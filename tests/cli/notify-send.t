@@ -206,9 +206,16 @@ rc, out, err, _ = notify(["--sla", "at_risk", "--mark", "--now", "2024-05-01T10:
                          [rec("t1", sla={"status": "at_risk", "due_at": "2024-05-01T11:00:00Z", "policy": "x"})],
                          "teams.journal", "teams")
 got = posts("/hook/teams/")
-ok(rc == 0 and len(got) == 1 and json.loads(got[0]["body"])["text"].startswith(
-    "SLA at_risk on twitter for AcmeCare: first response due 2024-05-01T11:00:00Z (30m left), policy x"),
-   "teams: an SLA risk, with the time left", got)
+card = json.loads(got[0]["body"]) if got else {}
+att = (card.get("attachments") or [{}])[0]
+ok(rc == 0 and len(got) == 1 and card.get("type") == "message" and
+   att.get("contentType") == "application/vnd.microsoft.card.adaptive" and
+   att["content"]["type"] == "AdaptiveCard", "teams: one message with an Adaptive Card (Workflows webhooks)", got)
+run = att.get("content", {}).get("body", [{}])[0].get("inlines", [{}])[0] if att else {}
+ok(run.get("type") == "TextRun" and run.get("text", "").startswith(
+    "SLA at_risk on twitter for AcmeCare: first response due 2024-05-01T11:00:00Z (30m left), policy x\n"
+    "From User t1 (@usert1) at 2024-05-01T10:00:00Z:\nmy number is 555 t1"),
+   "teams: the SLA risk, with the time left, as a TextRun (no markdown, no HTML)", run)
 
 # --- generic webhook: kind, channel, id, text, the record, Idempotency-Key, bearer
 records = [esc("w1"), esc("w2")]

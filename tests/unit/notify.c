@@ -46,6 +46,8 @@ static void test_channels(void)
 		{ "[channel s]\ntype = webhook\nurl = https://x\nfrom = a@b\n", "t:1: [channel s]: from is for type email" },
 		{ "[channel s]\ntype = email\nserver = imap://x\nfrom = a\nto = b\n",
 		  "t:1: [channel s]: server must start with smtp:// or smtps://" },
+		{ "[channel s]\ntype = email\nserver = smtp://me:pw@x\nfrom = a\nto = b\n",
+		  "t:1: [channel s]: server holds a login: give it in user, and the password in token_env or token_file" },
 		{ "[channel s]\ntype = email\nserver = smtp://x\nfrom = a\nto = b\nstarttls = maybe\n",
 		  "t:1: [channel s]: starttls is yes or no" },
 		{ "[channel s]\ntype = email\nserver = smtp://x\nfrom = a\nto = b\nuser = u\n",
