@@ -102,8 +102,8 @@ static int apply(void *ctx, const rec *r)
 		set_str(&ne->line, jlog_str(rec_val(r, "line")));
 		if (!ne->line)
 			rc = -1;
-	} else if (val_streq(ev, "intent")) {
-		ne->state = N_INTENT;
+	} else if (val_streq(ev, "intent") || val_streq(ev, "pending")) {
+		ne->state = val_streq(ev, "intent") ? N_INTENT : N_PENDING;
 		set_str(&ne->key, jlog_str(rec_val(r, "key")));
 		set_str(&ne->body, jlog_str(rec_val(r, "body")));
 		if (!ne->key || !ne->body) {
@@ -138,10 +138,12 @@ static int apply(void *ctx, const rec *r)
 	} else if (val_streq(ev, "done") || val_streq(ev, "failed")) {
 		bool done = val_streq(ev, "done");
 		ne->state = done ? N_DONE : N_FAILED;
-		/* Only an open intent is sent again from the journal: a settled
-		 * one need not keep its body in memory. */
-		set_str(&ne->body, NULL);
-		set_str(&ne->key, NULL);
+		/* A failed message is sent again from the journal (its record
+		 * may never come again); a sent one need not keep its body. */
+		if (done) {
+			set_str(&ne->body, NULL);
+			set_str(&ne->key, NULL);
+		}
 		for (size_t i = 0; i < ne->nitems; i++) {
 			nentry *it = lookup(j, channel, ne->items[i]);
 			if (!it)
@@ -216,6 +218,18 @@ int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
 		}
 		bad |= buf_addc(&b, ']') < 0;
 	}
+	bad |= jlog_field(&b, "body", body) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
+	bad |= buf_addc(&b, '}') < 0;
+	return jlog_commit(j->log, &b, bad, e);
+}
+
+int nj_pending(njournal *j, const char *channel, const char *id, const char *key,
+               const char *body, const char *at, cp_err *e)
+{
+	buf b = {0};
+	int bad = head(&b, "pending", channel, id);
+	bad |= jlog_field(&b, "key", key) < 0;
 	bad |= jlog_field(&b, "body", body) < 0;
 	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;

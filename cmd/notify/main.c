@@ -328,7 +328,7 @@ static int send_intent(struct notify *c, const char *id, const char *body, const
 		channel_down(c, &e);
 		if (o) {
 			o->status = "failed";
-			snprintf(o->reason, sizeof o->reason, "%s; a later run sends it", e.msg);
+			snprintf(o->reason, sizeof o->reason, "%s; the next run sends it", e.msg);
 		}
 		c->nfailed++;
 		return -1;
@@ -354,20 +354,31 @@ static void build_body(struct notify *c, const char *kind, const char *id, const
 		oom(c);
 }
 
-/* Intents left open by an earlier run: the outcome is unknown, so the
- * same body goes again with the same key, before anything new. */
+/* What earlier runs left: an intent open (the outcome unknown: the same
+ * body goes again with the same key), a failed send, or one held back by
+ * --max or a failing channel.  Sent first, before anything new, within
+ * --max, whether or not their records come again. */
 static void settle(struct notify *c)
 {
-	for (size_t i = 0; i < c->j->n && !c->down; i++) {
+	for (size_t i = 0; i < c->j->n && !c->down && c->used < c->max; i++) {
 		nentry *ne = c->j->order[i];
-		if (ne->state != N_INTENT || strcmp(ne->channel, c->ch->name) != 0)
+		if ((ne->state != N_INTENT && ne->state != N_FAILED && ne->state != N_PENDING) ||
+		    !ne->body || strcmp(ne->channel, c->ch->name) != 0)
 			continue;
-		if (!c->p->quiet)
+		/* A failed digest's items are queued again: the next digest. */
+		if (ne->state == N_FAILED && ne->nitems)
+			continue;
+		if (!c->p->quiet && ne->state == N_INTENT)
 			cp_warn(c->p, "%s: the outcome of an earlier send is unknown (interrupted): "
 			        "sending it again with the same key", ne->id);
 		char *id = strdup(ne->id), *body = strdup(ne->body), *key = strdup(ne->key);
+		char at[32];
+		cp_err e = {0};
 		if (!id || !body || !key)
 			oom(c);
+		if (ne->state != N_INTENT &&
+		    nj_intent(c->j, c->ch->name, id, key, body, NULL, 0, clock_str(at), &e) < 0)
+			die_journal(c, &e);
 		if (send_intent(c, id, body, key, NULL) == 0)
 			c->nsettled++;
 		free(id);
@@ -529,10 +540,9 @@ static void decide(struct notify *c, const rec *r, int kind, struct outcome *o)
 		c->nskipped++;
 		return;
 	}
-	if (c->down || (ne && ne->state == N_INTENT)) {
+	if (ne && (ne->state == N_INTENT || ne->state == N_FAILED || ne->state == N_PENDING)) {
 		o->status = "pending";
-		snprintf(o->reason, sizeof o->reason, "channel %s failed in this run: a later run sends it",
-		         channel);
+		snprintf(o->reason, sizeof o->reason, "in the journal: a later run sends it");
 		c->npending++;
 		return;
 	}
@@ -547,12 +557,6 @@ static void decide(struct notify *c, const rec *r, int kind, struct outcome *o)
 		maybe_digest(c);
 		return;
 	}
-	if (c->used >= c->max) {
-		o->status = "pending";
-		snprintf(o->reason, sizeof o->reason, "--max %ld reached: a later run sends it", c->max);
-		c->npending++;
-		return;
-	}
 	buf_reset(&c->subject);
 	if (strcmp(c->ch->type, "email") == 0) {
 		const tmpl *st = c->subj_custom ? c->subj_custom : c->subj[kind];
@@ -565,6 +569,20 @@ static void decide(struct notify *c, const rec *r, int kind, struct outcome *o)
 		oom(c);
 	make_key(&c->key, channel, id);
 	build_body(c, kind_name(kind), id, c->msg.p, c->subject.p, c->key.p, r->line, r->len, NULL, 0);
+	if (c->down || c->used >= c->max) {
+		/* Held back: the journal keeps the message for the next run. */
+		if (nj_pending(c->j, channel, id, c->key.p, c->body.p, clock_str(at), &e) < 0)
+			die_journal(c, &e);
+		o->status = "pending";
+		if (c->down)
+			snprintf(o->reason, sizeof o->reason, "channel %s failed in this run: "
+			         "the next run sends it", channel);
+		else
+			snprintf(o->reason, sizeof o->reason, "--max %ld reached: the next run sends it",
+			         c->max);
+		c->npending++;
+		return;
+	}
 	if (nj_intent(c->j, channel, id, c->key.p, c->body.p, NULL, 0, clock_str(at), &e) < 0)
 		die_journal(c, &e);
 	send_intent(c, id, c->body.p, c->key.p, o);

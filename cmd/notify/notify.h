@@ -26,20 +26,24 @@
  *       on disk before the message leaves; B is exactly what is sent, K
  *       its idempotency key (Idempotency-Key header, Message-ID);
  *       a digest's id is "digest:K" and it lists its "items";
+ *   {"event":"pending","channel":C,"id":I,"key":K,"body":B,"at":T}
+ *       not sent in its run (--max, or the channel was failing): the next
+ *       run sends it first, even if its record does not come again;
  *   {"event":"done","channel":C,"id":I,"code":N,"at":T}
  *       the channel said yes (HTTP 2xx, SMTP 250); a digest's done is
  *       done for each of its items;
  *   {"event":"failed","channel":C,"id":I,"reason":R,"at":T}
- *       not sent: a later run tries again.
+ *       not sent: the next run sends the body of its intent again first
+ *       (a failed digest is not: its items wait for the next one).
  * An item whose last event is "intent" has an unknown outcome: the next
  * run sends the same body with the same key again before anything else.
  */
-enum nstate { N_QUEUED = 1, N_INTENT, N_DONE, N_FAILED };
+enum nstate { N_QUEUED = 1, N_INTENT, N_DONE, N_FAILED, N_PENDING };
 
 typedef struct {
 	int state;          /* enum nstate */
 	char *channel, *id;
-	char *key, *body;   /* intent */
+	char *key, *body;   /* intent, pending, failed: what is (to be) sent */
 	char *line;         /* queued: its line in the digest */
 	char **items;       /* digest intent: the items it carries */
 	size_t nitems;
@@ -62,6 +66,8 @@ int nj_queued(njournal *j, const char *channel, const char *id, const char *line
 int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
               const char *body, const char *const *items, size_t nitems, const char *at,
               cp_err *e);
+int nj_pending(njournal *j, const char *channel, const char *id, const char *key,
+               const char *body, const char *at, cp_err *e);
 int nj_done(njournal *j, const char *channel, const char *id, long code, const char *at,
             cp_err *e);
 int nj_failed(njournal *j, const char *channel, const char *id, const char *reason,

@@ -254,23 +254,31 @@ ok(rc == 69 and len(out) == 4 and statuses(out) == ["failed", None, "pending", "
    "a failing channel: exit 69, every record written, the sends failed or pending", "%d %s %s" % (rc, statuses(out), err))
 ok("gave up after 3 attempts; 3 sends left for the next run" in err, "a failing channel: says what is left", err)
 get("/_config?fail=0")
+rc, out, err, _ = notify(["--mark"], [], "hook.journal", "hook")
+ids = [json.loads(p["body"])["id"] for p in posts("/hook/generic")]
+ok(rc == 0 and out == [] and [ids.count("twitter:f%d" % i) for i in (1, 3, 4)] == [1, 1, 1],
+   "the next run sends each of them once from the journal, though its input has none of them",
+   "%d %s %s" % (rc, ids, err))
 rc, out, err, _ = notify(["--mark"], records, "hook.journal", "hook")
 ids = [json.loads(p["body"])["id"] for p in posts("/hook/generic")]
-ok(rc == 0 and statuses(out) == ["sent", None, "sent", "sent"] and
+ok(rc == 0 and statuses(out) == ["skipped", None, "skipped", "skipped"] and
    [ids.count("twitter:f%d" % i) for i in (1, 3, 4)] == [1, 1, 1],
-   "the next run sends each pending record exactly once", "%d %s %s" % (rc, statuses(out), ids))
+   "and when the records come again, nothing more", "%d %s %s" % (rc, statuses(out), ids))
 
 # --- --max
 records = [esc("m%d" % i) for i in range(3)]
 rc, out, err, _ = notify(["--mark", "--max", "2"], records, "hook.journal", "hook")
 ok(rc == 0 and statuses(out) == ["sent", "sent", "pending"] and
-   out[2]["notify"]["reason"] == "--max 2 reached: a later run sends it", "--max 2: two sent, one pending", statuses(out))
-rc, out, err, _ = notify(["--mark", "--max", "2"], records, "hook.journal", "hook")
-ok(statuses(out) == ["skipped", "skipped", "sent"], "--max: the next run sends the third", statuses(out))
+   out[2]["notify"]["reason"] == "--max 2 reached: the next run sends it", "--max 2: two sent, one pending", statuses(out))
+rc, out, err, _ = notify(["--mark", "--max", "2"], records + [esc("m3"), esc("m4")], "hook.journal", "hook")
+ids = [json.loads(p["body"])["id"] for p in posts("/hook/generic")]
+ok(statuses(out) == ["skipped", "skipped", "skipped", "sent", "pending"] and
+   [ids.count("twitter:m%d" % i) for i in range(5)] == [1, 1, 1, 1, 0],
+   "--max: the next run sends the held one first, then one new", "%s %s" % (statuses(out), ids))
 
 # --- records without an id cannot be sent exactly once
 before = len(posts("/hook/generic"))
-rc, out, err, _ = notify(["--mark"], [{"escalate": True, "text": "no id"}], "hook.journal", "hook")
+rc, out, err, _ = notify(["--mark"], [{"escalate": True, "text": "no id"}], "noid.journal", "hook")
 ok(rc == 0 and statuses(out) == ["skipped"] and len(posts("/hook/generic")) == before,
    "a record without an id is skipped, not sent", statuses(out))
 
