@@ -362,6 +362,52 @@ leaks = [s for s in ("s3cretSlackPath", "T0001", HOOK_TOKEN) if s in err + err2]
 ok(rc == 0 and rc2 == 0 and "POST [redacted]" in err and "Authorization: [redacted]" in err2 and not leaks,
    "-v traces every request without the webhook URL or the token", leaks or err + err2)
 
+# --- TLS is always verified: a self-signed server is refused, trusted with cacert
+if shutil.which("openssl"):
+    cert, key = os.path.join(TMP, "cert.pem"), os.path.join(TMP, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   capture_output=True, check=True)
+    tls_ports = os.path.join(TMP, "tls-ports")
+    tls = subprocess.Popen([SYSPY, os.path.join(TMP, "notify-send-mock.py"), "--port-file", tls_ports,
+                            "--lifetime", "300", "--tls", cert, key],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        if os.path.exists(tls_ports):
+            break
+        time.sleep(0.05)
+    THP, TSP = map(int, open(tls_ports).read().split())
+    tconf = os.path.join(TMP, "tls.conf")
+    for trusted in (False, True):
+        with open(tconf, "w") as f:
+            f.write("[channel hook]\ntype = webhook\nurl = https://127.0.0.1:%d/hook/tls\nretries = 0\n%s\n"
+                    "[channel mail]\ntype = email\nserver = smtps://127.0.0.1:%d\nfrom = a@example.com\n"
+                    "to = b@example.com\nretries = 0\n%s" % (THP, "cacert = " + cert if trusted else "",
+                                                            TSP, "cacert = " + cert if trusted else ""))
+        for ch in ("hook", "mail"):
+            p = subprocess.run(WRAP + [NOTIFY, "--config", tconf, "--channel", ch, "--send", "--mark",
+                                       "--journal", os.path.join(TMP, "tls-%s-%s.journal" % (ch, trusted))],
+                               input=(json.dumps(esc("tls-" + ch)) + "\n").encode(), capture_output=True,
+                               env=ENV, timeout=60)
+            st = [json.loads(l)["notify"]["status"] for l in p.stdout.decode().splitlines()]
+            if trusted:
+                ok(p.returncode == 0 and st == ["sent"], "TLS (%s): sent once cacert names the certificate" % ch,
+                   p.stderr.decode())
+            else:
+                ok(p.returncode == 69 and st == ["failed"], "TLS (%s): a self-signed server is refused" % ch,
+                   "%d %s %s" % (p.returncode, st, p.stderr.decode()))
+    with urllib.request.urlopen("https://127.0.0.1:%d/_posts" % THP, timeout=10,
+                                context=__import__("ssl").create_default_context(cafile=cert)) as r:
+        tposts = json.load(r)
+    with urllib.request.urlopen("https://127.0.0.1:%d/_mails" % THP, timeout=10,
+                                context=__import__("ssl").create_default_context(cafile=cert)) as r:
+        tmails = json.load(r)
+    ok(len(tposts) == 1 and len(tmails) == 1, "TLS: only the trusted runs delivered", (tposts, tmails))
+    tls.terminate()
+    tls.wait()
+else:
+    ok(True, "TLS # SKIP openssl is absent")
+
 # --- the man page's send example runs as written (with the test's config)
 rc, out, err, _ = notify(["--escalated", "-q"], [esc("x1")], "man.journal", "slack")
 ok(rc == 0 and len(out) == 1, "notify --config care.conf --channel slack --escalated --send --journal FILE", err)

@@ -6,9 +6,10 @@ Teams and generic JSON webhooks all POST to it) and an SMTP server, both on
 Run with Debian's /usr/bin/python3: the SMTP side is aiosmtpd (Debian's
 python3-aiosmtpd, which scripts/install-deps installs).
 
-    notify_server.py --port-file FILE [--lifetime SECONDS]
+    notify_server.py --port-file FILE [--lifetime SECONDS] [--tls CERT KEY]
 
-writes "HTTP_PORT SMTP_PORT" to FILE once both listen.  The HTTP side:
+writes "HTTP_PORT SMTP_PORT" to FILE once both listen.  With --tls both
+speak TLS from the first byte (HTTPS, and SMTPS) with that certificate.  The HTTP side:
 
     POST /hook/ANY          a webhook: recorded, answered 200 "ok" (or as
                             /_config says)
@@ -30,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -138,13 +140,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--lifetime", type=float, default=600)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
+    ctx = None
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
     httpd.daemon_threads = True
+    if ctx:
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    server = loop.run_until_complete(loop.create_server(smtp_factory, "127.0.0.1", 0))
+    server = loop.run_until_complete(loop.create_server(smtp_factory, "127.0.0.1", 0, ssl=ctx))
     smtp_port = server.sockets[0].getsockname()[1]
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:
