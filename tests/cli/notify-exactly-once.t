@@ -35,7 +35,6 @@ import urllib.request
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 NOTIFY = os.path.join(TOP, "bin", "notify")
-SYSPY = "/usr/bin/python3"
 WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 ROUNDS = int(os.environ.get("NOTIFY_KILL_ROUNDS", "5" if WRAP else "30"))
 RECORDS, PARALLEL = 100, 10
@@ -43,10 +42,8 @@ RECORDS, PARALLEL = 100, 10
 if not os.access(NOTIFY, os.X_OK):
     print("1..0 # SKIP bin/notify is not built")
     sys.exit(0)
-if subprocess.call([SYSPY, "-c", "import aiosmtpd"], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL) != 0:
-    print("1..0 # SKIP Debian's python3-aiosmtpd is not installed (scripts/install-deps installs it)")
-    sys.exit(0)
+sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
+import notify_server  # noqa: E402  (launch() only: aiosmtpd runs in Debian's python3)
 
 seed = int(os.environ.get("NOTIFY_KILL_SEED", str(int(time.time()))))
 # kill -9 ends a process, not the machine: the journal's writes survive in
@@ -55,18 +52,11 @@ shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)
 work = tempfile.mkdtemp(prefix="carepipe-notify-kill-", dir=shm)
 subprocess.check_call(["cp", NOTIFY, os.path.join(work, "notify")])
 NOTIFY = os.path.join(work, "notify")
-subprocess.check_call(["cp", os.path.join(TOP, "tests", "mock", "notify_server.py"),
-                       os.path.join(work, "notify-kill-mock.py")])
-port_file = os.path.join(work, "ports")
-mock = subprocess.Popen([SYSPY, os.path.join(work, "notify-kill-mock.py"), "--port-file", port_file,
-                         "--lifetime", "900"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-deadline = time.time() + 15
-while not os.path.exists(port_file):
-    if time.time() > deadline or mock.poll() is not None:
-        print("1..0 # SKIP the notify mock server did not start")
-        sys.exit(0)
-    time.sleep(0.05)
-HP, SP = map(int, open(port_file).read().split())
+started = notify_server.launch(work, "notify-kill-mock", 900)
+if isinstance(started, str):
+    print("1..0 # SKIP " + started)
+    sys.exit(0)
+mock, HP, SP = started
 BASE = "http://127.0.0.1:%d" % HP
 
 

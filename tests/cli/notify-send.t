@@ -29,32 +29,22 @@ import urllib.request
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 NOTIFY = os.path.join(TOP, "bin", "notify")
-SYSPY = "/usr/bin/python3"
 WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 
 if not os.access(NOTIFY, os.X_OK):
     print("1..0 # SKIP bin/notify is not built")
     sys.exit(0)
-if subprocess.call([SYSPY, "-c", "import aiosmtpd"], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL) != 0:
-    print("1..0 # SKIP Debian's python3-aiosmtpd is not installed (scripts/install-deps installs it)")
-    sys.exit(0)
+sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
+import notify_server  # noqa: E402  (launch() only: aiosmtpd runs in Debian's python3)
 
 TMP = tempfile.mkdtemp(prefix="carepipe-notify-send-")
 shutil.copy(NOTIFY, os.path.join(TMP, "notify"))
 NOTIFY = os.path.join(TMP, "notify")
-shutil.copy(os.path.join(TOP, "tests", "mock", "notify_server.py"),
-            os.path.join(TMP, "notify-send-mock.py"))
-port_file = os.path.join(TMP, "ports")
-server = subprocess.Popen([SYSPY, os.path.join(TMP, "notify-send-mock.py"), "--port-file", port_file,
-                           "--lifetime", "600"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-deadline = time.time() + 15
-while not os.path.exists(port_file):
-    if time.time() > deadline or server.poll() is not None:
-        print("1..0 # SKIP the notify mock server did not start")
-        sys.exit(0)
-    time.sleep(0.05)
-HP, SP = map(int, open(port_file).read().split())
+started = notify_server.launch(TMP, "notify-send-mock")
+if isinstance(started, str):
+    print("1..0 # SKIP " + started)
+    sys.exit(0)
+server, HP, SP = started
 BASE = "http://127.0.0.1:%d" % HP
 SLACK_URL = BASE + "/hook/slack/T0001/B0001/s3cretSlackPath"
 TEAMS_URL = BASE + "/hook/teams/webhookb2/s3cretTeamsPath"
@@ -368,15 +358,7 @@ if shutil.which("openssl"):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                     "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
                    capture_output=True, check=True)
-    tls_ports = os.path.join(TMP, "tls-ports")
-    tls = subprocess.Popen([SYSPY, os.path.join(TMP, "notify-send-mock.py"), "--port-file", tls_ports,
-                            "--lifetime", "300", "--tls", cert, key],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        if os.path.exists(tls_ports):
-            break
-        time.sleep(0.05)
-    THP, TSP = map(int, open(tls_ports).read().split())
+    tls, THP, TSP = notify_server.launch(TMP, "notify-send-tls-mock", 300, (cert, key))
     tconf = os.path.join(TMP, "tls.conf")
     for trusted in (False, True):
         with open(tconf, "w") as f:

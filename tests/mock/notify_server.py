@@ -8,6 +8,7 @@ python3-aiosmtpd, which scripts/install-deps installs).
 
     notify_server.py --port-file FILE [--lifetime SECONDS] [--tls CERT KEY]
 
+or, from a test (any python3), launch() below.
 writes "HTTP_PORT SMTP_PORT" to FILE once both listen.  With --tls both
 speak TLS from the first byte (HTTPS, and SMTPS) with that certificate.  The HTTP side:
 
@@ -31,14 +32,41 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import ssl
+import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from aiosmtpd.smtp import SMTP, AuthResult
+SYSPY = "/usr/bin/python3"
+
+
+def launch(work, name, lifetime=600, tls=None):
+    """Start this server from a test: a copy under work/NAME.py (whatever
+    stops other tests' servers by name leaves it alone), run by Debian's
+    python3.  Returns (process, http_port, smtp_port), or a reason to skip
+    as a string."""
+    if subprocess.call([SYSPY, "-c", "import aiosmtpd"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL) != 0:
+        return "Debian's python3-aiosmtpd is not installed (scripts/install-deps installs it)"
+    script = os.path.join(work, name + ".py")
+    shutil.copy(os.path.abspath(__file__), script)
+    port_file = os.path.join(work, name + ".ports")
+    p = subprocess.Popen([SYSPY, script, "--port-file", port_file, "--lifetime", str(lifetime)] +
+                         (["--tls"] + list(tls) if tls else []),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 15
+    while not os.path.exists(port_file):
+        if time.time() > deadline or p.poll() is not None:
+            p.kill()
+            return "the notify mock server did not start"
+        time.sleep(0.05)
+    hp, sp = map(int, open(port_file).read().split())
+    return p, hp, sp
+
 
 LOCK = threading.Lock()
 DEFAULTS = {"posts": [], "mails": [], "fail": 0, "status": 500, "retry_after": None,
@@ -105,7 +133,7 @@ class Hook(BaseHTTPRequestHandler):
         self.reply(200, "ok")
 
 
-class Handler:
+class Handler:  # aiosmtpd's, imported in main() (a test's python3 may lack it)
     async def handle_DATA(self, server, session, envelope):
         with LOCK:
             if STATE["smtp_fail"] > 0:
@@ -121,6 +149,7 @@ class Handler:
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
     with LOCK:
         user, pw = STATE["smtp_user"], STATE["smtp_password"]
     login = auth_data.login.decode() if isinstance(auth_data.login, bytes) else auth_data.login
@@ -129,6 +158,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 def smtp_factory():
+    from aiosmtpd.smtp import SMTP
     with LOCK:
         need_auth = STATE["smtp_user"] is not None
     # Plain-text AUTH on 127.0.0.1 only: the tests have no certificate.

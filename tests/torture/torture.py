@@ -117,19 +117,10 @@ with open(os.path.join(IN, "esc.ndjson"), "w") as f:
 
 def start_notify_mock():
     """The webhook server of notify's tests (Debian's python3 with aiosmtpd)."""
-    port_file = os.path.join(WORK, "notify-ports")
-    try:
-        p = subprocess.Popen(["/usr/bin/python3", os.path.join(TOP, "tests", "mock", "notify_server.py"),
-                              "--port-file", port_file], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:
-        return None, None
-    deadline = time.time() + 10
-    while not os.path.exists(port_file):
-        if time.time() > deadline or p.poll() is not None:
-            p.kill()
-            return None, None
-        time.sleep(0.05)
-    return p, int(open(port_file).read().split()[0])
+    sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
+    import notify_server
+    started = notify_server.launch(WORK, "torture-notify-mock")
+    return (None, None) if isinstance(started, str) else started[:2]
 
 
 NOTIFY_MOCK, NOTIFY_PORT = start_notify_mock()
