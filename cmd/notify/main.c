@@ -554,7 +554,10 @@ static void decide(struct notify *c, const rec *r, int kind, struct outcome *o)
 			c->oldest = ne->queued_at;
 		o->status = "queued";
 		c->nqueued++;
-		maybe_digest(c);
+		/* On a stream (tail -f) a window ends in the middle of the
+		 * input; --digest 0s means one message at its end. */
+		if (c->digest > 0)
+			maybe_digest(c);
 		return;
 	}
 	buf_reset(&c->subject);

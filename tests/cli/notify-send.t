@@ -344,6 +344,15 @@ ok(body.startswith("carepipe: 3 notifications since ") and body.count("\n- [esca
 rc, out, err, _ = notify(["--mark", "--digest", "0s"], records + [esc("d4")], "digest.journal", "mail")
 ok(rc == 0 and len(mails()) == 1 and statuses(out) == ["skipped", "skipped", None, "skipped"],
    "digest: a rerun sends nothing", statuses(out))
+rc, out, err, _ = notify(["--mark", "--digest", "0s"], [esc("d%d" % i) for i in range(5, 9)], "digest.journal", "mail")
+got = mails()
+body = email.message_from_string(got[-1]["data"], policy=email.policy.default).get_content() if got else ""
+ok(rc == 0 and len(got) == 2 and body.count("\n- [escalation]") == 4,
+   "digest 0s: all that a run selects goes in one message at the end", "%d %s" % (len(got), body))
+get("/_reset")
+rc, out, err, _ = notify(["--mark", "--digest", "1h"], [esc("w%d" % i) for i in range(3)], "window.journal", "hook")
+ok(rc == 0 and posts("/hook/") == [] and statuses(out) == ["queued"] * 3, "digest 1h: queued, nothing sent yet",
+   statuses(out))
 
 # --- -v: no URL path, token or password in any trace
 rc, out, err, _ = notify(["-v"], [esc("v1")], "slack.journal", "slack")
