@@ -82,6 +82,7 @@ $(sort $(CMD_DIRS:%=bin/%)): bin/%: $$(call cmd_objs,$$*) $(LIB)
 # A program's own header: its objects are stale when it changes.
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/kpi-report/*.c)): cmd/kpi-report/kpi.h
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/assign/*.c)): cmd/assign/assign.h
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/notify/*.c)): cmd/notify/notify.h
 
 bin/gen-mentions: scripts/gen-mentions.c
 	@mkdir -p bin
