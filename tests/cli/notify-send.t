@@ -396,6 +396,31 @@ if shutil.which("openssl"):
     ok(len(tposts) == 1 and len(tmails) == 1, "TLS: only the trusted runs delivered", (tposts, tmails))
     tls.terminate()
     tls.wait()
+    # STARTTLS on smtp://: required by default, and verified like the rest.
+    stls, SHP, SSP = notify_server.launch(TMP, "notify-send-starttls-mock", 300, starttls=(cert, key))
+    for case, extra, want_rc in (("refused without cacert", "", 69), ("sent with cacert", "cacert = " + cert, 0)):
+        with open(tconf, "w") as f:
+            f.write("[channel mail]\ntype = email\nserver = smtp://127.0.0.1:%d\nfrom = a@example.com\n"
+                    "to = b@example.com\nretries = 0\n%s\n" % (SSP, extra))
+        p = subprocess.run(WRAP + [NOTIFY, "--config", tconf, "--channel", "mail", "--send", "--mark",
+                                   "--journal", os.path.join(TMP, "starttls-%d.journal" % want_rc)],
+                           input=(json.dumps(esc("stls")) + "\n").encode(), capture_output=True, env=ENV,
+                           timeout=60)
+        ok(p.returncode == want_rc, "STARTTLS: a self-signed server is %s" % case, p.stderr.decode())
+    with urllib.request.urlopen("http://127.0.0.1:%d/_mails" % SHP, timeout=10) as r:
+        ok(len(json.load(r)) == 1, "STARTTLS: one message, over TLS")
+    stls.terminate()
+    stls.wait()
+    # A server without STARTTLS: refused unless starttls = no says so.
+    with open(tconf, "w") as f:
+        f.write("[channel mail]\ntype = email\nserver = smtp://127.0.0.1:%d\nfrom = a@example.com\n"
+                "to = b@example.com\nretries = 0\n" % SP)
+    before = len(mails())
+    p = subprocess.run(WRAP + [NOTIFY, "--config", tconf, "--channel", "mail", "--send", "--mark",
+                               "--journal", os.path.join(TMP, "nostarttls.journal")],
+                       input=(json.dumps(esc("nostls")) + "\n").encode(), capture_output=True, env=ENV, timeout=60)
+    ok(p.returncode == 69 and "the server offers no STARTTLS" in p.stderr.decode() and len(mails()) == before,
+       "smtp:// to a server without STARTTLS is refused (starttls = yes by default)", p.stderr.decode())
 else:
     ok(True, "TLS # SKIP openssl is absent")
 

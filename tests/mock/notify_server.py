@@ -10,7 +10,8 @@ python3-aiosmtpd, which scripts/install-deps installs).
 
 or, from a test (any python3), launch() below.
 writes "HTTP_PORT SMTP_PORT" to FILE once both listen.  With --tls both
-speak TLS from the first byte (HTTPS, and SMTPS) with that certificate.  The HTTP side:
+speak TLS from the first byte (HTTPS, and SMTPS) with that certificate;
+with --starttls the SMTP side offers STARTTLS and requires it.  The HTTP side:
 
     POST /hook/ANY          a webhook: recorded, answered 200 "ok" (or as
                             /_config says)
@@ -45,7 +46,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 SYSPY = "/usr/bin/python3"
 
 
-def launch(work, name, lifetime=600, tls=None):
+def launch(work, name, lifetime=600, tls=None, starttls=None):
     """Start this server from a test: a copy under work/NAME.py (whatever
     stops other tests' servers by name leaves it alone), run by Debian's
     python3.  Returns (process, http_port, smtp_port), or a reason to skip
@@ -57,7 +58,8 @@ def launch(work, name, lifetime=600, tls=None):
     shutil.copy(os.path.abspath(__file__), script)
     port_file = os.path.join(work, name + ".ports")
     p = subprocess.Popen([SYSPY, script, "--port-file", port_file, "--lifetime", str(lifetime)] +
-                         (["--tls"] + list(tls) if tls else []),
+                         (["--tls"] + list(tls) if tls else []) +
+                         (["--starttls"] + list(starttls) if starttls else []),
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 15
     while not os.path.exists(port_file):
@@ -164,13 +166,17 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=(user is not None and login == user and password == pw), handled=False)
 
 
+STARTTLS_CTX = None   # --starttls: the SMTP side offers, and requires, STARTTLS
+
+
 def smtp_factory():
     from aiosmtpd.smtp import SMTP
     with LOCK:
         need_auth = STATE["smtp_user"] is not None
-    # Plain-text AUTH on 127.0.0.1 only: the tests have no certificate.
+    # Plain-text AUTH on 127.0.0.1 only, unless a test gives a certificate.
     return SMTP(Handler(), authenticator=authenticator, auth_require_tls=False,
-                auth_required=need_auth, hostname="localhost")
+                auth_required=need_auth, hostname="localhost", tls_context=STARTTLS_CTX,
+                require_starttls=STARTTLS_CTX is not None)
 
 
 def main():
@@ -178,7 +184,12 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--lifetime", type=float, default=600)
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
+    global STARTTLS_CTX
+    if a.starttls:
+        STARTTLS_CTX = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        STARTTLS_CTX.load_cert_chain(a.starttls[0], a.starttls[1])
     ctx = None
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
