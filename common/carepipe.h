@@ -19,7 +19,8 @@
  * fetch-mentions and reply), rules.h, textmatch.h, sentiment.h and
  * langid.h (tag's rules and judgement, reused by assign), calendar.h and tz.h (business hours, reused by
  * assign), sketch.h (kpi-report's quantiles), template.h, textlen.h and
- * unicode.h (reply's text).
+ * unicode.h (reply's text), strmap.h and jlog.h (reply's and notify's
+ * journals), mail.h (notify's email).
  *
  * Ownership, stated once for every type here:
  *   - A function never takes ownership of a pointer argument; the caller

@@ -1,6 +1,6 @@
 /*
  * carepipe.conf(5): sections of "key = value" lines, one section per
- * source.  Strict on purpose: an unknown key or platform is an error, not a
+ * source or channel.  Strict on purpose: an unknown key or platform is an error, not a
  * silent default, because a typo would otherwise fetch nothing, or the
  * wrong thing, night after night under cron.
  */
@@ -51,6 +51,36 @@ static const struct key {
 	{ NULL, 0, 0 },
 };
 
+static const char *const channel_types[] = { "slack", "teams", "webhook", "email", NULL };
+
+static const struct key chan_keys[] = {
+	{ "type", K_STR, offsetof(cp_channel, type) },
+	{ "url", K_STR, offsetof(cp_channel, url) },
+	{ "token_env", K_STR, offsetof(cp_channel, token_env) },
+	{ "token_file", K_STR, offsetof(cp_channel, token_file) },
+	{ "server", K_STR, offsetof(cp_channel, server) },
+	{ "starttls", K_STR, offsetof(cp_channel, starttls) },
+	{ "user", K_STR, offsetof(cp_channel, user) },
+	{ "from", K_STR, offsetof(cp_channel, from) },
+	{ "to", K_STR, offsetof(cp_channel, to) },
+	{ "subject", K_STR, offsetof(cp_channel, subject) },
+	{ "template", K_STR, offsetof(cp_channel, template) },
+	{ "cacert", K_STR, offsetof(cp_channel, cacert) },
+	{ "timeout", K_LONG, offsetof(cp_channel, timeout) },
+	{ "connect_timeout", K_LONG, offsetof(cp_channel, connect_timeout) },
+	{ "retries", K_LONG, offsetof(cp_channel, retries) },
+	{ "backoff", K_DOUBLE, offsetof(cp_channel, backoff) },
+	{ NULL, 0, 0 },
+};
+
+static void channel_free(cp_channel *ch)
+{
+	for (const struct key *k = chan_keys; k->name; k++)
+		if (k->kind == K_STR)
+			free(*(char **)((char *)ch + k->off));
+	free(ch->name);
+}
+
 static void source_free(cp_source *s)
 {
 	for (const struct key *k = keys; k->name; k++)
@@ -66,6 +96,9 @@ void cp_config_free(cp_config *c)
 	for (size_t i = 0; i < c->nsrc; i++)
 		source_free(&c->src[i]);
 	free(c->src);
+	for (size_t i = 0; i < c->nchan; i++)
+		channel_free(&c->chan[i]);
+	free(c->chan);
 	free(c->path);
 	free(c);
 }
@@ -118,11 +151,88 @@ static int check_source(const char *name, cp_source *s, cp_err *e)
 	return 0;
 }
 
+static bool is_url(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
+}
+
+static int check_channel(const char *name, cp_channel *ch, cp_err *e)
+{
+	const char *const *t;
+	if (!ch->type)
+		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s] has no type", name, ch->line, ch->name);
+	for (t = channel_types; *t; t++)
+		if (strcmp(*t, ch->type) == 0)
+			break;
+	if (!*t)
+		return cp_fail(e, CP_EX_CONFIG,
+		    "%s:%d: [channel %s]: unknown type '%s' (slack, teams, webhook or email)",
+		    name, ch->line, ch->name, ch->type);
+	if (ch->token_env && ch->token_file)
+		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: token_env and token_file both given",
+		    name, ch->line, ch->name);
+	bool email = strcmp(ch->type, "email") == 0;
+	bool hook = strcmp(ch->type, "slack") == 0 || strcmp(ch->type, "teams") == 0;
+	if (hook && ch->url)
+		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: a %s webhook URL is a secret: "
+		    "give it in token_env or token_file, not url", name, ch->line, ch->name, ch->type);
+	if (hook && !ch->token_env && !ch->token_file)
+		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s] needs token_env or token_file "
+		    "(the webhook URL)", name, ch->line, ch->name);
+	if (strcmp(ch->type, "webhook") == 0) {
+		if (!ch->url)
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s] has no url", name, ch->line, ch->name);
+		if (!is_url(ch->url))
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: url must start with https:// or http://",
+			    name, ch->line, ch->name);
+	} else if (ch->url) {
+		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: url is for type webhook",
+		    name, ch->line, ch->name);
+	}
+	const char *mail_only = ch->server ? "server" : ch->starttls ? "starttls" : ch->user ? "user"
+	    : ch->from ? "from" : ch->to ? "to" : ch->subject ? "subject" : NULL;
+	if (!email && mail_only)
+		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: %s is for type email",
+		    name, ch->line, ch->name, mail_only);
+	if (email) {
+		const char *missing = !ch->server ? "server" : !ch->from ? "from" : !ch->to ? "to" : NULL;
+		if (missing)
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s] has no %s",
+			    name, ch->line, ch->name, missing);
+		if (strncmp(ch->server, "smtp://", 7) != 0 && strncmp(ch->server, "smtps://", 8) != 0)
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: server must start with smtp:// or smtps://",
+			    name, ch->line, ch->name);
+		if (strchr(ch->server, '@'))
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: server holds a login: give it in "
+			    "user, and the password in token_env or token_file", name, ch->line, ch->name);
+		if (ch->starttls && strcmp(ch->starttls, "yes") != 0 && strcmp(ch->starttls, "no") != 0)
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: starttls is yes or no",
+			    name, ch->line, ch->name);
+		if (ch->user && !ch->token_env && !ch->token_file)
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: user needs token_env or token_file "
+			    "(the password)", name, ch->line, ch->name);
+		if ((ch->token_env || ch->token_file) && !ch->user)
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: a password needs a user",
+			    name, ch->line, ch->name);
+		if (strchr(ch->from, '\r') || strchr(ch->from, '\n') || strchr(ch->to, '\r') || strchr(ch->to, '\n'))
+			return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: from and to are one line",
+			    name, ch->line, ch->name);
+	}
+	if (ch->timeout <= 0)
+		ch->timeout = 30;
+	if (ch->connect_timeout <= 0)
+		ch->connect_timeout = 10;
+	if (ch->backoff <= 0)
+		ch->backoff = 1;
+	return 0;
+}
+
 cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_err *e)
 {
 	cp_config *c = calloc(1, sizeof *c);
 	char *copy = malloc(len + 1);
 	cp_source *cur = NULL;
+	cp_channel *chan = NULL;
 	int lineno = 0;
 	if (!c || !copy || !(c->path = strdup(name))) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
@@ -145,6 +255,33 @@ cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_er
 				goto fail;
 			}
 			char *sname = trim(s + 1, close);
+			if (strncmp(sname, "channel", 7) == 0 && isspace((unsigned char)sname[7])) {
+				char *cname = trim(sname + 8, sname + strlen(sname));
+				if (*cname == '\0' || strpbrk(cname, "/ \t")) {
+					cp_fail(e, CP_EX_CONFIG, "%s:%d: a channel name is one word without '/'", name, lineno);
+					goto fail;
+				}
+				if (cp_config_channel(c, cname)) {
+					cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s] given twice", name, lineno, cname);
+					goto fail;
+				}
+				cp_channel *grown = realloc(c->chan, (c->nchan + 1) * sizeof *grown);
+				if (!grown) {
+					cp_fail(e, CP_EX_OSERR, "out of memory");
+					goto fail;
+				}
+				c->chan = grown;
+				chan = &c->chan[c->nchan++];
+				memset(chan, 0, sizeof *chan);
+				chan->retries = 4;
+				chan->line = lineno;
+				cur = NULL;
+				if (!(chan->name = strdup(cname))) {
+					cp_fail(e, CP_EX_OSERR, "out of memory");
+					goto fail;
+				}
+				continue;
+			}
 			if (*sname == '\0' || strpbrk(sname, "/ \t")) {
 				cp_fail(e, CP_EX_CONFIG, "%s:%d: a source name is one word without '/'", name, lineno);
 				goto fail;
@@ -160,6 +297,7 @@ cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_er
 			}
 			c->src = grown;
 			cur = &c->src[c->nsrc++];
+			chan = NULL;
 			memset(cur, 0, sizeof *cur);
 			cur->retries = 4;
 			cur->line = lineno;
@@ -176,19 +314,23 @@ cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_er
 		}
 		char *key = trim(s, eq);
 		char *value = trim(eq + 1, eq + 1 + strlen(eq + 1));
-		if (!cur) {
+		if (!cur && !chan) {
 			cp_fail(e, CP_EX_CONFIG, "%s:%d: '%s' before the first [source]", name, lineno, key);
 			goto fail;
 		}
 		const struct key *k;
-		for (k = keys; k->name; k++)
+		for (k = cur ? keys : chan_keys; k->name; k++)
 			if (strcmp(k->name, key) == 0)
 				break;
 		if (!k->name) {
-			cp_fail(e, CP_EX_CONFIG, "%s:%d: unknown key '%s'", name, lineno, key);
+			if (chan)
+				cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: unknown key '%s'", name, lineno,
+				        chan->name, key);
+			else
+				cp_fail(e, CP_EX_CONFIG, "%s:%d: unknown key '%s'", name, lineno, key);
 			goto fail;
 		}
-		void *slot = (char *)cur + k->off;
+		void *slot = cur ? (void *)((char *)cur + k->off) : (void *)((char *)chan + k->off);
 		char *endp;
 		switch (k->kind) {
 		case K_STR:
@@ -223,7 +365,10 @@ cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_er
 	for (size_t i = 0; i < c->nsrc; i++)
 		if (check_source(name, &c->src[i], e) < 0)
 			goto fail;
-	if (c->nsrc == 0) {
+	for (size_t i = 0; i < c->nchan; i++)
+		if (check_channel(name, &c->chan[i], e) < 0)
+			goto fail;
+	if (c->nsrc == 0 && c->nchan == 0) {
 		cp_fail(e, CP_EX_CONFIG, "%s: no [source] section", name);
 		goto fail;
 	}
@@ -318,41 +463,72 @@ const cp_source *cp_config_find(const cp_config *c, const char *name)
 	return NULL;
 }
 
-int cp_source_env(const cp_source *s, const char *what, const char *var, buf *out, cp_err *e)
+/* A secret from an environment variable or a 0600 file; who and what name
+ * it in messages ("source acme-x", "token"), never its value. */
+static int read_env(const char *who, const char *what, const char *var, buf *out, cp_err *e)
 {
 	const char *v = getenv(var);
 	if (!v || !*v)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: the %s variable %s is not set", s->name, what, var);
+		return cp_fail(e, CP_EX_CONFIG, "%s: the %s variable %s is not set", who, what, var);
 	buf_reset(out);
 	if (buf_adds(out, v) < 0 || !buf_cstr(out))
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	return 0;
 }
 
-int cp_source_token(const cp_source *s, buf *out, cp_err *e)
+static int read_secret(const char *who, const char *env, const char *file, buf *out, cp_err *e)
 {
-	if (s->token_env)
-		return cp_source_env(s, "token", s->token_env, out, e);
-	if (!s->token_file)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: no token_env or token_file", s->name);
-	int fd = open(s->token_file, O_RDONLY | O_CLOEXEC);
+	if (env)
+		return read_env(who, "token", env, out, e);
+	if (!file)
+		return cp_fail(e, CP_EX_CONFIG, "%s: no token_env or token_file", who);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: token_file %s: %s", s->name, s->token_file, strerror(errno));
+		return cp_fail(e, CP_EX_CONFIG, "%s: token_file %s: %s", who, file, strerror(errno));
 	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
 		close(fd);
-		return cp_fail(e, CP_EX_CONFIG, "source %s: token_file %s is readable by others (chmod 600 it)",
-		    s->name, s->token_file);
+		return cp_fail(e, CP_EX_CONFIG, "%s: token_file %s is readable by others (chmod 600 it)",
+		    who, file);
 	}
 	close(fd);
 	buf_reset(out);
-	if (state_read(s->token_file, out, e) < 0)
+	if (state_read(file, out, e) < 0)
 		return -1;
 	while (out->len > 0 && isspace((unsigned char)out->p[out->len - 1]))
 		out->len--;
 	if (!buf_cstr(out) || out->len == 0)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: token_file %s is empty", s->name, s->token_file);
+		return cp_fail(e, CP_EX_CONFIG, "%s: token_file %s is empty", who, file);
 	return 0;
+}
+
+int cp_source_env(const cp_source *s, const char *what, const char *var, buf *out, cp_err *e)
+{
+	char who[300];
+	snprintf(who, sizeof who, "source %s", s->name);
+	return read_env(who, what, var, out, e);
+}
+
+int cp_source_token(const cp_source *s, buf *out, cp_err *e)
+{
+	char who[300];
+	snprintf(who, sizeof who, "source %s", s->name);
+	return read_secret(who, s->token_env, s->token_file, out, e);
+}
+
+const cp_channel *cp_config_channel(const cp_config *c, const char *name)
+{
+	for (size_t i = 0; c && i < c->nchan; i++)
+		if (strcmp(c->chan[i].name, name) == 0)
+			return &c->chan[i];
+	return NULL;
+}
+
+int cp_channel_token(const cp_channel *ch, buf *out, cp_err *e)
+{
+	char who[300];
+	snprintf(who, sizeof who, "channel %s", ch->name);
+	return read_secret(who, ch->token_env, ch->token_file, out, e);
 }
 
 int cp_source_password(const cp_source *s, buf *out, cp_err *e)

@@ -1,11 +1,12 @@
 /*
- * config.h - carepipe.conf(5): the live sources of fetch-mentions and the
- * accounts reply posts from.
+ * config.h - carepipe.conf(5): the live sources of fetch-mentions, the
+ * accounts reply posts from, and the channels notify sends through.
  *
- * The file is INI-like: one section per source, "[NAME]", then "key = value"
- * lines; "#" or ";" starts a comment line.  Keys are those of struct
- * cp_source below; unknown keys are an error (a typo must not silently
- * fetch the wrong thing).  Secrets are never in the file itself: token_env
+ * The file is INI-like: one section per source, "[NAME]", or per channel,
+ * "[channel NAME]", then "key = value" lines; "#" or ";" starts a comment
+ * line.  Keys are those of struct cp_source and struct cp_channel below;
+ * unknown keys are an error (a typo must not silently fetch, or page, the
+ * wrong thing).  Secrets are never in the file itself: token_env
  * and password_env name environment variables, token_file names a file
  * that must not be readable by group or others.
  *
@@ -50,10 +51,35 @@ typedef struct cp_source {
 	int line;           /* where the section starts, for messages */
 } cp_source;
 
+/* A channel notify sends through: "[channel NAME]". */
+typedef struct cp_channel {
+	char *name;         /* the section name: "care-slack" */
+	char *type;         /* slack, teams, webhook, email */
+	char *url;          /* webhook: the endpoint (slack, teams: the webhook
+	                       URL is the secret, so it comes from token_env or
+	                       token_file instead) */
+	char *token_env;    /* slack, teams: the webhook URL; webhook: a bearer
+	                       token (optional); email: the SMTP password */
+	char *token_file;   /* or a file (mode 0600) holding it */
+	char *server;       /* email: smtp://HOST[:PORT] or smtps://HOST[:PORT] */
+	char *starttls;     /* email over smtp://: "yes" (default) or "no" */
+	char *user;         /* email: the SMTP login (with token_env/token_file) */
+	char *from;         /* email: the sender address */
+	char *to;           /* email: recipients, comma-separated */
+	char *subject;      /* email: a subject template */
+	char *template;     /* a message template file for every kind */
+	char *cacert;       /* a CA bundle to trust besides the system's */
+	long timeout, connect_timeout, retries; /* as for sources */
+	double backoff;
+	int line;           /* where the section starts, for messages */
+} cp_channel;
+
 typedef struct cp_config {
 	char *path;
 	cp_source *src;
 	size_t nsrc;
+	cp_channel *chan;
+	size_t nchan;
 } cp_config;
 
 /* Read and check a config file.  NULL with e set (66 missing, 74 unreadable,
@@ -82,6 +108,11 @@ cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_er
 void cp_config_free(cp_config *c);
 /* The source called name, or NULL. */
 const cp_source *cp_config_find(const cp_config *c, const char *name);
+
+/* The channel called name, or NULL. */
+const cp_channel *cp_config_channel(const cp_config *c, const char *name);
+/* The channel's secret (see token_env above), as cp_source_token does. */
+int cp_channel_token(const cp_channel *ch, buf *out, cp_err *e);
 
 /* The source's token, from token_env or token_file, into out (NUL-ended).
  * Returns 0, or -1 with e (78: variable unset or empty, file unreadable or

@@ -227,15 +227,17 @@ int front_init(cp_prog *p, const char *dir, const char *argv0)
 	}
 
 	buf_adds(&secrets,
-	    "# secrets.env: the credentials the sources of carepipe.conf name.  The\n"
-	    "# crontab reads it before each run.  Fill in the values; keep this file\n"
-	    "# mode 0600 and out of version control.\n");
+	    "# secrets.env: the credentials the sources and channels of carepipe.conf\n"
+	    "# name.  The crontab reads it before each run.  Fill in the values; keep\n"
+	    "# this file mode 0600 and out of version control.\n");
 	for (size_t i = 0; i < cf->nsrc; i++) {
 		add_var(&secrets, cf->src[i].token_env);
 		add_var(&secrets, cf->src[i].password_env);
 		add_var(&secrets, cf->src[i].client_secret_env);
 		add_var(&secrets, cf->src[i].refresh_token_env);
 	}
+	for (size_t i = 0; i < cf->nchan; i++)   /* notify's webhook URLs, SMTP passwords */
+		add_var(&secrets, cf->chan[i].token_env);
 	cp_config_free(cf);
 	if (!buf_cstr(&secrets))
 		cp_die(p, CP_EX_OSERR, "out of memory");

@@ -1,17 +1,13 @@
 /*
- * The reply journal: what makes "at most once" survive kill -9.  An intent
+ * The reply journal: what makes "at most once" survive kill -9 (the file
+ * itself, its lock and its torn tail are common/jlog.c's).  An intent
  * is on disk before the request leaves, and a done right after the answer
  * comes, so a crash anywhere leaves either nothing (not sent), an intent
  * alone (outcome unknown: reconciled before anything is sent again), or a
  * done (sent).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "reply.h"
 
@@ -25,16 +21,6 @@ static void entry_free(void *v)
 	free(je->reply_id);
 	free(je->url);
 	free(je);
-}
-
-static char *dup_val(val v)
-{
-	buf b = {0};
-	if (v.type != VAL_STRING || val_str(v, &b) < 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return b.p;
 }
 
 static jentry *entry_for(journal *j, const char *mention)
@@ -61,7 +47,7 @@ static void set_str(char **slot, char *s)
 static int apply(journal *j, const rec *r)
 {
 	val ev = rec_val(r, "event");
-	char *mention = dup_val(rec_val(r, "mention"));
+	char *mention = jlog_str(rec_val(r, "mention"));
 	if (!mention)
 		return -1;
 	jentry *je = entry_for(j, mention);
@@ -75,15 +61,15 @@ static int apply(journal *j, const rec *r)
 		je->at = 0;
 	if (val_streq(ev, "intent")) {
 		je->state = J_INTENT;
-		set_str(&je->key, dup_val(rec_val(r, "key")));
-		set_str(&je->text, dup_val(rec_val(r, "text")));
+		set_str(&je->key, jlog_str(rec_val(r, "key")));
+		set_str(&je->text, jlog_str(rec_val(r, "text")));
 		je->dm = rec_val(r, "dm").type == VAL_TRUE;
 		if (!je->key || !je->text)
 			return -1;
 	} else if (val_streq(ev, "done")) {
 		je->state = J_DONE;
-		set_str(&je->reply_id, dup_val(rec_val(r, "id")));
-		set_str(&je->url, dup_val(rec_val(r, "url")));
+		set_str(&je->reply_id, jlog_str(rec_val(r, "id")));
+		set_str(&je->url, jlog_str(rec_val(r, "url")));
 	} else if (val_streq(ev, "failed")) {
 		je->state = J_FAILED;
 	} else {
@@ -92,67 +78,24 @@ static int apply(journal *j, const rec *r)
 	return 0;
 }
 
+static int replay(void *ctx, const rec *r)
+{
+	return apply(ctx, r);
+}
+
 journal *journal_open(const char *path, cp_err *e)
 {
 	journal *j = calloc(1, sizeof *j);
-	buf all = {0};
-	rec r = {0};
 	if (!j) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		return NULL;
 	}
-	j->fd = -1;
-	if (!(j->path = strdup(path))) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto fail;
+	if (!(j->log = jlog_open(path, "reply", replay, j, e))) {
+		journal_close(j);
+		return NULL;
 	}
-	j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (j->fd < 0) {
-		cp_fail(e, errno == ENOENT ? CP_EX_CANTCREAT : CP_EX_IOERR, "%s: %s", path,
-		        strerror(errno));
-		goto fail;
-	}
-	/* Two runs sharing a journal could both post: the second waits for nobody. */
-	if (flock(j->fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
-			cp_fail(e, CP_EX_TEMPFAIL, "%s: another reply run holds this journal", path);
-		else
-			cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (state_read(path, &all, e) < 0)
-		goto fail;
-	size_t end = all.len;
-	if (end > 0 && all.p[end - 1] != '\n') {
-		/* A torn last line: its write never completed, so what it said
-		 * never happened (an intent: nothing was sent yet). */
-		while (end > 0 && all.p[end - 1] != '\n')
-			end--;
-		if (ftruncate(j->fd, (off_t)end) < 0 || fsync(j->fd) < 0) {
-			cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-	}
-	for (size_t pos = 0; pos < end;) {
-		const char *nl = memchr(all.p + pos, '\n', end - pos);
-		size_t len = (size_t)(nl - (all.p + pos));
-		j->lines++;
-		if (len > 0 && (rec_parse(&r, all.p + pos, len) < 0 || apply(j, &r) < 0)) {
-			cp_fail(e, CP_EX_DATAERR, "%s:%llu: not a journal entry; the journal is "
-			        "damaged, and reply will not guess what was sent", path,
-			        (unsigned long long)j->lines);
-			goto fail;
-		}
-		pos += len + 1;
-	}
-	rec_free(&r);
-	buf_free(&all);
+	j->path = j->log->path;
 	return j;
-fail:
-	rec_free(&r);
-	buf_free(&all);
-	journal_close(j);
-	return NULL;
 }
 
 const jentry *journal_get(const journal *j, const char *mention)
@@ -160,43 +103,6 @@ const jentry *journal_get(const journal *j, const char *mention)
 	return j ? map_get(&j->m, mention, NULL) : NULL;
 }
 
-static int append(journal *j, buf *line, cp_err *e)
-{
-	if (!buf_cstr(line) || buf_addc(line, '\n') < 0)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	if (state_append(j->fd, line->p, line->len, e) < 0) {
-		cp_fail(e, CP_EX_IOERR, "%s: %s", j->path, e->msg);
-		return -1;
-	}
-	line->len--;
-	line->p[line->len] = '\0';
-	j->lines++;
-	return 0;
-}
-
-/* Every append is checked: a journal line with a piece left out would be
- * written, fsynced and read back wrong.  Returns 0 or -1. */
-static int add_field(buf *b, const char *key, const char *s)
-{
-	if (buf_addf(b, ",\"%s\":", key) < 0)
-		return -1;
-	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
-}
-
-/* Append a built line (unless building it failed), fsync'd, then apply it
- * to the in-memory view, so memory never runs ahead of the disk.  Frees b. */
-static int commit(journal *j, buf *b, int bad, cp_err *e)
-{
-	int rc = bad ? cp_fail(e, CP_EX_OSERR, "out of memory") : append(j, b, e);
-	if (rc == 0) {
-		rec r = {0};
-		if (rec_parse(&r, b->p, b->len) < 0 || apply(j, &r) < 0)
-			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-		rec_free(&r);
-	}
-	buf_free(b);
-	return rc;
-}
 
 int journal_intent(journal *j, const char *mention, const char *key, const char *text,
                    bool dm, const char *at, cp_err *e)
@@ -204,13 +110,13 @@ int journal_intent(journal *j, const char *mention, const char *key, const char 
 	buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"intent\"") < 0;
-	bad |= add_field(&b, "mention", mention) < 0;
-	bad |= add_field(&b, "key", key) < 0;
+	bad |= jlog_field(&b, "mention", mention) < 0;
+	bad |= jlog_field(&b, "key", key) < 0;
 	bad |= buf_addf(&b, ",\"dm\":%s", dm ? "true" : "false") < 0;
-	bad |= add_field(&b, "text", text) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "text", text) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 int journal_done(journal *j, const char *mention, const char *id, const char *url,
@@ -219,12 +125,12 @@ int journal_done(journal *j, const char *mention, const char *id, const char *ur
 	buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"done\"") < 0;
-	bad |= add_field(&b, "mention", mention) < 0;
-	bad |= add_field(&b, "id", id) < 0;
-	bad |= add_field(&b, "url", url && *url ? url : NULL) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "mention", mention) < 0;
+	bad |= jlog_field(&b, "id", id) < 0;
+	bad |= jlog_field(&b, "url", url && *url ? url : NULL) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 int journal_failed(journal *j, const char *mention, const char *reason, const char *at,
@@ -233,20 +139,18 @@ int journal_failed(journal *j, const char *mention, const char *reason, const ch
 	buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"failed\"") < 0;
-	bad |= add_field(&b, "mention", mention) < 0;
-	bad |= add_field(&b, "reason", reason) < 0;
-	bad |= add_field(&b, "at", at) < 0;
+	bad |= jlog_field(&b, "mention", mention) < 0;
+	bad |= jlog_field(&b, "reason", reason) < 0;
+	bad |= jlog_field(&b, "at", at) < 0;
 	bad |= buf_addc(&b, '}') < 0;
-	return commit(j, &b, bad, e);
+	return jlog_commit(j->log, &b, bad, e);
 }
 
 void journal_close(journal *j)
 {
 	if (!j)
 		return;
-	if (j->fd >= 0)
-		close(j->fd); /* and the lock with it */
+	jlog_close(j->log); /* and the lock with it */
 	map_free(&j->m, entry_free);
-	free(j->path);
 	free(j);
 }

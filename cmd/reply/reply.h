@@ -1,6 +1,6 @@
 /*
- * reply.h - what the parts of reply share: a string map, the journal, the
- * template library and the posting side.
+ * reply.h - what the parts of reply share: the journal, the template
+ * library and the posting side.
  *
  * Ownership: every object here is made by X_open/X_load/X_new and freed by
  * the matching X_close/X_free (NULL is fine); strings handed in are copied.
@@ -10,27 +10,10 @@
 #define REPLY_H
 
 #include "carepipe.h"
+#include "jlog.h"
+#include "strmap.h"
 #include "platform.h"
 #include "template.h"
-
-/* ---------------------------------------------------------- map.c */
-
-/* Strings to small values, for ids: open addressing, never shrinks. */
-typedef struct {
-	struct map_slot {
-		char *key;
-		void *val;
-	} *slot;
-	size_t n, cap;
-} strmap;
-
-/* The value for key, or NULL.  *found (when not NULL) tells a stored NULL
- * apart from a missing key. */
-void *map_get(const strmap *m, const char *key, bool *found);
-/* Store a copy of key with val (replacing); 0 or -1 (out of memory). */
-int map_put(strmap *m, const char *key, void *val);
-/* Call fn on every value (to free them). */
-void map_free(strmap *m, void (*fn)(void *));
 
 /* ---------------------------------------------------------- journal.c */
 
@@ -58,10 +41,9 @@ typedef struct {
 } jentry;
 
 typedef struct {
-	char *path;
-	int fd;
+	const char *path; /* the file's name (owned by log) */
+	jlog *log;        /* the file, its lock (common/jlog.c) */
 	strmap m;         /* mention id -> jentry */
-	uint64_t lines;
 } journal;
 
 /* Open (creating it 0600) and lock the journal, and read it.  A torn last

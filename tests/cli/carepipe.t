@@ -88,16 +88,23 @@ $ grep -o -- '--[a-z]* [a-z/.]*\.\(conf\|rules\)' crontab | while read o f; do t
 $ grep '^PATH=' crontab | sed "s|$TOP|TOP|"
 $ grep -v '^#' secrets.env
 $ fetch-mentions --check --source acme-x; echo "exit $?"
-> 3
+> 5
 > --config carepipe.conf
 > --rules rules/consumer.rules
 > --policy sla/support.conf
+> --rules rules/consumer.rules
+> --config carepipe.conf
+> --rules rules/consumer.rules
+> --policy sla/support.conf
+> --config carepipe.conf
 > PATH=TOP/bin:/usr/bin:/bin
 > export ACME_X_TOKEN=
 > export ACME_MASTODON_TOKEN=
 > export ACME_BSKY_APP_PASSWORD=
 > export ACME_REDDIT_SECRET=
 > export ACME_REDDIT_REFRESH_TOKEN=
+> export ACME_SLACK_WEBHOOK=
+> export ACME_SMTP_PASSWORD=
 > exit 78
 2> fetch-mentions: source acme-x: the token variable ACME_X_TOKEN is not set
 

@@ -96,6 +96,28 @@ BIN = bin_dir()
 
 # ------------------------------------------------------------ the mock
 mock_base = None
+hook_base = None
+sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
+import notify_server  # noqa: E402  (launch() only: its SMTP side runs in Debian's python3)
+
+
+def hook():
+    """notify's receiving end (tests/mock/notify_server.py), started once:
+    its base URL, or None when it cannot run here."""
+    global hook_base
+    if hook_base is None:
+        started = notify_server.launch(tempfile.mkdtemp(prefix="readme-hook-"), "readme-hook", 900)
+        if isinstance(started, str):
+            hook_base = ""
+        else:
+            procs.append(started[0])
+            hook_base = "http://127.0.0.1:%d" % started[1]
+    return hook_base or None
+
+
+def hook_posts():
+    with urllib.request.urlopen(hook() + "/_posts", timeout=30) as r:
+        return json.load(r)
 
 
 def mock():
@@ -138,6 +160,10 @@ account = brand.example
 identifier = brand.example
 password_env = ACME_BSKY_APP_PASSWORD
 limit = 7
+
+[channel care-slack]
+type = slack
+token_env = ACME_SLACK_WEBHOOK
 """
 
 
@@ -196,6 +222,12 @@ def check_pipeline(d, rc, out, err):
     m = re.match(r"reply: (\d+) sent, 0 previewed, (\d+) skipped, 0 failed$", sent[0] if sent else "")
     ok(m is not None and int(m.group(1)) == posts and int(m.group(1)) + int(m.group(2)) == len(log)
        and posts > 0, "README pipeline: reply posted through the mock, each once (%d posts)" % posts, err)
+    esc = [r for r in log if r.get("escalate")]
+    slack = [p for p in hook_posts() if p["path"].startswith("/hook/readme/")]
+    # The mock's mentions carry no escalation, so this checks only that
+    # notify posts nothing it should not; README's notify example sends.
+    ok(len(slack) == len(esc), "README pipeline: notify posted as many messages as escalations (%d)" % len(esc),
+       json.dumps(slack)[:1500])
     html = open(os.path.join(d, "report.html"), encoding="utf-8").read()
     ok(html.lstrip().lower().startswith("<!doctype html") and "</html>" in html and "<svg" in html,
        "README pipeline: report.html is a whole page with its charts")
@@ -320,8 +352,31 @@ def check_init(d, rc, out, err):
        "README: carepipe check on the untouched scaffold names every missing secret (78)", err)
 
 
+def setup_notify(d):
+    link_checkout(d)
+    with open(os.path.join(d, "care.conf"), "w") as f:
+        f.write(CARE_CONF.format(base=mock() if HAVE_SHARED else "http://127.0.0.1:9"))
+    os.mkdir(os.path.join(d, "state"))
+    os.mkdir(os.path.join(d, "log"))
+    subprocess.run([os.path.join(BIN, "tag"), "-f", os.path.join(TOP, "examples", "rules", "consumer.rules"),
+                    os.path.join(TOP, "examples", "data", "mentions.ndjson")],
+                   stdout=open(os.path.join(d, "log", "tagged.ndjson"), "wb"), check=True)
+
+
+def check_notify(d, rc, out, err):
+    esc = [r for r in recs(os.path.join(d, "log", "tagged.ndjson")) if r.get("escalate")]
+    previews = [l for l in err.split("\n") if l.startswith("notify: ") and "preview" in l]
+    ok(rc == 0 and out == "" and len(esc) > 0, "README: notify previews the escalations, then sends them (%d)"
+       % len(esc), err[-1500:])
+    journal = [json.loads(l) for l in lines(os.path.join(d, "state", "notify.journal"))]
+    done = {j.get("id") for j in journal if j.get("event") == "done"}
+    ok(len(done) == len(esc), "README: the journal holds one done per escalation (%d)" % len(done), journal[:5])
+
+
 EXAMPLES = [
     # (first line starts with, needs, setup, check)
+    ("tag -f examples/rules/consumer.rules examples/data/mentions.ndjson | notify", "hook", setup_notify,
+     check_notify),
     ("carepipe init ~/care", "", None, check_init),
     ("fetch-mentions --config care.conf --state state/", "mock", setup_pipeline, check_pipeline),
     ("bin/fetch-mentions --import ndjson", "", setup_import_ndjson_head, check_import_ndjson_head),
@@ -352,6 +407,8 @@ env = dict(os.environ, ACME_REDDIT_TOKEN=TOKEN, ACME_BSKY_APP_PASSWORD=BSKY_PW,
            MOCK_BSKY_PASSWORD=BSKY_PW, LC_ALL="C.UTF-8", HOME=HOME, EDITOR="true")
 env.pop("XDG_CONFIG_HOME", None)
 env["PATH"] = BIN + os.pathsep + env["PATH"]
+if hook():
+    env["ACME_SLACK_WEBHOOK"] = hook() + "/hook/readme/T0001/B0001/readmeSecretPath"
 try:
     for line, text in blocks(os.path.join(TOP, "README.md")):
         first = text.split("\n")[0]
@@ -363,7 +420,10 @@ try:
         if not ok(len(match) == 1, "README.md:%d is an example this test knows" % line, text):
             continue
         _, needs, setup, check = match[0]
-        if needs and not HAVE_SHARED:
+        if needs in ("hook", "mock") and not hook():
+            skip("README.md:%d" % line, "notify's test server cannot run here (python3-aiosmtpd)")
+            continue
+        if needs in ("shared", "mock") and not HAVE_SHARED:
             skip("README.md:%d" % line, "../shared is absent" + (" (the mock serves its exchanges)" if needs == "mock" else ""))
             continue
         d = tempfile.mkdtemp(prefix="readme-")

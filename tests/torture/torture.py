@@ -106,6 +106,29 @@ if HAVE_MOCK:
                                 "text": "help", "created_at": "2024-05-01T10:00:00Z",
                                 "thread": "reddit:t3_tort"}) + "\n")
 
+with open(os.path.join(IN, "esc.ndjson"), "w") as f:
+    for i in range(4):
+        f.write(json.dumps({"id": "twitter:esc%d" % i, "platform": "twitter", "account": "AcmeCare",
+                            "escalate": i % 2 == 0, "escalate_reason": "phone posted",
+                            "author": {"handle": "user%d" % i, "name": "User %d" % i},
+                            "text": "call me {{agent}} %d" % i, "created_at": "2024-05-01T10:00:00Z",
+                            "sla": {"status": "at_risk", "due_at": "2024-05-01T11:00:00Z"}}) + "\n")
+
+
+def start_notify_mock():
+    """The webhook server of notify's tests (Debian's python3 with aiosmtpd)."""
+    sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
+    import notify_server
+    started = notify_server.launch(WORK, "torture-notify-mock")
+    return (None, None) if isinstance(started, str) else started[:2]
+
+
+NOTIFY_MOCK, NOTIFY_PORT = start_notify_mock()
+if NOTIFY_MOCK:
+    with open(os.path.join(WORK, "notify.conf"), "w") as f:
+        f.write("[channel hook]\ntype = webhook\nurl = http://127.0.0.1:%d/hook/torture\n"
+                "timeout = 2\nretries = 0\n" % NOTIFY_PORT)
+
 ENV = dict(os.environ, R_TOKEN="torture-token", LC_ALL="C")
 ENV.pop("CAREPIPE_FAIL_AT", None)
 
@@ -132,6 +155,11 @@ CASES = [
      None, True, False),
     ("reply-preview", ["reply", "--library", TOP + "/examples/replies", "--agent", "JD", IN + "/m.ndjson"],
      None, False, False),
+    ("notify-preview", ["notify", "--mark", "--digest", "1h", "--now", "2024-05-01T10:30:00Z",
+                        IN + "/esc.ndjson"], None, False, False),
+    ("notify-send", ["notify", "--config", WORK + "/notify.conf", "--channel", "hook", "--mark", "--send",
+                     "--journal", "STATE/notify.journal", "--now", "2024-05-01T10:30:00Z", IN + "/esc.ndjson"],
+     None, True, "notify"),
     ("fetch-live", ["fetch-mentions", "--config", WORK + "/care.conf", "--state", "STATE"], None, True, True),
     ("reply-send", ["reply", "--text", "Hi {{author.name|there}}", "--agent", "QA", "--send", "--config",
                     WORK + "/care.conf", "--journal", "STATE/reply.journal", IN + "/reddit.ndjson"],
@@ -207,7 +235,11 @@ BAD_WORDS = (b"Sanitizer", b"runtime error", b"Aborted", b"core dumped", b"mallo
 
 def torture(case, n):
     name, _, _, stateful, needs_mock = case
-    if needs_mock and not HAVE_MOCK:
+    if needs_mock == "notify":
+        if not NOTIFY_MOCK:
+            print("ok %d - %s # SKIP notify's mock server (python3-aiosmtpd) is absent" % (n, name))
+            return True
+    elif needs_mock and not HAVE_MOCK:
         print("ok %d - %s # SKIP ../shared or the mock server is absent" % (n, name))
         return True
     base = os.path.join(WORK, name)
@@ -240,7 +272,7 @@ def torture(case, n):
             if rc == 0 or (rc == rc0 and out == out0):
                 # Against the mock, new post ids and times differ per run:
                 # the same number of lines is what can be compared.
-                if name == "reply-send":
+                if name in ("reply-send", "notify-send"):
                     if len(out.splitlines()) != len(out0.splitlines()):
                         why = "exit %d but not the undisturbed run's records" % rc
                 elif out != out0 or (stateful and snapshot(st) != ref_state):
@@ -282,6 +314,9 @@ finally:
     if MOCK:
         MOCK.terminate()
         MOCK.wait()
+    if NOTIFY_MOCK:
+        NOTIFY_MOCK.terminate()
+        NOTIFY_MOCK.wait()
 print("1..%d" % n)
 if not KEPT:
     shutil.rmtree(WORK, ignore_errors=True)

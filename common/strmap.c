@@ -1,11 +1,11 @@
 /*
- * A string-keyed hash map for ids: the journal's mentions, the mentions
- * answered in the input, the records seen in this run.
+ * A string-keyed hash map for ids (reply's and notify's journals and
+ * runs): open addressing with linear probing, FNV-1a.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
+#include "strmap.h"
 
 static uint64_t hash(const char *s)
 {

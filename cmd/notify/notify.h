@@ -1,0 +1,108 @@
+/*
+ * notify.h - what the parts of notify share: the journal (journal.c) and
+ * the messages (message.c); main.c selects, sends and writes.
+ *
+ * Ownership: every object here is made by X_open/X_new and freed by the
+ * matching X_close/X_free (NULL is fine); strings handed in are copied.
+ * Functions return errors in a cp_err; only main.c prints or exits.
+ */
+#ifndef NOTIFY_H
+#define NOTIFY_H
+
+#include "carepipe.h"
+#include "config.h"
+#include "jlog.h"
+#include "strmap.h"
+#include "template.h"
+
+/* ---------------------------------------------------------- journal.c */
+
+/*
+ * The journal: one JSON object per line (common/jlog.h), keyed by channel
+ * and item (a record's id, or "alert:METRIC:HOUR"):
+ *   {"event":"queued","channel":C,"id":I,"line":L,"at":T}
+ *       --digest: the item waits for its channel's next digest;
+ *   {"event":"intent","channel":C,"id":I,"key":K,"body":B,"at":T}
+ *       on disk before the message leaves; B is exactly what is sent, K
+ *       its idempotency key (Idempotency-Key header, Message-ID);
+ *       a digest's id is "digest:K" and it lists its "items";
+ *   {"event":"pending","channel":C,"id":I,"key":K,"body":B,"at":T}
+ *       not sent in its run (--max, or the channel was failing): the next
+ *       run sends it first, even if its record does not come again;
+ *   {"event":"done","channel":C,"id":I,"code":N,"at":T}
+ *       the channel said yes (HTTP 2xx, SMTP 250); a digest's done is
+ *       done for each of its items;
+ *   {"event":"failed","channel":C,"id":I,"reason":R,"at":T}
+ *       not sent: the next run sends the body of its intent again first
+ *       (a failed digest is not: its items wait for the next one).
+ * An item whose last event is "intent" has an unknown outcome: the next
+ * run sends the same body with the same key again before anything else.
+ */
+enum nstate { N_QUEUED = 1, N_INTENT, N_DONE, N_FAILED, N_PENDING };
+
+typedef struct {
+	int state;          /* enum nstate */
+	char *channel, *id;
+	char *key, *body;   /* intent, pending, failed: what is (to be) sent */
+	char *line;         /* queued: its line in the digest */
+	char **items;       /* digest intent: the items it carries */
+	size_t nitems;
+	bool in_digest;     /* queued item carried by an open digest */
+	int64_t at;         /* the last event's time (the clock) */
+	int64_t queued_at;
+} nentry;
+
+typedef struct {
+	jlog *log;
+	strmap m;           /* "CHANNEL\nID" -> nentry */
+	nentry **order;     /* every entry, in first-seen order */
+	size_t n, cap;
+} njournal;
+
+njournal *nj_open(const char *path, cp_err *e);
+const nentry *nj_get(const njournal *j, const char *channel, const char *id);
+int nj_queued(njournal *j, const char *channel, const char *id, const char *line,
+              const char *at, cp_err *e);
+int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
+              const char *body, const char *const *items, size_t nitems, const char *at,
+              cp_err *e);
+int nj_pending(njournal *j, const char *channel, const char *id, const char *key,
+               const char *body, const char *at, cp_err *e);
+int nj_done(njournal *j, const char *channel, const char *id, long code, const char *at,
+            cp_err *e);
+int nj_failed(njournal *j, const char *channel, const char *id, const char *reason,
+              const char *at, cp_err *e);
+void nj_close(njournal *j);
+
+/* ---------------------------------------------------------- message.c */
+
+enum nkind { NK_RECORD, NK_ESCALATION, NK_SLA, NK_ALERT };
+const char *kind_name(int kind);
+
+/* Escaping of the values a template takes from a record (never of the
+ * template's own text): chosen by the channel's type. */
+enum nfmt { NF_PLAIN, NF_SLACK, NF_TEAMS, NF_JSON };
+int fmt_for(const char *type);
+
+/* Built-in templates: the whole message for a kind, the one line a digest
+ * gives it, and an email subject. */
+const char *default_template(int kind);
+const char *default_line(int kind);
+const char *default_subject(int kind);
+
+/* Expand t over record r for format f: values escaped for f, control
+ * characters (but newlines) made spaces; now is the time "due_in" is
+ * counted from.  Appends to out; 0 or -1 (out of memory). */
+int render(const tmpl *t, const rec *r, int kind, int fmt, int64_t now, buf *out);
+
+/* The JSON body for a webhook type (slack, teams, webhook); record is the
+ * raw line (NULL for a digest); items the digest's ids. */
+int webhook_body(buf *out, const char *type, const char *channel, const char *kind,
+                 const char *id, const char *text, const char *record, size_t rlen,
+                 const char *const *items, size_t nitems);
+/* The whole email: headers (Message-ID from key, X-Carepipe-Id: id, for
+ * filters) and a quoted-printable body. */
+int email_message(buf *out, const cp_channel *ch, const char *subject, const char *text,
+                  const char *key, const char *id, int64_t now);
+
+#endif
