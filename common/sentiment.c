@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sentiment.h"
+#include "sentmodel.h"
 #include "textmatch.h"
 
 enum { L_EN, L_FR, L_USER, L_N, L_STRICT = 8 };
@@ -28,6 +29,9 @@ struct sentiment {
 	struct entry *tab;
 	size_t cap, n;       /* open addressing, cap a power of two */
 	buf scratch;
+	const sm_model *model; /* NULL: the lexicon scorer for every language */
+	sm_model loaded;       /* a model read by sentiment_load_model */
+	struct sm_feats *feats; /* made once, reused for every text */
 };
 
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
@@ -283,7 +287,11 @@ static int load_builtin(sentiment *s, int lex, const char *p)
 sentiment *sentiment_new(void)
 {
 	sentiment *s = calloc(1, sizeof *s);
-	if (!s || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
+	if (s) {
+		s->model = &sm_builtin;
+		s->feats = malloc(sizeof *s->feats);
+	}
+	if (!s || !s->feats || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
 	    load_builtin(s, L_FR, sentiment_lexicon_fr) < 0 || put_flags(s) < 0) {
 		sentiment_free(s);
 		return NULL;
@@ -349,6 +357,8 @@ void sentiment_free(sentiment *s)
 		free(s->tab[i].key);
 	free(s->tab);
 	buf_free(&s->scratch);
+	sm_free(&s->loaded);
+	free(s->feats);
 	free(s);
 }
 
@@ -389,7 +399,7 @@ static const char *const emoticons_neg[] = {
 };
 
 /* Is there an emoticon at s?  Its length, with *v its valence. */
-static size_t emoticon(const char *s, size_t n, float *v)
+size_t sentiment_emoticon(const char *s, size_t n, float *v)
 {
 	size_t best = 0;
 	for (int pass = 0; pass < 2; pass++)
@@ -541,7 +551,14 @@ static bool or_not(const struct token *tok, size_t neg)
 	       (neg >= 2 && !strcmp(tok[neg - 2].key, "or"));
 }
 
-int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
+int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const char *lang,
+                            double *score)
+{
+	return sentiment_lexicon_stats(s, text, len, lang, score, NULL);
+}
+
+int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const char *lang,
+                            double *score, struct sentiment_stats *st)
 {
 	struct token tok[MAXTOK];
 	float val[MAXTOK];
@@ -569,7 +586,7 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		}
 		float ev;
 		size_t el = (b < 0x80 && !isalnum(b)) || strchr("xXDcT", b) ?
-		            emoticon(text + i, len - i, &ev) : 0;
+		            sentiment_emoticon(text + i, len - i, &ev) : 0;
 		if (el && (i == 0 || !isalnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
 			struct token *t = &tok[nt];
 			memset(t, 0, sizeof *t);
@@ -817,6 +834,24 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 	double sum = 0;
 	for (size_t i = 0; i < nt; i++)
 		sum += val[i];
+	if (st) {
+		memset(st, 0, sizeof *st);
+		for (size_t i = 0; i < nt; i++) {
+			if (val[i] > 0) {
+				st->pos += val[i];
+				st->npos++;
+			} else if (val[i] < 0) {
+				st->neg -= val[i];
+				st->nneg++;
+			}
+			if (val[i] > st->max)
+				st->max = val[i];
+			if (val[i] < st->min)
+				st->min = val[i];
+			if (val[i] != 0)
+				st->last = val[i];
+		}
+	}
 	if (sum != 0) {
 		int ex = excl > 4 ? 4 : excl;
 		double q = quest > 1 ? (quest > 3 ? 0.96 : quest * 0.18) : 0;
@@ -834,6 +869,49 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 	if (comp >= SENT_POS_THRESHOLD)
 		return SENT_POSITIVE;
 	if (comp <= SENT_NEG_THRESHOLD)
+		return SENT_NEGATIVE;
+	return SENT_NEUTRAL;
+}
+
+/* ------------------------------------------------------------ the model */
+
+static bool is_french(const char *lang)
+{
+	return lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R') &&
+	       (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+}
+
+int sentiment_load_model(sentiment *s, const char *path, cp_err *e)
+{
+	sm_model m;
+	if (sm_load(&m, path, e) < 0)
+		return -1;
+	sm_free(&s->loaded);
+	s->loaded = m;
+	s->model = &s->loaded;
+	return 0;
+}
+
+void sentiment_use_model(sentiment *s, bool on)
+{
+	s->model = !on ? NULL : s->loaded.w ? &s->loaded : &sm_builtin;
+}
+
+int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
+{
+	if (!s->model || is_french(lang))
+		return sentiment_lexicon_score(s, text, len, lang, score);
+	double p[SM_CLASSES];
+	sm_extract(s, text, len, s->feats);
+	if (!s->feats->n) { /* nothing but spaces and punctuation */
+		*score = 0;
+		return SENT_NEUTRAL;
+	}
+	sm_predict(s->model, s->feats, p);
+	*score = p[2] - p[0];
+	if (p[2] > p[1] && p[2] > p[0])
+		return SENT_POSITIVE;
+	if (p[0] > p[1] && p[0] >= p[2])
 		return SENT_NEGATIVE;
 	return SENT_NEUTRAL;
 }
