@@ -123,7 +123,7 @@ PROVE_EXEC = $(VALGRIND_CMD)
 export CAREPIPE_WRAP = $(VALGRIND_CMD)
 endif
 
-check: check-deps all $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/failmalloc.so
+check: check-deps all $(BUILD)/train-sentiment $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/failmalloc.so
 	CAREPIPE_BUILD=$(BUILD) prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t tests/fuzz/replay.t tests/torture/torture.t
 
 # Allocation failure (tests/torture/): an LD_PRELOAD shim fails the Nth

@@ -3,12 +3,17 @@
  * regression over the features of common/sentmodel.c, by full-batch
  * L-BFGS (deterministic: no sampling, a fixed order, one thread).
  *
- *   train-sentiment [-b BITS] [-l L2] [-i ITERS] [-o MODEL] [-c SOURCE]
- *                   [--val TEXT LABELS] TRAIN.tsv
+ *   train-sentiment [-b BITS] [-l L2] [-d L2DENSE] [-i ITERS] [-o MODEL]
+ *                   [-c SOURCE] [--val TEXT LABELS] [--holdout SOURCE] TRAIN.tsv
  *
  * TRAIN.tsv: label<TAB>text<TAB>source with a header line, label
  * negative, neutral or positive (../shared/data/semeval-sentiment).
- * Classes are weighted inversely to their frequency.  --val scores the
+ * Classes are weighted inversely to their frequency.  -b: 2^BITS buckets
+ * of hashed features; -l: the L2 penalty of their weights, -d that of the
+ * dense (lexicon and count) features' (the bias is not penalised).
+ * --holdout leaves out the tweets whose source starts with SOURCE
+ * ("twitter-2016") and scores the model on them: how the regularisation
+ * was chosen, for robustness to a later year.  --val scores the
  * quantised model, exactly as tag runs it, on TweetEval's val files (one
  * tweet per line; labels 0 negative, 1 neutral, 2 positive) and prints the
  * macro-averaged recall; it is never trained on.  -o writes the model's
