@@ -17,6 +17,8 @@ enum { L_EN, L_FR, L_USER, L_N, L_STRICT = 8 };
 
 struct entry {
 	char *key;           /* folded */
+	uint32_t h;          /* hash(key) */
+	unsigned klen;       /* strlen(key) */
 	float score[L_N];    /* on the internal scale, -4..4 */
 	unsigned char has;   /* bit per lexicon; 0: only flags */
 	unsigned char flags; /* F_* */
@@ -49,11 +51,13 @@ static struct entry *find(const sentiment *s, const char *k, size_t n)
 {
 	if (!s->cap)
 		return NULL;
-	for (size_t i = hash(k, n) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+	uint32_t h = hash(k, n);
+	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		struct entry *e = &s->tab[i];
 		if (!e->key)
 			return NULL;
-		if (!strncmp(e->key, k, n) && e->key[n] == '\0')
+		/* k may hold a NUL (a key cut short); such a k matches nothing */
+		if (e->h == h && e->klen == n && !memcmp(e->key, k, n))
 			return e;
 	}
 }
@@ -68,7 +72,7 @@ static int grow(sentiment *s)
 		struct entry *e = &s->tab[i];
 		if (!e->key)
 			continue;
-		size_t j = hash(e->key, strlen(e->key)) & (cap - 1);
+		size_t j = e->h & (cap - 1);
 		while (t[j].key)
 			j = (j + 1) & (cap - 1);
 		t[j] = *e;
@@ -194,6 +198,8 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 	e = &s->tab[j];
 	if (!(e->key = strndup(k, n)))
 		return NULL;
+	e->klen = (unsigned)strlen(e->key);
+	e->h = hash(e->key, e->klen);
 	s->n++;
 	return e;
 }
@@ -399,11 +405,30 @@ static const char *const emoticons_neg[] = {
 };
 
 /* Is there an emoticon at s?  Its length, with *v its valence. */
+/* Which bytes start an emoticon: most calls are for punctuation that
+ * starts none, and return at once.  Filled on first use (the program is
+ * one thread; every filling writes the same bits). */
+static uint32_t emo_first[8];
+static bool emo_ready;
+
 size_t sentiment_emoticon(const char *s, size_t n, float *v)
 {
+	if (!emo_ready) {
+		for (int pass = 0; pass < 2; pass++)
+			for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++)
+				emo_first[(unsigned char)**e >> 5] |= 1u << ((unsigned char)**e & 31);
+		emo_ready = true;
+	}
+	if (!n)
+		return 0;
+	unsigned char c = (unsigned char)s[0];
+	if (!(emo_first[c >> 5] & (1u << (c & 31))))
+		return 0;
 	size_t best = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++) {
+			if ((unsigned char)(*e)[0] != c)
+				continue;
 			size_t l = strlen(*e);
 			if (l <= n && l > best && !memcmp(s, *e, l) &&
 			    (l == n || !isalnum((unsigned char)s[l]) || (*e)[l - 1] == 'D')) {
@@ -464,28 +489,30 @@ static bool squeeze(const char *k, char *out, size_t outsz, int keep)
 /* Inflected forms the lexicon does not list: "worries" as "worry",
  * "annoyingly" as "annoying", "stopped" as "stop"; in the text's own
  * language only, or English "during" would be French "dur". */
-static float stem_lookup(const sentiment *s, const char *k, int pref, bool *found)
+static float stem_lookup(const sentiment *s, const char *k, size_t n, int pref, bool *found)
 {
-	static const struct { const char *suf, *rep; } rules[] = {
-		{"iest", "y"}, {"ier", "y"}, {"ies", "y"}, {"ied", "y"}, {"ily", "y"},
-		{"ingly", ""}, {"edly", ""}, {"fully", "ful"}, {"ness", ""}, {"ment", ""},
-		{"ing", ""}, {"ing", "e"}, {"ed", ""}, {"ed", "e"}, {"es", ""}, {"s", ""},
-		{"ly", ""}, {"est", ""}, {"er", ""}, {"er", "e"},
+#define R(suf, rep) { suf, rep, sizeof suf - 1, sizeof rep - 1 }
+	static const struct { const char *suf, *rep; unsigned char sl, rl; } rules[] = {
+		R("iest", "y"), R("ier", "y"), R("ies", "y"), R("ied", "y"), R("ily", "y"),
+		R("ingly", ""), R("edly", ""), R("fully", "ful"), R("ness", ""), R("ment", ""),
+		R("ing", ""), R("ing", "e"), R("ed", ""), R("ed", "e"), R("es", ""), R("s", ""),
+		R("ly", ""), R("est", ""), R("er", ""), R("er", "e"),
 	};
-	size_t n = strlen(k);
+#undef R
 	*found = false;
 	pref |= L_STRICT;
-	if (n < 5 || n > 40)
+	/* every suffix ends in one of these */
+	if (n < 5 || n > 40 || !memchr("trsdyg", k[n - 1], 6))
 		return 0;
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
-		size_t sl = strlen(rules[i].suf);
-		if (n - sl < 3 || strcmp(k + n - sl, rules[i].suf))
+		size_t sl = rules[i].sl;
+		if (n - sl < 3 || memcmp(k + n - sl, rules[i].suf, sl))
 			continue;
 		char w[48];
 		size_t b = n - sl;
 		memcpy(w, k, b);
-		strcpy(w + b, rules[i].rep);
-		float v = lookup(s, w, strlen(w), pref, found);
+		memcpy(w + b, rules[i].rep, rules[i].rl + 1);
+		float v = lookup(s, w, b + rules[i].rl, pref, found);
 		if (*found)
 			return v;
 		/* a doubled consonant: "stopped", "upsetting" */
@@ -501,9 +528,9 @@ static float stem_lookup(const sentiment *s, const char *k, int pref, bool *foun
 
 /* Laughter the lexicon cannot list: "hahahah", "ahahaha", "hehehe",
  * "lololol". */
-static bool is_laugh(const char *k)
+static bool is_laugh(const char *k, size_t n)
 {
-	size_t n = strlen(k), h = 0, v = 0, l = 0, o = 0;
+	size_t h = 0, v = 0, l = 0, o = 0;
 	for (size_t i = 0; i < n; i++) {
 		switch (k[i]) {
 		case 'h': h++; break;
@@ -585,7 +612,7 @@ int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const ch
 			continue;
 		}
 		float ev;
-		size_t el = (b < 0x80 && !isalnum(b)) || strchr("xXDcT", b) ?
+		size_t el = (b < 0x80 && !isalnum(b)) || (b == 'x' || b == 'X' || b == 'D' || b == 'c' || b == 'T') ?
 		            sentiment_emoticon(text + i, len - i, &ev) : 0;
 		if (el && (i == 0 || !isalnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
 			struct token *t = &tok[nt];
@@ -750,8 +777,8 @@ int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const ch
 		if (!found && t->e && t->e->has)
 			v = lookup(s, t->key, t->klen, pref, &found);
 		if (!found && !t->e)
-			v = stem_lookup(s, t->key, pref, &found);
-		if (!found && !t->e && is_laugh(t->key))
+			v = stem_lookup(s, t->key, t->klen, pref, &found);
+		if (!found && !t->e && is_laugh(t->key, t->klen))
 			v = lookup(s, "haha", 4, pref, &found);
 		if (!found && !t->e) {
 			char sq[48];

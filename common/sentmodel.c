@@ -55,6 +55,13 @@ static inline void emit(struct sm_feats *f, uint32_t h)
 
 /* ---------------------------------------------------------------- tokens */
 
+/* ASCII classes by arithmetic: no locale, no function call per byte. */
+static inline bool a_upper(unsigned c) { return c - 'A' < 26; }
+static inline bool a_alpha(unsigned c) { return (c | 0x20) - 'a' < 26; }
+static inline bool a_digit(unsigned c) { return c - '0' < 10; }
+static inline bool a_alnum(unsigned c) { return a_alpha(c) || a_digit(c); }
+static inline bool a_space(unsigned c) { return c == ' ' || c - '\t' < 5; }
+
 enum { K_WORD, K_EMOJI, K_EMOTICON, K_URL, K_USER, K_EXCL, K_QUEST };
 
 #define TOKLEN 32
@@ -68,27 +75,33 @@ struct tok {
 	bool neg;       /* inside a negation's scope */
 };
 
-static const char *const negations[] = {
-	"not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "nowhere",
-	"cannot", "without", "aint", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt",
-	"werent", "wont", "wouldnt", "shouldnt", "couldnt", "cant", "hasnt", "havent",
-	"hadnt", "mustnt", "neednt", "nope", "nah", "hardly", "barely", "lack", "lacks",
-	NULL,
+/* By first letter, each word followed by a space: a short search per word. */
+static const char *const negations['z' - 'a' + 1] = {
+	['a' - 'a'] = " aint arent ",
+	['b' - 'a'] = " barely ",
+	['c' - 'a'] = " cannot cant couldnt ",
+	['d' - 'a'] = " dont doesnt didnt ",
+	['h' - 'a'] = " hasnt havent hadnt hardly ",
+	['i' - 'a'] = " isnt ",
+	['l' - 'a'] = " lack lacks ",
+	['m' - 'a'] = " mustnt ",
+	['n' - 'a'] = " not no never nobody nothing none neither nor nowhere neednt nope nah ",
+	['s' - 'a'] = " shouldnt ",
+	['w' - 'a'] = " without wasnt werent wont wouldnt ",
 };
 
 static bool is_negation(const char *k, size_t n)
 {
-	/* "didn't", "isn't" as folded ("didnt"), and every word in the list. */
-	if (n >= 4 && k[n - 2] == 'n' && k[n - 1] == 't' &&
-	    (k[n - 3] == 'd' || k[n - 3] == 's' || k[n - 3] == 'e' || k[n - 3] == 'o'))
-		for (const char *const *w = negations; *w; w++)
-			if (strlen(*w) == n && !memcmp(*w, k, n))
-				return true;
-	if (n > 8 || !strchr("ncwabhl", k[0]))
+	if (n < 2 || n > 8 || k[0] < 'a' || k[0] > 'z' || !negations[k[0] - 'a'])
 		return false;
-	for (const char *const *w = negations; *w; w++)
-		if (strlen(*w) == n && !memcmp(*w, k, n))
+	for (const char *l = negations[k[0] - 'a'] + 1; *l;) {
+		size_t m = 0;
+		while (l[m] != ' ')
+			m++;
+		if (m == n && !memcmp(l, k, n))
 			return true;
+		l += m + 1;
+	}
 	return false;
 }
 
@@ -105,9 +118,9 @@ static bool word_cp(uint32_t c, int cls)
 
 /* The hashed features of one word: itself (marked when negated) and its
  * character 3- to 5-grams, spaces marking its ends. */
-static void word_features(struct sm_feats *f, const struct tok *t)
+static void word_features(struct sm_feats *f, const struct tok *t, uint32_t word)
 {
-	emit(f, hash_bytes(t->neg ? SEED_NEGWORD : SEED_WORD, t->key, t->len));
+	emit(f, t->neg ? hash_bytes(SEED_NEGWORD, t->key, t->len) : word);
 	if (t->kind != K_WORD)
 		return;
 	char p[TOKLEN + 2];
@@ -155,18 +168,18 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 		if ((b == 'h' && len - i > 7 && (!memcmp(text + i, "http://", 7) ||
 		                                 (len - i > 8 && !memcmp(text + i, "https://", 8)))) ||
 		    (b == 'w' && len - i > 4 && !memcmp(text + i, "www.", 4)) ||
-		    (b == '@' && i + 1 < len && (isalnum((unsigned char)text[i + 1]) || text[i + 1] == '_'))) {
+		    (b == '@' && i + 1 < len && (a_alnum((unsigned char)text[i + 1]) || text[i + 1] == '_'))) {
 			t->kind = b == '@' ? K_USER : K_URL;
 			memcpy(t->key, b == '@' ? "<user>" : "<url>", b == '@' ? 6 : 5);
 			t->len = b == '@' ? 6 : 5;
 			t->neg = false;
 			nt++;
-			while (i < len && !isspace((unsigned char)text[i]))
+			while (i < len && !a_space((unsigned char)text[i]))
 				i++;
 			continue;
 		}
-		if (b < 0x80 && (!isalnum(b) || strchr("xXDcT", b)) &&
-		    (i == 0 || !isalnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
+		if (b < 0x80 && (!a_alnum(b) || (b == 'x' || b == 'X' || b == 'D' || b == 'c' || b == 'T')) &&
+		    (i == 0 || !a_alnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
 			float v;
 			size_t el = sentiment_emoticon(text + i, len - i, &v);
 			if (el) {
@@ -229,13 +242,14 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 		while (i < len) {
 			b = (unsigned char)text[i];
 			if (b < 0x80) {
-				if (isalnum(b)) {
-					char k = isdigit(b) ? '0' : (char)tolower(b);
-					if (isalpha(b)) {
+				if (a_alnum(b)) {
+					bool alpha = a_alpha(b);
+					char k = alpha ? (char)(b | 0x20) : '0';
+					if (alpha) {
 						letters++;
-						upper += isupper(b) != 0;
+						upper += a_upper(b);
 					}
-					if (o >= 2 && t->key[o - 1] == k && t->key[o - 2] == k && isalpha(b)) {
+					if (alpha && o >= 2 && t->key[o - 1] == k && t->key[o - 2] == k) {
 						elongated = true;
 					} else if (o < TOKLEN) {
 						t->key[o++] = k;
@@ -243,7 +257,7 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 					i++;
 					continue;
 				}
-				if (b == '\'' && i + 1 < len && isalpha((unsigned char)text[i + 1])) {
+				if (b == '\'' && i + 1 < len && a_alpha((unsigned char)text[i + 1])) {
 					i++;
 					continue;
 				}
@@ -255,7 +269,7 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 			}
 			c = tm_decode(text + i, len - i, &l);
 			cls = tm_class(c);
-			if (c == 0x2019 && i + l < len && isalpha((unsigned char)text[i + l])) {
+			if (c == 0x2019 && i + l < len && a_alpha((unsigned char)text[i + l])) {
 				i += l;
 				continue;
 			}
@@ -291,8 +305,8 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 
 	uint32_t prev = hash_bytes(SEED_WORD, "<s>", 3);
 	for (size_t i = 0; i < nt; i++) {
-		word_features(f, &tok[i]);
 		uint32_t cur = hash_bytes(SEED_WORD, tok[i].key, tok[i].len);
+		word_features(f, &tok[i], cur);
 		emit(f, (prev * 0x01000193u) ^ cur ^ seed(SEED_BIGRAM));
 		prev = cur;
 	}
