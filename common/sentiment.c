@@ -654,17 +654,25 @@ int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const ch
 		size_t start = i;
 		bool upper = true, anyletter = false, split = false;
 		while (i < len) {
-			c = tm_decode(text + i, len - i, &l);
-			cls = tm_class(c);
-			if (hashtag && c < 0x80 && isupper((int)c) && i > start &&
-			    islower((unsigned char)text[i - 1])) {
+			/* ASCII, most of the text, without the calls: the same
+			 * classes as tm_class */
+			if ((unsigned char)text[i] < 0x80) {
+				c = (unsigned char)text[i];
+				l = 1;
+				cls = c - '0' < 10 || (c | 0x20) - 'a' < 26 || c == '_' ? TM_WORD : TM_PUNCT;
+			} else {
+				c = tm_decode(text + i, len - i, &l);
+				cls = tm_class(c);
+			}
+			if (hashtag && c - 'A' < 26 && i > start &&
+			    (unsigned)(unsigned char)text[i - 1] - 'a' < 26) {
 				split = true;
 				break;
 			}
 			if (cls == TM_WORD || cls == TM_MARK) {
-				if (c < 0x80 && islower((int)c))
+				if (c - 'a' < 26)
 					upper = false;
-				if (c < 0x80 && isalpha((int)c))
+				if (c < 0x80 && (c | 0x20) - 'a' < 26)
 					anyletter = true;
 				if (c >= 0xe0 && c <= 0xff)
 					upper = false;
@@ -689,8 +697,10 @@ int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const ch
 		for (size_t j = 0; plain && j < kn; j++)
 			plain = (unsigned char)text[start + j] < 0x80;
 		if (plain) {
-			for (size_t j = 0; j < kn; j++)
-				ascii_key[j] = (char)tolower((unsigned char)text[start + j]);
+			for (size_t j = 0; j < kn; j++) {
+				unsigned char a = (unsigned char)text[start + j];
+				ascii_key[j] = (char)((unsigned)a - 'A' < 26 ? a | 0x20 : a);
+			}
 			ascii_key[kn] = '\0';
 			k = ascii_key;
 		} else {
