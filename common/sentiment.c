@@ -294,7 +294,7 @@ sentiment *sentiment_new(void)
 {
 	sentiment *s = calloc(1, sizeof *s);
 	if (s) {
-		s->model = &sm_builtin;
+		s->model = sm_builtin.features == SM_FEATURES_VERSION ? &sm_builtin : NULL;
 		s->feats = malloc(sizeof *s->feats);
 	}
 	if (!s || !s->feats || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
@@ -931,7 +931,8 @@ int sentiment_load_model(sentiment *s, const char *path, cp_err *e)
 
 void sentiment_use_model(sentiment *s, bool on)
 {
-	s->model = !on ? NULL : s->loaded.w ? &s->loaded : &sm_builtin;
+	s->model = !on ? NULL : s->loaded.w ? &s->loaded :
+	           sm_builtin.features == SM_FEATURES_VERSION ? &sm_builtin : NULL;
 }
 
 int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)

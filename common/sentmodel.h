@@ -5,8 +5,8 @@
  * One feature extractor serves both the trainer (scripts/train-sentiment.c)
  * and tag at run time, so training and inference cannot disagree.  The
  * features of a text: word unigrams (marked when inside a negation's
- * scope, "not good" -> "good" negated), word bigrams, character 3- to
- * 5-grams of each word, emoji and emoticons, elongation ("soooo"), ALL
+ * scope, "not good" -> "good" negated), word bigrams, character 3- and
+ * 4-grams of each word, emoji and emoticons, elongation ("soooo"), ALL
  * CAPS, exclamation and question marks, and the lexicon scorer's
  * (sentiment.c) score and label as dense features.  Word, bigram and
  * character features are hashed (32 bits); the model folds the hash onto
@@ -32,7 +32,7 @@
 
 /* Bumped whenever the features change: a model names the version it was
  * trained with and is refused by an extractor of another. */
-#define SM_FEATURES_VERSION 1
+#define SM_FEATURES_VERSION 2
 #define SM_CLASSES 3          /* negative, neutral, positive */
 #define SM_NDENSE 16
 #define SM_MAXHASH 4096
@@ -49,6 +49,7 @@ struct sentiment;
 void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_feats *f);
 
 typedef struct sm_model {
+	int features;         /* the SM_FEATURES_VERSION it was trained with */
 	uint32_t buckets;     /* a power of two */
 	double scale;         /* a weight is its int16 times scale */
 	int16_t bias[SM_CLASSES];
@@ -57,6 +58,10 @@ typedef struct sm_model {
 	int16_t (*own)[SM_CLASSES];     /* w when loaded from a file */
 } sm_model;
 
+/* The compiled-in model (common/sentiment_model.c).  One trained with
+ * other features than these is not used (sentiment.c falls back to the
+ * lexicon, and the tests fail) until `make sentiment-model` retrains it;
+ * the trainer itself links and runs meanwhile. */
 extern const sm_model sm_builtin;
 
 /* Class probabilities of a text's features. */
