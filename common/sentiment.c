@@ -439,9 +439,9 @@ size_t sentiment_emoticon(const char *s, size_t n, float *v)
 	return best;
 }
 
-static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool *found)
+/* The score of entry e (NULL: none) in the preferred lexicon. */
+static float entry_score(const struct entry *e, int pref, bool *found)
 {
-	const struct entry *e = find(s, k, n);
 	*found = false;
 	if (!e || !e->has)
 		return 0;
@@ -457,6 +457,11 @@ static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool 
 	if (e->has & (1u << pref))
 		return e->score[pref];
 	return e->score[pref == L_EN ? L_FR : L_EN];
+}
+
+static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool *found)
+{
+	return entry_score(find(s, k, n), pref, found);
 }
 
 /* Runs of three or more of a letter made two, or one: "goooood" tries
@@ -785,7 +790,7 @@ int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const ch
 			}
 		}
 		if (!found && t->e && t->e->has)
-			v = lookup(s, t->key, t->klen, pref, &found);
+			v = entry_score(t->e, pref, &found); /* t->e: find(t->key) */
 		if (!found && !t->e)
 			v = stem_lookup(s, t->key, t->klen, pref, &found);
 		if (!found && !t->e && is_laugh(t->key, t->klen))
