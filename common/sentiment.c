@@ -429,8 +429,13 @@ size_t sentiment_emoticon(const char *s, size_t n, float *v)
 		for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++) {
 			if ((unsigned char)(*e)[0] != c)
 				continue;
-			size_t l = strlen(*e);
-			if (l <= n && l > best && !memcmp(s, *e, l) &&
+			/* all of *e at s (a few bytes: no calls) */
+			size_t l = 1;
+			while ((*e)[l] && l < n && (*e)[l] == s[l])
+				l++;
+			if ((*e)[l])
+				continue;
+			if (l > best &&
 			    (l == n || !isalnum((unsigned char)s[l]) || (*e)[l - 1] == 'D')) {
 				best = l;
 				*v = pass ? -1.8f : 1.8f;
