@@ -591,12 +591,6 @@ static bool or_not(const struct token *tok, size_t neg)
 int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const char *lang,
                             double *score)
 {
-	return sentiment_lexicon_stats(s, text, len, lang, score, NULL);
-}
-
-int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const char *lang,
-                            double *score, struct sentiment_stats *st)
-{
 	struct token tok[MAXTOK];
 	float val[MAXTOK];
 	size_t nt = 0, ncaps = 0, nwords = 0;
@@ -881,24 +875,6 @@ int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const ch
 	double sum = 0;
 	for (size_t i = 0; i < nt; i++)
 		sum += val[i];
-	if (st) {
-		memset(st, 0, sizeof *st);
-		for (size_t i = 0; i < nt; i++) {
-			if (val[i] > 0) {
-				st->pos += val[i];
-				st->npos++;
-			} else if (val[i] < 0) {
-				st->neg -= val[i];
-				st->nneg++;
-			}
-			if (val[i] > st->max)
-				st->max = val[i];
-			if (val[i] < st->min)
-				st->min = val[i];
-			if (val[i] != 0)
-				st->last = val[i];
-		}
-	}
 	if (sum != 0) {
 		int ex = excl > 4 ? 4 : excl;
 		double q = quest > 1 ? (quest > 3 ? 0.96 : quest * 0.18) : 0;
@@ -921,6 +897,20 @@ int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const ch
 }
 
 /* ------------------------------------------------------------ the model */
+
+float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, float *boost)
+{
+	const struct entry *e = find(s, k, n);
+	*boost = e && (e->flags & F_BOOST) ? e->boost : 0;
+	float v = entry_score(e, L_EN, found);
+	if (!*found && n < 48) {
+		char w[48];
+		memcpy(w, k, n);
+		w[n] = '\0';
+		v = stem_lookup(s, w, n, L_EN, found);
+	}
+	return v;
+}
 
 static bool is_french(const char *lang)
 {

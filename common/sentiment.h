@@ -55,16 +55,11 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
  * other. */
 int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const char *lang,
                             double *score);
-/* What the lexicon scorer found, for the model's features: the sums of
- * the positive and of the negative valences (after negation, boosters and
- * contrast; on the -4..4 scale), how many of each, the strongest of each,
- * and the last one. */
-struct sentiment_stats {
-	double pos, neg, max, min, last;
-	unsigned npos, nneg;
-};
-int sentiment_lexicon_stats(sentiment *s, const char *text, size_t len, const char *lang,
-                            double *score, struct sentiment_stats *st);
+/* The valence of one folded word (apostrophes dropped: "dont") in the
+ * lexicons, English first, on their internal -4..4 scale; *found says
+ * whether it is there at all, *boost what it adds to the next word's
+ * strength when it is an intensifier ("very", > 0) or a dampener ("kinda"). */
+float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, float *boost);
 /* Use the model in FILE (its text form, tag(1)) instead of the built-in
  * one.  Returns 0 or -1 with e (78 "FILE:LINE: message" for a bad file). */
 int sentiment_load_model(sentiment *s, const char *path, cp_err *e);

@@ -303,8 +303,39 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 		nt++;
 	}
 
+	/* The lexicon's view, from the same tokens: valences summed, a
+	 * negated positive turned negative and a negated negative weakened
+	 * (as the lexicon scorer does), what follows "but" weighing three
+	 * times what precedes it, emoticons counting. */
+	double before = 0, after = 0, pos = 0, neg = 0, last = 0, boost = 0;
+	bool but = false;
 	uint32_t prev = hash_bytes(SEED_WORD, "<s>", 3);
 	for (size_t i = 0; i < nt; i++) {
+		const struct tok *t = &tok[i];
+		double v = 0;
+		if (t->kind == K_WORD && lex) {
+			bool found;
+			float b;
+			v = sentiment_word(lex, t->key, t->len, &found, &b);
+			if (v != 0)
+				v += v > 0 ? boost : -boost;
+			boost = b;
+			if (t->neg)
+				v *= v > 0 ? -0.74 : -0.2;
+			if (!but && is_contrast(t->key, t->len))
+				but = true;
+		} else {
+			boost = 0;
+			if (t->kind == K_EMOTICON)
+				v = t->key[1] == ')' ? 1.8 : -1.8;
+		}
+		if (v > 0)
+			pos += v;
+		else
+			neg -= v;
+		if (v != 0)
+			last = v;
+		*(but ? &after : &before) += v;
 		uint32_t cur = hash_bytes(SEED_WORD, tok[i].key, tok[i].len);
 		word_features(f, &tok[i], cur);
 		emit(f, (prev * 0x01000193u) ^ cur ^ seed(SEED_BIGRAM));
@@ -313,12 +344,11 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 	if (nt)
 		emit(f, (prev * 0x01000193u) ^ hash_bytes(SEED_WORD, "</s>", 4) ^ seed(SEED_BIGRAM));
 
-	double ls = 0;
-	struct sentiment_stats st = {0};
-	int label = lex ? sentiment_lexicon_stats(lex, text, len, "en", &ls, &st) : SENT_NEUTRAL;
+	double sum = but ? 0.5 * before + 1.5 * after : before;
+	double ls = sum / sqrt(sum * sum + 15);
 	f->dense[0] = (float)ls;
-	f->dense[1] = label == SENT_POSITIVE;
-	f->dense[2] = label == SENT_NEGATIVE;
+	f->dense[1] = ls >= 0.25;
+	f->dense[2] = ls <= -0.25;
 	f->dense[3] = ls >= 0.6;
 	f->dense[4] = ls <= -0.6;
 	f->dense[5] = capped(ncaps, 3);
@@ -330,9 +360,9 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 	f->dense[11] = capped(nneg, 2);
 	f->dense[12] = nt && tok[nt - 1].kind == K_EXCL;
 	/* the lexicon's words, on its -4..4 scale brought to about -1..1 */
-	f->dense[13] = (float)(st.pos / (st.pos + 4));
-	f->dense[14] = (float)(st.neg / (st.neg + 4));
-	f->dense[15] = (float)(st.last / 4);
+	f->dense[13] = (float)(pos / (pos + 4));
+	f->dense[14] = (float)(neg / (neg + 4));
+	f->dense[15] = (float)(last / 4);
 }
 
 /* ---------------------------------------------------------------- predict */

@@ -15,9 +15,9 @@ $ head -n 5 a.model
 $ grep -c '^w ' a.model
 $ printf '%s\n' '{"text":"I love it, great"}' '{"text":"awful, I hate it"}' | tag --model a.model | jq -r .sentiment.label
 > same
-> # tag(1) sentiment model: features 2, 4096 buckets, l2 0.0001, 4000 training tweets
+> # tag(1) sentiment model: features 3, 4096 buckets, l2 0.0001, 4000 training tweets
 > carepipe-sentiment-model 1
-> features 2
+> features 3
 > classes negative neutral positive
 > buckets 4096
 >~ [1-9][0-9]{3}
