@@ -46,6 +46,15 @@ struct data {
 	size_t cap, icap;
 };
 
+static void data_free(struct data *d)
+{
+	free(d->start);
+	free(d->idx);
+	free(d->dense);
+	free(d->value);
+	free(d->y);
+}
+
 static void die(const char *msg)
 {
 	fprintf(stderr, "train-sentiment: %s\n", msg);
@@ -498,6 +507,9 @@ int main(int argc, char **argv)
 	sm_free(&m);
 	free(x);
 	free(f);
+	data_free(&train);
+	data_free(&val);
+	data_free(&held);
 	sentiment_free(lex);
 	return 0;
 }

@@ -45,8 +45,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	double score;
 	const char *text = (const char *)data;
-	check(sentiment_score(s, text, size, NULL, &score), score);
-	check(sentiment_score(s, text, size, "fr", &score), score);
-	check(sentiment_lexicon_score(s, text, size, "en", &score), score);
+	int label = sentiment_score(s, text, size, NULL, &score);
+	check(label, score);
+	label = sentiment_score(s, text, size, "fr", &score);
+	check(label, score);
+	label = sentiment_lexicon_score(s, text, size, "en", &score);
+	check(label, score);
 	return 0;
 }
