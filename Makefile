@@ -69,7 +69,7 @@ FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs deb check-deb
+.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs deb check-deb sentiment-model
 .SECONDARY:
 
 all: $(LIB) $(BINS) $(TOOLS)
@@ -118,6 +118,25 @@ bin/gen-mentions: scripts/gen-mentions.c
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
 
+# The sentiment model's trainer (scripts/train-sentiment.c), a build tool.
+$(BUILD)/train-sentiment: $(BUILD)/scripts/train-sentiment.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# Regenerate tag's built-in sentiment model (common/sentiment_model.c) from
+# ../shared: trained twice, and the two must be the same bytes.
+SHARED     ?= ../shared
+SENT_TRAIN  = $(SHARED)/data/semeval-sentiment/train.tsv
+SENT_VAL    = $(SHARED)/data/tweeteval-sentiment
+SENT_FLAGS  = -b 16 -l 3e-5 -d 1e-6
+sentiment-model: $(BUILD)/train-sentiment
+	$(BUILD)/train-sentiment $(SENT_FLAGS) --val $(SENT_VAL)/val_text.txt $(SENT_VAL)/val_labels.txt \
+		-o $(BUILD)/sentiment.model -c $(BUILD)/sentiment_model.c $(SENT_TRAIN)
+	$(BUILD)/train-sentiment $(SENT_FLAGS) -o $(BUILD)/sentiment.model.again \
+		-c $(BUILD)/sentiment_model.c.again $(SENT_TRAIN) >/dev/null
+	cmp $(BUILD)/sentiment.model $(BUILD)/sentiment.model.again
+	cmp $(BUILD)/sentiment_model.c $(BUILD)/sentiment_model.c.again
+	cp $(BUILD)/sentiment_model.c common/sentiment_model.c
+
 bin/carepipe-cat: $(BUILD)/scripts/carepipe-cat.o $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
@@ -135,7 +154,7 @@ PROVE_EXEC = $(VALGRIND_CMD)
 export CAREPIPE_WRAP = $(VALGRIND_CMD)
 endif
 
-check: check-deps all $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/failmalloc.so
+check: check-deps all $(BUILD)/train-sentiment $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/failmalloc.so
 	CAREPIPE_BUILD=$(BUILD) prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t tests/fuzz/replay.t tests/torture/torture.t
 
 # Allocation failure (tests/torture/): an LD_PRELOAD shim fails the Nth

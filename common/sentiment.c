@@ -10,12 +10,15 @@
 #include <string.h>
 
 #include "sentiment.h"
+#include "sentmodel.h"
 #include "textmatch.h"
 
 enum { L_EN, L_FR, L_USER, L_N, L_STRICT = 8 };
 
 struct entry {
 	char *key;           /* folded */
+	uint32_t h;          /* hash(key) */
+	unsigned klen;       /* strlen(key) */
 	float score[L_N];    /* on the internal scale, -4..4 */
 	unsigned char has;   /* bit per lexicon; 0: only flags */
 	unsigned char flags; /* F_* */
@@ -28,6 +31,9 @@ struct sentiment {
 	struct entry *tab;
 	size_t cap, n;       /* open addressing, cap a power of two */
 	buf scratch;
+	const sm_model *model; /* NULL: the lexicon scorer for every language */
+	sm_model loaded;       /* a model read by sentiment_load_model */
+	struct sm_feats *feats; /* made once, reused for every text */
 };
 
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
@@ -45,11 +51,13 @@ static struct entry *find(const sentiment *s, const char *k, size_t n)
 {
 	if (!s->cap)
 		return NULL;
-	for (size_t i = hash(k, n) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+	uint32_t h = hash(k, n);
+	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		struct entry *e = &s->tab[i];
 		if (!e->key)
 			return NULL;
-		if (!strncmp(e->key, k, n) && e->key[n] == '\0')
+		/* k may hold a NUL (a key cut short); such a k matches nothing */
+		if (e->h == h && e->klen == n && !memcmp(e->key, k, n))
 			return e;
 	}
 }
@@ -64,7 +72,7 @@ static int grow(sentiment *s)
 		struct entry *e = &s->tab[i];
 		if (!e->key)
 			continue;
-		size_t j = hash(e->key, strlen(e->key)) & (cap - 1);
+		size_t j = e->h & (cap - 1);
 		while (t[j].key)
 			j = (j + 1) & (cap - 1);
 		t[j] = *e;
@@ -190,6 +198,8 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 	e = &s->tab[j];
 	if (!(e->key = strndup(k, n)))
 		return NULL;
+	e->klen = (unsigned)strlen(e->key);
+	e->h = hash(e->key, e->klen);
 	s->n++;
 	return e;
 }
@@ -283,7 +293,11 @@ static int load_builtin(sentiment *s, int lex, const char *p)
 sentiment *sentiment_new(void)
 {
 	sentiment *s = calloc(1, sizeof *s);
-	if (!s || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
+	if (s) {
+		s->model = sm_builtin.features == SM_FEATURES_VERSION ? &sm_builtin : NULL;
+		s->feats = malloc(sizeof *s->feats);
+	}
+	if (!s || !s->feats || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
 	    load_builtin(s, L_FR, sentiment_lexicon_fr) < 0 || put_flags(s) < 0) {
 		sentiment_free(s);
 		return NULL;
@@ -349,6 +363,8 @@ void sentiment_free(sentiment *s)
 		free(s->tab[i].key);
 	free(s->tab);
 	buf_free(&s->scratch);
+	sm_free(&s->loaded);
+	free(s->feats);
 	free(s);
 }
 
@@ -389,13 +405,37 @@ static const char *const emoticons_neg[] = {
 };
 
 /* Is there an emoticon at s?  Its length, with *v its valence. */
-static size_t emoticon(const char *s, size_t n, float *v)
+/* Which bytes start an emoticon: most calls are for punctuation that
+ * starts none, and return at once.  Filled on first use (the program is
+ * one thread; every filling writes the same bits). */
+static uint32_t emo_first[8];
+static bool emo_ready;
+
+size_t sentiment_emoticon(const char *s, size_t n, float *v)
 {
+	if (!emo_ready) {
+		for (int pass = 0; pass < 2; pass++)
+			for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++)
+				emo_first[(unsigned char)**e >> 5] |= 1u << ((unsigned char)**e & 31);
+		emo_ready = true;
+	}
+	if (!n)
+		return 0;
+	unsigned char c = (unsigned char)s[0];
+	if (!(emo_first[c >> 5] & (1u << (c & 31))))
+		return 0;
 	size_t best = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++) {
-			size_t l = strlen(*e);
-			if (l <= n && l > best && !memcmp(s, *e, l) &&
+			if ((unsigned char)(*e)[0] != c)
+				continue;
+			/* all of *e at s (a few bytes: no calls) */
+			size_t l = 1;
+			while ((*e)[l] && l < n && (*e)[l] == s[l])
+				l++;
+			if ((*e)[l])
+				continue;
+			if (l > best &&
 			    (l == n || !isalnum((unsigned char)s[l]) || (*e)[l - 1] == 'D')) {
 				best = l;
 				*v = pass ? -1.8f : 1.8f;
@@ -404,9 +444,9 @@ static size_t emoticon(const char *s, size_t n, float *v)
 	return best;
 }
 
-static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool *found)
+/* The score of entry e (NULL: none) in the preferred lexicon. */
+static float entry_score(const struct entry *e, int pref, bool *found)
 {
-	const struct entry *e = find(s, k, n);
 	*found = false;
 	if (!e || !e->has)
 		return 0;
@@ -422,6 +462,11 @@ static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool 
 	if (e->has & (1u << pref))
 		return e->score[pref];
 	return e->score[pref == L_EN ? L_FR : L_EN];
+}
+
+static float lookup(const sentiment *s, const char *k, size_t n, int pref, bool *found)
+{
+	return entry_score(find(s, k, n), pref, found);
 }
 
 /* Runs of three or more of a letter made two, or one: "goooood" tries
@@ -454,28 +499,30 @@ static bool squeeze(const char *k, char *out, size_t outsz, int keep)
 /* Inflected forms the lexicon does not list: "worries" as "worry",
  * "annoyingly" as "annoying", "stopped" as "stop"; in the text's own
  * language only, or English "during" would be French "dur". */
-static float stem_lookup(const sentiment *s, const char *k, int pref, bool *found)
+static float stem_lookup(const sentiment *s, const char *k, size_t n, int pref, bool *found)
 {
-	static const struct { const char *suf, *rep; } rules[] = {
-		{"iest", "y"}, {"ier", "y"}, {"ies", "y"}, {"ied", "y"}, {"ily", "y"},
-		{"ingly", ""}, {"edly", ""}, {"fully", "ful"}, {"ness", ""}, {"ment", ""},
-		{"ing", ""}, {"ing", "e"}, {"ed", ""}, {"ed", "e"}, {"es", ""}, {"s", ""},
-		{"ly", ""}, {"est", ""}, {"er", ""}, {"er", "e"},
+#define R(suf, rep) { suf, rep, sizeof suf - 1, sizeof rep - 1 }
+	static const struct { const char *suf, *rep; unsigned char sl, rl; } rules[] = {
+		R("iest", "y"), R("ier", "y"), R("ies", "y"), R("ied", "y"), R("ily", "y"),
+		R("ingly", ""), R("edly", ""), R("fully", "ful"), R("ness", ""), R("ment", ""),
+		R("ing", ""), R("ing", "e"), R("ed", ""), R("ed", "e"), R("es", ""), R("s", ""),
+		R("ly", ""), R("est", ""), R("er", ""), R("er", "e"),
 	};
-	size_t n = strlen(k);
+#undef R
 	*found = false;
 	pref |= L_STRICT;
-	if (n < 5 || n > 40)
+	/* every suffix ends in one of these */
+	if (n < 5 || n > 40 || !memchr("trsdyg", k[n - 1], 6))
 		return 0;
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
-		size_t sl = strlen(rules[i].suf);
-		if (n - sl < 3 || strcmp(k + n - sl, rules[i].suf))
+		size_t sl = rules[i].sl;
+		if (n - sl < 3 || memcmp(k + n - sl, rules[i].suf, sl))
 			continue;
 		char w[48];
 		size_t b = n - sl;
 		memcpy(w, k, b);
-		strcpy(w + b, rules[i].rep);
-		float v = lookup(s, w, strlen(w), pref, found);
+		memcpy(w + b, rules[i].rep, rules[i].rl + 1);
+		float v = lookup(s, w, b + rules[i].rl, pref, found);
 		if (*found)
 			return v;
 		/* a doubled consonant: "stopped", "upsetting" */
@@ -491,9 +538,9 @@ static float stem_lookup(const sentiment *s, const char *k, int pref, bool *foun
 
 /* Laughter the lexicon cannot list: "hahahah", "ahahaha", "hehehe",
  * "lololol". */
-static bool is_laugh(const char *k)
+static bool is_laugh(const char *k, size_t n)
 {
-	size_t n = strlen(k), h = 0, v = 0, l = 0, o = 0;
+	size_t h = 0, v = 0, l = 0, o = 0;
 	for (size_t i = 0; i < n; i++) {
 		switch (k[i]) {
 		case 'h': h++; break;
@@ -541,7 +588,8 @@ static bool or_not(const struct token *tok, size_t neg)
 	       (neg >= 2 && !strcmp(tok[neg - 2].key, "or"));
 }
 
-int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
+int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const char *lang,
+                            double *score)
 {
 	struct token tok[MAXTOK];
 	float val[MAXTOK];
@@ -568,8 +616,8 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			continue;
 		}
 		float ev;
-		size_t el = (b < 0x80 && !isalnum(b)) || strchr("xXDcT", b) ?
-		            emoticon(text + i, len - i, &ev) : 0;
+		size_t el = (b < 0x80 && !isalnum(b)) || (b == 'x' || b == 'X' || b == 'D' || b == 'c' || b == 'T') ?
+		            sentiment_emoticon(text + i, len - i, &ev) : 0;
 		if (el && (i == 0 || !isalnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
 			struct token *t = &tok[nt];
 			memset(t, 0, sizeof *t);
@@ -610,17 +658,25 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		size_t start = i;
 		bool upper = true, anyletter = false, split = false;
 		while (i < len) {
-			c = tm_decode(text + i, len - i, &l);
-			cls = tm_class(c);
-			if (hashtag && c < 0x80 && isupper((int)c) && i > start &&
-			    islower((unsigned char)text[i - 1])) {
+			/* ASCII, most of the text, without the calls: the same
+			 * classes as tm_class */
+			if ((unsigned char)text[i] < 0x80) {
+				c = (unsigned char)text[i];
+				l = 1;
+				cls = c - '0' < 10 || (c | 0x20) - 'a' < 26 || c == '_' ? TM_WORD : TM_PUNCT;
+			} else {
+				c = tm_decode(text + i, len - i, &l);
+				cls = tm_class(c);
+			}
+			if (hashtag && c - 'A' < 26 && i > start &&
+			    (unsigned)(unsigned char)text[i - 1] - 'a' < 26) {
 				split = true;
 				break;
 			}
 			if (cls == TM_WORD || cls == TM_MARK) {
-				if (c < 0x80 && islower((int)c))
+				if (c - 'a' < 26)
 					upper = false;
-				if (c < 0x80 && isalpha((int)c))
+				if (c < 0x80 && (c | 0x20) - 'a' < 26)
 					anyletter = true;
 				if (c >= 0xe0 && c <= 0xff)
 					upper = false;
@@ -645,8 +701,10 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 		for (size_t j = 0; plain && j < kn; j++)
 			plain = (unsigned char)text[start + j] < 0x80;
 		if (plain) {
-			for (size_t j = 0; j < kn; j++)
-				ascii_key[j] = (char)tolower((unsigned char)text[start + j]);
+			for (size_t j = 0; j < kn; j++) {
+				unsigned char a = (unsigned char)text[start + j];
+				ascii_key[j] = (char)((unsigned)a - 'A' < 26 ? a | 0x20 : a);
+			}
 			ascii_key[kn] = '\0';
 			k = ascii_key;
 		} else {
@@ -731,10 +789,10 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 			}
 		}
 		if (!found && t->e && t->e->has)
-			v = lookup(s, t->key, t->klen, pref, &found);
+			v = entry_score(t->e, pref, &found); /* t->e: find(t->key) */
 		if (!found && !t->e)
-			v = stem_lookup(s, t->key, pref, &found);
-		if (!found && !t->e && is_laugh(t->key))
+			v = stem_lookup(s, t->key, t->klen, pref, &found);
+		if (!found && !t->e && is_laugh(t->key, t->klen))
 			v = lookup(s, "haha", 4, pref, &found);
 		if (!found && !t->e) {
 			char sq[48];
@@ -834,6 +892,64 @@ int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang
 	if (comp >= SENT_POS_THRESHOLD)
 		return SENT_POSITIVE;
 	if (comp <= SENT_NEG_THRESHOLD)
+		return SENT_NEGATIVE;
+	return SENT_NEUTRAL;
+}
+
+/* ------------------------------------------------------------ the model */
+
+float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, float *boost)
+{
+	const struct entry *e = find(s, k, n);
+	*boost = e && (e->flags & F_BOOST) ? e->boost : 0;
+	float v = entry_score(e, L_EN, found);
+	if (!*found && n < 48) {
+		char w[48];
+		memcpy(w, k, n);
+		w[n] = '\0';
+		v = stem_lookup(s, w, n, L_EN, found);
+	}
+	return v;
+}
+
+static bool is_french(const char *lang)
+{
+	return lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R') &&
+	       (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+}
+
+int sentiment_load_model(sentiment *s, const char *path, cp_err *e)
+{
+	sm_model m;
+	if (sm_load(&m, path, e) < 0)
+		return -1;
+	sm_free(&s->loaded);
+	s->loaded = m;
+	s->model = &s->loaded;
+	return 0;
+}
+
+void sentiment_use_model(sentiment *s, bool on)
+{
+	s->model = !on ? NULL : s->loaded.w ? &s->loaded :
+	           sm_builtin.features == SM_FEATURES_VERSION ? &sm_builtin : NULL;
+}
+
+int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
+{
+	if (!s->model || is_french(lang))
+		return sentiment_lexicon_score(s, text, len, lang, score);
+	double p[SM_CLASSES];
+	sm_extract(s, text, len, s->feats);
+	if (!s->feats->n) { /* nothing but spaces and punctuation */
+		*score = 0;
+		return SENT_NEUTRAL;
+	}
+	sm_predict(s->model, s->feats, p);
+	*score = p[2] - p[0];
+	if (p[2] > p[1] && p[2] > p[0])
+		return SENT_POSITIVE;
+	if (p[0] > p[1] && p[0] >= p[2])
 		return SENT_NEGATIVE;
 	return SENT_NEUTRAL;
 }

@@ -1,8 +1,13 @@
 /*
- * sentiment.h - lexicon and rules sentiment for short social posts, in
- * English and French: a score in [-1, 1] and a label.
+ * sentiment.h - sentiment for short social posts, in English and French:
+ * a score in [-1, 1] and a label.
  *
- * The score sums the valence of the words, emoji and emoticons found in the
+ * English (and any language but French) is scored by a trained linear
+ * model (sentmodel.h): the label is the most probable class, the score
+ * P(positive) - P(negative).  French is scored by the lexicon scorer,
+ * which the model also uses as a feature:
+ *
+ * The lexicon score sums the valence of the words, emoji and emoticons found in the
  * project's own lexicons (common/lexicon_en.c, lexicon_fr.c, AFINN scale
  * -5..5), adjusted by the rules of how people write online: negation
  * ("not good", "pas terrible"), intensifiers and dampeners ("very",
@@ -41,11 +46,27 @@ int sentiment_load(sentiment *s, const char *path, cp_err *e);
 /* Add or replace one user entry. */
 int sentiment_add(sentiment *s, const char *word, double score);
 /* Score a text (UTF-8).  lang is the record's language tag or NULL: "fr"
- * prefers the French lexicon, anything else the English one, and words
- * one lexicon lacks are looked up in the other.  Returns the label and
- * sets *score. */
+ * (fr-CA, ...) goes to the lexicon scorer, anything else to the model.
+ * Returns the label and sets *score. */
 int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang,
                     double *score);
+/* The lexicon scorer alone: "fr" prefers the French lexicon, anything
+ * else the English one, and words one lexicon lacks are looked up in the
+ * other. */
+int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const char *lang,
+                            double *score);
+/* The valence of one folded word (apostrophes dropped: "dont") in the
+ * lexicons, English first, on their internal -4..4 scale; *found says
+ * whether it is there at all, *boost what it adds to the next word's
+ * strength when it is an intensifier ("very", > 0) or a dampener ("kinda"). */
+float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, float *boost);
+/* Use the model in FILE (its text form, tag(1)) instead of the built-in
+ * one.  Returns 0 or -1 with e (78 "FILE:LINE: message" for a bad file). */
+int sentiment_load_model(sentiment *s, const char *path, cp_err *e);
+/* false: the lexicon scorer for every language. */
+void sentiment_use_model(sentiment *s, bool on);
+/* Is there an emoticon at s?  Its length (0: none), with *v its valence. */
+size_t sentiment_emoticon(const char *s, size_t n, float *v);
 const char *sentiment_label_name(int label);
 void sentiment_free(sentiment *s);
 

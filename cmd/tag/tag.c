@@ -30,6 +30,7 @@ static const struct rules_action_def actions[] = {
 
 enum {
 	OPT_LEXICON = 256,
+	OPT_MODEL,
 	OPT_EXPLAIN,
 	OPT_ONLY,
 	OPT_DROP,
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, 'f' },
 	{ "rule", required_argument, NULL, 'r' },
 	{ "lexicon", required_argument, NULL, OPT_LEXICON },
+	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "drop", required_argument, NULL, OPT_DROP },
@@ -327,16 +329,18 @@ int main(int argc, char **argv)
 	struct ctx c = { .p = &p, .influencer = 10000 };
 	cp_err e = {0};
 	bool emit_jq = false;
-	const char *lexicon = NULL;
+	const char *lexicon = NULL, *model = NULL;
 	int ch, nrule = 0;
 	char *end;
 
 	cp_init(&p, "tag",
-	        "tag [-f rules] [-r rule] [--lexicon file] [--explain] [--only tag] [--drop tag]\n"
-	        "           [--influencer followers] [--emit-jq] [file ...]",
+	        "tag [-f rules] [-r rule] [--lexicon file] [--model file] [--explain]\n"
+	        "           [--only tag] [--drop tag] [--influencer followers] [--emit-jq] [file ...]",
 	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
 	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
 	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"
+	        "      --model FILE      score sentiment with the model in FILE, not the\n"
+	        "                        built-in one; \"lexicon\": the lexicon scorer alone\n"
 	        "      --explain         add explain: which rule fired on which span\n"
 	        "      --only TAG        output only records with TAG; repeatable\n"
 	        "      --drop TAG        drop records with TAG; repeatable\n"
@@ -358,6 +362,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LEXICON:
 			lexicon = optarg;
+			break;
+		case OPT_MODEL:
+			model = optarg;
 			break;
 		case OPT_EXPLAIN:
 			c.explain = true;
@@ -405,6 +412,10 @@ int main(int argc, char **argv)
 	if (!(c.sent = sentiment_new()))
 		cp_die(&p, CP_EX_OSERR, "out of memory");
 	if (lexicon && sentiment_load(c.sent, lexicon, &e) < 0)
+		cp_die_err(&p, &e);
+	if (model && !strcmp(model, "lexicon"))
+		sentiment_use_model(c.sent, false);
+	else if (model && sentiment_load_model(c.sent, model, &e) < 0)
 		cp_die_err(&p, &e);
 	if (!(c.rc = rules_ctx_new(c.rs)))
 		cp_die(&p, CP_EX_OSERR, "out of memory");

@@ -7,7 +7,7 @@ __TABLE__
 ### every other byte passes through; tag's keys go last, in a fixed order
 $ tag -r 'tag billing if keywords "invoice"'
 < {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50]}
-> {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50],"tags":["billing"],"lang":"en","sentiment":{"score":-0.202,"label":"neutral"},"priority":"normal","escalate":false}
+> {"id":"t:1", "text":"My invoice is wrong" ,"n":[1, 2.50],"tags":["billing"],"lang":"en","sentiment":{"score":-0.754,"label":"negative"},"priority":"normal","escalate":false}
 
 ### existing tags are kept, in their order and bytes, and new ones deduplicated after them
 $ tag -r 'tag billing tag refund if keywords "refund"' -r 'tag refund if true'
@@ -146,7 +146,7 @@ $ tag -r 'tag ours if direction = out' | jq -c '[.tags, .sentiment]'
 < {"text":"sorry about that","direction":"out"}
 < {"text":"sorry about that","direction":"in"}
 > [["ours"],null]
-> [[],{"score":-0.202,"label":"neutral"}]
+> [[],{"score":-0.57,"label":"negative"}]
 
 ### has-tag sees the record's tags and tags added by earlier rules
 $ tag -r 'tag billing if keywords "invoice"' -r 'tag money if has-tag billing or has-tag vip' | jq -c .tags
@@ -222,7 +222,7 @@ $ tag -r 'tag a stop if keywords "x"' -r 'tag b' | jq -c .tags
 $ tag -r 'exclude if author.handle = spam' -r 'tag kept'
 < {"text":"buy now","author":{"handle":"spam"}}
 < {"text":"hi","author":{"handle":"ann"}}
-> {"text":"hi","author":{"handle":"ann"},"tags":["kept"],"lang":"en","sentiment":{"score":0,"label":"neutral"},"priority":"normal","escalate":false}
+> {"text":"hi","author":{"handle":"ann"},"tags":["kept"],"lang":"en","sentiment":{"score":0.032,"label":"neutral"},"priority":"normal","escalate":false}
 
 ### several actions in one rule, in the order written
 $ tag -r 'tag privacy priority urgent escalate "phone number posted" if text ~ /\+?\d[\d .-]{8,}\d/' | jq -c '[.tags, .priority, .escalate, .escalate_reason]'
@@ -232,7 +232,7 @@ $ tag -r 'tag privacy priority urgent escalate "phone number posted" if text ~ /
 ### sentiment.score and sentiment.label are seen by rules
 $ tag -r 'tag unhappy if sentiment.label = negative and sentiment.score <= -0.5' | jq -c .tags
 < {"text":"this is awful, I hate it"}
-< {"text":"meh"}
+< {"text":"the parcel arrived today"}
 > ["unhappy"]
 > []
 
@@ -257,8 +257,29 @@ $ tag -f r.rules | jq -c .tags
 < {"text":"an invoice"}
 > ["billing"]
 
-### sentiment: negation (also French ne ... pas), contrast, elongation, emoji, emoticons, names
-$ tag | jq -r '[.sentiment.label, .text] | @tsv'
+### sentiment, the model: negation, contrast, elongation, emoji, emoticons; P(positive) - P(negative)
+$ tag | jq -r '[.sentiment.label, .sentiment.score, .text] | @tsv'
+< {"text":"good"}
+< {"text":"not good at all"}
+< {"text":"it was ok but the app is awful"}
+< {"text":"soooo happy"}
+< {"text":"I love it 😍"}
+< {"text":"late again :("}
+< {"text":"the parcel arrived today"}
+< {"text":"Where is my parcel?"}
+< {"text":" ... "}
+> positive	0.955	good
+> negative	-0.494	not good at all
+> negative	-0.718	it was ok but the app is awful
+> positive	0.936	soooo happy
+> positive	0.969	I love it 😍
+> negative	-0.924	late again :(
+> neutral	-0.238	the parcel arrived today
+> negative	-0.407	Where is my parcel?
+> neutral	0	 ... 
+
+### sentiment, the lexicon scorer (French, and --model lexicon): negation (also ne ... pas), contrast, elongation, emoji, emoticons, names
+$ tag --model lexicon | jq -r '[.sentiment.label, .text] | @tsv'
 < {"text":"good"}
 < {"text":"not good at all"}
 < {"text":"it was ok but the app is awful"}
@@ -284,8 +305,8 @@ $ tag | jq -r '[.sentiment.label, .text] | @tsv'
 > neutral	the parcel arrived today
 > neutral	I bought it at Best Buy
 
-### sentiment: intensifiers, ALL CAPS and exclamation marks strengthen the score
-$ tag | jq -r '.sentiment.score'
+### sentiment, the lexicon scorer: intensifiers, ALL CAPS and exclamation marks strengthen the score
+$ tag --model lexicon | jq -r '.sentiment.score'
 < {"text":"good"}
 < {"text":"very good"}
 < {"text":"it is GOOD"}
@@ -297,7 +318,7 @@ $ tag | jq -r '.sentiment.score'
 
 ### --lexicon adds and overrides entries, AFINN style
 $ printf 'zorp\t-4\n# comment\n\ngood\t-2\n' > my.lex
-$ tag --lexicon my.lex | jq -c .sentiment
+$ tag --model lexicon --lexicon my.lex | jq -c .sentiment
 < {"text":"zorp"}
 < {"text":"good"}
 > {"score":-0.637,"label":"negative"}
@@ -307,6 +328,44 @@ $ tag --lexicon my.lex | jq -c .sentiment
 $ printf 'good\tvery\n' > bad.lex; tag --lexicon bad.lex < /dev/null
 2> tag: bad.lex:1: expected WORD<TAB>SCORE with a score from -5 to 5
 ? 78
+
+### --model FILE: another model in the text form; its bias alone here makes every text positive
+$ { printf 'carepipe-sentiment-model 1\nfeatures 3\nclasses negative neutral positive\nbuckets 16\nscale 0.001\nbias 0 0 1000\n'; for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo "dense $i 0 0 0"; done; printf '# a comment\n\nw 3 1 2 3\nend 1\n'; } > ok.model
+$ tag --model ok.model | jq -c .sentiment
+< {"text":"awful awful awful"}
+< {"text":"bonjour, French goes to the lexicon","lang":"fr"}
+> {"score":0.365,"label":"positive"}
+> {"score":0.202,"label":"neutral"}
+
+### --model: a bad model file is a configuration error naming FILE:LINE (78); a missing one is 66
+$ { printf 'carepipe-sentiment-model 1\nfeatures 3\nclasses negative neutral positive\nbuckets 16\nscale 0.001\nbias 0 0 1000\n'; for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo "dense $i 0 0 0"; done; printf 'w 3 1 2 3\nend 1\n'; } > ok.model
+$ m() { sed "$1" ok.model > v.model; tag --model v.model < /dev/null; echo "status $?"; }
+$ m 1s/1/2/; m 2s/3/4/; m 4s/16/24/; m 5s/0.001/-1/; m 6s/1000/x/; m 9d; m 23s/3/16/; m 23s/3$/40000/; m '$d'; m 24s/1/2/; m 's/end 1/end 1\nw 1 1 1 1/'
+$ tag --model nope.model < /dev/null; echo "status $?"
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 66
+2> tag: v.model:1: expected "carepipe-sentiment-model 1" first
+2> tag: v.model:2: made for another version of the features; retrain it
+2> tag: v.model:4: expected "buckets N", N a power of two up to 16777216
+2> tag: v.model:5: expected "scale X", X a positive number
+2> tag: v.model:6: expected "bias N N N", integers from -32767 to 32767
+2> tag: v.model:9: expected "dense I N N N", I counting from 0 to 15, N from -32767 to 32767
+2> tag: v.model:23: expected "w BUCKET N N N" (BUCKET below buckets, N from -32767 to 32767) or "end N"
+2> tag: v.model:23: expected "w BUCKET N N N" (BUCKET below buckets, N from -32767 to 32767) or "end N"
+2> tag: v.model:23: ends early, without "end N"
+2> tag: v.model:24: "end N" does not match the number of w lines
+2> tag: v.model:25: text after "end"
+2> tag: nope.model: no such file
 
 ### strongly negative posts from authors with many followers are raised a level
 $ tag --influencer 5000 | jq -c .priority
@@ -392,7 +451,7 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 > [["privacy"],"urgent","personal data exposed in public"]
 > [["privacy"],"urgent","personal data exposed in public"]
 > [["security","complaint"],"urgent","possible security incident"]
-> [["safety"],"urgent","risk to someone's safety"]
+> [["safety","complaint"],"urgent","risk to someone's safety"]
 > [["legal-threat"],"urgent","legal threat"]
 > [["refund","shipping","complaint"],"normal",null]
 > [[],"normal",null]
@@ -400,8 +459,8 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 ### man page example: tag, score and escalate with the example rule set
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
 $ tag -f examples/rules/consumer.rules mentions.ndjson
-> {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy","complaint"],"lang":"en","sentiment":{"score":-0.439,"label":"negative"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
-> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"lang":"en","sentiment":{"score":0.881,"label":"positive"},"priority":"low","escalate":false}
+> {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy","complaint"],"lang":"en","sentiment":{"score":-0.432,"label":"negative"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
+> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"lang":"en","sentiment":{"score":0.863,"label":"positive"},"priority":"low","escalate":false}
 
 ### man page example: only the escalations, with the reason
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Where is my parcel?"}' '{"id":"t:3","direction":"in","text":"My lawyer will hear about this"}' > mentions.ndjson
@@ -419,7 +478,7 @@ $ tag -r 'tag refund if keywords "refund*", "rembours*"' --explain --only refund
 $ printf '%s\n' '{"id":"t:1","text":"meh"}' > mentions.ndjson
 $ printf 'meh\t-2\n' > my.lexicon
 $ tag --lexicon my.lexicon mentions.ndjson
-> {"id":"t:1","text":"meh","tags":[],"lang":"und","sentiment":{"score":-0.382,"label":"negative"},"priority":"normal","escalate":false}
+> {"id":"t:1","text":"meh","tags":[],"lang":"und","sentiment":{"score":-0.67,"label":"negative"},"priority":"normal","escalate":false}
 
 ### carepipe-rules(5) example: the rules parse and work
 $ sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$TOP/man/carepipe-rules.5" | sed '1,2d;$d' | sed 's/\\e/\\/g' > ex.rules
@@ -445,6 +504,6 @@ $ tag --influencer many < /dev/null; echo "status $?"; tag --nope < /dev/null
 > status 64
 2> tag: --influencer wants a number of followers: many
 2> tag: unknown option '--nope'
-2> usage: tag [-f rules] [-r rule] [--lexicon file] [--explain] [--only tag] [--drop tag]
-2>            [--influencer followers] [--emit-jq] [file ...]
+2> usage: tag [-f rules] [-r rule] [--lexicon file] [--model file] [--explain]
+2>            [--only tag] [--drop tag] [--influencer followers] [--emit-jq] [file ...]
 ? 64

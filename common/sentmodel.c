@@ -1,0 +1,555 @@
+/*
+ * The trained sentiment model: features and prediction (see sentmodel.h).
+ * Everything here runs once per inbound record, so it allocates nothing,
+ * tokenizes and hashes in one pass, and reads the weights from one flat
+ * table of int16 triples, summed in integers.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sentiment.h"
+#include "sentmodel.h"
+#include "textmatch.h"
+
+/* ---------------------------------------------------------------- hashing */
+
+enum { SEED_WORD = 1, SEED_NEGWORD, SEED_BIGRAM, SEED_CHAR };
+
+static inline uint32_t fnv_step(uint32_t h, unsigned char c)
+{
+	return (h ^ c) * 16777619u;
+}
+
+static inline uint32_t seed(int kind)
+{
+	return 2166136261u ^ ((uint32_t)kind * 0x9e3779b9u);
+}
+
+/* murmur3's finaliser: FNV's low bits alone fold badly onto buckets. */
+static inline uint32_t mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static inline uint32_t hash_bytes(int kind, const char *s, size_t n)
+{
+	uint32_t h = seed(kind);
+	for (size_t i = 0; i < n; i++)
+		h = fnv_step(h, (unsigned char)s[i]);
+	return h;
+}
+
+static inline void emit(struct sm_feats *f, uint32_t h)
+{
+	if (f->n < SM_MAXHASH)
+		f->h[f->n++] = mix(h);
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+/* ASCII classes by arithmetic: no locale, no function call per byte. */
+static inline bool a_upper(unsigned c) { return c - 'A' < 26; }
+static inline bool a_alpha(unsigned c) { return (c | 0x20) - 'a' < 26; }
+static inline bool a_digit(unsigned c) { return c - '0' < 10; }
+static inline bool a_alnum(unsigned c) { return a_alpha(c) || a_digit(c); }
+static inline bool a_space(unsigned c) { return c == ' ' || c - '\t' < 5; }
+
+enum { K_WORD, K_EMOJI, K_EMOTICON, K_URL, K_USER, K_EXCL, K_QUEST };
+
+#define TOKLEN 32
+#define MAXTOK 256
+/* Words a negation reaches, within its clause: "don't think it was good". */
+#define NEG_REACH 5
+
+struct tok {
+	char key[TOKLEN];
+	unsigned char len, kind;
+	bool neg;       /* inside a negation's scope */
+};
+
+/* By first letter, each word followed by a space: a short search per word. */
+static const char *const negations['z' - 'a' + 1] = {
+	['a' - 'a'] = " aint arent ",
+	['b' - 'a'] = " barely ",
+	['c' - 'a'] = " cannot cant couldnt ",
+	['d' - 'a'] = " dont doesnt didnt ",
+	['h' - 'a'] = " hasnt havent hadnt hardly ",
+	['i' - 'a'] = " isnt ",
+	['l' - 'a'] = " lack lacks ",
+	['m' - 'a'] = " mustnt ",
+	['n' - 'a'] = " not no never nobody nothing none neither nor nowhere neednt nope nah ",
+	['s' - 'a'] = " shouldnt ",
+	['w' - 'a'] = " without wasnt werent wont wouldnt ",
+};
+
+static bool is_negation(const char *k, size_t n)
+{
+	if (n < 2 || n > 8 || k[0] < 'a' || k[0] > 'z' || !negations[k[0] - 'a'])
+		return false;
+	for (const char *l = negations[k[0] - 'a'] + 1; *l;) {
+		size_t m = 0;
+		while (l[m] != ' ')
+			m++;
+		if (m == n && !memcmp(l, k, n))
+			return true;
+		l += m + 1;
+	}
+	return false;
+}
+
+static bool is_contrast(const char *k, size_t n)
+{
+	return (n == 3 && !memcmp(k, "but", 3)) || (n == 7 && !memcmp(k, "however", 7));
+}
+
+static bool word_cp(uint32_t c, int cls)
+{
+	(void)c;
+	return cls == TM_WORD || cls == TM_MARK;
+}
+
+/* The hashed features of one word: itself (marked when negated) and its
+ * character 3- and 4-grams, spaces marking its ends (5-grams added
+ * nothing on held-out data, and cost a quarter more features). */
+static void word_features(struct sm_feats *f, const struct tok *t, uint32_t word)
+{
+	emit(f, t->neg ? hash_bytes(SEED_NEGWORD, t->key, t->len) : word);
+	if (t->kind != K_WORD)
+		return;
+	char p[TOKLEN + 2];
+	size_t n = t->len;
+	p[0] = ' ';
+	memcpy(p + 1, t->key, n);
+	p[n + 1] = ' ';
+	n += 2;
+	for (size_t i = 0; i + 3 <= n; i++) {
+		uint32_t h = seed(SEED_CHAR);
+		h = fnv_step(h, (unsigned char)p[i]);
+		h = fnv_step(h, (unsigned char)p[i + 1]);
+		h = fnv_step(h, (unsigned char)p[i + 2]);
+		emit(f, h);
+		if (i + 4 <= n) {
+			h = fnv_step(h, (unsigned char)p[i + 3]);
+			emit(f, h);
+
+		}
+	}
+}
+
+static float capped(unsigned n, unsigned cap)
+{
+	return (float)(n < cap ? n : cap) / (float)cap;
+}
+
+void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_feats *f)
+{
+	struct tok tok[MAXTOK];
+	size_t nt = 0;
+	unsigned ncaps = 0, nelong = 0, nexcl = 0, nquest = 0, nneg = 0, emo_pos = 0, emo_neg = 0;
+	int neg_left = 0; /* words the current negation still reaches */
+
+	f->n = 0;
+	memset(f->dense, 0, sizeof f->dense);
+	for (size_t i = 0; i < len && nt < MAXTOK;) {
+		unsigned char b = (unsigned char)text[i];
+		struct tok *t = &tok[nt];
+		if (b == ' ' || b == '\n' || b == '\t' || b == '\r') {
+			i++;
+			continue;
+		}
+		if ((b == 'h' && len - i > 7 && (!memcmp(text + i, "http://", 7) ||
+		                                 (len - i > 8 && !memcmp(text + i, "https://", 8)))) ||
+		    (b == 'w' && len - i > 4 && !memcmp(text + i, "www.", 4)) ||
+		    (b == '@' && i + 1 < len && (a_alnum((unsigned char)text[i + 1]) || text[i + 1] == '_'))) {
+			t->kind = b == '@' ? K_USER : K_URL;
+			memcpy(t->key, b == '@' ? "<user>" : "<url>", b == '@' ? 6 : 5);
+			t->len = b == '@' ? 6 : 5;
+			t->neg = false;
+			nt++;
+			while (i < len && !a_space((unsigned char)text[i]))
+				i++;
+			continue;
+		}
+		if (b < 0x80 && (!a_alnum(b) || (b == 'x' || b == 'X' || b == 'D' || b == 'c' || b == 'T')) &&
+		    (i == 0 || !a_alnum((unsigned char)text[i - 1]) || b == ':' || b == ';')) {
+			float v;
+			size_t el = sentiment_emoticon(text + i, len - i, &v);
+			if (el) {
+				t->kind = K_EMOTICON;
+				memcpy(t->key, v > 0 ? ":)" : ":(", 2);
+				t->len = 2;
+				t->neg = false;
+				*(v > 0 ? &emo_pos : &emo_neg) += 1;
+				nt++;
+				i += el;
+				continue;
+			}
+		}
+		if (b == '!' || b == '?') {
+			size_t j = i;
+			bool e = false, q = false;
+			while (j < len && (text[j] == '!' || text[j] == '?')) {
+				e |= text[j] == '!';
+				q |= text[j] == '?';
+				j++;
+			}
+			nexcl += e;
+			nquest += q;
+			t->kind = e && q ? K_QUEST : e ? K_EXCL : K_QUEST;
+			t->len = (unsigned char)(e && q ? 2 : 1);
+			memcpy(t->key, e && q ? "?!" : e ? "!" : "?", t->len);
+			t->neg = false;
+			nt++;
+			neg_left = 0;
+			i = j;
+			continue;
+		}
+		size_t l;
+		uint32_t c = tm_decode(text + i, len - i, &l);
+		int cls = tm_class(c);
+		if (cls == TM_EMOJI || cls == TM_CJK) {
+			char fb[8];
+			size_t fl = tm_fold(c, fb);
+			if (fl) {
+				t->kind = cls == TM_EMOJI ? K_EMOJI : K_WORD;
+				memcpy(t->key, fb, fl);
+				t->len = (unsigned char)fl;
+				t->neg = false;
+				nt++;
+			}
+			i += l;
+			continue;
+		}
+		if (!word_cp(c, cls)) {
+			if (b == '.' || b == ',' || b == ';' || b == ':')
+				neg_left = 0;
+			i += l;
+			continue;
+		}
+		/* A word: folded, apostrophes dropped ("don't" is "dont"), digits
+		 * made 0, runs of three or more of a letter made two. */
+		size_t o = 0;
+		unsigned letters = 0, upper = 0;
+		bool elongated = false;
+		while (i < len) {
+			b = (unsigned char)text[i];
+			if (b < 0x80) {
+				if (a_alnum(b)) {
+					bool alpha = a_alpha(b);
+					char k = alpha ? (char)(b | 0x20) : '0';
+					if (alpha) {
+						letters++;
+						upper += a_upper(b);
+					}
+					if (alpha && o >= 2 && t->key[o - 1] == k && t->key[o - 2] == k) {
+						elongated = true;
+					} else if (o < TOKLEN) {
+						t->key[o++] = k;
+					}
+					i++;
+					continue;
+				}
+				if (b == '\'' && i + 1 < len && a_alpha((unsigned char)text[i + 1])) {
+					i++;
+					continue;
+				}
+				if (b == '_') {
+					i++;
+					continue;
+				}
+				break;
+			}
+			c = tm_decode(text + i, len - i, &l);
+			cls = tm_class(c);
+			if (c == 0x2019 && i + l < len && a_alpha((unsigned char)text[i + l])) {
+				i += l;
+				continue;
+			}
+			if (!word_cp(c, cls))
+				break;
+			char fb[8];
+			size_t fl = tm_fold(c, fb);
+			letters++;
+			if (o + fl <= TOKLEN) {
+				memcpy(t->key + o, fb, fl);
+				o += fl;
+			}
+			i += l;
+		}
+		if (!o)
+			continue;
+		t->len = (unsigned char)o;
+		t->kind = K_WORD;
+		t->neg = neg_left > 0;
+		if (neg_left > 0)
+			neg_left--;
+		nelong += elongated;
+		ncaps += letters >= 2 && upper == letters;
+		if (is_negation(t->key, o)) {
+			neg_left = NEG_REACH;
+			nneg++;
+			t->neg = false;
+		} else if (is_contrast(t->key, o)) {
+			neg_left = 0;
+		}
+		nt++;
+	}
+
+	/* The lexicon's view, from the same tokens: valences summed, a
+	 * negated positive turned negative and a negated negative weakened
+	 * (as the lexicon scorer does), what follows "but" weighing three
+	 * times what precedes it, emoticons counting. */
+	double before = 0, after = 0, pos = 0, neg = 0, last = 0, boost = 0;
+	bool but = false;
+	uint32_t prev = hash_bytes(SEED_WORD, "<s>", 3);
+	for (size_t i = 0; i < nt; i++) {
+		const struct tok *t = &tok[i];
+		double v = 0;
+		if (t->kind == K_WORD && lex) {
+			bool found;
+			float b;
+			v = sentiment_word(lex, t->key, t->len, &found, &b);
+			if (v != 0)
+				v += v > 0 ? boost : -boost;
+			boost = b;
+			if (t->neg)
+				v *= v > 0 ? -0.74 : -0.2;
+			if (!but && is_contrast(t->key, t->len))
+				but = true;
+		} else {
+			boost = 0;
+			if (t->kind == K_EMOTICON)
+				v = t->key[1] == ')' ? 1.8 : -1.8;
+		}
+		if (v > 0)
+			pos += v;
+		else
+			neg -= v;
+		if (v != 0)
+			last = v;
+		*(but ? &after : &before) += v;
+		uint32_t cur = hash_bytes(SEED_WORD, tok[i].key, tok[i].len);
+		word_features(f, &tok[i], cur);
+		emit(f, (prev * 0x01000193u) ^ cur ^ seed(SEED_BIGRAM));
+		prev = cur;
+	}
+	if (nt)
+		emit(f, (prev * 0x01000193u) ^ hash_bytes(SEED_WORD, "</s>", 4) ^ seed(SEED_BIGRAM));
+
+	double sum = but ? 0.5 * before + 1.5 * after : before;
+	double ls = sum / sqrt(sum * sum + 15);
+	f->dense[0] = (float)ls;
+	f->dense[1] = ls >= 0.25;
+	f->dense[2] = ls <= -0.25;
+	f->dense[3] = ls >= 0.6;
+	f->dense[4] = ls <= -0.6;
+	f->dense[5] = capped(ncaps, 3);
+	f->dense[6] = capped(nelong, 3);
+	f->dense[7] = capped(nexcl, 3);
+	f->dense[8] = capped(nquest, 2);
+	f->dense[9] = capped(emo_pos, 2);
+	f->dense[10] = capped(emo_neg, 2);
+	f->dense[11] = capped(nneg, 2);
+	f->dense[12] = nt && tok[nt - 1].kind == K_EXCL;
+	/* the lexicon's words, on its -4..4 scale brought to about -1..1 */
+	f->dense[13] = (float)(pos / (pos + 4));
+	f->dense[14] = (float)(neg / (neg + 4));
+	f->dense[15] = (float)(last / 4);
+}
+
+/* ---------------------------------------------------------------- predict */
+
+void sm_predict(const sm_model *m, const struct sm_feats *f, double p[SM_CLASSES])
+{
+	int32_t acc[SM_CLASSES] = {0};
+	const int16_t (*w)[SM_CLASSES] = m->w;
+	uint32_t mask = m->buckets - 1;
+	for (size_t i = 0; i < f->n; i++) {
+		const int16_t *r = w[f->h[i] & mask];
+		acc[0] += r[0];
+		acc[1] += r[1];
+		acc[2] += r[2];
+	}
+	double v = sm_sparse_value(f), z[SM_CLASSES], top = -INFINITY, sum = 0;
+	for (int c = 0; c < SM_CLASSES; c++) {
+		double d = m->bias[c] + v * acc[c];
+		for (int j = 0; j < SM_NDENSE; j++)
+			d += (double)f->dense[j] * m->dense[j][c];
+		z[c] = d * m->scale;
+		if (z[c] > top)
+			top = z[c];
+	}
+	for (int c = 0; c < SM_CLASSES; c++)
+		sum += p[c] = exp(z[c] - top);
+	for (int c = 0; c < SM_CLASSES; c++)
+		p[c] /= sum;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+void sm_free(sm_model *m)
+{
+	if (!m)
+		return;
+	free(m->own);
+	m->own = NULL;
+	m->w = NULL;
+}
+
+/* count integers within [lo, hi] and nothing else after the keyword. */
+static bool ints(char *s, long *out, int count, long lo, long hi)
+{
+	for (int k = 0; k < count; k++) {
+		char *end;
+		errno = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			return false;
+		out[k] = strtol(s, &end, 10);
+		if (end == s || errno || out[k] < lo || out[k] > hi || (*end && *end != ' ' && *end != '\t'))
+			return false;
+		s = end;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s == '\0';
+}
+
+static bool weights(const long *v)
+{
+	for (int c = 0; c < SM_CLASSES; c++)
+		if (v[c] < -32767 || v[c] > 32767)
+			return false;
+	return true;
+}
+
+int sm_load(sm_model *m, const char *path, cp_err *e)
+{
+	buf b = {0};
+	memset(m, 0, sizeof *m);
+	int r = state_read(path, &b, e);
+	if (r <= 0) {
+		buf_free(&b);
+		return r == 0 ? cp_fail(e, CP_EX_NOINPUT, "%s: no such file", path) : -1;
+	}
+	if (!buf_cstr(&b)) {
+		buf_free(&b);
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	}
+	/* Lines in order: the header, features, classes, buckets, scale, bias,
+	 * SM_NDENSE dense lines, w lines, and end with the number of w lines
+	 * (so a truncated file is refused, not half loaded). */
+	enum { S_MAGIC, S_FEATURES, S_CLASSES, S_BUCKETS, S_SCALE, S_BIAS, S_DENSE, S_W, S_DONE };
+	int st = S_MAGIC, ndense = 0;
+	unsigned long nw = 0;
+	unsigned lineno = 0;
+	const char *why = NULL;
+	for (char *line = b.p, *next; line < b.p + b.len && !why; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = b.p + b.len;
+		lineno++;
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		char *arg = line + strcspn(line, " \t");
+		size_t kl = (size_t)(arg - line);
+#define IS(k) (kl == sizeof k - 1 && !memcmp(line, k, kl))
+		long v[4];
+		switch (st) {
+		case S_MAGIC:
+			if (!IS("carepipe-sentiment-model") || !ints(arg, v, 1, 1, 1))
+				why = "expected \"carepipe-sentiment-model 1\" first";
+			break;
+		case S_FEATURES:
+			if (!IS("features") || !ints(arg, v, 1, 0, 1000000))
+				why = "expected \"features N\"";
+			else if (v[0] != SM_FEATURES_VERSION)
+				why = "made for another version of the features; retrain it";
+			else
+				m->features = (int)v[0];
+			break;
+		case S_CLASSES:
+			if (!IS("classes") || strcmp(arg, " negative neutral positive"))
+				why = "expected \"classes negative neutral positive\"";
+			break;
+		case S_BUCKETS:
+			if (!IS("buckets") || !ints(arg, v, 1, 1, 1L << 24) || (v[0] & (v[0] - 1)))
+				why = "expected \"buckets N\", N a power of two up to 16777216";
+			else if (!(m->own = calloc((size_t)v[0], sizeof *m->own)))
+				why = "out of memory";
+			else
+				m->buckets = (uint32_t)v[0];
+			break;
+		case S_SCALE: {
+			char *end;
+			errno = 0;
+			m->scale = IS("scale") ? strtod(arg, &end) : 0;
+			if (!IS("scale") || end == arg || *end || errno || !isfinite(m->scale) ||
+			    m->scale <= 0)
+				why = "expected \"scale X\", X a positive number";
+			break;
+		}
+		case S_BIAS:
+			if (!IS("bias") || !ints(arg, v, 3, -32767, 32767))
+				why = "expected \"bias N N N\", integers from -32767 to 32767";
+			else
+				for (int c = 0; c < SM_CLASSES; c++)
+					m->bias[c] = (int16_t)v[c];
+			break;
+		case S_DENSE:
+			if (!IS("dense") || !ints(arg, v, 4, -32767, 32767) || v[0] != ndense ||
+			    !weights(v + 1))
+				why = "expected \"dense I N N N\", I counting from 0 to 15, N from -32767 to 32767";
+			else
+				for (int c = 0; c < SM_CLASSES; c++)
+					m->dense[ndense][c] = (int16_t)v[c + 1];
+			if (!why && ++ndense < SM_NDENSE)
+				st--;
+			break;
+		case S_W:
+			if (IS("end")) {
+				if (!ints(arg, v, 1, 0, 1L << 24) || (unsigned long)v[0] != nw)
+					why = "\"end N\" does not match the number of w lines";
+				break;
+			}
+			if (!IS("w") || !ints(arg, v, 4, -(1L << 24), 1L << 24) || v[0] < 0 ||
+			    v[0] >= (long)m->buckets || !weights(v + 1))
+				why = "expected \"w BUCKET N N N\" (BUCKET below buckets, N from -32767 to "
+				      "32767) or \"end N\"";
+			else
+				for (int c = 0; c < SM_CLASSES; c++)
+					m->own[v[0]][c] = (int16_t)v[c + 1];
+			nw++;
+			st--;
+			break;
+		default:
+			why = "text after \"end\"";
+		}
+#undef IS
+		st++;
+	}
+	buf_free(&b);
+	if (!why && st != S_DONE)
+		why = "ends early, without \"end N\"";
+	if (why) {
+		sm_free(m);
+		return cp_fail(e, !strcmp(why, "out of memory") ? CP_EX_OSERR : CP_EX_CONFIG,
+		               "%s:%u: %s", path, lineno, why);
+	}
+	m->w = (const int16_t (*)[SM_CLASSES])m->own;
+	return 0;
+}
