@@ -213,6 +213,11 @@ int edit_apply(const rec_edit *e, const rec *r, buf *out);
 typedef struct rd rd;
 
 rd *rd_open(const char *path, cp_err *e);   /* NULL with e set (66 or 74) */
+/* Open an input named on the command line; "-" is descriptor 0, which the
+ * caller must not close.  The one rule of carepipe(7) for an input that
+ * cannot be read: missing, unreadable, a directory or a closed standard
+ * input is 66; any other failure 74.  Returns a descriptor or -1 (e set). */
+int rd_input_fd(const char *path, cp_err *e);
 rd *rd_fdopen(int fd, const char *name, cp_err *e);
 /* 1 with the next line (a view valid until the next call), 0 at the end,
  * -1 on a read or decompression error (e set, code 74 or 65). */
@@ -356,6 +361,9 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno,
 
 /* Write a record to stdout; exits 74 on a write error. */
 void cp_emit(cp_prog *p, const char *line, size_t len);
+/* Why writing p->out failed: strerror, or "standard output is closed"
+ * when the program was started with descriptor 1 closed. */
+const char *cp_out_strerror(const cp_prog *p);
 
 /* The record loop.  For each input (argv[0..argc), or stdin when argc is
  * 0) and each line: a blank line is skipped, a line that is not a JSON

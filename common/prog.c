@@ -5,6 +5,7 @@
  * logic short.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,41 @@ static void flush_at_exit(void)
 		out_flush(&the_prog->out);
 }
 
+/* A program started with descriptor 0, 1 or 2 closed (`cmd >&-`) would
+ * hand that number to the next file it opens - a lock, a state file - and
+ * write its records or read its input there.  Each closed one is filled
+ * with /dev/null opened the wrong way round, so that using it still fails
+ * as it would on the closed descriptor: reading a closed stdin is refused
+ * by rd_input_fd ("standard input is closed", 66) and a write to a closed
+ * stdout fails with EBADF, reported as "standard output is closed" (74).
+ * A closed stderr gets a writable /dev/null: there is no one to tell. */
+static bool stdout_closed;
+
+static void guard_std_fds(void)
+{
+	static const int mode[3] = { O_WRONLY, O_RDONLY, O_WRONLY };
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* Lower descriptors are open by now, so open() returns fd. */
+		int got = open("/dev/null", mode[fd] | O_NOCTTY);
+		if (got != fd)
+			_exit(CP_EX_OSERR);
+		if (fd == 1)
+			stdout_closed = true;
+	}
+}
+
+const char *cp_out_strerror(const cp_prog *p)
+{
+	if (stdout_closed && p->out.fd == 1 && p->out.err_no == EBADF)
+		return "standard output is closed";
+	return strerror(p->out.err_no);
+}
+
 void cp_init(cp_prog *p, const char *name, const char *synopsis, const char *help)
 {
+	guard_std_fds();
 	memset(p, 0, sizeof *p);
 	p->name = name;
 	p->synopsis = synopsis;
@@ -204,7 +238,7 @@ void cp_emit(cp_prog *p, const char *line, size_t len)
 	if (buf_failures())
 		cp_die(p, CP_EX_OSERR, "out of memory");
 	if (out_record(&p->out, line, len) < 0)
-		cp_die(p, CP_EX_IOERR, "write error: %s", strerror(p->out.err_no));
+		cp_die(p, CP_EX_IOERR, "write error: %s", cp_out_strerror(p));
 	p->nrecords++;
 }
 
@@ -295,8 +329,10 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 
 int cp_finish(cp_prog *p)
 {
-	if (out_close(&p->out) < 0) {
-		fprintf(stderr, "%s: write error: %s\n", p->name, strerror(p->out.err_no));
+	/* A failure seen before (out.failed) was reported where it happened. */
+	bool told = p->out.failed;
+	if (out_close(&p->out) < 0 && !told) {
+		fprintf(stderr, "%s: write error: %s\n", p->name, cp_out_strerror(p));
 		cp_status(p, CP_EX_IOERR);
 	}
 	if (p->bad && fclose(p->bad) != 0) {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -53,16 +54,36 @@ rd *rd_fdopen(int fd, const char *name, cp_err *e)
 	return rd_make(fd, false, name, e);
 }
 
+int rd_input_fd(const char *path, cp_err *e)
+{
+	if (strcmp(path, "-") == 0) {
+		/* The scaffold puts a write-only /dev/null on a descriptor 0 that
+		 * was closed (cp_init); reading it is an input that is not there,
+		 * told as such rather than as a read error or an empty input. */
+		int fl = fcntl(0, F_GETFL);
+		if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY)
+			return cp_fail(e, CP_EX_NOINPUT, "(stdin): standard input is closed");
+		return 0;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cp_fail(e, errno == ENOENT || errno == EACCES || errno == ENOTDIR
+		               ? CP_EX_NOINPUT : CP_EX_IOERR, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return cp_fail(e, CP_EX_NOINPUT, "%s: is a directory, not an input file", path);
+	}
+	return fd;
+}
+
 rd *rd_open(const char *path, cp_err *e)
 {
-	if (strcmp(path, "-") == 0)
-		return rd_make(0, false, "(stdin)", e);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cp_fail(e, errno == ENOENT || errno == EACCES ? CP_EX_NOINPUT : CP_EX_IOERR,
-		        "%s: %s", path, strerror(errno));
+	int fd = rd_input_fd(path, e);
+	if (fd < 0)
 		return NULL;
-	}
+	if (fd == 0)
+		return rd_make(0, false, "(stdin)", e);
 	rd *r = rd_make(fd, true, path, e);
 	if (!r)
 		close(fd);

@@ -288,7 +288,7 @@ next:
 		p = nl ? nl + 1 : end;
 	}
 	if (rc == 0 && out_flush(&r->p->out) < 0)
-		rc = cp_fail(e, CP_EX_IOERR, "write error: %s", strerror(r->p->out.err_no));
+		rc = cp_fail(e, CP_EX_IOERR, "write error: %s", cp_out_strerror(r->p));
 	if (rc == 0 && spath)
 		rc = state_save(spath, sw, seen, e);
 	rec_free(&rr);

@@ -371,11 +371,12 @@ static size_t open_sources(struct run *R, int argc, char **argv, struct source *
 	}
 	for (int i = 0; i < argc; i++) {
 		bool is_stdin = strcmp(argv[i], "-") == 0;
-		int fd = is_stdin ? 0 : open(argv[i], O_RDONLY | O_CLOEXEC);
+		cp_err e = {0};
+		int fd = rd_input_fd(argv[i], &e);
 		struct stat st;
 		if (fd < 0) {
-			cp_warn(R->p, "%s: %s", argv[i], strerror(errno));
-			cp_status(R->p, errno == ENOENT || errno == EACCES ? CP_EX_NOINPUT : CP_EX_IOERR);
+			cp_warn(R->p, "%s", e.msg);
+			cp_status(R->p, e.code);
 			continue;
 		}
 		src[n].name = is_stdin ? "(stdin)" : argv[i];

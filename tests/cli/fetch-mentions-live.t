@@ -338,6 +338,17 @@ for kind, code, says in persistent:
     ok(rc == 0 and sorted(both) == sorted(every),
        "  the rerun after it ends: nothing lost, nothing twice", "rc=%d %d vs %d\n%s" % (rc, len(both), len(every), err))
 
+# Started with stdout closed: the lock file took descriptor 1 and got the
+# records, and the state advanced past them (issue 18).  Now 74, no state.
+d = fresh_state("st-closed-stdout")
+p = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh"] + WRAP + [FM, "--config", cfg, "--source", "acme-reddit",
+                    "--state", d], capture_output=True, env=dict(os.environ, R_TOKEN=TOKEN), cwd=TMP)
+is_eq((p.returncode, p.stderr.decode(), sorted(os.listdir(d)), os.path.getsize(os.path.join(d, ".lock"))),
+      (74, "fetch-mentions: write error: standard output is closed\n", [".lock"], 0),
+      "stdout closed: exit 74 with a message, nothing in the lock file, no state saved")
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+ok(rc == 0 and ids(out) == every, "  the next run with stdout open fetches all 23", "rc=%d %s" % (rc, err))
+
 d = fresh_state("st-ratelimit")
 fault("kind=429&times=-1&secs=3600")
 t0 = time.time()
