@@ -65,3 +65,49 @@ $ echo '{"id":"x:1","text":"a"}' | tag -r 'tag a if true' 2>&-
 $ echo 'nope' | tag -r 'tag a if true' 2>&-; echo "rc=$?"
 > {"id":"x:1","text":"a","tags":["a"],"sentiment":{"score":0,"label":"neutral"},"priority":"normal","escalate":false}
 > rc=65
+
+### jq: include in a tag rule is refused at start-up, 78 with file:line:col (was an abort, 134)
+$ printf 'tag ok if true\ntag b if jq "include \\"x\\"; ."\n' > r.rules
+$ echo 'def f: .;' > x.jq
+$ tag -f r.rules < /dev/null
+2> tag: r.rules:2:13: jq: jq modules (import, include, module) are not available in a carepipe expression
+? 78
+
+### jq: import in assign's queues, reply --jq and an sla-check policy: 78 each
+$ printf '[queues]\nqueue q if jq "import \\"x\\" as x; true"\n[agent a]\nqueues q\ncapacity 2\n' > t.roster
+$ assign -R t.roster < /dev/null; echo "assign $?" >&2
+$ reply --jq 'import "x" as x; "hi"' < /dev/null; echo "reply $?" >&2
+$ printf '[policy p]\nif include "x"; true\ntarget 1h\n' > p.sla
+$ sla-check --policy p.sla < /dev/null; echo "sla-check $?" >&2
+$ tag -r 'tag a if jq "module {a:1}; true"' < /dev/null; echo "tag $?" >&2
+2> assign: t.roster:2:15: jq: jq modules (import, include, module) are not available in a carepipe expression
+2> assign 78
+2> reply: --jq: jq modules (import, include, module) are not available in a carepipe expression
+2> reply 78
+2> sla-check: p.sla:2: jq modules (import, include, module) are not available in a carepipe expression
+2> sla-check 78
+2> tag: -r 1:1:13: jq: jq modules (import, include, module) are not available in a carepipe expression
+2> tag 78
+
+### jq: a key or a function named like a module keyword is no module
+$ echo '{"id":"x:1","text":"a","module":1}' | tag -r 'tag a if jq ".module == 1"' -r 'tag b if jq "{include: 1} | .include == 1"' | jq -c .tags
+> ["a","b"]
+
+### jq: debug passes its input on and prints nothing; inputs is empty; input fails as in jq (break)
+$ echo '{"id":"x:1","text":"a"}' > in.ndjson
+$ tag -r 'tag d if jq "debug | .text == \"a\""' -r 'tag e if jq "[inputs] == []"' -r 'tag f if jq "first(inputs) // true"' in.ndjson | jq -c .tags
+$ tag -r 'tag i if jq "input"' in.ndjson | jq -c .tags
+> ["d","e","f"]
+> []
+2> tag: in.ndjson:1: jq: error: break (rule at -r 1:1)
+
+### jq: an sla-check policy whose if reads input counts as false, said once
+$ printf '[policy p]\nif debug | input\ntarget 1h\n' > p.sla
+$ echo '{"id":"x:1","platform":"x","direction":"in","created_at":"2026-01-05T10:00:00Z"}' | sla-check --policy p.sla --now 2026-01-05T10:30:00Z | jq -r .sla.policy
+> default-twitter
+2> sla-check: policy p: jq: error: break (the condition counts as false)
+
+### jq: a module directive after blanks and comments is found too
+$ reply --jq "$(printf '  # saved replies\n\tinclude "x"; "hi"')" < /dev/null
+2> reply: --jq: jq modules (import, include, module) are not available in a carepipe expression
+? 78
