@@ -357,6 +357,30 @@ ok(rc == 75 and "past --max-wait (30s)" in err and time.time() - t0 < 10 * SLOW 
    "rate limited for an hour with --max-wait 30s: exit 75 at once, no state", "rc=%d %s" % (rc, err))
 get(port, "/_clear")
 
+# A 429 that says "retry now" (Retry-After: 0, a reset of 0 or in the
+# past) looped for ever, ignoring retries and --max-wait (issue 18).  Now
+# each wait is at least the backoff and the 429s count against retries
+# (2 in this config): 75 after 3 attempts, with no state.
+for kind, secs in [("429", 0), ("429-reset", 0), ("429-epoch", -3600), ("429-date", -3600), ("429-iso", -3600)]:
+    d = fresh_state("st-now-" + kind)
+    fault("kind=%s&times=-1&secs=%d" % (kind, secs))
+    try:
+        rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d], timeout=30)
+    except subprocess.TimeoutExpired:
+        rc, out, err = -1, "", "timed out: retried for ever"
+    waits = re.findall(r"retrying in ([0-9.]+)s", err)
+    ok(rc == 75 and out == "" and len(waits) == 2
+       and err.endswith("HTTP 429, rate limited; still after 3 attempts; try later\n")
+       and not os.path.exists(os.path.join(d, "acme-reddit.state")),
+       "a %s that says now, for ever: 2 retries after the backoff, then 75, no state" % kind, "rc=%d %s" % (rc, err))
+    get(port, "/_clear")
+d = fresh_state("st-now-once")
+fault("kind=429&times=1&secs=0&skip=1")
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+ok(rc == 0 and ids(out) == every and "HTTP 429, rate limited; retrying in 0.0" in err,
+   "Retry-After: 0 once: retried after the backoff, all 23 once", "rc=%d %s" % (rc, err))
+get(port, "/_clear")
+
 fault("kind=429&times=2&secs=1")
 t0 = time.time()
 rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--max-wait", "1s"])
