@@ -294,6 +294,17 @@ jv val_to_jv(val v);
 /* Write a whole file atomically: a temp file beside it, fsync, rename over
  * path, fsync the directory.  Mode 0600.  Returns 0 or -1 (e set, 73/74). */
 int state_write(const char *path, const void *p, size_t n, cp_err *e);
+/* state_write in two steps, for a state that must be on disk before the
+ * output it covers is flushed, so that only the rename stands between the
+ * two: state_stage writes and fsyncs the contents to the temporary file;
+ * state_commit renames it over path and fsyncs the directory;
+ * state_discard removes it instead.  Both end the transaction. */
+typedef struct {
+	char *tmp, *path;
+} state_txn;
+int state_stage(state_txn *t, const char *path, const void *p, size_t n, cp_err *e);
+int state_commit(state_txn *t, cp_err *e);
+void state_discard(state_txn *t);
 /* Read a whole file into out; 1 read, 0 no such file, -1 error. */
 int state_read(const char *path, buf *out, cp_err *e);
 /* Take an exclusive lock on DIR/.lock (the directory is created 0700 when

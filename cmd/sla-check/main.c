@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "idwin.h"
 #include "sla.h"
 
 enum { ST_MET, ST_BREACHED, ST_PENDING, ST_AT_RISK, ST_MISSED, ST_N };
@@ -73,6 +74,7 @@ struct run {
 	bool progress;
 	double started, shown;
 	uint64_t count[ST_N], n_out;
+	idwin repeats;
 };
 
 static void oom(struct run *R)
@@ -272,7 +274,14 @@ static int make_sla(struct run *R, const struct policy *pol, int64_t created, in
 /* Write an inbound record with the sla object last made. */
 static void write_inbound(struct run *R, const rec *r, int st)
 {
-	R->count[st]++;
+	/* A repeated id (fetch-mentions delivers at least once) is written
+	 * again, with the same answer, but counted once. */
+	val id = rec_val(r, "id");
+	int rep = id.type == VAL_STRING ? idwin_seen(&R->repeats, id.p, id.n) : 0;
+	if (rep < 0)
+		oom(R);
+	if (!rep)
+		R->count[st]++;
 	if (R->only && !(R->only & 1u << st))
 		return;
 	edit_reset(&R->edit);
@@ -857,6 +866,7 @@ int main(int argc, char **argv)
 	buf_free(&R.out);
 	buf_free(&R.sla);
 	buf_free(&R.key);
+	idwin_free(&R.repeats);
 	buf_free(&R.f.sid);
 	buf_free(&R.f.sreply);
 	buf_free(&R.f.sthread);

@@ -111,3 +111,55 @@ $ echo '{"id":"x:1","platform":"x","direction":"in","created_at":"2026-01-05T10:
 $ reply --jq "$(printf '  # saved replies\n\tinclude "x"; "hi"')" < /dev/null
 2> reply: --jq: jq modules (import, include, module) are not available in a carepipe expression
 ? 78
+
+### repeats: sla-check writes a repeated record again with the same answer, and counts it once
+$ cat > dup.ndjson <<'EOF'
+$ {"id":"x:1","platform":"x","account":"A","direction":"in","author":{"id":"u1"},"created_at":"2026-01-05T10:00:00Z","thread":"x:1"}
+$ {"id":"x:1","platform":"x","account":"A","direction":"in","author":{"id":"u1"},"created_at":"2026-01-05T10:00:00Z","thread":"x:1"}
+$ {"id":"x:2","platform":"x","account":"A","direction":"out","author":{"id":"b"},"created_at":"2026-01-05T10:10:00Z","in_reply_to":"x:1","thread":"x:1"}
+$ {"id":"x:2","platform":"x","account":"A","direction":"out","author":{"id":"b"},"created_at":"2026-01-05T10:10:00Z","in_reply_to":"x:1","thread":"x:1"}
+$ {"id":"x:3","platform":"x","account":"A","direction":"in","author":{"id":"u2"},"created_at":"2026-01-05T10:20:00Z","thread":"x:3"}
+$ EOF
+$ sla-check -v --now 2026-01-05T12:00:00Z dup.ndjson | jq -c '[.id, .sla.status]'
+$ sla-check -v --sorted --now 2026-01-05T12:00:00Z dup.ndjson | jq -c '[.id, .sla.status]'
+> ["x:1","met"]
+> ["x:1","met"]
+> ["x:2",null]
+> ["x:2",null]
+> ["x:3","missed"]
+> ["x:1","met"]
+> ["x:1","met"]
+> ["x:2",null]
+> ["x:2",null]
+> ["x:3","missed"]
+2> sla-check: 2 inbound (met 1, breached 0, pending 0, at_risk 0, missed 1), 2 outbound; index 2 responses; held at most 0 records, 0 bytes
+2>~ sla-check: 2 inbound \(met 1, breached 0, pending 0, at_risk 0, missed 1\), 2 outbound; index 0 responses; held at most 1 records, \d+ bytes
+
+### repeats: kpi-report counts a repeated id once (was in 3, out 2, replies 2)
+$ cat > dup.ndjson <<'EOF'
+$ {"id":"x:1","platform":"x","account":"A","direction":"in","author":{"id":"u1"},"created_at":"2026-01-05T10:00:00Z","thread":"x:1"}
+$ {"id":"x:1","platform":"x","account":"A","direction":"in","author":{"id":"u1"},"created_at":"2026-01-05T10:00:00Z","thread":"x:1"}
+$ {"id":"x:2","platform":"x","account":"A","direction":"out","author":{"id":"b"},"created_at":"2026-01-05T10:10:00Z","in_reply_to":"x:1","thread":"x:1"}
+$ {"id":"x:2","platform":"x","account":"A","direction":"out","author":{"id":"b"},"created_at":"2026-01-05T10:10:00Z","in_reply_to":"x:1","thread":"x:1"}
+$ {"id":"x:3","platform":"x","account":"A","direction":"in","author":{"id":"u2"},"created_at":"2026-01-05T10:20:00Z","thread":"x:3"}
+$ EOF
+$ kpi-report -f json dup.ndjson | jq -c '[.records, .in, .out, .customers, .answered, .response_rate, .reply_latency.n]'
+> [3,2,1,2,1,0.5,1]
+
+### repeats: assign gives a repeated record the same agent and counts its load once
+$ printf '[agent a]\nqueues general\ncapacity 2\n[agent b]\nqueues general\ncapacity 2\n' > team.roster
+$ cat > dup.ndjson <<'EOF'
+$ {"id":"x:1","direction":"in","created_at":"2026-01-05T10:00:00Z"}
+$ {"id":"x:1","direction":"in","created_at":"2026-01-05T10:00:00Z"}
+$ {"id":"x:2","direction":"in","created_at":"2026-01-05T10:01:00Z"}
+$ {"id":"x:3","direction":"in","created_at":"2026-01-05T10:02:00Z"}
+$ {"id":"x:4","direction":"in","created_at":"2026-01-05T10:03:00Z"}
+$ {"id":"x:5","direction":"in","created_at":"2026-01-05T10:04:00Z"}
+$ EOF
+$ assign -R team.roster dup.ndjson | jq -r '[.id, .assignee.id // .assign_reason] | @tsv'
+> x:1	a
+> x:1	a
+> x:2	b
+> x:3	a
+> x:4	b
+> x:5	every agent in queue general on shift is at capacity
