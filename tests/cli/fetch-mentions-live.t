@@ -595,7 +595,8 @@ for secret in (TOKEN, BSKY_PW, "acc-jwt-", "ref-jwt-"):
 
 # ------------------------------------------------------------------ configuration errors
 rc, out, err = run(["--config", os.path.join(TMP, "nope.conf")])
-ok(rc == 66 and "no such config file" in err, "a missing config file: 66", err)
+is_eq((rc, err), (78, "fetch-mentions: %s: No such file or directory\n" % os.path.join(TMP, "nope.conf")),
+      "a missing config file: 78, as every configuration file (carepipe(7))")
 bad = os.path.join(TMP, "bad.conf")
 open(bad, "w").write("[a]\nplatform = x\nbase_url = https://api.x.com\naccount = acme\nacount_id = 1\n")
 rc, out, err = run(["--config", bad])

@@ -163,3 +163,73 @@ $ assign -R team.roster dup.ndjson | jq -r '[.id, .assignee.id // .assign_reason
 > x:3	a
 > x:4	b
 > x:5	every agent in queue general on shift is at capacity
+
+### configuration on a device: holidays and include of /dev/zero and /dev/urandom are 78 at the line that names them (was a read without bound)
+$ printf '[calendar office]\ntimezone UTC\nmon-fri 09:00-17:00\nholidays /dev/zero\n[policy p]\nduring office\ntarget 1h\n' > dev.sla
+$ sla-check --policy dev.sla < /dev/null; echo "sla-check $?" >&2
+$ printf 'timezone UTC\nmon-fri 09:00-17:00\ninclude /dev/urandom\n' > dev.cal
+$ sla-check --calendar dev.cal < /dev/null; echo "sla-check $?" >&2
+$ printf '[agent a]\nqueues q\ncapacity 1\ntimezone UTC\nmon-fri 09:00-17:00\nholidays /dev/zero\n' > dev.roster
+$ assign -R dev.roster < /dev/null; echo "assign $?" >&2
+2> sla-check: dev.sla:4: /dev/zero: not a regular file (a device)
+2> sla-check 78
+2> sla-check: dev.cal:3: /dev/urandom: not a regular file (a device)
+2> sla-check 78
+2> assign: dev.roster:6: /dev/zero: not a regular file (a device)
+2> assign 78
+
+### configuration files: a device, a directory, a FIFO or a file over 16 MiB is 78, never read
+$ mkfifo fifo.rules; truncate -s 16777217 big.rules; mkdir lib; ln -s /dev/zero lib/default.txt
+$ tag -f /dev/zero < /dev/null; echo "tag $?" >&2
+$ tag -f . < /dev/null; echo "tag $?" >&2
+$ tag -f fifo.rules < /dev/null; echo "tag $?" >&2
+$ tag -f big.rules < /dev/null; echo "tag $?" >&2
+$ tag -r 'tag a if true' --lexicon /dev/urandom < /dev/null; echo "tag $?" >&2
+$ reply --library lib < /dev/null; echo "reply $?" >&2
+$ fetch-mentions --config /dev/zero; echo "fetch-mentions $?" >&2
+2> tag: /dev/zero: not a regular file (a device)
+2> tag 78
+2> tag: .: not a regular file (a directory)
+2> tag 78
+2> tag: fifo.rules: not a regular file (a FIFO)
+2> tag 78
+2> tag: big.rules: larger than 16 MiB, too big for a configuration file
+2> tag 78
+2> tag: /dev/urandom: not a regular file (a device)
+2> tag 78
+2> reply: lib/default.txt: not a regular file (a device)
+2> reply 78
+2> fetch-mentions: /dev/zero: not a regular file (a device)
+2> fetch-mentions 78
+
+### one rule: a missing configuration file is 78 in every program (was 78, 66, 78, 66)
+$ tag -f nope.rules < /dev/null; echo "tag $?" >&2
+$ assign -R nope.roster < /dev/null; echo "assign $?" >&2
+$ sla-check --policy nope.sla < /dev/null; echo "sla-check $?" >&2
+$ sla-check --calendar nope.cal < /dev/null; echo "sla-check $?" >&2
+$ reply --library nope < /dev/null; echo "reply $?" >&2
+$ tag -r 'tag a if true' --lexicon nope.tsv < /dev/null; echo "tag $?" >&2
+2> tag: nope.rules: No such file or directory
+2> tag 78
+2> assign: nope.roster: No such file or directory
+2> assign 78
+2> sla-check: nope.sla: No such file or directory
+2> sla-check 78
+2> sla-check: nope.cal: No such file or directory
+2> sla-check 78
+2> reply: nope: No such file or directory
+2> reply 78
+2> tag: nope.tsv: No such file or directory
+2> tag 78
+
+### one rule: an input that is missing, a directory or unreadable is 66, without a line number, and the others are read
+$ echo '{"id":"x:1","text":"a"}' > ok.ndjson
+$ tag -r 'tag a if true' nope.ndjson . ok.ndjson > out.ndjson; echo "tag $?" >&2; jq -c .tags out.ndjson
+$ sla-check --now 2026-01-05T12:00:00Z nope.ndjson . < /dev/null; echo "sla-check $?" >&2
+> ["a"]
+2> tag: nope.ndjson: No such file or directory
+2> tag: .: is a directory, not an input file
+2> tag 66
+2> sla-check: nope.ndjson: No such file or directory
+2> sla-check: .: is a directory, not an input file
+2> sla-check 66
