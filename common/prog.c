@@ -98,6 +98,18 @@ static void __attribute__((noreturn)) help(cp_prog *p)
 	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : CP_EX_IOERR);
 }
 
+/* Like --help: a version that could not be written (> /dev/full) is 74. */
+static void __attribute__((noreturn)) version(cp_prog *p)
+{
+	printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n", p->name,
+		        stdout_closed && errno == EBADF ? "standard output is closed" : strerror(errno));
+		exit(CP_EX_IOERR);
+	}
+	exit(0);
+}
+
 int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
               const struct option *longopts)
 {
@@ -140,8 +152,7 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		case OPT_HELP:
 			help(p);
 		case OPT_VERSION:
-			printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
-			exit(0);
+			version(p);
 		case ':':
 			fprintf(stderr, "%s: option '%s' needs an argument\n", p->name,
 			        argv[optind - 1]);

@@ -233,3 +233,26 @@ $ sla-check --now 2026-01-05T12:00:00Z nope.ndjson . < /dev/null; echo "sla-chec
 2> sla-check: nope.ndjson: No such file or directory
 2> sla-check: .: is a directory, not an input file
 2> sla-check 66
+
+### --version to a full disk is 74 in every program, as --help is (was 0)
+$ for p in tag assign sla-check reply kpi-report fetch-mentions; do $p --version > /dev/full; echo "$p $?"; $p --help > /dev/full 2>/dev/null; echo "$p --help $?"; done
+$ tag --version
+> tag 74
+> tag --help 74
+> assign 74
+> assign --help 74
+> sla-check 74
+> sla-check --help 74
+> reply 74
+> reply --help 74
+> kpi-report 74
+> kpi-report --help 74
+> fetch-mentions 74
+> fetch-mentions --help 74
+> tag (carepipe) 0.1.0
+2> tag: write error: No space left on device
+2> assign: write error: No space left on device
+2> sla-check: write error: No space left on device
+2> reply: write error: No space left on device
+2> kpi-report: write error: No space left on device
+2> fetch-mentions: write error: No space left on device
