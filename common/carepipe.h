@@ -305,6 +305,10 @@ typedef struct {
 int state_stage(state_txn *t, const char *path, const void *p, size_t n, cp_err *e);
 int state_commit(state_txn *t, cp_err *e);
 void state_discard(state_txn *t);
+/* An unlinked temporary file, mode 0600, in $TMPDIR (or /tmp when unset or
+ * empty), named TAG.XXXXXX while it exists.  Returns a descriptor or -1 (e
+ * set, 73).  Every temporary file carepipe makes comes from here. */
+int tmp_open(const char *tag, cp_err *e);
 /* Read a whole file into out; 1 read, 0 no such file, -1 error. */
 int state_read(const char *path, buf *out, cp_err *e);
 /* Take an exclusive lock on DIR/.lock (the directory is created 0700 when

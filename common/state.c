@@ -104,6 +104,24 @@ int state_write(const char *path, const void *p, size_t n, cp_err *e)
 	return state_commit(&t, e);
 }
 
+int tmp_open(const char *tag, cp_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	buf path = {0};
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (buf_addf(&path, "%s/%s.XXXXXX", dir, tag) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	int fd = mkostemp(path.p, O_CLOEXEC);
+	if (fd < 0)
+		cp_fail(e, CP_EX_CANTCREAT, "%s: cannot make a temporary file: %s", path.p,
+		        strerror(errno));
+	else
+		unlink(path.p);
+	buf_free(&path);
+	return fd;
+}
+
 int state_read(const char *path, buf *out, cp_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

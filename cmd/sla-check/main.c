@@ -341,14 +341,11 @@ struct source {
 /* Copy a stream that cannot be read twice to an unlinked temporary file. */
 static int spill(struct run *R, int fd, const char *name)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096], chunk[1 << 16];
-	snprintf(path, sizeof path, "%s/sla-check.XXXXXX", dir && *dir ? dir : "/tmp");
-	int tmp = mkstemp(path);
+	char chunk[1 << 16];
+	cp_err e = {0};
+	int tmp = tmp_open("sla-check", &e);
 	if (tmp < 0)
-		cp_die(R->p, CP_EX_CANTCREAT, "%s: cannot make a temporary copy of %s: %s", path, name,
-		       strerror(errno));
-	unlink(path);
+		cp_die(R->p, e.code, "%s (for a copy of %s)", e.msg, name);
 	for (;;) {
 		ssize_t got = read(fd, chunk, sizeof chunk);
 		if (got < 0 && errno == EINTR)

@@ -256,3 +256,14 @@ $ tag --version
 2> reply: write error: No space left on device
 2> kpi-report: write error: No space left on device
 2> fetch-mentions: write error: No space left on device
+
+### TMPDIR: reply's spool and sla-check's copy of stdin are made there (reply ignored it)
+$ echo '{"id":"twitter:1","platform":"twitter","account":"A","direction":"in","text":"x","created_at":"2026-01-05T10:00:00Z"}' > in.ndjson
+$ TMPDIR=$TMP/nonexistent reply --text hi < in.ndjson; echo "reply $?" >&2
+$ cat in.ndjson | TMPDIR=$TMP/nonexistent sla-check; echo "sla-check $?" >&2
+$ mkdir spool; TMPDIR=$TMP/spool reply --text hi --now 2026-01-05T11:00:00Z < in.ndjson | jq -r .reply.text; ls -A spool
+> hi
+2>~ reply: .*/nonexistent/reply\.[A-Za-z0-9]{6}: cannot make a temporary file: No such file or directory
+2> reply 73
+2>~ sla-check: .*/nonexistent/sla-check\.[A-Za-z0-9]{6}: cannot make a temporary file: No such file or directory \(for a copy of \(stdin\)\)
+2> sla-check 73
