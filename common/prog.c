@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,14 +171,39 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 	}
 }
 
+/* --bad FILE: "-" would be a file named "-" to fopen, and standard output
+ * carries the records, so it is refused (64); /dev/stderr names stderr.
+ * The file is made on the first bad line, not before, so a run with none
+ * leaves nothing behind; whether it can be made is checked now, so a bad
+ * path fails at once (73) rather than at the first bad line. */
+static void bad_check(cp_prog *p)
+{
+	if (strcmp(p->bad_path, "-") == 0)
+		cp_die(p, CP_EX_USAGE, "--bad -: standard output carries the records; "
+		       "name a file (or /dev/stderr)");
+	char *copy = strdup(p->bad_path);
+	if (!copy)
+		cp_die(p, CP_EX_OSERR, "out of memory");
+	bool ok = access(p->bad_path, W_OK) == 0 ||
+	          (errno == ENOENT && access(dirname(copy), W_OK | X_OK) == 0);
+	int err = errno;
+	free(copy);
+	if (!ok)
+		cp_die(p, CP_EX_CANTCREAT, "%s: %s", p->bad_path, strerror(err));
+}
+
+static FILE *bad_file(cp_prog *p)
+{
+	if (!p->bad && !(p->bad = fopen(p->bad_path, "a")))
+		cp_die(p, CP_EX_CANTCREAT, "%s: %s", p->bad_path, strerror(errno));
+	return p->bad;
+}
+
 void cp_start(cp_prog *p)
 {
 	out_init(&p->out, 1, p->line_buffered || isatty(1));
-	if (p->bad_path) {
-		p->bad = fopen(p->bad_path, "a");
-		if (!p->bad)
-			cp_die(p, CP_EX_CANTCREAT, "%s: %s", p->bad_path, strerror(errno));
-	}
+	if (p->bad_path)
+		bad_check(p);
 }
 
 void cp_warn(cp_prog *p, const char *fmt, ...)
@@ -230,7 +256,7 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *line
 {
 	p->nbad++;
 	fprintf(stderr, "%s: %s:%llu: %s\n", p->name, file, (unsigned long long)lineno, reason);
-	if (p->bad) {
+	if (p->bad_path && bad_file(p)) {
 		if (fwrite(line, 1, len, p->bad) != len || putc('\n', p->bad) == EOF ||
 		    fflush(p->bad) != 0)
 			cp_die(p, CP_EX_IOERR, "%s: %s", p->bad_path, strerror(errno));

@@ -31,6 +31,7 @@ struct rd {
 	unsigned char *zin;
 	size_t zin_len;   /* bytes in zin not yet given to zlib */
 	bool raw_eof;     /* the file itself is at its end */
+	bool started;     /* sniffed for gzip and a byte order mark */
 };
 
 static rd *rd_make(int fd, bool own, const char *name, cp_err *e)
@@ -231,11 +232,31 @@ static int sniff(rd *r, cp_err *e)
 	return 0;
 }
 
+/* Before the first line: gzip's magic, then a UTF-8 byte order mark, which
+ * some editors and Windows exports put first; left in, it would make the
+ * first record of a file not JSON.  Only at the start of a file (of the
+ * decompressed data), as in RFC 8259 section 8.1. */
+static int start(rd *r, cp_err *e)
+{
+	r->started = true;
+	if (sniff(r, e) < 0)
+		return -1;
+	while (r->end - r->start < 3) {
+		ssize_t got = fill(r, e);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+	}
+	if (r->end - r->start >= 3 && memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
+		r->start += 3;
+	return 0;
+}
+
 int rd_line(rd *r, const char **line, size_t *len, cp_err *e)
 {
-	if (r->lineno == 0 && r->start == 0 && r->end == 0 && !r->gz && !r->eof)
-		if (sniff(r, e) < 0)
-			return -1;
+	if (!r->started && start(r, e) < 0)
+		return -1;
 	size_t scan_from = r->start;
 	for (;;) {
 		char *nl = memchr(r->buf + scan_from, '\n', r->end - scan_from);
@@ -271,9 +292,8 @@ int rd_line(rd *r, const char **line, size_t *len, cp_err *e)
 
 int rd_all(rd *r, buf *out, cp_err *e)
 {
-	if (r->lineno == 0 && r->start == 0 && r->end == 0 && !r->gz && !r->eof)
-		if (sniff(r, e) < 0)
-			return -1;
+	if (!r->started && start(r, e) < 0)
+		return -1;
 	for (;;) {
 		if (buf_add(out, r->buf + r->start, r->end - r->start) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");

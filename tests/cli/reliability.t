@@ -267,3 +267,37 @@ $ mkdir spool; TMPDIR=$TMP/spool reply --text hi --now 2026-01-05T11:00:00Z < in
 2> reply 73
 2>~ sla-check: .*/nonexistent/sla-check\.[A-Za-z0-9]{6}: cannot make a temporary file: No such file or directory \(for a copy of \(stdin\)\)
 2> sla-check 73
+
+### a UTF-8 byte order mark at the start of each file is dropped, gzip too, in every program (the first record was lost)
+$ printf '\357\273\277{"id":"x:1","platform":"x","direction":"in","text":"a","created_at":"2026-01-05T10:00:00Z"}\n{"id":"x:2","platform":"x","direction":"in","text":"b","created_at":"2026-01-05T10:00:00Z"}\n' > bom.ndjson
+$ printf '\357\273\277{"id":"x:3","platform":"x","direction":"in","text":"c","created_at":"2026-01-05T10:00:00Z"}\n' | gzip > bom.ndjson.gz
+$ printf '[agent a]\nqueues general\ncapacity 9\n' > team.roster
+$ tag -r 'tag a if true' bom.ndjson bom.ndjson.gz | jq -r .id | tr '\n' ' '; echo "tag $?"
+$ cat bom.ndjson | sla-check --now 2026-01-05T10:30:00Z - bom.ndjson.gz | jq -r .id | tr '\n' ' '; echo sla-check
+$ kpi-report -f json bom.ndjson bom.ndjson.gz | jq -r .in
+$ assign -R team.roster bom.ndjson bom.ndjson.gz | jq -r .id | tr '\n' ' '; echo assign
+$ reply --text hi bom.ndjson bom.ndjson.gz | jq -r .id | tr '\n' ' '; echo reply
+$ fetch-mentions --import ndjson bom.ndjson bom.ndjson.gz | jq -r .id | tr '\n' ' '; echo fetch-mentions
+$ head -c 3 bom.ndjson | tag -r 'tag a if true'; echo "a lone mark is an empty input: $?"
+> x:1 x:2 x:3 tag 0
+> x:1 x:2 x:3 sla-check
+> 3
+> x:1 x:2 x:3 assign
+> x:1 x:2 x:3 reply
+> x:1 x:2 x:3 fetch-mentions
+> a lone mark is an empty input: 0
+
+### --bad FILE is made at the first bad line only; --bad - is refused; a path that cannot be made is 73 at once
+$ echo '{"id":"x:1","text":"a"}' | tag -r 'tag a if true' --bad bad.out > /dev/null; echo "clean $?"; ls bad.out 2>/dev/null || echo "no bad.out"
+$ printf 'oops\n{"id":"x:1","text":"a"}\n' | tag -r 'tag a if true' --bad bad.out > /dev/null 2>&1; echo "bad $?"; cat bad.out
+$ echo oops | tag -r 'tag a if true' --bad -; echo "dash $?"; ls -- - 2>/dev/null || echo 'no file named -'
+$ echo '{"id":"x:1","text":"a"}' | tag -r 'tag a if true' --bad nodir/bad.out; echo "nodir $?"
+> clean 0
+> no bad.out
+> bad 65
+> oops
+> dash 64
+> no file named -
+> nodir 73
+2> tag: --bad -: standard output carries the records; name a file (or /dev/stderr)
+2> tag: nodir/bad.out: No such file or directory
