@@ -366,10 +366,12 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 
 int cp_finish(cp_prog *p)
 {
-	/* A failure seen before (out.failed) was reported where it happened. */
+	/* A failure seen before (out.failed) was reported where it happened:
+	 * the status still says it, the message is not said twice. */
 	bool told = p->out.failed;
-	if (out_close(&p->out) < 0 && !told) {
-		fprintf(stderr, "%s: write error: %s\n", p->name, cp_out_strerror(p));
+	if (out_close(&p->out) < 0) {
+		if (!told)
+			fprintf(stderr, "%s: write error: %s\n", p->name, cp_out_strerror(p));
 		cp_status(p, CP_EX_IOERR);
 	}
 	if (p->bad && fclose(p->bad) != 0) {
