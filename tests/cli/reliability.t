@@ -61,6 +61,7 @@ $ fetch-mentions --import ndjson <&-; echo "fetch-mentions $?" >&2
 2> fetch-mentions 66
 
 ### closed stderr: the records still come, the status still tells
+! needs unwrapped
 $ echo '{"id":"x:1","text":"a"}' | tag -r 'tag a if true' 2>&-
 $ echo 'nope' | tag -r 'tag a if true' 2>&-; echo "rc=$?"
 > {"id":"x:1","text":"a","tags":["a"],"sentiment":{"score":0,"label":"neutral"},"priority":"normal","escalate":false}
@@ -258,6 +259,7 @@ $ tag --version
 2> fetch-mentions: write error: No space left on device
 
 ### TMPDIR: reply's spool and sla-check's copy of stdin are made there (reply ignored it)
+! needs unwrapped
 $ echo '{"id":"twitter:1","platform":"twitter","account":"A","direction":"in","text":"x","created_at":"2026-01-05T10:00:00Z"}' > in.ndjson
 $ TMPDIR=$TMP/nonexistent reply --text hi < in.ndjson; echo "reply $?" >&2
 $ cat in.ndjson | TMPDIR=$TMP/nonexistent sla-check; echo "sla-check $?" >&2
