@@ -19,7 +19,8 @@
  * fetch-mentions and reply), rules.h, textmatch.h and sentiment.h (tag's
  * rules, reused by assign), calendar.h and tz.h (business hours, reused by
  * assign), sketch.h (kpi-report's quantiles), template.h, textlen.h and
- * unicode.h (reply's text).
+ * unicode.h (reply's text), cfgfile.h (the one reader of configuration
+ * files) and idwin.h (recent ids, so a repeated record counts once).
  *
  * Ownership, stated once for every type here:
  *   - A function never takes ownership of a pointer argument; the caller
