@@ -12,6 +12,7 @@
 #include <libical/ical.h>
 
 #include "calendar.h"
+#include "cfgfile.h"
 
 #define MAX_HOLIDAYS 1000000
 #define MAX_INCLUDE 8
@@ -224,23 +225,7 @@ static int read_whole(const char *path, const char *dir, buf *out, char *resolve
 		snprintf(resolved, rsize, "%s", path);
 	else
 		snprintf(resolved, rsize, "%s/%s", dir, path);
-	FILE *f = fopen(resolved, "rb");
-	if (!f)
-		return cp_fail(e, errno == ENOENT ? CP_EX_NOINPUT : CP_EX_IOERR, "%s: %s",
-		               resolved, strerror(errno));
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_add(out, chunk, got) < 0) {
-			fclose(f);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad)
-		return cp_fail(e, CP_EX_IOERR, "%s: read error", resolved);
-	buf_cstr(out);
-	return 0;
+	return cfg_read_file(resolved, out, e);
 }
 
 static void dir_of(const char *path, char *out, size_t n)

@@ -20,7 +20,9 @@
  * langid.h (tag's rules and judgement, reused by assign), calendar.h and tz.h (business hours, reused by
  * assign), sketch.h (kpi-report's quantiles), template.h, textlen.h and
  * unicode.h (reply's text), strmap.h and jlog.h (reply's and notify's
- * journals), mail.h (notify's email).
+ * journals), mail.h (notify's email), cfgfile.h (the one reader of
+ * configuration files) and idwin.h (recent ids, so a repeated record
+ * counts once).
  *
  * Ownership, stated once for every type here:
  *   - A function never takes ownership of a pointer argument; the caller
@@ -214,6 +216,11 @@ int edit_apply(const rec_edit *e, const rec *r, buf *out);
 typedef struct rd rd;
 
 rd *rd_open(const char *path, cp_err *e);   /* NULL with e set (66 or 74) */
+/* Open an input named on the command line; "-" is descriptor 0, which the
+ * caller must not close.  The one rule of carepipe(7) for an input that
+ * cannot be read: missing, unreadable, a directory or a closed standard
+ * input is 66; any other failure 74.  Returns a descriptor or -1 (e set). */
+int rd_input_fd(const char *path, cp_err *e);
 rd *rd_fdopen(int fd, const char *name, cp_err *e);
 /* 1 with the next line (a view valid until the next call), 0 at the end,
  * -1 on a read or decompression error (e set, code 74 or 65). */
@@ -308,6 +315,21 @@ jv val_to_jv(val v);
 /* Write a whole file atomically: a temp file beside it, fsync, rename over
  * path, fsync the directory.  Mode 0600.  Returns 0 or -1 (e set, 73/74). */
 int state_write(const char *path, const void *p, size_t n, cp_err *e);
+/* state_write in two steps, for a state that must be on disk before the
+ * output it covers is flushed, so that only the rename stands between the
+ * two: state_stage writes and fsyncs the contents to the temporary file;
+ * state_commit renames it over path and fsyncs the directory;
+ * state_discard removes it instead.  Both end the transaction. */
+typedef struct {
+	char *tmp, *path;
+} state_txn;
+int state_stage(state_txn *t, const char *path, const void *p, size_t n, cp_err *e);
+int state_commit(state_txn *t, cp_err *e);
+void state_discard(state_txn *t);
+/* An unlinked temporary file, mode 0600, in $TMPDIR (or /tmp when unset or
+ * empty), named TAG.XXXXXX while it exists.  Returns a descriptor or -1 (e
+ * set, 73).  Every temporary file carepipe makes comes from here. */
+int tmp_open(const char *tag, cp_err *e);
 /* Read a whole file into out; 1 read, 0 no such file, -1 error. */
 int state_read(const char *path, buf *out, cp_err *e);
 /* Take an exclusive lock on DIR/.lock (the directory is created 0700 when
@@ -375,6 +397,9 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno,
 
 /* Write a record to stdout; exits 74 on a write error. */
 void cp_emit(cp_prog *p, const char *line, size_t len);
+/* Why writing p->out failed: strerror, or "standard output is closed"
+ * when the program was started with descriptor 1 closed. */
+const char *cp_out_strerror(const cp_prog *p);
 
 /* The record loop.  For each input (argv[0..argc), or stdin when argc is
  * 0) and each line: a blank line is skipped, a line that is not a JSON

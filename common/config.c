@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "cfgfile.h"
 
 static const char *const platforms[] = {
 	"x", "mastodon", "bluesky", "reddit", "facebook", NULL
@@ -383,12 +384,7 @@ fail:
 cp_config *cp_config_load(const char *path, cp_err *e)
 {
 	buf text = {0};
-	int rc = state_read(path, &text, e);
-	if (rc == 0) {
-		cp_fail(e, CP_EX_NOINPUT, "%s: no such config file", path);
-		return NULL;
-	}
-	if (rc < 0)
+	if (cfg_read_file(path, &text, e) < 0)
 		return NULL;
 	cp_config *c = cp_config_parse(path, text.p ? text.p : "", text.len, e);
 	buf_free(&text);
@@ -493,7 +489,7 @@ static int read_secret(const char *who, const char *env, const char *file, buf *
 	}
 	close(fd);
 	buf_reset(out);
-	if (state_read(file, out, e) < 0)
+	if (cfg_read_file(file, out, e) < 0)
 		return -1;
 	while (out->len > 0 && isspace((unsigned char)out->p[out->len - 1]))
 		out->len--;

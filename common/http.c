@@ -347,7 +347,7 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs = NULL;
 	buf line = {0};
-	int failures = 0, rc = -1;
+	int failures = 0, limited = 0, rc = -1;
 
 	url_for_msg(rq->url, where, sizeof where);
 	rs->status = 0;
@@ -493,8 +493,22 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 			goto done;
 		}
 		if (rate_limited) {
-			if (wait < 0)
-				wait = backoff(h, base, failures);
+			/* A server may say "now" (Retry-After: 0, a reset time of 0
+			 * or in the past) and answer 429 again: asked again at once
+			 * it would loop for ever, waiting nothing that --max-wait
+			 * could count.  So its wait is at least the backoff, and
+			 * the 429s in a row count against retries like failures. */
+			double b = backoff(h, base, limited);
+			if (wait < b)
+				wait = b;
+			if (limited >= retries) {
+				snprintf(msg, sizeof msg,
+				    "source %s: %s; still after %d attempts; try later",
+				    src, why, rs->attempts);
+				rc = fail_redacted(h, e, CP_EX_TEMPFAIL, msg);
+				goto done;
+			}
+			limited++;
 			if (h->waited + wait > h->max_wait) {
 				snprintf(msg, sizeof msg,
 				    "source %s: %s for %.0fs more, past --max-wait (%.0fs); try later",

@@ -3,6 +3,7 @@
  * expression.  Records reach jq through jq's own parser, so a program sees
  * exactly what jq would.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,54 @@ static void on_error(void *data, jv msg)
 	jv_free(msg);
 }
 
+/* jq allows import, include and module directives only before the body,
+ * so a program uses modules exactly when its first token (after blanks
+ * and comments) is one of these keywords. */
+static bool uses_modules(const char *expr)
+{
+	const char *p = expr;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p != '#')
+			break;
+		while (*p && *p != '\n')
+			p++;
+	}
+	static const char *const kw[] = { "import", "include", "module" };
+	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++) {
+		size_t n = strlen(kw[i]);
+		if (strncmp(p, kw[i], n) == 0 && !isalnum((unsigned char)p[n]) && p[n] != '_' &&
+		    p[n] != ':')
+			return true;
+	}
+	return false;
+}
+
+/* Discards what the builtin debug would print: common/ never prints, and
+ * a record's text must not reach a terminal raw. */
+static void on_debug(void *data, jv msg)
+{
+	(void)data;
+	jv_free(msg);
+}
+
+/* The record is the only input: the end of input, as jq's own command
+ * line gives it after the last input (`inputs` is empty, `input` fails). */
+static jv no_more_inputs(jq_state *jq, void *data)
+{
+	(void)jq;
+	(void)data;
+	return jv_invalid();
+}
+
 jqx *jqx_compile(const char *expr, cp_err *e)
 {
+	if (uses_modules(expr)) {
+		cp_fail(e, CP_EX_CONFIG, "jq modules (import, include, module) are not "
+		        "available in a carepipe expression");
+		return NULL;
+	}
 	struct jqx *q = calloc(1, sizeof *q);
 	cp_err local = {0};
 	if (!q || !(q->jq = jq_init())) {
@@ -38,6 +85,14 @@ jqx *jqx_compile(const char *expr, cp_err *e)
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		return NULL;
 	}
+	/* jq 1.6's jq_init leaves the input and debug hooks uninitialised (its
+	 * own main sets them), so `input` and `debug` would call through
+	 * garbage; and with no library path, modulemeta asserts.  No inputs
+	 * beyond the record (`input` fails with "No more inputs", `inputs` is
+	 * empty), debug prints nothing, and the library path is empty. */
+	jq_set_input_cb(q->jq, no_more_inputs, NULL);
+	jq_set_debug_cb(q->jq, on_debug, NULL);
+	jq_set_attr(q->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
 	q->compile_err = &local;
 	jq_set_error_cb(q->jq, on_error, q);
 	if (!jq_compile(q->jq, expr)) {

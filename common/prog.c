@@ -5,6 +5,8 @@
  * logic short.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -48,8 +50,41 @@ static void flush_at_exit(void)
 		out_flush(&the_prog->out);
 }
 
+/* A program started with descriptor 0, 1 or 2 closed (`cmd >&-`) would
+ * hand that number to the next file it opens - a lock, a state file - and
+ * write its records or read its input there.  Each closed one is filled
+ * with /dev/null opened the wrong way round, so that using it still fails
+ * as it would on the closed descriptor: reading a closed stdin is refused
+ * by rd_input_fd ("standard input is closed", 66) and a write to a closed
+ * stdout fails with EBADF, reported as "standard output is closed" (74).
+ * A closed stderr gets a writable /dev/null: there is no one to tell. */
+static bool stdout_closed;
+
+static void guard_std_fds(void)
+{
+	static const int mode[3] = { O_WRONLY, O_RDONLY, O_WRONLY };
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* Lower descriptors are open by now, so open() returns fd. */
+		int got = open("/dev/null", mode[fd] | O_NOCTTY);
+		if (got != fd)
+			_exit(CP_EX_OSERR);
+		if (fd == 1)
+			stdout_closed = true;
+	}
+}
+
+const char *cp_out_strerror(const cp_prog *p)
+{
+	if (stdout_closed && p->out.fd == 1 && p->out.err_no == EBADF)
+		return "standard output is closed";
+	return strerror(p->out.err_no);
+}
+
 void cp_init(cp_prog *p, const char *name, const char *synopsis, const char *help)
 {
+	guard_std_fds();
 	memset(p, 0, sizeof *p);
 	p->name = name;
 	p->synopsis = synopsis;
@@ -104,6 +139,18 @@ static void __attribute__((noreturn)) help(cp_prog *p)
 	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : CP_EX_IOERR);
 }
 
+/* Like --help: a version that could not be written (> /dev/full) is 74. */
+static void __attribute__((noreturn)) version(cp_prog *p)
+{
+	printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n", p->name,
+		        stdout_closed && errno == EBADF ? "standard output is closed" : strerror(errno));
+		exit(CP_EX_IOERR);
+	}
+	exit(0);
+}
+
 int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
               const struct option *longopts)
 {
@@ -148,8 +195,7 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 		case OPT_LIST_OPTIONS:
 			list_options(shorts, merged);
 		case OPT_VERSION:
-			printf("%s (carepipe) %s\n", p->name, CAREPIPE_VERSION);
-			exit(0);
+			version(p);
 		case ':':
 			cp_warn(p, "option '%s' needs an argument", argv[optind - 1]);
 			cp_usage(p);
@@ -165,14 +211,39 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 	}
 }
 
+/* --bad FILE: "-" would be a file named "-" to fopen, and standard output
+ * carries the records, so it is refused (64); /dev/stderr names stderr.
+ * The file is made on the first bad line, not before, so a run with none
+ * leaves nothing behind; whether it can be made is checked now, so a bad
+ * path fails at once (73) rather than at the first bad line. */
+static void bad_check(cp_prog *p)
+{
+	if (strcmp(p->bad_path, "-") == 0)
+		cp_die(p, CP_EX_USAGE, "--bad -: standard output carries the records; "
+		       "name a file (or /dev/stderr)");
+	char *copy = strdup(p->bad_path);
+	if (!copy)
+		cp_die(p, CP_EX_OSERR, "out of memory");
+	bool ok = access(p->bad_path, W_OK) == 0 ||
+	          (errno == ENOENT && access(dirname(copy), W_OK | X_OK) == 0);
+	int err = errno;
+	free(copy);
+	if (!ok)
+		cp_die(p, CP_EX_CANTCREAT, "%s: %s", p->bad_path, strerror(err));
+}
+
+static FILE *bad_file(cp_prog *p)
+{
+	if (!p->bad && !(p->bad = fopen(p->bad_path, "a")))
+		cp_die(p, CP_EX_CANTCREAT, "%s: %s", p->bad_path, strerror(errno));
+	return p->bad;
+}
+
 void cp_start(cp_prog *p)
 {
 	out_init(&p->out, 1, p->line_buffered || isatty(1));
-	if (p->bad_path) {
-		p->bad = fopen(p->bad_path, "a");
-		if (!p->bad)
-			cp_die(p, CP_EX_CANTCREAT, "%s: %s", p->bad_path, strerror(errno));
-	}
+	if (p->bad_path)
+		bad_check(p);
 }
 
 /*
@@ -326,7 +397,7 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *line
 {
 	p->nbad++;
 	cp_warn(p, "%s:%llu: %s", file, (unsigned long long)lineno, reason);
-	if (p->bad) {
+	if (p->bad_path && bad_file(p)) {
 		if (fwrite(line, 1, len, p->bad) != len || putc('\n', p->bad) == EOF ||
 		    fflush(p->bad) != 0)
 			cp_die(p, CP_EX_IOERR, "%s: %s", p->bad_path, strerror(errno));
@@ -345,7 +416,7 @@ void cp_emit(cp_prog *p, const char *line, size_t len)
 	if (buf_failures())
 		cp_die(p, CP_EX_OSERR, "out of memory");
 	if (out_record(&p->out, line, len) < 0)
-		cp_die(p, CP_EX_IOERR, "write error: %s", strerror(p->out.err_no));
+		cp_die(p, CP_EX_IOERR, "write error: %s", cp_out_strerror(p));
 	p->nrecords++;
 }
 
@@ -524,8 +595,12 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 
 int cp_finish(cp_prog *p)
 {
+	/* A failure seen before (out.failed) was reported where it happened:
+	 * the status still says it, the message is not said twice. */
+	bool told = p->out.failed;
 	if (out_close(&p->out) < 0) {
-		cp_warn(p, "write error: %s", strerror(p->out.err_no));
+		if (!told)
+			cp_warn(p, "write error: %s", cp_out_strerror(p));
 		cp_status(p, CP_EX_IOERR);
 	}
 	if (p->bad && fclose(p->bad) != 0) {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -30,6 +31,7 @@ struct rd {
 	unsigned char *zin;
 	size_t zin_len;   /* bytes in zin not yet given to zlib */
 	bool raw_eof;     /* the file itself is at its end */
+	bool started;     /* sniffed for gzip and a byte order mark */
 };
 
 static rd *rd_make(int fd, bool own, const char *name, cp_err *e)
@@ -53,16 +55,36 @@ rd *rd_fdopen(int fd, const char *name, cp_err *e)
 	return rd_make(fd, false, name, e);
 }
 
+int rd_input_fd(const char *path, cp_err *e)
+{
+	if (strcmp(path, "-") == 0) {
+		/* The scaffold puts a write-only /dev/null on a descriptor 0 that
+		 * was closed (cp_init); reading it is an input that is not there,
+		 * told as such rather than as a read error or an empty input. */
+		int fl = fcntl(0, F_GETFL);
+		if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY)
+			return cp_fail(e, CP_EX_NOINPUT, "(stdin): standard input is closed");
+		return 0;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cp_fail(e, errno == ENOENT || errno == EACCES || errno == ENOTDIR
+		               ? CP_EX_NOINPUT : CP_EX_IOERR, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return cp_fail(e, CP_EX_NOINPUT, "%s: is a directory, not an input file", path);
+	}
+	return fd;
+}
+
 rd *rd_open(const char *path, cp_err *e)
 {
-	if (strcmp(path, "-") == 0)
-		return rd_make(0, false, "(stdin)", e);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cp_fail(e, errno == ENOENT || errno == EACCES ? CP_EX_NOINPUT : CP_EX_IOERR,
-		        "%s: %s", path, strerror(errno));
+	int fd = rd_input_fd(path, e);
+	if (fd < 0)
 		return NULL;
-	}
+	if (fd == 0)
+		return rd_make(0, false, "(stdin)", e);
 	rd *r = rd_make(fd, true, path, e);
 	if (!r)
 		close(fd);
@@ -219,11 +241,31 @@ static int sniff(rd *r, cp_err *e)
 	return 0;
 }
 
+/* Before the first line: gzip's magic, then a UTF-8 byte order mark, which
+ * some editors and Windows exports put first; left in, it would make the
+ * first record of a file not JSON.  Only at the start of a file (of the
+ * decompressed data), as in RFC 8259 section 8.1. */
+static int start(rd *r, cp_err *e)
+{
+	r->started = true;
+	if (sniff(r, e) < 0)
+		return -1;
+	while (r->end - r->start < 3) {
+		ssize_t got = fill(r, e);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+	}
+	if (r->end - r->start >= 3 && memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
+		r->start += 3;
+	return 0;
+}
+
 int rd_line(rd *r, const char **line, size_t *len, cp_err *e)
 {
-	if (r->lineno == 0 && r->start == 0 && r->end == 0 && !r->gz && !r->eof)
-		if (sniff(r, e) < 0)
-			return -1;
+	if (!r->started && start(r, e) < 0)
+		return -1;
 	size_t scan_from = r->start;
 	for (;;) {
 		char *nl = memchr(r->buf + scan_from, '\n', r->end - scan_from);
@@ -259,9 +301,8 @@ int rd_line(rd *r, const char **line, size_t *len, cp_err *e)
 
 int rd_all(rd *r, buf *out, cp_err *e)
 {
-	if (r->lineno == 0 && r->start == 0 && r->end == 0 && !r->gz && !r->eof)
-		if (sniff(r, e) < 0)
-			return -1;
+	if (!r->started && start(r, e) < 0)
+		return -1;
 	for (;;) {
 		if (buf_add(out, r->buf + r->start, r->end - r->start) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");

@@ -15,6 +15,7 @@
 
 #include "rules.h"
 #include "textmatch.h"
+#include "cfgfile.h"
 
 enum node_kind { N_TRUE, N_FALSE, N_AND, N_OR, N_NOT, N_KW, N_RE, N_CMP, N_IN, N_TAG, N_JQ };
 enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -756,12 +757,7 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 int rules_load(rules *rs, const char *path, cp_err *e)
 {
 	buf b = {0};
-	int r = state_read(path, &b, e);
-	if (r == 0) {
-		buf_free(&b);
-		return cp_fail(e, CP_EX_CONFIG, "%s: no such file", path);
-	}
-	if (r < 0) {
+	if (cfg_read_file(path, &b, e) < 0) {
 		buf_free(&b);
 		return -1;
 	}
@@ -769,7 +765,7 @@ int rules_load(rules *rs, const char *path, cp_err *e)
 		buf_free(&b);
 		return cp_fail(e, CP_EX_CONFIG, "%s: a NUL byte in a rules file", path);
 	}
-	r = rules_parse(rs, path, b.p ? b.p : "", b.len, e);
+	int r = rules_parse(rs, path, b.p ? b.p : "", b.len, e);
 	buf_free(&b);
 	return r;
 }

@@ -12,6 +12,7 @@
 #include "sentiment.h"
 #include "sentmodel.h"
 #include "textmatch.h"
+#include "cfgfile.h"
 
 enum { L_EN, L_FR, L_USER, L_N, L_STRICT = 8 };
 
@@ -313,11 +314,8 @@ int sentiment_add(sentiment *s, const char *word, double score)
 int sentiment_load(sentiment *s, const char *path, cp_err *e)
 {
 	buf b = {0};
-	int r = state_read(path, &b, e);
-	if (r <= 0) {
+	if (cfg_read_file(path, &b, e) < 0) {
 		buf_free(&b);
-		if (r == 0)
-			return cp_fail(e, CP_EX_NOINPUT, "%s: no such file", path);
 		return -1;
 	}
 	buf_cstr(&b);

@@ -27,19 +27,25 @@ static int fsync_dir_of(const char *path)
 	return rc;
 }
 
-int state_write(const char *path, const void *p, size_t n, cp_err *e)
+int state_stage(state_txn *t, const char *path, const void *p, size_t n, cp_err *e)
 {
 	buf tmp = {0};
+	memset(t, 0, sizeof *t);
 	if (buf_failures())
 		return cp_fail(e, CP_EX_OSERR, "%s: not written: out of memory earlier", path);
-	if (buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+	if (buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0 || !(t->path = strdup(path))) {
+		buf_free(&tmp);
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	}
 	int fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		cp_fail(e, CP_EX_CANTCREAT, "%s: %s", tmp.p, strerror(errno));
 		buf_free(&tmp);
+		free(t->path);
+		t->path = NULL;
 		return -1;
 	}
+	t->tmp = tmp.p;
 	const char *q = p;
 	size_t left = n;
 	while (left > 0) {
@@ -51,24 +57,69 @@ int state_write(const char *path, const void *p, size_t n, cp_err *e)
 		q += w;
 		left -= (size_t)w;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
+	if (fsync(fd) < 0)
 		goto fail;
-	}
+	int closed = close(fd);
 	fd = -1;
-	if (rename(tmp.p, path) < 0)
+	if (closed < 0)
 		goto fail;
-	if (fsync_dir_of(path) < 0)
-		goto fail;
-	buf_free(&tmp);
 	return 0;
 fail:
 	cp_fail(e, CP_EX_IOERR, "%s: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp.p);
-	buf_free(&tmp);
+	state_discard(t);
 	return -1;
+}
+
+int state_commit(state_txn *t, cp_err *e)
+{
+	int rc = 0;
+	if (rename(t->tmp, t->path) < 0) {
+		rc = cp_fail(e, CP_EX_IOERR, "%s: %s", t->path, strerror(errno));
+	} else {
+		free(t->tmp);   /* it is path now: nothing to remove */
+		t->tmp = NULL;
+		if (fsync_dir_of(t->path) < 0)
+			rc = cp_fail(e, CP_EX_IOERR, "%s: %s", t->path, strerror(errno));
+	}
+	state_discard(t);
+	return rc;
+}
+
+void state_discard(state_txn *t)
+{
+	if (t->tmp)
+		unlink(t->tmp);
+	free(t->tmp);
+	free(t->path);
+	t->tmp = t->path = NULL;
+}
+
+int state_write(const char *path, const void *p, size_t n, cp_err *e)
+{
+	state_txn t;
+	if (state_stage(&t, path, p, n, e) < 0)
+		return -1;
+	return state_commit(&t, e);
+}
+
+int tmp_open(const char *tag, cp_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	buf path = {0};
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (buf_addf(&path, "%s/%s.XXXXXX", dir, tag) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	int fd = mkostemp(path.p, O_CLOEXEC);
+	if (fd < 0)
+		cp_fail(e, CP_EX_CANTCREAT, "%s: cannot make a temporary file: %s", path.p,
+		        strerror(errno));
+	else
+		unlink(path.p);
+	buf_free(&path);
+	return fd;
 }
 
 int state_read(const char *path, buf *out, cp_err *e)

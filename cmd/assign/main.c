@@ -335,7 +335,7 @@ static void checkpoint(struct ctx *c, bool force)
 	cp_err e = {0};
 	/* The state never runs ahead of the output it covers. */
 	if (out_flush(&c->p->out) < 0)
-		cp_die(c->p, CP_EX_IOERR, "write error: %s", strerror(c->p->out.err_no));
+		cp_die(c->p, CP_EX_IOERR, "write error: %s", cp_out_strerror(c->p));
 	if (state_save(c->state_path, &c->ro, &c->t, c->clock, c->seq, &e) < 0)
 		cp_die_err(c->p, &e);
 	c->saved_at = w;

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "assign.h"
+#include "cfgfile.h"
 
 enum { A_QUEUE };
 
@@ -409,11 +410,8 @@ int roster_load(struct roster *ro, const char *path, cp_err *e)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 
 	buf text = {0}, rtext = {0};
-	int got = state_read(path, &text, e);
-	if (got <= 0) {
+	if (cfg_read_file(path, &text, e) < 0) {
 		buf_free(&text);
-		if (got == 0)
-			return cp_fail(e, CP_EX_NOINPUT, "%s: no such file", path);
 		return -1;
 	}
 	if (memchr(text.p, '\0', text.len)) {

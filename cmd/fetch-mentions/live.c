@@ -1,15 +1,17 @@
 /*
  * live.c - fetch-mentions from the sources of a carepipe.conf(5) file.
  *
- * Each source is swept page by page (platform.h).  After each page its
- * new records are written and flushed, and only then is the source's state
- * file replaced (state_write: temp file, fsync, rename): the cursor, the
- * position in the sweep, and a bounded window of recent ids that drops
- * records already emitted.  Termination signals are held back while a
- * page is being emitted and its state saved, so a kill lands either before
- * the page (nothing of it out, state as before) or after it (all of it
- * out, state covering it): a rerun misses nothing and repeats nothing.
- * Only SIGKILL during that short stretch can repeat a page.
+ * Each source is swept page by page (platform.h).  For each page, the
+ * source's new state is written and fsynced to a temporary file, then the
+ * page's new records are written and flushed, and only then is the state
+ * renamed into place (state_stage, state_commit): the cursor, the position
+ * in the sweep, and a bounded window of recent ids that drops records
+ * already emitted.  Termination signals are held back while a page is
+ * committed, so a kill lands either before the page (nothing of it out,
+ * state as before) or after it (all of it out, state covering it): a rerun
+ * misses nothing and repeats nothing.  Only a SIGKILL between the flush
+ * and the rename can repeat a page: at least once, never lost; ids are
+ * unique, so downstream drops the repeats (fetch-mentions(1)).
  *
  * A window (--since, --until) and --limit only choose which of a page's
  * records are written (pick_records); what is not written never joins
@@ -160,32 +162,25 @@ static int str_or_null(buf *b, const char *s)
 }
 
 /* The state file: one JSON object, the newest ids last. */
-static int state_save(const char *path, const cp_sweep *sw, const struct seen *seen, cp_err *e)
+static int state_text(buf *b, const cp_sweep *sw, const struct seen *seen, cp_err *e)
 {
-	buf b = {0};
 	int rc = 0;
-	rc |= buf_adds(&b, "{\"cursor\":");
-	rc |= str_or_null(&b, sw->cursor);
-	rc |= buf_adds(&b, ",\"newest\":");
-	rc |= str_or_null(&b, sw->newest);
-	rc |= buf_adds(&b, ",\"page\":");
-	rc |= str_or_null(&b, sw->page);
-	rc |= buf_adds(&b, ",\"seen\":[");
+	rc |= buf_adds(b, "{\"cursor\":");
+	rc |= str_or_null(b, sw->cursor);
+	rc |= buf_adds(b, ",\"newest\":");
+	rc |= str_or_null(b, sw->newest);
+	rc |= buf_adds(b, ",\"page\":");
+	rc |= str_or_null(b, sw->page);
+	rc |= buf_adds(b, ",\"seen\":[");
 	size_t first = seen->n < SEEN_MAX ? 0 : seen->next;
 	for (size_t i = 0; i < seen->n; i++) {
 		const char *id = seen->id[(first + i) % SEEN_MAX];
 		if (i)
-			rc |= buf_addc(&b, ',');
-		rc |= buf_json_str(&b, id, strlen(id));
+			rc |= buf_addc(b, ',');
+		rc |= buf_json_str(b, id, strlen(id));
 	}
-	rc |= buf_adds(&b, "]}\n");
-	if (rc) {
-		buf_free(&b);
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	}
-	rc = state_write(path, b.p, b.len, e);
-	buf_free(&b);
-	return rc;
+	rc |= buf_adds(b, "]}\n");
+	return rc ? cp_fail(e, CP_EX_OSERR, "out of memory") : 0;
 }
 
 static int take_str(val v, char **slot)
@@ -329,24 +324,45 @@ static int pick_records(struct run *r, const cp_source *s, const buf *page,
 	return rc;
 }
 
-/* Write the picked records, flush them, then save the state: the commit
- * of one page, with termination signals held so it happens whole. */
+/* The commit of one page, with termination signals held so it happens
+ * whole: write and fsync the state that covers the picked records to its
+ * temporary file, write and flush the records, and only then rename the
+ * state into place.  A SIGKILL, which cannot be held, repeats the page
+ * only when it lands between the flush and the rename. */
 static int commit_page(struct run *r, const buf *picked, const char *spath,
                        const cp_sweep *sw, const struct seen *seen, cp_err *e)
 {
 	sigset_t old;
+	state_txn txn = {0};
+	bool staged = false;
 	int rc = 0;
 	sigprocmask(SIG_BLOCK, &r->hold, &old);
-	const char *p = picked->p, *end = picked->p + picked->len;
-	while (p && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		cp_emit(r->p, p, (size_t)(nl - p));
-		p = nl + 1;
+	if (spath) {
+		buf text = {0};
+		rc = state_text(&text, sw, seen, e);
+		if (rc == 0 && (rc = state_stage(&txn, spath, text.p, text.len, e)) == 0)
+			staged = true;
+		buf_free(&text);
 	}
-	if (out_flush(&r->p->out) < 0)
-		rc = cp_fail(e, CP_EX_IOERR, "write error: %s", strerror(r->p->out.err_no));
-	if (rc == 0 && spath)
-		rc = state_save(spath, sw, seen, e);
+	for (const char *q = picked->p, *end = picked->p + picked->len; rc == 0 && q && q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		/* cp_emit would exit on an error and leave the temporary file. */
+		if (buf_failures())
+			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+		else if (out_record(&r->p->out, q, (size_t)(nl - q)) < 0)
+			rc = cp_fail(e, CP_EX_IOERR, "write error: %s", cp_out_strerror(r->p));
+		else
+			r->p->nrecords++;
+		q = nl + 1;
+	}
+	if (rc == 0 && out_flush(&r->p->out) < 0)
+		rc = cp_fail(e, CP_EX_IOERR, "write error: %s", cp_out_strerror(r->p));
+	if (staged) {
+		if (rc == 0)
+			rc = state_commit(&txn, e);
+		else
+			state_discard(&txn);
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

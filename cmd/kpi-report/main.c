@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "idwin.h"
 #include "kpi.h"
 #include "tz.h"
 
@@ -497,6 +498,11 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 		            "direction is not \"in\" or \"out\"");
 		return 0;
 	}
+	/* A repeated id (fetch-mentions delivers at least once) counts once. */
+	static idwin repeats;
+	int rep = f.id.type == VAL_STRING ? idwin_seen(&repeats, f.id.p, f.id.n) : 0;
+	if (rep)
+		return rep < 0 ? CP_EX_OSERR : 0;
 	k->records++;
 	if (k->watermark == NO_TIME || t > k->watermark)
 		k->watermark = t;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reply.h"
+#include "cfgfile.h"
 
 static void free_tmpl(void *v)
 {
@@ -27,7 +28,8 @@ library *library_load(const char *dir, cp_err *e)
 		return NULL;
 	}
 	if (!(d = opendir(dir))) {
-		cp_fail(e, errno == ENOENT ? CP_EX_NOINPUT : CP_EX_IOERR, "%s: %s", dir, strerror(errno));
+		/* A configuration that cannot be used, as cfgfile.h rules. */
+		cp_fail(e, CP_EX_CONFIG, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
 	struct dirent *de;
@@ -38,7 +40,7 @@ library *library_load(const char *dir, cp_err *e)
 		buf_reset(&path);
 		buf_reset(&text);
 		buf_addf(&path, "%s/%s", dir, de->d_name);
-		if (state_read(path.p, &text, e) < 0)
+		if (cfg_read_file(path.p, &text, e) < 0)
 			goto fail;
 		while (text.len > 0 && strchr(" \t\r\n", text.p[text.len - 1]))
 			text.len--;

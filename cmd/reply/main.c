@@ -884,8 +884,12 @@ int main(int argc, char **argv)
 		if (!(c.http = http_new(&ho, &e)))
 			cp_die_err(&p, &e);
 	}
-	if (!(c.spool = tmpfile()))
-		cp_die(&p, CP_EX_CANTCREAT, "spool: %s", strerror(errno));
+	/* The spool honours TMPDIR, as every temporary file (tmpfile() did not). */
+	int spool_fd = tmp_open("reply", &e);
+	if (spool_fd < 0)
+		cp_die_err(&p, &e);
+	if (!(c.spool = fdopen(spool_fd, "w+")))
+		cp_die(&p, CP_EX_OSERR, "spool: %s", strerror(errno));
 	cp_start(&p);
 
 	cp_each_record(&p, argc - optind, argv + optind, spool_one, &c);

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "idwin.h"
 #include "sla.h"
 
 enum { ST_MET, ST_BREACHED, ST_PENDING, ST_AT_RISK, ST_MISSED, ST_N };
@@ -83,6 +84,7 @@ struct run {
 	/* progress on a terminal, as cp_each_record gives --sorted */
 	cp_progress pg;
 	uint64_t count[ST_N], n_out;
+	idwin repeats;
 };
 
 static void oom(struct run *R)
@@ -282,7 +284,14 @@ static int make_sla(struct run *R, const struct policy *pol, int64_t created, in
 /* Write an inbound record with the sla object last made. */
 static void write_inbound(struct run *R, const rec *r, int st)
 {
-	R->count[st]++;
+	/* A repeated id (fetch-mentions delivers at least once) is written
+	 * again, with the same answer, but counted once. */
+	val id = rec_val(r, "id");
+	int rep = id.type == VAL_STRING ? idwin_seen(&R->repeats, id.p, id.n) : 0;
+	if (rep < 0)
+		oom(R);
+	if (!rep)
+		R->count[st]++;
 	if (R->only && !(R->only & 1u << st))
 		return;
 	edit_reset(&R->edit);
@@ -339,14 +348,11 @@ struct source {
 /* Copy a stream that cannot be read twice to an unlinked temporary file. */
 static int spill(struct run *R, int fd, const char *name)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096], chunk[1 << 16];
-	snprintf(path, sizeof path, "%s/sla-check.XXXXXX", dir && *dir ? dir : "/tmp");
-	int tmp = mkstemp(path);
+	char chunk[1 << 16];
+	cp_err e = {0};
+	int tmp = tmp_open("sla-check", &e);
 	if (tmp < 0)
-		cp_die(R->p, CP_EX_CANTCREAT, "%s: cannot make a temporary copy of %s: %s", path, name,
-		       strerror(errno));
-	unlink(path);
+		cp_die(R->p, e.code, "%s (for a copy of %s)", e.msg, name);
 	for (;;) {
 		ssize_t got = read(fd, chunk, sizeof chunk);
 		if (got < 0 && errno == EINTR)
@@ -378,11 +384,12 @@ static size_t open_sources(struct run *R, int argc, char **argv, struct source *
 	}
 	for (int i = 0; i < argc; i++) {
 		bool is_stdin = strcmp(argv[i], "-") == 0;
-		int fd = is_stdin ? 0 : open(argv[i], O_RDONLY | O_CLOEXEC);
+		cp_err e = {0};
+		int fd = rd_input_fd(argv[i], &e);
 		struct stat st;
 		if (fd < 0) {
-			cp_warn(R->p, "%s: %s", argv[i], strerror(errno));
-			cp_status(R->p, errno == ENOENT || errno == EACCES ? CP_EX_NOINPUT : CP_EX_IOERR);
+			cp_warn(R->p, "%s", e.msg);
+			cp_status(R->p, e.code);
 			continue;
 		}
 		src[n].name = is_stdin ? "(stdin)" : argv[i];
@@ -1009,6 +1016,7 @@ int main(int argc, char **argv)
 	buf_free(&R.out);
 	buf_free(&R.sla);
 	buf_free(&R.key);
+	idwin_free(&R.repeats);
 	buf_free(&R.f.sid);
 	buf_free(&R.f.sreply);
 	buf_free(&R.f.sthread);

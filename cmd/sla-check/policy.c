@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sla.h"
+#include "cfgfile.h"
 
 /* The industry's usual first-response targets on social channels. */
 static const struct {
@@ -178,10 +179,20 @@ static void dir_of(const char *path, char *out, size_t n)
 int policies_load(struct policy_set *ps, const char *path, cp_err *e)
 {
 	char dir[4096];
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return cp_fail(e, errno == ENOENT ? CP_EX_NOINPUT : CP_EX_IOERR, "%s: %s", path,
-		               strerror(errno));
+	buf text = {0};
+	if (cfg_read_file(path, &text, e) < 0) {
+		buf_free(&text);
+		return -1;
+	}
+	/* The lines are read from memory as they were from the file; an
+	 * empty file is one blank line (fmemopen wants a size). */
+	if (text.len == 0 && buf_addc(&text, '\n') < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	FILE *f = fmemopen(text.p, text.len, "r");
+	if (!f) {
+		buf_free(&text);
+		return cp_fail(e, CP_EX_OSERR, "%s: %s", path, strerror(errno));
+	}
 	dir_of(path, dir, sizeof dir);
 	char *line = NULL;
 	size_t cap = 0;
@@ -271,10 +282,9 @@ int policies_load(struct policy_set *ps, const char *path, cp_err *e)
 			rc = -1;
 		}
 	}
-	if (rc == 0 && ferror(f))
-		rc = cp_fail(e, CP_EX_IOERR, "%s: read error", path);
 	free(line);
 	fclose(f);
+	buf_free(&text);
 	for (size_t i = 0; rc == 0 && i < ps->ncals; i++) {
 		if (cal_finish(ps->cals[i].c, e) < 0) {
 			char old[sizeof e->msg];

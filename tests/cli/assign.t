@@ -302,7 +302,7 @@ $ assign -R team.roster > out; echo "exit $?"; jq -r .id out
 2> assign: (stdin):3: no id
 2> assign: (stdin):4: created_at is not a time
 
-### roster errors name the file and line, exit 78; a missing roster is 66; no roster is a usage error
+### roster errors name the file and line, exit 78; a missing roster is 78 too (carepipe(7)); no roster is a usage error
 $ printf '[agent a]\nqueues general\ncapacity 5\nshift day\n' > r1; assign -R r1 < /dev/null; echo $?
 $ printf 'strategy fastest\n' > r2; assign -R r2 < /dev/null; echo $?
 $ printf '[queues]\nqueue billing when has-tag billing\n[agent a]\nqueues billing\ncapacity 1\n' > r3; assign -R r3 < /dev/null; echo $?
@@ -315,13 +315,13 @@ $ assign < /dev/null; echo $?
 > 78
 > 78
 > 78
-> 66
+> 78
 > 64
 2> assign: r1:1: agent a: no [calendar day]
 2> assign: r2:1: strategy is least-loaded or round-robin, not fastest
 2> assign: r3:2:15: unknown action 'when' (expected queue)
 2> assign: r4:1: agent a has no capacity
-2> assign: nosuch: no such file
+2> assign: nosuch: No such file or directory
 2> assign: a roster is needed: -R FILE
 
 ### a follow-up that no rule places stays in its thread's queue, with its agent

@@ -365,12 +365,47 @@ for kind, code, says in persistent:
     ok(rc == 0 and sorted(both) == sorted(every),
        "  the rerun after it ends: nothing lost, nothing twice", "rc=%d %d vs %d\n%s" % (rc, len(both), len(every), err))
 
+# Started with stdout closed: the lock file took descriptor 1 and got the
+# records, and the state advanced past them (issue 18).  Now 74, no state.
+d = fresh_state("st-closed-stdout")
+p = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh"] + WRAP + [FM, "--config", cfg, "--source", "acme-reddit",
+                    "--state", d], capture_output=True, env=dict(os.environ, R_TOKEN=TOKEN), cwd=TMP)
+is_eq((p.returncode, p.stderr.decode(), sorted(os.listdir(d)), os.path.getsize(os.path.join(d, ".lock"))),
+      (74, "fetch-mentions: write error: standard output is closed\n", [".lock"], 0),
+      "stdout closed: exit 74 with a message, nothing in the lock file, no state saved")
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+ok(rc == 0 and ids(out) == every, "  the next run with stdout open fetches all 23", "rc=%d %s" % (rc, err))
+
 d = fresh_state("st-ratelimit")
 fault("kind=429&times=-1&secs=3600")
 t0 = time.time()
 rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d, "--max-wait", "30s"])
 ok(rc == 75 and "past --max-wait (30s)" in err and time.time() - t0 < 10 * SLOW and not os.path.exists(os.path.join(d, "acme-reddit.state")),
    "rate limited for an hour with --max-wait 30s: exit 75 at once, no state", "rc=%d %s" % (rc, err))
+get(port, "/_clear")
+
+# A 429 that says "retry now" (Retry-After: 0, a reset of 0 or in the
+# past) looped for ever, ignoring retries and --max-wait (issue 18).  Now
+# each wait is at least the backoff and the 429s count against retries
+# (2 in this config): 75 after 3 attempts, with no state.
+for kind, secs in [("429", 0), ("429-reset", 0), ("429-epoch", -3600), ("429-date", -3600), ("429-iso", -3600)]:
+    d = fresh_state("st-now-" + kind)
+    fault("kind=%s&times=-1&secs=%d" % (kind, secs))
+    try:
+        rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d], timeout=30)
+    except subprocess.TimeoutExpired:
+        rc, out, err = -1, "", "timed out: retried for ever"
+    waits = re.findall(r"retrying in ([0-9.]+)s", err)
+    ok(rc == 75 and out == "" and len(waits) == 2
+       and err.endswith("HTTP 429, rate limited; still after 3 attempts; try later\n")
+       and not os.path.exists(os.path.join(d, "acme-reddit.state")),
+       "a %s that says now, for ever: 2 retries after the backoff, then 75, no state" % kind, "rc=%d %s" % (rc, err))
+    get(port, "/_clear")
+d = fresh_state("st-now-once")
+fault("kind=429&times=1&secs=0&skip=1")
+rc, out, err = run(["--config", cfg, "--source", "acme-reddit", "--state", d])
+ok(rc == 0 and ids(out) == every and "HTTP 429, rate limited; retrying in 0.0" in err,
+   "Retry-After: 0 once: retried after the backoff, all 23 once", "rc=%d %s" % (rc, err))
 get(port, "/_clear")
 
 fault("kind=429&times=2&secs=1")
@@ -554,6 +589,32 @@ ok(sorted(seen) == sorted(every),
    "killed %d times at random (TERM/INT) and rerun: every mention once (%d runs)" % (KILLS, runs),
    "got %d, %d distinct, want %d" % (len(seen), len(set(seen)), len(every)))
 
+# SIGKILL cannot be held: fetch-mentions(1) promises at least once, never
+# lost.  The state is staged (written, fsynced) before the page is flushed
+# and renamed after, so a repeat needs a kill between flush and rename.
+get(port, "/_config?delay=0.05")
+d = fresh_state("st-kill9")
+random.seed(9)
+seen = []
+runs = 0
+KILL9 = 5 if WRAP else 15
+for attempt in range(KILL9 + 10):
+    p = subprocess.Popen(WRAP + [FM, "--config", cfg, "--source", "acme-reddit", "--state", d],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, R_TOKEN=TOKEN))
+    procs.append(p)
+    if attempt < KILL9:
+        time.sleep(random.uniform(0.02, 0.5) * SLOW)
+        p.kill()
+    o, er = p.communicate(timeout=60)
+    runs += 1
+    seen += ids(o.decode())
+    if p.returncode == 0 and attempt >= KILL9:
+        break
+get(port, "/_config?delay=0")
+ok(set(seen) == set(every) and len(seen) - len(set(seen)) <= 5 * KILL9,
+   "killed %d times with SIGKILL and rerun: every mention at least once (%d repeats, %d runs)"
+   % (KILL9, len(seen) - len(set(seen)), runs), "got %d, %d distinct, want %d" % (len(seen), len(set(seen)), len(every)))
+
 # ------------------------------------------------------------------ lock
 get(port, "/_config?delay=0.5")
 d = fresh_state("st-lock")
@@ -613,7 +674,8 @@ for secret in (TOKEN, BSKY_PW, "acc-jwt-", "ref-jwt-"):
 
 # ------------------------------------------------------------------ configuration errors
 rc, out, err = run(["--config", os.path.join(TMP, "nope.conf")])
-ok(rc == 66 and "no such config file" in err, "a missing config file: 66", err)
+is_eq((rc, err), (78, "fetch-mentions: %s: No such file or directory\n" % os.path.join(TMP, "nope.conf")),
+      "a missing config file: 78, as every configuration file (carepipe(7))")
 bad = os.path.join(TMP, "bad.conf")
 open(bad, "w").write("[a]\nplatform = x\nbase_url = https://api.x.com\naccount = acme\nacount_id = 1\n")
 rc, out, err = run(["--config", bad])

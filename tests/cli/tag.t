@@ -427,7 +427,7 @@ $ tag -r 'tag a if colour blue' < /dev/null; tag -r 'tag a if author.followers >
 $ tag -r 'tag a' -r 'tag b if )' < /dev/null; echo "status $?"; tag -f nosuch.rules < /dev/null
 > status 78
 2> tag: -r 2:1:10: expected a condition, found )
-2> tag: nosuch.rules: no such file
+2> tag: nosuch.rules: No such file or directory
 ? 78
 
 ### --emit-jq prints a jq program that tags like the rules

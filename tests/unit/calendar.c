@@ -364,7 +364,7 @@ static void test_errors(void)
 	ok(cal_is_open(c, t) && cal_is_open(c, t + 86400) && !cal_is_open(c, t + 2 * 86400),
 	   "sat-mon covers Sunday and Monday, not Tuesday");
 	cal_free(c);
-	ok(cal_load("/nonexistent/hours.conf", &e) == NULL && e.code == CP_EX_NOINPUT, "%s", e.msg);
+	ok(cal_load("/nonexistent/hours.conf", &e) == NULL && e.code == CP_EX_CONFIG, "a missing calendar file is 78 (carepipe(7)): %s", e.msg);
 }
 
 int main(void)

@@ -1,0 +1,32 @@
+/*
+ * idwin.h - a window of recently seen record ids, to count a repeated
+ * record once.  fetch-mentions delivers at least once: a SIGKILL at the
+ * wrong moment repeats a page in the next run's output (fetch-mentions(1)),
+ * so a repeat comes soon after its first copy.  The window remembers at
+ * least the last IDWIN_MIN ids and at most twice as many, in two
+ * generations of 64-bit hashes (2 MB), so memory does not grow with
+ * the input.  Ids are compared by a 64-bit hash of their bytes as written.
+ *
+ * Ownership: zero-initialise (idwin w = {0}); idwin_free releases it.
+ * Nothing here prints or exits.
+ */
+#ifndef CAREPIPE_IDWIN_H
+#define CAREPIPE_IDWIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IDWIN_MIN 32768
+
+typedef struct {
+	uint64_t *gen[2];   /* gen[0] is filled; gen[1] the one before */
+	size_t n;           /* ids in gen[0] */
+} idwin;
+
+/* 1 when id is among the recent ids, 0 when it is new (and is now
+ * remembered), -1 when out of memory. */
+int idwin_seen(idwin *w, const char *id, size_t len);
+void idwin_free(idwin *w);
+
+#endif
