@@ -433,7 +433,7 @@ int cp_config_locate(const char *given, char **path, cp_err *e)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		return 1;
 	}
-	cp_fail(e, CP_EX_NOINPUT,
+	cp_fail(e, CP_EX_CONFIG,
 	    "no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG (looked for "
 	    "./carepipe.conf, %s%s" CP_SYSCONFDIR "/carepipe/carepipe.conf)",
 	    user.len ? buf_cstr(&user) : "", user.len ? ", " : "");

@@ -96,11 +96,11 @@ cp_config *cp_config_load(const char *path, cp_err *e);
  * The first two are taken as named, whether or not the file exists (a
  * missing one is then reported by cp_config_load); the last three are
  * taken when they exist.  Returns 1 with *path set (malloc'd, the caller
- * frees it), 0 when none of 3-5 exists (e says where it looked, code 66),
+ * frees it), 0 when none of 3-5 exists (e says where it looked, code 78),
  * -1 on allocation failure (e, 71).
  */
 int cp_config_locate(const char *given, char **path, cp_err *e);
-/* cp_config_locate, then cp_config_load: NULL with e set (66 when there is
+/* cp_config_locate, then cp_config_load: NULL with e set (78 when there is
  * no file anywhere).  The path read is c->path. */
 cp_config *cp_config_find_load(const char *given, cp_err *e);
 /* Parse config text already in memory (name is for messages). */

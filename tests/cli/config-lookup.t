@@ -39,19 +39,19 @@ $ XDG_CONFIG_HOME=rel HOME=$TMP/home reply --text Hi < /dev/null 2>&1 | sed "s|$
 > fetch-mentions: TMP/home/.config/carepipe/carepipe.conf:1: expected key = value
 > reply: TMP/home/.config/carepipe/carepipe.conf:1: expected key = value
 
-### a file named by CAREPIPE_CONFIG must exist: it is not passed over
+### a file named by CAREPIPE_CONFIG must exist: it is not passed over (78, as every configuration file)
 $ echo oops > carepipe.conf
 $ CAREPIPE_CONFIG=missing.conf fetch-mentions; echo $?
-> 66
-2> fetch-mentions: missing.conf: no such config file
+> 78
+2> fetch-mentions: missing.conf: No such file or directory
 
-### nowhere: 66, naming every place looked, /etc/carepipe/carepipe.conf last
+### nowhere: 78, naming every place looked, /etc/carepipe/carepipe.conf last
 $ test -e /etc/carepipe/carepipe.conf && { echo "this machine has /etc/carepipe/carepipe.conf" >&2; exit 1; }
 $ fetch-mentions 2> err; echo $?; sed "s|$TMP|TMP|" err
 $ reply --text Hi --send --journal j < /dev/null 2> err; echo $?; sed "s|$TMP|TMP|" err
-> 66
+> 78
 > fetch-mentions: no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG (looked for ./carepipe.conf, TMP/.config/carepipe/carepipe.conf, /etc/carepipe/carepipe.conf)
-> 66
+> 78
 > reply: --send: no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG (looked for ./carepipe.conf, TMP/.config/carepipe/carepipe.conf, /etc/carepipe/carepipe.conf)
 
 ### a preview without any carepipe.conf still runs

@@ -249,10 +249,10 @@ $ reply < /dev/null
 2>~ .*
 ? 64
 
-### usage: --send needs a journal and a config (none found anywhere: 66)
+### usage: --send needs a journal and a config (none found anywhere: 78)
 $ reply --text Hi --send < /dev/null; echo $?; reply --text Hi --send --journal j < /dev/null; echo $?
 > 64
-> 66
+> 78
 2> reply: --send needs --journal FILE: it is what keeps a mention from being answered twice
 2>~ reply: --send: no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG \(looked for ./carepipe.conf, /tmp/carepipe-t-\w+/.config/carepipe/carepipe.conf, /etc/carepipe/carepipe.conf\)
 
