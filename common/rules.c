@@ -21,7 +21,10 @@ enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 struct node {
 	int kind;
-	int a, b;            /* children, for and/or/not */
+	int a, b;            /* child of not; the two lists of near */
+	int *kids;           /* and/or: the operands, in order (a chain is one
+	                        node, so a long chain costs no stack) */
+	size_t nkids;
 	char *path;          /* field: "text", "author.followers", ... */
 	char *str;           /* keyword list source, tag, value, regex or jq text */
 	int op;
@@ -247,7 +250,12 @@ struct parser {
 	rules *rs;
 	struct lexer l;
 	const char *name;   /* interned file name */
+	unsigned depth;     /* parentheses and nots open around the current atom */
 };
+
+/* Deeper nesting is refused: parsing and evaluation recurse once per
+ * level, and a rule nobody could read should not exhaust the stack. */
+#define RULES_MAX_DEPTH 100
 
 static bool tok_end(const struct parser *ps)
 {
@@ -355,10 +363,19 @@ static int parse_atom(struct parser *ps)
 	unsigned line = ps->l.tline, col = ps->l.tcol;
 	if (tok_end(ps))
 		return perr(ps, "expected a condition, found %s", tok_desc(ps));
+	bool nests = ps->l.t == T_LP || (ps->l.t == T_WORD && !strcmp(ps->l.text.p, "not"));
+	if (nests && ps->depth >= RULES_MAX_DEPTH) {
+		char lim[16];
+		snprintf(lim, sizeof lim, "%d", RULES_MAX_DEPTH);
+		return lex_fail(&ps->l, line, col,
+		                "conditions nested more than %s deep (parentheses and not)", lim);
+	}
 	if (ps->l.t == T_LP) {
 		if (lex(&ps->l) < 0)
 			return -1;
+		ps->depth++;
 		int n = parse_or(ps);
+		ps->depth--;
 		if (n < 0)
 			return -1;
 		if (tok_end(ps) || ps->l.t != T_RP)
@@ -376,7 +393,9 @@ static int parse_atom(struct parser *ps)
 	if (!strcmp(w, "not")) {
 		if (lex(&ps->l) < 0)
 			goto fail;
+		ps->depth++;
 		int a = parse_atom(ps);
+		ps->depth--;
 		if (a < 0)
 			goto fail;
 		if ((n = new_node(rs, N_NOT)) < 0)
@@ -551,26 +570,38 @@ fail:
 	return -1;
 }
 
-/* One level of a left-associative chain "x WORD y WORD z": `and` binds
- * atoms, `or` binds and-chains. */
+static int push_kid(struct node *n, int kid)
+{
+	int *k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
+	if (!k)
+		return -1;
+	n->kids = k;
+	k[n->nkids++] = kid;
+	return 0;
+}
+
+/* One level of a chain "x WORD y WORD z", made one node with the operands
+ * in order: `and` binds atoms, `or` binds and-chains. */
 static int parse_chain(struct parser *ps, const char *word, int type,
                        int (*operand)(struct parser *))
 {
 	int a = operand(ps);
-	while (a >= 0 && is_word(ps, word)) {
+	if (a < 0 || !is_word(ps, word))
+		return a;
+	int n = new_node(ps->rs, type);
+	if (n < 0 || push_kid(&ps->rs->nodes[n], a) < 0)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	while (is_word(ps, word)) {
 		if (lex(&ps->l) < 0)
 			return -1;
 		int b = operand(ps);
 		if (b < 0)
 			return -1;
-		int n = new_node(ps->rs, type);
-		if (n < 0)
+		/* operand() may have moved the node array */
+		if (push_kid(&ps->rs->nodes[n], b) < 0)
 			return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
-		ps->rs->nodes[n].a = a;
-		ps->rs->nodes[n].b = b;
-		a = n;
 	}
-	return a;
+	return n;
 }
 
 static int parse_and(struct parser *ps)
@@ -737,7 +768,7 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 	rs->names = nn;
 	if (!(nn[rs->nnames] = strdup(name)))
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	struct parser ps = { rs, { 0 }, nn[rs->nnames++] };
+	struct parser ps = { rs, { 0 }, nn[rs->nnames++], 0 };
 	ps.l.name = ps.name;
 	ps.l.s = ps.l.p = text;
 	ps.l.end = text + len;
@@ -780,10 +811,12 @@ static int needed_atom(const rules *rs, int ni)
 	const struct node *n = &rs->nodes[ni];
 	if (n->kind == N_KW)
 		return n->atom;
-	if (n->kind == N_AND) {
-		int a = needed_atom(rs, n->a);
-		return a >= 0 ? a : needed_atom(rs, n->b);
-	}
+	if (n->kind == N_AND)
+		for (size_t i = 0; i < n->nkids; i++) {
+			int a = needed_atom(rs, n->kids[i]);
+			if (a >= 0)
+				return a;
+		}
 	return -1;
 }
 
@@ -896,6 +929,7 @@ void rules_free(rules *rs)
 		for (size_t k = 0; k < n->nvals; k++)
 			free(n->vals[k]);
 		free(n->vals);
+		free(n->kids);
 		if (n->re)
 			onig_free(n->re);
 		jqx_free(n->jq);
@@ -1195,18 +1229,20 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 1;
 	case N_FALSE:
 		return 0;
-	case N_AND: {
-		int a = eval(c, n->a, collect, e);
-		if (a <= 0)
-			return a;
-		return eval(c, n->b, collect, e);
-	}
-	case N_OR: {
-		int a = eval(c, n->a, collect, e);
-		if (a != 0)
-			return a;
-		return eval(c, n->b, collect, e);
-	}
+	case N_AND:
+		for (size_t i = 0; i < n->nkids; i++) {
+			int a = eval(c, n->kids[i], collect, e);
+			if (a <= 0)
+				return a;
+		}
+		return 1;
+	case N_OR:
+		for (size_t i = 0; i < n->nkids; i++) {
+			int a = eval(c, n->kids[i], collect, e);
+			if (a != 0)
+				return a;
+		}
+		return 0;
 	case N_NOT: {
 		int a = eval(c, n->a, false, e);
 		return a < 0 ? a : !a;
@@ -1427,9 +1463,11 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 	case N_FALSE: buf_adds(out, "false"); return;
 	case N_AND: case N_OR:
 		buf_addc(out, '(');
-		jq_cond(rs, n->a, out);
-		buf_adds(out, n->kind == N_AND ? " and " : " or ");
-		jq_cond(rs, n->b, out);
+		for (size_t i = 0; i < n->nkids; i++) {
+			if (i)
+				buf_adds(out, n->kind == N_AND ? " and " : " or ");
+			jq_cond(rs, n->kids[i], out);
+		}
 		buf_addc(out, ')');
 		return;
 	case N_NOT:

@@ -364,6 +364,30 @@ $ tag -r 'tag a if colour blue' < /dev/null; tag -r 'tag a if author.followers >
 2> tag: -r 1:1:19: empty keyword
 ? 78
 
+### bad rules: nesting deeper than 100 levels (parentheses, not) is refused with file:line:col, not a crash (issue 18)
+$ python3 -c "print('tag a if ' + '('*10000 + 'true' + ')'*10000)" > deep.rules
+$ python3 -c "print('tag a if ' + 'not '*50000 + 'true')" > not.rules
+$ python3 -c "print('tag a if ' + '('*100 + 'true' + ')'*100)" > ok.rules
+$ tag -f deep.rules < /dev/null; echo "status $?"; tag -f not.rules < /dev/null; echo "status $?"
+$ echo '{"text":"x"}' | tag -f ok.rules | jq -c .tags
+> status 78
+> status 78
+> ["a"]
+2> tag: deep.rules:1:110: conditions nested more than 100 deep (parentheses and not)
+2> tag: not.rules:1:410: conditions nested more than 100 deep (parentheses and not)
+
+### a chain of 300,000 or / and terms is one level, not 300,000 (issue 18)
+$ python3 -c "print('tag a if ' + ' or '.join(['false']*300000 + ['true']))" > or.rules
+$ python3 -c "print('tag b if ' + ' and '.join(['true']*300000))" > and.rules
+$ echo '{"text":"x"}' | tag -f or.rules -f and.rules | jq -c .tags
+> ["a","b"]
+
+### assign's [queues] use the same parser: deep nesting there is 78 with file:line:col too (issue 18)
+$ { printf '[queues]\n'; python3 -c "print('queue a if ' + '('*10000 + 'true' + ')'*10000)"; printf '[agent a]\nqueues a\ncapacity 1\n'; } > deep.roster
+$ assign -R deep.roster < /dev/null
+2> assign: deep.roster:2:112: conditions nested more than 100 deep (parentheses and not)
+? 78
+
 ### bad rules: a second -r is numbered; a missing rules file is a configuration error
 $ tag -r 'tag a' -r 'tag b if )' < /dev/null; echo "status $?"; tag -f nosuch.rules < /dev/null
 > status 78
