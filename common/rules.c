@@ -16,7 +16,8 @@
 #include "rules.h"
 #include "textmatch.h"
 
-enum node_kind { N_TRUE, N_FALSE, N_AND, N_OR, N_NOT, N_KW, N_RE, N_CMP, N_IN, N_TAG, N_JQ };
+enum node_kind { N_TRUE, N_FALSE, N_AND, N_OR, N_NOT, N_KW, N_RE, N_CMP, N_IN, N_TAG, N_JQ,
+                 N_NEAR, N_NUM };
 enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 struct node {
@@ -31,7 +32,7 @@ struct node {
 	bool negate;         /* !~ */
 	bool is_num;
 	double num;
-	char **vals;         /* N_IN values, N_KW keywords */
+	char **vals;         /* N_IN values, N_KW keywords (word forms expanded) */
 	size_t nvals;
 	int atom;            /* N_KW: index into the keyword atoms */
 	regex_t *re;
@@ -51,6 +52,11 @@ struct rules {
 	size_t nrules, rulecap;
 	char **names;          /* file names, kept for rule info */
 	size_t nnames;
+	/* named keyword lists: define NAME = "a", "b", ... */
+	struct list { char *name; char **vals; size_t nvals; } *lists;
+	size_t nlists;
+	bool *atom_near;       /* per atom: used by near, so every hit is kept */
+	bool has_num;          /* a phone-number or card-number condition */
 	size_t natoms;
 	tm_ac *ac;
 	/* keyword id -> atoms using it */
@@ -235,6 +241,13 @@ static int lex(struct lexer *l)
 			buf_addc(&l->text, *l->p);
 			adv(l);
 		}
+		/* near/N is one word, not near and a regular expression. */
+		if (l->text.len == 4 && !memcmp(l->text.p, "near", 4) && l->p + 1 < l->end &&
+		    *l->p == '/' && isdigit((unsigned char)l->p[1]))
+			do {
+				buf_addc(&l->text, *l->p);
+				adv(l);
+			} while (l->p < l->end && isdigit((unsigned char)*l->p));
 		l->t = T_WORD;
 		buf_cstr(&l->text);
 		return 0;
@@ -325,6 +338,243 @@ static bool valid_path(const char *s)
 
 static int parse_or(struct parser *ps);
 
+static const struct list *find_list(const rules *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nlists; i++)
+		if (!strcmp(rs->lists[i].name, name))
+			return &rs->lists[i];
+	return NULL;
+}
+
+/* A list name: capitals, digits and _, starting with a capital. */
+static bool list_name(const char *s)
+{
+	if (!(*s >= 'A' && *s <= 'Z'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || isdigit((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+/* Most keywords one written keyword may stand for once its word forms
+ * ("give~ out") are spelled out. */
+#define RULES_MAX_FORMS 1024
+
+/* Add keyword kw to a list, each "word~" spelled out in all its forms. */
+static int push_keyword(struct parser *ps, char ***vals, size_t *nvals, const char *kw)
+{
+	struct node tmp = { .vals = *vals, .nvals = *nvals };
+	if (!strchr(kw, '~')) {
+		int r = push_val(&tmp, kw);
+		*vals = tmp.vals;
+		*nvals = tmp.nvals;
+		return r < 0 ? cp_fail(ps->l.e, CP_EX_OSERR, "out of memory") : 0;
+	}
+	/* The phrases so far, NUL-separated; each word multiplies them. */
+	buf cur = {0}, next = {0}, forms = {0};
+	size_t ncur = 1;
+	int rc = buf_addc(&cur, '\0');
+	const char *p = kw;
+	while (rc == 0 && *p) {
+		while (*p == ' ')
+			p++;
+		size_t wl = strcspn(p, " ");
+		if (!wl)
+			break;
+		buf_reset(&forms);
+		bool tilde = p[wl - 1] == '~';
+		if (tilde) {
+			char *w = strndup(p, wl - 1);
+			if (!w || tm_forms(w, &forms) < 0)
+				rc = -1;
+			free(w);
+		} else {
+			rc = buf_add(&forms, p, wl) < 0 || buf_addc(&forms, '\0') < 0 ? -1 : 0;
+		}
+		size_t nforms = 0;
+		for (size_t i = 0; rc == 0 && i < forms.len; i += strlen(forms.p + i) + 1)
+			nforms++;
+		if (rc == 0 && ncur * nforms > RULES_MAX_FORMS) {
+			buf_free(&cur);
+			buf_free(&next);
+			buf_free(&forms);
+			return lex_fail(&ps->l, ps->l.tline, ps->l.tcol,
+			                "\"%s\" stands for too many word forms (mark fewer words with ~)",
+			                kw);
+		}
+		buf_reset(&next);
+		for (size_t i = 0; rc == 0 && i < cur.len; i += strlen(cur.p + i) + 1)
+			for (size_t k = 0; rc == 0 && k < forms.len; k += strlen(forms.p + k) + 1) {
+				const char *ph = cur.p + i;
+				if ((*ph && (buf_adds(&next, ph) < 0 || buf_addc(&next, ' ') < 0)) ||
+				    buf_adds(&next, forms.p + k) < 0 || buf_addc(&next, '\0') < 0)
+					rc = -1;
+			}
+		ncur *= nforms;
+		buf tswap = cur;
+		cur = next;
+		next = tswap;
+		p += wl;
+	}
+	for (size_t i = 0; rc == 0 && i < cur.len; i += strlen(cur.p + i) + 1)
+		if (cur.p[i])
+			rc = push_val(&tmp, cur.p + i);
+	*vals = tmp.vals;
+	*nvals = tmp.nvals;
+	buf_free(&cur);
+	buf_free(&next);
+	buf_free(&forms);
+	return rc < 0 ? cp_fail(ps->l.e, CP_EX_OSERR, "out of memory") : 0;
+}
+
+/* A keyword list: quoted keywords and list names, commas optional.  Ends
+ * at the first token that is neither. */
+static int parse_list(struct parser *ps, char ***vals, size_t *nvals)
+{
+	size_t items = 0;
+	for (;;) {
+		if (!tok_end(ps) && ps->l.t == T_COMMA && items) {
+			if (lex(&ps->l) < 0)
+				return -1;
+			continue;
+		}
+		if (tok_end(ps))
+			break;
+		if (ps->l.t == T_WORD && list_name(ps->l.text.p)) {
+			const struct list *li = find_list(ps->rs, ps->l.text.p);
+			if (!li)
+				return perr(ps, "no list named %s is defined above", ps->l.text.p);
+			for (size_t i = 0; i < li->nvals; i++) {
+				struct node tmp = { .vals = *vals, .nvals = *nvals };
+				int r = push_val(&tmp, li->vals[i]);
+				*vals = tmp.vals;
+				*nvals = tmp.nvals;
+				if (r < 0)
+					return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+			}
+		} else if (ps->l.t == T_STRING) {
+			tm_norm tn = {0};
+			int empty = tm_normalize(&tn, ps->l.text.p, ps->l.text.len) == 0 &&
+			            strspn(tn.text.p ? tn.text.p : "", "*~ ") == tn.text.len;
+			tm_norm_free(&tn);
+			if (empty)
+				return lex_fail(&ps->l, ps->l.tline, ps->l.tcol, "empty keyword", NULL);
+			if (push_keyword(ps, vals, nvals, ps->l.text.p) < 0)
+				return -1;
+		} else {
+			break;
+		}
+		items++;
+		if (lex(&ps->l) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A keyword atom: the list at the current token. */
+static int parse_kw_atom(struct parser *ps)
+{
+	rules *rs = ps->rs;
+	int n = new_node(rs, N_KW);
+	if (n < 0)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	char **vals = NULL;
+	size_t nvals = 0;
+	int r = parse_list(ps, &vals, &nvals);
+	rs->nodes[n].vals = vals;
+	rs->nodes[n].nvals = nvals;
+	if (r < 0)
+		return -1;
+	if (nvals == 0)
+		return perr(ps, "expected a quoted keyword or a list name, found %s", tok_desc(ps));
+	rs->nodes[n].atom = (int)rs->natoms++;
+	return n;
+}
+
+/* define NAME = "keyword", NAME, ... */
+static int parse_define(struct parser *ps)
+{
+	rules *rs = ps->rs;
+	if (lex(&ps->l) < 0)
+		return -1;
+	if (tok_end(ps) || ps->l.t != T_WORD || !list_name(ps->l.text.p))
+		return perr(ps, "define wants a name in capitals (A-Z, 0-9, _), found %s",
+		            tok_desc(ps));
+	if (find_list(rs, ps->l.text.p))
+		return perr(ps, "%s is already defined", ps->l.text.p);
+	char *name = strdup(ps->l.text.p);
+	if (!name)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	if (lex(&ps->l) < 0) {
+		free(name);
+		return -1;
+	}
+	if (tok_end(ps) || ps->l.t != T_OP || strcmp(ps->l.text.p, "=")) {
+		free(name);
+		return perr(ps, "expected '=' after the list's name, found %s", tok_desc(ps));
+	}
+	if (lex(&ps->l) < 0) {
+		free(name);
+		return -1;
+	}
+	struct list li = { name, NULL, 0 };
+	int r = parse_list(ps, &li.vals, &li.nvals);
+	if (r == 0 && li.nvals == 0)
+		r = perr(ps, "expected a quoted keyword or a list name, found %s", tok_desc(ps));
+	if (r == 0 && !tok_end(ps))
+		r = perr(ps, "unexpected '%s' in a list (quoted keywords and list names)",
+		         ps->l.text.p);
+	struct list *nl = r == 0 ? realloc(rs->lists, (rs->nlists + 1) * sizeof *nl) : NULL;
+	if (r == 0 && !nl)
+		r = cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	if (r < 0) {
+		for (size_t i = 0; i < li.nvals; i++)
+			free(li.vals[i]);
+		free(li.vals);
+		free(name);
+		return -1;
+	}
+	rs->lists = nl;
+	nl[rs->nlists++] = li;
+	return 0;
+}
+
+/* The most words near/N lets between its terms. */
+#define RULES_MAX_NEAR 1000
+
+/* After a keyword atom: "near/N LIST" makes it a proximity test. */
+static int parse_near(struct parser *ps, int a)
+{
+	if (a < 0 || tok_end(ps) || ps->l.t != T_WORD || strncmp(ps->l.text.p, "near", 4))
+		return a;
+	const char *num = ps->l.text.p + 4;
+	char *end;
+	errno = 0;
+	long d = *num == '/' ? strtol(num + 1, &end, 10) : -1;
+	if (d < 0 || *end || errno || d > RULES_MAX_NEAR)
+		return perr(ps, "expected near/N, N a number of words from 0 to 1000, found %s",
+		            ps->l.text.p);
+	if (lex(&ps->l) < 0)
+		return -1;
+	if (is_word(ps, "keywords") || is_word(ps, "keyword"))
+		if (lex(&ps->l) < 0)
+			return -1;
+	int b = parse_kw_atom(ps);
+	if (b < 0)
+		return -1;
+	int n = new_node(ps->rs, N_NEAR);
+	if (n < 0)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	ps->rs->nodes[n].a = a;
+	ps->rs->nodes[n].b = b;
+	ps->rs->nodes[n].num = (double)d;
+	if (!tok_end(ps) && ps->l.t == T_WORD && !strncmp(ps->l.text.p, "near", 4) &&
+	    ps->l.text.p[4] == '/')
+		return perr(ps, "near/N joins two lists; write (A near/N B) and (B near/N C)", NULL);
+	return n;
+}
+
 static int parse_value(struct parser *ps, struct node *out_unused, char **dst)
 {
 	(void)out_unused;
@@ -384,6 +634,8 @@ static int parse_atom(struct parser *ps)
 			return -1;
 		return n;
 	}
+	if (ps->l.t == T_STRING)
+		return parse_near(ps, parse_kw_atom(ps));
 	if (ps->l.t != T_WORD)
 		return perr(ps, "expected a condition, found %s", tok_desc(ps));
 	char *w = strdup(ps->l.text.p);
@@ -406,37 +658,19 @@ static int parse_atom(struct parser *ps)
 			goto oom;
 		if (lex(&ps->l) < 0)
 			goto fail;
-	} else if (!strcmp(w, "keywords") || !strcmp(w, "keyword")) {
-		if ((n = new_node(rs, N_KW)) < 0)
+	} else if (!strcmp(w, "keywords") || !strcmp(w, "keyword") || list_name(w)) {
+		if (!list_name(w) && lex(&ps->l) < 0)
+			goto fail;
+		n = parse_near(ps, parse_kw_atom(ps));
+		if (n < 0)
+			goto fail;
+	} else if (!strcmp(w, "phone-number") || !strcmp(w, "card-number")) {
+		if ((n = new_node(rs, N_NUM)) < 0)
 			goto oom;
+		rs->nodes[n].op = w[0] == 'p' ? TM_NUM_PHONE : TM_NUM_CARD;
+		rs->has_num = true;
 		if (lex(&ps->l) < 0)
 			goto fail;
-		for (;;) {
-			if (!tok_end(ps) && ps->l.t == T_COMMA && rs->nodes[n].nvals) {
-				if (lex(&ps->l) < 0)
-					goto fail;
-				continue;
-			}
-			if (tok_end(ps) || ps->l.t != T_STRING)
-				break;
-			tm_norm tn = {0};
-			int empty = tm_normalize(&tn, ps->l.text.p, ps->l.text.len) == 0 &&
-			            strspn(tn.text.p ? tn.text.p : "", "*") == tn.text.len;
-			tm_norm_free(&tn);
-			if (empty) {
-				lex_fail(&ps->l, ps->l.tline, ps->l.tcol, "empty keyword", NULL);
-				goto fail;
-			}
-			if (push_val(&rs->nodes[n], ps->l.text.p) < 0)
-				goto oom;
-			if (lex(&ps->l) < 0)
-				goto fail;
-		}
-		if (rs->nodes[n].nvals == 0) {
-			perr(ps, "expected a quoted keyword, found %s", tok_desc(ps));
-			goto fail;
-		}
-		rs->nodes[n].atom = (int)rs->natoms++;
 	} else if (!strcmp(w, "has-tag")) {
 		if (lex(&ps->l) < 0)
 			goto fail;
@@ -779,7 +1013,8 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 	rs->compiled = false;
 	int rc = lex(&ps.l);
 	while (rc == 0 && ps.l.t != T_EOF)
-		rc = parse_rule(&ps);
+		rc = ps.l.t == T_WORD && !strcmp(ps.l.text.p, "define") ? parse_define(&ps)
+		                                                        : parse_rule(&ps);
 	buf_free(&ps.l.text);
 	return rc < 0 ? -1 : 0;
 }
@@ -811,6 +1046,8 @@ static int needed_atom(const rules *rs, int ni)
 	const struct node *n = &rs->nodes[ni];
 	if (n->kind == N_KW)
 		return n->atom;
+	if (n->kind == N_NEAR)
+		return rs->nodes[n->a].atom;
 	if (n->kind == N_AND)
 		for (size_t i = 0; i < n->nkids; i++) {
 			int a = needed_atom(rs, n->kids[i]);
@@ -899,6 +1136,15 @@ int rules_compile(rules *rs, cp_err *e)
 		nr[rs->atom_nrules[a]++] = i;
 		rs->atom_rules[a] = nr;
 	}
+	free(rs->atom_near);
+	rs->atom_near = calloc(rs->natoms + 1, sizeof *rs->atom_near);
+	if (!rs->atom_near)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	for (size_t i = 0; i < rs->nnodes; i++)
+		if (rs->nodes[i].kind == N_NEAR) {
+			rs->atom_near[rs->nodes[rs->nodes[i].a].atom] = true;
+			rs->atom_near[rs->nodes[rs->nodes[i].b].atom] = true;
+		}
 	rs->compiled = true;
 	return 0;
 }
@@ -944,6 +1190,14 @@ void rules_free(rules *rs)
 	for (size_t i = 0; i < rs->nnames; i++)
 		free(rs->names[i]);
 	free(rs->names);
+	for (size_t i = 0; i < rs->nlists; i++) {
+		for (size_t k = 0; k < rs->lists[i].nvals; k++)
+			free(rs->lists[i].vals[k]);
+		free(rs->lists[i].vals);
+		free(rs->lists[i].name);
+	}
+	free(rs->lists);
+	free(rs->atom_near);
 	for (size_t i = 0; i < rs->nkw; i++)
 		free(rs->kw_atoms[i]);
 	free(rs->kw_atoms);
@@ -976,6 +1230,18 @@ struct rules_ctx {
 	unsigned *atom_gen;
 	size_t *atom_start, *atom_end;   /* normalised offsets of the first hit */
 	uint64_t *cand;                  /* bitmap of the rules to try */
+	/* every hit of the atoms near uses: {atom, start, end} */
+	struct hit { int atom; uint32_t start, end; } *hits;
+	size_t nhits, hitcap;
+	uint32_t *wordpos;               /* wordpos[i]: words starting before byte i */
+	size_t wordcap;
+	bool have_words;
+	uint32_t *near_b;                /* scratch: one list's hit starts, sorted */
+	size_t near_cap;
+	bool oom;                        /* the scan ran out of memory */
+	bool have_nums;                  /* the number detectors ran on this record */
+	unsigned nums;
+	size_t numspan[2][2];
 	/* tags: offsets into tagbuf, NUL-separated */
 	buf tagbuf;
 	size_t *tagoff;
@@ -1018,6 +1284,9 @@ void rules_ctx_free(rules_ctx *c)
 	free(c->atom_start);
 	free(c->atom_end);
 	free(c->cand);
+	free(c->hits);
+	free(c->wordpos);
+	free(c->near_b);
 	tm_norm_free(&c->norm);
 	buf_free(&c->tagbuf);
 	free(c->tagoff);
@@ -1041,6 +1310,17 @@ static int on_hit(void *v, int id, size_t start, size_t end)
 	const rules *rs = c->rs;
 	for (size_t i = 0; i < rs->kw_natoms[id]; i++) {
 		int a = rs->kw_atoms[id][i];
+		if (rs->atom_near[a]) {
+			if (c->nhits == c->hitcap) {
+				size_t cap = c->hitcap ? 2 * c->hitcap : 64;
+				struct hit *h = realloc(c->hits, cap * sizeof *h);
+				if (!h)
+					return c->oom = true, 1;
+				c->hits = h;
+				c->hitcap = cap;
+			}
+			c->hits[c->nhits++] = (struct hit){ a, (uint32_t)start, (uint32_t)end };
+		}
 		if (c->atom_gen[a] != c->gen) {
 			c->atom_gen[a] = c->gen;
 			c->atom_start[a] = start;
@@ -1086,6 +1366,8 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 	c->nvars = 0;
 	c->ntags = 0;
 	c->nev = 0;
+	c->nhits = 0;
+	c->have_words = c->have_nums = c->oom = false;
 	buf_reset(&c->tagbuf);
 	if (c->have_record) {
 		jv_free(c->record);
@@ -1109,14 +1391,15 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 	}
 	if (c->rs->base)
 		memcpy(c->cand, c->rs->base, c->rs->nwords * sizeof *c->cand);
-	if (c->rs->nkw == 0)
+	if (c->rs->nkw == 0 && !c->rs->has_num)
 		return 0;
 	/* Keywords are looked for in the first MiB of a text: a post is never
 	 * longer, and normalising costs memory in proportion. */
 	if (tm_normalize(&c->norm, text, len > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : len) < 0)
 		return -1;
-	tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
-	return 0;
+	if (c->rs->nkw)
+		tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
+	return c->oom ? -1 : 0;
 }
 
 int rules_set_var(rules_ctx *c, const char *name, const char *json)
@@ -1221,6 +1504,99 @@ static int cmp_num(int op, double a, double b)
 	}
 }
 
+/* Words that start before each byte of the normalised text: a word is a
+ * run of letters and digits, or one ideograph. */
+static int count_words(rules_ctx *c)
+{
+	const char *t = c->norm.text.p;
+	size_t n = c->norm.text.len;
+	if (c->wordcap < n + 1) {
+		uint32_t *w = realloc(c->wordpos, (n + 1) * sizeof *w);
+		if (!w)
+			return -1;
+		c->wordpos = w;
+		c->wordcap = n + 1;
+	}
+	uint32_t k = 0;
+	bool in = false;
+	for (size_t i = 0; i < n;) {
+		size_t l = 1;
+		int cl = (unsigned char)t[i] < 0x80 ? tm_class((unsigned char)t[i])
+		                                     : tm_class(tm_decode(t + i, n - i, &l));
+		c->wordpos[i] = k;
+		bool starts = (cl == TM_WORD && !in) || cl == TM_CJK;
+		if (starts)
+			k++;
+		in = cl == TM_WORD || (in && cl == TM_MARK);
+		for (size_t j = 1; j < l; j++)
+			c->wordpos[i + j] = k;
+		i += l;
+	}
+	c->wordpos[n] = k;
+	c->have_words = true;
+	return 0;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Is there a hit of atom `to` that starts at or after some hit of atom
+ * `from` ends, with at most `gap` words between them?  *s and *e get the
+ * pair's extent. */
+static int near_after(rules_ctx *c, int from, int to, uint32_t gap, size_t *s, size_t *e)
+{
+	size_t nb = 0;
+	for (size_t i = 0; i < c->nhits; i++)
+		if (c->hits[i].atom == to) {
+			if (nb == c->near_cap) {
+				size_t cap = c->near_cap ? 2 * c->near_cap : 64;
+				uint32_t *b = realloc(c->near_b, cap * sizeof *b);
+				if (!b)
+					return -1;
+				c->near_b = b;
+				c->near_cap = cap;
+			}
+			c->near_b[nb++] = c->hits[i].start;
+		}
+	qsort(c->near_b, nb, sizeof *c->near_b, cmp_u32);
+	for (size_t i = 0; i < c->nhits; i++) {
+		const struct hit *h = &c->hits[i];
+		if (h->atom != from)
+			continue;
+		/* the first `to` hit starting at or after h's end */
+		size_t lo = 0, hi = nb;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (c->near_b[mid] < h->end)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < nb && c->wordpos[c->near_b[lo]] - c->wordpos[h->end] <= gap) {
+			*s = h->start;
+			uint32_t bs = c->near_b[lo];
+			*e = bs;
+			for (size_t k = 0; k < c->nhits; k++)
+				if (c->hits[k].atom == to && c->hits[k].start == bs && c->hits[k].end > *e)
+					*e = c->hits[k].end;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Evidence for a span [s, e) of the normalised text, in the original. */
+static void add_norm_ev(rules_ctx *c, size_t s, size_t e, int node)
+{
+	const uint32_t *src = c->norm.src;
+	size_t a = src[s], last = src[e - 1], l;
+	tm_decode(c->text + last, c->textlen - last, &l);
+	add_ev(c, true, a, last + l, node);
+}
+
 static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 {
 	const struct node *n = &c->rs->nodes[ni];
@@ -1250,12 +1626,35 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 	case N_KW:
 		if (c->atom_gen[n->atom] != c->gen)
 			return 0;
+		if (collect)
+			add_norm_ev(c, c->atom_start[n->atom], c->atom_end[n->atom], ni);
+		return 1;
+	case N_NEAR: {
+		int a = c->rs->nodes[n->a].atom, b = c->rs->nodes[n->b].atom;
+		if (c->atom_gen[a] != c->gen || c->atom_gen[b] != c->gen)
+			return 0;
+		if (!c->have_words && count_words(c) < 0)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		size_t s = 0, en = 0;
+		int r = near_after(c, a, b, (uint32_t)n->num, &s, &en);
+		if (r == 0)
+			r = near_after(c, b, a, (uint32_t)n->num, &s, &en);
+		if (r < 0)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		if (r && collect)
+			add_norm_ev(c, s, en, ni);
+		return r;
+	}
+	case N_NUM:
+		if (!c->have_nums) {
+			c->nums = c->norm.text.p ? tm_numbers(&c->norm, c->numspan) : 0;
+			c->have_nums = true;
+		}
+		if (!(c->nums & (unsigned)n->op))
+			return 0;
 		if (collect) {
-			const uint32_t *src = c->norm.src;
-			size_t s = src[c->atom_start[n->atom]];
-			size_t last = src[c->atom_end[n->atom] - 1], l;
-			tm_decode(c->text + last, c->textlen - last, &l);
-			add_ev(c, true, s, last + l, ni);
+			int k = n->op == TM_NUM_PHONE ? 0 : 1;
+			add_norm_ev(c, c->numspan[k][0], c->numspan[k][1], ni);
 		}
 		return 1;
 	case N_RE: {
@@ -1455,6 +1854,32 @@ static void jq_path(buf *out, const char *path)
 	}
 }
 
+/* A keyword list as a regular expression group, for jq's test(). */
+static void jq_alternation(const struct node *n, buf *out)
+{
+	buf_adds(out, "\\b(?:");
+	for (size_t i = 0; i < n->nvals; i++) {
+		const char *k = n->vals[i];
+		size_t l = strlen(k);
+		bool os = l && k[0] == '*', oe = l > 1 && k[l - 1] == '*';
+		if (i)
+			buf_addc(out, '|');
+		if (os)
+			buf_adds(out, "\\w*");
+		for (size_t j = os; j < l - oe; j++) {
+			if (strchr("\\^$.|?*+()[]{}", k[j]))
+				buf_addc(out, '\\');
+			if (k[j] == ' ')
+				buf_adds(out, "\\s+");
+			else
+				buf_addc(out, k[j]);
+		}
+		if (oe)
+			buf_adds(out, "\\w*");
+	}
+	buf_adds(out, ")\\b");
+}
+
 static void jq_cond(const rules *rs, int ni, buf *out)
 {
 	const struct node *n = &rs->nodes[ni];
@@ -1532,6 +1957,28 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 		return;
 	case N_JQ:
 		buf_addf(out, "(%s)", n->str);
+		return;
+	case N_NEAR: {
+		/* A regular expression for either order: jq has no word index. */
+		buf a = {0}, b = {0}, re = {0};
+		jq_alternation(&rs->nodes[n->a], &a);
+		jq_alternation(&rs->nodes[n->b], &b);
+		int gap = (int)n->num;
+		buf_addf(&re, "%s\\W+(?:\\w+\\W+){0,%d}%s|%s\\W+(?:\\w+\\W+){0,%d}%s", a.p, gap,
+		         b.p, b.p, gap, a.p);
+		buf_adds(out, "(.text | test(");
+		jq_str(out, re.p);
+		buf_adds(out, "; \"i\"))");
+		buf_free(&a);
+		buf_free(&b);
+		buf_free(&re);
+		return;
+	}
+	case N_NUM:
+		/* Without the Luhn check and the introducing words. */
+		buf_adds(out, n->op == TM_NUM_PHONE
+		         ? "(.text | test(\"(?<![\\\\w@#/$.,:-])\\\\+?\\\\d(?:[ .()-]{0,2}\\\\d){9,16}(?![\\\\w])\"))"
+		         : "(.text | test(\"(?<![\\\\w@#/$.,:-])\\\\d(?:[ -]?\\\\d){12,18}(?![\\\\w])\"))");
 		return;
 	}
 }

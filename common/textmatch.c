@@ -612,3 +612,332 @@ void tm_ac_free(tm_ac *a)
 	free(a->dict);
 	free(a);
 }
+
+/* ------------------------------------------------------------ word forms */
+
+/* Irregular forms, one group a line, that suffix rules cannot make: the
+ * verbs customers use to say what happened (English), and the French
+ * verbs whose participles or present change their stem.  Every word of a
+ * group stands for the whole group. */
+static const char *const irregular[] = {
+	"be am is are was were been being", "have has had having",
+	"do does did done doing", "go goes went gone going",
+	"give gives gave given giving", "sell sells sold selling",
+	"tell tells told telling", "send sends sent sending",
+	"take takes took taken taking", "get gets got gotten getting",
+	"find finds found finding", "burn burns burned burnt burning",
+	"bite bites bit bitten biting", "fall falls fell fallen falling",
+	"catch catches caught catching", "break breaks broke broken breaking",
+	"see sees saw seen seeing", "show shows showed shown showing",
+	"write writes wrote written writing", "leave leaves left leaving",
+	"lose loses lost losing", "pay pays paid paying", "buy buys bought buying",
+	"hurt hurts hurting", "hit hits hitting", "feel feels felt feeling",
+	"make makes made making", "put puts putting", "choose chooses chose chosen choosing",
+	"drive drives drove driven driving", "throw throws threw thrown throwing",
+	"fly flies flew flown flying", "say says said saying",
+	"speak speaks spoke spoken speaking", "hear hears heard hearing",
+	"eat eats ate eaten eating", "hide hides hid hidden hiding",
+	"know knows knew known knowing", "shake shakes shook shaken shaking",
+	"cut cuts cutting", "sting stings stung stinging", "freeze freezes froze frozen freezing",
+	"blow blows blew blown blowing", "tear tears tore torn tearing",
+	"hold holds held holding", "keep keeps kept keeping", "lead leads led leading",
+	"bleed bleeds bled bleeding", "run runs ran running", "come comes came coming",
+	"begin begins began begun beginning", "steal steals stole stolen stealing",
+	"forget forgets forgot forgotten forgetting", "let lets letting",
+	"leak leaks leaked leaking", "swell swells swelled swollen swelling",
+	"spend spends spent spending", "lend lends lent lending",
+	"mean means meant meaning", "meet meets met meeting", "read reads reading",
+	"set sets setting", "shoot shoots shot shooting", "slide slides slid sliding",
+	"smell smells smelled smelt smelling", "spill spills spilled spilt spilling",
+	"strike strikes struck striking", "swallow swallows swallowed swallowing",
+	"take takes took taken taking", "wake wakes woke woken waking",
+	"die dies died dying", "lie lies lay lain lying",
+	"prendre prends prend prenons prenez prennent pris prise prises prenait prenaient",
+	"mettre mets met mettons mettez mettent mis mise mises mettait",
+	"faire fais fait faisons faites font faite faits faites faisait",
+	"voir vois voit voyons voyez voient vu vue vus vues voyait",
+	"dire dis dit disons dites disent dite dits disait",
+	"ecrire ecris ecrit ecrivons ecrivez ecrivent ecrite ecrits ecrivait",
+	"recevoir recois recoit recevons recevez recoivent recu recue recus recues recevait",
+	"envoyer envoie envoies envoient envoyons envoyez envoye envoyee envoyes envoyees envoyait envoyaient",
+	"payer paie paies paient paye payes payent payons payez payee payees payait",
+	"ouvrir ouvre ouvres ouvrent ouvert ouverte ouverts ouvertes ouvrait",
+	"offrir offre offrent offert offerte offerts",
+	"mourir meurt meurent mort morte morts mortes mourait",
+	"perdre perds perd perdons perdez perdent perdu perdue perdus perdues perdait",
+	"vendre vends vend vendons vendez vendent vendu vendue vendus vendues vendait vendaient",
+	"rendre rends rend rendons rendez rendent rendu rendue rendus rendues rendait",
+	"poursuivre poursuis poursuit poursuivons poursuivez poursuivent poursuivi poursuivie poursuivis poursuivait",
+	"avoir ai as a avons avez ont eu eue eus avait avaient",
+	"etre suis es est sommes etes sont ete etait etaient",
+};
+
+static int form_add(buf *out, const char *stem, size_t n, const char *suffix)
+{
+	if (buf_add(out, stem, n) < 0 || buf_adds(out, suffix) < 0 || buf_addc(out, '\0') < 0)
+		return -1;
+	return 0;
+}
+
+static bool is_vowel(char c)
+{
+	return strchr("aeiouy", c) != NULL;
+}
+
+int tm_forms(const char *word, buf *out)
+{
+	/* Folded first, as the matcher sees it: forms are made without
+	 * accents, and match accented text alike. */
+	tm_norm n = {0};
+	if (tm_normalize(&n, word, strlen(word)) < 0) {
+		tm_norm_free(&n);
+		return -1;
+	}
+	const char *w = n.text.p ? n.text.p : "";
+	size_t l = n.text.len;
+	int rc = form_add(out, w, l, "");
+	/* An irregular group: all of it. */
+	for (size_t g = 0; rc == 0 && g < sizeof irregular / sizeof irregular[0]; g++) {
+		const char *p = irregular[g];
+		bool in = false;
+		while (*p && !in) {
+			size_t k = strcspn(p, " ");
+			in = k == l && !memcmp(p, w, l);
+			p += k + (p[k] == ' ');
+		}
+		for (p = irregular[g]; in && *p && rc == 0;) {
+			size_t k = strcspn(p, " ");
+			rc = form_add(out, p, k, "");
+			p += k + (p[k] == ' ');
+		}
+	}
+	if (rc < 0 || l < 3) {
+		tm_norm_free(&n);
+		return rc;
+	}
+	char last = w[l - 1], prev = w[l - 2];
+	static const char *const fr_er[] = {
+		"er", "e", "es", "ent", "ons", "ez", "e", "ee", "es", "ees", "ais", "ait", "aient",
+		"ant", "era", "erai", "eras", "erez", "eront", "erait", "eraient", "a", "erent", "ai",
+		"iez", "ions", NULL };
+	static const char *const fr_ir[] = {
+		"ir", "is", "it", "issons", "issez", "issent", "i", "ie", "ies", "issait",
+		"issaient", "issant", "ira", "irait", NULL };
+	static const char *const fr_re[] = {
+		"re", "s", "t", "ons", "ez", "ent", "u", "ue", "us", "ues", "ait", "aient", "ant",
+		"ra", "rait", NULL };
+	const char *const *fr = NULL;
+	size_t frstem = 0;
+	/* English: plural and third person, past, -ing. */
+	if (last == 's' || last == 'x' || last == 'z' || last == 'o' ||
+	    (l > 2 && (!strcmp(w + l - 2, "ch") || !strcmp(w + l - 2, "sh"))))
+		rc |= form_add(out, w, l, "es");
+	if (last == 'y' && !is_vowel(prev)) {
+		rc |= form_add(out, w, l - 1, "ies");
+		rc |= form_add(out, w, l - 1, "ied");
+		rc |= form_add(out, w, l, "ing");
+	} else if (last == 'e') {
+		rc |= form_add(out, w, l, "s");
+		rc |= form_add(out, w, l, "d");
+		rc |= form_add(out, w, prev == 'e' ? l : l - 1, "ing");
+	} else {
+		rc |= form_add(out, w, l, "s");
+		rc |= form_add(out, w, l, "ed");
+		rc |= form_add(out, w, l, "ing");
+		/* stop, stopped: a short final consonant doubles. */
+		if (!is_vowel(last) && is_vowel(prev) && !is_vowel(w[l - 3]) &&
+		    !strchr("wxy", last)) {
+			char dbl[2] = { last, '\0' };
+			buf b = {0};
+			rc |= buf_add(&b, w, l) | buf_adds(&b, dbl);
+			if (b.p) {
+				rc |= form_add(out, b.p, b.len, "ed");
+				rc |= form_add(out, b.p, b.len, "ing");
+			}
+			buf_free(&b);
+		}
+	}
+	/* French: verbs by their infinitive or past participle, nouns and
+	 * adjectives by gender and number. */
+	if (l > 3 && !strcmp(w + l - 2, "er")) {
+		fr = fr_er;
+		frstem = l - 2;
+	} else if (l > 3 && last == 'e' && strlen(word) > 2 &&
+	           !memcmp(word + strlen(word) - 2, "\xc3\xa9", 2)) {
+		fr = fr_er; /* blessé: the -er verb's participle (é, folded to e) */
+		frstem = l - 1;
+	} else if (l > 3 && !strcmp(w + l - 2, "ir")) {
+		fr = fr_ir;
+		frstem = l - 2;
+	} else if (l > 3 && !strcmp(w + l - 2, "re")) {
+		fr = fr_re;
+		frstem = l - 2;
+	}
+	for (size_t i = 0; fr && fr[i]; i++)
+		rc |= form_add(out, w, frstem, fr[i]);
+	if (last != 's' && last != 'x')
+		rc |= form_add(out, w, l, last == 'u' ? "x" : "s");
+	if (last != 'e') {
+		rc |= form_add(out, w, l, "e");
+		rc |= form_add(out, w, l, "es");
+	}
+	if (l > 3 && !strcmp(w + l - 2, "al"))
+		rc |= form_add(out, w, l - 2, "aux");
+	if (l > 3 && !strcmp(w + l - 3, "eux")) {
+		rc |= form_add(out, w, l - 1, "se");
+		rc |= form_add(out, w, l - 1, "ses");
+	}
+	if (l > 3 && !strcmp(w + l - 2, "if")) {
+		rc |= form_add(out, w, l - 1, "ve");
+		rc |= form_add(out, w, l - 1, "ves");
+	}
+	tm_norm_free(&n);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------ number detectors */
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool luhn(const char *digits, size_t n)
+{
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(digits[n - 1 - i] - '0');
+		if (i & 1)
+			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+/* Words that introduce a number that is not personal data: order,
+ * booking, case and tracking references, in English and French.  Filler
+ * between them and the number is skipped. */
+static const char *const introducers[] = {
+	"order", "orders", "commande", "booking", "reservation", "confirmation", "conf",
+	"ref", "reference", "case", "ticket", "tracking", "suivi", "invoice", "facture",
+	"receipt", "transaction", "dossier", "colis", "parcel", "package", "shipment",
+	"claim", "incident", "request", "complaint", "reclamation", "waybill", "awb",
+	"imei", "serial", "model", "sku", "item", "product", "produit", "article", "pnr",
+	"voucher", "coupon", "promo", NULL };
+static const char *const fillers[] = {
+	"number", "numbers", "no", "nr", "num", "numero", "id", "is", "was", "de", "du", "la",
+	"le", "my", "mon", "ma", "the", "n", "est", "your", "votre", "code", "#", NULL };
+
+static bool in_list(const char *const *list, const char *w, size_t n)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && !memcmp(list[i], w, n))
+			return true;
+	return false;
+}
+
+static bool introduced(const char *t, size_t start)
+{
+	size_t i = start;
+	for (int words = 0; words < 4;) {
+		/* skip white space and the punctuation between word and number */
+		while (i > 0 && strchr(" #:.-\xc2\xb0(", t[i - 1]))
+			i--;
+		size_t end = i;
+		while (i > 0 && (tm_class((unsigned char)t[i - 1]) == TM_WORD ||
+		                 ((unsigned char)t[i - 1] & 0x80)))
+			i--;
+		if (i == end)
+			return false;
+		if (in_list(introducers, t + i, end - i))
+			return true;
+		if (!in_list(fillers, t + i, end - i))
+			return false;
+		words++;
+	}
+	return false;
+}
+
+unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
+{
+	const char *t = tn->text.p;
+	size_t n = tn->text.len;
+	unsigned found = 0;
+	char dg[24];
+	for (size_t i = 0; i < n && found != (TM_NUM_PHONE | TM_NUM_CARD);) {
+		char c = t[i];
+		bool opens = digit(c) || ((c == '+' || c == '(') && i + 1 < n && digit(t[i + 1]));
+		if (!opens) {
+			i++;
+			continue;
+		}
+		/* Part of a word, a handle, an amount or a path: not a number
+		 * on its own. */
+		char b = i ? t[i - 1] : ' ';
+		bool attached = i && (tm_class((unsigned char)b) == TM_WORD || ((unsigned char)b & 0x80) ||
+		                      strchr("@#/$.,-_:=&%", b));
+		if (attached) {
+			/* Skip just its digits: a number may follow after a space
+			 * ("@115712 0612345678"). */
+			while (i < n && (digit(t[i]) || t[i] == '+' || t[i] == '('))
+				i++;
+			continue;
+		}
+		size_t j = i, nd = 0, last = i;
+		bool plus = false, paren = false, odd_sep = false, seps = false;
+		if (t[j] == '+') {
+			plus = true;
+			j++;
+		}
+		while (j < n) {
+			if (digit(t[j])) {
+				if (nd < sizeof dg)
+					dg[nd] = t[j];
+				nd++;
+				last = ++j;
+				continue;
+			}
+			bool next_digit = j + 1 < n && (digit(t[j + 1]) || t[j + 1] == '(');
+			if ((t[j] == ' ' || t[j] == '.' || t[j] == '-') && next_digit && !paren) {
+				odd_sep |= t[j] == '.';
+				seps = true;
+				j++;
+				continue;
+			}
+			if (t[j] == '(' && !paren && j + 1 < n && digit(t[j + 1])) {
+				paren = odd_sep = seps = true;
+				j++;
+				continue;
+			}
+			if (t[j] == ')' && paren) {
+				paren = false;
+				j++;
+				if (j + 1 < n && (t[j] == ' ' || t[j] == '-') && digit(t[j + 1]))
+					j++;
+				continue;
+			}
+			break;
+		}
+		/* What follows must not continue it either. */
+		bool glued = last < n && (tm_class((unsigned char)t[last]) == TM_WORD ||
+		                          ((unsigned char)t[last] & 0x80) ||
+		                          (strchr("/.,:", t[last]) && last + 1 < n && digit(t[last + 1])));
+		if (!glued && !introduced(t, i)) {
+			size_t intl = nd > 2 && dg[0] == '0' && dg[1] == '0' ? 2 : 0;
+			if (!(found & TM_NUM_PHONE) && nd - intl >= 10 && nd - intl <= 15) {
+				found |= TM_NUM_PHONE;
+				span[0][0] = i;
+				span[0][1] = last;
+			}
+			(void)seps;
+			if (!(found & TM_NUM_CARD) && !plus && !odd_sep && nd >= 13 && nd <= 19 &&
+			    luhn(dg, nd)) {
+				found |= TM_NUM_CARD;
+				span[1][0] = i;
+				span[1][1] = last;
+			}
+		}
+		i = j > i ? j : i + 1;
+	}
+	return found;
+}

@@ -98,6 +98,90 @@ $ tag -r 'tag card if keywords "card"' -r 'tag credit if keywords "credit card",
 > ["card","credit","login","log"]
 > ["login"]
 
+### near/N: terms within N words, either order; N = 0 is adjacent; punctuation is not a word; a repeated term needs two occurrences
+$ tag -r 'tag n0 if "phone number" near/0 "leaked"' -r 'tag n2 if "gave" near/2 "address"' -r 'tag rep if "call" near/1 "call"' | jq -c .tags
+< {"text":"They leaked my phone number"}
+< {"text":"my phone number leaked"}
+< {"text":"my phone number, leaked!"}
+< {"text":"my phone number was leaked"}
+< {"text":"my ADDRESS: they gave it away"}
+< {"text":"they gave my home address away"}
+< {"text":"they gave my old home address away"}
+< {"text":"call me, call"}
+< {"text":"call"}
+< {"text":"call them now call"}
+> []
+> ["n0"]
+> ["n0"]
+> []
+> ["n2"]
+> ["n2"]
+> []
+> ["rep"]
+> []
+> []
+
+### define: a named list, defined once and reused in keywords, in other lists and in near
+$ printf '%s\n' 'define DATA = "phone number", "address"' 'define MORE = DATA, "email"' 'define SHARE = "sold", "shared"' 'tag privacy if DATA near/3 SHARE' 'tag more if keywords MORE, "iban"' > r.rules
+$ tag -f r.rules -r 'tag again if MORE' | jq -c .tags
+< {"text":"You shared my address with them"}
+< {"text":"my email, and my IBAN"}
+< {"text":"address"}
+> ["privacy","more","again"]
+> ["more","again"]
+> ["more","again"]
+
+### word forms: "give~" matches give, gives, gave, given, giving; French "donner~" its inflections; other words stay exact
+$ tag -r 'tag f if "give~ out" near/3 "number"' -r 'tag d if "donner~" near/2 "numéro"' -r 'tag x if "give out"' | jq -c .tags
+< {"text":"they give out my number"}
+< {"text":"he gives out my number"}
+< {"text":"she GAVE OUT my number"}
+< {"text":"it was given out, the number"}
+< {"text":"stop giving out my number"}
+< {"text":"giveaway out number"}
+< {"text":"ils ont donné mon numéro"}
+< {"text":"elle donne mon numéro"}
+< {"text":"ils donnent mon numéro"}
+< {"text":"donnée : mon numéro"}
+> ["f","x"]
+> ["f"]
+> ["f"]
+> ["f"]
+> ["f"]
+> []
+> ["d"]
+> ["d"]
+> ["d"]
+> ["d"]
+
+### phone-number and card-number: with or without separators, not order numbers introduced as such, Luhn-checked cards
+$ tag -r 'tag phone if phone-number' -r 'tag card if card-number' | jq -c .tags
+< {"text":"call me on 8106028994"}
+< {"text":"call me on (706)614-7640 or 06 12 34 56 78"}
+< {"text":"@BA 00447900248601, anytime"}
+< {"text":"order #123456789 is late"}
+< {"text":"order number 1234567890 is late"}
+< {"text":"ma commande n° 0612345678"}
+< {"text":"tracking 1Z999AA10123456784 and case 12345678901"}
+< {"text":"@1157123456 hi, on 28/11/17 at 10:30, $1,234,567,890"}
+< {"text":"my card 4111 1111 1111 1111 was declined"}
+< {"text":"my card 4111 1111 1111 1112 was declined"}
+> ["phone"]
+> ["phone"]
+> ["phone"]
+> []
+> []
+> []
+> []
+> []
+> ["card"]
+> []
+
+### --explain gives the span of a near match and of a number
+$ tag -r 'tag p if "number" near/2 "leaked~"' -r 'tag q if phone-number' --explain | jq -c '[.explain[].matched[]]'
+< {"text":"You leaked my number: 0612345678"}
+> [{"match":"leaked my number","span":[4,20]},{"match":"0612345678","span":[22,32]}]
+
 ### regular expressions: Oniguruma, case-sensitive unless /i
 $ tag -r 'tag phone if text ~ /\d{3}-\d{4}/' -r 'tag rue if text ~ /\brue\b/i' -r 'tag q if text ~ "\\?$"' | jq -c .tags
 < {"text":"call 555-1234"}
@@ -387,6 +471,29 @@ $ { printf '[queues]\n'; python3 -c "print('queue a if ' + '('*10000 + 'true' + 
 $ assign -R deep.roster < /dev/null
 2> assign: deep.roster:2:112: conditions nested more than 100 deep (parentheses and not)
 ? 78
+
+### bad rules: an undefined list, a list defined twice, a bad near/N, a chained near, a list name not in capitals
+$ tag -r 'tag a if DATA near/2 "x"' < /dev/null; echo "status $?"
+$ printf 'define A = "x"\ndefine A = "y"\n' > twice.rules; tag -f twice.rules < /dev/null; echo "status $?"
+$ tag -r 'tag a if "x" near/x "y"' < /dev/null; echo "status $?"
+$ tag -r 'tag a if "x" near/1001 "y"' < /dev/null; echo "status $?"
+$ tag -r 'tag a if "x" near/1 "y" near/1 "z"' < /dev/null; echo "status $?"
+$ tag -r 'define data = "x"' < /dev/null; echo "status $?"
+$ tag -r 'define D = ' < /dev/null; echo "status $?"
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+2> tag: -r 1:1:10: no list named DATA is defined above
+2> tag: twice.rules:2:8: A is already defined
+2> tag: -r 1:1:14: expected near/N, N a number of words from 0 to 1000, found near
+2> tag: -r 1:1:14: expected near/N, N a number of words from 0 to 1000, found near/1001
+2> tag: -r 1:1:25: near/N joins two lists; write (A near/N B) and (B near/N C)
+2> tag: -r 1:1:8: define wants a name in capitals (A-Z, 0-9, _), found data
+2> tag: -r 1:1:12: expected a quoted keyword or a list name, found the end of the file
 
 ### bad rules: a second -r is numbered; a missing rules file is a configuration error
 $ tag -r 'tag a' -r 'tag b if )' < /dev/null; echo "status $?"; tag -f nosuch.rules < /dev/null
