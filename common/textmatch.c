@@ -728,7 +728,13 @@ int tm_forms(const char *word, buf *out)
 		"ra", "rait", NULL };
 	const char *const *fr = NULL;
 	size_t frstem = 0;
-	/* English: plural and third person, past, -ing. */
+	/* English: plural and third person, past, -ing; not for a word
+	 * written with accents, which is French ("blessé" is not "blessed"). */
+	bool accented = false;
+	for (const char *q = word; *q; q++)
+		accented |= (*q & 0x80) != 0;
+	if (accented)
+		goto french;
 	if (last == 's' || last == 'x' || last == 'z' || last == 'o' ||
 	    (l > 2 && (!strcmp(w + l - 2, "ch") || !strcmp(w + l - 2, "sh"))))
 		rc |= form_add(out, w, l, "es");
@@ -757,6 +763,7 @@ int tm_forms(const char *word, buf *out)
 			buf_free(&b);
 		}
 	}
+french:
 	/* French: verbs by their infinitive or past participle, nouns and
 	 * adjectives by gender and number. */
 	if (l > 3 && !strcmp(w + l - 2, "er")) {
@@ -875,7 +882,7 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 		 * on its own. */
 		char b = i ? t[i - 1] : ' ';
 		bool attached = i && (tm_class((unsigned char)b) == TM_WORD || ((unsigned char)b & 0x80) ||
-		                      strchr("@#/$.,-_:=&%", b));
+		                      (strchr("@#/$.,-_:=&%", b) && !(c == '+' && b == '/')));
 		if (attached) {
 			/* Skip just its digits: a number may follow after a space
 			 * ("@115712 0612345678"). */
@@ -883,7 +890,7 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 				i++;
 			continue;
 		}
-		size_t j = i, nd = 0, last = i;
+		size_t j = i, nd = 0, last = i, group = 0, ngroups = 1, maxgroup = 0, dots = 0;
 		bool plus = false, paren = false, odd_sep = false, seps = false;
 		if (t[j] == '+') {
 			plus = true;
@@ -894,11 +901,19 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 				if (nd < sizeof dg)
 					dg[nd] = t[j];
 				nd++;
+				group++;
+				maxgroup = group > maxgroup ? group : maxgroup;
 				last = ++j;
 				continue;
 			}
-			bool next_digit = j + 1 < n && (digit(t[j + 1]) || t[j + 1] == '(');
+			/* A group of one digit after the first ends the number:
+			 * "1 2 5 ms" is a list, not a number. */
+			bool next_digit = j + 1 < n && (digit(t[j + 1]) || t[j + 1] == '(') &&
+			                  !(j + 2 < n && digit(t[j + 1]) && !digit(t[j + 2]));
 			if ((t[j] == ' ' || t[j] == '.' || t[j] == '-') && next_digit && !paren) {
+				dots += t[j] == '.';
+				group = 0;
+				ngroups++;
 				odd_sep |= t[j] == '.';
 				seps = true;
 				j++;
@@ -906,11 +921,15 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 			}
 			if (t[j] == '(' && !paren && j + 1 < n && digit(t[j + 1])) {
 				paren = odd_sep = seps = true;
+				group = 0;
+				ngroups++;
 				j++;
 				continue;
 			}
 			if (t[j] == ')' && paren) {
 				paren = false;
+				group = 0;
+				ngroups++;
 				j++;
 				if (j + 1 < n && (t[j] == ' ' || t[j] == '-') && digit(t[j + 1]))
 					j++;
@@ -922,7 +941,9 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 		bool glued = last < n && (tm_class((unsigned char)t[last]) == TM_WORD ||
 		                          ((unsigned char)t[last] & 0x80) ||
 		                          (strchr("/.,:", t[last]) && last + 1 < n && digit(t[last + 1])));
-		if (!glued && !introduced(t, i)) {
+		/* An IPv4 address is four dotted groups of one to three digits. */
+		bool ipv4 = dots == 3 && ngroups == 4 && maxgroup <= 3;
+		if (!glued && !ipv4 && !introduced(t, i)) {
 			size_t intl = nd > 2 && dg[0] == '0' && dg[1] == '0' ? 2 : 0;
 			if (!(found & TM_NUM_PHONE) && nd - intl >= 10 && nd - intl <= 15) {
 				found |= TM_NUM_PHONE;

@@ -528,6 +528,177 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 > [["refund","shipping","complaint"],"normal",null]
 > [[],"normal",null]
 
+### consumer.rules, privacy: the seed tweet and paraphrases, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "@PapaJohns was my fav pizza but the drivers you use give out your personal phone number to their family members"}
+< {"direction": "in", "text": "your delivery guy gave my phone number to his friends"}
+< {"direction": "in", "text": "The driver handed out my number to his family"}
+< {"direction": "in", "text": "Your courier shared my home address with a stranger"}
+< {"direction": "in", "text": "you sold my personal information to third parties without my consent"}
+< {"direction": "in", "text": "my number was passed on to his mates, not ok"}
+< {"direction": "in", "text": "the driver's wife got my number, she had my cell number and texted me"}
+< {"direction": "in", "text": "Your staff leaked my address and now I'm getting calls"}
+< {"direction": "in", "text": "I can see someone else's order and their address in my account"}
+< {"direction": "in", "text": "call me back on 0612345678"}
+< {"direction": "in", "text": "le livreur a donné mon numéro de téléphone à sa famille"}
+< {"direction": "in", "text": "vous avez transmis mes données personnelles à des tiers sans mon accord"}
+< {"direction": "in", "text": "votre chauffeur a partagé mon adresse avec des inconnus"}
+< {"direction": "in", "text": "ils ont vendu mon numéro à des démarcheurs"}
+< {"direction": "in", "text": "je vois la commande de quelqu'un d'autre dans mon compte"}
+< {"direction": "in", "text": "my password is incorrect, please help"}
+< {"direction": "in", "text": "the driver can't find my address"}
+< {"direction": "in", "text": "where is my order #123456789"}
+< {"direction": "in", "text": "order number 1234567890 still not shipped"}
+< {"direction": "in", "text": "how do I change my phone number on my account?"}
+< {"direction": "in", "text": "can you give me your phone number?"}
+< {"direction": "in", "text": "please send me your address so I can return it"}
+< {"direction": "in", "text": "I'll post photos of the broken box"}
+< {"direction": "in", "text": "le livreur ne trouve pas mon adresse"}
+< {"direction": "in", "text": "ma commande n° 0612345678 n'est pas arrivée"}
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### consumer.rules, security: takeovers, fraud, phishing, impersonation, SIM swap, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "my account was hacked and someone changed my password"}
+< {"direction": "in", "text": "someone used my card to buy games on your store"}
+< {"direction": "in", "text": "there are fraudulent charges on my card"}
+< {"direction": "in", "text": "I got a phishing email pretending to be from you"}
+< {"direction": "in", "text": "a caller claiming to be from your bank asked for my PIN, is this a scam?"}
+< {"direction": "in", "text": "they did a SIM swap and stole my number"}
+< {"direction": "in", "text": "two orders I never placed were charged to my account"}
+< {"direction": "in", "text": "mon compte a été piraté"}
+< {"direction": "in", "text": "quelqu'un a utilisé ma carte pour payer des jeux"}
+< {"direction": "in", "text": "j'ai reçu un faux mail qui se fait passer pour vous, c'est une arnaque"}
+< {"direction": "in", "text": "prélèvement frauduleux sur mon compte"}
+< {"direction": "in", "text": "this price is a scam"}
+< {"direction": "in", "text": "I forgot my password, can you reset it?"}
+< {"direction": "in", "text": "my account is locked after the update"}
+< {"direction": "in", "text": "you charged me twice for the same order"}
+< {"direction": "in", "text": "ce prix c'est du vol"}
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### consumer.rules, safety: fire and burns, foreign objects, illness and allergies, injury and assault, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "the charger caught fire overnight"}
+< {"direction": "in", "text": "my phone started smoking and burned my hand"}
+< {"direction": "in", "text": "I found a piece of glass in my sandwich"}
+< {"direction": "in", "text": "my son had an allergic reaction to your cookies, we ended up in the ER"}
+< {"direction": "in", "text": "your driver assaulted me"}
+< {"direction": "in", "text": "I got food poisoning from your chicken"}
+< {"direction": "in", "text": "the driver crashed into a pole and I hit my head"}
+< {"direction": "in", "text": "le chargeur a pris feu"}
+< {"direction": "in", "text": "j'ai trouvé un morceau de plastique dans mon sandwich"}
+< {"direction": "in", "text": "mon fils a fait une réaction allergique, on a fini aux urgences"}
+< {"direction": "in", "text": "le livreur m'a agressé"}
+< {"direction": "in", "text": "my Fire TV stick won't connect"}
+< {"direction": "in", "text": "your new update is fire 🔥"}
+< {"direction": "in", "text": "I'm on fire today, thanks for the quick help"}
+< {"direction": "in", "text": "the app crashed again"}
+< {"direction": "in", "text": "this wait is killing me"}
+< {"direction": "in", "text": "I'm shocked at how slow this is"}
+< {"direction": "in", "text": "the hair salon next to your store is nicer"}
+< {"direction": "in", "text": "mon Fire TV ne s'allume plus"}
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### consumer.rules, legal threats: lawyers, suing, courts, regulators, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "I'm filing a complaint with the BBB and the FTC"}
+< {"direction": "in", "text": "my lawyer will be in touch"}
+< {"direction": "in", "text": "I will sue you for this"}
+< {"direction": "in", "text": "see you in small claims court"}
+< {"direction": "in", "text": "reporting this to Ofcom and the ombudsman"}
+< {"direction": "in", "text": "the driver refused me because of my race, this is discrimination"}
+< {"direction": "in", "text": "je vais porter plainte"}
+< {"direction": "in", "text": "mon avocat va vous contacter"}
+< {"direction": "in", "text": "je saisis la DGCCRF et le médiateur"}
+< {"direction": "in", "text": "I could sue for how bad this coffee is lol"}
+< {"direction": "in", "text": "I need paperwork for a solicitor by Monday"}
+< {"direction": "in", "text": "Sue at the counter was so helpful"}
+< {"direction": "in", "text": "the food court was closed"}
+< {"direction": "in", "text": "j'ai mangé un avocat délicieux"}
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### reply refuses the seed tweet and its paraphrases once consumer.rules escalates them
+$ tag -f $TOP/examples/rules/consumer.rules | reply --text 'Thanks for your feedback!' | jq -c '[.id, .escalate, .reply.status]'
+< {"id":"twitter:1","platform":"twitter","direction":"in","text":"@PapaJohns was my fav pizza but the drivers you use give out your personal phone number to their family members"}
+< {"id":"twitter:2","platform":"twitter","direction":"in","text":"your delivery guy gave my phone number to his friends"}
+< {"id":"twitter:3","platform":"twitter","direction":"in","text":"le livreur a donné mon numéro de téléphone à sa famille"}
+< {"id":"twitter:4","platform":"twitter","direction":"in","text":"where is my order #123456789"}
+> ["twitter:1",true,"skipped"]
+> ["twitter:2",true,"skipped"]
+> ["twitter:3",true,"skipped"]
+> ["twitter:4",false,"preview"]
+
 ### man page example: tag, score and escalate with the example rule set
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
 $ tag -f examples/rules/consumer.rules mentions.ndjson
