@@ -385,7 +385,39 @@ struct tm_ac {
 	int32_t *out;        /* per state: keyword ending here, or -1 */
 	int32_t *dict;       /* per state: next state on the fail chain with an output */
 	size_t nstates;
+	/* keyword ids by hash, for tm_ac_add to find an equal keyword fast */
+	int32_t *slots;
+	size_t nslots;
 };
+
+static uint32_t kw_hash(const char *s, size_t n, bool os, bool oe)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)(os << 1 | oe);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Keep the table at most half full. */
+static int kw_rehash(tm_ac *a)
+{
+	size_t n = a->nslots ? 2 * a->nslots : 256;
+	int32_t *sl = malloc(n * sizeof *sl);
+	if (!sl)
+		return -1;
+	memset(sl, 0xff, n * sizeof *sl);
+	for (size_t i = 0; i < a->nkw; i++) {
+		const struct kw *k = &a->kw[i];
+		size_t j = kw_hash(k->s, k->len, k->open_start, k->open_end) & (n - 1);
+		while (sl[j] >= 0)
+			j = (j + 1) & (n - 1);
+		sl[j] = (int32_t)i;
+	}
+	free(a->slots);
+	a->slots = sl;
+	a->nslots = n;
+	return 0;
+}
 
 tm_ac *tm_ac_new(void)
 {
@@ -418,12 +450,19 @@ int tm_ac_add(tm_ac *a, const char *kw, size_t len)
 		tm_norm_free(&n);
 		return -1;
 	}
-	for (size_t i = 0; i < a->nkw; i++)
-		if (a->kw[i].len == n.text.len && !memcmp(a->kw[i].s, n.text.p, n.text.len) &&
-		    a->kw[i].open_start == open_start && a->kw[i].open_end == open_end) {
+	if (2 * (a->nkw + 1) > a->nslots && kw_rehash(a) < 0) {
+		tm_norm_free(&n);
+		return -2;
+	}
+	size_t slot = kw_hash(n.text.p, n.text.len, open_start, open_end) & (a->nslots - 1);
+	for (; a->slots[slot] >= 0; slot = (slot + 1) & (a->nslots - 1)) {
+		const struct kw *k = &a->kw[a->slots[slot]];
+		if (k->len == n.text.len && !memcmp(k->s, n.text.p, n.text.len) &&
+		    k->open_start == open_start && k->open_end == open_end) {
 			tm_norm_free(&n);
-			return (int)i;
+			return (int)a->slots[slot];
 		}
+	}
 	if (a->nkw == a->kwcap) {
 		size_t cap = a->kwcap ? 2 * a->kwcap : 64;
 		struct kw *k = realloc(a->kw, cap * sizeof *k);
@@ -440,6 +479,7 @@ int tm_ac_add(tm_ac *a, const char *kw, size_t len)
 	k->open_start = open_start;
 	k->open_end = open_end;
 	free(n.src);
+	a->slots[slot] = (int32_t)a->nkw;
 	return (int)a->nkw++;
 }
 
@@ -518,6 +558,36 @@ int tm_ac_build(tm_ac *a)
 			}
 		}
 	}
+	/* Number the states breadth first: the root and the shallow states,
+	 * where the scan spends nearly all its time, then share cache lines
+	 * at the start of the table instead of being spread through it. */
+	int32_t *perm = fail; /* fail links are no longer needed */
+	perm[0] = 0;
+	for (size_t k = 0; k < qt; k++)
+		perm[queue[k]] = (int32_t)(k + 1);
+	int32_t *pnext = malloc(total * nc * sizeof *pnext);
+	int32_t *pout = malloc(total * sizeof *pout), *pdict = malloc(total * sizeof *pdict);
+	if (!pnext || !pout || !pdict) {
+		free(pnext);
+		free(pout);
+		free(pdict);
+		free(fail);
+		free(queue);
+		return -1;
+	}
+	for (size_t st = 0; st < ns; st++) {
+		int32_t ps = perm[st];
+		pout[ps] = a->out[st];
+		pdict[ps] = a->dict[st] >= 0 ? perm[a->dict[st]] : -1;
+		for (int c = 0; c < nc; c++)
+			pnext[(size_t)ps * nc + c] = perm[a->next[st * nc + c]];
+	}
+	free(a->next);
+	free(a->out);
+	free(a->dict);
+	a->next = pnext;
+	a->out = pout;
+	a->dict = pdict;
 	/* The scan's one load per byte also says whether the state it reaches
 	 * ends a keyword: state numbers are doubled, the low bit is "output". */
 	free(a->next16);
@@ -606,6 +676,7 @@ void tm_ac_free(tm_ac *a)
 	for (size_t i = 0; i < a->nkw; i++)
 		free(a->kw[i].s);
 	free(a->kw);
+	free(a->slots);
 	free(a->next);
 	free(a->next16);
 	free(a->out);
@@ -715,24 +786,23 @@ int tm_forms(const char *word, buf *out)
 		tm_norm_free(&n);
 		return rc;
 	}
+	bool accented = false;
+	for (const char *q = word; *q; q++)
+		accented |= (*q & 0x80) != 0;
 	char last = w[l - 1], prev = w[l - 2];
+	/* The common forms only: present, past participle, imperfect. */
 	static const char *const fr_er[] = {
-		"er", "e", "es", "ent", "ons", "ez", "e", "ee", "es", "ees", "ais", "ait", "aient",
-		"ant", "era", "erai", "eras", "erez", "eront", "erait", "eraient", "a", "erent", "ai",
-		"iez", "ions", NULL };
+		"er", "e", "es", "ent", "ez", "e", "ee", "es", "ees", "ait", "aient", "ant", NULL };
 	static const char *const fr_ir[] = {
-		"ir", "is", "it", "issons", "issez", "issent", "i", "ie", "ies", "issait",
-		"issaient", "issant", "ira", "irait", NULL };
+		"ir", "is", "it", "issent", "i", "ie", "ies", "issait", NULL };
 	static const char *const fr_re[] = {
-		"re", "s", "t", "ons", "ez", "ent", "u", "ue", "us", "ues", "ait", "aient", "ant",
-		"ra", "rait", NULL };
+		"re", "s", "t", "ent", "u", "ue", "us", "ues", "ait", NULL };
+	/* A participle written as such agrees: blessé, blessée, blessés. */
+	static const char *const fr_pp[] = { "", "e", "s", "es", NULL };
 	const char *const *fr = NULL;
 	size_t frstem = 0;
 	/* English: plural and third person, past, -ing; not for a word
 	 * written with accents, which is French ("blessé" is not "blessed"). */
-	bool accented = false;
-	for (const char *q = word; *q; q++)
-		accented |= (*q & 0x80) != 0;
 	if (accented)
 		goto french;
 	if (last == 's' || last == 'x' || last == 'z' || last == 'o' ||
@@ -771,8 +841,8 @@ french:
 		frstem = l - 2;
 	} else if (l > 3 && last == 'e' && strlen(word) > 2 &&
 	           !memcmp(word + strlen(word) - 2, "\xc3\xa9", 2)) {
-		fr = fr_er; /* blessé: the -er verb's participle (é, folded to e) */
-		frstem = l - 1;
+		fr = fr_pp; /* blessé (é folded to e) */
+		frstem = l;
 	} else if (l > 3 && !strcmp(w + l - 2, "ir")) {
 		fr = fr_ir;
 		frstem = l - 2;
