@@ -703,7 +703,7 @@ $ tag -f $TOP/examples/rules/consumer.rules | reply --text 'Thanks for your feed
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
 $ tag -f examples/rules/consumer.rules mentions.ndjson
 > {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy","complaint"],"sentiment":{"score":-0.439,"label":"negative"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
-> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"sentiment":{"score":0.881,"label":"positive"},"priority":"low","escalate":false}
+> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["thanks","praise"],"sentiment":{"score":0.881,"label":"positive"},"priority":"low","escalate":false}
 
 ### man page example: only the escalations, with the reason
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Where is my parcel?"}' '{"id":"t:3","direction":"in","text":"My lawyer will hear about this"}' > mentions.ndjson
