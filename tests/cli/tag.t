@@ -699,6 +699,29 @@ $ tag -f $TOP/examples/rules/consumer.rules | reply --text 'Thanks for your feed
 > ["twitter:3",true,"skipped"]
 > ["twitter:4",false,"preview"]
 
+### consumer.rules, topic tags: thanks alone is not praise, a complaint with thanks is not praise, swearing does not lower a complaint, Fire TV is no fire
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority]'
+< {"direction":"in","text":"Thanks for resolving my issue so quickly, you are the best!"}
+< {"direction":"in","text":"thanks!"}
+< {"direction":"in","text":"still no refund after 3 weeks, thank you"}
+< {"direction":"in","text":"merci mais toujours pas de remboursement"}
+< {"direction":"in","text":"Love the new update, apps stop working every 5 minutes"}
+< {"direction":"in","text":"the fucking app crashed again and I lost my order"}
+< {"direction":"in","text":"my Fire TV stick keeps freezing"}
+> [["thanks","praise"],"low"]
+> [["thanks"],"normal"]
+> [["refund","thanks"],"normal"]
+> [["refund","thanks"],"normal"]
+> [["bug"],"normal"]
+> [["bug","complaint","abuse"],"high"]
+> [["bug","complaint"],"normal"]
+
+### consumer.rules on the hand-labelled dev set: recall and precision of escalation are floors (tag(1) states them)
+! needs shared
+$ $TOP/scripts/measure-escalation --shared $SHARED --bin $TOP/bin > m.txt
+$ python3 -c 'import re,sys; f={m[0]:(float(m[1]),float(m[2])) for m in re.findall(r"^(\w+) +recall ([\d.]+) .*precision ([\d.]+)", open("m.txt").read(), re.M)}; floors={"escalate":(0.90,0.95),"privacy":(0.92,0.92),"safety":(0.93,0.92),"legal":(1.0,0.75),"security":(0.84,1.0)}; bad=[k for k,(r,p) in floors.items() if f[k][0] < r or f[k][1] < p]; print("ok" if not bad else "below the floor: %s" % bad)'
+> ok
+
 ### man page example: tag, score and escalate with the example rule set
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
 $ tag -f examples/rules/consumer.rules mentions.ndjson
