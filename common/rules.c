@@ -417,9 +417,14 @@ static int push_keyword(struct parser *ps, char ***vals, size_t *nvals, const ch
 		next = tswap;
 		p += wl;
 	}
-	for (size_t i = 0; rc == 0 && i < cur.len; i += strlen(cur.p + i) + 1)
-		if (cur.p[i])
+	size_t first = tmp.nvals;
+	for (size_t i = 0; rc == 0 && i < cur.len; i += strlen(cur.p + i) + 1) {
+		bool seen = !cur.p[i];
+		for (size_t k = first; !seen && k < tmp.nvals; k++)
+			seen = !strcmp(tmp.vals[k], cur.p + i);
+		if (!seen)
 			rc = push_val(&tmp, cur.p + i);
+	}
 	*vals = tmp.vals;
 	*nvals = tmp.nvals;
 	buf_free(&cur);
@@ -1963,11 +1968,16 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 		buf a = {0}, b = {0}, re = {0};
 		jq_alternation(&rs->nodes[n->a], &a);
 		jq_alternation(&rs->nodes[n->b], &b);
+		if (!buf_cstr(&a) || !buf_cstr(&b)) {
+			buf_free(&a);
+			buf_free(&b);
+			return;
+		}
 		int gap = (int)n->num;
 		buf_addf(&re, "%s\\W+(?:\\w+\\W+){0,%d}%s|%s\\W+(?:\\w+\\W+){0,%d}%s", a.p, gap,
 		         b.p, b.p, gap, a.p);
 		buf_adds(out, "(.text | test(");
-		jq_str(out, re.p);
+		jq_str(out, buf_cstr(&re) ? re.p : "");
 		buf_adds(out, "; \"i\"))");
 		buf_free(&a);
 		buf_free(&b);

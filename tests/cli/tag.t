@@ -507,6 +507,13 @@ $ tag --emit-jq -r 'tag billing if keywords "invoice"' -r 'priority high if auth
 $ printf '{"text":"My Invoice","author":{"followers":20}}\n' | jq -c -f p.jq
 > {"text":"My Invoice","author":{"followers":20},"tags":["billing"],"priority":"high","escalate":false}
 
+### --emit-jq: near/N, word forms and the number detectors become jq regular expressions that compile and match
+$ tag --emit-jq -r 'define D = "phone number~"' -r 'tag n if D near/2 "give~ out"' -r 'tag p if phone-number' > p.jq
+$ printf '%s\n' '{"text":"they gave out my phone numbers"}' '{"text":"call 0612345678"}' '{"text":"give out nothing"}' | jq -c -f p.jq | jq -c .tags
+> ["n"]
+> ["p"]
+> []
+
 ### the example rule set parses, and has at least 200 keywords
 $ tag -v -f $TOP/examples/rules/consumer.rules < /dev/null
 2>~ tag: [0-9]+ rules, ([2-9][0-9][0-9]|[0-9]{4,}) keywords
