@@ -695,6 +695,155 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 > [false,null]
 > [false,null]
 
+### consumer.rules: more phrasings of the four classes, English and French, and more hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
+< {"direction": "in", "text": "Why does your delivery driver have my number and keep texting me?"}
+< {"direction": "in", "text": "your employee looked up my address and showed up at my house"}
+< {"direction": "in", "text": "I received someone else's bill with their name and account number"}
+< {"direction": "in", "text": "you emailed my details to another customer"}
+< {"direction": "in", "text": "you sold my email to spammers"}
+< {"direction": "in", "text": "call me on 07700 900123"}
+< {"direction": "in", "text": "I think my account has been compromised"}
+< {"direction": "in", "text": "someone ordered stuff on my account without my permission"}
+< {"direction": "in", "text": "there is a charge on my statement I don't recognise"}
+< {"direction": "in", "text": "my identity was stolen after your data breach"}
+< {"direction": "in", "text": "the hoverboard caught fire in my kid's room"}
+< {"direction": "in", "text": "the battery is swelling and the phone is hot"}
+< {"direction": "in", "text": "the driver was texting while driving the whole way"}
+< {"direction": "in", "text": "I slipped on a wet floor in your store and hurt my back"}
+< {"direction": "in", "text": "my daughter got sick after eating your chicken"}
+< {"direction": "in", "text": "the delivery guy was drunk"}
+< {"direction": "in", "text": "I'll be contacting my attorney"}
+< {"direction": "in", "text": "we'll let the courts decide"}
+< {"direction": "in", "text": "I've complained to the CNIL about this"}
+< {"direction": "in", "text": "on m'a débité 200€ que je n'ai jamais autorisés"}
+< {"direction": "in", "text": "mon compte a été usurpé"}
+< {"direction": "in", "text": "le chauffeur conduisait dangereusement"}
+< {"direction": "in", "text": "ma fille s'est brûlée avec votre bouilloire"}
+< {"direction": "in", "text": "je vais saisir le tribunal"}
+< {"direction": "in", "text": "your rider app showed me another person's home address and phone"}
+< {"direction": "in", "text": "the courier left my parcel with my full address and phone number taped on the outside for everyone to see"}
+< {"direction": "in", "text": "why did your store give my number to a debt collector?"}
+< {"direction": "in", "text": "your agent read my card number out loud in a busy shop"}
+< {"direction": "in", "text": "je reçois les mails d'un autre client avec ses commandes"}
+< {"direction": "in", "text": "votre site affiche le nom et l'adresse d'autres clients"}
+< {"direction": "in", "text": "here is my account number 12345678901 can you check"}
+< {"direction": "in", "text": "someone took over my instagram and locked me out, the email isn't mine anymore"}
+< {"direction": "in", "text": "I got an email that looks like yours asking me to verify my bank details, fake?"}
+< {"direction": "in", "text": "£300 just left my account and I never bought anything"}
+< {"direction": "in", "text": "a man called saying he was from your tech support and asked for remote access"}
+< {"direction": "in", "text": "my card was cloned at your petrol station"}
+< {"direction": "in", "text": "quelqu'un s'est connecté à mon compte depuis la Russie"}
+< {"direction": "in", "text": "un faux conseiller m'a appelé pour me demander mon code"}
+< {"direction": "in", "text": "my kid choked on a piece of the toy, the part came off"}
+< {"direction": "in", "text": "the bus driver hit a cyclist and just drove off"}
+< {"direction": "in", "text": "my wife is pregnant and got food poisoning from your salad"}
+< {"direction": "in", "text": "the staff member pushed me to the ground"}
+< {"direction": "in", "text": "your e-bike battery exploded while charging"}
+< {"direction": "in", "text": "mon fils a avalé une pièce du jouet"}
+< {"direction": "in", "text": "la trottinette a pris feu dans le garage"}
+< {"direction": "in", "text": "le livreur m'a menacé avec un couteau"}
+< {"direction": "in", "text": "I have instructed a solicitor to recover the money"}
+< {"direction": "in", "text": "my attorney general complaint is filed"}
+< {"direction": "in", "text": "I'm taking this to the small claims court next week"}
+< {"direction": "in", "text": "expect a letter from my lawyer"}
+< {"direction": "in", "text": "nous avons saisi un avocat"}
+< {"direction": "in", "text": "je porte l'affaire devant les tribunaux"}
+< {"direction": "in", "text": "plainte déposée auprès de la DGCCRF"}
+< {"direction": "in", "text": "my fire stick remote stopped working"}
+< {"direction": "in", "text": "the new menu is fire"}
+< {"direction": "in", "text": "order ref 20171104553 arrived damaged"}
+< {"direction": "in", "text": "I need to update my address for delivery"}
+< {"direction": "in", "text": "what's your phone number for customer service?"}
+< {"direction": "in", "text": "my password reset link expired"}
+< {"direction": "in", "text": "lol I would sue if I could"}
+< {"direction": "in", "text": "is the lawyer discount still available"}
+< {"direction": "in", "text": "please don't share my feedback publicly, just fix it"}
+< {"direction": "in", "text": "the app keeps crashing when I try to log in"}
+< {"direction": "in", "text": "I burned the toast but the toaster works great"}
+< {"direction": "in", "text": "killing it with the new update guys"}
+< {"direction": "in", "text": "you're killing me with these delays"}
+< {"direction": "in", "text": "the hospital parking app won't take my card"}
+< {"direction": "in", "text": "je veux changer mon adresse de livraison"}
+< {"direction": "in", "text": "ma commande 4012888888881881 est en retard"}
+< {"direction": "in", "text": "ce prix est une arnaque"}
+< {"direction": "in", "text": "my package was stolen from my porch"}
+< {"direction": "in", "text": "my order was sent to the wrong address"}
+< {"direction": "in", "text": "scammy pricing on the upgrade"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+
 ### reply refuses the seed tweet and its paraphrases once consumer.rules escalates them
 $ tag -f $TOP/examples/rules/consumer.rules | reply --text 'Thanks for your feedback!' | jq -c '[.id, .escalate, .reply.status]'
 < {"id":"twitter:1","platform":"twitter","direction":"in","text":"@PapaJohns was my fav pizza but the drivers you use give out your personal phone number to their family members"}
