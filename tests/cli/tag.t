@@ -844,6 +844,119 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 > false
 > false
 
+### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
+< {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
+< {"direction": "in", "text": "@AcmeBank you mailed my statement to my old address after I updated it, now my ex has my bank details"}
+< {"direction": "in", "text": "@AcmeShop I logged in and saw a stranger's order history and address in my account"}
+< {"direction": "in", "text": "@AcmeTel your shop assistant posted a photo of my ID on facebook"}
+< {"direction": "in", "text": "@AcmeAir my passport scan was sent to another passenger by your team"}
+< {"direction": "in", "text": "@AcmeMobile call me back 07911 123456 asap"}
+< {"direction": "in", "text": "@AcmeBank my card is 4532 0151 1283 0366 why is it declined"}
+< {"direction": "in", "text": "@AcmeBank there are 3 payments to some website in china I never made"}
+< {"direction": "in", "text": "@AcmeGames my account got hacked and they spent all my vbucks"}
+< {"direction": "in", "text": "@AcmeTel someone ported my number to another network without my consent"}
+< {"direction": "in", "text": "@AcmeShop got a text with a link saying my parcel is held, pay £2.99 - is this you?"}
+< {"direction": "in", "text": "@AcmeBank a guy rang pretending to be your fraud team and asked for the code you texted me"}
+< {"direction": "in", "text": "@AcmePay money stolen from my account, help"}
+< {"direction": "in", "text": "@Acme mon compte a été hacké et mon mail changé"}
+< {"direction": "in", "text": "@AcmeBanque des prélèvements que je n'ai jamais faits sur mon compte"}
+< {"direction": "in", "text": "@AcmeShop I think someone is using my identity to open accounts"}
+< {"direction": "in", "text": "@AcmeToys the toy's button battery came loose and my toddler put it in her mouth"}
+< {"direction": "in", "text": "@AcmeRail the train doors closed on my son's arm and it kept moving"}
+< {"direction": "in", "text": "@AcmeFood there was a dead mouse in my salad"}
+< {"direction": "in", "text": "@AcmeAuto the brakes failed on my brand new car on the motorway"}
+< {"direction": "in", "text": "@AcmeGym a staff member sexually harassed me in the changing rooms"}
+< {"direction": "in", "text": "@AcmeTaxi my driver was falling asleep at the wheel"}
+< {"direction": "in", "text": "@AcmeBurger got really ill after eating your burger, was up all night throwing up"}
+< {"direction": "in", "text": "@AcmeHome your heater started sparking and smoking"}
+< {"direction": "in", "text": "@AcmeAir passenger collapsed on the plane and the crew had no defibrillator"}
+< {"direction": "in", "text": "@Acme le radiateur a fait des étincelles et a fondu"}
+< {"direction": "in", "text": "@AcmeResto j'ai été malade toute la nuit après votre repas"}
+< {"direction": "in", "text": "@AcmeBus le chauffeur m'a insulté et m'a frappé"}
+< {"direction": "in", "text": "@AcmeBank I will be raising this with the financial ombudsman"}
+< {"direction": "in", "text": "@AcmeTel this is going to my lawyer"}
+< {"direction": "in", "text": "@AcmeAir filing a DOT complaint today"}
+< {"direction": "in", "text": "@AcmeShop I'll take you to small claims if I don't get my money back"}
+< {"direction": "in", "text": "@AcmeBank I am considering legal action"}
+< {"direction": "in", "text": "@Acme mon avocat est saisi du dossier"}
+< {"direction": "in", "text": "@Acme je vais faire appel à une association de consommateurs et à la justice"}
+< {"direction": "in", "text": "@AcmeShop my fire tablet won't charge"}
+< {"direction": "in", "text": "@AcmeFood your spicy wings are straight fire"}
+< {"direction": "in", "text": "@AcmeBank where do I send my proof of address?"}
+< {"direction": "in", "text": "@AcmeTel can I keep my number if I switch plans?"}
+< {"direction": "in", "text": "@AcmeAir the lawyer in the movie on the flight was hilarious"}
+< {"direction": "in", "text": "@AcmeShop order number 113-1234567-1234567 hasn't arrived"}
+< {"direction": "in", "text": "@AcmeGames the new boss fight is killing me lol"}
+< {"direction": "in", "text": "@AcmeBank why was my card declined at the store?"}
+< {"direction": "in", "text": "@AcmeTel my internet has been down for 3 days, this is a joke"}
+< {"direction": "in", "text": "@AcmePay you charged me twice for the same thing"}
+< {"direction": "in", "text": "@AcmeFood my burger was cold and the fries were soggy"}
+< {"direction": "in", "text": "@Acme ma livraison est en retard de deux jours"}
+< {"direction": "in", "text": "@Acme je n'arrive pas à me connecter à mon compte"}
+< {"direction": "in", "text": "@AcmeAir I'm so hungry I could eat the seat lol"}
+< {"direction": "in", "text": "@AcmeShop is there a discount code for students?"}
+< {"direction": "in", "text": "@AcmeTel this price hike is daylight robbery"}
+< {"direction": "in", "text": "@AcmeBank I forgot my PIN, how do I reset it?"}
+< {"direction": "in", "text": "@AcmeAuto the car smells like smoke from the previous owner"}
+< {"direction": "in", "text": "@AcmeShop I was charged the wrong amount, please fix"}
+< {"direction": "in", "text": "@AcmeFood the delivery guy was so nice, thanks"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+
 ### reply refuses the seed tweet and its paraphrases once consumer.rules escalates them
 $ tag -f $TOP/examples/rules/consumer.rules | reply --text 'Thanks for your feedback!' | jq -c '[.id, .escalate, .reply.status]'
 < {"id":"twitter:1","platform":"twitter","direction":"in","text":"@PapaJohns was my fav pizza but the drivers you use give out your personal phone number to their family members"}
