@@ -852,6 +852,15 @@ french:
 	}
 	for (size_t i = 0; fr && fr[i]; i++)
 		rc |= form_add(out, w, frstem, fr[i]);
+	/* French gender and number only for a word that looks French (an
+	 * accent, a verb ending): "hack" gets no "hacke", which would only
+	 * grow the automaton. */
+	if (!accented && !fr) {
+		if (last != 's')
+			rc |= form_add(out, w, l, "s");
+		tm_norm_free(&n);
+		return rc < 0 ? -1 : 0;
+	}
 	if (last != 's' && last != 'x')
 		rc |= form_add(out, w, l, last == 'u' ? "x" : "s");
 	if (last != 'e') {
