@@ -25,7 +25,7 @@ struct node {
 	int a, b;            /* child of not; the two lists of near */
 	int *kids;           /* and/or: the operands, in order (a chain is one
 	                        node, so a long chain costs no stack) */
-	size_t nkids;
+	size_t nkids, kidcap;
 	char *path;          /* field: "text", "author.followers", ... */
 	char *str;           /* keyword list source, tag, value, regex or jq text */
 	int op;
@@ -316,9 +316,15 @@ static int new_node(rules *rs, int kind)
 
 static int push_val(struct node *n, const char *s)
 {
-	char **v = realloc(n->vals, (n->nvals + 1) * sizeof *v);
-	if (!v)
-		return -1;
+	/* The capacity is the next power of two: grow when the count reaches
+	 * one, so long lists cost linear time. */
+	size_t k = n->nvals;
+	char **v = n->vals;
+	if (k == 0 || (k & (k - 1)) == 0) {
+		v = realloc(n->vals, (k ? 2 * k : 1) * sizeof *v);
+		if (!v)
+			return -1;
+	}
 	n->vals = v;
 	if (!(v[n->nvals] = strdup(s)))
 		return -1;
@@ -811,11 +817,15 @@ fail:
 
 static int push_kid(struct node *n, int kid)
 {
-	int *k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
-	if (!k)
-		return -1;
-	n->kids = k;
-	k[n->nkids++] = kid;
+	if (n->nkids == n->kidcap) {
+		size_t cap = n->kidcap ? 2 * n->kidcap : 4;
+		int *k = realloc(n->kids, cap * sizeof *k);
+		if (!k)
+			return -1;
+		n->kids = k;
+		n->kidcap = cap;
+	}
+	n->kids[n->nkids++] = kid;
 	return 0;
 }
 
