@@ -17,19 +17,23 @@
 #include "textmatch.h"
 #include "cfgfile.h"
 
-enum node_kind { N_TRUE, N_FALSE, N_AND, N_OR, N_NOT, N_KW, N_RE, N_CMP, N_IN, N_TAG, N_JQ };
+enum node_kind { N_TRUE, N_FALSE, N_AND, N_OR, N_NOT, N_KW, N_RE, N_CMP, N_IN, N_TAG, N_JQ,
+                 N_NEAR, N_NUM };
 enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 struct node {
 	int kind;
-	int a, b;            /* children, for and/or/not */
+	int a, b;            /* child of not; the two lists of near */
+	int *kids;           /* and/or: the operands, in order (a chain is one
+	                        node, so a long chain costs no stack) */
+	size_t nkids, kidcap;
 	char *path;          /* field: "text", "author.followers", ... */
 	char *str;           /* keyword list source, tag, value, regex or jq text */
 	int op;
 	bool negate;         /* !~ */
 	bool is_num;
 	double num;
-	char **vals;         /* N_IN values, N_KW keywords */
+	char **vals;         /* N_IN values, N_KW keywords (word forms expanded) */
 	size_t nvals;
 	int atom;            /* N_KW: index into the keyword atoms */
 	regex_t *re;
@@ -49,6 +53,11 @@ struct rules {
 	size_t nrules, rulecap;
 	char **names;          /* file names, kept for rule info */
 	size_t nnames;
+	/* named keyword lists: define NAME = "a", "b", ... */
+	struct list { char *name; char **vals; size_t nvals; } *lists;
+	size_t nlists;
+	bool *atom_near;       /* per atom: used by near, so every hit is kept */
+	bool has_num;          /* a phone-number or card-number condition */
 	size_t natoms;
 	tm_ac *ac;
 	/* keyword id -> atoms using it */
@@ -233,6 +242,13 @@ static int lex(struct lexer *l)
 			buf_addc(&l->text, *l->p);
 			adv(l);
 		}
+		/* near/N is one word, not near and a regular expression. */
+		if (l->text.len == 4 && !memcmp(l->text.p, "near", 4) && l->p + 1 < l->end &&
+		    *l->p == '/' && isdigit((unsigned char)l->p[1]))
+			do {
+				buf_addc(&l->text, *l->p);
+				adv(l);
+			} while (l->p < l->end && isdigit((unsigned char)*l->p));
 		l->t = T_WORD;
 		buf_cstr(&l->text);
 		return 0;
@@ -248,7 +264,12 @@ struct parser {
 	rules *rs;
 	struct lexer l;
 	const char *name;   /* interned file name */
+	unsigned depth;     /* parentheses and nots open around the current atom */
 };
+
+/* Deeper nesting is refused: parsing and evaluation recurse once per
+ * level, and a rule nobody could read should not exhaust the stack. */
+#define RULES_MAX_DEPTH 100
 
 static bool tok_end(const struct parser *ps)
 {
@@ -296,9 +317,15 @@ static int new_node(rules *rs, int kind)
 
 static int push_val(struct node *n, const char *s)
 {
-	char **v = realloc(n->vals, (n->nvals + 1) * sizeof *v);
-	if (!v)
-		return -1;
+	/* The capacity is the next power of two: grow when the count reaches
+	 * one, so long lists cost linear time. */
+	size_t k = n->nvals;
+	char **v = n->vals;
+	if (k == 0 || (k & (k - 1)) == 0) {
+		v = realloc(n->vals, (k ? 2 * k : 1) * sizeof *v);
+		if (!v)
+			return -1;
+	}
 	n->vals = v;
 	if (!(v[n->nvals] = strdup(s)))
 		return -1;
@@ -317,6 +344,248 @@ static bool valid_path(const char *s)
 }
 
 static int parse_or(struct parser *ps);
+
+static const struct list *find_list(const rules *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nlists; i++)
+		if (!strcmp(rs->lists[i].name, name))
+			return &rs->lists[i];
+	return NULL;
+}
+
+/* A list name: capitals, digits and _, starting with a capital. */
+static bool list_name(const char *s)
+{
+	if (!(*s >= 'A' && *s <= 'Z'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || isdigit((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+/* Most keywords one written keyword may stand for once its word forms
+ * ("give~ out") are spelled out. */
+#define RULES_MAX_FORMS 1024
+
+/* Add keyword kw to a list, each "word~" spelled out in all its forms. */
+static int push_keyword(struct parser *ps, char ***vals, size_t *nvals, const char *kw)
+{
+	struct node tmp = { .vals = *vals, .nvals = *nvals };
+	if (!strchr(kw, '~')) {
+		int r = push_val(&tmp, kw);
+		*vals = tmp.vals;
+		*nvals = tmp.nvals;
+		return r < 0 ? cp_fail(ps->l.e, CP_EX_OSERR, "out of memory") : 0;
+	}
+	/* The phrases so far, NUL-separated; each word multiplies them. */
+	buf cur = {0}, next = {0}, forms = {0};
+	size_t ncur = 1;
+	int rc = buf_addc(&cur, '\0');
+	const char *p = kw;
+	while (rc == 0 && *p) {
+		while (*p == ' ')
+			p++;
+		size_t wl = strcspn(p, " ");
+		if (!wl)
+			break;
+		buf_reset(&forms);
+		bool tilde = p[wl - 1] == '~';
+		if (tilde) {
+			char *w = strndup(p, wl - 1);
+			if (!w || tm_forms(w, &forms) < 0)
+				rc = -1;
+			free(w);
+		} else {
+			rc = buf_add(&forms, p, wl) < 0 || buf_addc(&forms, '\0') < 0 ? -1 : 0;
+		}
+		size_t nforms = 0;
+		for (size_t i = 0; rc == 0 && i < forms.len; i += strlen(forms.p + i) + 1)
+			nforms++;
+		if (rc == 0 && ncur * nforms > RULES_MAX_FORMS) {
+			buf_free(&cur);
+			buf_free(&next);
+			buf_free(&forms);
+			return lex_fail(&ps->l, ps->l.tline, ps->l.tcol,
+			                "\"%s\" stands for too many word forms (mark fewer words with ~)",
+			                kw);
+		}
+		buf_reset(&next);
+		for (size_t i = 0; rc == 0 && i < cur.len; i += strlen(cur.p + i) + 1)
+			for (size_t k = 0; rc == 0 && k < forms.len; k += strlen(forms.p + k) + 1) {
+				const char *ph = cur.p + i;
+				if ((*ph && (buf_adds(&next, ph) < 0 || buf_addc(&next, ' ') < 0)) ||
+				    buf_adds(&next, forms.p + k) < 0 || buf_addc(&next, '\0') < 0)
+					rc = -1;
+			}
+		ncur *= nforms;
+		buf tswap = cur;
+		cur = next;
+		next = tswap;
+		p += wl;
+	}
+	size_t first = tmp.nvals;
+	for (size_t i = 0; rc == 0 && i < cur.len; i += strlen(cur.p + i) + 1) {
+		bool seen = !cur.p[i];
+		for (size_t k = first; !seen && k < tmp.nvals; k++)
+			seen = !strcmp(tmp.vals[k], cur.p + i);
+		if (!seen)
+			rc = push_val(&tmp, cur.p + i);
+	}
+	*vals = tmp.vals;
+	*nvals = tmp.nvals;
+	buf_free(&cur);
+	buf_free(&next);
+	buf_free(&forms);
+	return rc < 0 ? cp_fail(ps->l.e, CP_EX_OSERR, "out of memory") : 0;
+}
+
+/* A keyword list: quoted keywords and list names, commas optional.  Ends
+ * at the first token that is neither. */
+static int parse_list(struct parser *ps, char ***vals, size_t *nvals)
+{
+	size_t items = 0;
+	for (;;) {
+		if (!tok_end(ps) && ps->l.t == T_COMMA && items) {
+			if (lex(&ps->l) < 0)
+				return -1;
+			continue;
+		}
+		if (tok_end(ps))
+			break;
+		if (ps->l.t == T_WORD && list_name(ps->l.text.p)) {
+			const struct list *li = find_list(ps->rs, ps->l.text.p);
+			if (!li)
+				return perr(ps, "no list named %s is defined above", ps->l.text.p);
+			for (size_t i = 0; i < li->nvals; i++) {
+				struct node tmp = { .vals = *vals, .nvals = *nvals };
+				int r = push_val(&tmp, li->vals[i]);
+				*vals = tmp.vals;
+				*nvals = tmp.nvals;
+				if (r < 0)
+					return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+			}
+		} else if (ps->l.t == T_STRING) {
+			tm_norm tn = {0};
+			int empty = tm_normalize(&tn, ps->l.text.p, ps->l.text.len) == 0 &&
+			            strspn(tn.text.p ? tn.text.p : "", "*~ ") == tn.text.len;
+			tm_norm_free(&tn);
+			if (empty)
+				return lex_fail(&ps->l, ps->l.tline, ps->l.tcol, "empty keyword", NULL);
+			if (push_keyword(ps, vals, nvals, ps->l.text.p) < 0)
+				return -1;
+		} else {
+			break;
+		}
+		items++;
+		if (lex(&ps->l) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A keyword atom: the list at the current token. */
+static int parse_kw_atom(struct parser *ps)
+{
+	rules *rs = ps->rs;
+	int n = new_node(rs, N_KW);
+	if (n < 0)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	char **vals = NULL;
+	size_t nvals = 0;
+	int r = parse_list(ps, &vals, &nvals);
+	rs->nodes[n].vals = vals;
+	rs->nodes[n].nvals = nvals;
+	if (r < 0)
+		return -1;
+	if (nvals == 0)
+		return perr(ps, "expected a quoted keyword or a list name, found %s", tok_desc(ps));
+	rs->nodes[n].atom = (int)rs->natoms++;
+	return n;
+}
+
+/* define NAME = "keyword", NAME, ... */
+static int parse_define(struct parser *ps)
+{
+	rules *rs = ps->rs;
+	if (lex(&ps->l) < 0)
+		return -1;
+	if (tok_end(ps) || ps->l.t != T_WORD || !list_name(ps->l.text.p))
+		return perr(ps, "define wants a name in capitals (A-Z, 0-9, _), found %s",
+		            tok_desc(ps));
+	if (find_list(rs, ps->l.text.p))
+		return perr(ps, "%s is already defined", ps->l.text.p);
+	char *name = strdup(ps->l.text.p);
+	if (!name)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	if (lex(&ps->l) < 0) {
+		free(name);
+		return -1;
+	}
+	if (tok_end(ps) || ps->l.t != T_OP || strcmp(ps->l.text.p, "=")) {
+		free(name);
+		return perr(ps, "expected '=' after the list's name, found %s", tok_desc(ps));
+	}
+	if (lex(&ps->l) < 0) {
+		free(name);
+		return -1;
+	}
+	struct list li = { name, NULL, 0 };
+	int r = parse_list(ps, &li.vals, &li.nvals);
+	if (r == 0 && li.nvals == 0)
+		r = perr(ps, "expected a quoted keyword or a list name, found %s", tok_desc(ps));
+	if (r == 0 && !tok_end(ps))
+		r = perr(ps, "unexpected '%s' in a list (quoted keywords and list names)",
+		         ps->l.text.p);
+	struct list *nl = r == 0 ? realloc(rs->lists, (rs->nlists + 1) * sizeof *nl) : NULL;
+	if (r == 0 && !nl)
+		r = cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	if (r < 0) {
+		for (size_t i = 0; i < li.nvals; i++)
+			free(li.vals[i]);
+		free(li.vals);
+		free(name);
+		return -1;
+	}
+	rs->lists = nl;
+	nl[rs->nlists++] = li;
+	return 0;
+}
+
+/* The most words near/N lets between its terms. */
+#define RULES_MAX_NEAR 1000
+
+/* After a keyword atom: "near/N LIST" makes it a proximity test. */
+static int parse_near(struct parser *ps, int a)
+{
+	if (a < 0 || tok_end(ps) || ps->l.t != T_WORD || strncmp(ps->l.text.p, "near", 4))
+		return a;
+	const char *num = ps->l.text.p + 4;
+	char *end;
+	errno = 0;
+	long d = *num == '/' ? strtol(num + 1, &end, 10) : -1;
+	if (d < 0 || *end || errno || d > RULES_MAX_NEAR)
+		return perr(ps, "expected near/N, N a number of words from 0 to 1000, found %s",
+		            ps->l.text.p);
+	if (lex(&ps->l) < 0)
+		return -1;
+	if (is_word(ps, "keywords") || is_word(ps, "keyword"))
+		if (lex(&ps->l) < 0)
+			return -1;
+	int b = parse_kw_atom(ps);
+	if (b < 0)
+		return -1;
+	int n = new_node(ps->rs, N_NEAR);
+	if (n < 0)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	ps->rs->nodes[n].a = a;
+	ps->rs->nodes[n].b = b;
+	ps->rs->nodes[n].num = (double)d;
+	if (!tok_end(ps) && ps->l.t == T_WORD && !strncmp(ps->l.text.p, "near", 4) &&
+	    ps->l.text.p[4] == '/')
+		return perr(ps, "near/N joins two lists; write (A near/N B) and (B near/N C)", NULL);
+	return n;
+}
 
 static int parse_value(struct parser *ps, struct node *out_unused, char **dst)
 {
@@ -356,10 +625,19 @@ static int parse_atom(struct parser *ps)
 	unsigned line = ps->l.tline, col = ps->l.tcol;
 	if (tok_end(ps))
 		return perr(ps, "expected a condition, found %s", tok_desc(ps));
+	bool nests = ps->l.t == T_LP || (ps->l.t == T_WORD && !strcmp(ps->l.text.p, "not"));
+	if (nests && ps->depth >= RULES_MAX_DEPTH) {
+		char lim[16];
+		snprintf(lim, sizeof lim, "%d", RULES_MAX_DEPTH);
+		return lex_fail(&ps->l, line, col,
+		                "conditions nested more than %s deep (parentheses and not)", lim);
+	}
 	if (ps->l.t == T_LP) {
 		if (lex(&ps->l) < 0)
 			return -1;
+		ps->depth++;
 		int n = parse_or(ps);
+		ps->depth--;
 		if (n < 0)
 			return -1;
 		if (tok_end(ps) || ps->l.t != T_RP)
@@ -368,6 +646,8 @@ static int parse_atom(struct parser *ps)
 			return -1;
 		return n;
 	}
+	if (ps->l.t == T_STRING)
+		return parse_near(ps, parse_kw_atom(ps));
 	if (ps->l.t != T_WORD)
 		return perr(ps, "expected a condition, found %s", tok_desc(ps));
 	char *w = strdup(ps->l.text.p);
@@ -377,7 +657,9 @@ static int parse_atom(struct parser *ps)
 	if (!strcmp(w, "not")) {
 		if (lex(&ps->l) < 0)
 			goto fail;
+		ps->depth++;
 		int a = parse_atom(ps);
+		ps->depth--;
 		if (a < 0)
 			goto fail;
 		if ((n = new_node(rs, N_NOT)) < 0)
@@ -388,37 +670,19 @@ static int parse_atom(struct parser *ps)
 			goto oom;
 		if (lex(&ps->l) < 0)
 			goto fail;
-	} else if (!strcmp(w, "keywords") || !strcmp(w, "keyword")) {
-		if ((n = new_node(rs, N_KW)) < 0)
+	} else if (!strcmp(w, "keywords") || !strcmp(w, "keyword") || list_name(w)) {
+		if (!list_name(w) && lex(&ps->l) < 0)
+			goto fail;
+		n = parse_near(ps, parse_kw_atom(ps));
+		if (n < 0)
+			goto fail;
+	} else if (!strcmp(w, "phone-number") || !strcmp(w, "card-number")) {
+		if ((n = new_node(rs, N_NUM)) < 0)
 			goto oom;
+		rs->nodes[n].op = w[0] == 'p' ? TM_NUM_PHONE : TM_NUM_CARD;
+		rs->has_num = true;
 		if (lex(&ps->l) < 0)
 			goto fail;
-		for (;;) {
-			if (!tok_end(ps) && ps->l.t == T_COMMA && rs->nodes[n].nvals) {
-				if (lex(&ps->l) < 0)
-					goto fail;
-				continue;
-			}
-			if (tok_end(ps) || ps->l.t != T_STRING)
-				break;
-			tm_norm tn = {0};
-			int empty = tm_normalize(&tn, ps->l.text.p, ps->l.text.len) == 0 &&
-			            strspn(tn.text.p ? tn.text.p : "", "*") == tn.text.len;
-			tm_norm_free(&tn);
-			if (empty) {
-				lex_fail(&ps->l, ps->l.tline, ps->l.tcol, "empty keyword", NULL);
-				goto fail;
-			}
-			if (push_val(&rs->nodes[n], ps->l.text.p) < 0)
-				goto oom;
-			if (lex(&ps->l) < 0)
-				goto fail;
-		}
-		if (rs->nodes[n].nvals == 0) {
-			perr(ps, "expected a quoted keyword, found %s", tok_desc(ps));
-			goto fail;
-		}
-		rs->nodes[n].atom = (int)rs->natoms++;
 	} else if (!strcmp(w, "has-tag")) {
 		if (lex(&ps->l) < 0)
 			goto fail;
@@ -552,26 +816,42 @@ fail:
 	return -1;
 }
 
-/* One level of a left-associative chain "x WORD y WORD z": `and` binds
- * atoms, `or` binds and-chains. */
+static int push_kid(struct node *n, int kid)
+{
+	if (n->nkids == n->kidcap) {
+		size_t cap = n->kidcap ? 2 * n->kidcap : 4;
+		int *k = realloc(n->kids, cap * sizeof *k);
+		if (!k)
+			return -1;
+		n->kids = k;
+		n->kidcap = cap;
+	}
+	n->kids[n->nkids++] = kid;
+	return 0;
+}
+
+/* One level of a chain "x WORD y WORD z", made one node with the operands
+ * in order: `and` binds atoms, `or` binds and-chains. */
 static int parse_chain(struct parser *ps, const char *word, int type,
                        int (*operand)(struct parser *))
 {
 	int a = operand(ps);
-	while (a >= 0 && is_word(ps, word)) {
+	if (a < 0 || !is_word(ps, word))
+		return a;
+	int n = new_node(ps->rs, type);
+	if (n < 0 || push_kid(&ps->rs->nodes[n], a) < 0)
+		return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
+	while (is_word(ps, word)) {
 		if (lex(&ps->l) < 0)
 			return -1;
 		int b = operand(ps);
 		if (b < 0)
 			return -1;
-		int n = new_node(ps->rs, type);
-		if (n < 0)
+		/* operand() may have moved the node array */
+		if (push_kid(&ps->rs->nodes[n], b) < 0)
 			return cp_fail(ps->l.e, CP_EX_OSERR, "out of memory");
-		ps->rs->nodes[n].a = a;
-		ps->rs->nodes[n].b = b;
-		a = n;
 	}
-	return a;
+	return n;
 }
 
 static int parse_and(struct parser *ps)
@@ -738,7 +1018,7 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 	rs->names = nn;
 	if (!(nn[rs->nnames] = strdup(name)))
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	struct parser ps = { rs, { 0 }, nn[rs->nnames++] };
+	struct parser ps = { rs, { 0 }, nn[rs->nnames++], 0 };
 	ps.l.name = ps.name;
 	ps.l.s = ps.l.p = text;
 	ps.l.end = text + len;
@@ -749,7 +1029,8 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 	rs->compiled = false;
 	int rc = lex(&ps.l);
 	while (rc == 0 && ps.l.t != T_EOF)
-		rc = parse_rule(&ps);
+		rc = ps.l.t == T_WORD && !strcmp(ps.l.text.p, "define") ? parse_define(&ps)
+		                                                        : parse_rule(&ps);
 	buf_free(&ps.l.text);
 	return rc < 0 ? -1 : 0;
 }
@@ -776,10 +1057,14 @@ static int needed_atom(const rules *rs, int ni)
 	const struct node *n = &rs->nodes[ni];
 	if (n->kind == N_KW)
 		return n->atom;
-	if (n->kind == N_AND) {
-		int a = needed_atom(rs, n->a);
-		return a >= 0 ? a : needed_atom(rs, n->b);
-	}
+	if (n->kind == N_NEAR)
+		return rs->nodes[n->a].atom;
+	if (n->kind == N_AND)
+		for (size_t i = 0; i < n->nkids; i++) {
+			int a = needed_atom(rs, n->kids[i]);
+			if (a >= 0)
+				return a;
+		}
 	return -1;
 }
 
@@ -862,6 +1147,15 @@ int rules_compile(rules *rs, cp_err *e)
 		nr[rs->atom_nrules[a]++] = i;
 		rs->atom_rules[a] = nr;
 	}
+	free(rs->atom_near);
+	rs->atom_near = calloc(rs->natoms + 1, sizeof *rs->atom_near);
+	if (!rs->atom_near)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	for (size_t i = 0; i < rs->nnodes; i++)
+		if (rs->nodes[i].kind == N_NEAR) {
+			rs->atom_near[rs->nodes[rs->nodes[i].a].atom] = true;
+			rs->atom_near[rs->nodes[rs->nodes[i].b].atom] = true;
+		}
 	rs->compiled = true;
 	return 0;
 }
@@ -892,6 +1186,7 @@ void rules_free(rules *rs)
 		for (size_t k = 0; k < n->nvals; k++)
 			free(n->vals[k]);
 		free(n->vals);
+		free(n->kids);
 		if (n->re)
 			onig_free(n->re);
 		jqx_free(n->jq);
@@ -906,6 +1201,14 @@ void rules_free(rules *rs)
 	for (size_t i = 0; i < rs->nnames; i++)
 		free(rs->names[i]);
 	free(rs->names);
+	for (size_t i = 0; i < rs->nlists; i++) {
+		for (size_t k = 0; k < rs->lists[i].nvals; k++)
+			free(rs->lists[i].vals[k]);
+		free(rs->lists[i].vals);
+		free(rs->lists[i].name);
+	}
+	free(rs->lists);
+	free(rs->atom_near);
 	for (size_t i = 0; i < rs->nkw; i++)
 		free(rs->kw_atoms[i]);
 	free(rs->kw_atoms);
@@ -938,6 +1241,18 @@ struct rules_ctx {
 	unsigned *atom_gen;
 	size_t *atom_start, *atom_end;   /* normalised offsets of the first hit */
 	uint64_t *cand;                  /* bitmap of the rules to try */
+	/* every hit of the atoms near uses: {atom, start, end} */
+	struct hit { int atom; uint32_t start, end; } *hits;
+	size_t nhits, hitcap;
+	uint32_t *wordpos;               /* wordpos[i]: words starting before byte i */
+	size_t wordcap;
+	bool have_words;
+	uint32_t *near_b;                /* scratch: one list's hit starts, sorted */
+	size_t near_cap;
+	bool oom;                        /* the scan ran out of memory */
+	bool have_nums;                  /* the number detectors ran on this record */
+	unsigned nums;
+	size_t numspan[2][2];
 	/* tags: offsets into tagbuf, NUL-separated */
 	buf tagbuf;
 	size_t *tagoff;
@@ -980,6 +1295,9 @@ void rules_ctx_free(rules_ctx *c)
 	free(c->atom_start);
 	free(c->atom_end);
 	free(c->cand);
+	free(c->hits);
+	free(c->wordpos);
+	free(c->near_b);
 	tm_norm_free(&c->norm);
 	buf_free(&c->tagbuf);
 	free(c->tagoff);
@@ -1003,6 +1321,17 @@ static int on_hit(void *v, int id, size_t start, size_t end)
 	const rules *rs = c->rs;
 	for (size_t i = 0; i < rs->kw_natoms[id]; i++) {
 		int a = rs->kw_atoms[id][i];
+		if (rs->atom_near[a]) {
+			if (c->nhits == c->hitcap) {
+				size_t cap = c->hitcap ? 2 * c->hitcap : 64;
+				struct hit *h = realloc(c->hits, cap * sizeof *h);
+				if (!h)
+					return c->oom = true, 1;
+				c->hits = h;
+				c->hitcap = cap;
+			}
+			c->hits[c->nhits++] = (struct hit){ a, (uint32_t)start, (uint32_t)end };
+		}
 		if (c->atom_gen[a] != c->gen) {
 			c->atom_gen[a] = c->gen;
 			c->atom_start[a] = start;
@@ -1048,6 +1377,8 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 	c->nvars = 0;
 	c->ntags = 0;
 	c->nev = 0;
+	c->nhits = 0;
+	c->have_words = c->have_nums = c->oom = false;
 	buf_reset(&c->tagbuf);
 	if (c->have_record) {
 		jv_free(c->record);
@@ -1071,14 +1402,15 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 	}
 	if (c->rs->base)
 		memcpy(c->cand, c->rs->base, c->rs->nwords * sizeof *c->cand);
-	if (c->rs->nkw == 0)
+	if (c->rs->nkw == 0 && !c->rs->has_num)
 		return 0;
 	/* Keywords are looked for in the first MiB of a text: a post is never
 	 * longer, and normalising costs memory in proportion. */
 	if (tm_normalize(&c->norm, text, len > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : len) < 0)
 		return -1;
-	tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
-	return 0;
+	if (c->rs->nkw)
+		tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
+	return c->oom ? -1 : 0;
 }
 
 int rules_set_var(rules_ctx *c, const char *name, const char *json)
@@ -1183,6 +1515,99 @@ static int cmp_num(int op, double a, double b)
 	}
 }
 
+/* Words that start before each byte of the normalised text: a word is a
+ * run of letters and digits, or one ideograph. */
+static int count_words(rules_ctx *c)
+{
+	const char *t = c->norm.text.p;
+	size_t n = c->norm.text.len;
+	if (c->wordcap < n + 1) {
+		uint32_t *w = realloc(c->wordpos, (n + 1) * sizeof *w);
+		if (!w)
+			return -1;
+		c->wordpos = w;
+		c->wordcap = n + 1;
+	}
+	uint32_t k = 0;
+	bool in = false;
+	for (size_t i = 0; i < n;) {
+		size_t l = 1;
+		int cl = (unsigned char)t[i] < 0x80 ? tm_class((unsigned char)t[i])
+		                                     : tm_class(tm_decode(t + i, n - i, &l));
+		c->wordpos[i] = k;
+		bool starts = (cl == TM_WORD && !in) || cl == TM_CJK;
+		if (starts)
+			k++;
+		in = cl == TM_WORD || (in && cl == TM_MARK);
+		for (size_t j = 1; j < l; j++)
+			c->wordpos[i + j] = k;
+		i += l;
+	}
+	c->wordpos[n] = k;
+	c->have_words = true;
+	return 0;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Is there a hit of atom `to` that starts at or after some hit of atom
+ * `from` ends, with at most `gap` words between them?  *s and *e get the
+ * pair's extent. */
+static int near_after(rules_ctx *c, int from, int to, uint32_t gap, size_t *s, size_t *e)
+{
+	size_t nb = 0;
+	for (size_t i = 0; i < c->nhits; i++)
+		if (c->hits[i].atom == to) {
+			if (nb == c->near_cap) {
+				size_t cap = c->near_cap ? 2 * c->near_cap : 64;
+				uint32_t *b = realloc(c->near_b, cap * sizeof *b);
+				if (!b)
+					return -1;
+				c->near_b = b;
+				c->near_cap = cap;
+			}
+			c->near_b[nb++] = c->hits[i].start;
+		}
+	qsort(c->near_b, nb, sizeof *c->near_b, cmp_u32);
+	for (size_t i = 0; i < c->nhits; i++) {
+		const struct hit *h = &c->hits[i];
+		if (h->atom != from)
+			continue;
+		/* the first `to` hit starting at or after h's end */
+		size_t lo = 0, hi = nb;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (c->near_b[mid] < h->end)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < nb && c->wordpos[c->near_b[lo]] - c->wordpos[h->end] <= gap) {
+			*s = h->start;
+			uint32_t bs = c->near_b[lo];
+			*e = bs;
+			for (size_t k = 0; k < c->nhits; k++)
+				if (c->hits[k].atom == to && c->hits[k].start == bs && c->hits[k].end > *e)
+					*e = c->hits[k].end;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Evidence for a span [s, e) of the normalised text, in the original. */
+static void add_norm_ev(rules_ctx *c, size_t s, size_t e, int node)
+{
+	const uint32_t *src = c->norm.src;
+	size_t a = src[s], last = src[e - 1], l;
+	tm_decode(c->text + last, c->textlen - last, &l);
+	add_ev(c, true, a, last + l, node);
+}
+
 static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 {
 	const struct node *n = &c->rs->nodes[ni];
@@ -1191,18 +1616,20 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 1;
 	case N_FALSE:
 		return 0;
-	case N_AND: {
-		int a = eval(c, n->a, collect, e);
-		if (a <= 0)
-			return a;
-		return eval(c, n->b, collect, e);
-	}
-	case N_OR: {
-		int a = eval(c, n->a, collect, e);
-		if (a != 0)
-			return a;
-		return eval(c, n->b, collect, e);
-	}
+	case N_AND:
+		for (size_t i = 0; i < n->nkids; i++) {
+			int a = eval(c, n->kids[i], collect, e);
+			if (a <= 0)
+				return a;
+		}
+		return 1;
+	case N_OR:
+		for (size_t i = 0; i < n->nkids; i++) {
+			int a = eval(c, n->kids[i], collect, e);
+			if (a != 0)
+				return a;
+		}
+		return 0;
 	case N_NOT: {
 		int a = eval(c, n->a, false, e);
 		return a < 0 ? a : !a;
@@ -1210,12 +1637,35 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 	case N_KW:
 		if (c->atom_gen[n->atom] != c->gen)
 			return 0;
+		if (collect)
+			add_norm_ev(c, c->atom_start[n->atom], c->atom_end[n->atom], ni);
+		return 1;
+	case N_NEAR: {
+		int a = c->rs->nodes[n->a].atom, b = c->rs->nodes[n->b].atom;
+		if (c->atom_gen[a] != c->gen || c->atom_gen[b] != c->gen)
+			return 0;
+		if (!c->have_words && count_words(c) < 0)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		size_t s = 0, en = 0;
+		int r = near_after(c, a, b, (uint32_t)n->num, &s, &en);
+		if (r == 0)
+			r = near_after(c, b, a, (uint32_t)n->num, &s, &en);
+		if (r < 0)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		if (r && collect)
+			add_norm_ev(c, s, en, ni);
+		return r;
+	}
+	case N_NUM:
+		if (!c->have_nums) {
+			c->nums = c->norm.text.p ? tm_numbers(&c->norm, c->numspan) : 0;
+			c->have_nums = true;
+		}
+		if (!(c->nums & (unsigned)n->op))
+			return 0;
 		if (collect) {
-			const uint32_t *src = c->norm.src;
-			size_t s = src[c->atom_start[n->atom]];
-			size_t last = src[c->atom_end[n->atom] - 1], l;
-			tm_decode(c->text + last, c->textlen - last, &l);
-			add_ev(c, true, s, last + l, ni);
+			int k = n->op == TM_NUM_PHONE ? 0 : 1;
+			add_norm_ev(c, c->numspan[k][0], c->numspan[k][1], ni);
 		}
 		return 1;
 	case N_RE: {
@@ -1415,6 +1865,32 @@ static void jq_path(buf *out, const char *path)
 	}
 }
 
+/* A keyword list as a regular expression group, for jq's test(). */
+static void jq_alternation(const struct node *n, buf *out)
+{
+	buf_adds(out, "\\b(?:");
+	for (size_t i = 0; i < n->nvals; i++) {
+		const char *k = n->vals[i];
+		size_t l = strlen(k);
+		bool os = l && k[0] == '*', oe = l > 1 && k[l - 1] == '*';
+		if (i)
+			buf_addc(out, '|');
+		if (os)
+			buf_adds(out, "\\w*");
+		for (size_t j = os; j < l - oe; j++) {
+			if (strchr("\\^$.|?*+()[]{}", k[j]))
+				buf_addc(out, '\\');
+			if (k[j] == ' ')
+				buf_adds(out, "\\s+");
+			else
+				buf_addc(out, k[j]);
+		}
+		if (oe)
+			buf_adds(out, "\\w*");
+	}
+	buf_adds(out, ")\\b");
+}
+
 static void jq_cond(const rules *rs, int ni, buf *out)
 {
 	const struct node *n = &rs->nodes[ni];
@@ -1423,9 +1899,11 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 	case N_FALSE: buf_adds(out, "false"); return;
 	case N_AND: case N_OR:
 		buf_addc(out, '(');
-		jq_cond(rs, n->a, out);
-		buf_adds(out, n->kind == N_AND ? " and " : " or ");
-		jq_cond(rs, n->b, out);
+		for (size_t i = 0; i < n->nkids; i++) {
+			if (i)
+				buf_adds(out, n->kind == N_AND ? " and " : " or ");
+			jq_cond(rs, n->kids[i], out);
+		}
 		buf_addc(out, ')');
 		return;
 	case N_NOT:
@@ -1490,6 +1968,33 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 		return;
 	case N_JQ:
 		buf_addf(out, "(%s)", n->str);
+		return;
+	case N_NEAR: {
+		/* A regular expression for either order: jq has no word index. */
+		buf a = {0}, b = {0}, re = {0};
+		jq_alternation(&rs->nodes[n->a], &a);
+		jq_alternation(&rs->nodes[n->b], &b);
+		if (!buf_cstr(&a) || !buf_cstr(&b)) {
+			buf_free(&a);
+			buf_free(&b);
+			return;
+		}
+		int gap = (int)n->num;
+		buf_addf(&re, "%s\\W+(?:\\w+\\W+){0,%d}%s|%s\\W+(?:\\w+\\W+){0,%d}%s", a.p, gap,
+		         b.p, b.p, gap, a.p);
+		buf_adds(out, "(.text | test(");
+		jq_str(out, buf_cstr(&re) ? re.p : "");
+		buf_adds(out, "; \"i\"))");
+		buf_free(&a);
+		buf_free(&b);
+		buf_free(&re);
+		return;
+	}
+	case N_NUM:
+		/* Without the Luhn check and the introducing words. */
+		buf_adds(out, n->op == TM_NUM_PHONE
+		         ? "(.text | test(\"(?<![\\\\w@#/$.,:-])\\\\+?\\\\d(?:[ .()-]{0,2}\\\\d){9,16}(?![\\\\w])\"))"
+		         : "(.text | test(\"(?<![\\\\w@#/$.,:-])\\\\d(?:[ -]?\\\\d){12,18}(?![\\\\w])\"))");
 		return;
 	}
 }

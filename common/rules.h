@@ -5,10 +5,12 @@
  * The format is shared: tag uses the actions tag, priority, escalate,
  * stop and exclude; assign plugs in its own (queue NAME) by passing its
  * own action table.  Conditions are the same for every caller: keyword
- * and phrase lists (all keywords of all rules matched in one pass of
- * textmatch's Aho-Corasick automaton), regular expressions (Oniguruma,
- * the flavour jq's test() uses), field tests, has-tag, and jq expressions
- * (libjq), combined with and, or, not and parentheses.
+ * and phrase lists, named once with define and spelled out in their word
+ * forms ("give~"), all matched in one pass of textmatch's Aho-Corasick
+ * automaton; proximity of two lists (A near/N B); phone and card numbers
+ * (textmatch's detectors); regular expressions (Oniguruma, the flavour
+ * jq's test() uses), field tests, has-tag, and jq expressions (libjq),
+ * combined with and, or, not and parentheses (nested at most 100 deep).
  *
  * Ownership: a rules set is made by rules_new and freed by rules_free;
  * an evaluation context by rules_ctx_new / rules_ctx_free.  Strings and

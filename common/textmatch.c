@@ -385,7 +385,39 @@ struct tm_ac {
 	int32_t *out;        /* per state: keyword ending here, or -1 */
 	int32_t *dict;       /* per state: next state on the fail chain with an output */
 	size_t nstates;
+	/* keyword ids by hash, for tm_ac_add to find an equal keyword fast */
+	int32_t *slots;
+	size_t nslots;
 };
+
+static uint32_t kw_hash(const char *s, size_t n, bool os, bool oe)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)(os << 1 | oe);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Keep the table at most half full. */
+static int kw_rehash(tm_ac *a)
+{
+	size_t n = a->nslots ? 2 * a->nslots : 256;
+	int32_t *sl = malloc(n * sizeof *sl);
+	if (!sl)
+		return -1;
+	memset(sl, 0xff, n * sizeof *sl);
+	for (size_t i = 0; i < a->nkw; i++) {
+		const struct kw *k = &a->kw[i];
+		size_t j = kw_hash(k->s, k->len, k->open_start, k->open_end) & (n - 1);
+		while (sl[j] >= 0)
+			j = (j + 1) & (n - 1);
+		sl[j] = (int32_t)i;
+	}
+	free(a->slots);
+	a->slots = sl;
+	a->nslots = n;
+	return 0;
+}
 
 tm_ac *tm_ac_new(void)
 {
@@ -418,12 +450,19 @@ int tm_ac_add(tm_ac *a, const char *kw, size_t len)
 		tm_norm_free(&n);
 		return -1;
 	}
-	for (size_t i = 0; i < a->nkw; i++)
-		if (a->kw[i].len == n.text.len && !memcmp(a->kw[i].s, n.text.p, n.text.len) &&
-		    a->kw[i].open_start == open_start && a->kw[i].open_end == open_end) {
+	if (2 * (a->nkw + 1) > a->nslots && kw_rehash(a) < 0) {
+		tm_norm_free(&n);
+		return -2;
+	}
+	size_t slot = kw_hash(n.text.p, n.text.len, open_start, open_end) & (a->nslots - 1);
+	for (; a->slots[slot] >= 0; slot = (slot + 1) & (a->nslots - 1)) {
+		const struct kw *k = &a->kw[a->slots[slot]];
+		if (k->len == n.text.len && !memcmp(k->s, n.text.p, n.text.len) &&
+		    k->open_start == open_start && k->open_end == open_end) {
 			tm_norm_free(&n);
-			return (int)i;
+			return (int)a->slots[slot];
 		}
+	}
 	if (a->nkw == a->kwcap) {
 		size_t cap = a->kwcap ? 2 * a->kwcap : 64;
 		struct kw *k = realloc(a->kw, cap * sizeof *k);
@@ -440,6 +479,7 @@ int tm_ac_add(tm_ac *a, const char *kw, size_t len)
 	k->open_start = open_start;
 	k->open_end = open_end;
 	free(n.src);
+	a->slots[slot] = (int32_t)a->nkw;
 	return (int)a->nkw++;
 }
 
@@ -518,6 +558,36 @@ int tm_ac_build(tm_ac *a)
 			}
 		}
 	}
+	/* Number the states breadth first: the root and the shallow states,
+	 * where the scan spends nearly all its time, then share cache lines
+	 * at the start of the table instead of being spread through it. */
+	int32_t *perm = fail; /* fail links are no longer needed */
+	perm[0] = 0;
+	for (size_t k = 0; k < qt; k++)
+		perm[queue[k]] = (int32_t)(k + 1);
+	int32_t *pnext = malloc(total * nc * sizeof *pnext);
+	int32_t *pout = malloc(total * sizeof *pout), *pdict = malloc(total * sizeof *pdict);
+	if (!pnext || !pout || !pdict) {
+		free(pnext);
+		free(pout);
+		free(pdict);
+		free(fail);
+		free(queue);
+		return -1;
+	}
+	for (size_t st = 0; st < ns; st++) {
+		int32_t ps = perm[st];
+		pout[ps] = a->out[st];
+		pdict[ps] = a->dict[st] >= 0 ? perm[a->dict[st]] : -1;
+		for (int c = 0; c < nc; c++)
+			pnext[(size_t)ps * nc + c] = perm[a->next[st * nc + c]];
+	}
+	free(a->next);
+	free(a->out);
+	free(a->dict);
+	a->next = pnext;
+	a->out = pout;
+	a->dict = pdict;
 	/* The scan's one load per byte also says whether the state it reaches
 	 * ends a keyword: state numbers are doubled, the low bit is "output". */
 	free(a->next16);
@@ -606,9 +676,368 @@ void tm_ac_free(tm_ac *a)
 	for (size_t i = 0; i < a->nkw; i++)
 		free(a->kw[i].s);
 	free(a->kw);
+	free(a->slots);
 	free(a->next);
 	free(a->next16);
 	free(a->out);
 	free(a->dict);
 	free(a);
+}
+
+/* ------------------------------------------------------------ word forms */
+
+/* Irregular forms, one group a line, that suffix rules cannot make: the
+ * verbs customers use to say what happened (English), and the French
+ * verbs whose participles or present change their stem.  Every word of a
+ * group stands for the whole group. */
+static const char *const irregular[] = {
+	"be am is are was were been being", "have has had having",
+	"do does did done doing", "go goes went gone going",
+	"give gives gave given giving", "sell sells sold selling",
+	"tell tells told telling", "send sends sent sending",
+	"take takes took taken taking", "get gets got gotten getting",
+	"find finds found finding", "burn burns burned burnt burning",
+	"bite bites bit bitten biting", "fall falls fell fallen falling",
+	"catch catches caught catching", "break breaks broke broken breaking",
+	"see sees saw seen seeing", "show shows showed shown showing",
+	"write writes wrote written writing", "leave leaves left leaving",
+	"lose loses lost losing", "pay pays paid paying", "buy buys bought buying",
+	"hurt hurts hurting", "hit hits hitting", "feel feels felt feeling",
+	"make makes made making", "put puts putting", "choose chooses chose chosen choosing",
+	"drive drives drove driven driving", "throw throws threw thrown throwing",
+	"fly flies flew flown flying", "say says said saying",
+	"speak speaks spoke spoken speaking", "hear hears heard hearing",
+	"eat eats ate eaten eating", "hide hides hid hidden hiding",
+	"know knows knew known knowing", "shake shakes shook shaken shaking",
+	"cut cuts cutting", "sting stings stung stinging", "freeze freezes froze frozen freezing",
+	"blow blows blew blown blowing", "tear tears tore torn tearing",
+	"hold holds held holding", "keep keeps kept keeping", "lead leads led leading",
+	"bleed bleeds bled bleeding", "run runs ran running", "come comes came coming",
+	"begin begins began begun beginning", "steal steals stole stolen stealing",
+	"forget forgets forgot forgotten forgetting", "let lets letting",
+	"leak leaks leaked leaking", "swell swells swelled swollen swelling",
+	"spend spends spent spending", "lend lends lent lending",
+	"mean means meant meaning", "meet meets met meeting", "read reads reading",
+	"set sets setting", "shoot shoots shot shooting", "slide slides slid sliding",
+	"smell smells smelled smelt smelling", "spill spills spilled spilt spilling",
+	"strike strikes struck striking", "swallow swallows swallowed swallowing",
+	"take takes took taken taking", "wake wakes woke woken waking",
+	"die dies died dying", "lie lies lay lain lying",
+	"prendre prends prend prenons prenez prennent pris prise prises prenait prenaient",
+	"mettre mets met mettons mettez mettent mis mise mises mettait",
+	"faire fais fait faisons faites font faite faits faites faisait",
+	"voir vois voit voyons voyez voient vu vue vus vues voyait",
+	"dire dis dit disons dites disent dite dits disait",
+	"ecrire ecris ecrit ecrivons ecrivez ecrivent ecrite ecrits ecrivait",
+	"recevoir recois recoit recevons recevez recoivent recu recue recus recues recevait",
+	"envoyer envoie envoies envoient envoyons envoyez envoye envoyee envoyes envoyees envoyait envoyaient",
+	"payer paie paies paient paye payes payent payons payez payee payees payait",
+	"ouvrir ouvre ouvres ouvrent ouvert ouverte ouverts ouvertes ouvrait",
+	"offrir offre offrent offert offerte offerts",
+	"mourir meurt meurent mort morte morts mortes mourait",
+	"perdre perds perd perdons perdez perdent perdu perdue perdus perdues perdait",
+	"vendre vends vend vendons vendez vendent vendu vendue vendus vendues vendait vendaient",
+	"rendre rends rend rendons rendez rendent rendu rendue rendus rendues rendait",
+	"poursuivre poursuis poursuit poursuivons poursuivez poursuivent poursuivi poursuivie poursuivis poursuivait",
+	"avoir ai as a avons avez ont eu eue eus avait avaient",
+	"etre suis es est sommes etes sont ete etait etaient",
+};
+
+static int form_add(buf *out, const char *stem, size_t n, const char *suffix)
+{
+	if (buf_add(out, stem, n) < 0 || buf_adds(out, suffix) < 0 || buf_addc(out, '\0') < 0)
+		return -1;
+	return 0;
+}
+
+static bool is_vowel(char c)
+{
+	return strchr("aeiouy", c) != NULL;
+}
+
+int tm_forms(const char *word, buf *out)
+{
+	/* Folded first, as the matcher sees it: forms are made without
+	 * accents, and match accented text alike. */
+	tm_norm n = {0};
+	if (tm_normalize(&n, word, strlen(word)) < 0) {
+		tm_norm_free(&n);
+		return -1;
+	}
+	const char *w = n.text.p ? n.text.p : "";
+	size_t l = n.text.len;
+	int rc = form_add(out, w, l, "");
+	/* An irregular group: all of it. */
+	for (size_t g = 0; rc == 0 && g < sizeof irregular / sizeof irregular[0]; g++) {
+		const char *p = irregular[g];
+		bool in = false;
+		while (*p && !in) {
+			size_t k = strcspn(p, " ");
+			in = k == l && !memcmp(p, w, l);
+			p += k + (p[k] == ' ');
+		}
+		for (p = irregular[g]; in && *p && rc == 0;) {
+			size_t k = strcspn(p, " ");
+			rc = form_add(out, p, k, "");
+			p += k + (p[k] == ' ');
+		}
+	}
+	if (rc < 0 || l < 3) {
+		tm_norm_free(&n);
+		return rc;
+	}
+	bool accented = false;
+	for (const char *q = word; *q; q++)
+		accented |= (*q & 0x80) != 0;
+	char last = w[l - 1], prev = w[l - 2];
+	/* The common forms only: present, past participle, imperfect. */
+	static const char *const fr_er[] = {
+		"er", "e", "es", "ent", "ez", "e", "ee", "es", "ees", "ait", "aient", "ant", NULL };
+	static const char *const fr_ir[] = {
+		"ir", "is", "it", "issent", "i", "ie", "ies", "issait", NULL };
+	static const char *const fr_re[] = {
+		"re", "s", "t", "ent", "u", "ue", "us", "ues", "ait", NULL };
+	/* A participle written as such agrees: blessé, blessée, blessés. */
+	static const char *const fr_pp[] = { "", "e", "s", "es", NULL };
+	const char *const *fr = NULL;
+	size_t frstem = 0;
+	/* English: plural and third person, past, -ing; not for a word
+	 * written with accents, which is French ("blessé" is not "blessed"). */
+	if (accented)
+		goto french;
+	if (last == 's' || last == 'x' || last == 'z' || last == 'o' ||
+	    (l > 2 && (!strcmp(w + l - 2, "ch") || !strcmp(w + l - 2, "sh"))))
+		rc |= form_add(out, w, l, "es");
+	if (last == 'y' && !is_vowel(prev)) {
+		rc |= form_add(out, w, l - 1, "ies");
+		rc |= form_add(out, w, l - 1, "ied");
+		rc |= form_add(out, w, l, "ing");
+	} else if (last == 'e') {
+		rc |= form_add(out, w, l, "s");
+		rc |= form_add(out, w, l, "d");
+		rc |= form_add(out, w, prev == 'e' ? l : l - 1, "ing");
+	} else {
+		rc |= form_add(out, w, l, "s");
+		rc |= form_add(out, w, l, "ed");
+		rc |= form_add(out, w, l, "ing");
+		/* stop, stopped: a short final consonant doubles. */
+		if (!is_vowel(last) && is_vowel(prev) && !is_vowel(w[l - 3]) &&
+		    !strchr("wxy", last)) {
+			char dbl[2] = { last, '\0' };
+			buf b = {0};
+			rc |= buf_add(&b, w, l) | buf_adds(&b, dbl);
+			if (b.p) {
+				rc |= form_add(out, b.p, b.len, "ed");
+				rc |= form_add(out, b.p, b.len, "ing");
+			}
+			buf_free(&b);
+		}
+	}
+french:
+	/* French: verbs by their infinitive or past participle, nouns and
+	 * adjectives by gender and number. */
+	if (l > 3 && !strcmp(w + l - 2, "er")) {
+		fr = fr_er;
+		frstem = l - 2;
+	} else if (l > 3 && last == 'e' && strlen(word) > 2 &&
+	           !memcmp(word + strlen(word) - 2, "\xc3\xa9", 2)) {
+		fr = fr_pp; /* blessé (é folded to e) */
+		frstem = l;
+	} else if (l > 3 && !strcmp(w + l - 2, "ir")) {
+		fr = fr_ir;
+		frstem = l - 2;
+	} else if (l > 3 && !strcmp(w + l - 2, "re")) {
+		fr = fr_re;
+		frstem = l - 2;
+	}
+	for (size_t i = 0; fr && fr[i]; i++)
+		rc |= form_add(out, w, frstem, fr[i]);
+	/* French gender and number only for a word that looks French (an
+	 * accent, a verb ending): "hack" gets no "hacke", which would only
+	 * grow the automaton. */
+	if (!accented && !fr) {
+		if (last != 's')
+			rc |= form_add(out, w, l, "s");
+		tm_norm_free(&n);
+		return rc < 0 ? -1 : 0;
+	}
+	if (last != 's' && last != 'x')
+		rc |= form_add(out, w, l, last == 'u' ? "x" : "s");
+	if (last != 'e') {
+		rc |= form_add(out, w, l, "e");
+		rc |= form_add(out, w, l, "es");
+	}
+	if (l > 3 && !strcmp(w + l - 2, "al"))
+		rc |= form_add(out, w, l - 2, "aux");
+	if (l > 3 && !strcmp(w + l - 3, "eux")) {
+		rc |= form_add(out, w, l - 1, "se");
+		rc |= form_add(out, w, l - 1, "ses");
+	}
+	if (l > 3 && !strcmp(w + l - 2, "if")) {
+		rc |= form_add(out, w, l - 1, "ve");
+		rc |= form_add(out, w, l - 1, "ves");
+	}
+	tm_norm_free(&n);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------ number detectors */
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool luhn(const char *digits, size_t n)
+{
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(digits[n - 1 - i] - '0');
+		if (i & 1)
+			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+/* Words that introduce a number that is not personal data: order,
+ * booking, case and tracking references, in English and French.  Filler
+ * between them and the number is skipped. */
+static const char *const introducers[] = {
+	"order", "orders", "commande", "booking", "reservation", "confirmation", "conf",
+	"ref", "reference", "case", "ticket", "tracking", "suivi", "invoice", "facture",
+	"receipt", "transaction", "dossier", "colis", "parcel", "package", "shipment",
+	"claim", "incident", "request", "complaint", "reclamation", "waybill", "awb",
+	"imei", "serial", "model", "sku", "item", "product", "produit", "article", "pnr",
+	"voucher", "coupon", "promo", NULL };
+static const char *const fillers[] = {
+	"number", "numbers", "no", "nr", "num", "numero", "id", "is", "was", "de", "du", "la",
+	"le", "my", "mon", "ma", "the", "n", "est", "your", "votre", "code", "#", NULL };
+
+static bool in_list(const char *const *list, const char *w, size_t n)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && !memcmp(list[i], w, n))
+			return true;
+	return false;
+}
+
+static bool introduced(const char *t, size_t start)
+{
+	size_t i = start;
+	for (int words = 0; words < 4;) {
+		/* skip white space and the punctuation between word and number */
+		while (i > 0 && strchr(" #:.-\xc2\xb0(", t[i - 1]))
+			i--;
+		size_t end = i;
+		while (i > 0 && (tm_class((unsigned char)t[i - 1]) == TM_WORD ||
+		                 ((unsigned char)t[i - 1] & 0x80)))
+			i--;
+		if (i == end)
+			return false;
+		if (in_list(introducers, t + i, end - i))
+			return true;
+		if (!in_list(fillers, t + i, end - i))
+			return false;
+		words++;
+	}
+	return false;
+}
+
+unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
+{
+	const char *t = tn->text.p;
+	size_t n = tn->text.len;
+	unsigned found = 0;
+	char dg[24];
+	for (size_t i = 0; i < n && found != (TM_NUM_PHONE | TM_NUM_CARD);) {
+		char c = t[i];
+		bool opens = digit(c) || ((c == '+' || c == '(') && i + 1 < n && digit(t[i + 1]));
+		if (!opens) {
+			i++;
+			continue;
+		}
+		/* Part of a word, a handle, an amount or a path: not a number
+		 * on its own. */
+		char b = i ? t[i - 1] : ' ';
+		bool attached = i && (tm_class((unsigned char)b) == TM_WORD || ((unsigned char)b & 0x80) ||
+		                      (strchr("@#/$.,-_:=&%", b) && !(c == '+' && b == '/')));
+		if (attached) {
+			/* Skip just its digits: a number may follow after a space
+			 * ("@115712 0612345678"). */
+			while (i < n && (digit(t[i]) || t[i] == '+' || t[i] == '('))
+				i++;
+			continue;
+		}
+		size_t j = i, nd = 0, last = i, group = 0, ngroups = 1, maxgroup = 0, dots = 0;
+		bool plus = false, paren = false, odd_sep = false, seps = false;
+		if (t[j] == '+') {
+			plus = true;
+			j++;
+		}
+		while (j < n) {
+			if (digit(t[j])) {
+				if (nd < sizeof dg)
+					dg[nd] = t[j];
+				nd++;
+				group++;
+				maxgroup = group > maxgroup ? group : maxgroup;
+				last = ++j;
+				continue;
+			}
+			/* A group of one digit after the first ends the number:
+			 * "1 2 5 ms" is a list, not a number. */
+			bool next_digit = j + 1 < n && (digit(t[j + 1]) || t[j + 1] == '(') &&
+			                  !(j + 2 < n && digit(t[j + 1]) && !digit(t[j + 2]));
+			if ((t[j] == ' ' || t[j] == '.' || t[j] == '-') && next_digit && !paren) {
+				dots += t[j] == '.';
+				group = 0;
+				ngroups++;
+				odd_sep |= t[j] == '.';
+				seps = true;
+				j++;
+				continue;
+			}
+			if (t[j] == '(' && !paren && j + 1 < n && digit(t[j + 1])) {
+				paren = odd_sep = seps = true;
+				group = 0;
+				ngroups++;
+				j++;
+				continue;
+			}
+			if (t[j] == ')' && paren) {
+				paren = false;
+				group = 0;
+				ngroups++;
+				j++;
+				if (j + 1 < n && (t[j] == ' ' || t[j] == '-') && digit(t[j + 1]))
+					j++;
+				continue;
+			}
+			break;
+		}
+		/* What follows must not continue it either. */
+		bool glued = last < n && (tm_class((unsigned char)t[last]) == TM_WORD ||
+		                          ((unsigned char)t[last] & 0x80) ||
+		                          (strchr("/.,:", t[last]) && last + 1 < n && digit(t[last + 1])));
+		/* An IPv4 address is four dotted groups of one to three digits. */
+		bool ipv4 = dots == 3 && ngroups == 4 && maxgroup <= 3;
+		if (!glued && !ipv4 && !introduced(t, i)) {
+			size_t intl = nd > 2 && dg[0] == '0' && dg[1] == '0' ? 2 : 0;
+			if (!(found & TM_NUM_PHONE) && nd - intl >= 10 && nd - intl <= 15) {
+				found |= TM_NUM_PHONE;
+				span[0][0] = i;
+				span[0][1] = last;
+			}
+			(void)seps;
+			if (!(found & TM_NUM_CARD) && !plus && !odd_sep && nd >= 13 && nd <= 19 &&
+			    luhn(dg, nd)) {
+				found |= TM_NUM_CARD;
+				span[1][0] = i;
+				span[1][1] = last;
+			}
+		}
+		i = j > i ? j : i + 1;
+	}
+	return found;
 }

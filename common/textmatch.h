@@ -67,4 +67,25 @@ typedef int (*tm_hit_fn)(void *ctx, int id, size_t start, size_t end);
 void tm_ac_scan(const tm_ac *a, const tm_norm *t, tm_hit_fn fn, void *ctx);
 void tm_ac_free(tm_ac *a);
 
+/* The forms of one word, for keywords written "give~": the word itself,
+ * its irregular group (give gave given giving; prendre pris), and the
+ * regular English and French inflections (gives giving; donne donnes
+ * donnent donné donnée...), folded as the matcher folds.  Forms that are
+ * not words cost nothing: they never occur.  Appends each, NUL-ended, to
+ * out; returns 0 or -1 (memory). */
+int tm_forms(const char *word, buf *out);
+
+/* Phone and card numbers in normalised text: digit runs of 10 to 15
+ * digits (an international 00 prefix not counted), written together or in
+ * groups split by single spaces, dots or hyphens, with an optional leading
+ * + and parentheses; card numbers are 13 to 19 digits in groups split by
+ * spaces or hyphens that pass the Luhn check.  A run glued to a word, a
+ * handle (@123...), an amount or a path is not one, nor is a number that
+ * follows an introducing word ("order #", "order number", "tracking",
+ * "case", "commande n°"...).  Returns TM_NUM_PHONE | TM_NUM_CARD for what
+ * was found; span[0] (phone) and span[1] (card) get the first one's
+ * [start, end) in the normalised text. */
+enum { TM_NUM_PHONE = 1, TM_NUM_CARD = 2 };
+unsigned tm_numbers(const tm_norm *t, size_t span[2][2]);
+
 #endif

@@ -98,6 +98,90 @@ $ tag -r 'tag card if keywords "card"' -r 'tag credit if keywords "credit card",
 > ["card","credit","login","log"]
 > ["login"]
 
+### near/N: terms within N words, either order; N = 0 is adjacent; punctuation is not a word; a repeated term needs two occurrences
+$ tag -r 'tag n0 if "phone number" near/0 "leaked"' -r 'tag n2 if "gave" near/2 "address"' -r 'tag rep if "call" near/1 "call"' | jq -c .tags
+< {"text":"They leaked my phone number"}
+< {"text":"my phone number leaked"}
+< {"text":"my phone number, leaked!"}
+< {"text":"my phone number was leaked"}
+< {"text":"my ADDRESS: they gave it away"}
+< {"text":"they gave my home address away"}
+< {"text":"they gave my old home address away"}
+< {"text":"call me, call"}
+< {"text":"call"}
+< {"text":"call them now call"}
+> []
+> ["n0"]
+> ["n0"]
+> []
+> ["n2"]
+> ["n2"]
+> []
+> ["rep"]
+> []
+> []
+
+### define: a named list, defined once and reused in keywords, in other lists and in near
+$ printf '%s\n' 'define DATA = "phone number", "address"' 'define MORE = DATA, "email"' 'define SHARE = "sold", "shared"' 'tag privacy if DATA near/3 SHARE' 'tag more if keywords MORE, "iban"' > r.rules
+$ tag -f r.rules -r 'tag again if MORE' | jq -c .tags
+< {"text":"You shared my address with them"}
+< {"text":"my email, and my IBAN"}
+< {"text":"address"}
+> ["privacy","more","again"]
+> ["more","again"]
+> ["more","again"]
+
+### word forms: "give~" matches give, gives, gave, given, giving; French "donner~" its inflections; other words stay exact
+$ tag -r 'tag f if "give~ out" near/3 "number"' -r 'tag d if "donner~" near/2 "numéro"' -r 'tag x if "give out"' | jq -c .tags
+< {"text":"they give out my number"}
+< {"text":"he gives out my number"}
+< {"text":"she GAVE OUT my number"}
+< {"text":"it was given out, the number"}
+< {"text":"stop giving out my number"}
+< {"text":"giveaway out number"}
+< {"text":"ils ont donné mon numéro"}
+< {"text":"elle donne mon numéro"}
+< {"text":"ils donnent mon numéro"}
+< {"text":"donnée : mon numéro"}
+> ["f","x"]
+> ["f"]
+> ["f"]
+> ["f"]
+> ["f"]
+> []
+> ["d"]
+> ["d"]
+> ["d"]
+> ["d"]
+
+### phone-number and card-number: with or without separators, not order numbers introduced as such, Luhn-checked cards
+$ tag -r 'tag phone if phone-number' -r 'tag card if card-number' | jq -c .tags
+< {"text":"call me on 8106028994"}
+< {"text":"call me on (706)614-7640 or 06 12 34 56 78"}
+< {"text":"@BA 00447900248601, anytime"}
+< {"text":"order #123456789 is late"}
+< {"text":"order number 1234567890 is late"}
+< {"text":"ma commande n° 0612345678"}
+< {"text":"tracking 1Z999AA10123456784 and case 12345678901"}
+< {"text":"@1157123456 hi, on 28/11/17 at 10:30, $1,234,567,890"}
+< {"text":"my card 4111 1111 1111 1111 was declined"}
+< {"text":"my card 4111 1111 1111 1112 was declined"}
+> ["phone"]
+> ["phone"]
+> ["phone"]
+> []
+> []
+> []
+> []
+> []
+> ["card"]
+> []
+
+### --explain gives the span of a near match and of a number
+$ tag -r 'tag p if "number" near/2 "leaked~"' -r 'tag q if phone-number' --explain | jq -c '[.explain[].matched[]]'
+< {"text":"You leaked my number: 0612345678"}
+> [{"match":"leaked my number","span":[4,20]},{"match":"0612345678","span":[22,32]}]
+
 ### regular expressions: Oniguruma, case-sensitive unless /i
 $ tag -r 'tag phone if text ~ /\d{3}-\d{4}/' -r 'tag rue if text ~ /\brue\b/i' -r 'tag q if text ~ "\\?$"' | jq -c .tags
 < {"text":"call 555-1234"}
@@ -423,6 +507,53 @@ $ tag -r 'tag a if colour blue' < /dev/null; tag -r 'tag a if author.followers >
 2> tag: -r 1:1:19: empty keyword
 ? 78
 
+### bad rules: nesting deeper than 100 levels (parentheses, not) is refused with file:line:col, not a crash (issue 18)
+$ python3 -c "print('tag a if ' + '('*10000 + 'true' + ')'*10000)" > deep.rules
+$ python3 -c "print('tag a if ' + 'not '*50000 + 'true')" > not.rules
+$ python3 -c "print('tag a if ' + '('*100 + 'true' + ')'*100)" > ok.rules
+$ tag -f deep.rules < /dev/null; echo "status $?"; tag -f not.rules < /dev/null; echo "status $?"
+$ echo '{"text":"x"}' | tag -f ok.rules | jq -c .tags
+> status 78
+> status 78
+> ["a"]
+2> tag: deep.rules:1:110: conditions nested more than 100 deep (parentheses and not)
+2> tag: not.rules:1:410: conditions nested more than 100 deep (parentheses and not)
+
+### a chain of 300,000 or / and terms is one level, not 300,000 (issue 18)
+$ python3 -c "print('tag a if ' + ' or '.join(['false']*300000 + ['true']))" > or.rules
+$ python3 -c "print('tag b if ' + ' and '.join(['true']*300000))" > and.rules
+$ echo '{"text":"x"}' | tag -f or.rules -f and.rules | jq -c .tags
+> ["a","b"]
+
+### assign's [queues] use the same parser: deep nesting there is 78 with file:line:col too (issue 18)
+$ { printf '[queues]\n'; python3 -c "print('queue a if ' + '('*10000 + 'true' + ')'*10000)"; printf '[agent a]\nqueues a\ncapacity 1\n'; } > deep.roster
+$ assign -R deep.roster < /dev/null
+2> assign: deep.roster:2:112: conditions nested more than 100 deep (parentheses and not)
+? 78
+
+### bad rules: an undefined list, a list defined twice, a bad near/N, a chained near, a list name not in capitals
+$ tag -r 'tag a if DATA near/2 "x"' < /dev/null; echo "status $?"
+$ printf 'define A = "x"\ndefine A = "y"\n' > twice.rules; tag -f twice.rules < /dev/null; echo "status $?"
+$ tag -r 'tag a if "x" near/x "y"' < /dev/null; echo "status $?"
+$ tag -r 'tag a if "x" near/1001 "y"' < /dev/null; echo "status $?"
+$ tag -r 'tag a if "x" near/1 "y" near/1 "z"' < /dev/null; echo "status $?"
+$ tag -r 'define data = "x"' < /dev/null; echo "status $?"
+$ tag -r 'define D = ' < /dev/null; echo "status $?"
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+> status 78
+2> tag: -r 1:1:10: no list named DATA is defined above
+2> tag: twice.rules:2:8: A is already defined
+2> tag: -r 1:1:14: expected near/N, N a number of words from 0 to 1000, found near
+2> tag: -r 1:1:14: expected near/N, N a number of words from 0 to 1000, found near/1001
+2> tag: -r 1:1:25: near/N joins two lists; write (A near/N B) and (B near/N C)
+2> tag: -r 1:1:8: define wants a name in capitals (A-Z, 0-9, _), found data
+2> tag: -r 1:1:12: expected a quoted keyword or a list name, found the end of the file
+
 ### bad rules: a second -r is numbered; a missing rules file is a configuration error
 $ tag -r 'tag a' -r 'tag b if )' < /dev/null; echo "status $?"; tag -f nosuch.rules < /dev/null
 > status 78
@@ -434,6 +565,13 @@ $ tag -r 'tag a' -r 'tag b if )' < /dev/null; echo "status $?"; tag -f nosuch.ru
 $ tag --emit-jq -r 'tag billing if keywords "invoice"' -r 'priority high if author.followers >= 10' > p.jq
 $ printf '{"text":"My Invoice","author":{"followers":20}}\n' | jq -c -f p.jq
 > {"text":"My Invoice","author":{"followers":20},"tags":["billing"],"priority":"high","escalate":false}
+
+### --emit-jq: near/N, word forms and the number detectors become jq regular expressions that compile and match
+$ tag --emit-jq -r 'define D = "phone number~"' -r 'tag n if D near/2 "give~ out"' -r 'tag p if phone-number' > p.jq
+$ printf '%s\n' '{"text":"they gave out my phone numbers"}' '{"text":"call 0612345678"}' '{"text":"give out nothing"}' | jq -c -f p.jq | jq -c .tags
+> ["n"]
+> ["p"]
+> []
 
 ### the example rule set parses, and has at least 200 keywords
 $ tag -v -f $TOP/examples/rules/consumer.rules < /dev/null
@@ -456,11 +594,467 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority, .escalat
 > [["refund","shipping","complaint"],"normal",null]
 > [[],"normal",null]
 
+### consumer.rules, privacy: the seed tweet and paraphrases, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "@PapaJohns was my fav pizza but the drivers you use give out your personal phone number to their family members"}
+< {"direction": "in", "text": "your delivery guy gave my phone number to his friends"}
+< {"direction": "in", "text": "The driver handed out my number to his family"}
+< {"direction": "in", "text": "Your courier shared my home address with a stranger"}
+< {"direction": "in", "text": "you sold my personal information to third parties without my consent"}
+< {"direction": "in", "text": "my number was passed on to his mates, not ok"}
+< {"direction": "in", "text": "the driver's wife got my number, she had my cell number and texted me"}
+< {"direction": "in", "text": "Your staff leaked my address and now I'm getting calls"}
+< {"direction": "in", "text": "I can see someone else's order and their address in my account"}
+< {"direction": "in", "text": "call me back on 0612345678"}
+< {"direction": "in", "text": "le livreur a donné mon numéro de téléphone à sa famille"}
+< {"direction": "in", "text": "vous avez transmis mes données personnelles à des tiers sans mon accord"}
+< {"direction": "in", "text": "votre chauffeur a partagé mon adresse avec des inconnus"}
+< {"direction": "in", "text": "ils ont vendu mon numéro à des démarcheurs"}
+< {"direction": "in", "text": "je vois la commande de quelqu'un d'autre dans mon compte"}
+< {"direction": "in", "text": "my password is incorrect, please help"}
+< {"direction": "in", "text": "the driver can't find my address"}
+< {"direction": "in", "text": "where is my order #123456789"}
+< {"direction": "in", "text": "order number 1234567890 still not shipped"}
+< {"direction": "in", "text": "how do I change my phone number on my account?"}
+< {"direction": "in", "text": "can you give me your phone number?"}
+< {"direction": "in", "text": "please send me your address so I can return it"}
+< {"direction": "in", "text": "I'll post photos of the broken box"}
+< {"direction": "in", "text": "le livreur ne trouve pas mon adresse"}
+< {"direction": "in", "text": "ma commande n° 0612345678 n'est pas arrivée"}
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [true,"personal data exposed in public"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### consumer.rules, security: takeovers, fraud, phishing, impersonation, SIM swap, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "my account was hacked and someone changed my password"}
+< {"direction": "in", "text": "someone used my card to buy games on your store"}
+< {"direction": "in", "text": "there are fraudulent charges on my card"}
+< {"direction": "in", "text": "I got a phishing email pretending to be from you"}
+< {"direction": "in", "text": "a caller claiming to be from your bank asked for my PIN, is this a scam?"}
+< {"direction": "in", "text": "they did a SIM swap and stole my number"}
+< {"direction": "in", "text": "two orders I never placed were charged to my account"}
+< {"direction": "in", "text": "mon compte a été piraté"}
+< {"direction": "in", "text": "quelqu'un a utilisé ma carte pour payer des jeux"}
+< {"direction": "in", "text": "j'ai reçu un faux mail qui se fait passer pour vous, c'est une arnaque"}
+< {"direction": "in", "text": "prélèvement frauduleux sur mon compte"}
+< {"direction": "in", "text": "this price is a scam"}
+< {"direction": "in", "text": "I forgot my password, can you reset it?"}
+< {"direction": "in", "text": "my account is locked after the update"}
+< {"direction": "in", "text": "you charged me twice for the same order"}
+< {"direction": "in", "text": "ce prix c'est du vol"}
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [true,"possible security incident"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### consumer.rules, safety: fire and burns, foreign objects, illness and allergies, injury and assault, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "the charger caught fire overnight"}
+< {"direction": "in", "text": "my phone started smoking and burned my hand"}
+< {"direction": "in", "text": "I found a piece of glass in my sandwich"}
+< {"direction": "in", "text": "my son had an allergic reaction to your cookies, we ended up in the ER"}
+< {"direction": "in", "text": "your driver assaulted me"}
+< {"direction": "in", "text": "I got food poisoning from your chicken"}
+< {"direction": "in", "text": "the driver crashed into a pole and I hit my head"}
+< {"direction": "in", "text": "le chargeur a pris feu"}
+< {"direction": "in", "text": "j'ai trouvé un morceau de plastique dans mon sandwich"}
+< {"direction": "in", "text": "mon fils a fait une réaction allergique, on a fini aux urgences"}
+< {"direction": "in", "text": "le livreur m'a agressé"}
+< {"direction": "in", "text": "my Fire TV stick won't connect"}
+< {"direction": "in", "text": "your new update is fire 🔥"}
+< {"direction": "in", "text": "I'm on fire today, thanks for the quick help"}
+< {"direction": "in", "text": "the app crashed again"}
+< {"direction": "in", "text": "this wait is killing me"}
+< {"direction": "in", "text": "I'm shocked at how slow this is"}
+< {"direction": "in", "text": "the hair salon next to your store is nicer"}
+< {"direction": "in", "text": "mon Fire TV ne s'allume plus"}
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### consumer.rules, legal threats: lawyers, suing, courts, regulators, English and French; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reason]'
+< {"direction": "in", "text": "I'm filing a complaint with the BBB and the FTC"}
+< {"direction": "in", "text": "my lawyer will be in touch"}
+< {"direction": "in", "text": "I will sue you for this"}
+< {"direction": "in", "text": "see you in small claims court"}
+< {"direction": "in", "text": "reporting this to Ofcom and the ombudsman"}
+< {"direction": "in", "text": "the driver refused me because of my race, this is discrimination"}
+< {"direction": "in", "text": "je vais porter plainte"}
+< {"direction": "in", "text": "mon avocat va vous contacter"}
+< {"direction": "in", "text": "je saisis la DGCCRF et le médiateur"}
+< {"direction": "in", "text": "I could sue for how bad this coffee is lol"}
+< {"direction": "in", "text": "I need paperwork for a solicitor by Monday"}
+< {"direction": "in", "text": "Sue at the counter was so helpful"}
+< {"direction": "in", "text": "the food court was closed"}
+< {"direction": "in", "text": "j'ai mangé un avocat délicieux"}
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [true,"legal threat"]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+> [false,null]
+
+### consumer.rules: more phrasings of the four classes, English and French, and more hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
+< {"direction": "in", "text": "Why does your delivery driver have my number and keep texting me?"}
+< {"direction": "in", "text": "your employee looked up my address and showed up at my house"}
+< {"direction": "in", "text": "I received someone else's bill with their name and account number"}
+< {"direction": "in", "text": "you emailed my details to another customer"}
+< {"direction": "in", "text": "you sold my email to spammers"}
+< {"direction": "in", "text": "call me on 07700 900123"}
+< {"direction": "in", "text": "I think my account has been compromised"}
+< {"direction": "in", "text": "someone ordered stuff on my account without my permission"}
+< {"direction": "in", "text": "there is a charge on my statement I don't recognise"}
+< {"direction": "in", "text": "my identity was stolen after your data breach"}
+< {"direction": "in", "text": "the hoverboard caught fire in my kid's room"}
+< {"direction": "in", "text": "the battery is swelling and the phone is hot"}
+< {"direction": "in", "text": "the driver was texting while driving the whole way"}
+< {"direction": "in", "text": "I slipped on a wet floor in your store and hurt my back"}
+< {"direction": "in", "text": "my daughter got sick after eating your chicken"}
+< {"direction": "in", "text": "the delivery guy was drunk"}
+< {"direction": "in", "text": "I'll be contacting my attorney"}
+< {"direction": "in", "text": "we'll let the courts decide"}
+< {"direction": "in", "text": "I've complained to the CNIL about this"}
+< {"direction": "in", "text": "on m'a débité 200€ que je n'ai jamais autorisés"}
+< {"direction": "in", "text": "mon compte a été usurpé"}
+< {"direction": "in", "text": "le chauffeur conduisait dangereusement"}
+< {"direction": "in", "text": "ma fille s'est brûlée avec votre bouilloire"}
+< {"direction": "in", "text": "je vais saisir le tribunal"}
+< {"direction": "in", "text": "your rider app showed me another person's home address and phone"}
+< {"direction": "in", "text": "the courier left my parcel with my full address and phone number taped on the outside for everyone to see"}
+< {"direction": "in", "text": "why did your store give my number to a debt collector?"}
+< {"direction": "in", "text": "your agent read my card number out loud in a busy shop"}
+< {"direction": "in", "text": "je reçois les mails d'un autre client avec ses commandes"}
+< {"direction": "in", "text": "votre site affiche le nom et l'adresse d'autres clients"}
+< {"direction": "in", "text": "here is my account number 12345678901 can you check"}
+< {"direction": "in", "text": "someone took over my instagram and locked me out, the email isn't mine anymore"}
+< {"direction": "in", "text": "I got an email that looks like yours asking me to verify my bank details, fake?"}
+< {"direction": "in", "text": "£300 just left my account and I never bought anything"}
+< {"direction": "in", "text": "a man called saying he was from your tech support and asked for remote access"}
+< {"direction": "in", "text": "my card was cloned at your petrol station"}
+< {"direction": "in", "text": "quelqu'un s'est connecté à mon compte depuis la Russie"}
+< {"direction": "in", "text": "un faux conseiller m'a appelé pour me demander mon code"}
+< {"direction": "in", "text": "my kid choked on a piece of the toy, the part came off"}
+< {"direction": "in", "text": "the bus driver hit a cyclist and just drove off"}
+< {"direction": "in", "text": "my wife is pregnant and got food poisoning from your salad"}
+< {"direction": "in", "text": "the staff member pushed me to the ground"}
+< {"direction": "in", "text": "your e-bike battery exploded while charging"}
+< {"direction": "in", "text": "mon fils a avalé une pièce du jouet"}
+< {"direction": "in", "text": "la trottinette a pris feu dans le garage"}
+< {"direction": "in", "text": "le livreur m'a menacé avec un couteau"}
+< {"direction": "in", "text": "I have instructed a solicitor to recover the money"}
+< {"direction": "in", "text": "my attorney general complaint is filed"}
+< {"direction": "in", "text": "I'm taking this to the small claims court next week"}
+< {"direction": "in", "text": "expect a letter from my lawyer"}
+< {"direction": "in", "text": "nous avons saisi un avocat"}
+< {"direction": "in", "text": "je porte l'affaire devant les tribunaux"}
+< {"direction": "in", "text": "plainte déposée auprès de la DGCCRF"}
+< {"direction": "in", "text": "my fire stick remote stopped working"}
+< {"direction": "in", "text": "the new menu is fire"}
+< {"direction": "in", "text": "order ref 20171104553 arrived damaged"}
+< {"direction": "in", "text": "I need to update my address for delivery"}
+< {"direction": "in", "text": "what's your phone number for customer service?"}
+< {"direction": "in", "text": "my password reset link expired"}
+< {"direction": "in", "text": "lol I would sue if I could"}
+< {"direction": "in", "text": "is the lawyer discount still available"}
+< {"direction": "in", "text": "please don't share my feedback publicly, just fix it"}
+< {"direction": "in", "text": "the app keeps crashing when I try to log in"}
+< {"direction": "in", "text": "I burned the toast but the toaster works great"}
+< {"direction": "in", "text": "killing it with the new update guys"}
+< {"direction": "in", "text": "you're killing me with these delays"}
+< {"direction": "in", "text": "the hospital parking app won't take my card"}
+< {"direction": "in", "text": "je veux changer mon adresse de livraison"}
+< {"direction": "in", "text": "ma commande 4012888888881881 est en retard"}
+< {"direction": "in", "text": "ce prix est une arnaque"}
+< {"direction": "in", "text": "my package was stolen from my porch"}
+< {"direction": "in", "text": "my order was sent to the wrong address"}
+< {"direction": "in", "text": "scammy pricing on the upgrade"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+
+### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
+< {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
+< {"direction": "in", "text": "@AcmeBank you mailed my statement to my old address after I updated it, now my ex has my bank details"}
+< {"direction": "in", "text": "@AcmeShop I logged in and saw a stranger's order history and address in my account"}
+< {"direction": "in", "text": "@AcmeTel your shop assistant posted a photo of my ID on facebook"}
+< {"direction": "in", "text": "@AcmeAir my passport scan was sent to another passenger by your team"}
+< {"direction": "in", "text": "@AcmeMobile call me back 07911 123456 asap"}
+< {"direction": "in", "text": "@AcmeBank my card is 4532 0151 1283 0366 why is it declined"}
+< {"direction": "in", "text": "@AcmeBank there are 3 payments to some website in china I never made"}
+< {"direction": "in", "text": "@AcmeGames my account got hacked and they spent all my vbucks"}
+< {"direction": "in", "text": "@AcmeTel someone ported my number to another network without my consent"}
+< {"direction": "in", "text": "@AcmeShop got a text with a link saying my parcel is held, pay £2.99 - is this you?"}
+< {"direction": "in", "text": "@AcmeBank a guy rang pretending to be your fraud team and asked for the code you texted me"}
+< {"direction": "in", "text": "@AcmePay money stolen from my account, help"}
+< {"direction": "in", "text": "@Acme mon compte a été hacké et mon mail changé"}
+< {"direction": "in", "text": "@AcmeBanque des prélèvements que je n'ai jamais faits sur mon compte"}
+< {"direction": "in", "text": "@AcmeShop I think someone is using my identity to open accounts"}
+< {"direction": "in", "text": "@AcmeToys the toy's button battery came loose and my toddler put it in her mouth"}
+< {"direction": "in", "text": "@AcmeRail the train doors closed on my son's arm and it kept moving"}
+< {"direction": "in", "text": "@AcmeFood there was a dead mouse in my salad"}
+< {"direction": "in", "text": "@AcmeAuto the brakes failed on my brand new car on the motorway"}
+< {"direction": "in", "text": "@AcmeGym a staff member sexually harassed me in the changing rooms"}
+< {"direction": "in", "text": "@AcmeTaxi my driver was falling asleep at the wheel"}
+< {"direction": "in", "text": "@AcmeBurger got really ill after eating your burger, was up all night throwing up"}
+< {"direction": "in", "text": "@AcmeHome your heater started sparking and smoking"}
+< {"direction": "in", "text": "@AcmeAir passenger collapsed on the plane and the crew had no defibrillator"}
+< {"direction": "in", "text": "@Acme le radiateur a fait des étincelles et a fondu"}
+< {"direction": "in", "text": "@AcmeResto j'ai été malade toute la nuit après votre repas"}
+< {"direction": "in", "text": "@AcmeBus le chauffeur m'a insulté et m'a frappé"}
+< {"direction": "in", "text": "@AcmeBank I will be raising this with the financial ombudsman"}
+< {"direction": "in", "text": "@AcmeTel this is going to my lawyer"}
+< {"direction": "in", "text": "@AcmeAir filing a DOT complaint today"}
+< {"direction": "in", "text": "@AcmeShop I'll take you to small claims if I don't get my money back"}
+< {"direction": "in", "text": "@AcmeBank I am considering legal action"}
+< {"direction": "in", "text": "@Acme mon avocat est saisi du dossier"}
+< {"direction": "in", "text": "@Acme je vais faire appel à une association de consommateurs et à la justice"}
+< {"direction": "in", "text": "@AcmeShop my fire tablet won't charge"}
+< {"direction": "in", "text": "@AcmeFood your spicy wings are straight fire"}
+< {"direction": "in", "text": "@AcmeBank where do I send my proof of address?"}
+< {"direction": "in", "text": "@AcmeTel can I keep my number if I switch plans?"}
+< {"direction": "in", "text": "@AcmeAir the lawyer in the movie on the flight was hilarious"}
+< {"direction": "in", "text": "@AcmeShop order number 113-1234567-1234567 hasn't arrived"}
+< {"direction": "in", "text": "@AcmeGames the new boss fight is killing me lol"}
+< {"direction": "in", "text": "@AcmeBank why was my card declined at the store?"}
+< {"direction": "in", "text": "@AcmeTel my internet has been down for 3 days, this is a joke"}
+< {"direction": "in", "text": "@AcmePay you charged me twice for the same thing"}
+< {"direction": "in", "text": "@AcmeFood my burger was cold and the fries were soggy"}
+< {"direction": "in", "text": "@Acme ma livraison est en retard de deux jours"}
+< {"direction": "in", "text": "@Acme je n'arrive pas à me connecter à mon compte"}
+< {"direction": "in", "text": "@AcmeAir I'm so hungry I could eat the seat lol"}
+< {"direction": "in", "text": "@AcmeShop is there a discount code for students?"}
+< {"direction": "in", "text": "@AcmeTel this price hike is daylight robbery"}
+< {"direction": "in", "text": "@AcmeBank I forgot my PIN, how do I reset it?"}
+< {"direction": "in", "text": "@AcmeAuto the car smells like smoke from the previous owner"}
+< {"direction": "in", "text": "@AcmeShop I was charged the wrong amount, please fix"}
+< {"direction": "in", "text": "@AcmeFood the delivery guy was so nice, thanks"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+
+### reply refuses the seed tweet and its paraphrases once consumer.rules escalates them
+$ tag -f $TOP/examples/rules/consumer.rules | reply --text 'Thanks for your feedback!' | jq -c '[.id, .escalate, .reply.status]'
+< {"id":"twitter:1","platform":"twitter","direction":"in","text":"@PapaJohns was my fav pizza but the drivers you use give out your personal phone number to their family members"}
+< {"id":"twitter:2","platform":"twitter","direction":"in","text":"your delivery guy gave my phone number to his friends"}
+< {"id":"twitter:3","platform":"twitter","direction":"in","text":"le livreur a donné mon numéro de téléphone à sa famille"}
+< {"id":"twitter:4","platform":"twitter","direction":"in","text":"where is my order #123456789"}
+> ["twitter:1",true,"skipped"]
+> ["twitter:2",true,"skipped"]
+> ["twitter:3",true,"skipped"]
+> ["twitter:4",false,"preview"]
+
+### consumer.rules, topic tags: thanks alone is not praise, a complaint with thanks is not praise, swearing does not lower a complaint, Fire TV is no fire
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.tags, .priority]'
+< {"direction":"in","text":"Thanks for resolving my issue so quickly, you are the best!"}
+< {"direction":"in","text":"thanks!"}
+< {"direction":"in","text":"still no refund after 3 weeks, thank you"}
+< {"direction":"in","text":"merci mais toujours pas de remboursement"}
+< {"direction":"in","text":"Love the new update, apps stop working every 5 minutes"}
+< {"direction":"in","text":"the fucking app crashed again and I lost my order"}
+< {"direction":"in","text":"my Fire TV stick keeps freezing"}
+> [["thanks","praise"],"low"]
+> [["thanks"],"normal"]
+> [["refund","thanks"],"normal"]
+> [["refund","thanks"],"normal"]
+> [["bug"],"normal"]
+> [["bug","complaint","abuse"],"high"]
+> [["bug","complaint"],"high"]
+
+### consumer.rules on the hand-labelled dev set: recall and precision of escalation are floors (tag(1) states them)
+! needs shared
+$ $TOP/scripts/measure-escalation --shared $SHARED --bin $TOP/bin > m.txt
+$ python3 -c 'import re,sys; f={m[0]:(float(m[1]),float(m[2])) for m in re.findall(r"^(\w+) +recall ([\d.]+) .*precision ([\d.]+)", open("m.txt").read(), re.M)}; floors={"escalate":(0.90,0.95),"privacy":(0.92,0.92),"safety":(0.93,0.92),"legal":(1.0,0.75),"security":(0.84,1.0)}; bad=[k for k,(r,p) in floors.items() if f[k][0] < r or f[k][1] < p]; print("ok" if not bad else "below the floor: %s" % bad)'
+> ok
+
 ### man page example: tag, score and escalate with the example rule set
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3}}' > mentions.ndjson
 $ tag -f examples/rules/consumer.rules mentions.ndjson
 > {"id":"t:1","direction":"in","text":"You leaked my address!","tags":["privacy","complaint"],"lang":"en","sentiment":{"score":-0.432,"label":"negative"},"priority":"urgent","escalate":true,"escalate_reason":"personal data exposed in public"}
-> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["praise"],"lang":"en","sentiment":{"score":0.863,"label":"positive"},"priority":"low","escalate":false}
+> {"id":"t:2","direction":"in","text":"Thanks, great help 👏","author":{"followers":3},"tags":["thanks","praise"],"lang":"en","sentiment":{"score":0.863,"label":"positive"},"priority":"low","escalate":false}
 
 ### man page example: only the escalations, with the reason
 $ cp -r "$TOP/examples" . && printf '%s\n' '{"id":"t:1","direction":"in","text":"You leaked my address!"}' '{"id":"t:2","direction":"in","text":"Where is my parcel?"}' '{"id":"t:3","direction":"in","text":"My lawyer will hear about this"}' > mentions.ndjson

@@ -90,6 +90,66 @@ int main(void)
 	tm_ac_free(a);
 	tm_norm_free(&t);
 
+	/* word forms: irregular groups, English and French inflections */
+	{
+		buf f = {0};
+		tm_forms("give", &f);
+		const char *want[] = { "give", "gives", "gave", "given", "giving" };
+		for (size_t i = 0; i < 5; i++) {
+			bool found = false;
+			for (size_t k = 0; k < f.len; k += strlen(f.p + k) + 1)
+				found |= !strcmp(f.p + k, want[i]);
+			ok(found, "give~ has %s", want[i]);
+		}
+		buf_reset(&f);
+		tm_forms("donner", &f);
+		const char *fr[] = { "donne", "donnes", "donnent", "donne", "donnee", "donnees", "donnait" };
+		for (size_t i = 0; i < 7; i++) {
+			bool found = false;
+			for (size_t k = 0; k < f.len; k += strlen(f.p + k) + 1)
+				found |= !strcmp(f.p + k, fr[i]);
+			ok(found, "donner~ has %s (folded)", fr[i]);
+		}
+		buf_reset(&f);
+		tm_forms("injury", &f);
+		bool inj = false;
+		for (size_t k = 0; k < f.len; k += strlen(f.p + k) + 1)
+			inj |= !strcmp(f.p + k, "injuries");
+		ok(inj, "injury~ has injuries");
+		buf_free(&f);
+	}
+
+	/* number detectors */
+	{
+		struct { const char *text; unsigned want; } nums[] = {
+			{ "call 0612345678", TM_NUM_PHONE },
+			{ "call 06 12 34 56 78", TM_NUM_PHONE },
+			{ "(555) 123-4567", TM_NUM_PHONE },
+			{ "+1(818)930-5703", TM_NUM_PHONE },
+			{ "00447900248601 anytime", TM_NUM_PHONE },
+			{ "@115712 8106028994", TM_NUM_PHONE },
+			{ "order #1234567890", 0 },
+			{ "order number 1234567890", 0 },
+			{ "commande n\xc2\xb0 0612345678", 0 },
+			{ "tracking: 123456789012", 0 },
+			{ "@1157123456", 0 },
+			{ "PP-006-234-348-863", 0 },
+			{ "123456789", 0 },
+			{ "on 28/11/17 at 10:30", 0 },
+			{ "4111 1111 1111 1111", TM_NUM_CARD },
+			{ "4111-1111-1111-1112", 0 },
+			{ "4111111111111111", TM_NUM_CARD },
+			{ "order 4111111111111111", 0 },
+		};
+		for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+			size_t sp[2][2];
+			tm_norm nt = {0};
+			tm_normalize(&nt, nums[i].text, strlen(nums[i].text));
+			is_int((int)tm_numbers(&nt, sp), (int)nums[i].want, "numbers in '%s'", nums[i].text);
+			tm_norm_free(&nt);
+		}
+	}
+
 	/* rules with the caller's own action */
 	cp_err e = {0};
 	rules *rs = rules_new(queue_defs, 1);
