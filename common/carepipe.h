@@ -381,6 +381,10 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 void cp_start(cp_prog *p);
 
 void cp_warn(cp_prog *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* http.h's and mail.h's on_wait and on_trace, with the cp_prog as ctx: a
+ * wait is the program's message (not with -q), and so is a -v trace. */
+void cp_on_wait(void *prog, const char *why, double secs);
+void cp_on_trace(void *prog, const char *line);
 /* Print "PROG: msg" and exit with code, flushing complete output first. */
 void cp_die(cp_prog *p, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));

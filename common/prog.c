@@ -610,3 +610,17 @@ int cp_finish(cp_prog *p)
 	p->bad = NULL;
 	return p->exit_status;
 }
+
+/* http.h's and mail.h's callbacks, with the cp_prog as ctx. */
+void cp_on_wait(void *prog, const char *why, double secs)
+{
+	cp_prog *p = prog;
+	(void)secs;     /* already in why, with its unit */
+	if (!p->quiet)
+		cp_warn(p, "%s", why);
+}
+
+void cp_on_trace(void *prog, const char *line)
+{
+	cp_warn(prog, "%s", line);
+}

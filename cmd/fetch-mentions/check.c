@@ -10,19 +10,6 @@
 #include "fm.h"
 #include "platform.h"
 
-static void on_wait(void *ctx, const char *why, double secs)
-{
-	cp_prog *p = ctx;
-	(void)secs;
-	if (!p->quiet)
-		cp_warn(p, "%s", why);
-}
-
-static void on_trace(void *ctx, const char *line)
-{
-	cp_warn(ctx, "%s", line);
-}
-
 int fm_check(cp_prog *p, const struct fm_opts *o)
 {
 	cp_err e = {0};
@@ -36,8 +23,8 @@ int fm_check(cp_prog *p, const struct fm_opts *o)
 	ho.cacert = o->cacert;
 	/* A check waits out no long rate limit: it is run by hand. */
 	ho.max_wait = o->max_wait_set ? (o->max_wait ? (double)o->max_wait : 0.001) : 60;
-	ho.on_wait = on_wait;
-	ho.on_trace = p->verbose ? on_trace : NULL;
+	ho.on_wait = cp_on_wait;
+	ho.on_trace = p->verbose ? cp_on_trace : NULL;
 	ho.ctx = p;
 	cp_http *http = http_new(&ho, &e);
 	if (!http)

@@ -134,20 +134,6 @@ struct run {
 	sigset_t hold;      /* signals held while a page is committed */
 };
 
-static void on_wait(void *ctx, const char *why, double secs)
-{
-	struct run *r = ctx;
-	(void)secs;     /* already in why, with its unit */
-	if (!r->p->quiet)
-		cp_warn(r->p, "%s", why);
-}
-
-static void on_trace(void *ctx, const char *line)
-{
-	struct run *r = ctx;
-	cp_warn(r->p, "%s", line);
-}
-
 static char *state_path(const char *dir, const cp_source *s)
 {
 	buf b = {0};
@@ -543,9 +529,9 @@ int fm_live(cp_prog *p, const struct fm_opts *o)
 	ho.max_wait = o->max_wait_set ? (double)o->max_wait : 300;
 	if (o->max_wait_set && o->max_wait == 0)
 		ho.max_wait = 0.001;   /* --max-wait 0: never wait on a rate limit */
-	ho.on_wait = on_wait;
-	ho.on_trace = p->verbose ? on_trace : NULL;
-	ho.ctx = &r;
+	ho.on_wait = cp_on_wait;
+	ho.on_trace = p->verbose ? cp_on_trace : NULL;
+	ho.ctx = p;
 	if (!(r.http = http_new(&ho, &e)))
 		cp_die_err(p, &e);
 

@@ -242,19 +242,6 @@ static void make_key(buf *out, const char *channel, const char *id)
 
 /* ------------------------------------------------------------ sending */
 
-static void on_wait(void *ctx, const char *why, double secs)
-{
-	struct notify *c = ctx;
-	if (!c->p->quiet)
-		cp_warn(c->p, "%s; waiting %.0fs", why, secs);
-}
-
-static void on_trace(void *ctx, const char *line)
-{
-	struct notify *c = ctx;
-	cp_warn(c->p, "%s", line);
-}
-
 /* Deliver a body already in the journal.  0 with *code (HTTP or SMTP
  * status), or -1 with e. */
 static int deliver(struct notify *c, const char *body, const char *key, long *code, cp_err *e)
@@ -270,7 +257,7 @@ static int deliver(struct notify *c, const char *body, const char *key, long *co
 			.message = body, .len = strlen(body),
 			.timeout = ch->timeout, .connect_timeout = ch->connect_timeout,
 			.retries = ch->retries, .backoff = ch->backoff, .channel = ch->name,
-			.on_wait = on_wait, .on_trace = c->p->verbose ? on_trace : NULL, .ctx = c,
+			.on_wait = cp_on_wait, .on_trace = c->p->verbose ? cp_on_trace : NULL, .ctx = c->p,
 		};
 		return mail_send(&m, code, e);
 	}
@@ -848,8 +835,8 @@ int main(int argc, char **argv)
 			split_rcpt(&c);
 		} else {
 			cp_http_opts ho = { .cacert = c.ch->cacert ? c.ch->cacert : c.cacert,
-			                    .on_wait = on_wait,
-			                    .on_trace = p.verbose ? on_trace : NULL, .ctx = &c };
+			                    .on_wait = cp_on_wait,
+			                    .on_trace = p.verbose ? cp_on_trace : NULL, .ctx = &p };
 			if (!(c.http = http_new(&ho, &e)))
 				cp_die_err(&p, &e);
 			if (c.secret.len)

@@ -752,19 +752,6 @@ static void second_pass(struct reply *c)
 
 /* ---------------------------------------------------------------- main */
 
-static void on_wait(void *ctx, const char *why_, double secs)
-{
-	struct reply *c = ctx;
-	if (!c->p->quiet)
-		cp_warn(c->p, "%s; waiting %.0fs", why_, secs);
-}
-
-static void on_trace(void *ctx, const char *line)
-{
-	struct reply *c = ctx;
-	cp_warn(c->p, "%s", line);
-}
-
 static void free_str(void *v)
 {
 	free(v);
@@ -879,8 +866,8 @@ int main(int argc, char **argv)
 	if (journal_path && !(c.j = journal_open(journal_path, &e)))
 		cp_die_err(&p, &e);
 	if (c.send) {
-		cp_http_opts ho = { .cacert = c.cacert, .on_wait = on_wait,
-		                    .on_trace = p.verbose ? on_trace : NULL, .ctx = &c };
+		cp_http_opts ho = { .cacert = c.cacert, .on_wait = cp_on_wait,
+		                    .on_trace = p.verbose ? cp_on_trace : NULL, .ctx = &p };
 		if (!(c.http = http_new(&ho, &e)))
 			cp_die_err(&p, &e);
 	}
