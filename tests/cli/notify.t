@@ -21,13 +21,13 @@ $ tag -f rules.conf mentions.ndjson | notify --escalated 2> preview.txt > out.nd
 $ echo "exit $?"; wc -l < out.ndjson; grep -c '^notify: preview to (no channel) (escalation ' preview.txt; head -n 6 preview.txt
 > exit 0
 > 1000
-> 5
-> notify: preview to (no channel) (escalation twitter:2010627405881803122):
->   Escalation (urgent) on twitter for KiteStreamHelp: personal data exposed in public
->   From Tom (@tom438864) at 2026-01-12T08:18:23Z:
->   I've been passed between 4 departments about a $254.87 refund.
->   Nobody can tell me anything. 😠 My number is +1 (415) 555-0742, just call me.
->   https://x.com/messages/417047533-1930306746427290192
+> 7
+> notify: preview to (no channel) (escalation mastodon:115881100780241037):
+>   Escalation (urgent) on mastodon for NimbusHelp: legal threat
+>   From John O'Brien (@jobrien695173@fosstodon.org) at 2026-01-12T08:07:53Z:
+>   @NimbusHelp how long do refunds usually take? I returned #NB9870211 on Monday. I'm reporting you to the FTC and the BBB.
+>   https://fosstodon.org/@jobrien695173/115881100780241037
+> notify: preview to (no channel) (escalation bluesky:3mc7ltxjtyh22):
 
 ### carepipe.conf(5): the example channels are valid, and preview through each
 $ sed -n '/^Three channels for/,/^\.Ed/p' "$TOP/man/carepipe.conf.5" | sed '1,/^\.Bd/d;/^\.Ed/d' > care.conf
