@@ -298,11 +298,11 @@ try:
         r = subprocess.run(WRAP + [os.path.join(BIN, "assign"), "-R", ROSTER, "--state", st, "--now", NOW],
                            input=small, capture_output=True)
         before = snapshot(st)
-        with open(os.path.join(sd, "filler"), "wb") as f:
+        # Unbuffered: nothing is left to flush (and fail) when it closes.
+        with open(os.path.join(sd, "filler"), "wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * 65536)
-                    f.flush()
             except OSError:
                 pass
         r2 = subprocess.run(WRAP + [os.path.join(BIN, "assign"), "-R", ROSTER, "--state", st, "--now", NOW],
