@@ -110,6 +110,12 @@ try:
                         "subjectAltName=IP:127.0.0.1"], capture_output=True, check=True)
         tport = start_mock("--tls", cert, key)
         tcfg = conf(os.path.join(TMP, "tls.conf"), tport, scheme="https")
+        # The mock's TLS handshakes are slow on a loaded machine (under ASan
+        # too): a short timeout could fail first and hide the certificate error.
+        with open(tcfg) as f:
+            text = f.read().replace("timeout = 5", "timeout = 30")
+        with open(tcfg, "w") as f:
+            f.write(text)
         m = mentions(os.path.join(TMP, "tls.ndjson"), "tls", 1)
         j = os.path.join(TMP, "tls.journal")
         rc, out, err = run("reply", ["--text", "Hi", "--agent", "QA", "--send", "--config", tcfg,
