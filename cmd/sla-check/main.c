@@ -108,6 +108,26 @@ static int str_of(val v, buf *s, const char **p, size_t *n)
 }
 
 /* Fill R->f from r; NULL, or the reason the record is a bad line. */
+/* Scan a line into r: true when it is a record.  A blank line is passed
+ * over; anything else that is not a JSON object is reported as a bad line,
+ * with the byte where it went wrong.  Both readers (the two-pass default
+ * and --sorted) use it. */
+static bool parse_line(struct run *R, rec *r, const char *file, uint64_t lineno,
+                       const char *line, size_t len)
+{
+	if (rec_parse(r, line, len) == 0)
+		return true;
+	size_t k = 0;
+	while (k < len && (line[k] == ' ' || line[k] == '\t'))
+		k++;
+	if (k < len) {
+		char reason[160];
+		snprintf(reason, sizeof reason, "%s at byte %zu", r->err, r->err_off + 1);
+		cp_bad_line(R->p, file, lineno, line, len, reason);
+	}
+	return false;
+}
+
 static const char *read_fields(struct run *R, const rec *r)
 {
 	struct fields *f = &R->f;
@@ -493,17 +513,8 @@ static void read_source(struct run *R, struct source *s, bool decide)
 			write_outbound(R, line, len);
 			continue;
 		}
-		if (rec_parse(&r, line, len) < 0) {
-			size_t k = 0;
-			while (k < len && (line[k] == ' ' || line[k] == '\t'))
-				k++;
-			if (k == len)
-				continue;
-			char reason[160];
-			snprintf(reason, sizeof reason, "%s at byte %zu", r.err, r.err_off + 1);
-			cp_bad_line(R->p, s->name, rd_lineno(in), line, len, reason);
+		if (!parse_line(R, &r, s->name, rd_lineno(in), line, len))
 			continue;
-		}
 		if ((why = read_fields(R, &r)))
 			cp_bad_line(R->p, s->name, rd_lineno(in), line, len, why);
 		else if (R->f.out)
@@ -806,17 +817,8 @@ static void read_sorted(struct run *R, int argc, char **argv)
 			pos.lineno = rd_lineno(in);
 			if ((++R->linepos & 0xffff) == 0 && cp_progress_due(&R->pg))
 				progress(R, true, false);
-			if (rec_parse(&r, line, len) < 0) {
-				size_t k = 0;
-				while (k < len && (line[k] == ' ' || line[k] == '\t'))
-					k++;
-				if (k == len)
-					continue;
-				char reason[160];
-				snprintf(reason, sizeof reason, "%s at byte %zu", r.err, r.err_off + 1);
-				cp_bad_line(R->p, pos.file, pos.lineno, line, len, reason);
+			if (!parse_line(R, &r, pos.file, pos.lineno, line, len))
 				continue;
-			}
 			sorted_record(R, &r, &pos);
 		}
 		if (got < 0) {
