@@ -12,7 +12,7 @@ unsigned long buf_failures(void)
 	return failures;
 }
 
-int buf_reserve(buf *b, size_t extra)
+int buf_reserve(cp_buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)
 		return 0;
@@ -33,7 +33,7 @@ int buf_reserve(buf *b, size_t extra)
 	return 0;
 }
 
-int buf_add(buf *b, const void *p, size_t n)
+int buf_add(cp_buf *b, const void *p, size_t n)
 {
 	if (buf_reserve(b, n) < 0)
 		return -1;
@@ -43,7 +43,7 @@ int buf_add(buf *b, const void *p, size_t n)
 	return 0;
 }
 
-int buf_addc(buf *b, char c)
+int buf_addc(cp_buf *b, char c)
 {
 	if (b->cap - b->len <= 1 && buf_reserve(b, 1) < 0)
 		return -1;
@@ -51,12 +51,12 @@ int buf_addc(buf *b, char c)
 	return 0;
 }
 
-int buf_adds(buf *b, const char *s)
+int buf_adds(cp_buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));
 }
 
-int buf_addf(buf *b, const char *fmt, ...)
+int buf_addf(cp_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -100,7 +100,7 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
-int buf_json_str(buf *b, const char *s, size_t n)
+int buf_json_str(cp_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -152,7 +152,7 @@ int buf_json_str(buf *b, const char *s, size_t n)
 	return buf_addc(b, '"');
 }
 
-char *buf_cstr(buf *b)
+char *buf_cstr(cp_buf *b)
 {
 	if (buf_reserve(b, 1) < 0)
 		return NULL;
@@ -160,19 +160,19 @@ char *buf_cstr(buf *b)
 	return b->p;
 }
 
-void buf_reset(buf *b)
+void buf_reset(cp_buf *b)
 {
 	b->len = 0;
 }
 
-void buf_free(buf *b)
+void buf_free(cp_buf *b)
 {
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
 
-void buf_wipe(buf *b)
+void buf_wipe(cp_buf *b)
 {
 	if (b->p)
 		explicit_bzero(b->p, b->cap);

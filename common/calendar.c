@@ -218,7 +218,7 @@ static const char *parse_clock(const char *s, int32_t *secs)
 	return s;
 }
 
-static int read_whole(const char *path, const char *dir, buf *out, char *resolved,
+static int read_whole(const char *path, const char *dir, cp_buf *out, char *resolved,
                       size_t rsize, cp_err *e)
 {
 	if (path[0] == '/' || !dir || !*dir)
@@ -281,7 +281,7 @@ int cal_directive(cal *c, const char *line, const char *dir, cp_err *e)
 	}
 	if (strcasecmp(tok, "holidays") == 0 || strcasecmp(tok, "include") == 0) {
 		char path[2048], resolved[4096], subdir[4096];
-		buf text = {0};
+		cp_buf text = {0};
 		if (rlen == 0 || rlen >= sizeof path)
 			return cp_fail(e, CP_EX_CONFIG, "%s wants a file name", tok);
 		snprintf(path, sizeof path, "%.*s", (int)rlen, rest);
@@ -345,7 +345,7 @@ int cal_parse(cal *c, const char *text, size_t n, const char *name, const char *
               cp_err *e)
 {
 	const char *p = text, *end = text + n;
-	buf line = {0};
+	cp_buf line = {0};
 	for (uint64_t lineno = 1; p < end; lineno++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = (size_t)((nl ? nl : end) - p);
@@ -386,7 +386,7 @@ int cal_parse(cal *c, const char *text, size_t n, const char *name, const char *
 
 /* The line of each BEGIN:VEVENT, in order, for messages: libical keeps
  * no line numbers. */
-static int vevent_lines(const char *text, size_t n, buf *lines)
+static int vevent_lines(const char *text, size_t n, cp_buf *lines)
 {
 	uint64_t lineno = 0;
 	for (const char *p = text, *end = text + n; p < end;) {
@@ -409,7 +409,7 @@ static int64_t ical_day(struct icaltimetype t)
 /* The dates of every EXDATE or RDATE property.  Collected first:
  * libical has one property iterator per component, which a nested walk
  * would reset. */
-static int collect_days(icalcomponent *ev, icalproperty_kind kind, buf *days, bool *period)
+static int collect_days(icalcomponent *ev, icalproperty_kind kind, cp_buf *days, bool *period)
 {
 	for (icalproperty *p = icalcomponent_get_first_property(ev, kind); p;
 	     p = icalcomponent_get_next_property(ev, kind)) {
@@ -426,7 +426,7 @@ static int collect_days(icalcomponent *ev, icalproperty_kind kind, buf *days, bo
 	return 0;
 }
 
-static bool listed_day(const buf *days, int64_t day)
+static bool listed_day(const cp_buf *days, int64_t day)
 {
 	for (size_t k = 0; k + sizeof day <= days->len; k += sizeof day) {
 		int64_t x;
@@ -491,7 +491,7 @@ static int ical_event(cal *c, icalcomponent *ev, const char *name, uint64_t line
 		return cp_fail(e, CP_EX_CONFIG, "%s:%llu: event longer than a year", name,
 		               (unsigned long long)lineno);
 
-	buf exdates = {0}, rdates = {0};
+	cp_buf exdates = {0}, rdates = {0};
 	bool period = false;
 	int rc = 0;
 	if (collect_days(ev, ICAL_EXDATE_PROPERTY, &exdates, &period) < 0 ||
@@ -538,7 +538,7 @@ static int ical_event(cal *c, icalcomponent *ev, const char *name, uint64_t line
 
 static int ical_parse(cal *c, const char *text, size_t n, const char *name, cp_err *e)
 {
-	buf src = {0}, lines = {0};
+	cp_buf src = {0}, lines = {0};
 	int rc = 0;
 	/* libical reads a C string: a NUL inside would end the file early. */
 	if (memchr(text, '\0', n))
@@ -580,7 +580,7 @@ int cal_holidays(cal *c, const char *text, size_t n, const char *name, cp_err *e
 		p++;
 	if (end - p >= 15 && strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0)
 		return ical_parse(c, p, (size_t)(end - p), name, e);
-	buf line = {0};
+	cp_buf line = {0};
 	p = text;
 	for (uint64_t lineno = 1; p < end; lineno++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -656,7 +656,7 @@ int cal_finish(cal *c, cp_err *e)
 
 cal *cal_load(const char *path, cp_err *e)
 {
-	buf text = {0};
+	cp_buf text = {0};
 	char resolved[4096], dir[4096];
 	cal *c = cal_new();
 	if (!c) {

@@ -75,31 +75,31 @@ int cp_fail(cp_err *e, int code, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- buf.c */
 
-/* A growable byte string.  Zero-initialise (buf b = {0}) to start. */
+/* A growable byte string.  Zero-initialise (cp_buf b = {0}) to start. */
 typedef struct {
 	char *p;
 	size_t len, cap;
-} buf;
+} cp_buf;
 
 /* On allocation failure these return -1 and leave the buffer as it was.
  * Every such failure is also counted, process-wide: a record or a state
  * file built by code that missed one return value must never be written,
  * so cp_emit, state_write and state_append refuse to run once any
  * allocation of a buf has failed (see buf_failures). */
-int buf_reserve(buf *b, size_t extra);
-int buf_add(buf *b, const void *p, size_t n);
-int buf_addc(buf *b, char c);
-int buf_adds(buf *b, const char *s);
-int buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_reserve(cp_buf *b, size_t extra);
+int buf_add(cp_buf *b, const void *p, size_t n);
+int buf_addc(cp_buf *b, char c);
+int buf_adds(cp_buf *b, const char *s);
+int buf_addf(cp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append s[0..n) as a JSON string literal, quotes included.  Invalid UTF-8
  * is replaced by U+FFFD so the output is always valid JSON. */
-int buf_json_str(buf *b, const char *s, size_t n);
+int buf_json_str(cp_buf *b, const char *s, size_t n);
 /* NUL-terminate without counting the NUL in len; returns b->p or NULL. */
-char *buf_cstr(buf *b);
-void buf_reset(buf *b);
-void buf_free(buf *b);
+char *buf_cstr(cp_buf *b);
+void buf_reset(cp_buf *b);
+void buf_free(cp_buf *b);
 /* Zero every allocated byte, then free: for buffers that held a secret. */
-void buf_wipe(buf *b);
+void buf_wipe(cp_buf *b);
 /* How many buf allocations have failed in this process so far. */
 unsigned long buf_failures(void);
 
@@ -116,14 +116,14 @@ typedef struct {
 	const char *p;
 	size_t n;
 	int type;      /* enum val_type */
-} val;
+} cp_val;
 
 /* One top-level member of a record. */
 typedef struct {
 	const char *key;   /* key bytes between the quotes, still escaped */
 	size_t keylen;
 	bool key_escaped;  /* the key holds a backslash */
-	val v;
+	cp_val v;
 	size_t mstart;     /* offset of the key's opening quote */
 	size_t mend;       /* offset just past the value */
 } rec_field;
@@ -138,51 +138,51 @@ typedef struct {
 	/* on error: */
 	const char *err;     /* static reason */
 	size_t err_off;      /* byte offset in the line */
-} rec;
+} cp_rec;
 
 /* Validate line[0..len) as one JSON text (RFC 8259, UTF-8 checked, any
  * nesting up to 10000 levels) that must be an object, and index its
  * top-level members.  Returns 0, or -1 with r->err and r->err_off set.
  * A record is reusable: parse into it again and its arrays are reused. */
-int rec_parse(rec *r, const char *line, size_t len);
+int rec_parse(cp_rec *r, const char *line, size_t len);
 /* Validate any JSON text, not only an object.  Returns 0 or -1 (with
  * *err / *err_off when not NULL). */
 int json_validate(const char *p, size_t n, const char **err, size_t *err_off);
-void rec_free(rec *r);
+void rec_free(cp_rec *r);
 
 /* Look up a top-level key; the last duplicate wins, as in jq.  NULL when
  * absent.  Keys with escapes are compared after unescaping. */
-const rec_field *rec_get(const rec *r, const char *key);
+const rec_field *rec_get(const cp_rec *r, const char *key);
 /* The value of a top-level key, or a value with type VAL_NONE. */
-val rec_val(const rec *r, const char *key);
+cp_val rec_val(const cp_rec *r, const char *key);
 /* A nested path: "author.handle", "tags.0", "metrics.likes".  Segments
  * that are all digits index arrays.  Type VAL_NONE when absent. */
-val rec_path(const rec *r, const char *path);
+cp_val rec_path(const cp_rec *r, const char *path);
 
 /* ---------------------------------------------------------------- val.c */
 
 /* A value inside an object or array found by walking a validated value. */
-val val_member(val obj, const char *key);   /* VAL_NONE when absent */
-val val_index(val arr, size_t i);           /* VAL_NONE when out of range */
-val val_path(val v, const char *path);      /* as rec_path */
+cp_val val_member(cp_val obj, const char *key);   /* VAL_NONE when absent */
+cp_val val_index(cp_val arr, size_t i);           /* VAL_NONE when out of range */
+cp_val val_path(cp_val v, const char *path);      /* as rec_path */
 /* Iterate an array or object: start with *pos = 0; returns 1 with the next
  * element (and its key for objects, as a VAL_STRING value) or 0 at the end. */
-int val_next(val container, size_t *pos, val *key, val *elem);
-size_t val_len(val container);              /* element count */
+int val_next(cp_val container, size_t *pos, cp_val *key, cp_val *elem);
+size_t val_len(cp_val container);              /* element count */
 
 /* Unescape a string value into out (appended, not NUL-counted; out is
  * NUL-terminated).  Returns 0, or -1 when v is not a string or on
  * allocation failure.  Validated input cannot hold a lone surrogate. */
-int val_str(val v, buf *out);
+int val_str(cp_val v, cp_buf *out);
 /* Equal to the C string s, after unescaping.  False when not a string. */
-bool val_streq(val v, const char *s);
+bool val_streq(cp_val v, const char *s);
 /* When v is a string with no escapes, its bytes without quotes; used for
  * fast paths.  Returns NULL otherwise. */
-const char *val_rawstr(val v, size_t *n);
+const char *val_rawstr(cp_val v, size_t *n);
 /* Number value.  Returns 0, or -1 when not a number. */
-int val_num(val v, double *out);
-int val_int(val v, int64_t *out);          /* -1 also when not integral */
-bool val_truthy(val v);                    /* jq's truth: not null/false/none */
+int val_num(cp_val v, double *out);
+int val_int(cp_val v, int64_t *out);          /* -1 also when not integral */
+bool val_truthy(cp_val v);                    /* jq's truth: not null/false/none */
 
 /* ---------------------------------------------------------------- splice.c */
 
@@ -197,7 +197,7 @@ typedef struct {
 		size_t val_off, val_len; /* into vals; val_len 0 means remove */
 	} *ops;
 	size_t nops, cap;
-	buf vals;
+	cp_buf vals;
 } rec_edit;
 
 void edit_reset(rec_edit *e);
@@ -206,34 +206,34 @@ int edit_set(rec_edit *e, const char *key, const char *json, size_t len);
 int edit_set_str(rec_edit *e, const char *key, const char *s, size_t n);
 int edit_del(rec_edit *e, const char *key);
 /* Append the edited record (no newline) to out.  Returns 0 or -1. */
-int edit_apply(const rec_edit *e, const rec *r, buf *out);
+int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out);
 
 /* ---------------------------------------------------------------- reader.c */
 
 /* Reads lines from a file, stdin ("-") or a gzip stream (detected by its
  * magic bytes).  Lines may be of any length; "\n" and "\r\n" both end a
  * line, and a last line without a newline is still a line. */
-typedef struct rd rd;
+typedef struct rd cp_rd;
 
-rd *rd_open(const char *path, cp_err *e);   /* NULL with e set (66 or 74) */
+cp_rd *rd_open(const char *path, cp_err *e);   /* NULL with e set (66 or 74) */
 /* Open an input named on the command line; "-" is descriptor 0, which the
  * caller must not close.  The one rule of carepipe(7) for an input that
  * cannot be read: missing, unreadable, a directory or a closed standard
  * input is 66; any other failure 74.  Returns a descriptor or -1 (e set). */
 int rd_input_fd(const char *path, cp_err *e);
-rd *rd_fdopen(int fd, const char *name, cp_err *e);
+cp_rd *rd_fdopen(int fd, const char *name, cp_err *e);
 /* 1 with the next line (a view valid until the next call), 0 at the end,
  * -1 on a read or decompression error (e set, code 74 or 65). */
-int rd_line(rd *r, const char **line, size_t *len, cp_err *e);
+int rd_line(cp_rd *r, const char **line, size_t *len, cp_err *e);
 /* Read the whole remaining input (decompressed) into out; 0 or -1. */
-int rd_all(rd *r, buf *out, cp_err *e);
-const char *rd_name(const rd *r);           /* "-" shows as "(stdin)" */
-uint64_t rd_lineno(const rd *r);            /* number of the last line read */
+int rd_all(cp_rd *r, cp_buf *out, cp_err *e);
+const char *rd_name(const cp_rd *r);           /* "-" shows as "(stdin)" */
+uint64_t rd_lineno(const cp_rd *r);            /* number of the last line read */
 /* Whether rd_line can return without reading: a whole line, or the end,
  * is in memory (always true of gzip input).  A reader of a live stream
  * waits on the descriptor only when this is false. */
-bool rd_has_line(const rd *r);
-void rd_close(rd *r);
+bool rd_has_line(const cp_rd *r);
+void rd_close(cp_rd *r);
 
 /* ---------------------------------------------------------------- writer.c */
 
@@ -245,15 +245,15 @@ typedef struct {
 	bool line_buffered;
 	bool failed;
 	int err_no;
-	buf b;
-} out;
+	cp_buf b;
+} cp_out;
 
-void out_init(out *o, int fd, bool line_buffered);
+void out_init(cp_out *o, int fd, bool line_buffered);
 /* Write one record and its newline.  Returns 0 or -1 (o->err_no set). */
-int out_record(out *o, const char *p, size_t n);
-int out_flush(out *o);
+int out_record(cp_out *o, const char *p, size_t n);
+int out_flush(cp_out *o);
 /* Flush and close; fsync too when sync.  Returns 0 or -1. */
-int out_close(out *o);
+int out_close(cp_out *o);
 
 /* ---------------------------------------------------------------- timefmt.c */
 
@@ -307,8 +307,8 @@ int jqx_run(jqx *q, jv input, jv *out, cp_err *e);
 int jqx_test(jqx *q, jv input, cp_err *e);
 void jqx_free(jqx *q);
 /* A scanned record as a jv (parsed by jq's own parser). */
-jv rec_to_jv(const rec *r);
-jv val_to_jv(val v);
+jv rec_to_jv(const cp_rec *r);
+jv val_to_jv(cp_val v);
 
 /* ---------------------------------------------------------------- state.c */
 
@@ -331,7 +331,7 @@ void state_discard(state_txn *t);
  * set, 73).  Every temporary file carepipe makes comes from here. */
 int tmp_open(const char *tag, cp_err *e);
 /* Read a whole file into out; 1 read, 0 no such file, -1 error. */
-int state_read(const char *path, buf *out, cp_err *e);
+int state_read(const char *path, cp_buf *out, cp_err *e);
 /* Take an exclusive lock on DIR/.lock (the directory is created 0700 when
  * missing).  wait: block until free; else fail at once with code 75.
  * Returns a descriptor to pass to state_unlock, or -1 (e set). */
@@ -356,7 +356,7 @@ typedef struct cp_prog {
 	uint64_t nbad, nrecords;
 	FILE *bad;               /* --bad FILE */
 	const char *bad_path;
-	out out;
+	cp_out out;
 } cp_prog;
 
 /* Options every program takes; cp_getopt handles these itself. */
@@ -415,7 +415,7 @@ typedef struct {
 	const char *file;     /* display name */
 	uint64_t lineno;
 } cp_pos;
-typedef int (*cp_record_fn)(void *ctx, rec *r, const cp_pos *pos);
+typedef int (*cp_record_fn)(void *ctx, cp_rec *r, const cp_pos *pos);
 int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx);
 
 /* Flush and check stdout (74 when it fails, e.g. > /dev/full), close

@@ -12,7 +12,7 @@
 
 #include "cfgfile.h"
 
-int cfg_read_file(const char *path, buf *out, cp_err *e)
+int cfg_read_file(const char *path, cp_buf *out, cp_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)

@@ -24,6 +24,6 @@
 #define CFG_FILE_MAX (16 * 1024 * 1024)
 
 /* 0, or -1 with e set (78, or 71). */
-int cfg_read_file(const char *path, buf *out, cp_err *e);
+int cfg_read_file(const char *path, cp_buf *out, cp_err *e);
 
 #endif

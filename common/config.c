@@ -383,7 +383,7 @@ fail:
 
 cp_config *cp_config_load(const char *path, cp_err *e)
 {
-	buf text = {0};
+	cp_buf text = {0};
 	if (cfg_read_file(path, &text, e) < 0)
 		return NULL;
 	cp_config *c = cp_config_parse(path, text.p ? text.p : "", text.len, e);
@@ -400,7 +400,7 @@ int cp_config_locate(const char *given, char **path, cp_err *e)
 	const char *env = getenv("CAREPIPE_CONFIG");
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
-	buf user = {0};
+	cp_buf user = {0};
 	*path = NULL;
 	if (!given && env && *env)
 		given = env;
@@ -461,7 +461,7 @@ const cp_source *cp_config_find(const cp_config *c, const char *name)
 
 /* A secret from an environment variable or a 0600 file; who and what name
  * it in messages ("source acme-x", "token"), never its value. */
-static int read_env(const char *who, const char *what, const char *var, buf *out, cp_err *e)
+static int read_env(const char *who, const char *what, const char *var, cp_buf *out, cp_err *e)
 {
 	const char *v = getenv(var);
 	if (!v || !*v)
@@ -472,7 +472,7 @@ static int read_env(const char *who, const char *what, const char *var, buf *out
 	return 0;
 }
 
-static int read_secret(const char *who, const char *env, const char *file, buf *out, cp_err *e)
+static int read_secret(const char *who, const char *env, const char *file, cp_buf *out, cp_err *e)
 {
 	if (env)
 		return read_env(who, "token", env, out, e);
@@ -498,14 +498,14 @@ static int read_secret(const char *who, const char *env, const char *file, buf *
 	return 0;
 }
 
-int cp_source_env(const cp_source *s, const char *what, const char *var, buf *out, cp_err *e)
+int cp_source_env(const cp_source *s, const char *what, const char *var, cp_buf *out, cp_err *e)
 {
 	char who[300];
 	snprintf(who, sizeof who, "source %s", s->name);
 	return read_env(who, what, var, out, e);
 }
 
-int cp_source_token(const cp_source *s, buf *out, cp_err *e)
+int cp_source_token(const cp_source *s, cp_buf *out, cp_err *e)
 {
 	char who[300];
 	snprintf(who, sizeof who, "source %s", s->name);
@@ -520,14 +520,14 @@ const cp_channel *cp_config_channel(const cp_config *c, const char *name)
 	return NULL;
 }
 
-int cp_channel_token(const cp_channel *ch, buf *out, cp_err *e)
+int cp_channel_token(const cp_channel *ch, cp_buf *out, cp_err *e)
 {
 	char who[300];
 	snprintf(who, sizeof who, "channel %s", ch->name);
 	return read_secret(who, ch->token_env, ch->token_file, out, e);
 }
 
-int cp_source_password(const cp_source *s, buf *out, cp_err *e)
+int cp_source_password(const cp_source *s, cp_buf *out, cp_err *e)
 {
 	if (!s->password_env)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: no password_env", s->name);

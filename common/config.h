@@ -112,16 +112,16 @@ const cp_source *cp_config_find(const cp_config *c, const char *name);
 /* The channel called name, or NULL. */
 const cp_channel *cp_config_channel(const cp_config *c, const char *name);
 /* The channel's secret (see token_env above), as cp_source_token does. */
-int cp_channel_token(const cp_channel *ch, buf *out, cp_err *e);
+int cp_channel_token(const cp_channel *ch, cp_buf *out, cp_err *e);
 
 /* The source's token, from token_env or token_file, into out (NUL-ended).
  * Returns 0, or -1 with e (78: variable unset or empty, file unreadable or
  * readable by others).  The message names the variable, never the value. */
-int cp_source_token(const cp_source *s, buf *out, cp_err *e);
+int cp_source_token(const cp_source *s, cp_buf *out, cp_err *e);
 /* The same for password_env (bluesky). */
-int cp_source_password(const cp_source *s, buf *out, cp_err *e);
+int cp_source_password(const cp_source *s, cp_buf *out, cp_err *e);
 /* The value of the environment variable var for source s ("what" names it
  * in the message); 0, or -1 with e (78) when unset or empty. */
-int cp_source_env(const cp_source *s, const char *what, const char *var, buf *out, cp_err *e);
+int cp_source_env(const cp_source *s, const char *what, const char *var, cp_buf *out, cp_err *e);
 
 #endif

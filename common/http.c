@@ -24,7 +24,7 @@ struct cp_http {
 	void *ctx;
 	char **secrets;
 	size_t nsecrets;
-	buf trace;
+	cp_buf trace;
 	unsigned seed;
 };
 
@@ -91,7 +91,7 @@ int http_secret(cp_http *h, const char *s)
 	return 0;
 }
 
-void http_redact(cp_http *h, buf *b)
+void http_redact(cp_http *h, cp_buf *b)
 {
 	static const char mark[] = "[redacted]";
 	if (!b->p)
@@ -104,7 +104,7 @@ void http_redact(cp_http *h, buf *b)
 		while ((at = memmem(b->p, b->len, s, sl)) != NULL) {
 			size_t off = (size_t)(at - b->p);
 			/* mark is longer than nothing but maybe shorter than s: rebuild */
-			buf nb = {0};
+			cp_buf nb = {0};
 			if (buf_add(&nb, b->p, off) < 0 || buf_adds(&nb, mark) < 0 ||
 			    buf_add(&nb, b->p + off + sl, b->len - off - sl) < 0) {
 				/* out of memory: blank the secret in place instead */
@@ -196,7 +196,7 @@ void http_resp_free(cp_http_resp *rs)
 	buf_free(&rs->headers);
 }
 
-int http_header(const cp_http_resp *rs, const char *name, buf *out)
+int http_header(const cp_http_resp *rs, const char *name, cp_buf *out)
 {
 	size_t nl = strlen(name);
 	const char *p = rs->headers.p, *end = p + rs->headers.len;
@@ -220,7 +220,7 @@ int http_header(const cp_http_resp *rs, const char *name, buf *out)
 	return 0;
 }
 
-int http_escape(buf *b, const char *s)
+int http_escape(cp_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (; *s; s++) {
@@ -241,7 +241,7 @@ int http_escape(buf *b, const char *s)
  * from now (Reddit, the IETF draft).  -1 when the server says nothing. */
 static double server_wait(const cp_http_resp *rs)
 {
-	buf v = {0};
+	cp_buf v = {0};
 	double w = -1;
 	time_t now = time(NULL);
 	if (http_header(rs, "retry-after", &v)) {
@@ -312,7 +312,7 @@ static void url_for_msg(const char *url, char *out, size_t n)
 /* A short, redacted excerpt of an error body. */
 static void body_excerpt(cp_http *h, const cp_http_resp *rs, char *out, size_t n)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	size_t len = rs->body.len > 160 ? 160 : rs->body.len;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)rs->body.p[i];
@@ -328,7 +328,7 @@ static void body_excerpt(cp_http *h, const cp_http_resp *rs, char *out, size_t n
 
 static int fail_redacted(cp_http *h, cp_err *e, int code, const char *msg)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	buf_adds(&b, msg);
 	http_redact(h, &b);
 	cp_fail(e, code, "%s", b.p ? b.p : "error");
@@ -346,7 +346,7 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 	char where[256], why[512], msg[1024], excerpt[256];
 	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs = NULL;
-	buf line = {0};
+	cp_buf line = {0};
 	int failures = 0, limited = 0, rc = -1;
 
 	url_for_msg(rq->url, where, sizeof where);
@@ -535,7 +535,7 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 			}
 		}
 		if (h->on_wait) {
-			buf w = {0};
+			cp_buf w = {0};
 			buf_addf(&w, "source %s: %s; retrying in %.1fs (attempt %d)", src, why, wait, rs->attempts + 1);
 			http_redact(h, &w);
 			if (w.p)

@@ -69,8 +69,8 @@ typedef struct {
 
 typedef struct {
 	long status;
-	buf body;       /* NUL-terminated (not counted) */
-	buf headers;    /* the final response's header lines, "\r\n"-separated */
+	cp_buf body;       /* NUL-terminated (not counted) */
+	cp_buf headers;    /* the final response's header lines, "\r\n"-separated */
 	int attempts;   /* requests made */
 	double waited;  /* seconds spent waiting between attempts */
 } cp_http_resp;
@@ -85,10 +85,10 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e);
 void http_resp_free(cp_http_resp *rs);
 /* A response header's value (case-insensitive name), copied into out;
  * 1 found, 0 not. */
-int http_header(const cp_http_resp *rs, const char *name, buf *out);
+int http_header(const cp_http_resp *rs, const char *name, cp_buf *out);
 /* Append s percent-encoded for a query string or path segment. */
-int http_escape(buf *b, const char *s);
+int http_escape(cp_buf *b, const char *s);
 /* Replace every secret of h in s (NUL-terminated, in place growing in b). */
-void http_redact(cp_http *h, buf *b);
+void http_redact(cp_http *h, cp_buf *b);
 
 #endif

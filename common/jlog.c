@@ -16,8 +16,8 @@
 jlog *jlog_open(const char *path, const char *who, jlog_replay fn, void *ctx, cp_err *e)
 {
 	jlog *j = calloc(1, sizeof *j);
-	buf all = {0};
-	rec r = {0};
+	cp_buf all = {0};
+	cp_rec r = {0};
 	if (!j) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		return NULL;
@@ -80,7 +80,7 @@ fail:
 
 int jlog_append(jlog *j, const char *line, size_t len, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	if (buf_add(&b, line, len) < 0 || buf_addc(&b, '\n') < 0) {
 		buf_free(&b);
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
@@ -96,12 +96,12 @@ int jlog_append(jlog *j, const char *line, size_t len, cp_err *e)
 	return 0;
 }
 
-int jlog_commit(jlog *j, buf *line, bool bad, cp_err *e)
+int jlog_commit(jlog *j, cp_buf *line, bool bad, cp_err *e)
 {
 	int rc = bad || !buf_cstr(line) ? cp_fail(e, CP_EX_OSERR, "out of memory")
 	                                : jlog_append(j, line->p, line->len, e);
 	if (rc == 0) {
-		rec r = {0};
+		cp_rec r = {0};
 		if (rec_parse(&r, line->p, line->len) < 0 || j->fn(j->ctx, &r) < 0)
 			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
 		rec_free(&r);
@@ -110,16 +110,16 @@ int jlog_commit(jlog *j, buf *line, bool bad, cp_err *e)
 	return rc;
 }
 
-int jlog_field(buf *b, const char *key, const char *s)
+int jlog_field(cp_buf *b, const char *key, const char *s)
 {
 	if (buf_addf(b, ",\"%s\":", key) < 0)
 		return -1;
 	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
 }
 
-char *jlog_str(val v)
+char *jlog_str(cp_val v)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	if (v.type != VAL_STRING || val_str(v, &b) < 0) {
 		buf_free(&b);
 		return NULL;

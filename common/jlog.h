@@ -24,7 +24,7 @@
 /* Applies one line to the caller's view of the journal: each line on disk
  * when it is opened, and each committed line after.  0, or -1 when the line
  * is not an entry (or memory ran out). */
-typedef int (*jlog_replay)(void *ctx, const rec *r);
+typedef int (*jlog_replay)(void *ctx, const cp_rec *r);
 
 typedef struct {
 	char *path;
@@ -43,14 +43,14 @@ int jlog_append(jlog *j, const char *line, size_t len, cp_err *e);
 /* Append a line the caller built (unless building it failed: bad), then
  * apply it through the replay function, so memory never runs ahead of the
  * disk.  Frees line.  0, or -1 with e (71 out of memory, 74). */
-int jlog_commit(jlog *j, buf *line, bool bad, cp_err *e);
+int jlog_commit(jlog *j, cp_buf *line, bool bad, cp_err *e);
 /* Building a line: append ,"key":"s" (null when s is NULL); 0 or -1.
  * Every append is checked: a line with a piece left out would be written,
  * fsync'd and read back wrong. */
-int jlog_field(buf *b, const char *key, const char *s);
+int jlog_field(cp_buf *b, const char *key, const char *s);
 /* A copy of a string value (malloc'd), or NULL when v is not a string or
  * memory ran out. */
-char *jlog_str(val v);
+char *jlog_str(cp_val v);
 void jlog_close(jlog *j);
 
 #endif

@@ -154,12 +154,12 @@ void jqx_free(jqx *q)
 	free(q);
 }
 
-jv rec_to_jv(const rec *r)
+jv rec_to_jv(const cp_rec *r)
 {
 	return jv_parse_sized(r->line, (int)r->len);
 }
 
-jv val_to_jv(val v)
+jv val_to_jv(cp_val v)
 {
 	if (v.type == VAL_NONE)
 		return jv_null();

@@ -152,7 +152,7 @@ done:
 	return rc;
 }
 
-int mail_header_value(buf *b, const char *s, size_t n)
+int mail_header_value(cp_buf *b, const char *s, size_t n)
 {
 	bool ascii = true;
 	for (size_t i = 0; i < n; i++)
@@ -204,7 +204,7 @@ int mail_header_value(buf *b, const char *s, size_t n)
 	return 0;
 }
 
-int mail_qp(buf *b, const char *s, size_t n)
+int mail_qp(cp_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t col = 0;

@@ -50,9 +50,9 @@ int mail_send(const cp_mail *m, long *smtp_code, cp_err *e);
 /* Helpers to build a message.  Append a header value with every control
  * character turned to a space (no header can be injected), RFC 2047
  * encoded when it is not ASCII. */
-int mail_header_value(buf *b, const char *s, size_t n);
+int mail_header_value(cp_buf *b, const char *s, size_t n);
 /* Append s[0..n) as a quoted-printable body (RFC 2045): any line length,
  * any bytes, CRLF line ends. */
-int mail_qp(buf *b, const char *s, size_t n);
+int mail_qp(cp_buf *b, const char *s, size_t n);
 
 #endif

@@ -125,7 +125,7 @@ int plat_request(cp_conn *c, const char *method, const char *url,
 	return http_do(c->http, &rq, rs, e);
 }
 
-const char *plat_str(val v, buf *tmp)
+const char *plat_str(cp_val v, cp_buf *tmp)
 {
 	buf_reset(tmp);
 	if (v.type == VAL_STRING)
@@ -136,9 +136,9 @@ const char *plat_str(val v, buf *tmp)
 	return s ? s : "";
 }
 
-val plat_json(const cp_http_resp *rs)
+cp_val plat_json(const cp_http_resp *rs)
 {
-	val v = { rs->body.p, rs->body.len, VAL_NONE };
+	cp_val v = { rs->body.p, rs->body.len, VAL_NONE };
 	const char *p = rs->body.p;
 	size_t n = rs->body.len;
 	while (n > 0 && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
@@ -153,21 +153,21 @@ val plat_json(const cp_http_resp *rs)
 	return v;
 }
 
-static int add_key(buf *o, const char *key)
+static int add_key(cp_buf *o, const char *key)
 {
 	return buf_addf(o, ",\"%s\":", key);
 }
 
-static int add_str_or_null(buf *o, const char *s)
+static int add_str_or_null(cp_buf *o, const char *s)
 {
 	if (!s)
 		return buf_adds(o, "null");
 	return buf_json_str(o, s, strlen(s));
 }
 
-static int add_id(buf *o, const char *prefix, const char *native)
+static int add_id(cp_buf *o, const char *prefix, const char *native)
 {
-	buf t = {0};
+	cp_buf t = {0};
 	int rc = buf_addf(&t, "%s:%s", prefix, native);
 	if (rc == 0)
 		rc = buf_json_str(o, t.p, t.len);
@@ -177,7 +177,7 @@ static int add_id(buf *o, const char *prefix, const char *native)
 
 /* A validated JSON value without the whitespace between its tokens: a
  * pretty-printed answer (Graph's are) must not break the record's line. */
-static int add_compact(buf *o, val v)
+static int add_compact(cp_buf *o, cp_val v)
 {
 	bool in_str = false;
 	if (buf_reserve(o, v.n) < 0)
@@ -201,7 +201,7 @@ static int add_compact(buf *o, val v)
 	return 0;
 }
 
-int plat_emit(cp_conn *c, const plat_rec *r, buf *o)
+int plat_emit(cp_conn *c, const plat_rec *r, cp_buf *o)
 {
 	const char *pf = c->plat->record_platform;
 	char ts[32];
@@ -275,7 +275,7 @@ void plat_rec_init(plat_rec *r)
 	r->raw.type = VAL_NONE;
 }
 
-int plat_param(buf *url, const char *name, const char *value)
+int plat_param(cp_buf *url, const char *name, const char *value)
 {
 	if (!value)
 		return 0;
@@ -286,10 +286,10 @@ int plat_param(buf *url, const char *name, const char *value)
 	return 0;
 }
 
-int plat_whoami_from(cp_conn *c, val doc, const char *handle_path, const char *id_path,
+int plat_whoami_from(cp_conn *c, cp_val doc, const char *handle_path, const char *id_path,
                      cp_whoami *who, cp_err *e)
 {
-	buf t = {0};
+	cp_buf t = {0};
 	memset(who, 0, sizeof *who);
 	if (handle_path)
 		snprintf(who->handle, sizeof who->handle, "%s", plat_str(val_path(doc, handle_path), &t));
@@ -305,7 +305,7 @@ int plat_whoami_from(cp_conn *c, val doc, const char *handle_path, const char *i
 int plat_verify_get(cp_conn *c, const char *path, const char *handle_path,
                     const char *id_path, cp_whoami *who, cp_err *e)
 {
-	buf url = {0};
+	cp_buf url = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	if (buf_addf(&url, "%s%s", c->src->base_url, path) < 0 || !buf_cstr(&url)) {

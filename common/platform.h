@@ -88,7 +88,7 @@ typedef struct cp_platform {
 	/* Fetch one page of the sweep: append its records to out and count
 	 * them in *n; set sw->page for the next page (NULL when done) and
 	 * update sw->newest.  raw: keep each item's payload under "raw". */
-	int (*fetch)(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e);
+	int (*fetch)(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e);
 	/* Publish a reply or DM; fill out with the new post's id and url. */
 	int (*post)(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e);
 	/* Find a reply by the brand to rq->in_reply_to, after a post whose
@@ -107,7 +107,7 @@ struct cp_conn {
 	const cp_platform *plat;
 	cp_http *http;
 	const cp_source *src;
-	buf token;                 /* bearer token (NUL-terminated), or empty */
+	cp_buf token;                 /* bearer token (NUL-terminated), or empty */
 	char auth_hint[160];       /* what to check on 401/403 */
 	int64_t since, until;      /* the caller's window (epoch s), 0 for none:
 	                              platforms that can ask for it do; the
@@ -151,19 +151,19 @@ typedef struct {
 	const char *url;
 	const char *lang;
 	int64_t likes, reposts, replies, quotes; /* -1: unknown; all -1: no metrics */
-	val raw;                   /* the payload, VAL_NONE when not kept */
+	cp_val raw;                   /* the payload, VAL_NONE when not kept */
 } plat_rec;
 /* Reset r: no values, counts unknown (-1). */
 void plat_rec_init(plat_rec *r);
 /* Append one record (with "\n") in the schema's key order. */
-int plat_emit(cp_conn *c, const plat_rec *r, buf *out);
+int plat_emit(cp_conn *c, const plat_rec *r, cp_buf *out);
 /* Copy a string value into a buf and return its C string ("" when absent). */
-const char *plat_str(val v, buf *tmp);
+const char *plat_str(cp_val v, cp_buf *tmp);
 /* The JSON value of a response body; VAL_NONE when not an object/array. */
-val plat_json(const cp_http_resp *rs);
+cp_val plat_json(const cp_http_resp *rs);
 /* Append "&name=value" (or "?name=value" when url has no "?" yet), value
  * percent-encoded; nothing when value is NULL. */
-int plat_param(buf *url, const char *name, const char *value);
+int plat_param(cp_buf *url, const char *name, const char *value);
 /* verify for the platforms whose check is one GET of base_url + path with
  * the token: the handle and id are read at handle_path and id_path of the
  * JSON answer (val_path syntax; NULL: not given). */
@@ -171,7 +171,7 @@ int plat_verify_get(cp_conn *c, const char *path, const char *handle_path,
                     const char *id_path, cp_whoami *who, cp_err *e);
 /* Fill who's handle and id from a JSON answer (paths as above); -1 with
  * e (69) when the answer lacks them. */
-int plat_whoami_from(cp_conn *c, val doc, const char *handle_path, const char *id_path,
+int plat_whoami_from(cp_conn *c, cp_val doc, const char *handle_path, const char *id_path,
                      cp_whoami *who, cp_err *e);
 /* Compare two decimal ids by value (longer is bigger): <0, 0, >0. */
 int plat_idcmp(const char *a, const char *b);

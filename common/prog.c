@@ -540,7 +540,7 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 	cp_progress_init(p, &pg);
 	static char dash[] = "-";
 	char *stdin_only[] = { dash };
-	rec r = {0};
+	cp_rec r = {0};
 	cp_err e = {0};
 	int rc = 0;
 
@@ -549,7 +549,7 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
 		argv = stdin_only;
 	}
 	for (int i = 0; i < argc && rc == 0; i++) {
-		rd *in = rd_open(argv[i], &e);
+		cp_rd *in = rd_open(argv[i], &e);
 		if (!in) {
 			cp_warn(p, "%s", e.msg);
 			cp_status(p, e.code);

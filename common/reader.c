@@ -34,9 +34,9 @@ struct rd {
 	bool started;     /* sniffed for gzip and a byte order mark */
 };
 
-static rd *rd_make(int fd, bool own, const char *name, cp_err *e)
+static cp_rd *rd_make(int fd, bool own, const char *name, cp_err *e)
 {
-	rd *r = calloc(1, sizeof *r);
+	cp_rd *r = calloc(1, sizeof *r);
 	if (!r || !(r->name = strdup(name)) || !(r->buf = malloc(CHUNK))) {
 		if (r)
 			free(r->name);
@@ -50,7 +50,7 @@ static rd *rd_make(int fd, bool own, const char *name, cp_err *e)
 	return r;
 }
 
-rd *rd_fdopen(int fd, const char *name, cp_err *e)
+cp_rd *rd_fdopen(int fd, const char *name, cp_err *e)
 {
 	return rd_make(fd, false, name, e);
 }
@@ -78,23 +78,23 @@ int rd_input_fd(const char *path, cp_err *e)
 	return fd;
 }
 
-rd *rd_open(const char *path, cp_err *e)
+cp_rd *rd_open(const char *path, cp_err *e)
 {
 	int fd = rd_input_fd(path, e);
 	if (fd < 0)
 		return NULL;
 	if (fd == 0)
 		return rd_make(0, false, "(stdin)", e);
-	rd *r = rd_make(fd, true, path, e);
+	cp_rd *r = rd_make(fd, true, path, e);
 	if (!r)
 		close(fd);
 	return r;
 }
 
-const char *rd_name(const rd *r) { return r->name; }
-uint64_t rd_lineno(const rd *r) { return r->lineno; }
+const char *rd_name(const cp_rd *r) { return r->name; }
+uint64_t rd_lineno(const cp_rd *r) { return r->lineno; }
 
-bool rd_has_line(const rd *r)
+bool rd_has_line(const cp_rd *r)
 {
 	/* zlib may hold input it has not decoded yet: say so rather than
 	 * have the caller wait on the descriptor for data already read. */
@@ -103,7 +103,7 @@ bool rd_has_line(const rd *r)
 	return memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
 }
 
-void rd_close(rd *r)
+void rd_close(cp_rd *r)
 {
 	if (!r)
 		return;
@@ -127,7 +127,7 @@ static ssize_t read_full(int fd, void *p, size_t n)
 }
 
 /* Room for at least `want` more bytes after end, keeping unread data. */
-static int make_room(rd *r, size_t want, cp_err *e)
+static int make_room(cp_rd *r, size_t want, cp_err *e)
 {
 	if (r->start > 0 && r->cap - r->end < want) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
@@ -149,7 +149,7 @@ static int make_room(rd *r, size_t want, cp_err *e)
 }
 
 /* Fill raw input for zlib. */
-static int gz_fill(rd *r, cp_err *e)
+static int gz_fill(cp_rd *r, cp_err *e)
 {
 	if (r->zin_len == 0 && !r->raw_eof) {
 		ssize_t got = read_full(r->fd, r->zin, CHUNK);
@@ -165,7 +165,7 @@ static int gz_fill(rd *r, cp_err *e)
 }
 
 /* Decode more into buf.  Returns bytes added, 0 at the end, -1 on error. */
-static ssize_t fill(rd *r, cp_err *e)
+static ssize_t fill(cp_rd *r, cp_err *e)
 {
 	if (r->eof)
 		return 0;
@@ -215,7 +215,7 @@ static ssize_t fill(rd *r, cp_err *e)
 }
 
 /* On the first read, look for gzip's magic and switch to zlib. */
-static int sniff(rd *r, cp_err *e)
+static int sniff(cp_rd *r, cp_err *e)
 {
 	while (r->end < 2 && !r->eof) {
 		ssize_t got = read_full(r->fd, r->buf + r->end, r->cap - r->end);
@@ -245,7 +245,7 @@ static int sniff(rd *r, cp_err *e)
  * some editors and Windows exports put first; left in, it would make the
  * first record of a file not JSON.  Only at the start of a file (of the
  * decompressed data), as in RFC 8259 section 8.1. */
-static int start(rd *r, cp_err *e)
+static int start(cp_rd *r, cp_err *e)
 {
 	r->started = true;
 	if (sniff(r, e) < 0)
@@ -262,7 +262,7 @@ static int start(rd *r, cp_err *e)
 	return 0;
 }
 
-int rd_line(rd *r, const char **line, size_t *len, cp_err *e)
+int rd_line(cp_rd *r, const char **line, size_t *len, cp_err *e)
 {
 	if (!r->started && start(r, e) < 0)
 		return -1;
@@ -299,7 +299,7 @@ int rd_line(rd *r, const char **line, size_t *len, cp_err *e)
 	}
 }
 
-int rd_all(rd *r, buf *out, cp_err *e)
+int rd_all(cp_rd *r, cp_buf *out, cp_err *e)
 {
 	if (!r->started && start(r, e) < 0)
 		return -1;

@@ -84,7 +84,7 @@ struct lexer {
 	int t;
 	bool newrule;          /* first on a line that starts at column 1 */
 	unsigned tline, tcol;
-	buf text;              /* word, unescaped string, regex source or op */
+	cp_buf text;              /* word, unescaped string, regex source or op */
 	char flags[4];         /* regex flags */
 	cp_err *e;
 };
@@ -379,7 +379,7 @@ static int push_keyword(struct parser *ps, char ***vals, size_t *nvals, const ch
 		return r < 0 ? cp_fail(ps->l.e, CP_EX_OSERR, "out of memory") : 0;
 	}
 	/* The phrases so far, NUL-separated; each word multiplies them. */
-	buf cur = {0}, next = {0}, forms = {0};
+	cp_buf cur = {0}, next = {0}, forms = {0};
 	size_t ncur = 1;
 	int rc = buf_addc(&cur, '\0');
 	const char *p = kw;
@@ -419,7 +419,7 @@ static int push_keyword(struct parser *ps, char ***vals, size_t *nvals, const ch
 					rc = -1;
 			}
 		ncur *= nforms;
-		buf tswap = cur;
+		cp_buf tswap = cur;
 		cur = next;
 		next = tswap;
 		p += wl;
@@ -1037,7 +1037,7 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 
 int rules_load(rules *rs, const char *path, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	if (cfg_read_file(path, &b, e) < 0) {
 		buf_free(&b);
 		return -1;
@@ -1232,7 +1232,7 @@ struct evidence {
 
 struct rules_ctx {
 	const rules *rs;
-	const rec *r;
+	const cp_rec *r;
 	const char *text;
 	size_t textlen;
 	tm_norm norm;
@@ -1254,16 +1254,16 @@ struct rules_ctx {
 	unsigned nums;
 	size_t numspan[2][2];
 	/* tags: offsets into tagbuf, NUL-separated */
-	buf tagbuf;
+	cp_buf tagbuf;
 	size_t *tagoff;
 	size_t ntags, tagcap;
 	/* caller variables */
-	struct var { char *name; buf json; } *vars;
+	struct var { char *name; cp_buf json; } *vars;
 	size_t nvars, varcap;
 	/* the record as jq sees it, parsed once when a jq condition needs it */
 	jv record;
 	bool have_record;
-	buf tmp;
+	cp_buf tmp;
 	OnigRegion *region;
 	struct evidence *ev;
 	size_t nev, evcap;
@@ -1369,7 +1369,7 @@ bool rules_has_tag(const rules_ctx *c, const char *tag)
 	return false;
 }
 
-int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
+int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len)
 {
 	c->r = r;
 	c->text = text;
@@ -1384,10 +1384,10 @@ int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len)
 		jv_free(c->record);
 		c->have_record = false;
 	}
-	val tags = rec_val(r, "tags");
+	cp_val tags = rec_val(r, "tags");
 	if (tags.type == VAL_ARRAY) {
 		size_t pos = 0;
-		val k, el;
+		cp_val k, el;
 		while (val_next(tags, &pos, &k, &el)) {
 			if (el.type != VAL_STRING)
 				continue;
@@ -1441,11 +1441,11 @@ int rules_set_var(rules_ctx *c, const char *name, const char *json)
 	return buf_adds(&v->json, json) < 0 || !buf_cstr(&v->json) ? -1 : 0;
 }
 
-static val lookup(rules_ctx *c, const char *path)
+static cp_val lookup(rules_ctx *c, const char *path)
 {
 	for (size_t i = 0; i < c->nvars; i++)
 		if (!strcmp(c->vars[i].name, path)) {
-			val v = { c->vars[i].json.p, c->vars[i].json.len, VAL_NUMBER };
+			cp_val v = { c->vars[i].json.p, c->vars[i].json.len, VAL_NUMBER };
 			switch (v.p[0]) {
 			case '"': v.type = VAL_STRING; break;
 			case 't': v.type = VAL_TRUE; break;
@@ -1458,7 +1458,7 @@ static val lookup(rules_ctx *c, const char *path)
 		}
 	if (!strcmp(path, "text") && c->text) {
 		/* The text itself, unescaped: the caller's view. */
-		val v = { NULL, 0, VAL_NONE };
+		cp_val v = { NULL, 0, VAL_NONE };
 		return v;
 	}
 	return rec_path(c->r, path);
@@ -1476,7 +1476,7 @@ static const char *field_str(rules_ctx *c, const char *path, size_t *n)
 			return c->text;
 		}
 	}
-	val v = lookup(c, path);
+	cp_val v = lookup(c, path);
 	if (v.type != VAL_STRING)
 		return NULL;
 	const char *raw = val_rawstr(v, n);
@@ -1683,7 +1683,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return hit != n->negate;
 	}
 	case N_CMP: {
-		val v = lookup(c, n->path);
+		cp_val v = lookup(c, n->path);
 		int r;
 		if (!strcmp(n->path, "text") && c->text) {
 			r = (c->textlen == strlen(n->str) && !memcmp(c->text, n->str, c->textlen)) ==
@@ -1712,7 +1712,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 	case N_IN: {
 		size_t len;
 		const char *s = field_str(c, n->path, &len);
-		val v = lookup(c, n->path);
+		cp_val v = lookup(c, n->path);
 		double d = 0;
 		bool isnum = v.type == VAL_NUMBER && val_num(v, &d) == 0;
 		for (size_t i = 0; i < n->nvals; i++) {
@@ -1784,9 +1784,9 @@ static size_t cp_count(const char *s, size_t n)
 	return k;
 }
 
-static int describe(const rules *rs, int ni, buf *out);
+static int describe(const rules *rs, int ni, cp_buf *out);
 
-int rules_explain(const rules_ctx *c, buf *out)
+int rules_explain(const rules_ctx *c, cp_buf *out)
 {
 	buf_addc(out, '[');
 	for (size_t i = 0; i < c->nev; i++) {
@@ -1800,7 +1800,7 @@ int rules_explain(const rules_ctx *c, buf *out)
 			buf_json_str(out, c->text + ev->start, ev->end - ev->start);
 			buf_addf(out, ",\"span\":[%zu,%zu]}", a, b);
 		} else {
-			buf d = {0};
+			cp_buf d = {0};
 			describe(c->rs, ev->node, &d);
 			buf_adds(out, "{\"test\":");
 			buf_json_str(out, d.p ? d.p : "", d.len);
@@ -1817,7 +1817,7 @@ static const char *op_name(int op)
 	return names[op];
 }
 
-static int describe(const rules *rs, int ni, buf *out)
+static int describe(const rules *rs, int ni, cp_buf *out)
 {
 	const struct node *n = &rs->nodes[ni];
 	switch (n->kind) {
@@ -1840,12 +1840,12 @@ static int describe(const rules *rs, int ni, buf *out)
 
 /* --------------------------------------------------------------- to jq */
 
-static void jq_str(buf *out, const char *s)
+static void jq_str(cp_buf *out, const char *s)
 {
 	buf_json_str(out, s, strlen(s));
 }
 
-static void jq_path(buf *out, const char *path)
+static void jq_path(cp_buf *out, const char *path)
 {
 	buf_addc(out, '.');
 	for (const char *p = path; *p; p++) {
@@ -1866,7 +1866,7 @@ static void jq_path(buf *out, const char *path)
 }
 
 /* A keyword list as a regular expression group, for jq's test(). */
-static void jq_alternation(const struct node *n, buf *out)
+static void jq_alternation(const struct node *n, cp_buf *out)
 {
 	buf_adds(out, "\\b(?:");
 	for (size_t i = 0; i < n->nvals; i++) {
@@ -1891,7 +1891,7 @@ static void jq_alternation(const struct node *n, buf *out)
 	buf_adds(out, ")\\b");
 }
 
-static void jq_cond(const rules *rs, int ni, buf *out)
+static void jq_cond(const rules *rs, int ni, cp_buf *out)
 {
 	const struct node *n = &rs->nodes[ni];
 	switch (n->kind) {
@@ -1919,7 +1919,7 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 			const char *k = n->vals[i];
 			size_t l = strlen(k);
 			bool os = l && k[0] == '*', oe = l > 1 && k[l - 1] == '*';
-			buf low = {0};
+			cp_buf low = {0};
 			for (size_t j = os; j < l - oe; j++)
 				buf_addc(&low, (char)tolower((unsigned char)k[j]));
 			buf_adds(out, i ? " or contains(" : "contains(");
@@ -1971,7 +1971,7 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 		return;
 	case N_NEAR: {
 		/* A regular expression for either order: jq has no word index. */
-		buf a = {0}, b = {0}, re = {0};
+		cp_buf a = {0}, b = {0}, re = {0};
 		jq_alternation(&rs->nodes[n->a], &a);
 		jq_alternation(&rs->nodes[n->b], &b);
 		if (!buf_cstr(&a) || !buf_cstr(&b)) {
@@ -1999,7 +1999,7 @@ static void jq_cond(const rules *rs, int ni, buf *out)
 	}
 }
 
-int rules_to_jq(const rules *rs, buf *out, int tag_id, int priority_id, int escalate_id,
+int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int escalate_id,
                 int stop_id, int exclude_id)
 {
 	size_t closers = 0;

@@ -75,7 +75,7 @@ size_t rules_keyword_count(const rules *rs);
  * lists become case-insensitive test() calls, which jq cannot make
  * accent-insensitive); tag_id, priority_id, escalate_id, stop_id and
  * exclude_id are the caller's ids for those actions, or -1. */
-int rules_to_jq(const rules *rs, buf *out, int tag_id, int priority_id, int escalate_id,
+int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int escalate_id,
                 int stop_id, int exclude_id);
 void rules_free(rules *rs);
 
@@ -90,7 +90,7 @@ void rules_ctx_free(rules_ctx *c);
 /* Start on a record: text is its unescaped text (the one keyword lists
  * and "text ~" look at); the record's tags array seeds has-tag.  All
  * keywords are found here, in one pass.  Returns 0 or -1 (memory). */
-int rules_begin(rules_ctx *c, const rec *r, const char *text, size_t len);
+int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len);
 /* Values the caller computed, seen by field tests under that name before
  * the record's own keys: json is JSON text ("-0.5", "\"negative\""). */
 int rules_set_var(rules_ctx *c, const char *name, const char *json);
@@ -110,6 +110,6 @@ int rules_test(rules_ctx *c, size_t i, bool explain, cp_err *e);
 /* Append the evidence of the last rule that held as a JSON array of
  * {"match": TEXT, "span": [START, END]} (code point offsets in the text,
  * as jq's .text[START:END]) or {"test": "..."} for other conditions. */
-int rules_explain(const rules_ctx *c, buf *out);
+int rules_explain(const rules_ctx *c, cp_buf *out);
 
 #endif

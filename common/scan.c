@@ -254,7 +254,7 @@ static const char *scan_array(struct sc *s, const char *p, int depth)
 }
 
 /* Scan an object.  When r is given (the top level), index its members. */
-static const char *scan_object(struct sc *s, const char *p, int depth, rec *r)
+static const char *scan_object(struct sc *s, const char *p, int depth, cp_rec *r)
 {
 	int t;
 	p = skip_ws(p + 1, s->end);
@@ -348,7 +348,7 @@ static const char *scan_value(struct sc *s, const char *p, int depth, int *type)
 	}
 }
 
-int rec_parse(rec *r, const char *line, size_t len)
+int rec_parse(cp_rec *r, const char *line, size_t len)
 {
 	struct sc s = { line, line + len, line, NULL, NULL };
 	const char *p;
@@ -412,7 +412,7 @@ int json_validate(const char *buf, size_t n, const char **err, size_t *err_off)
 	return 0;
 }
 
-void rec_free(rec *r)
+void rec_free(cp_rec *r)
 {
 	free(r->f);
 	r->f = NULL;
@@ -423,11 +423,11 @@ static bool key_equals(const rec_field *f, const char *key, size_t klen)
 {
 	if (!f->key_escaped)
 		return f->keylen == klen && memcmp(f->key, key, klen) == 0;
-	val v = { f->key - 1, f->keylen + 2, VAL_STRING };
+	cp_val v = { f->key - 1, f->keylen + 2, VAL_STRING };
 	return val_streq(v, key);
 }
 
-const rec_field *rec_get(const rec *r, const char *key)
+const rec_field *rec_get(const cp_rec *r, const char *key)
 {
 	size_t klen = strlen(key);
 	for (size_t i = r->nf; i-- > 0;)
@@ -436,16 +436,16 @@ const rec_field *rec_get(const rec *r, const char *key)
 	return NULL;
 }
 
-val rec_val(const rec *r, const char *key)
+cp_val rec_val(const cp_rec *r, const char *key)
 {
 	const rec_field *f = rec_get(r, key);
-	val none = { NULL, 0, VAL_NONE };
+	cp_val none = { NULL, 0, VAL_NONE };
 	return f ? f->v : none;
 }
 
-val rec_path(const rec *r, const char *path)
+cp_val rec_path(const cp_rec *r, const char *path)
 {
-	val none = { NULL, 0, VAL_NONE };
+	cp_val none = { NULL, 0, VAL_NONE };
 	const char *dot = strchr(path, '.');
 	if (!dot)
 		return rec_val(r, path);
@@ -455,7 +455,7 @@ val rec_path(const rec *r, const char *path)
 		return none;
 	memcpy(head, path, n);
 	head[n] = '\0';
-	val v = rec_val(r, head);
+	cp_val v = rec_val(r, head);
 	if (v.type == VAL_NONE)
 		return none;
 	return val_path(v, dot + 1);

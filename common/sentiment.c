@@ -31,7 +31,7 @@ enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8, F_SWEAR = 16 };
 struct sentiment {
 	struct entry *tab;
 	size_t cap, n;       /* open addressing, cap a power of two */
-	buf scratch;
+	cp_buf scratch;
 	const sm_model *model; /* NULL: the lexicon scorer for every language */
 	sm_model loaded;       /* a model read by sentiment_load_model */
 	struct sm_feats *feats; /* made once, reused for every text */
@@ -144,7 +144,7 @@ static bool drops_suffix(const char *suf, size_t n)
 }
 
 /* Fold a word the way text is folded: case, accents, quotes. */
-static int fold(const char *w, size_t n, buf *out)
+static int fold(const char *w, size_t n, cp_buf *out)
 {
 	buf_reset(out);
 	for (size_t i = 0; i < n;) {
@@ -161,7 +161,7 @@ static int fold(const char *w, size_t n, buf *out)
 
 /* Write apostrophes the way the tokenizer reads them: "can't" is "cant",
  * "j'aime" is "j aime". */
-static void apostrophes(buf *k)
+static void apostrophes(cp_buf *k)
 {
 	char *w = k->p;
 	for (char *ap; (ap = strchr(w, '\'')) != NULL;) {
@@ -207,7 +207,7 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 
 static int put(sentiment *s, int lex, const char *word, size_t n, double score)
 {
-	buf k = {0};
+	cp_buf k = {0};
 	if (fold(word, n, &k) < 0 || k.len == 0) {
 		buf_free(&k);
 		return k.len == 0 ? 0 : -1;
@@ -313,7 +313,7 @@ int sentiment_add(sentiment *s, const char *word, double score)
 
 int sentiment_load(sentiment *s, const char *path, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	if (cfg_read_file(path, &b, e) < 0) {
 		buf_free(&b);
 		return -1;
@@ -596,7 +596,7 @@ int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const ch
 	int excl = 0, quest = 0;
 	int pref = lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R') ?
 	           L_FR : L_EN;
-	buf *fb = &s->scratch;
+	cp_buf *fb = &s->scratch;
 
 	for (size_t i = 0; i < len && nt < MAXTOK;) {
 		unsigned char b = (unsigned char)text[i];

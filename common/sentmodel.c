@@ -434,7 +434,7 @@ static bool weights(const long *v)
 
 int sm_load(sm_model *m, const char *path, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	memset(m, 0, sizeof *m);
 	int r = state_read(path, &b, e);
 	if (r <= 0) {

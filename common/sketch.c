@@ -309,7 +309,7 @@ uint64_t sketch_count_le(const sketch *s, double x)
 	return n;
 }
 
-static int store_json(const struct sketch_store *st, buf *out)
+static int store_json(const struct sketch_store *st, cp_buf *out)
 {
 	uint32_t a = 0, b = st->len;
 	while (a < b && !st->c[a])
@@ -324,7 +324,7 @@ static int store_json(const struct sketch_store *st, buf *out)
 	return buf_adds(out, "]]");
 }
 
-int sketch_to_json(const sketch *s, buf *out)
+int sketch_to_json(const sketch *s, cp_buf *out)
 {
 	if (buf_addf(out, "{\"a\":%.17g,\"n\":%llu,\"z\":%llu,\"sum\":%.17g", s->alpha,
 	             (unsigned long long)s->n, (unsigned long long)s->zero, s->sum) < 0)
@@ -346,17 +346,17 @@ int sketch_to_json(const sketch *s, buf *out)
 	return buf_addc(out, '}');
 }
 
-static int store_from_json(struct sketch_store *st, val v, uint64_t *total, cp_err *e)
+static int store_from_json(struct sketch_store *st, cp_val v, uint64_t *total, cp_err *e)
 {
 	int64_t lo, c;
-	val counts = val_index(v, 1);
+	cp_val counts = val_index(v, 1);
 	if (v.type != VAL_ARRAY || val_int(val_index(v, 0), &lo) < 0 ||
 	    counts.type != VAL_ARRAY || lo < -(1 << 30) || lo > (1 << 30))
 		return cp_fail(e, CP_EX_DATAERR, "sketch: a store must be [offset,[counts]]");
 	size_t n = val_len(counts), pos = 0;
 	if (n > SKETCH_MAX_BUCKETS)
 		return cp_fail(e, CP_EX_DATAERR, "sketch: more than %d buckets", SKETCH_MAX_BUCKETS);
-	val elem;
+	cp_val elem;
 	for (size_t k = 0; val_next(counts, &pos, NULL, &elem); k++) {
 		if (val_int(elem, &c) < 0 || c < 0)
 			return cp_fail(e, CP_EX_DATAERR, "sketch: a count must be a whole number");
@@ -371,7 +371,7 @@ static int store_from_json(struct sketch_store *st, val v, uint64_t *total, cp_e
 	return 0;
 }
 
-int sketch_from_json(sketch *s, val v, cp_err *e)
+int sketch_from_json(sketch *s, cp_val v, cp_err *e)
 {
 	double a, sum, mn = INFINITY, mx = -INFINITY;
 	int64_t n, z;
@@ -386,10 +386,10 @@ int sketch_from_json(sketch *s, val v, cp_err *e)
 	sketch_free(s);
 	sketch_init(s, a);
 	s->exact_max = max;
-	val x = val_member(v, "x");
+	cp_val x = val_member(v, "x");
 	if (x.type != VAL_NONE) {
 		size_t pos = 0;
-		val el;
+		cp_val el;
 		double d;
 		if (x.type != VAL_ARRAY || val_len(x) != (size_t)n || z != 0 ||
 		    (s->exact_max && (uint64_t)n > s->exact_max))
@@ -404,7 +404,7 @@ int sketch_from_json(sketch *s, val v, cp_err *e)
 		               (long long)n);
 	s->bucketed = n > 0;
 	uint64_t total = (uint64_t)z;
-	val p = val_member(v, "p"), m = val_member(v, "m");
+	cp_val p = val_member(v, "p"), m = val_member(v, "m");
 	if (p.type != VAL_NONE && store_from_json(&s->pos, p, &total, e) < 0)
 		return -1;
 	if (m.type != VAL_NONE && store_from_json(&s->neg, m, &total, e) < 0)

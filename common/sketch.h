@@ -83,7 +83,7 @@ double sketch_mean(const sketch *s);       /* exact; NAN when empty */
 /* How many values are <= x, counting whole buckets (for histograms). */
 uint64_t sketch_count_le(const sketch *s, double x);
 /* Serialise as one JSON object, and read it back. */
-int sketch_to_json(const sketch *s, buf *out);
-int sketch_from_json(sketch *s, val v, cp_err *e);
+int sketch_to_json(const sketch *s, cp_buf *out);
+int sketch_from_json(sketch *s, cp_val v, cp_err *e);
 
 #endif

@@ -63,7 +63,7 @@ int edit_set(rec_edit *e, const char *key, const char *json, size_t len)
 
 int edit_set_str(rec_edit *e, const char *key, const char *s, size_t n)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int rc = buf_json_str(&b, s, n) < 0 ? -1 : put_op(e, key, b.p, b.len);
 	buf_free(&b);
 	return rc;
@@ -81,13 +81,13 @@ static const struct edit_op *op_for(const rec_edit *e, const rec_field *f)
 		const char *k = e->ops[i].key;
 		size_t kl = strlen(k);
 		if (!f->key_escaped ? (f->keylen == kl && memcmp(f->key, k, kl) == 0)
-		                    : val_streq((val){ f->key - 1, f->keylen + 2, VAL_STRING }, k))
+		                    : val_streq((cp_val){ f->key - 1, f->keylen + 2, VAL_STRING }, k))
 			return &e->ops[i];
 	}
 	return NULL;
 }
 
-int edit_apply(const rec_edit *e, const rec *r, buf *out)
+int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 {
 	const char *L = r->line;
 	size_t nf = r->nf;

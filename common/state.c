@@ -29,7 +29,7 @@ static int fsync_dir_of(const char *path)
 
 int state_stage(state_txn *t, const char *path, const void *p, size_t n, cp_err *e)
 {
-	buf tmp = {0};
+	cp_buf tmp = {0};
 	memset(t, 0, sizeof *t);
 	if (buf_failures())
 		return cp_fail(e, CP_EX_OSERR, "%s: not written: out of memory earlier", path);
@@ -107,7 +107,7 @@ int state_write(const char *path, const void *p, size_t n, cp_err *e)
 int tmp_open(const char *tag, cp_err *e)
 {
 	const char *dir = getenv("TMPDIR");
-	buf path = {0};
+	cp_buf path = {0};
 	if (!dir || !*dir)
 		dir = "/tmp";
 	if (buf_addf(&path, "%s/%s.XXXXXX", dir, tag) < 0)
@@ -122,7 +122,7 @@ int tmp_open(const char *tag, cp_err *e)
 	return fd;
 }
 
-int state_read(const char *path, buf *out, cp_err *e)
+int state_read(const char *path, cp_buf *out, cp_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -155,7 +155,7 @@ int state_lock(const char *dir, bool wait, cp_err *e)
 {
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return cp_fail(e, CP_EX_CANTCREAT, "%s: %s", dir, strerror(errno));
-	buf path = {0};
+	cp_buf path = {0};
 	if (buf_addf(&path, "%s/.lock", dir) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	int fd = open(path.p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -165,7 +165,7 @@ void tmpl_free(tmpl *t)
 	free(t);
 }
 
-int tmpl_expand(const tmpl *t, tmpl_lookup fn, void *ctx, buf *out)
+int tmpl_expand(const tmpl *t, tmpl_lookup fn, void *ctx, cp_buf *out)
 {
 	char name[256];
 	for (size_t k = 0; k < t->np; k++) {
@@ -207,7 +207,7 @@ void tmpl_names(const tmpl *t, void (*fn)(void *ctx, const char *name), void *ct
 	}
 }
 
-int tmpl_rec_lookup(void *ctx, const char *name, buf *out)
+int tmpl_rec_lookup(void *ctx, const char *name, cp_buf *out)
 {
 	const tmpl_rec_ctx *c = ctx;
 	for (const char *const *v = c->vars; v && v[0]; v += 2)
@@ -215,7 +215,7 @@ int tmpl_rec_lookup(void *ctx, const char *name, buf *out)
 			return v[1] && *v[1] ? (buf_adds(out, v[1]) < 0 ? -1 : 1) : 0;
 	if (!c->r)
 		return 0;
-	val v = rec_path(c->r, name);
+	cp_val v = rec_path(c->r, name);
 	switch (v.type) {
 	case VAL_STRING:
 		return val_str(v, out) < 0 ? -1 : 1;

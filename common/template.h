@@ -35,10 +35,10 @@ void tmpl_free(tmpl *t);
 
 /* Look a placeholder name up: append its value to out and return 1, or
  * return 0 when it has none (the fallback is used), -1 on error. */
-typedef int (*tmpl_lookup)(void *ctx, const char *name, buf *out);
+typedef int (*tmpl_lookup)(void *ctx, const char *name, cp_buf *out);
 
 /* Expand t into out.  Returns 0, or -1 when a lookup failed. */
-int tmpl_expand(const tmpl *t, tmpl_lookup fn, void *ctx, buf *out);
+int tmpl_expand(const tmpl *t, tmpl_lookup fn, void *ctx, cp_buf *out);
 
 /* The names a template uses, for checks: calls fn for each placeholder. */
 void tmpl_names(const tmpl *t, void (*fn)(void *ctx, const char *name), void *ctx);
@@ -49,9 +49,9 @@ void tmpl_names(const tmpl *t, void (*fn)(void *ctx, const char *name), void *ct
  * count as missing.  vars are extra names looked up first, given as a
  * NULL-ended array of name/value pairs ("agent", "^JD", NULL). */
 typedef struct {
-	const rec *r;
+	const cp_rec *r;
 	const char *const *vars;
 } tmpl_rec_ctx;
-int tmpl_rec_lookup(void *ctx, const char *name, buf *out);
+int tmpl_rec_lookup(void *ctx, const char *name, cp_buf *out);
 
 #endif

@@ -743,7 +743,7 @@ static const char *const irregular[] = {
 	"etre suis es est sommes etes sont ete etait etaient",
 };
 
-static int form_add(buf *out, const char *stem, size_t n, const char *suffix)
+static int form_add(cp_buf *out, const char *stem, size_t n, const char *suffix)
 {
 	if (buf_add(out, stem, n) < 0 || buf_adds(out, suffix) < 0 || buf_addc(out, '\0') < 0)
 		return -1;
@@ -755,7 +755,7 @@ static bool is_vowel(char c)
 	return strchr("aeiouy", c) != NULL;
 }
 
-int tm_forms(const char *word, buf *out)
+int tm_forms(const char *word, cp_buf *out)
 {
 	/* Folded first, as the matcher sees it: forms are made without
 	 * accents, and match accented text alike. */
@@ -824,7 +824,7 @@ int tm_forms(const char *word, buf *out)
 		if (!is_vowel(last) && is_vowel(prev) && !is_vowel(w[l - 3]) &&
 		    !strchr("wxy", last)) {
 			char dbl[2] = { last, '\0' };
-			buf b = {0};
+			cp_buf b = {0};
 			rc |= buf_add(&b, w, l) | buf_adds(&b, dbl);
 			if (b.p) {
 				rc |= form_add(out, b.p, b.len, "ed");

@@ -39,7 +39,7 @@ size_t tm_fold(uint32_t cp, char out[8]);
 
 /* Normalised text with a map back to the original. */
 typedef struct {
-	buf text;          /* the normalised text, NUL-terminated */
+	cp_buf text;          /* the normalised text, NUL-terminated */
 	uint32_t *src;     /* src[i]: offset in the original of the character
 	                      that produced normalised byte i; src[text.len] is
 	                      the original length */
@@ -73,7 +73,7 @@ void tm_ac_free(tm_ac *a);
  * donnent donné donnée...), folded as the matcher folds.  Forms that are
  * not words cost nothing: they never occur.  Appends each, NUL-ended, to
  * out; returns 0 or -1 (memory). */
-int tm_forms(const char *word, buf *out);
+int tm_forms(const char *word, cp_buf *out);
 
 /* Phone and card numbers in normalised text: digit runs of 10 to 15
  * digits (an international 00 prefix not counted), written together or in

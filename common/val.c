@@ -9,7 +9,7 @@
 
 #include "carepipe.h"
 
-static const val none = { NULL, 0, VAL_NONE };
+static const cp_val none = { NULL, 0, VAL_NONE };
 
 static const char *skip_ws(const char *p, const char *end)
 {
@@ -78,7 +78,7 @@ static const char *skip_value(const char *p, const char *end)
 	return p;
 }
 
-int val_next(val c, size_t *pos, val *key, val *elem)
+int val_next(cp_val c, size_t *pos, cp_val *key, cp_val *elem)
 {
 	const char *end = c.p + c.n, *p;
 	if (c.type != VAL_ARRAY && c.type != VAL_OBJECT)
@@ -111,7 +111,7 @@ int val_next(val c, size_t *pos, val *key, val *elem)
 	return 1;
 }
 
-size_t val_len(val c)
+size_t val_len(cp_val c)
 {
 	size_t pos = 0, n = 0;
 	while (val_next(c, &pos, NULL, NULL))
@@ -119,10 +119,10 @@ size_t val_len(val c)
 	return n;
 }
 
-val val_member(val obj, const char *key)
+cp_val val_member(cp_val obj, const char *key)
 {
 	size_t pos = 0;
-	val k, v, found = none;
+	cp_val k, v, found = none;
 	if (obj.type != VAL_OBJECT)
 		return none;
 	while (val_next(obj, &pos, &k, &v))
@@ -131,10 +131,10 @@ val val_member(val obj, const char *key)
 	return found;
 }
 
-val val_index(val arr, size_t i)
+cp_val val_index(cp_val arr, size_t i)
 {
 	size_t pos = 0, n = 0;
-	val v;
+	cp_val v;
 	if (arr.type != VAL_ARRAY)
 		return none;
 	while (val_next(arr, &pos, NULL, &v))
@@ -143,7 +143,7 @@ val val_index(val arr, size_t i)
 	return none;
 }
 
-val val_path(val v, const char *path)
+cp_val val_path(cp_val v, const char *path)
 {
 	char seg[256];
 	while (*path && v.type != VAL_NONE) {
@@ -163,7 +163,7 @@ val val_path(val v, const char *path)
 	return v;
 }
 
-static void put_utf8(buf *out, unsigned cp)
+static void put_utf8(cp_buf *out, unsigned cp)
 {
 	char b[4];
 	size_t n;
@@ -202,7 +202,7 @@ static unsigned hex4(const char *p)
 	return v;
 }
 
-int val_str(val v, buf *out)
+int val_str(cp_val v, cp_buf *out)
 {
 	if (v.type != VAL_STRING)
 		return -1;
@@ -241,7 +241,7 @@ int val_str(val v, buf *out)
 	return buf_cstr(out) ? 0 : -1;
 }
 
-const char *val_rawstr(val v, size_t *n)
+const char *val_rawstr(cp_val v, size_t *n)
 {
 	if (v.type != VAL_STRING)
 		return NULL;
@@ -251,7 +251,7 @@ const char *val_rawstr(val v, size_t *n)
 	return v.p + 1;
 }
 
-bool val_streq(val v, const char *s)
+bool val_streq(cp_val v, const char *s)
 {
 	size_t n;
 	const char *raw = val_rawstr(v, &n);
@@ -259,13 +259,13 @@ bool val_streq(val v, const char *s)
 		return n == strlen(s) && memcmp(raw, s, n) == 0;
 	if (v.type != VAL_STRING)
 		return false;
-	buf b = {0};
+	cp_buf b = {0};
 	bool eq = val_str(v, &b) == 0 && b.len == strlen(s) && memcmp(b.p, s, b.len) == 0;
 	buf_free(&b);
 	return eq;
 }
 
-int val_num(val v, double *out)
+int val_num(cp_val v, double *out)
 {
 	char tmp[64];
 	if (v.type != VAL_NUMBER)
@@ -276,7 +276,7 @@ int val_num(val v, double *out)
 		*out = strtod(tmp, NULL);
 		return 0;
 	}
-	buf b = {0};
+	cp_buf b = {0};
 	if (buf_add(&b, v.p, v.n) < 0 || !buf_cstr(&b)) {
 		buf_free(&b);
 		return -1;
@@ -286,7 +286,7 @@ int val_num(val v, double *out)
 	return 0;
 }
 
-int val_int(val v, int64_t *out)
+int val_int(cp_val v, int64_t *out)
 {
 	if (v.type != VAL_NUMBER)
 		return -1;
@@ -307,7 +307,7 @@ int val_int(val v, int64_t *out)
 	return 0;
 }
 
-bool val_truthy(val v)
+bool val_truthy(cp_val v)
 {
 	return v.type != VAL_NONE && v.type != VAL_NULL && v.type != VAL_FALSE;
 }

@@ -10,14 +10,14 @@
 
 #define OUT_FLUSH_AT (128 * 1024)
 
-void out_init(out *o, int fd, bool line_buffered)
+void out_init(cp_out *o, int fd, bool line_buffered)
 {
 	memset(o, 0, sizeof *o);
 	o->fd = fd;
 	o->line_buffered = line_buffered;
 }
 
-static int write_all(out *o, const char *p, size_t n)
+static int write_all(cp_out *o, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(o->fd, p, n);
@@ -34,7 +34,7 @@ static int write_all(out *o, const char *p, size_t n)
 	return 0;
 }
 
-int out_flush(out *o)
+int out_flush(cp_out *o)
 {
 	if (o->failed)
 		return -1;
@@ -45,7 +45,7 @@ int out_flush(out *o)
 	return rc;
 }
 
-int out_record(out *o, const char *p, size_t n)
+int out_record(cp_out *o, const char *p, size_t n)
 {
 	if (o->failed)
 		return -1;
@@ -68,7 +68,7 @@ int out_record(out *o, const char *p, size_t n)
 	return 0;
 }
 
-int out_close(out *o)
+int out_close(cp_out *o)
 {
 	int rc = out_flush(o);
 	buf_free(&o->b);

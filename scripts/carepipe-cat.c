@@ -12,10 +12,10 @@
 struct ctx {
 	cp_prog *p;
 	rec_edit edit;
-	buf out;
+	cp_buf out;
 };
 
-static int each(void *v, rec *r, const cp_pos *pos)
+static int each(void *v, cp_rec *r, const cp_pos *pos)
 {
 	struct ctx *c = v;
 	(void)pos;

@@ -104,7 +104,7 @@ static void add(struct data *d, sentiment *lex, struct sm_feats *f, const char *
 
 static char *slurp(const char *path, size_t *len)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	cp_err e = {0};
 	int r = state_read(path, &b, &e);
 	if (r <= 0) {

@@ -30,7 +30,7 @@ struct agent {
 	const cal *cal;         /* own or the named one; NULL: always on shift */
 	long capacity;          /* -1 until set */
 	unsigned line;
-	buf json;               /* {"id":...,"name":...,"initials":...} */
+	cp_buf json;               /* {"id":...,"name":...,"initials":...} */
 	/* what the run knows */
 	int64_t shift_minute;   /* on_shift's cache: the UTC minute it last answered for */
 	bool shift_open;
@@ -43,7 +43,7 @@ struct queue {
 	int *agents;            /* roster order */
 	size_t nagents;
 	int rr;                 /* the agent round-robin gave the last item to, or -1 */
-	buf json;               /* the name as a JSON string */
+	cp_buf json;               /* the name as a JSON string */
 };
 
 struct named_cal {

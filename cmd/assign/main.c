@@ -42,7 +42,7 @@ struct ctx {
 	const char *state_path;
 	time_t saved_at;
 	uint64_t since_check;
-	buf text, key, reason, out, idbuf, accbuf;
+	cp_buf text, key, reason, out, idbuf, accbuf;
 	rec_edit edit;
 	/* per record, while choosing */
 	const char *lang;
@@ -59,7 +59,7 @@ static void oom(struct ctx *c)
 
 /* The string value of a record's key as raw bytes when it has no escapes,
  * else unescaped into tmp. */
-static const char *str_of(val v, buf *tmp, size_t *n, struct ctx *c)
+static const char *str_of(cp_val v, cp_buf *tmp, size_t *n, struct ctx *c)
 {
 	if (v.type != VAL_STRING)
 		return NULL;
@@ -201,7 +201,7 @@ static void expire(struct ctx *c)
 }
 
 /* The thread a record belongs to: thread, else what it replies to, else itself. */
-static const char *thread_key(struct ctx *c, const rec *r, size_t *n)
+static const char *thread_key(struct ctx *c, const cp_rec *r, size_t *n)
 {
 	const char *s = str_of(rec_val(r, "thread"), &c->key, n, c);
 	if (!s || !*n)
@@ -212,7 +212,7 @@ static const char *thread_key(struct ctx *c, const rec *r, size_t *n)
 }
 
 /* The agent whose initials sign the text ("... ^JD"), or -1. */
-static int signer(struct ctx *c, val text)
+static int signer(struct ctx *c, cp_val text)
 {
 	if (text.type != VAL_STRING || text.n < 4)
 		return -1;
@@ -238,7 +238,7 @@ static int signer(struct ctx *c, val text)
 	return found;
 }
 
-static bool by_agent(const struct agent *a, const rec *r, struct ctx *c)
+static bool by_agent(const struct agent *a, const cp_rec *r, struct ctx *c)
 {
 	size_t n;
 	const char *h = str_of(rec_path(r, "author.handle"), &c->reason, &n, c);
@@ -249,11 +249,11 @@ static bool by_agent(const struct agent *a, const rec *r, struct ctx *c)
 	for (size_t i = 0; h && i < a->nhandles; i++)
 		if (strlen(a->handles[i]) == n && !memcmp(a->handles[i], h, n))
 			return true;
-	val id = rec_path(r, "assignee.id");
+	cp_val id = rec_path(r, "assignee.id");
 	return id.type == VAL_STRING && val_streq(id, a->id);
 }
 
-static void outbound(struct ctx *c, const rec *r)
+static void outbound(struct ctx *c, const cp_rec *r)
 {
 	size_t n;
 	const char *key = thread_key(c, r, &n);
@@ -285,19 +285,19 @@ static void outbound(struct ctx *c, const rec *r)
 }
 
 /* Answered already: sla-check found the response, or reply sent one. */
-static bool answered(const rec *r)
+static bool answered(const cp_rec *r)
 {
-	val sla = rec_val(r, "sla");
+	cp_val sla = rec_val(r, "sla");
 	if (sla.type == VAL_OBJECT && val_member(sla, "responded_at").type == VAL_STRING)
 		return true;
-	val st = rec_path(r, "reply.status");
+	cp_val st = rec_path(r, "reply.status");
 	return st.type == VAL_STRING && val_streq(st, "sent");
 }
 
 /* The queue: the lead queue for an escalation, else the first rule that
  * holds, else the thread's queue (a follow-up stays where its
  * conversation is), else the default queue. */
-static int queue_of(struct ctx *c, const rec *r, const cp_pos *pos, const struct thread *th)
+static int queue_of(struct ctx *c, const cp_rec *r, const cp_pos *pos, const struct thread *th)
 {
 	if (c->ro.lead_q >= 0 && rec_val(r, "escalate").type == VAL_TRUE)
 		return c->ro.lead_q;
@@ -341,7 +341,7 @@ static void checkpoint(struct ctx *c, bool force)
 	c->saved_at = w;
 }
 
-static int each(void *v, rec *r, const cp_pos *pos)
+static int each(void *v, cp_rec *r, const cp_pos *pos)
 {
 	struct ctx *c = v;
 	if (c->state_path && (c->p->line_buffered || (++c->since_check & 1023) == 0))
@@ -356,7 +356,7 @@ static int each(void *v, rec *r, const cp_pos *pos)
 		return 0;
 	}
 	int64_t created = 0;
-	val cv = rec_val(r, "created_at");
+	cp_val cv = rec_val(r, "created_at");
 	size_t cn;
 	const char *cs = val_rawstr(cv, &cn);
 	bool have_created = cs && time_parse(cs, cn, &created) == 0;
@@ -471,7 +471,7 @@ int main(int argc, char **argv)
 	bool wait = false;
 	cp_err e = {0};
 	int ch, lock = -1;
-	buf path = {0};
+	cp_buf path = {0};
 
 	c.p = &p;
 	cp_init(&p, "assign",

@@ -409,7 +409,7 @@ int roster_load(struct roster *ro, const char *path, cp_err *e)
 	    (ro->lead_q = intern_queue(ro, "lead")) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 
-	buf text = {0}, rtext = {0};
+	cp_buf text = {0}, rtext = {0};
 	if (cfg_read_file(path, &text, e) < 0) {
 		buf_free(&text);
 		return -1;

@@ -175,7 +175,7 @@ void th_free(struct threads *t)
 
 #define STATE_MAGIC "carepipe-assign"
 
-static int put_time(buf *b, const char *key, int64_t t)
+static int put_time(cp_buf *b, const char *key, int64_t t)
 {
 	char ts[32];
 	int n = time_format(t, ts);
@@ -184,7 +184,7 @@ static int put_time(buf *b, const char *key, int64_t t)
 
 /* Every append is checked: a state file with a piece left out would be
  * written whole and be wrong.  Returns 0 or -1. */
-static int put_thread(buf *b, const struct roster *ro, const struct thread *th)
+static int put_thread(cp_buf *b, const struct roster *ro, const struct thread *th)
 {
 	int bad = 0;
 	bad |= buf_adds(b, "{\"thread\":") < 0;
@@ -217,7 +217,7 @@ static int put_thread(buf *b, const struct roster *ro, const struct thread *th)
 int state_save(const char *path, const struct roster *ro, const struct threads *t,
                int64_t clock, uint64_t seq, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = 0;
 	bad |= buf_addf(&b, "{\"" STATE_MAGIC "\":1") < 0;
 	bad |= put_time(&b, "clock", clock) < 0;
@@ -253,14 +253,14 @@ int state_save(const char *path, const struct roster *ro, const struct threads *
 	return rc;
 }
 
-static int get_time(val v, int64_t *t)
+static int get_time(cp_val v, int64_t *t)
 {
 	size_t n;
 	const char *s = val_rawstr(v, &n);
 	return s && time_parse(s, n, t) == 0 ? 0 : -1;
 }
 
-static int agent_of(const struct roster *ro, val v)
+static int agent_of(const struct roster *ro, cp_val v)
 {
 	size_t n;
 	const char *s = val_rawstr(v, &n);
@@ -270,13 +270,13 @@ static int agent_of(const struct roster *ro, val v)
 int state_load(const char *path, struct roster *ro, struct threads *t, int64_t *clock,
                uint64_t *seq, cp_err *e)
 {
-	buf text = {0}, key = {0};
+	cp_buf text = {0}, key = {0};
 	int got = state_read(path, &text, e);
 	if (got <= 0) {
 		buf_free(&text);
 		return got;
 	}
-	rec r = {0};
+	cp_rec r = {0};
 	int rc = 1;
 	unsigned lineno = 0;
 	const char *p = text.p, *end = text.p + text.len;
@@ -297,13 +297,13 @@ int state_load(const char *path, struct roster *ro, struct threads *t, int64_t *
 			*seq = (uint64_t)s;
 			continue;
 		}
-		val v;
+		cp_val v;
 		if ((v = rec_val(&r, "thread")).type == VAL_STRING) {
 			buf_reset(&key);
 			int64_t last, since = 0;
 			if (val_str(v, &key) < 0 || get_time(rec_val(&r, "last"), &last) < 0)
 				goto bad;
-			val av = rec_val(&r, "agent");
+			cp_val av = rec_val(&r, "agent");
 			int a = agent_of(ro, av);
 			size_t qn;
 			const char *qs = val_rawstr(rec_val(&r, "queue"), &qn);
@@ -319,10 +319,10 @@ int state_load(const char *path, struct roster *ro, struct threads *t, int64_t *
 				goto oom;
 			th->agent = a;
 			th->queue = q;
-			val open = rec_val(&r, "open");
+			cp_val open = rec_val(&r, "open");
 			if (open.type == VAL_OBJECT) {
-				buf item = {0}, acc = {0};
-				val av = val_member(open, "account");
+				cp_buf item = {0}, acc = {0};
+				cp_val av = val_member(open, "account");
 				int bad = val_str(val_member(open, "id"), &item) < 0 ||
 				          get_time(val_member(open, "since"), &since) < 0 ||
 				          (av.type == VAL_STRING && val_str(av, &acc) < 0);

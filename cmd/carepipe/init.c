@@ -90,7 +90,7 @@ static void write_new(cp_prog *p, const char *path, const char *data, size_t len
 		cp_die(p, CP_EX_IOERR, "%s: %s", path, strerror(errno));
 }
 
-static void read_kit(cp_prog *p, const char *path, buf *out)
+static void read_kit(cp_prog *p, const char *path, cp_buf *out)
 {
 	cp_err e = {0};
 	buf_reset(out);
@@ -102,9 +102,9 @@ static void read_kit(cp_prog *p, const char *path, buf *out)
 }
 
 /* Every "from" in b becomes "to". */
-static void replace(cp_prog *p, buf *b, const char *from, const char *to)
+static void replace(cp_prog *p, cp_buf *b, const char *from, const char *to)
 {
-	buf out = {0};
+	cp_buf out = {0};
 	size_t fl = strlen(from);
 	const char *s = b->p ? b->p : "", *end = s + b->len, *hit;
 	while ((hit = memmem(s, (size_t)(end - s), from, fl))) {
@@ -129,7 +129,7 @@ static void copy_dir(cp_prog *p, const char *kit, const char *dir, const char *s
 		cp_die(p, CP_EX_NOINPUT, "%s: %s", from, strerror(errno));
 	if (mkdir(to, 0755) != 0)
 		cp_die(p, CP_EX_CANTCREAT, "%s: %s", to, strerror(errno));
-	buf data = {0};
+	cp_buf data = {0};
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		char f[PATH_MAX], t[PATH_MAX];
@@ -167,7 +167,7 @@ static void make_target(cp_prog *p, const char *dir)
 	closedir(d);
 }
 
-static void add_var(buf *out, const char *var)
+static void add_var(cp_buf *out, const char *var)
 {
 	if (!var)
 		return;
@@ -182,7 +182,7 @@ static void add_var(buf *out, const char *var)
 int front_init(cp_prog *p, const char *dir, const char *argv0)
 {
 	char kit[PATH_MAX], abs[PATH_MAX], self[PATH_MAX], path[PATH_MAX];
-	buf conf = {0}, cron = {0}, secrets = {0}, bindir = {0};
+	cp_buf conf = {0}, cron = {0}, secrets = {0}, bindir = {0};
 	cp_err e = {0};
 
 	if (find_kit(kit, sizeof kit, argv0) < 0)
@@ -198,7 +198,7 @@ int front_init(cp_prog *p, const char *dir, const char *argv0)
 	join(p, path, kit, "cron/care.conf");
 	read_kit(p, path, &conf);
 	replace(p, &conf, "/srv/care", abs);
-	buf hdr = {0};
+	cp_buf hdr = {0};
 	buf_adds(&hdr,
 	    "# carepipe.conf(5), made by `carepipe init` from the starter kit.  The\n"
 	    "# sources below are the kit's examples: put your accounts, ids and the\n"

@@ -44,7 +44,7 @@ struct cv {
 	bool have_header, skip;
 	size_t ncols;
 	char **header;          /* for --raw */
-	buf out, id, tmp;
+	cp_buf out, id, tmp;
 	char why[200];
 };
 
@@ -59,7 +59,7 @@ static int field_index(const char *s, size_t n)
 /* Parse --map into c->src; dies with 64 on a malformed map. */
 static void parse_map(struct cv *c, const char *spec)
 {
-	buf item = {0};
+	cp_buf item = {0};
 	const char *s = spec;
 
 	while (*s) {
@@ -178,7 +178,7 @@ static void put_str(struct cv *c, const char *s, size_t n)
 }
 
 /* "platform:native" into b, unless the value already carries the prefix. */
-static void make_id(struct cv *c, buf *b, const char *plat, size_t pn, const char *s, size_t n)
+static void make_id(struct cv *c, cp_buf *b, const char *plat, size_t pn, const char *s, size_t n)
 {
 	buf_reset(b);
 	if (!(n > pn && s[pn] == ':' && memcmp(s, plat, pn) == 0)) {
@@ -415,7 +415,7 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 	if (o->tz && !(c.zone = tz_load(o->tz, &e)))
 		cp_die(p, CP_EX_USAGE, "--tz: %s", e.msg);
 	for (int i = 0; i < nfiles; i++) {
-		rd *in = rd_open(names[i], &e);
+		cp_rd *in = rd_open(names[i], &e);
 		if (!in) {
 			cp_warn(p, "%s", e.msg);
 			cp_status(p, e.code);

@@ -28,8 +28,8 @@ struct fm_csvrd {
 	bool in_rec;            /* the bytes of a record are coming */
 	bool ended;             /* libcsv just ended the record */
 	bool nomem;
-	buf raw;
-	buf fbytes;             /* field bytes, each followed by a NUL */
+	cp_buf raw;
+	cp_buf fbytes;             /* field bytes, each followed by a NUL */
 	size_t *foff, *flen;
 	const char **fptr;
 	size_t nf, fcap;

@@ -14,12 +14,12 @@
 struct nd {
 	cp_prog *p;
 	rec_edit edit;
-	buf out, tmp, id, plat;
+	cp_buf out, tmp, id, plat;
 	char why[160];
 };
 
 /* The text of a string value: raw bytes when it has no escapes. */
-static const char *str_of(struct nd *c, val v, size_t *n)
+static const char *str_of(struct nd *c, cp_val v, size_t *n)
 {
 	const char *s = val_rawstr(v, n);
 	if (s)
@@ -32,7 +32,7 @@ static const char *str_of(struct nd *c, val v, size_t *n)
 }
 
 /* id, in_reply_to and thread name records: "platform:native". */
-static void prefix_id(struct nd *c, const char *key, val v, const char *plat, size_t platn)
+static void prefix_id(struct nd *c, const char *key, cp_val v, const char *plat, size_t platn)
 {
 	size_t n;
 	const char *s = str_of(c, v, &n);
@@ -66,7 +66,7 @@ static const unsigned keytypes[NKEY] = {
 
 /* The schema's keys in one pass over the record; the last duplicate wins,
  * as with rec_val.  Keys written with escapes go through rec_val. */
-static void schema_keys(const rec *r, val v[NKEY])
+static void schema_keys(const cp_rec *r, cp_val v[NKEY])
 {
 	bool escaped = false;
 
@@ -109,7 +109,7 @@ static int two(const char *s)
 
 /* Already "YYYY-MM-DDTHH:MM:SSZ", a real date: what time_format would
  * write, so neither time_parse nor time_format need run (most records). */
-static bool canonical_time(val v)
+static bool canonical_time(cp_val v)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -129,16 +129,16 @@ static bool canonical_time(val v)
 	return true;
 }
 
-static const char *check(struct nd *c, const rec *r)
+static const char *check(struct nd *c, const cp_rec *r)
 {
-	val v[NKEY];
+	cp_val v[NKEY];
 	const char *s, *ps;
 	size_t n, pn;
 	int64_t t;
 	char ts[32];
 
 	schema_keys(r, v);
-	val id = v[K_ID], plat = v[K_PLATFORM], when = v[K_CREATED_AT], dir = v[K_DIRECTION];
+	cp_val id = v[K_ID], plat = v[K_PLATFORM], when = v[K_CREATED_AT], dir = v[K_DIRECTION];
 	if (id.type == VAL_NONE)
 		return "no id";
 	if (id.type != VAL_STRING || id.n == 2)
@@ -198,7 +198,7 @@ static const char *check(struct nd *c, const rec *r)
 	return NULL;
 }
 
-static int each(void *ctx, rec *r, const cp_pos *pos)
+static int each(void *ctx, cp_rec *r, const cp_pos *pos)
 {
 	struct nd *c = ctx;
 	const char *why = check(c, r);

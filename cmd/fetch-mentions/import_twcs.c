@@ -70,7 +70,7 @@ struct twcs {
 	struct file *files;
 	struct file *cur;
 	uint32_t curno;
-	buf arena;
+	cp_buf arena;
 	struct span *fields;
 	size_t nfields, fcap;
 	struct row *rows;
@@ -494,13 +494,13 @@ static void resolve(struct twcs *w, int32_t **accountp)
 	*accountp = account;
 }
 
-static void put_str(struct twcs *w, buf *b, struct span s)
+static void put_str(struct twcs *w, cp_buf *b, struct span s)
 {
 	if (buf_json_str(b, at(w, s), s.len) < 0)
 		nomem(w);
 }
 
-static void put_id(struct twcs *w, buf *b, struct span s)
+static void put_id(struct twcs *w, cp_buf *b, struct span s)
 {
 	if (buf_adds(b, "\"twitter:") < 0 || buf_add(b, at(w, s), s.len) < 0 ||
 	    buf_addc(b, '"') < 0)
@@ -508,7 +508,7 @@ static void put_id(struct twcs *w, buf *b, struct span s)
 }
 
 /* Every append is checked: a piece left out would make a broken line. */
-static void put_lit(struct twcs *w, buf *b, const char *s)
+static void put_lit(struct twcs *w, cp_buf *b, const char *s)
 {
 	if (buf_adds(b, s) < 0)
 		nomem(w);
@@ -516,7 +516,7 @@ static void put_lit(struct twcs *w, buf *b, const char *s)
 
 static void emit(struct twcs *w, const int32_t *account)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	char ts[32];
 
 	for (size_t i = 0; i < w->nrows; i++) {
@@ -574,13 +574,13 @@ int fm_import_twcs(cp_prog *p, const struct fm_opts *o)
 	int nfiles = o->nfiles ? o->nfiles : 1;
 	struct twcs w = { .p = p, .o = o };
 	int32_t *account;
-	buf data = {0};
+	cp_buf data = {0};
 	cp_err e = {0};
 
 	if (!(w.files = calloc((size_t)nfiles, sizeof *w.files)))
 		nomem(&w);
 	for (int i = 0; i < nfiles; i++) {
-		rd *in = rd_open(names[i], &e);
+		cp_rd *in = rd_open(names[i], &e);
 		if (!in) {
 			cp_warn(p, "%s", e.msg);
 			cp_status(p, e.code);

@@ -136,19 +136,19 @@ struct run {
 
 static char *state_path(const char *dir, const cp_source *s)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	if (buf_addf(&b, "%s/%s.state", dir, s->name) < 0)
 		return NULL;
 	return b.p;
 }
 
-static int str_or_null(buf *b, const char *s)
+static int str_or_null(cp_buf *b, const char *s)
 {
 	return s ? buf_json_str(b, s, strlen(s)) : buf_adds(b, "null");
 }
 
 /* The state file: one JSON object, the newest ids last. */
-static int state_text(buf *b, const cp_sweep *sw, const struct seen *seen, cp_err *e)
+static int state_text(cp_buf *b, const cp_sweep *sw, const struct seen *seen, cp_err *e)
 {
 	int rc = 0;
 	rc |= buf_adds(b, "{\"cursor\":");
@@ -169,9 +169,9 @@ static int state_text(buf *b, const cp_sweep *sw, const struct seen *seen, cp_er
 	return rc ? cp_fail(e, CP_EX_OSERR, "out of memory") : 0;
 }
 
-static int take_str(val v, char **slot)
+static int take_str(cp_val v, char **slot)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	if (v.type != VAL_STRING)
 		return 0;
 	if (val_str(v, &b) < 0)
@@ -183,8 +183,8 @@ static int take_str(val v, char **slot)
 
 static int state_load(const char *path, cp_sweep *sw, struct seen *seen, cp_err *e)
 {
-	buf text = {0};
-	rec r = {0};
+	cp_buf text = {0};
+	cp_rec r = {0};
 	int got = state_read(path, &text, e);
 	if (got <= 0)
 		return got;
@@ -203,9 +203,9 @@ static int state_load(const char *path, cp_sweep *sw, struct seen *seen, cp_err 
 		rc = cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
-	val ids = rec_val(&r, "seen"), id;
+	cp_val ids = rec_val(&r, "seen"), id;
 	size_t pos = 0;
-	buf tmp = {0};
+	cp_buf tmp = {0};
 	while (val_next(ids, &pos, NULL, &id)) {
 		buf_reset(&tmp);
 		if (val_str(id, &tmp) == 0 && seen_add(seen, tmp.p ? tmp.p : "", tmp.len) < 0) {
@@ -236,12 +236,12 @@ struct pick {
  * inside the --since/--until window, up to --limit.  Only what is picked
  * joins the window of seen ids: a record left out now can still come in
  * a later run. */
-static int pick_records(struct run *r, const cp_source *s, const buf *page,
-                        struct seen *seen, buf *picked, struct pick *pk, cp_err *e)
+static int pick_records(struct run *r, const cp_source *s, const cp_buf *page,
+                        struct seen *seen, cp_buf *picked, struct pick *pk, cp_err *e)
 {
 	const struct fm_opts *o = r->o;
-	rec rr = {0};
-	buf tmp = {0};
+	cp_rec rr = {0};
+	cp_buf tmp = {0};
 	int rc = 0;
 	memset(pk, 0, sizeof *pk);
 	buf_reset(picked);
@@ -315,7 +315,7 @@ static int pick_records(struct run *r, const cp_source *s, const buf *page,
  * temporary file, write and flush the records, and only then rename the
  * state into place.  A SIGKILL, which cannot be held, repeats the page
  * only when it lands between the flush and the rename. */
-static int commit_page(struct run *r, const buf *picked, const char *spath,
+static int commit_page(struct run *r, const cp_buf *picked, const char *spath,
                        const cp_sweep *sw, const struct seen *seen, cp_err *e)
 {
 	sigset_t old;
@@ -324,7 +324,7 @@ static int commit_page(struct run *r, const buf *picked, const char *spath,
 	int rc = 0;
 	sigprocmask(SIG_BLOCK, &r->hold, &old);
 	if (spath) {
-		buf text = {0};
+		cp_buf text = {0};
 		rc = state_text(&text, sw, seen, e);
 		if (rc == 0 && (rc = state_stage(&txn, spath, text.p, text.len, e)) == 0)
 			staged = true;
@@ -376,7 +376,7 @@ static int fetch_source(struct run *r, const cp_source *s, cp_err *e)
 	char **tokens = NULL;
 	size_t ntokens = 0, emitted = 0, dups = 0, outside = 0;
 	long pages = 0;
-	buf page = {0}, picked = {0};
+	cp_buf page = {0}, picked = {0};
 	cp_conn *c = NULL;
 	int rc = -1;
 

@@ -381,7 +381,7 @@ int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e
 
 long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 {
-	buf *b = &k->scratch;
+	cp_buf *b = &k->scratch;
 	buf_reset(b);
 	if (buf_addc(b, (char)('0' + fam)) < 0 || buf_add(b, key, klen) < 0)
 		return -1;
@@ -495,7 +495,7 @@ void kpi_free(struct kpi *k)
 
 /* ---------------------------------------------------------- partials */
 
-static int distinct_json(const struct distinct *d, buf *out)
+static int distinct_json(const struct distinct *d, cp_buf *out)
 {
 	if (d->reg) {
 		if (buf_adds(out, "{\"h\":\"") < 0)
@@ -528,11 +528,11 @@ static int hexval(int c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static int distinct_from_json(struct distinct *d, val v, cp_err *e)
+static int distinct_from_json(struct distinct *d, cp_val v, cp_err *e)
 {
 	size_t n;
 	const char *s;
-	val h = val_member(v, "h"), x = val_member(v, "x");
+	cp_val h = val_member(v, "h"), x = val_member(v, "x");
 	if (h.type == VAL_STRING) {
 		s = val_rawstr(h, &n);
 		if (!s || n != (size_t)2 << HLL_P)
@@ -552,7 +552,7 @@ static int distinct_from_json(struct distinct *d, val v, cp_err *e)
 	if (x.type != VAL_ARRAY)
 		return cp_fail(e, CP_EX_DATAERR, "customers: neither x nor h");
 	size_t pos = 0;
-	val el;
+	cp_val el;
 	while (val_next(x, &pos, NULL, &el)) {
 		s = val_rawstr(el, &n);
 		if (!s || n != 16)
@@ -570,7 +570,7 @@ static int distinct_from_json(struct distinct *d, val v, cp_err *e)
 	return 0;
 }
 
-int stats_to_json(const struct stats *s, buf *o)
+int stats_to_json(const struct stats *s, cp_buf *o)
 {
 	int rc = 0;
 	rc |= buf_addf(o, "{\"in\":%llu,\"out\":%llu,\"ans\":%llu,\"cust\":",
@@ -620,7 +620,7 @@ int stats_to_json(const struct stats *s, buf *o)
 }
 
 /* Read n whole numbers from an array into u64s. */
-static int counts(val arr, uint64_t *out, size_t n)
+static int counts(cp_val arr, uint64_t *out, size_t n)
 {
 	if (arr.type != VAL_ARRAY || val_len(arr) != n)
 		return -1;
@@ -633,7 +633,7 @@ static int counts(val arr, uint64_t *out, size_t n)
 	return 0;
 }
 
-int stats_from_json(struct stats *s, val v, cp_err *e)
+int stats_from_json(struct stats *s, cp_val v, cp_err *e)
 {
 	uint64_t c3[3], c5[6];
 	double d;
@@ -657,7 +657,7 @@ int stats_from_json(struct stats *s, val v, cp_err *e)
 	s->threads = c3[0];
 	s->resolved = c3[1];
 	s->threads_open = c3[2];
-	val sent = val_member(v, "sent");
+	cp_val sent = val_member(v, "sent");
 	if (sent.type != VAL_ARRAY || val_len(sent) != 6 ||
 	    val_int(val_index(sent, 5), &s->sent_sum) < 0)
 		return cp_fail(e, CP_EX_DATAERR, "partial: bad sentiment");
@@ -670,7 +670,7 @@ int stats_from_json(struct stats *s, val v, cp_err *e)
 	s->sent_n = c5[0];
 	memcpy(s->sent_label, c5 + 1, sizeof s->sent_label);
 	s->sent_scored = c5[4];
-	val cs = val_member(v, "csat");
+	cp_val cs = val_member(v, "csat");
 	int64_t cn, csat;
 	if (cs.type != VAL_ARRAY || val_int(val_index(cs, 0), &cn) < 0 ||
 	    val_int(val_index(cs, 1), &csat) < 0 || val_num(val_index(cs, 2), &d) < 0)
@@ -683,13 +683,13 @@ int stats_from_json(struct stats *s, val v, cp_err *e)
 	s->nps_n = c3[0];
 	s->nps_pro = c3[1];
 	s->nps_det = c3[2];
-	val eng = val_member(v, "eng");
+	cp_val eng = val_member(v, "eng");
 	if (eng.type != VAL_ARRAY || val_num(val_index(eng, 0), &s->likes) < 0 ||
 	    val_num(val_index(eng, 1), &s->reposts) < 0 || val_num(val_index(eng, 2), &s->replies) < 0)
 		return cp_fail(e, CP_EX_DATAERR, "partial: bad engagement");
-	val tags = val_member(v, "tags"), tk, tv;
+	cp_val tags = val_member(v, "tags"), tk, tv;
 	size_t pos = 0;
-	buf name = {0};
+	cp_buf name = {0};
 	while (val_next(tags, &pos, &tk, &tv)) {
 		uint64_t cp[2];
 		buf_reset(&name);
@@ -710,7 +710,7 @@ int stats_from_json(struct stats *s, val v, cp_err *e)
 	return 0;
 }
 
-int key_json(const struct group *g, buf *out)
+int key_json(const struct group *g, cp_buf *out)
 {
 	int rc = buf_addc(out, '[');
 	const char *s = g->key;
@@ -729,7 +729,7 @@ int key_json(const struct group *g, buf *out)
 	return rc ? -1 : 0;
 }
 
-int gset_json(struct kpi *k, const struct gset *gs, buf *out)
+int gset_json(struct kpi *k, const struct gset *gs, cp_buf *out)
 {
 	int rc = buf_addc(out, '[');
 	for (uint16_t i = 0; i < gs->n; i++) {
@@ -742,10 +742,10 @@ int gset_json(struct kpi *k, const struct gset *gs, buf *out)
 	return rc ? -1 : 0;
 }
 
-int gset_from_json(struct kpi *k, val v, const struct gset **out, cp_err *e)
+int gset_from_json(struct kpi *k, cp_val v, const struct gset **out, cp_err *e)
 {
 	size_t n = val_len(v), pos = 0;
-	val el;
+	cp_val el;
 	struct gset tmp = {0}, *gs = &tmp;
 	if (v.type != VAL_ARRAY || n > 65535)
 		return cp_fail(e, CP_EX_DATAERR, "partial: bad group list");
@@ -755,7 +755,7 @@ int gset_from_json(struct kpi *k, val v, const struct gset **out, cp_err *e)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	while (val_next(v, &pos, NULL, &el)) {
 		int64_t fam;
-		buf *key = &k->key;
+		cp_buf *key = &k->key;
 		buf_reset(key);
 		if (val_int(val_index(el, 0), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_PREV ||
 		    val_str(val_index(el, 1), key) < 0) {
@@ -774,7 +774,7 @@ int gset_from_json(struct kpi *k, val v, const struct gset **out, cp_err *e)
 	return *out ? 0 : cp_fail(e, CP_EX_OSERR, "out of memory");
 }
 
-static void time_or_null(buf *o, const char *name, int64_t t)
+static void time_or_null(cp_buf *o, const char *name, int64_t t)
 {
 	if (t == NO_TIME)
 		buf_addf(o, ",\"%s\":null", name);
@@ -783,7 +783,7 @@ static void time_or_null(buf *o, const char *name, int64_t t)
 }
 
 /* The partial: a header, then one line per group, hour and open item. */
-int kpi_write_partial(struct kpi *k, buf *o)
+int kpi_write_partial(struct kpi *k, cp_buf *o)
 {
 	int rc = 0;
 	rc |= buf_adds(o, "{\"kpi_partial\":1,\"by\":");

@@ -11,7 +11,7 @@
 #include "kpi.h"
 #include "tz.h"
 
-static void esc(buf *o, const char *s, size_t n)
+static void esc(cp_buf *o, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
@@ -26,7 +26,7 @@ static void esc(buf *o, const char *s, size_t n)
 	}
 }
 
-static void escs(buf *o, const char *s)
+static void escs(cp_buf *o, const char *s)
 {
 	esc(o, s, strlen(s));
 }
@@ -52,7 +52,7 @@ static const char style[] =
 	"border-bottom:1px solid #e5e7eb;text-align:right}td:first-child,th:first-child"
 	"{text-align:left}.none{color:#9ca3af}";
 
-static void card(buf *o, const char *label, const char *value, const char *before)
+static void card(cp_buf *o, const char *label, const char *value, const char *before)
 {
 	buf_adds(o, "<div class=\"card\"><b>");
 	escs(o, value);
@@ -86,7 +86,7 @@ static void label_time(const struct kpi *k, char *out, int64_t t, int64_t bucket
 
 /* The axes, with the y axis ticked at 0, half and the top (with grid
  * lines) and both axes titled. */
-static void axes(buf *o, double ymax, const char *ylabel, const char *xlabel)
+static void axes(cp_buf *o, double ymax, const char *ylabel, const char *xlabel)
 {
 	buf_addf(o, "<line class=\"axis\" x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\"/>", L, L, H - B);
 	buf_addf(o, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", L, H - B, W - 10,
@@ -110,7 +110,7 @@ static void axes(buf *o, double ymax, const char *ylabel, const char *xlabel)
 }
 
 /* Labels under n slots of width bw from x0, about seven of them. */
-static void time_ticks(const struct kpi *k, buf *o, int64_t t0, int64_t bucket, size_t n,
+static void time_ticks(const struct kpi *k, cp_buf *o, int64_t t0, int64_t bucket, size_t n,
                        double bw)
 {
 	size_t step = (n + 6) / 7;
@@ -127,7 +127,7 @@ static void time_ticks(const struct kpi *k, buf *o, int64_t t0, int64_t bucket, 
 }
 
 /* What the markers of spike alerts mean. */
-static void severity_legend(buf *o, int x, int y)
+static void severity_legend(cp_buf *o, int x, int y)
 {
 	static const char *const sev[] = { "minor", "moderate", "major" };
 	buf_addf(o, "<g class=\"legend\" id=\"legend-severity\"><text x=\"%d\" y=\"%d\">spike "
@@ -203,7 +203,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-static void chart_volume(struct kpi *k, buf *o)
+static void chart_volume(struct kpi *k, cp_buf *o)
 {
 	static const int64_t sizes[] = { 3600, 86400, 7 * 86400, 28 * 86400, 364 * 86400 };
 	static const char *const names[] = { "hour", "day", "week", "4 weeks", "52 weeks" };
@@ -313,7 +313,7 @@ static void chart_volume(struct kpi *k, buf *o)
 	free(out);
 }
 
-static void hbars(buf *o, const char *id, const char *title, size_t n, const char **labels,
+static void hbars(cp_buf *o, const char *id, const char *title, size_t n, const char **labels,
                   const double *values, const char **notes, double vmax, const char *cls)
 {
 	int rowh = 22, h = 20 + (int)(n ? n : 1) * rowh;
@@ -339,7 +339,7 @@ static void hbars(buf *o, const char *id, const char *title, size_t n, const cha
 	buf_adds(o, "</svg>\n");
 }
 
-static void chart_frt(struct kpi *k, const struct stats *s, buf *o)
+static void chart_frt(struct kpi *k, const struct stats *s, cp_buf *o)
 {
 	static const struct { double le; const char *label; } bins[] = {
 		{ 60, "≤1m" }, { 300, "1–5m" }, { 900, "5–15m" }, { 1800, "15–30m" },
@@ -395,7 +395,7 @@ static int by_inbound(const void *x, const void *y)
  * where it stands against --sla-goal (at or above: ok; within 10 points
  * below: near; else: below), with the goal drawn as a line.  Without sla
  * data, the response rate stands in, uncoloured. */
-static void chart_sla(struct kpi *k, buf *o)
+static void chart_sla(struct kpi *k, cp_buf *o)
 {
 	enum { ROW = 22, X0 = 250, BW = 560, MAXN = 15 };
 	uint32_t *v = malloc((k->ng ? k->ng : 1) * sizeof *v);
@@ -483,7 +483,7 @@ static int tag_cmp(const void *x, const void *y)
 	return strcmp(a->k, b->k);
 }
 
-static void chart_tags(struct kpi *k, const struct stats *s, buf *o)
+static void chart_tags(struct kpi *k, const struct stats *s, cp_buf *o)
 {
 	const struct sment **v = malloc((s->tags.n ? s->tags.n : 1) * sizeof *v);
 	size_t n = 0;
@@ -525,9 +525,9 @@ static void chart_tags(struct kpi *k, const struct stats *s, buf *o)
 
 /* Who and what an alert is about, escaped: its group, then between, then
  * its metric and tag. */
-static void alert_subject(buf *o, const struct alert *a, const char *between)
+static void alert_subject(cp_buf *o, const struct alert *a, const char *between)
 {
-	buf cell = {0};
+	cp_buf cell = {0};
 	alert_group(a, &cell);
 	esc(o, cell.p, cell.len);
 	buf_free(&cell);
@@ -539,7 +539,7 @@ static void alert_subject(buf *o, const struct alert *a, const char *between)
 }
 
 /* An alert in words, escaped, for a marker's tooltip. */
-static void alert_title(buf *o, const struct alert *a)
+static void alert_title(cp_buf *o, const struct alert *a)
 {
 	alert_subject(o, a, " ");
 	buf_addf(o, " %s%s: %.3g (baseline %.3g, sd %.3g, floor %.3g, z %.1f)", a->severity,
@@ -548,7 +548,7 @@ static void alert_title(buf *o, const struct alert *a)
 
 /* The hourly inbound series of the last two weeks of data, with the
  * alerts marked where they fired. */
-static void chart_spikes(struct kpi *k, buf *o)
+static void chart_spikes(struct kpi *k, cp_buf *o)
 {
 	char xlabel[80];
 	snprintf(xlabel, sizeof xlabel, "hour (%s)", tz_name(k->zone));
@@ -608,7 +608,7 @@ static void chart_spikes(struct kpi *k, buf *o)
 
 /* Every figure with data, as --wide shows them; the header's title holds
  * the legend's line. */
-static void group_table(struct kpi *k, buf *o)
+static void group_table(struct kpi *k, cp_buf *o)
 {
 	uint32_t *gv;
 	size_t ng = report_groups(k, &gv);
@@ -639,7 +639,7 @@ static void group_table(struct kpi *k, buf *o)
 		buf_adds(o, "</th>");
 	}
 	buf_adds(o, "</tr>\n");
-	buf cell = {0};
+	cp_buf cell = {0};
 	for (size_t r = 0; r <= ng; r++) {
 		const struct group *g = r < ng ? k->g[gv[r]] : k->g[k->total_g];
 		buf_adds(o, r < ng ? "<tr>" : "<tr class=\"total\">");
@@ -669,7 +669,7 @@ static void group_table(struct kpi *k, buf *o)
 	free(gv);
 }
 
-int html_write(struct kpi *k, buf *o)
+int html_write(struct kpi *k, cp_buf *o)
 {
 	long gi = kpi_group(k, FAM_TOTAL, "", 0);
 	if (gi < 0)
@@ -702,7 +702,7 @@ int html_write(struct kpi *k, buf *o)
 	};
 	const struct stats *prev = k->prev_since != NO_TIME ? &k->g[kpi_group(k, FAM_PREV, "", 0)]->s
 	                                                   : NULL;
-	buf value = {0}, before = {0};
+	cp_buf value = {0}, before = {0};
 	for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
 		buf_reset(&value);
 		buf_reset(&before);

@@ -254,7 +254,7 @@ struct kpi {
 	struct alert *alerts;
 	size_t nalerts;
 
-	buf scratch, key;
+	cp_buf scratch, key;
 	struct gset gs;
 };
 
@@ -278,13 +278,13 @@ int tag_count(struct stats *s, const char *tag, size_t n, bool prev);
 /* The one shared copy of a group set, kept to the end; NULL when out of
  * memory.  Open items point at these instead of copying them. */
 const struct gset *gset_intern(struct kpi *k, const struct gset *s);
-int kpi_write_partial(struct kpi *k, buf *out);
-int stats_to_json(const struct stats *s, buf *out);
-int stats_from_json(struct stats *s, val v, cp_err *e);
+int kpi_write_partial(struct kpi *k, cp_buf *out);
+int stats_to_json(const struct stats *s, cp_buf *out);
+int stats_from_json(struct stats *s, cp_val v, cp_err *e);
 /* Components of a group key as a JSON array, into out. */
-int key_json(const struct group *g, buf *out);
-int gset_json(struct kpi *k, const struct gset *gs, buf *out);
-int gset_from_json(struct kpi *k, val v, const struct gset **gs, cp_err *e);
+int key_json(const struct group *g, cp_buf *out);
+int gset_json(struct kpi *k, const struct gset *gs, cp_buf *out);
+int gset_from_json(struct kpi *k, cp_val v, const struct gset **gs, cp_err *e);
 void kpi_free(struct kpi *k);
 
 /* match.c; every gset passed in is an interned one (gset_intern). */
@@ -307,12 +307,12 @@ int series_add(struct htab *h, int64_t hour, uint64_t in, uint64_t neg, uint64_t
 struct htab *tag_series(struct kpi *k, const char *tag, size_t n);
 int spikes_find(struct kpi *k);
 /* The group of an alert as text, components joined by ", ". */
-void alert_group(const struct alert *a, buf *o);
+void alert_group(const struct alert *a, cp_buf *o);
 void hours_sort(struct kpi *k);
 
 /* report.c and html.c */
-int report_write(struct kpi *k, buf *out);
-int html_write(struct kpi *k, buf *out);
+int report_write(struct kpi *k, cp_buf *out);
+int html_write(struct kpi *k, cp_buf *out);
 /* Sorted --by groups (indices), limited by --top; caller frees. */
 size_t report_groups(struct kpi *k, uint32_t **out);
 /* The i-th component of a group's key (not NUL-terminated). */
@@ -327,11 +327,11 @@ int columns_parse(struct kpi *k, const char *list, cp_err *e);
  * has room for KPI_MAXCOLUMNS; wide: every column with data. */
 size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
 const char *column_head(int c, const char **desc);
-void column_human(buf *o, const struct stats *s, int c);
+void column_human(cp_buf *o, const struct stats *s, int c);
 /* Column c's change from prev to cur, for people. */
-void column_change(buf *o, const struct stats *cur, const struct stats *prev, int c);
+void column_change(cp_buf *o, const struct stats *cur, const struct stats *prev, int c);
 /* Input text for a terminal, a spreadsheet or a page: C0 and C1 controls
  * written as visible escapes. */
-void text_safe(buf *o, const char *s, size_t n);
+void text_safe(cp_buf *o, const char *s, size_t n);
 
 #endif

@@ -96,11 +96,11 @@ static const char help[] =
 /* The values of one record that kpi-report reads, found in one pass over
  * its top-level members. */
 struct fields {
-	val id, platform, account, direction, created_at, in_reply_to, thread, author, tags,
+	cp_val id, platform, account, direction, created_at, in_reply_to, thread, author, tags,
 	    sentiment, sla, metrics, csat, nps, assignee, lang, priority, text;
 };
 
-static void find_fields(const rec *r, struct fields *f)
+static void find_fields(const cp_rec *r, struct fields *f)
 {
 	memset(f, 0, sizeof *f);
 	for (size_t i = 0; i < r->nf; i++) {
@@ -191,7 +191,7 @@ static int64_t parse_dur(cp_prog *p, const char *opt, const char *s)
 
 /* One component value for a key; "(none)" when missing.  Appends to out
  * without the separator byte, which is replaced by a space. */
-static void append_component(buf *out, const char *s, size_t n)
+static void append_component(cp_buf *out, const char *s, size_t n)
 {
 	size_t at = out->len;
 	buf_add(out, s, n);
@@ -200,7 +200,7 @@ static void append_component(buf *out, const char *s, size_t n)
 			out->p[i] = ' ';
 }
 
-static void append_val(buf *out, val v, buf *tmp)
+static void append_val(cp_buf *out, cp_val v, cp_buf *tmp)
 {
 	switch (v.type) {
 	case VAL_STRING:
@@ -219,7 +219,7 @@ static void append_val(buf *out, val v, buf *tmp)
 
 /* The agent who wrote a brand reply, from its signature: "^JD" or "-KC"
  * as the last word of the text. */
-static bool signature(val text, buf *tmp, const char **s, size_t *n)
+static bool signature(cp_val text, cp_buf *tmp, const char **s, size_t *n)
 {
 	buf_reset(tmp);
 	if (text.type != VAL_STRING || val_str(text, tmp) < 0)
@@ -243,10 +243,10 @@ static bool signature(val text, buf *tmp, const char **s, size_t *n)
 static const char *const weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
 /* Formatting a date per record shows in profiles: keep the last one. */
-static void time_component_cached(buf *out, int kind, int64_t t);
+static void time_component_cached(cp_buf *out, int kind, int64_t t);
 
 /* t is the wall clock of --tz, in seconds since its 1970-01-01T00:00. */
-static void time_component(buf *out, int kind, int64_t t)
+static void time_component(cp_buf *out, int kind, int64_t t)
 {
 	static int64_t last_unit[K_WEEKDAY + 1] = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN,
 	                                            INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN };
@@ -256,7 +256,7 @@ static void time_component(buf *out, int kind, int64_t t)
 	               ? (t >= 0 ? t / 86400 : -((-t + 86399) / 86400))
 	               : (t >= 0 ? t / 3600 : -((-t + 3599) / 3600));
 	if (last_unit[kind] != unit) {
-		buf tmp = {0};
+		cp_buf tmp = {0};
 		time_component_cached(&tmp, kind, t);
 		last_len[kind] = tmp.len < sizeof last[0] ? tmp.len : sizeof last[0];
 		memcpy(last[kind], tmp.p, last_len[kind]);
@@ -266,7 +266,7 @@ static void time_component(buf *out, int kind, int64_t t)
 	buf_add(out, last[kind], last_len[kind]);
 }
 
-static void time_component_cached(buf *out, int kind, int64_t t)
+static void time_component_cached(cp_buf *out, int kind, int64_t t)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t y;
@@ -295,7 +295,7 @@ static void time_component_cached(buf *out, int kind, int64_t t)
 }
 
 struct recinfo {
-	const rec *r;
+	const cp_rec *r;
 	const struct fields *f;
 	int64_t t;
 	bool inbound;
@@ -305,7 +305,7 @@ struct recinfo {
  * combination of its --by values (tags give several), its account. */
 static int record_groups(struct kpi *k, const struct recinfo *ri)
 {
-	static buf tmp, keybuf;
+	static cp_buf tmp, keybuf;
 	const struct fields *f = ri->f;
 	int64_t local = ri->t + (k->utc ? 0 : tz_offset(k->zone, ri->t));
 	size_t ntags = f->tags.type == VAL_ARRAY ? val_len(f->tags) : 0;
@@ -340,13 +340,13 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 				case K_LANG: append_val(&keybuf, f->lang, &tmp); break;
 				case K_PRIORITY: append_val(&keybuf, f->priority, &tmp); break;
 				case K_TAG:
-					append_val(&keybuf, ntags ? val_index(f->tags, c) : (val){0}, &tmp);
+					append_val(&keybuf, ntags ? val_index(f->tags, c) : (cp_val){0}, &tmp);
 					break;
 				case K_DAY: case K_WEEK: case K_HOUR: case K_WEEKDAY:
 					time_component(&keybuf, k->keys[i].kind, local);
 					break;
 				case K_AGENT: {
-					val a = val_member(f->assignee, "id");
+					cp_val a = val_member(f->assignee, "id");
 					const char *s;
 					size_t n;
 					if (a.type == VAL_STRING || a.type == VAL_NUMBER)
@@ -385,7 +385,7 @@ static int record_groups(struct kpi *k, const struct recinfo *ri)
 
 /* ---------------------------------------------------------- records */
 
-static int sla_index(val status)
+static int sla_index(cp_val status)
 {
 	static const char *const names[] = { "met", "breached", "missed", "pending", "at_risk" };
 	for (int i = 0; i < SLA_NSTATUS; i++)
@@ -394,26 +394,26 @@ static int sla_index(val status)
 	return -1;
 }
 
-static int sentiment_index(val label)
+static int sentiment_index(cp_val label)
 {
 	return val_streq(label, "negative") ? SENT_NEG : val_streq(label, "neutral") ? SENT_NEU
 	       : val_streq(label, "positive") ? SENT_POS : -1;
 }
 
-static bool has_tag(val tags, const char *name)
+static bool has_tag(cp_val tags, const char *name)
 {
 	size_t pos = 0;
-	val el;
+	cp_val el;
 	while (val_next(tags, &pos, NULL, &el))
 		if (val_streq(el, name))
 			return true;
 	return false;
 }
 
-static int tags_count(struct stats *s, val tags, bool prev, buf *tmp)
+static int tags_count(struct stats *s, cp_val tags, bool prev, cp_buf *tmp)
 {
 	size_t pos = 0;
-	val el;
+	cp_val el;
 	while (val_next(tags, &pos, NULL, &el)) {
 		const char *raw;
 		size_t n;
@@ -431,7 +431,7 @@ static int tags_count(struct stats *s, val tags, bool prev, buf *tmp)
 	return 0;
 }
 
-static double num_or_nan(val v)
+static double num_or_nan(cp_val v)
 {
 	double d;
 	return val_num(v, &d) == 0 ? d : NAN;
@@ -440,7 +440,7 @@ static double num_or_nan(val v)
 /* The record's hour in the series spikes are found in: the whole input's,
  * each of its --by groups' (k->gs) and each of its tags'. */
 static int add_series(struct kpi *k, const struct fields *f, int64_t t, bool inbound, int sent,
-                      buf *tmp)
+                      cp_buf *tmp)
 {
 	int64_t hour = t >= 0 ? t / 3600 : (t - 3599) / 3600;
 	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
@@ -453,7 +453,7 @@ static int add_series(struct kpi *k, const struct fields *f, int64_t t, bool inb
 			return -1;
 	}
 	size_t pos = 0;
-	val el;
+	cp_val el;
 	while (val_next(f->tags, &pos, NULL, &el)) {
 		struct htab *th;
 		buf_reset(tmp);
@@ -465,10 +465,10 @@ static int add_series(struct kpi *k, const struct fields *f, int64_t t, bool inb
 	return 0;
 }
 
-static int each_record(void *ctx, rec *r, const cp_pos *pos)
+static int each_record(void *ctx, cp_rec *r, const cp_pos *pos)
 {
 	struct kpi *k = ctx;
-	static buf tmp;
+	static cp_buf tmp;
 	struct fields f;
 	int64_t t;
 	const char *s;
@@ -562,7 +562,7 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 	double frt = NAN, bus = NAN, score = NAN, csat = NAN, nps = NAN;
 	double likes = 0, reposts = 0, replies = 0;
 	if (inbound) {
-		val who = val_member(f.author, "id");
+		cp_val who = val_member(f.author, "id");
 		if (who.type == VAL_NONE || who.type == VAL_NULL)
 			who = val_member(f.author, "handle");
 		if (who.type == VAL_STRING || who.type == VAL_NUMBER) {
@@ -684,14 +684,14 @@ static int each_record(void *ctx, rec *r, const cp_pos *pos)
 
 /* ---------------------------------------------------------- partials */
 
-static int64_t time_member(val v, const char *name)
+static int64_t time_member(cp_val v, const char *name)
 {
 	int64_t t;
 	return val_int(val_member(v, name), &t) == 0 ? t : NO_TIME;
 }
 
 /* An open item's key as a partial writes it: 16 hex digits, not 0. */
-static int hexkey(val v, uint64_t *key)
+static int hexkey(cp_val v, uint64_t *key)
 {
 	size_t n;
 	const char *s = val_rawstr(v, &n);
@@ -711,10 +711,10 @@ static int hexkey(val v, uint64_t *key)
 
 static bool header_seen;
 
-static int partial_header(struct kpi *k, const rec *r, const cp_pos *pos)
+static int partial_header(struct kpi *k, const cp_rec *r, const cp_pos *pos)
 {
-	static buf by, tzb;
-	val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
+	static cp_buf by, tzb;
+	cp_val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
 	int64_t ra, rw, recs, um;
 	buf_reset(&by);
 	buf_reset(&tzb);
@@ -775,14 +775,14 @@ static int partial_header(struct kpi *k, const rec *r, const cp_pos *pos)
 	return 0;
 }
 
-static int each_partial(void *ctx, rec *r, const cp_pos *pos)
+static int each_partial(void *ctx, cp_rec *r, const cp_pos *pos)
 {
 	struct kpi *k = ctx;
-	static buf id;
+	static cp_buf id;
 	cp_err e = {0};
 	const struct gset *gs = NULL;
-	val type = rec_val(r, "t");
-	val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
+	cp_val type = rec_val(r, "t");
+	cp_val obj = { r->line + r->open, r->close - r->open + 1, VAL_OBJECT };
 	int rc = 0;
 
 	if (rec_val(r, "kpi_partial").type != VAL_NONE) {
@@ -904,7 +904,7 @@ static void warn_missing_keys(struct kpi *k)
 
 /* ---------------------------------------------------------- output */
 
-static void write_all(cp_prog *p, const char *path, const buf *b)
+static void write_all(cp_prog *p, const char *path, const cp_buf *b)
 {
 	size_t n = strlen(path);
 	/* A report built after a failed allocation may lack a part. */
@@ -1102,7 +1102,7 @@ int main(int argc, char **argv)
 		        (unsigned long long)k.records, k.pending.n, k.orphans.n, k.threads.n, k.ng);
 	if (!partial)
 		warn_missing_keys(&k);
-	buf report = {0};
+	cp_buf report = {0};
 	if (partial) {
 		if (kpi_write_partial(&k, &report) < 0)
 			cp_die(&p, CP_EX_OSERR, "out of memory");

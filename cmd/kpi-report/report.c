@@ -261,7 +261,7 @@ static bool visible(const struct kpi *k, const struct stats *total, int vis)
 }
 
 /* For machines: plain numbers, "" or null when there is nothing to say. */
-static void machine_num(buf *o, double v, int kind, const char *none)
+static void machine_num(cp_buf *o, double v, int kind, const char *none)
 {
 	if (isnan(v))
 		buf_adds(o, none);
@@ -276,7 +276,7 @@ static void machine_num(buf *o, double v, int kind, const char *none)
 }
 
 /* For people. */
-static void human_num(buf *o, double v, int kind)
+static void human_num(cp_buf *o, double v, int kind)
 {
 	char d[32];
 	if (isnan(v))
@@ -406,7 +406,7 @@ static size_t top_tags(const struct kpi *k, const struct stats *s, struct tagrow
 
 /* ---------------------------------------------------------- csv */
 
-static void csv_field(buf *o, const char *s, size_t n)
+static void csv_field(cp_buf *o, const char *s, size_t n)
 {
 	size_t need = csv_write(NULL, 0, s, n);
 	if (buf_reserve(o, need) < 0)
@@ -417,9 +417,9 @@ static void csv_field(buf *o, const char *s, size_t n)
 /* Text from the input as a CSV cell: controls escaped (text_safe), and a
  * cell a spreadsheet would run as a formula (one starting with =, +, -,
  * @, TAB or CR) prefixed with a single quote, as OWASP advises. */
-static void csv_text(buf *o, const char *s, size_t n)
+static void csv_text(cp_buf *o, const char *s, size_t n)
 {
-	buf t = {0};
+	cp_buf t = {0};
 	if (n && s[0] && strchr("=+-@\t\r", s[0]))
 		buf_addc(&t, '\'');
 	text_safe(&t, s, n);
@@ -427,7 +427,7 @@ static void csv_text(buf *o, const char *s, size_t n)
 	buf_free(&t);
 }
 
-static void key_label(const struct kpi *k, size_t i, buf *o)
+static void key_label(const struct kpi *k, size_t i, cp_buf *o)
 {
 	buf_adds(o, k->keys[i].name);
 }
@@ -468,7 +468,7 @@ static struct stats *previous(struct kpi *k)
 
 /* Change for people: counts and times with their relative change, rates
  * in percentage points. */
-static void human_change(buf *o, double cur, double prev, int kind)
+static void human_change(cp_buf *o, double cur, double prev, int kind)
 {
 	double d = cur - prev;
 	char t[32];
@@ -495,9 +495,9 @@ static void human_change(buf *o, double cur, double prev, int kind)
 		buf_adds(o, " (new)");
 }
 
-static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
+static int write_csv(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng)
 {
-	buf cell = {0};
+	cp_buf cell = {0};
 	struct stats *prev = previous(k);
 	if (prev)
 		buf_adds(o, "period,");
@@ -539,13 +539,13 @@ static int write_csv(struct kpi *k, buf *o, const uint32_t *gv, size_t ng)
 
 /* ---------------------------------------------------------- ndjson */
 
-static void json_num(buf *o, const char *name, double v, int kind, bool comma)
+static void json_num(cp_buf *o, const char *name, double v, int kind, bool comma)
 {
 	buf_addf(o, "%s\"%s\":", comma ? "," : "", name);
 	machine_num(o, v, kind, "null");
 }
 
-static void json_dist(buf *o, const char *name, const sketch *s)
+static void json_dist(cp_buf *o, const char *name, const sketch *s)
 {
 	buf_addf(o, ",\"%s\":{\"n\":%llu,\"approx\":%s", name, (unsigned long long)s->n,
 	         s->bucketed && s->n ? "true" : "false");
@@ -556,7 +556,7 @@ static void json_dist(buf *o, const char *name, const sketch *s)
 	buf_addc(o, '}');
 }
 
-static void json_time(const struct kpi *k, buf *o, const char *name, int64_t t)
+static void json_time(const struct kpi *k, cp_buf *o, const char *name, int64_t t)
 {
 	char ts[40];
 	if (t == NO_TIME) {
@@ -568,7 +568,7 @@ static void json_time(const struct kpi *k, buf *o, const char *name, int64_t t)
 }
 
 /* An alert's group as an object of its --by keys, or null. */
-static void json_alert_group(const struct kpi *k, buf *o, const struct alert *a)
+static void json_alert_group(const struct kpi *k, cp_buf *o, const struct alert *a)
 {
 	if (!a->g) {
 		buf_adds(o, "null");
@@ -588,7 +588,7 @@ static void json_alert_group(const struct kpi *k, buf *o, const struct alert *a)
 	buf_addc(o, '}');
 }
 
-static void json_alert(const struct kpi *k, buf *o, const struct alert *a)
+static void json_alert(const struct kpi *k, cp_buf *o, const struct alert *a)
 {
 	char ts[40];
 	fmt_time(k, a->hour * 3600, ts);
@@ -610,7 +610,7 @@ static void json_alert(const struct kpi *k, buf *o, const struct alert *a)
 	buf_addf(o, ",\"k\":%g,\"baseline_hours\":%u}", k->spike_k, a->baseline_hours);
 }
 
-static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
+static void json_group(struct kpi *k, cp_buf *o, const struct group *g, bool whole)
 {
 	const struct stats *s = &g->s;
 	buf_addc(o, '{');
@@ -716,7 +716,7 @@ static void json_group(struct kpi *k, buf *o, const struct group *g, bool whole)
 
 /* A grid of cells, laid out at the end. */
 struct grid {
-	buf cells;          /* NUL-separated */
+	cp_buf cells;          /* NUL-separated */
 	size_t ncols, nrows;
 	bool *right;        /* per column */
 };
@@ -724,7 +724,7 @@ struct grid {
 /* Text from the input on its way to a terminal or a spreadsheet: C0 and
  * C1 controls and DEL become visible escapes (\x1b, \u009b), so that no
  * record can move the cursor, set the window title or hide a line. */
-void text_safe(buf *o, const char *s, size_t n)
+void text_safe(cp_buf *o, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -755,7 +755,7 @@ static size_t text_width(const char *s)
 
 /* Markdown would read these as emphasis, links, HTML, entities or a
  * cell's end; a backslash makes each a plain character (CommonMark 2.4). */
-static void markdown_text(buf *o, const char *s, size_t n)
+static void markdown_text(cp_buf *o, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (strchr("\\`*_[]<>|&~", s[i]) && s[i])
@@ -766,7 +766,7 @@ static void markdown_text(buf *o, const char *s, size_t n)
 
 /* Lay the grid out; with limit > 0 the left-aligned (key) columns are
  * shortened, their cells cut with an ellipsis, until a row fits. */
-static void grid_write(const struct grid *g, buf *o, bool markdown, size_t limit)
+static void grid_write(const struct grid *g, cp_buf *o, bool markdown, size_t limit)
 {
 	size_t *w = calloc(g->ncols ? g->ncols : 1, sizeof *w);
 	const char **cell = malloc((g->ncols * g->nrows + 1) * sizeof *cell);
@@ -866,12 +866,12 @@ const char *column_head(int c, const char **desc)
 	return cols[c].head;
 }
 
-void column_change(buf *o, const struct stats *cur, const struct stats *prev, int c)
+void column_change(cp_buf *o, const struct stats *cur, const struct stats *prev, int c)
 {
 	human_change(o, column(cur, c), column(prev, c), cols[c].kind);
 }
 
-void column_human(buf *o, const struct stats *s, int c)
+void column_human(cp_buf *o, const struct stats *s, int c)
 {
 	if (column_approx(s, c))
 		buf_addc(o, '~');
@@ -881,7 +881,7 @@ void column_human(buf *o, const struct stats *s, int c)
 static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g, const char *label,
                            const uint8_t *list, size_t nlist)
 {
-	buf cell = {0};
+	cp_buf cell = {0};
 	for (size_t i = 0; i < k->nkeys; i++) {
 		const char *s;
 		size_t n;
@@ -917,7 +917,7 @@ size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list
 }
 
 /* What each column shown means, one line each. */
-static void write_legend(buf *o, const uint8_t *list, size_t nlist, bool markdown, bool approx)
+static void write_legend(cp_buf *o, const uint8_t *list, size_t nlist, bool markdown, bool approx)
 {
 	size_t w = 0;
 	for (size_t j = 0; j < nlist; j++)
@@ -939,7 +939,7 @@ static void write_legend(buf *o, const uint8_t *list, size_t nlist, bool markdow
 }
 
 /* What an alert is about: "volume", "negative share", "share of tag X". */
-static void alert_what(const struct alert *a, buf *o)
+static void alert_what(const struct alert *a, cp_buf *o)
 {
 	if (a->tag) {
 		buf_adds(o, "share of tag ");
@@ -949,7 +949,7 @@ static void alert_what(const struct alert *a, buf *o)
 	}
 }
 
-static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
+static void write_alert_grid(struct kpi *k, cp_buf *o, bool markdown)
 {
 	static const char *const head[] = { "hour", "group", "alert", "severity", "value", "mean",
 	                                    "sd", "floor", "z" };
@@ -962,7 +962,7 @@ static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
 	for (int c = 0; c < 9; c++)
 		grid_cell(&gr, head[c], strlen(head[c]));
 	gr.nrows = 1;
-	buf cell = {0};
+	cp_buf cell = {0};
 	for (size_t i = 0; i < k->nalerts; i++) {
 		const struct alert *a = &k->alerts[i];
 		char ts[40];
@@ -1004,7 +1004,7 @@ static void write_alert_grid(struct kpi *k, buf *o, bool markdown)
 	grid_free(&gr);
 }
 
-static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool markdown)
+static void write_tag_grid(struct kpi *k, cp_buf *o, const struct stats *s, bool markdown)
 {
 	struct tagrow *tr;
 	size_t nt = top_tags(k, s, &tr);
@@ -1024,7 +1024,7 @@ static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool ma
 	for (size_t c = 0; c < gr.ncols; c++)
 		grid_cell(&gr, head[c], strlen(head[c]));
 	gr.nrows = 1;
-	buf cell = {0};
+	cp_buf cell = {0};
 	for (size_t i = 0; i < nt; i++) {
 		grid_cell(&gr, tr[i].tag, strlen(tr[i].tag));
 		buf_reset(&cell);
@@ -1051,7 +1051,7 @@ static void write_tag_grid(struct kpi *k, buf *o, const struct stats *s, bool ma
 	free(tr);
 }
 
-static void write_compare_grid(struct kpi *k, buf *o, const struct stats *tot,
+static void write_compare_grid(struct kpi *k, cp_buf *o, const struct stats *tot,
                                const struct stats *prev, bool markdown)
 {
 	struct grid gr = { .ncols = 4 };
@@ -1063,7 +1063,7 @@ static void write_compare_grid(struct kpi *k, buf *o, const struct stats *tot,
 	for (int c = 0; c < 4; c++)
 		grid_cell(&gr, head[c], strlen(head[c]));
 	gr.nrows = 1;
-	buf cell = {0};
+	cp_buf cell = {0};
 	for (size_t j = 0; j < NHEADLINE; j++) {
 		int c = headline[j];
 		if (!visible(k, tot, cols[c].vis))
@@ -1093,7 +1093,7 @@ static void write_compare_grid(struct kpi *k, buf *o, const struct stats *tot,
 
 /* "KPI report: N records, FROM to TO (ZONE)": the period asked for, else
  * the span of the records, on the wall clock of --tz. */
-static void heading(const struct kpi *k, buf *o, bool markdown)
+static void heading(const struct kpi *k, cp_buf *o, bool markdown)
 {
 	int64_t from = k->since != NO_TIME ? k->since : k->min_t;
 	int64_t to = k->until != NO_TIME ? k->until : k->max_t;
@@ -1109,7 +1109,7 @@ static void heading(const struct kpi *k, buf *o, bool markdown)
 	buf_adds(o, "\n\n");
 }
 
-static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool markdown)
+static int write_grid(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng, bool markdown)
 {
 	struct stats *tot = total(k);
 	uint8_t list[NCOLS > KPI_MAXCOLUMNS ? NCOLS : KPI_MAXCOLUMNS];
@@ -1153,7 +1153,7 @@ static int write_grid(struct kpi *k, buf *o, const uint32_t *gv, size_t ng, bool
 
 /* ---------------------------------------------------------- entry */
 
-int report_write(struct kpi *k, buf *o)
+int report_write(struct kpi *k, cp_buf *o)
 {
 	if (k->alerts_only) {
 		if (!k->nalerts)
@@ -1166,7 +1166,7 @@ int report_write(struct kpi *k, buf *o)
 		} else if (k->fmt == F_CSV) {
 			buf_adds(o, "hour,group,alert,tag,severity,escalated,value,baseline_mean,"
 			            "baseline_sd,sd_floor,z,k\n");
-			buf cell = {0};
+			cp_buf cell = {0};
 			for (size_t i = 0; i < k->nalerts; i++) {
 				const struct alert *a = &k->alerts[i];
 				char ts[40];

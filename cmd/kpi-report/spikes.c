@@ -280,7 +280,7 @@ out:
 	return rc;
 }
 
-void alert_group(const struct alert *a, buf *o)
+void alert_group(const struct alert *a, cp_buf *o)
 {
 	if (!a->g) {
 		buf_adds(o, "(all)");

@@ -25,7 +25,7 @@ static void entry_free(nentry *ne)
 	free(ne);
 }
 
-static int mapkey(buf *k, const char *channel, const char *id)
+static int mapkey(cp_buf *k, const char *channel, const char *id)
 {
 	buf_reset(k);
 	if (buf_adds(k, channel) < 0 || buf_addc(k, '\n') < 0 || buf_adds(k, id) < 0 || !buf_cstr(k))
@@ -35,7 +35,7 @@ static int mapkey(buf *k, const char *channel, const char *id)
 
 static nentry *lookup(const njournal *j, const char *channel, const char *id)
 {
-	buf k = {0};
+	cp_buf k = {0};
 	nentry *ne = mapkey(&k, channel, id) < 0 ? NULL : map_get(&j->m, k.p, NULL);
 	buf_free(&k);
 	return ne;
@@ -46,7 +46,7 @@ static nentry *entry_for(njournal *j, const char *channel, const char *id)
 	nentry *ne = lookup(j, channel, id);
 	if (ne)
 		return ne;
-	buf k = {0};
+	cp_buf k = {0};
 	if (mapkey(&k, channel, id) < 0)
 		goto oom;
 	if (j->n == j->cap) {
@@ -77,10 +77,10 @@ static void set_str(char **slot, char *s)
 }
 
 /* Apply one line to the in-memory view. */
-static int apply(void *ctx, const rec *r)
+static int apply(void *ctx, const cp_rec *r)
 {
 	njournal *j = ctx;
-	val ev = rec_val(r, "event");
+	cp_val ev = rec_val(r, "event");
 	char *channel = jlog_str(rec_val(r, "channel"));
 	char *id = jlog_str(rec_val(r, "id"));
 	nentry *ne = channel && id ? entry_for(j, channel, id) : NULL;
@@ -89,7 +89,7 @@ static int apply(void *ctx, const rec *r)
 		rc = -1;
 		goto out;
 	}
-	val at = rec_val(r, "at");
+	cp_val at = rec_val(r, "at");
 	size_t atn;
 	const char *ats = val_rawstr(at, &atn);
 	if (!ats || time_parse(ats, atn, &ne->at) < 0)
@@ -110,7 +110,7 @@ static int apply(void *ctx, const rec *r)
 			rc = -1;
 			goto out;
 		}
-		val items = rec_val(r, "items");
+		cp_val items = rec_val(r, "items");
 		for (size_t i = 0; i < ne->nitems; i++)
 			free(ne->items[i]);
 		free(ne->items);
@@ -118,7 +118,7 @@ static int apply(void *ctx, const rec *r)
 		ne->nitems = 0;
 		if (items.type == VAL_ARRAY) {
 			size_t pos = 0, n = val_len(items);
-			val k, el;
+			cp_val k, el;
 			if (n && !(ne->items = calloc(n, sizeof *ne->items))) {
 				rc = -1;
 				goto out;
@@ -183,7 +183,7 @@ const nentry *nj_get(const njournal *j, const char *channel, const char *id)
 }
 
 
-static int head(buf *b, const char *event, const char *channel, const char *id)
+static int head(cp_buf *b, const char *event, const char *channel, const char *id)
 {
 	int bad = buf_addf(b, "{\"event\":\"%s\"", event) < 0;
 	bad |= jlog_field(b, "channel", channel) < 0;
@@ -194,7 +194,7 @@ static int head(buf *b, const char *event, const char *channel, const char *id)
 int nj_queued(njournal *j, const char *channel, const char *id, const char *line,
               const char *at, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = head(&b, "queued", channel, id);
 	bad |= jlog_field(&b, "line", line) < 0;
 	bad |= jlog_field(&b, "at", at) < 0;
@@ -206,7 +206,7 @@ int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
               const char *body, const char *const *items, size_t nitems, const char *at,
               cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = head(&b, "intent", channel, id);
 	bad |= jlog_field(&b, "key", key) < 0;
 	if (items) {
@@ -227,7 +227,7 @@ int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
 int nj_pending(njournal *j, const char *channel, const char *id, const char *key,
                const char *body, const char *at, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = head(&b, "pending", channel, id);
 	bad |= jlog_field(&b, "key", key) < 0;
 	bad |= jlog_field(&b, "body", body) < 0;
@@ -239,7 +239,7 @@ int nj_pending(njournal *j, const char *channel, const char *id, const char *key
 int nj_done(njournal *j, const char *channel, const char *id, long code, const char *at,
             cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = head(&b, "done", channel, id);
 	bad |= buf_addf(&b, ",\"code\":%ld", code) < 0;
 	bad |= jlog_field(&b, "at", at) < 0;
@@ -250,7 +250,7 @@ int nj_done(njournal *j, const char *channel, const char *id, long code, const c
 int nj_failed(njournal *j, const char *channel, const char *id, const char *reason,
               const char *at, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = head(&b, "failed", channel, id);
 	bad |= jlog_field(&b, "reason", reason) < 0;
 	bad |= jlog_field(&b, "at", at) < 0;

@@ -92,7 +92,7 @@ struct notify {
 	const cp_channel *ch;
 	int fmt;
 	tmpl *custom, *tpl[4], *line[4], *subj[4], *subj_custom;
-	buf secret;              /* the channel's token, webhook URL or password */
+	cp_buf secret;              /* the channel's token, webhook URL or password */
 	char **rcpt;             /* email recipients */
 	size_t nrcpt;
 	cp_http *http;
@@ -106,11 +106,11 @@ struct notify {
 	bool oldest_known;       /* (INT64_MAX: none), so a record need not scan */
 	bool down;               /* the channel failed: no more sends this run */
 	cp_err down_err;
-	buf pv_lines;            /* preview of a digest */
+	cp_buf pv_lines;            /* preview of a digest */
 	size_t pv_n;
 	unsigned long nsent, npreview, nqueued, nskipped, npending, nfailed, nsettled;
 	rec_edit edit;
-	buf out, msg, body, subject, id, key, tmp;
+	cp_buf out, msg, body, subject, id, key, tmp;
 };
 
 /* What happened to one selected record. */
@@ -143,9 +143,9 @@ static void oom(struct notify *c)
 
 /* ------------------------------------------------------------ selection */
 
-static bool sla_in(const struct notify *c, const rec *r, const char *list)
+static bool sla_in(const struct notify *c, const cp_rec *r, const char *list)
 {
-	val st = rec_path(r, "sla.status");
+	cp_val st = rec_path(r, "sla.status");
 	size_t n;
 	const char *s = val_rawstr(st, &n);
 	if (!s || n == 0 || n > 32)
@@ -156,14 +156,14 @@ static bool sla_in(const struct notify *c, const rec *r, const char *list)
 	return strstr(list, pat) != NULL;
 }
 
-static bool is_alert(const rec *r)
+static bool is_alert(const cp_rec *r)
 {
 	return rec_val(r, "alert").type == VAL_STRING && rec_val(r, "hour").type == VAL_STRING &&
 	       rec_val(r, "severity").type == VAL_STRING;
 }
 
 /* 1 selected, 0 not, -1 when --if failed on it (reported). */
-static int selected(struct notify *c, const rec *r, const cp_pos *pos)
+static int selected(struct notify *c, const cp_rec *r, const cp_pos *pos)
 {
 	if (c->escalated && val_truthy(rec_val(r, "escalate")))
 		return 1;
@@ -185,7 +185,7 @@ static int selected(struct notify *c, const rec *r, const cp_pos *pos)
 	return 0;
 }
 
-static int kind_of(const rec *r)
+static int kind_of(const cp_rec *r)
 {
 	if (is_alert(r))
 		return NK_ALERT;
@@ -198,13 +198,13 @@ static int kind_of(const rec *r)
 
 /* The item a record is in the journal: its id, or for an alert (which has
  * none) "alert:METRIC:HOUR" and its group.  0, or -1 when it has none. */
-static int item_id(struct notify *c, const rec *r, int kind)
+static int item_id(struct notify *c, const cp_rec *r, int kind)
 {
 	buf_reset(&c->id);
 	if (kind == NK_ALERT) {
 		int bad = buf_adds(&c->id, "alert:") < 0 || val_str(rec_val(r, "alert"), &c->id) < 0 ||
 		          buf_addc(&c->id, ':') < 0 || val_str(rec_val(r, "hour"), &c->id) < 0;
-		val g = rec_val(r, "account");
+		cp_val g = rec_val(r, "account");
 		if (g.type != VAL_STRING)
 			g = rec_val(r, "tag");
 		if (g.type == VAL_STRING)
@@ -213,7 +213,7 @@ static int item_id(struct notify *c, const rec *r, int kind)
 			oom(c);
 		return 0;
 	}
-	val id = rec_val(r, "id");
+	cp_val id = rec_val(r, "id");
 	if (id.type != VAL_STRING || id.n <= 2)
 		return -1;
 	if (val_str(id, &c->id) < 0)
@@ -223,7 +223,7 @@ static int item_id(struct notify *c, const rec *r, int kind)
 
 /* A stable key for what is sent for an item: the same on every attempt
  * and every run, so a receiver can drop a repeat. */
-static void make_key(buf *out, const char *channel, const char *id)
+static void make_key(cp_buf *out, const char *channel, const char *id)
 {
 	uint64_t h1 = 1469598103934665603ULL, h2 = 0x84222325cbf29ce4ULL;
 	for (int pass = 0; pass < 2; pass++) {
@@ -404,7 +404,7 @@ static void maybe_digest(struct notify *c)
 				items[n++] = ne;
 		}
 		const char **ids = calloc(n, sizeof *ids);
-		buf text = {0}, subject = {0}, idlist = {0};
+		cp_buf text = {0}, subject = {0}, idlist = {0};
 		char since[32], at[32];
 		cp_err e = {0};
 		if (!ids)
@@ -455,11 +455,11 @@ static void preview(struct notify *c, const char *kind, const char *id, const ch
 	fputc('\n', stderr);
 }
 
-static void mark(struct notify *c, const rec *r, const struct outcome *o, int kind,
+static void mark(struct notify *c, const cp_rec *r, const struct outcome *o, int kind,
                  const char *message)
 {
 	char at[32];
-	buf *b = &c->tmp;
+	cp_buf *b = &c->tmp;
 	buf_reset(b);
 	time_format(due_now(c), at);
 	int bad = buf_adds(b, "{\"channel\":") < 0 ||
@@ -478,7 +478,7 @@ static void mark(struct notify *c, const rec *r, const struct outcome *o, int ki
 	cp_emit(c->p, c->out.p, c->out.len);
 }
 
-static void decide(struct notify *c, const rec *r, int kind, struct outcome *o)
+static void decide(struct notify *c, const cp_rec *r, int kind, struct outcome *o)
 {
 	const char *channel = c->ch ? c->ch->name : NULL;
 	const tmpl *t = c->custom ? c->custom : c->tpl[kind];
@@ -578,7 +578,7 @@ static void decide(struct notify *c, const rec *r, int kind, struct outcome *o)
 	send_intent(c, id, c->body.p, c->key.p, o);
 }
 
-static int each(void *ctx, rec *r, const cp_pos *pos)
+static int each(void *ctx, cp_rec *r, const cp_pos *pos)
 {
 	struct notify *c = ctx;
 	int sel = selected(c, r, pos);
@@ -610,7 +610,7 @@ static tmpl *compile_or_die(struct notify *c, const char *what, const char *text
 
 static void load_template(struct notify *c, const char *path)
 {
-	buf text = {0};
+	cp_buf text = {0};
 	cp_err e = {0};
 	int rc = state_read(path, &text, &e);
 	if (rc == 0)
@@ -647,7 +647,7 @@ static void redact_url(struct notify *c, const char *url)
 	const char *rest = strstr(url, "://");
 	rest = rest ? rest + 3 : url;
 	const char *path = rest + strcspn(rest, "/?#");
-	buf noq = {0};
+	cp_buf noq = {0};
 	if (buf_add(&noq, rest, strcspn(rest, "?#")) < 0 || !buf_cstr(&noq) ||
 	    http_secret(c->http, url) < 0 || http_secret(c->http, rest) < 0 ||
 	    http_secret(c->http, noq.p) < 0 || http_secret(c->http, path) < 0)
@@ -683,7 +683,7 @@ static void split_rcpt(struct notify *c)
 static void set_sla_list(struct notify *c, const char *arg)
 {
 	static const char *const known[] = { "met", "breached", "pending", "at_risk", "missed", NULL };
-	buf b = {0};
+	cp_buf b = {0};
 	char *copy = strdup(arg), *save = NULL;
 	if (!copy || buf_addc(&b, ',') < 0)
 		oom(c);

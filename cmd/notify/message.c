@@ -99,19 +99,19 @@ struct lk {
 	tmpl_rec_ctx rc;
 	int kind, fmt;
 	int64_t now;
-	buf tmp;
+	cp_buf tmp;
 };
 
 /* The computed names: link, excerpt, due_in, scope.  1 with the value in
  * out, 0 when the name is not one of them or has no value. */
-static int computed(struct lk *l, const char *name, buf *out)
+static int computed(struct lk *l, const char *name, cp_buf *out)
 {
-	const rec *r = l->rc.r;
+	const cp_rec *r = l->rc.r;
 	if (strcmp(name, "link") == 0) {
-		val u = rec_val(r, "url");
+		cp_val u = rec_val(r, "url");
 		if (u.type == VAL_STRING && u.n > 2)
 			return val_str(u, out) < 0 ? -1 : 1;
-		val id = rec_val(r, "id");
+		cp_val id = rec_val(r, "id");
 		if (id.type != VAL_STRING)
 			return 0;
 		if (buf_adds(out, "id ") < 0 || val_str(id, out) < 0)
@@ -119,8 +119,8 @@ static int computed(struct lk *l, const char *name, buf *out)
 		return 1;
 	}
 	if (strcmp(name, "excerpt") == 0) {
-		val t = rec_val(r, "text");
-		buf s = {0};
+		cp_val t = rec_val(r, "text");
+		cp_buf s = {0};
 		if (t.type != VAL_STRING || val_str(t, &s) < 0 || s.len == 0) {
 			buf_free(&s);
 			return 0;
@@ -139,7 +139,7 @@ static int computed(struct lk *l, const char *name, buf *out)
 		return rc;
 	}
 	if (strcmp(name, "due_in") == 0) {
-		val d = rec_path(r, "sla.due_at");
+		cp_val d = rec_path(r, "sla.due_at");
 		size_t n;
 		const char *s = val_rawstr(d, &n);
 		int64_t due;
@@ -154,7 +154,7 @@ static int computed(struct lk *l, const char *name, buf *out)
 		return buf_addf(out, "overdue by %s", dur) < 0 ? -1 : 1;
 	}
 	if (strcmp(name, "scope") == 0) {
-		val a = rec_val(r, "account"), t = rec_val(r, "tag");
+		cp_val a = rec_val(r, "account"), t = rec_val(r, "tag");
 		if (a.type == VAL_STRING)
 			return buf_adds(out, "account ") < 0 || val_str(a, out) < 0 ? -1 : 1;
 		if (t.type == VAL_STRING)
@@ -166,7 +166,7 @@ static int computed(struct lk *l, const char *name, buf *out)
 	return 0;
 }
 
-static int escape_into(buf *out, const char *s, size_t n, int fmt)
+static int escape_into(cp_buf *out, const char *s, size_t n, int fmt)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
@@ -192,7 +192,7 @@ static int escape_into(buf *out, const char *s, size_t n, int fmt)
 	return 0;
 }
 
-static int lookup(void *ctx, const char *name, buf *out)
+static int lookup(void *ctx, const char *name, cp_buf *out)
 {
 	struct lk *l = ctx;
 	buf_reset(&l->tmp);
@@ -206,7 +206,7 @@ static int lookup(void *ctx, const char *name, buf *out)
 	return escape_into(out, l->tmp.p, l->tmp.len, l->fmt) < 0 ? -1 : 1;
 }
 
-int render(const tmpl *t, const rec *r, int kind, int fmt, int64_t now, buf *out)
+int render(const tmpl *t, const cp_rec *r, int kind, int fmt, int64_t now, cp_buf *out)
 {
 	struct lk l = { .rc = { .r = r }, .kind = kind, .fmt = fmt, .now = now };
 	int rc = tmpl_expand(t, lookup, &l, out);
@@ -214,14 +214,14 @@ int render(const tmpl *t, const rec *r, int kind, int fmt, int64_t now, buf *out
 	return rc;
 }
 
-static int add_str_field(buf *b, const char *key, const char *s)
+static int add_str_field(cp_buf *b, const char *key, const char *s)
 {
 	if (buf_addf(b, "\"%s\":", key) < 0)
 		return -1;
 	return buf_json_str(b, s, strlen(s));
 }
 
-int webhook_body(buf *out, const char *type, const char *channel, const char *kind,
+int webhook_body(cp_buf *out, const char *type, const char *channel, const char *kind,
                  const char *id, const char *text, const char *record, size_t rlen,
                  const char *const *items, size_t nitems)
 {
@@ -259,7 +259,7 @@ int webhook_body(buf *out, const char *type, const char *channel, const char *ki
 	return bad ? -1 : 0;
 }
 
-int email_message(buf *out, const cp_channel *ch, const char *subject, const char *text,
+int email_message(cp_buf *out, const cp_channel *ch, const char *subject, const char *text,
                   const char *key, const char *id, int64_t now)
 {
 	char date[64];

@@ -93,16 +93,16 @@ const char *default_subject(int kind);
 /* Expand t over record r for format f: values escaped for f, control
  * characters (but newlines) made spaces; now is the time "due_in" is
  * counted from.  Appends to out; 0 or -1 (out of memory). */
-int render(const tmpl *t, const rec *r, int kind, int fmt, int64_t now, buf *out);
+int render(const tmpl *t, const cp_rec *r, int kind, int fmt, int64_t now, cp_buf *out);
 
 /* The JSON body for a webhook type (slack, teams, webhook); record is the
  * raw line (NULL for a digest); items the digest's ids. */
-int webhook_body(buf *out, const char *type, const char *channel, const char *kind,
+int webhook_body(cp_buf *out, const char *type, const char *channel, const char *kind,
                  const char *id, const char *text, const char *record, size_t rlen,
                  const char *const *items, size_t nitems);
 /* The whole email: headers (Message-ID from key, X-Carepipe-Id: id, for
  * filters) and a quoted-printable body. */
-int email_message(buf *out, const cp_channel *ch, const char *subject, const char *text,
+int email_message(cp_buf *out, const cp_channel *ch, const char *subject, const char *text,
                   const char *key, const char *id, int64_t now);
 
 #endif

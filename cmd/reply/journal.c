@@ -44,9 +44,9 @@ static void set_str(char **slot, char *s)
 }
 
 /* Apply one journal line to the map. */
-static int apply(journal *j, const rec *r)
+static int apply(journal *j, const cp_rec *r)
 {
-	val ev = rec_val(r, "event");
+	cp_val ev = rec_val(r, "event");
 	char *mention = jlog_str(rec_val(r, "mention"));
 	if (!mention)
 		return -1;
@@ -54,7 +54,7 @@ static int apply(journal *j, const rec *r)
 	free(mention);
 	if (!je)
 		return -1;
-	val at = rec_val(r, "at");
+	cp_val at = rec_val(r, "at");
 	size_t atn;
 	const char *ats = val_rawstr(at, &atn);
 	if (!ats || time_parse(ats, atn, &je->at) < 0)
@@ -78,7 +78,7 @@ static int apply(journal *j, const rec *r)
 	return 0;
 }
 
-static int replay(void *ctx, const rec *r)
+static int replay(void *ctx, const cp_rec *r)
 {
 	return apply(ctx, r);
 }
@@ -107,7 +107,7 @@ const jentry *journal_get(const journal *j, const char *mention)
 int journal_intent(journal *j, const char *mention, const char *key, const char *text,
                    bool dm, const char *at, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"intent\"") < 0;
 	bad |= jlog_field(&b, "mention", mention) < 0;
@@ -122,7 +122,7 @@ int journal_intent(journal *j, const char *mention, const char *key, const char 
 int journal_done(journal *j, const char *mention, const char *id, const char *url,
                  const char *at, cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"done\"") < 0;
 	bad |= jlog_field(&b, "mention", mention) < 0;
@@ -136,7 +136,7 @@ int journal_done(journal *j, const char *mention, const char *id, const char *ur
 int journal_failed(journal *j, const char *mention, const char *reason, const char *at,
                    cp_err *e)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	int bad = 0;
 	bad |= buf_adds(&b, "{\"event\":\"failed\"") < 0;
 	bad |= jlog_field(&b, "mention", mention) < 0;

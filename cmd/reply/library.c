@@ -20,7 +20,7 @@ static void free_tmpl(void *v)
 library *library_load(const char *dir, cp_err *e)
 {
 	library *l = calloc(1, sizeof *l);
-	buf path = {0}, text = {0};
+	cp_buf path = {0}, text = {0};
 	DIR *d = NULL;
 	if (!l || !(l->dir = strdup(dir))) {
 		free(l);
@@ -74,7 +74,7 @@ fail:
 }
 
 /* The template called name, in lang first when there is one. */
-static const tmpl *lookup(const library *l, const char *name, const char *lang, buf *tmp)
+static const tmpl *lookup(const library *l, const char *name, const char *lang, cp_buf *tmp)
 {
 	const tmpl *t = NULL;
 	if (lang && *lang) {
@@ -88,12 +88,12 @@ static const tmpl *lookup(const library *l, const char *name, const char *lang, 
 	return t;
 }
 
-const tmpl *library_pick(const library *l, const rec *r, const char **which, buf *tmp)
+const tmpl *library_pick(const library *l, const cp_rec *r, const char **which, cp_buf *tmp)
 {
 	static char chosen[256];
 	char lang[16] = "";
-	buf name = {0};
-	val lv = rec_val(r, "lang");
+	cp_buf name = {0};
+	cp_val lv = rec_val(r, "lang");
 	if (lv.type == VAL_STRING && val_str(lv, &name) == 0) {
 		/* The primary subtag, lowercased: "fr-CA" -> "fr". */
 		size_t k = 0;
@@ -101,7 +101,7 @@ const tmpl *library_pick(const library *l, const rec *r, const char **which, buf
 			lang[k] = (char)(name.p[k] | ((name.p[k] >= 'A' && name.p[k] <= 'Z') ? 32 : 0));
 		lang[k] = '\0';
 	}
-	val tags = rec_val(r, "tags"), tag;
+	cp_val tags = rec_val(r, "tags"), tag;
 	size_t pos = 0;
 	const tmpl *t = NULL;
 	while (!t && val_next(tags, &pos, NULL, &tag)) {

@@ -105,7 +105,7 @@ struct reply {
 	unsigned long nsent, npreview, nskipped, nfailed;
 	unsigned long nreasons;  /* outcomes that set the exit status */
 	rec_edit edit;
-	buf out, obj, text, tmp, mention, scratch;
+	cp_buf out, obj, text, tmp, mention, scratch;
 };
 
 /* What happened to one record. */
@@ -152,7 +152,7 @@ static void why(struct outcome *o, const char *fmt, ...)
 }
 
 /* A record's string value as a C string in b ("" when absent). */
-static const char *str_of(val v, buf *b)
+static const char *str_of(cp_val v, cp_buf *b)
 {
 	buf_reset(b);
 	if (v.type != VAL_STRING || val_str(v, b) < 0 || !buf_cstr(b))
@@ -162,10 +162,10 @@ static const char *str_of(val v, buf *b)
 
 /* ---------------------------------------------------------------- pass 1 */
 
-static int spool_one(void *v, rec *r, const cp_pos *pos)
+static int spool_one(void *v, cp_rec *r, const cp_pos *pos)
 {
 	struct reply *c = v;
-	val dir = rec_val(r, "direction");
+	cp_val dir = rec_val(r, "direction");
 	bool in = val_streq(dir, "in"), out = val_streq(dir, "out");
 	if (!in && !out) {
 		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len,
@@ -199,7 +199,7 @@ static void uses_agent(void *ctx, const char *name)
 
 /* Build the reply's text for r into c->text.  0 with text, or -1 with the
  * outcome set (skipped or failed). */
-static int compose(struct reply *c, const rec *r, struct outcome *o)
+static int compose(struct reply *c, const cp_rec *r, struct outcome *o)
 {
 	buf_reset(&c->text);
 	bool signed_in_text = false;
@@ -266,14 +266,14 @@ static int compose(struct reply *c, const rec *r, struct outcome *o)
 
 /* A Mastodon status reaches only the people it mentions, and a direct one
  * reaches nobody else at all: address the customer unless the text does. */
-static void mastodon_address(struct reply *c, const rec *r)
+static void mastodon_address(struct reply *c, const cp_rec *r)
 {
 	const char *h = str_of(rec_path(r, "author.handle"), &c->scratch);
 	if (*h == '@')
 		h++;
 	if (!*h)
 		return;
-	buf at = {0};
+	cp_buf at = {0};
 	buf_addf(&at, "@%s", h);
 	if (buf_cstr(&at) && !strstr(c->text.p, at.p)) {
 		buf_addc(&at, ' ');
@@ -288,10 +288,10 @@ static void mastodon_address(struct reply *c, const rec *r)
 /* ---------------------------------------------------------------- posting */
 
 /* The configured source that posts as the record's account. */
-static int source_for(struct reply *c, const rec *r, struct outcome *o)
+static int source_for(struct reply *c, const cp_rec *r, struct outcome *o)
 {
 	const char *platform = str_of(rec_val(r, "platform"), &c->tmp);
-	buf acc = {0};
+	cp_buf acc = {0};
 	const char *account = str_of(rec_val(r, "account"), &acc);
 	int found = -1;
 	for (size_t i = 0; c->cfg && i < c->cfg->nsrc; i++) {
@@ -352,7 +352,7 @@ static void pace(struct reply *c)
 
 /* The key that makes this mention's post idempotent: the same on every
  * run, so a retry after an unknown outcome is recognised as the same post. */
-static void idem_key(const char *mention, buf *out)
+static void idem_key(const char *mention, cp_buf *out)
 {
 	buf_reset(out);
 	buf_adds(out, "carepipe-reply-");
@@ -373,7 +373,7 @@ static void die_journal(struct reply *c, const cp_err *e)
 
 /* Post one reply, exactly-once.  je is the journal's entry for the mention
  * (an open intent) or NULL. */
-static void post_one(struct reply *c, const rec *r, const char *mention, const jentry *je,
+static void post_one(struct reply *c, const cp_rec *r, const char *mention, const jentry *je,
                      struct outcome *o)
 {
 	int si = source_for(c, r, o);
@@ -385,7 +385,7 @@ static void post_one(struct reply *c, const rec *r, const char *mention, const j
 	const cp_platform *pl = cn->plat;
 	char now[32];
 	cp_err e = {0};
-	buf key = {0}, to_id = {0}, to_handle = {0}, thread = {0};
+	cp_buf key = {0}, to_id = {0}, to_handle = {0}, thread = {0};
 	if (je)
 		buf_adds(&key, je->key);
 	else
@@ -490,7 +490,7 @@ done:
 
 /* ---------------------------------------------------------------- output */
 
-static void add_member(buf *b, const char *key, const char *s)
+static void add_member(cp_buf *b, const char *key, const char *s)
 {
 	if (!s)
 		return;
@@ -501,10 +501,10 @@ static void add_member(buf *b, const char *key, const char *s)
 	buf_json_str(b, s, strlen(s));
 }
 
-static void emit(struct reply *c, const rec *r, const struct outcome *o, const char *text)
+static void emit(struct reply *c, const cp_rec *r, const struct outcome *o, const char *text)
 {
 	char now[32];
-	buf *b = &c->obj;
+	cp_buf *b = &c->obj;
 	buf_reset(b);
 	buf_addc(b, '{');
 	add_member(b, "status", o->status);
@@ -528,7 +528,7 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
 
 	/* The reply itself, as a record sla-check and kpi-report count. */
 	buf_reset(b);
-	val acc = rec_val(r, "account");
+	cp_val acc = rec_val(r, "account");
 	int si = -1;
 	for (size_t i = 0; c->cfg && i < c->cfg->nsrc; i++)
 		if (c->conns[i].c && acc.type == VAL_STRING && c->cfg->src[i].account &&
@@ -540,7 +540,7 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
 	buf_adds(b, "{\"id\":");
 	buf_json_str(b, o->posted.id, strlen(o->posted.id));
 	buf_adds(b, ",\"platform\":");
-	val pv = rec_val(r, "platform");
+	cp_val pv = rec_val(r, "platform");
 	buf_add(b, pv.p, pv.n);
 	buf_adds(b, ",\"account\":");
 	if (acc.type == VAL_STRING)
@@ -566,10 +566,10 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
 	buf_json_str(b, text, strlen(text));
 	buf_adds(b, ",\"created_at\":");
 	buf_json_str(b, now, strlen(now));
-	val id = rec_val(r, "id");
+	cp_val id = rec_val(r, "id");
 	buf_adds(b, ",\"in_reply_to\":");
 	buf_add(b, id.p, id.n);
-	val th = rec_val(r, "thread");
+	cp_val th = rec_val(r, "thread");
 	buf_adds(b, ",\"thread\":");
 	if (th.type == VAL_STRING)
 		buf_add(b, th.p, th.n);
@@ -590,7 +590,7 @@ static void emit(struct reply *c, const rec *r, const struct outcome *o, const c
  * so a run under cron, whose stdout goes to a log, says why it failed. */
 #define REASONS_SHOWN 5
 
-static void tally(struct reply *c, const rec *r, const struct outcome *o)
+static void tally(struct reply *c, const cp_rec *r, const struct outcome *o)
 {
 	if (o->code && ++c->nreasons <= REASONS_SHOWN && !c->p->quiet) {
 		const char *id = str_of(rec_val(r, "id"), &c->scratch);
@@ -607,17 +607,17 @@ static void tally(struct reply *c, const rec *r, const struct outcome *o)
 		cp_status(c->p, o->code);
 }
 
-static void answer(struct reply *c, const rec *r)
+static void answer(struct reply *c, const cp_rec *r)
 {
 	struct outcome o = { .status = "skipped" };
 	const char *text = NULL;
-	val dir = rec_val(r, "direction");
+	cp_val dir = rec_val(r, "direction");
 
 	if (val_streq(dir, "out")) {
 		o.reason = "outbound: the brand's own post";
 		goto out;
 	}
-	val prev = rec_path(r, "reply.status");
+	cp_val prev = rec_path(r, "reply.status");
 	if (val_streq(prev, "sent")) {
 		/* Already answered by an earlier reply run: its record says so. */
 		cp_emit(c->p, r->line, r->len);
@@ -732,10 +732,10 @@ static void second_pass(struct reply *c)
 	if (fflush(c->spool) != 0 || fseek(c->spool, 0, SEEK_SET) != 0)
 		cp_die(c->p, CP_EX_IOERR, "spool: %s", strerror(errno));
 	int fd = dup(fileno(c->spool));
-	rd *in = fd >= 0 ? rd_fdopen(fd, "spool", &e) : NULL;
+	cp_rd *in = fd >= 0 ? rd_fdopen(fd, "spool", &e) : NULL;
 	if (!in)
 		cp_die(c->p, CP_EX_IOERR, "spool: %s", fd < 0 ? strerror(errno) : e.msg);
-	rec r = {0};
+	cp_rec r = {0};
 	const char *line;
 	size_t len;
 	int got;

@@ -71,7 +71,7 @@ typedef struct {
 library *library_load(const char *dir, cp_err *e);
 /* The template for a record: the first of its tags with one (in its
  * language first), else "default".  *which gets the name chosen. */
-const tmpl *library_pick(const library *l, const rec *r, const char **which, buf *tmp);
+const tmpl *library_pick(const library *l, const cp_rec *r, const char **which, cp_buf *tmp);
 void library_free(library *l);
 
 #endif

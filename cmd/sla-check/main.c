@@ -37,7 +37,7 @@ struct fields {
 	int64_t t;
 	const char *id, *reply_to, *thread, *account;
 	size_t idlen, rlen, tlen, alen;
-	buf sid, sreply, sthread, saccount;
+	cp_buf sid, sreply, sthread, saccount;
 };
 
 /* An inbound record waiting for its response (--sorted only). */
@@ -62,7 +62,7 @@ struct run {
 	int warn_pct;               /* -1 when --warn gave a duration */
 	unsigned only;              /* bit per status; 0 writes everything */
 	rec_edit edit;
-	buf out, sla, key;
+	cp_buf out, sla, key;
 	struct fields f;
 	struct resp_index replies, threads;
 	/* Two passes: a bit per line, set for the good outbound records, so
@@ -93,7 +93,7 @@ static void oom(struct run *R)
 }
 
 /* A string value as bytes: a view when unescaped, else unescaped into s. */
-static int str_of(val v, buf *s, const char **p, size_t *n)
+static int str_of(cp_val v, cp_buf *s, const char **p, size_t *n)
 {
 	if (v.type != VAL_STRING)
 		return -1;
@@ -112,7 +112,7 @@ static int str_of(val v, buf *s, const char **p, size_t *n)
  * over; anything else that is not a JSON object is reported as a bad line,
  * with the byte where it went wrong.  Both readers (the two-pass default
  * and --sorted) use it. */
-static bool parse_line(struct run *R, rec *r, const char *file, uint64_t lineno,
+static bool parse_line(struct run *R, cp_rec *r, const char *file, uint64_t lineno,
                        const char *line, size_t len)
 {
 	if (rec_parse(r, line, len) == 0)
@@ -128,10 +128,10 @@ static bool parse_line(struct run *R, rec *r, const char *file, uint64_t lineno,
 	return false;
 }
 
-static const char *read_fields(struct run *R, const rec *r)
+static const char *read_fields(struct run *R, const cp_rec *r)
 {
 	struct fields *f = &R->f;
-	val v = rec_val(r, "direction");
+	cp_val v = rec_val(r, "direction");
 	const char *s;
 	size_t n;
 	if (v.type == VAL_NONE || v.type == VAL_NULL)
@@ -249,7 +249,7 @@ static char *put_time(char *o, int64_t t)
 static int make_sla(struct run *R, const struct policy *pol, int64_t created, int64_t due,
                     const struct resp *resp)
 {
-	buf *b = &R->sla;
+	cp_buf *b = &R->sla;
 	int st;
 	if (resp) {
 		st = resp->t <= due ? ST_MET : ST_BREACHED;
@@ -302,11 +302,11 @@ static int make_sla(struct run *R, const struct policy *pol, int64_t created, in
 }
 
 /* Write an inbound record with the sla object last made. */
-static void write_inbound(struct run *R, const rec *r, int st)
+static void write_inbound(struct run *R, const cp_rec *r, int st)
 {
 	/* A repeated id (fetch-mentions delivers at least once) is written
 	 * again, with the same answer, but counted once. */
-	val id = rec_val(r, "id");
+	cp_val id = rec_val(r, "id");
 	int rep = id.type == VAL_STRING ? idwin_seen(&R->repeats, id.p, id.n) : 0;
 	if (rep < 0)
 		oom(R);
@@ -428,7 +428,7 @@ static size_t open_sources(struct run *R, int argc, char **argv, struct source *
 	return n;
 }
 
-static void decide_inbound(struct run *R, const rec *r)
+static void decide_inbound(struct run *R, const cp_rec *r)
 {
 	struct fields *f = &R->f;
 	const struct policy *pol = policy_match(&R->ps, r, f->t, R->p);
@@ -466,13 +466,13 @@ static void progress(struct run *R, bool decide, bool final)
 static void read_source(struct run *R, struct source *s, bool decide)
 {
 	cp_err e = {0};
-	rec r = {0};
+	cp_rec r = {0};
 	const char *line;
 	size_t len;
 	int got;
 	if (lseek(s->fd, s->start, SEEK_SET) < 0)
 		cp_die(R->p, CP_EX_IOERR, "%s: %s", s->name, strerror(errno));
-	rd *in = rd_fdopen(s->fd, s->name, &e);
+	cp_rd *in = rd_fdopen(s->fd, s->name, &e);
 	if (!in)
 		cp_die_err(R->p, &e);
 	while ((got = rd_line(in, &line, &len, &e)) > 0) {
@@ -542,7 +542,7 @@ static struct held *held_of_thread(struct hnode *n)
 	return (struct held *)((char *)n - offsetof(struct held, by_thread));
 }
 
-static struct held *hold(struct run *R, const rec *r, const struct policy *pol, int64_t due)
+static struct held *hold(struct run *R, const cp_rec *r, const struct policy *pol, int64_t due)
 {
 	struct fields *f = &R->f;
 	size_t keylen = 0;
@@ -573,7 +573,7 @@ static struct held *hold(struct run *R, const rec *r, const struct policy *pol, 
 
 static void write_held(struct run *R, struct held *h, const struct resp *resp)
 {
-	rec r = {0};
+	cp_rec r = {0};
 	int st = make_sla(R, h->pol, h->created, h->due, resp);
 	for (struct held *d = h, *next; d; d = next) {
 		next = d->dup;
@@ -654,7 +654,7 @@ static void flush_answered(struct run *R, int64_t from, int64_t before)
 }
 
 /* Hold an inbound record until it is answered, or the end. */
-static struct held *wait_for_answer(struct run *R, const rec *r, const struct policy *pol,
+static struct held *wait_for_answer(struct run *R, const cp_rec *r, const struct policy *pol,
                                     int64_t due)
 {
 	struct held *h = hold(R, r, pol, due);
@@ -675,7 +675,7 @@ static struct held *wait_for_answer(struct run *R, const rec *r, const struct po
 	return h;
 }
 
-static void sorted_record(struct run *R, rec *r, const cp_pos *pos)
+static void sorted_record(struct run *R, cp_rec *r, const cp_pos *pos)
 {
 	struct fields *f = &R->f;
 	const char *why = read_fields(R, r);
@@ -787,7 +787,7 @@ static void read_sorted(struct run *R, int argc, char **argv)
 	static char dash[] = "-";
 	char *stdin_only[] = { dash };
 	cp_err e = {0};
-	rec r = {0};
+	cp_rec r = {0};
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
@@ -802,7 +802,7 @@ static void read_sorted(struct run *R, int argc, char **argv)
 		}
 		struct stat st;
 		bool stream = R->live && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode);
-		rd *in = rd_fdopen(fd, is_stdin ? "(stdin)" : argv[i], &e);
+		cp_rd *in = rd_fdopen(fd, is_stdin ? "(stdin)" : argv[i], &e);
 		if (!in)
 			cp_die_err(R->p, &e);
 		cp_pos pos = { rd_name(in), 0 };

@@ -179,7 +179,7 @@ static void dir_of(const char *path, char *out, size_t n)
 int policies_load(struct policy_set *ps, const char *path, cp_err *e)
 {
 	char dir[4096];
-	buf text = {0};
+	cp_buf text = {0};
 	if (cfg_read_file(path, &text, e) < 0) {
 		buf_free(&text);
 		return -1;
@@ -372,7 +372,7 @@ void policies_free(struct policy_set *ps)
 	memset(ps, 0, sizeof *ps);
 }
 
-static bool in_list(val v, char **vals, size_t n)
+static bool in_list(cp_val v, char **vals, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (val_streq(v, vals[i]))
@@ -380,7 +380,7 @@ static bool in_list(val v, char **vals, size_t n)
 	return false;
 }
 
-static bool cond_holds(struct policy *p, struct cond *c, const rec *r, int64_t created,
+static bool cond_holds(struct policy *p, struct cond *c, const cp_rec *r, int64_t created,
                        jv *doc, cp_prog *prog)
 {
 	switch (c->kind) {
@@ -391,7 +391,7 @@ static bool cond_holds(struct policy *p, struct cond *c, const rec *r, int64_t c
 	case C_PRIORITY:
 		return in_list(rec_val(r, "priority"), c->vals, c->nvals);
 	case C_TAG: {
-		val tags = rec_val(r, "tags"), t, key;
+		cp_val tags = rec_val(r, "tags"), t, key;
 		size_t pos = 0;
 		if (tags.type != VAL_ARRAY)
 			return false;
@@ -425,7 +425,7 @@ static bool cond_holds(struct policy *p, struct cond *c, const rec *r, int64_t c
 	return false;
 }
 
-const struct policy *policy_match(struct policy_set *ps, const rec *r, int64_t created,
+const struct policy *policy_match(struct policy_set *ps, const cp_rec *r, int64_t created,
                                   cp_prog *prog)
 {
 	jv doc = jv_invalid();

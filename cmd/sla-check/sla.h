@@ -62,7 +62,7 @@ int policies_finish(struct policy_set *ps, cp_err *e);
 void policies_free(struct policy_set *ps);
 /* The first policy that matches the record (the built-in table always
  * ends in a catch-all).  created is the record's time, for during/outside. */
-const struct policy *policy_match(struct policy_set *ps, const rec *r, int64_t created,
+const struct policy *policy_match(struct policy_set *ps, const cp_rec *r, int64_t created,
                                   cp_prog *p);
 
 /* ------------------------------------------------------------ tables */

@@ -63,10 +63,10 @@ struct ctx {
 	char **only, **drop;
 	size_t nonly, ndrop;
 	double influencer;
-	buf text, tags, expl, out, tmp;
+	cp_buf text, tags, expl, out, tmp;
 	rec_edit edit;
 	/* tags added by rules for this record, NUL-separated */
-	buf added;
+	cp_buf added;
 	cp_err err;
 };
 
@@ -112,10 +112,10 @@ static void fmt_score(char out[32], double score)
 	}
 }
 
-static int each(void *v, rec *r, const cp_pos *pos)
+static int each(void *v, cp_rec *r, const cp_pos *pos)
 {
 	struct ctx *c = v;
-	val tv = rec_val(r, "text");
+	cp_val tv = rec_val(r, "text");
 	const char *text;
 	size_t tlen;
 	if (tv.type == VAL_NULL) {
@@ -134,7 +134,7 @@ static int each(void *v, rec *r, const cp_pos *pos)
 		            tv.type == VAL_NONE ? "no text" : "text is not a string");
 		return 0;
 	}
-	val dir = rec_val(r, "direction");
+	cp_val dir = rec_val(r, "direction");
 	size_t dn;
 	const char *ds = val_rawstr(dir, &dn);
 	bool inbound = !(ds && dn == 3 && !memcmp(ds, "out", 3));
@@ -259,7 +259,7 @@ static int each(void *v, rec *r, const cp_pos *pos)
 		return 0;
 
 	edit_reset(&c->edit);
-	val old = rec_val(r, "tags");
+	cp_val old = rec_val(r, "tags");
 	if (c->added.len || old.type != VAL_ARRAY) {
 		/* Existing tags keep their bytes and order; new ones follow. */
 		buf_reset(&c->tags);
@@ -401,7 +401,7 @@ int main(int argc, char **argv)
 	if (p.verbose)
 		cp_warn(&p, "%zu rules, %zu keywords", rules_count(c.rs), rules_keyword_count(c.rs));
 	if (emit_jq) {
-		buf b = {0};
+		cp_buf b = {0};
 		rules_to_jq(c.rs, &b, A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE);
 		cp_start(&p);
 		cp_emit(&p, b.p, b.len - 1);

@@ -14,7 +14,7 @@
 #include "platform.h"
 
 struct session {
-	buf access, refresh, did, handle;
+	cp_buf access, refresh, did, handle;
 };
 
 static void session_free(struct session *ss)
@@ -58,14 +58,14 @@ static bool expired(const cp_http_resp *rs)
 {
 	if (rs->status == 401)
 		return true;
-	val err = val_member(plat_json(rs), "error");
+	cp_val err = val_member(plat_json(rs), "error");
 	return rs->status == 400 && (val_streq(err, "ExpiredToken") || val_streq(err, "InvalidToken"));
 }
 
 static int refused(cp_conn *c, const cp_http_resp *rs, const char *what, cp_err *e)
 {
-	buf msg = {0};
-	val v = val_member(plat_json(rs), "message");
+	cp_buf msg = {0};
+	cp_val v = val_member(plat_json(rs), "message");
 	plat_str(v, &msg);
 	http_redact(c->http, &msg);
 	int code = rs->status == 401 ? CP_EX_NOPERM : CP_EX_UNAVAILABLE;
@@ -81,7 +81,7 @@ static int refused(cp_conn *c, const cp_http_resp *rs, const char *what, cp_err 
 
 static int take_session(cp_conn *c, struct session *ss, const cp_http_resp *rs, cp_err *e)
 {
-	val doc = plat_json(rs);
+	cp_val doc = plat_json(rs);
 	plat_str(val_member(doc, "accessJwt"), &ss->access);
 	plat_str(val_member(doc, "refreshJwt"), &ss->refresh);
 	plat_str(val_member(doc, "did"), &ss->did);
@@ -98,7 +98,7 @@ static int login(cp_conn *c, cp_err *e)
 {
 	struct session *ss = c->priv;
 	const cp_source *s = c->src;
-	buf url = {0}, body = {0}, pw = {0};
+	cp_buf url = {0}, body = {0}, pw = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	if (cp_source_password(s, &pw, e) < 0 || http_secret(c->http, pw.p) < 0)
@@ -134,7 +134,7 @@ done:
 static int refresh(cp_conn *c, cp_err *e)
 {
 	struct session *ss = c->priv;
-	buf url = {0};
+	cp_buf url = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	if (!ss->refresh.len)
@@ -201,14 +201,14 @@ static void b_close(cp_conn *c)
 	c->priv = NULL;
 }
 
-static int64_t num_or(val v, int64_t dflt)
+static int64_t num_or(cp_val v, int64_t dflt)
 {
 	int64_t n;
 	return val_int(v, &n) == 0 ? n : dflt;
 }
 
 /* at://DID/app.bsky.feed.post/RKEY -> https://bsky.app/profile/HANDLE/post/RKEY */
-static void post_url(const char *uri, const char *handle, buf *out)
+static void post_url(const char *uri, const char *handle, cp_buf *out)
 {
 	buf_reset(out);
 	const char *rk = strrchr(uri, '/');
@@ -218,7 +218,7 @@ static void post_url(const char *uri, const char *handle, buf *out)
 }
 
 struct tmp {
-	buf uri, did, handle, name, text, ts, parent, root, url, lang, idx;
+	cp_buf uri, did, handle, name, text, ts, parent, root, url, lang, idx;
 };
 
 static void tmp_free(struct tmp *t)
@@ -229,8 +229,8 @@ static void tmp_free(struct tmp *t)
 }
 
 /* A notification or a postView: uri, author, record, indexedAt. */
-static int item_record(cp_conn *c, val it, bool raw, int64_t cursor, cp_sweep *sw,
-                       struct tmp *t, buf *out, size_t *n, bool *reached)
+static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep *sw,
+                       struct tmp *t, cp_buf *out, size_t *n, bool *reached)
 {
 	const cp_source *s = c->src;
 	struct session *ss = c->priv;
@@ -249,7 +249,7 @@ static int item_record(cp_conn *c, val it, bool raw, int64_t cursor, cp_sweep *s
 	snprintf(ts, sizeof ts, "%lld", (long long)indexed);
 	if (plat_newer(&sw->newest, ts) < 0)
 		return -1;
-	val rec = val_member(it, "record"), a = val_member(it, "author");
+	cp_val rec = val_member(it, "record"), a = val_member(it, "author");
 	r.author_id = plat_str(val_member(a, "did"), &t->did);
 	r.author_handle = plat_str(val_member(a, "handle"), &t->handle);
 	r.author_name = plat_str(val_member(a, "displayName"), &t->name);
@@ -280,11 +280,11 @@ static int item_record(cp_conn *c, val it, bool raw, int64_t cursor, cp_sweep *s
 	return 0;
 }
 
-static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
 {
 	const cp_source *s = c->src;
 	bool search = s->endpoint && strcmp(s->endpoint, "search") == 0;
-	buf url = {0}, next = {0};
+	cp_buf url = {0}, next = {0};
 	struct tmp t = {0};
 	cp_http_resp rs = {0};
 	char lim[32], since[32];
@@ -318,8 +318,8 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	}
 	if (call(c, "GET", url.p, NULL, NULL, search ? "searchPosts" : "listNotifications", &rs, e) < 0)
 		goto done;
-	val doc = plat_json(&rs), it;
-	val list = val_member(doc, search ? "posts" : "notifications");
+	cp_val doc = plat_json(&rs), it;
+	cp_val list = val_member(doc, search ? "posts" : "notifications");
 	if (list.type != VAL_ARRAY) {
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: bluesky: the response holds no list", s->name);
 		goto done;
@@ -328,7 +328,7 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	while (val_next(list, &pos, NULL, &it)) {
 		count++;
 		if (!search) {
-			val reason = val_member(it, "reason");
+			cp_val reason = val_member(it, "reason");
 			if (!val_streq(reason, "mention") && !val_streq(reason, "reply") &&
 			    !val_streq(reason, "quote"))
 				continue;
@@ -363,7 +363,7 @@ static const char *native(const char *id)
 /* The thread view of a post: its strong ref, its root's, and replies. */
 static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, cp_err *e)
 {
-	buf url = {0};
+	cp_buf url = {0};
 	char d[16];
 	snprintf(d, sizeof d, "%d", depth);
 	buf_addf(&url, "%s/xrpc/app.bsky.feed.getPostThread", c->src->base_url);
@@ -376,7 +376,7 @@ static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, c
 	return rc;
 }
 
-static void strong_ref(buf *b, val uri, val cid)
+static void strong_ref(cp_buf *b, cp_val uri, cp_val cid)
 {
 	buf_adds(b, "{\"uri\":");
 	buf_add(b, uri.p, uri.n);
@@ -388,7 +388,7 @@ static void strong_ref(buf *b, val uri, val cid)
 static int posted_from(cp_conn *c, const char *uri, cp_posted *out)
 {
 	struct session *ss = c->priv;
-	buf u = {0};
+	cp_buf u = {0};
 	snprintf(out->id, sizeof out->id, "bluesky:%s", uri);
 	post_url(uri, ss->handle.len ? ss->handle.p : c->src->account, &u);
 	snprintf(out->url, sizeof out->url, "%s", u.p ? u.p : "");
@@ -402,7 +402,7 @@ static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
 	struct session *ss = c->priv;
-	buf url = {0}, body = {0}, rkey = {0}, uri = {0};
+	cp_buf url = {0}, body = {0}, rkey = {0}, uri = {0};
 	cp_http_resp th = {0}, rs = {0};
 	char now[32];
 	int rc = -1;
@@ -418,14 +418,14 @@ static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		    s->name);
 	if (thread_of(c, parent, 0, &th, e) < 0)
 		goto done;
-	val post = val_path(plat_json(&th), "thread.post");
-	val puri = val_member(post, "uri"), pcid = val_member(post, "cid");
+	cp_val post = val_path(plat_json(&th), "thread.post");
+	cp_val puri = val_member(post, "uri"), pcid = val_member(post, "cid");
 	if (puri.type != VAL_STRING || pcid.type != VAL_STRING) {
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: bluesky: the post answered is gone: %s", s->name, parent);
 		goto done;
 	}
-	val root = val_path(post, "record.reply.root");
-	val ruri = val_member(root, "uri"), rcid = val_member(root, "cid");
+	cp_val root = val_path(post, "record.reply.root");
+	cp_val ruri = val_member(root, "uri"), rcid = val_member(root, "cid");
 	if (ruri.type != VAL_STRING || rcid.type != VAL_STRING) {
 		ruri = puri;
 		rcid = pcid;
@@ -482,20 +482,20 @@ static int b_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	struct session *ss = c->priv;
 	const cp_source *s = c->src;
 	cp_http_resp rs = {0};
-	buf uri = {0};
+	cp_buf uri = {0};
 	int rc = -1;
 	const char *me = ss->did.len ? ss->did.p : s->account_id;
 	if (!me)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: bluesky: a lookup needs a session or account_id", s->name);
 	if (thread_of(c, native(rq->in_reply_to), 1, &rs, e) < 0)
 		goto done;
-	val rep;
+	cp_val rep;
 	size_t pos = 0;
 	rc = 0;
 	/* Validate and find the list once, not on every turn of the loop. */
-	val replies = val_path(plat_json(&rs), "thread.replies");
+	cp_val replies = val_path(plat_json(&rs), "thread.replies");
 	while (val_next(replies, &pos, NULL, &rep)) {
-		val post = val_member(rep, "post");
+		cp_val post = val_member(rep, "post");
 		if (!val_streq(val_path(post, "author.did"), me))
 			continue;
 		rc = posted_from(c, plat_str(val_member(post, "uri"), &uri), out) == 0 ? 1 : -1;
@@ -511,7 +511,7 @@ done:
  * and says whose it is. */
 static int b_verify(cp_conn *c, cp_whoami *who, cp_err *e)
 {
-	buf url = {0};
+	cp_buf url = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	if (buf_addf(&url, "%s/xrpc/com.atproto.server.getSession", c->src->base_url) < 0 ||

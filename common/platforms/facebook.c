@@ -26,14 +26,14 @@ static int f_open(cp_conn *c, cp_err *e)
 	return 0;
 }
 
-static int64_t num_or(val v, int64_t dflt)
+static int64_t num_or(cp_val v, int64_t dflt)
 {
 	int64_t n;
 	return val_int(v, &n) == 0 ? n : dflt;
 }
 
 struct tmp {
-	buf id, aid, aname, text, ts, url, parent;
+	cp_buf id, aid, aname, text, ts, url, parent;
 };
 
 static void tmp_free(struct tmp *t)
@@ -46,13 +46,13 @@ static void tmp_free(struct tmp *t)
  * permalink's comment_id (or reply_comment_id, for a reply to a comment,
  * whose parent is then the comment_id), prefixed with the post's own id as
  * Graph does.  parent gets that parent comment, or stays empty. */
-static const char *item_id(val it, const char *post_id, buf *out, buf *parent)
+static const char *item_id(cp_val it, const char *post_id, cp_buf *out, cp_buf *parent)
 {
 	const char *id = plat_str(val_member(it, "id"), out);
 	buf_reset(parent);
 	if (*id)
 		return id;
-	buf pl = {0};
+	cp_buf pl = {0};
 	const char *url = plat_str(val_member(it, "permalink_url"), &pl);
 	const char *q = strstr(url, "comment_id=");
 	const char *rq = strstr(url, "reply_comment_id=");
@@ -77,8 +77,8 @@ static const char *item_id(val it, const char *post_id, buf *out, buf *parent)
 	return out->p ? out->p : "";
 }
 
-static int item_record(cp_conn *c, val it, bool comment, const char *post_id, bool raw,
-                       cp_sweep *sw, struct tmp *t, buf *out, size_t *n)
+static int item_record(cp_conn *c, cp_val it, bool comment, const char *post_id, bool raw,
+                       cp_sweep *sw, struct tmp *t, cp_buf *out, size_t *n)
 {
 	const cp_source *s = c->src;
 	plat_rec r;
@@ -93,7 +93,7 @@ static int item_record(cp_conn *c, val it, bool comment, const char *post_id, bo
 	snprintf(ts, sizeof ts, "%lld", (long long)r.created_at);
 	if (plat_newer(&sw->newest, ts) < 0)
 		return -1;
-	val from = val_member(it, "from");
+	cp_val from = val_member(it, "from");
 	r.author_id = plat_str(val_member(from, "id"), &t->aid);
 	r.author_name = plat_str(val_member(from, "name"), &t->aname);
 	r.text = plat_str(val_member(it, "message"), &t->text);
@@ -121,12 +121,12 @@ static int item_record(cp_conn *c, val it, bool comment, const char *post_id, bo
 	return 0;
 }
 
-static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
 {
 	const cp_source *s = c->src;
 	bool feed = !s->endpoint || strcmp(s->endpoint, "feed") == 0;
 	const char *object = s->object ? s->object : s->account_id;
-	buf url = {0}, pid = {0}, after = {0};
+	cp_buf url = {0}, pid = {0}, after = {0};
 	struct tmp t = {0};
 	cp_http_resp rs = {0};
 	char lim[32];
@@ -165,7 +165,7 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val doc = plat_json(&rs), it;
+	cp_val doc = plat_json(&rs), it;
 	if (val_member(doc, "data").type != VAL_ARRAY) {
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: facebook: the response holds no data", s->name);
 		goto done;
@@ -176,7 +176,7 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 			const char *post_id = plat_str(val_member(it, "id"), &pid);
 			if (item_record(c, it, false, post_id, raw, sw, &t, out, n) < 0)
 				goto oom;
-			val cm;
+			cp_val cm;
 			size_t cp = 0;
 			while (val_next(val_path(it, "comments.data"), &cp, NULL, &cm))
 				if (item_record(c, cm, true, post_id, raw, sw, &t, out, n) < 0)
@@ -190,9 +190,9 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	 * next URL instead of cursors.  The URL itself is not kept: it
 	 * holds the access token. */
 	buf_reset(&after);
-	val nextv = val_path(doc, "paging.next");
+	cp_val nextv = val_path(doc, "paging.next");
 	if (nextv.type == VAL_STRING) {
-		buf nu = {0}, a = {0};
+		cp_buf nu = {0}, a = {0};
 		const char *cur = plat_str(val_path(doc, "paging.cursors.after"), &a);
 		if (*cur) {
 			buf_adds(&after, "after=");
@@ -243,7 +243,7 @@ static const char *native(const char *id)
 static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, body = {0}, id = {0};
+	cp_buf url = {0}, body = {0}, id = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	const char *object = native(rq->in_reply_to);
@@ -285,7 +285,7 @@ done:
 static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, id = {0}, pl = {0};
+	cp_buf url = {0}, id = {0}, pl = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	const char *object = native(rq->in_reply_to);
@@ -303,11 +303,11 @@ static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val it;
+	cp_val it;
 	size_t pos = 0;
 	rc = 0;
 	/* Validate and find the list once, not on every turn of the loop. */
-	val items = val_member(plat_json(&rs), "data");
+	cp_val items = val_member(plat_json(&rs), "data");
 	while (val_next(items, &pos, NULL, &it)) {
 		if (!val_streq(val_path(it, "from.id"), s->account_id))
 			continue;

@@ -21,7 +21,7 @@ static int m_open(cp_conn *c, cp_err *e)
 }
 
 /* Status content is HTML: keep the text, paragraphs and line breaks. */
-static void html_text(const char *s, buf *out)
+static void html_text(const char *s, cp_buf *out)
 {
 	static const struct { const char *ent; const char *txt; } ents[] = {
 		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
@@ -74,14 +74,14 @@ static void html_text(const char *s, buf *out)
 	buf_cstr(out);
 }
 
-static int64_t num_or(val v, int64_t dflt)
+static int64_t num_or(cp_val v, int64_t dflt)
 {
 	int64_t n;
 	return val_int(v, &n) == 0 ? n : dflt;
 }
 
 struct tmp {
-	buf id, aid, acct, name, text, html, ts, parent, url, lang;
+	cp_buf id, aid, acct, name, text, html, ts, parent, url, lang;
 };
 
 static void tmp_free(struct tmp *t)
@@ -91,7 +91,7 @@ static void tmp_free(struct tmp *t)
 	buf_free(&t->url); buf_free(&t->lang);
 }
 
-static int status_record(cp_conn *c, val st, val raw, struct tmp *t, buf *out)
+static int status_record(cp_conn *c, cp_val st, cp_val raw, struct tmp *t, cp_buf *out)
 {
 	const cp_source *s = c->src;
 	plat_rec r;
@@ -99,7 +99,7 @@ static int status_record(cp_conn *c, val st, val raw, struct tmp *t, buf *out)
 	r.native_id = plat_str(val_member(st, "id"), &t->id);
 	if (!*r.native_id)
 		return 0;
-	val acc = val_member(st, "account");
+	cp_val acc = val_member(st, "account");
 	r.author_id = plat_str(val_member(acc, "id"), &t->aid);
 	r.author_handle = plat_str(val_member(acc, "acct"), &t->acct);
 	r.author_name = plat_str(val_member(acc, "display_name"), &t->name);
@@ -130,9 +130,9 @@ static int status_record(cp_conn *c, val st, val raw, struct tmp *t, buf *out)
 }
 
 /* max_id of the Link header's rel="next", or nothing. */
-static int link_next(const cp_http_resp *rs, buf *out)
+static int link_next(const cp_http_resp *rs, cp_buf *out)
 {
-	buf link = {0};
+	cp_buf link = {0};
 	int found = 0;
 	if (!http_header(rs, "link", &link)) {
 		buf_free(&link);
@@ -163,11 +163,11 @@ static int link_next(const cp_http_resp *rs, buf *out)
 	return found;
 }
 
-static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
 {
 	const cp_source *s = c->src;
 	bool search = s->endpoint && strcmp(s->endpoint, "search") == 0;
-	buf url = {0}, next = {0}, smallest = {0};
+	cp_buf url = {0}, next = {0}, smallest = {0};
 	struct tmp t = {0};
 	cp_http_resp rs = {0};
 	char lim[32];
@@ -195,8 +195,8 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val doc = plat_json(&rs), item;
-	val list = search ? val_member(doc, "statuses") : doc;
+	cp_val doc = plat_json(&rs), item;
+	cp_val list = search ? val_member(doc, "statuses") : doc;
 	if (list.type != VAL_ARRAY) {
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: mastodon: the response holds no list", s->name);
 		goto done;
@@ -204,8 +204,8 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	size_t pos = 0, count = 0;
 	while (val_next(list, &pos, NULL, &item)) {
 		count++;
-		val st = item;
-		buf nid = {0};
+		cp_val st = item;
+		cp_buf nid = {0};
 		const char *own_id = plat_str(val_member(item, "id"), &nid);
 		if (!search) {
 			if (!val_streq(val_member(item, "type"), "mention")) {
@@ -229,7 +229,7 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 		buf_free(&nid);
 		if (st.type != VAL_OBJECT)
 			continue;
-		val none = { NULL, 0, VAL_NONE };
+		cp_val none = { NULL, 0, VAL_NONE };
 		int got = status_record(c, st, raw ? item : none, &t, out);
 		if (got < 0) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
@@ -263,9 +263,9 @@ static const char *native(const char *id)
 	return strncmp(id, "mastodon:", 9) == 0 ? id + 9 : id;
 }
 
-static int posted_from(cp_conn *c, val st, cp_posted *out, cp_err *e)
+static int posted_from(cp_conn *c, cp_val st, cp_posted *out, cp_err *e)
 {
-	buf id = {0}, url = {0};
+	cp_buf id = {0}, url = {0};
 	const char *v = plat_str(val_member(st, "id"), &id);
 	int rc = 0;
 	if (!*v)
@@ -282,7 +282,7 @@ static int posted_from(cp_conn *c, val st, cp_posted *out, cp_err *e)
 static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, body = {0}, text = {0};
+	cp_buf url = {0}, body = {0}, text = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	const char *parent = native(rq->in_reply_to);
@@ -349,7 +349,7 @@ done:
 static int m_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, acc = {0};
+	cp_buf url = {0}, acc = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	const char *parent = native(rq->in_reply_to);
@@ -364,13 +364,13 @@ static int m_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val desc = val_member(plat_json(&rs), "descendants"), st;
+	cp_val desc = val_member(plat_json(&rs), "descendants"), st;
 	size_t pos = 0;
 	rc = 0;
 	while (val_next(desc, &pos, NULL, &st)) {
 		if (!val_streq(val_member(st, "in_reply_to_id"), parent))
 			continue;
-		val a = val_member(st, "account");
+		cp_val a = val_member(st, "account");
 		bool ours = (s->account_id && val_streq(val_member(a, "id"), s->account_id)) ||
 		    strcasecmp(plat_str(val_member(a, "acct"), &acc), s->account) == 0;
 		if (!ours)

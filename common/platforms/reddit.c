@@ -17,7 +17,7 @@
 static int get_token(cp_conn *c, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf secret = {0}, grant = {0}, cred = {0}, body = {0}, basic = {0};
+	cp_buf secret = {0}, grant = {0}, cred = {0}, body = {0}, basic = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	const char *url = s->token_url ? s->token_url : "https://www.reddit.com/api/v1/access_token";
@@ -82,11 +82,11 @@ static int get_token(cp_conn *c, cp_err *e)
 	rq.backoff = s->backoff;
 	if (http_do(c->http, &rq, &rs, e) < 0)
 		goto done;
-	val doc = plat_json(&rs);
+	cp_val doc = plat_json(&rs);
 	plat_str(val_member(doc, "access_token"), &c->token);
 	if (!c->token.len) {
 		/* Reddit answers a bad grant with 200 and {"error": ...}. */
-		buf why = {0};
+		cp_buf why = {0};
 		plat_str(val_member(doc, "error"), &why);
 		cp_fail(e, CP_EX_NOPERM, "source %s: reddit gave no token (%s): check %s", s->name,
 		    why.len ? why.p : "no reason", c->auth_hint);
@@ -122,14 +122,14 @@ static int r_open(cp_conn *c, cp_err *e)
 	return 0;
 }
 
-static int64_t num_or(val v, int64_t dflt)
+static int64_t num_or(cp_val v, int64_t dflt)
 {
 	double d;
 	return val_num(v, &d) == 0 ? (int64_t)d : dflt;
 }
 
 /* "/r/SUB/comments/LINK/title/ID/?context=3" -> "t3_LINK" */
-static void thread_of(const char *permalink, buf *out)
+static void thread_of(const char *permalink, cp_buf *out)
 {
 	buf_reset(out);
 	const char *p = strstr(permalink, "/comments/");
@@ -141,11 +141,11 @@ static void thread_of(const char *permalink, buf *out)
 	buf_cstr(out);
 }
 
-static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
 {
 	const cp_source *s = c->src;
 	bool search = s->endpoint && strcmp(s->endpoint, "search") == 0;
-	buf url = {0}, id = {0}, aid = {0}, author = {0}, text = {0}, parent = {0}, link = {0},
+	cp_buf url = {0}, id = {0}, aid = {0}, author = {0}, text = {0}, parent = {0}, link = {0},
 	    thread = {0}, perma = {0}, next = {0}, newest = {0}, title = {0};
 	cp_http_resp rs = {0};
 	char lim[32];
@@ -181,14 +181,14 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val data = val_member(plat_json(&rs), "data"), child;
+	cp_val data = val_member(plat_json(&rs), "data"), child;
 	if (data.type != VAL_OBJECT) {
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit: the response is not a Listing", s->name);
 		goto done;
 	}
 	size_t pos = 0;
 	while (val_next(val_member(data, "children"), &pos, NULL, &child)) {
-		val d = val_member(child, "data");
+		cp_val d = val_member(child, "data");
 		plat_rec r;
 		plat_rec_init(&r);
 		r.native_id = plat_str(val_member(d, "name"), &id);
@@ -274,7 +274,7 @@ static const char *native(const char *id)
 	return strncmp(id, "reddit:", 7) == 0 ? id + 7 : id;
 }
 
-static int form_add(buf *b, const char *k, const char *v)
+static int form_add(cp_buf *b, const char *k, const char *v)
 {
 	if (b->len && buf_addc(b, '&') < 0)
 		return -1;
@@ -284,25 +284,25 @@ static int form_add(buf *b, const char *k, const char *v)
 }
 
 /* The reply's thing in {"json":{"errors":[],"data":{"things":[...]}}}. */
-static int posted_thing(cp_conn *c, val doc, cp_posted *out, cp_err *e)
+static int posted_thing(cp_conn *c, cp_val doc, cp_posted *out, cp_err *e)
 {
-	val errs = val_path(doc, "json.errors");
+	cp_val errs = val_path(doc, "json.errors");
 	if (val_len(errs) > 0) {
-		buf msg = {0};
+		cp_buf msg = {0};
 		buf_add(&msg, errs.p, errs.n > 200 ? 200 : errs.n);
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit refused the post: %s", c->src->name,
 		    buf_cstr(&msg) ? msg.p : "");
 		buf_free(&msg);
 		return -1;
 	}
-	val d = val_path(doc, "json.data.things.0.data");
-	buf name = {0}, pl = {0};
+	cp_val d = val_path(doc, "json.data.things.0.data");
+	cp_buf name = {0}, pl = {0};
 	const char *nm = plat_str(val_member(d, "name"), &name);
 	int rc = 0;
 	if (!*nm) {
 		const char *id = plat_str(val_member(d, "id"), &name);
 		if (*id) {
-			buf t = {0};
+			cp_buf t = {0};
 			buf_addf(&t, "t1_%s", id);
 			snprintf(out->id, sizeof out->id, "reddit:%s", t.p);
 			buf_free(&t);
@@ -325,7 +325,7 @@ static int posted_thing(cp_conn *c, val doc, cp_posted *out, cp_err *e)
 static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, body = {0};
+	cp_buf url = {0}, body = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 
@@ -358,7 +358,7 @@ static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	    NULL, &rs, e) < 0)
 		goto done;
 	if (rq->dm) {
-		val errs = val_path(plat_json(&rs), "json.errors");
+		cp_val errs = val_path(plat_json(&rs), "json.errors");
 		if (val_len(errs) > 0) {
 			cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit refused the message", s->name);
 			goto done;
@@ -380,7 +380,7 @@ done:
 static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, name = {0}, pl = {0};
+	cp_buf url = {0}, name = {0}, pl = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	const char *thing = native(rq->in_reply_to);
@@ -398,13 +398,13 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val child;
+	cp_val child;
 	size_t pos = 0;
 	rc = 0;
 	/* Validate and find the list once, not on every turn of the loop. */
-	val children = val_path(plat_json(&rs), "data.children");
+	cp_val children = val_path(plat_json(&rs), "data.children");
 	while (val_next(children, &pos, NULL, &child)) {
-		val d = val_member(child, "data");
+		cp_val d = val_member(child, "data");
 		if (!val_streq(val_member(d, "parent_id"), thing))
 			continue;
 		snprintf(out->id, sizeof out->id, "reddit:%s", plat_str(val_member(d, "name"), &name));

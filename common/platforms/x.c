@@ -40,7 +40,7 @@ static int64_t snowflake_time(const char *id)
 }
 
 /* X API v2 escapes &, < and > in a post's text as HTML entities. */
-static const char *unescape_text(buf *t)
+static const char *unescape_text(cp_buf *t)
 {
 	static const struct { const char *ent; char c; } ents[] = {
 		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
@@ -64,28 +64,28 @@ static const char *unescape_text(buf *t)
 	return buf_cstr(t) ? t->p : "";
 }
 
-static val find_user(val includes, const char *id)
+static cp_val find_user(cp_val includes, const char *id)
 {
-	val users = val_member(includes, "users"), u;
+	cp_val users = val_member(includes, "users"), u;
 	size_t pos = 0;
 	while (val_next(users, &pos, NULL, &u))
 		if (val_streq(val_member(u, "id"), id))
 			return u;
-	val none = { NULL, 0, VAL_NONE };
+	cp_val none = { NULL, 0, VAL_NONE };
 	return none;
 }
 
-static int64_t num_or(val v, int64_t dflt)
+static int64_t num_or(cp_val v, int64_t dflt)
 {
 	int64_t n;
 	return val_int(v, &n) == 0 ? n : dflt;
 }
 
-static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_err *e)
+static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
 {
 	const cp_source *s = c->src;
 	bool search = s->endpoint && strcmp(s->endpoint, "search") == 0;
-	buf url = {0}, id = {0}, author = {0}, text = {0}, ts = {0}, conv = {0}, parent = {0},
+	cp_buf url = {0}, id = {0}, author = {0}, text = {0}, ts = {0}, conv = {0}, parent = {0},
 	    handle = {0}, name = {0}, lang = {0}, link = {0}, tmp = {0};
 	cp_http_resp rs = {0};
 	char lim[32];
@@ -128,12 +128,12 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val doc = plat_json(&rs);
+	cp_val doc = plat_json(&rs);
 	if (doc.type != VAL_OBJECT) {
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: x: the response is not a JSON object", s->name);
 		goto done;
 	}
-	val data = val_member(doc, "data"), includes = val_member(doc, "includes"), tw;
+	cp_val data = val_member(doc, "data"), includes = val_member(doc, "includes"), tw;
 	size_t pos = 0;
 	while (val_next(data, &pos, NULL, &tw)) {
 		plat_rec r;
@@ -149,7 +149,7 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 			r.created_at = snowflake_time(r.native_id);
 		r.thread = plat_str(val_member(tw, "conversation_id"), &conv);
 		r.lang = plat_str(val_member(tw, "lang"), &lang);
-		val refs = val_member(tw, "referenced_tweets"), ref;
+		cp_val refs = val_member(tw, "referenced_tweets"), ref;
 		size_t rp = 0;
 		r.kind = "post";
 		while (val_next(refs, &rp, NULL, &ref))
@@ -157,11 +157,11 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, buf *out, size_t *n, cp_e
 				r.in_reply_to = plat_str(val_member(ref, "id"), &parent);
 				r.kind = "reply";
 			}
-		val u = find_user(includes, r.author_id);
+		cp_val u = find_user(includes, r.author_id);
 		r.author_handle = plat_str(val_member(u, "username"), &handle);
 		r.author_name = plat_str(val_member(u, "name"), &name);
 		r.followers = num_or(val_path(u, "public_metrics.followers_count"), -1);
-		val m = val_member(tw, "public_metrics");
+		cp_val m = val_member(tw, "public_metrics");
 		r.likes = num_or(val_member(m, "like_count"), -1);
 		r.reposts = num_or(val_member(m, "retweet_count"), -1);
 		r.replies = num_or(val_member(m, "reply_count"), -1);
@@ -209,9 +209,9 @@ static const char *native(const char *id)
 	return strncmp(id, "twitter:", 8) == 0 ? id + 8 : id;
 }
 
-static int posted_from(cp_conn *c, val doc, const char *key, cp_posted *out, cp_err *e)
+static int posted_from(cp_conn *c, cp_val doc, const char *key, cp_posted *out, cp_err *e)
 {
-	buf id = {0};
+	cp_buf id = {0};
 	const char *v = plat_str(val_path(doc, key), &id);
 	if (!*v) {
 		buf_free(&id);
@@ -226,7 +226,7 @@ static int posted_from(cp_conn *c, val doc, const char *key, cp_posted *out, cp_
 static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, body = {0};
+	cp_buf url = {0}, body = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 	const char *parent = native(rq->in_reply_to);
@@ -260,7 +260,7 @@ static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	 * unknown outcome is settled by x_lookup. */
 	if (plat_request(c, "POST", url.p, "application/json", body.p, body.len, NULL, &rs, e) < 0)
 		goto done;
-	val doc = plat_json(&rs);
+	cp_val doc = plat_json(&rs);
 	if (rq->dm) {
 		if (posted_from(c, doc, "data.dm_event_id", out, e) < 0)
 			goto done;
@@ -279,7 +279,7 @@ done:
 static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	buf url = {0}, q = {0}, tmp = {0};
+	cp_buf url = {0}, q = {0}, tmp = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
 
@@ -303,7 +303,7 @@ static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	}
 	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
 		goto done;
-	val doc = plat_json(&rs), item;
+	cp_val doc = plat_json(&rs), item;
 	size_t pos = 0;
 	rc = 0;
 	while (val_next(val_member(doc, "data"), &pos, NULL, &item)) {

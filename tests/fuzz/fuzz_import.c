@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		abort();
 	if (got[end - 1] != '\n')
 		__builtin_trap();
-	rec r = {0};
+	cp_rec r = {0};
 	for (char *s = got, *e; s < got + end; s = e + 1) {
 		e = memchr(s, '\n', (size_t)(got + end - s));
 		if (rec_parse(&r, s, (size_t)(e - s)) < 0)

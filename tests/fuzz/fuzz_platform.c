@@ -82,11 +82,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		cp_sweep sw = {0};
 		if (data[0] & 8)
 			plat_set(&sw.cursor, "100", 3);
-		buf out = {0};
+		cp_buf out = {0};
 		size_t n = 0;
 		if (c->plat->fetch(c, &sw, data[0] & 4, &out, &n, &e) == 0 && out.len) {
 			size_t lines = 0;
-			rec r = {0};
+			cp_rec r = {0};
 			for (char *s = out.p, *end; s < out.p + out.len; s = end + 1) {
 				end = memchr(s, '\n', (size_t)(out.p + out.len - s));
 				if (!end || rec_parse(&r, s, (size_t)(end - s)) < 0 ||

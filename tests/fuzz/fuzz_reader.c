@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	close(fds[1]);
 	cp_err e = {0};
-	rd *r = rd_fdopen(fds[0], "fuzz", &e);
+	cp_rd *r = rd_fdopen(fds[0], "fuzz", &e);
 	const char *line;
 	size_t len, total = 0;
 	int got;

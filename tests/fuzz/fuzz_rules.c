@@ -33,10 +33,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	if (rules_parse(rs, "fuzz", (const char *)data, size, &e) == 0 &&
 	    rules_compile(rs, &e) == 0) {
-		buf jq = {0};
+		cp_buf jq = {0};
 		rules_to_jq(rs, &jq, A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE);
 		buf_free(&jq);
-		rec r = {0};
+		cp_rec r = {0};
 		if (rec_parse(&r, line, sizeof line - 1) < 0)
 			__builtin_trap();
 		rules_ctx *c = rules_ctx_new(rs);
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			rules_set_var(c, "sentiment", "-0.5");
 			for (size_t i = 0; i < rules_count(rs); i++) {
 				if (rules_test(c, i, true, &e) == 1) {
-					buf ex = {0};
+					cp_buf ex = {0};
 					rules_explain(c, &ex);
 					buf_free(&ex);
 					const struct rules_rule *ru = rules_get(rs, i);

@@ -18,7 +18,7 @@ static void check(int cond)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	static rec r;
+	static cp_rec r;
 	const char *p = (const char *)data;
 	int valid = json_validate(p, size, NULL, NULL) == 0;
 	if (rec_parse(&r, p, size) < 0)
@@ -28,16 +28,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	jv j = jv_parse_sized(p, (int)size);
 	check(jv_is_valid(j) && jv_get_kind(j) == JV_KIND_OBJECT);
-	buf b = {0};
+	cp_buf b = {0};
 	for (size_t i = 0; i < r.nf; i++) {
-		val k = { r.f[i].key - 1, r.f[i].keylen + 2, VAL_STRING };
+		cp_val k = { r.f[i].key - 1, r.f[i].keylen + 2, VAL_STRING };
 		buf_reset(&b);
 		check(val_str(k, &b) == 0);
 		jv v = jv_object_get(jv_copy(j), jv_string_sized(b.p, (int)b.len));
 		check(jv_is_valid(v));
-		val mine = rec_val(&r, b.p);
+		cp_val mine = rec_val(&r, b.p);
 		if (memchr(b.p, '\0', b.len) == NULL && mine.type == VAL_STRING) {
-			buf s = {0};
+			cp_buf s = {0};
 			check(val_str(mine, &s) == 0);
 			check(jv_get_kind(v) == JV_KIND_STRING);
 			check((size_t)jv_string_length_bytes(jv_copy(v)) == s.len);
@@ -54,9 +54,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		edit_del(&e, "zz");
 	buf_reset(&b);
 	check(edit_apply(&e, &r, &b) == 0);
-	rec r2 = {0};
+	cp_rec r2 = {0};
 	check(rec_parse(&r2, b.p, b.len) == 0);
-	val f = rec_val(&r2, "fuzz");
+	cp_val f = rec_val(&r2, "fuzz");
 	check(f.type == VAL_ARRAY && f.n == 3);
 	rec_free(&r2);
 	edit_free(&e);

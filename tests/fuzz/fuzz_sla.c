@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	memset(&ps, 0, sizeof ps);
 	cp_err e = {0};
 	if (policies_load(&ps, path, &e) == 0 && policies_finish(&ps, &e) == 0) {
-		rec r = {0};
+		cp_rec r = {0};
 		if (rec_parse(&r, line, sizeof line - 1) < 0)
 			__builtin_trap();
 		if (!policy_match(&ps, &r, 1711706400, &p))

@@ -18,11 +18,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	tmpl *t = tmpl_compile((const char *)data, size, &e);
 	if (!t)
 		return 0;
-	rec r = {0};
+	cp_rec r = {0};
 	if (rec_parse(&r, line, sizeof line - 1) < 0)
 		__builtin_trap();
 	tmpl_rec_ctx ctx = { &r, vars };
-	buf out = {0};
+	cp_buf out = {0};
 	if (tmpl_expand(t, tmpl_rec_lookup, &ctx, &out) < 0)
 		__builtin_trap();
 	buf_free(&out);

@@ -27,8 +27,8 @@ int main(void)
 		char path[8192];
 		snprintf(path, sizeof path, "%s/%s", dir, name);
 		cp_err e = {0};
-		rd *r = rd_open(path, &e);
-		buf b = {0};
+		cp_rd *r = rd_open(path, &e);
+		cp_buf b = {0};
 		if (!r || rd_all(r, &b, &e) < 0) {
 			ok(0, "read %s: %s", name, e.msg);
 			continue;
@@ -38,7 +38,7 @@ int main(void)
 		size_t off = 0;
 		int valid = json_validate(b.p ? b.p : "", b.len, &why, &off) == 0;
 		/* rec_parse must agree on objects. */
-		rec rc = {0};
+		cp_rec rc = {0};
 		int as_rec = rec_parse(&rc, b.p ? b.p : "", b.len) == 0;
 		rec_free(&rc);
 		if (name[0] == 'y') {

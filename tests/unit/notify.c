@@ -65,7 +65,7 @@ static void test_channels(void)
 		cp_config_free(c);
 	}
 	cp_channel ch = { .name = "s", .token_env = "CP_TEST_HOOK" };
-	buf tok = {0};
+	cp_buf tok = {0};
 	unsetenv("CP_TEST_HOOK");
 	e.code = 0;
 	ok(cp_channel_token(&ch, &tok, &e) < 0 && e.code == 78, "an unset variable is 78");
@@ -78,7 +78,7 @@ static void test_channels(void)
 
 static void test_mail(void)
 {
-	buf b = {0};
+	cp_buf b = {0};
 	const char *inj = "alert\r\nBcc: x@example.com\t!";
 	mail_header_value(&b, inj, strlen(inj));
 	is_str(buf_cstr(&b), "alert  Bcc: x@example.com !", "a header value has no CR, LF or tab");
@@ -124,14 +124,14 @@ static void test_mail(void)
 	buf_free(&b);
 }
 
-static int count_lines(void *ctx, const rec *r)
+static int count_lines(void *ctx, const cp_rec *r)
 {
 	(void)r;
 	++*(int *)ctx;
 	return 0;
 }
 
-static int refuse(void *ctx, const rec *r)
+static int refuse(void *ctx, const cp_rec *r)
 {
 	(void)ctx;
 	return val_streq(rec_val(r, "event"), "bad") ? -1 : 0;
@@ -151,7 +151,7 @@ static void test_jlog(void)
 	jlog *j = jlog_open(path, "notify", count_lines, &n, &e);
 	ok(j != NULL, "a journal with a torn last line opens");
 	is_int(n, 2, "  its whole lines are replayed");
-	buf all = {0};
+	cp_buf all = {0};
 	state_read(path, &all, &e);
 	is_int(all.len, 28, "  and the torn line is cut off");
 	int n2 = 0;

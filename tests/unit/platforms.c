@@ -72,7 +72,7 @@ static void test_config(void)
 		cp_config_free(c);
 	}
 	cp_source s = { .name = "a", .token_env = "CP_TEST_TOKEN" };
-	buf tok = {0};
+	cp_buf tok = {0};
 	unsetenv("CP_TEST_TOKEN");
 	e.code = 0;
 	ok(cp_source_token(&s, &tok, &e) < 0 && e.code == 78, "an unset token variable is 78");
@@ -121,7 +121,7 @@ static long posts_for(const char *parent)
 static void fault(const char *q)
 {
 	cp_http_resp rs = {0};
-	buf p = {0};
+	cp_buf p = {0};
 	buf_addf(&p, "/_fault?%s", q);
 	control(buf_cstr(&p), &rs);
 	buf_free(&p);

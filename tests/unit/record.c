@@ -6,7 +6,7 @@
 #include "carepipe.h"
 #include "tap.h"
 
-static rec r;
+static cp_rec r;
 
 static void parse(const char *line)
 {
@@ -14,9 +14,9 @@ static void parse(const char *line)
 		printf("# parse failed: %s at %zu\n", r.err, r.err_off);
 }
 
-static const char *str(val v)
+static const char *str(cp_val v)
 {
-	static buf b;
+	static cp_buf b;
 	buf_reset(&b);
 	if (val_str(v, &b) < 0)
 		return "(not a string)";
@@ -58,7 +58,7 @@ static void test_strings(void)
 	size_t n;
 	ok(val_rawstr(rec_val(&r, "a"), &n) == NULL, "no raw view of an escaped string");
 
-	buf b = {0};
+	cp_buf b = {0};
 	buf_json_str(&b, "a\"b\\c\n\x01\xff\xc3\xa9", 10);
 	is_mem(b.p, b.len, "\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\xc3\xa9\"",
 	       "buf_json_str escapes, and replaces invalid UTF-8 with U+FFFD");
@@ -82,7 +82,7 @@ static void test_validation(void)
 		is_int(rec_parse(&r, cases[i].in, strlen(cases[i].in)) == 0, cases[i].ok,
 		       "rec_parse %s", cases[i].in);
 	/* Nesting: jq 1.6 accepts 256 levels and refuses 257; so do we. */
-	buf b = {0};
+	cp_buf b = {0};
 	for (int i = 0; i < 256; i++) buf_addc(&b, '[');
 	for (int i = 0; i < 256; i++) buf_addc(&b, ']');
 	ok(json_validate(b.p, b.len, NULL, NULL) == 0, "256 levels of nesting are accepted");
@@ -96,7 +96,7 @@ static void test_validation(void)
 static void test_splice(void)
 {
 	rec_edit e = {0};
-	buf out = {0};
+	cp_buf out = {0};
 	parse("{\"a\":1, \"b\" : [2], \"c\":3}");
 	edit_set(&e, "b", "null", 4);
 	edit_set_str(&e, "d", "x\"y", 3);

@@ -92,7 +92,7 @@ int main(void)
 
 	/* word forms: irregular groups, English and French inflections */
 	{
-		buf f = {0};
+		cp_buf f = {0};
 		tm_forms("give", &f);
 		const char *want[] = { "give", "gives", "gave", "given", "giving" };
 		for (size_t i = 0; i < 5; i++) {
@@ -163,7 +163,7 @@ int main(void)
 	is_str(r0->actions[0].arg, "billing", "its argument");
 	is_int(rules_get(rs, 1)->line, 2, "a rule's line");
 	rules_ctx *c = rules_ctx_new(rs);
-	rec rr = {0};
+	cp_rec rr = {0};
 	const char *line = "{\"text\":\"x\",\"tags\":[\"refund\"],\"author\":{\"followers\":999}}";
 	rec_parse(&rr, line, strlen(line));
 	rules_begin(c, &rr, "x", 1);

@@ -74,7 +74,7 @@ int main(void)
 {
 	sketch a, b, all, back;
 	cp_err e = {0};
-	buf j1 = {0}, j2 = {0};
+	cp_buf j1 = {0}, j2 = {0};
 
 	sketch_init(&a, SKETCH_ALPHA);
 	ok(isnan(sketch_quantile(&a, 0.5)), "an empty sketch has no median");
@@ -158,10 +158,10 @@ int main(void)
 	ok(sketch_quantile(&a, 0.9) == sketch_quantile(&all, 0.9), "merged p90 equals one pass");
 
 	/* Serialisation round trip. */
-	rec r = {0};
+	cp_rec r = {0};
 	buf_cstr(&j2);
 	ok(json_validate(j2.p, j2.len, NULL, NULL) == 0, "the JSON form is valid JSON");
-	buf wrapped = {0};
+	cp_buf wrapped = {0};
 	buf_addf(&wrapped, "{\"s\":%s}", j2.p);
 	rec_parse(&r, wrapped.p, wrapped.len);
 	sketch_init(&back, SKETCH_ALPHA);

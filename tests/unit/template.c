@@ -8,11 +8,11 @@
 #include "template.h"
 #include "tap.h"
 
-static rec r;
+static cp_rec r;
 
 static const char *expand(const char *tpl, const char *record, const char *const *vars)
 {
-	static buf out;
+	static cp_buf out;
 	static cp_err e;
 	memset(&e, 0, sizeof e);
 	buf_reset(&out);
