@@ -38,6 +38,24 @@
  *     (and, where said, a message in a caller-provided cp_err); none prints
  *     or exits.  Only the command decides what the user sees.  prog.c is the
  *     command-side scaffold and is called only from main().
+ *
+ * Allocation failure, stated once for every function in common/:
+ *   - A function whose allocation fails fails as it fails for any other
+ *     reason: -1 or NULL, and, when it takes a cp_err, code CP_EX_OSERR (71)
+ *     with the message "out of memory", never given a FILE:LINE (it is no
+ *     fault of the input).  It never aborts or exits, never goes on as if
+ *     the allocation had worked, and never turns the failure into an
+ *     answer ("no match", "empty", "not found") that hides it.  What it
+ *     was building is left as it was, or in a state its X_free frees.
+ *   - Every failed allocation of a cp_buf is also counted (buf_failures).
+ *     So code may append to a buf and check once, at the end, rather than
+ *     after every call; and whatever leaves the process - a record
+ *     (cp_emit), a state or journal file (state_write, state_append), an
+ *     HTTP request (http_do) - refuses to go once the count is not zero,
+ *     so a missed check can never post, store or print a thing with a part
+ *     missing.
+ *   - The command (main, prog.c) turns 71 into "PROG: out of memory" and
+ *     exit status 71.
  */
 #ifndef CAREPIPE_H
 #define CAREPIPE_H
@@ -84,10 +102,11 @@ typedef struct {
 } cp_buf;
 
 /* On allocation failure these return -1 and leave the buffer as it was.
- * Every such failure is also counted, process-wide: a record or a state
- * file built by code that missed one return value must never be written,
- * so cp_emit, state_write and state_append refuse to run once any
- * allocation of a buf has failed (see buf_failures). */
+ * Every such failure is also counted, process-wide: a record, a state
+ * file or a request built by code that missed one return value must never
+ * go out, so cp_emit, state_write, state_append and http_do refuse to run
+ * once any allocation of a buf has failed (see buf_failures, and the
+ * allocation rule at the top). */
 int buf_reserve(cp_buf *b, size_t extra);
 int buf_add(cp_buf *b, const void *p, size_t n);
 int buf_addc(cp_buf *b, char c);
@@ -143,7 +162,7 @@ typedef struct {
 } cp_rec;
 
 /* Validate line[0..len) as one JSON text (RFC 8259, UTF-8 checked, any
- * nesting up to 10000 levels) that must be an object, and index its
+ * nesting up to 256 levels, the object itself one) that must be an object, and index its
  * top-level members.  Returns 0, or -1 with r->err and r->err_off set.
  * A record is reusable: parse into it again and its arrays are reused. */
 int rec_parse(cp_rec *r, const char *line, size_t len);
@@ -260,7 +279,8 @@ void out_init(cp_out *o, int fd, bool line_buffered);
 /* Write one record and its newline.  Returns 0 or -1 (o->err_no set). */
 int out_record(cp_out *o, const char *p, size_t n);
 int out_flush(cp_out *o);
-/* Flush and close; fsync too when sync.  Returns 0 or -1. */
+/* Flush and free the buffer; the descriptor stays open (it is the
+ * caller's).  Returns 0 or -1 (o->err_no set). */
 int out_close(cp_out *o);
 
 /* ---------------------------------------------------------------- timefmt.c */

@@ -307,8 +307,29 @@ static void test_calset(void)
 	cal_set_free(&s);
 }
 
+/* carepipe.h's stated limit: 256 levels, the record itself one. */
+static void test_nesting(void)
+{
+	char line[1200];
+	cp_rec r = {0};
+	for (int depth = 255; depth <= 257; depth++) {
+		size_t n = 0;
+		n += (size_t)sprintf(line + n, "{\"a\":");
+		for (int i = 1; i < depth; i++)
+			line[n++] = '[';
+		line[n++] = '1';
+		for (int i = 1; i < depth; i++)
+			line[n++] = ']';
+		line[n++] = '}';
+		is_int(rec_parse(&r, line, n), depth <= 256 ? 0 : -1, "nesting: %d levels %s", depth,
+		       depth <= 256 ? "read" : "refused");
+	}
+	rec_free(&r);
+}
+
 int main(void)
 {
+	test_nesting();
 	test_hash();
 	test_utf8();
 	test_strview();
