@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "sentiment.h"
 #include "sentmodel.h"
 #include "textmatch.h"
@@ -41,19 +42,11 @@ struct sentiment {
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
 #define AFINN_SCALE 0.8
 
-static uint32_t hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static struct entry *find(const sentiment *s, const char *k, size_t n)
 {
 	if (!s->cap)
 		return NULL;
-	uint32_t h = hash(k, n);
+	uint32_t h = hash32(k, n);
 	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		struct entry *e = &s->tab[i];
 		if (!e->key)
@@ -194,14 +187,14 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 		return e;
 	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
 		return NULL;
-	size_t j = hash(k, n) & (s->cap - 1);
+	size_t j = hash32(k, n) & (s->cap - 1);
 	while (s->tab[j].key)
 		j = (j + 1) & (s->cap - 1);
 	e = &s->tab[j];
 	if (!(e->key = strndup(k, n)))
 		return NULL;
 	e->klen = (unsigned)strlen(e->key);
-	e->h = hash(e->key, e->klen);
+	e->h = hash32(e->key, e->klen);
 	s->n++;
 	return e;
 }
