@@ -47,6 +47,9 @@
  *     the allocation had worked, and never turns the failure into an
  *     answer ("no match", "empty", "not found") that hides it.  What it
  *     was building is left as it was, or in a state its X_free frees.
+ *     The one exception answers only yes or no: val_streq on an escaped
+ *     string that cannot be unescaped says no, and the failure is counted
+ *     as below, so nothing built on the answer leaves the process.
  *   - Every failed allocation of a cp_buf is also counted (buf_failures).
  *     So code may append to a buf and check once, at the end, rather than
  *     after every call; and whatever leaves the process - a record
