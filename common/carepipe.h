@@ -42,8 +42,9 @@
  * Allocation failure, stated once for every function in common/:
  *   - A function whose allocation fails fails as it fails for any other
  *     reason: -1 or NULL, and, when it takes a cp_err, code CP_EX_OSERR (71)
- *     with the message "out of memory", never given a FILE:LINE (it is no
- *     fault of the input).  It never aborts or exits, never goes on as if
+ *     with a message saying "out of memory" (it may say what for: a path,
+ *     a line's size), never given a FILE:LINE (it is no fault of the
+ *     input).  It never aborts or exits, never goes on as if
  *     the allocation had worked, and never turns the failure into an
  *     answer ("no match", "empty", "not found") that hides it.  What it
  *     was building is left as it was, or in a state its X_free frees.
