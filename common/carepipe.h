@@ -127,6 +127,10 @@ void buf_free(cp_buf *b);
 void buf_wipe(cp_buf *b);
 /* How many buf allocations have failed in this process so far. */
 unsigned long buf_failures(void);
+/* Count a failed allocation made outside a buf, where the caller's answer
+ * cannot say "out of memory" apart from another failure (uni_nfc's NULL):
+ * the gate of cp_emit, state_write, state_append and http_do then holds. */
+void buf_note_failure(void);
 
 /* ---------------------------------------------------------------- scan.c */
 

@@ -12,6 +12,10 @@
  *                           POST it (exit 0, or the cp_err code)
  *   allocrule lexicon FILE  load FILE into a sentiment and print each of
  *                           its words' scores (exit 0, or the code)
+ *   allocrule measure TEXT  measure TEXT by X's rule (which normalises it
+ *                           to NFC first), print the verdict and length,
+ *                           and exit 71 when an allocation failed (the
+ *                           gate that keeps such a reply from going out)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +30,7 @@
 #include "carepipe.h"
 #include "http.h"
 #include "sentiment.h"
+#include "textlen.h"
 #include "tap.h"
 
 /* A status as mastodon.c built one: appends whose results go unchecked. */
@@ -120,9 +125,29 @@ static void unit(void)
 	close(fd);
 }
 
+static int measure(const char *text, cp_err *e)
+{
+	long len = 0;
+	int v = textlen_check(textlen_rule_for("x", false), text, strlen(text), &len);
+	printf("%d %ld\n", v, len);
+	if (buf_failures())
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	cp_err e = {0};
+	if (argc == 3 && !strcmp(argv[1], "measure")) {
+		int rc = measure(argv[2], &e);
+		if (fflush(stdout) != 0)
+			return CP_EX_IOERR;
+		if (rc < 0) {
+			fprintf(stderr, "allocrule: %s\n", e.msg);
+			return e.code;
+		}
+		return 0;
+	}
 	if (argc == 3 && (!strcmp(argv[1], "post") || !strcmp(argv[1], "lexicon"))) {
 		int rc = argv[1][0] == 'p' ? post(argv[2], &e) : lexicon(argv[2], &e);
 		if (fflush(stdout) != 0)
