@@ -18,6 +18,7 @@ cases that follow the line `__TABLE__`.  A case:
     ! needs shared                 skip unless ../shared is present
     ! needs unwrapped              skip under CAREPIPE_WRAP (valgrind needs
                                    the TMPDIR and stderr such a case breaks)
+    ! needs command NAME           skip unless the program NAME is on PATH
     = NAME                        a file the case writes into $TMP:
     =| a line of it                its exact expected contents, line by line
 
@@ -132,6 +133,10 @@ def run(path):
         label = f"{c['name']} ({os.path.basename(path)}:{c['line']})"
         if "shared" in " ".join(c["needs"]) and not os.path.isdir(os.path.join(SHARED, "data")):
             print(f"ok {n} # SKIP {label}: ../shared is absent")
+            continue
+        missing = [w.split()[1] for w in c["needs"] if w.startswith("command ") and not shutil.which(w.split()[1])]
+        if missing:
+            print(f"ok {n} # SKIP {label}: {missing[0]} is not installed")
             continue
         if "unwrapped" in " ".join(c["needs"]) and os.environ.get("CAREPIPE_WRAP"):
             print(f"ok {n} # SKIP {label}: the wrapper (valgrind) needs what the case takes away")
