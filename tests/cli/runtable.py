@@ -183,7 +183,8 @@ def run(path):
         if "shared" in " ".join(c["needs"]) and not os.path.isdir(os.path.join(SHARED, "data")):
             print(f"ok {n} # SKIP {label}: ../shared is absent")
             continue
-        missing = [w.split()[1] for w in c["needs"] if w.startswith("command ") and not shutil.which(w.split()[1])]
+        missing = [w.split()[2] for w in c["needs"]
+                   if w.startswith("needs command ") and not shutil.which(w.split()[2])]
         if missing:
             print(f"ok {n} # SKIP {label}: {missing[0]} is not installed")
             continue
