@@ -67,3 +67,8 @@ $ make -s -j2 -C $TOP --no-print-directory CC=clang BUILD=$TMP/c CFLAGS=-O2 obje
 $ cat log
 $ test $(ls $TOP/cmd/*/*.c | wc -l) -eq $(ls c/cmd/*/*.o | wc -l) && echo "every object of the programs built"
 > every object of the programs built
+
+### of libcarepipe.a only prog.o, the command scaffold, prints or exits: common/ returns its errors (issue 15 item 9)
+$ nm -A $TOP/${CAREPIPE_BUILD:-build}/libcarepipe.a > syms
+$ grep -E ' U (exit|_exit|printf|vprintf|fprintf|vfprintf|__printf_chk|__fprintf_chk|__vfprintf_chk|puts|putchar|perror|stderr)$' syms | sed 's|.*libcarepipe\.a:\([^:]*\):.*|\1|' | sort -u
+> prog.o
