@@ -1,9 +1,10 @@
 #!/bin/sh
 exec python3 "$(dirname "$0")/runtable.py" "$0"
-# The table runner itself (issue 15 item 9): a case stops at the first $
-# line, other than the last, that exits non-zero, and fails saying which;
-# a status read on purpose (on the line, or by the next line's $?) is not
-# a failure; loops and here-documents over several $ lines run whole.
+# The test plumbing itself (issue 15 item 9).  The table runner: a case
+# stops at the first $ line, other than the last, that exits non-zero, and
+# fails saying which; a status read on purpose (on the line, or by the next
+# line's $?) is not a failure; loops and here-documents over several $
+# lines run whole.  taplib.py, the Python tests' TAP: any not ok fails.
 __TABLE__
 
 ### a failing line that is not the last fails the case, naming the line, even when the rest matches
@@ -37,3 +38,17 @@ $ printf '%s\n' __TABLE__ '### x' '! needs command no-such-program-here' '$ no-s
 $ python3 $TOP/tests/cli/runtable.py t.t
 > 1..1
 > ok 1 # SKIP x (t.t:2): no-such-program-here is not installed
+
+### taplib, the Python tests' TAP: a not ok makes done() exit 1; a # in a name is escaped, control characters in a diagnostic too
+$ python3 -c "import sys; sys.path.insert(0, '$TOP/tests/cli'); from taplib import ok, skip, done; ok(1, 'a'); ok(0, 'b # c', 'x\033[K', None, 'y'); skip('d', 'why'); done()"; echo "exit $?"
+$ python3 -c "import sys; sys.path.insert(0, '$TOP/tests/cli'); from taplib import ok, done; ok(1, 'a'); done()"; echo "exit $?"
+> ok 1 - a
+> not ok 2 - b \# c
+> #   x\x1b[K
+> #   y
+> ok 3 # SKIP d: why
+> 1..3
+> exit 1
+> ok 1 - a
+> 1..1
+> exit 0
