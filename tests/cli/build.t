@@ -5,7 +5,8 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 # dependencies, and builds without a diagnostic under gcc and clang; each
 # object is rebuilt when a header it includes changes (-MMD -MP).  The builds
 # make the objects only (`make objects`, linked into nothing, so bin/ is left
-# alone), into a BUILD of their own under $TMP.
+# alone), into a BUILD of their own under $TMP; with a make of their own,
+# not the one running `make -j2 check` (its jobserver is not theirs).
 __TABLE__
 
 ### make CFLAGS=-O2 keeps C11, the feature macros, the warnings and -MMD -MP; it drops -g
@@ -37,6 +38,7 @@ $ make -s -n -C $TOP BUILD=$TMP/s SANITIZE=1 $TMP/s/tests/failmalloc.so | grep -
 
 ### gcc: make CFLAGS=-O2 compiles every object without a warning; touching a header rebuilds exactly what includes it
 ! needs command gcc
+$ unset MAKEFLAGS MFLAGS MAKELEVEL
 $ M="make -C $TOP --no-print-directory CC=gcc BUILD=$TMP/b CFLAGS=-O2"
 $ $M -s -j2 objects > log 2>&1 || { cat log; exit 1; }
 $ cat log
@@ -63,6 +65,7 @@ $ cmp -s want rebuilt && echo "common/carepipe.h: $(wc -l < want) objects of the
 
 ### clang: make CFLAGS=-O2 compiles every object without a warning
 ! needs command clang
+$ unset MAKEFLAGS MFLAGS MAKELEVEL
 $ make -s -j2 -C $TOP --no-print-directory CC=clang BUILD=$TMP/c CFLAGS=-O2 objects > log 2>&1 || { cat log; exit 1; }
 $ cat log
 $ test $(ls $TOP/cmd/*/*.c | wc -l) -eq $(ls c/cmd/*/*.o | wc -l) && echo "every object of the programs built"
