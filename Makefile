@@ -17,13 +17,23 @@ sysconfdir ?= /etc
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
+# CFLAGS, CPPFLAGS and LDFLAGS are the user's (GNU coding standards, and
+# what dpkg-buildflags passes): `make CFLAGS=-O2` replaces only the
+# optimisation.  What the code needs (C11, the feature macros that declare
+# memmem and friends, header dependencies) and the warnings are in CP_*,
+# which come first on every command line, so a user's flag can still add
+# to them or turn a warning off.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -D_GNU_SOURCE
-CPPFLAGS += -Icommon -DCP_SYSCONFDIR='"$(sysconfdir)"'
+CP_CPPFLAGS = -Icommon -D_DEFAULT_SOURCE -D_GNU_SOURCE -DCP_SYSCONFDIR='"$(sysconfdir)"'
+CP_CFLAGS   = -std=c11 -Wall -Wextra
+CP_LDFLAGS  =
+# -MMD -MP: each object's compile also writes BUILD/X.d, the headers it
+# included, read back below, so touching any header rebuilds what includes it.
+DEPFLAGS    = -MMD -MP
 
 ifeq ($(SANITIZE),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+CP_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CP_LDFLAGS += -fsanitize=address,undefined
 BUILD   ?= build-san
 # libjq 1.6's own leak on a parse error, and why: tests/lsan.supp.
 export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:fast_unwind_on_malloc=0
@@ -48,6 +58,11 @@ ICAL_LIBS   ?= $(shell $(PKG_CONFIG) --libs libical 2>/dev/null || echo -lical)
 DEP_CFLAGS = $(CURL_CFLAGS) $(ZLIB_CFLAGS) $(JQ_CFLAGS) $(CSV_CFLAGS) $(ICAL_CFLAGS)
 LIBS       = $(CURL_LIBS) $(JQ_LIBS) $(CSV_LIBS) $(ZLIB_LIBS) $(ONIG_LIBS) $(ICAL_LIBS) -lm
 
+# The whole command lines, in order: the project's, the libraries', the user's.
+ALL_CPPFLAGS = $(CP_CPPFLAGS) $(CMD_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(CP_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(CP_LDFLAGS) $(LDFLAGS)
+
 COMMON_SRC = $(wildcard common/*.c common/platforms/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIB        = $(BUILD)/libcarepipe.a
@@ -71,14 +86,20 @@ FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 REPLAY_BINS = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs deb check-deb sentiment-model
+.PHONY: all objects check check-deps build-deps unit cli bench demo install uninstall clean lint-man fuzz torture soak completions progs deb check-deb sentiment-model
 .SECONDARY:
 
 all: $(LIB) $(BINS) $(TOOLS)
 
-$(BUILD)/%.o: %.c common/carepipe.h $(wildcard common/*.h common/platforms/*.h)
+# Every object of the library, the programs and the build tools, linked
+# into nothing: tests/cli/build.t compiles them into a BUILD of its own.
+CMD_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/*.c cmd/*/*.c))
+TOOL_OBJ = $(BUILD)/scripts/carepipe-cat.o $(BUILD)/scripts/train-sentiment.o
+objects: $(COMMON_OBJ) $(CMD_OBJ) $(TOOL_OBJ)
+
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(LIB): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
@@ -88,41 +109,43 @@ $(LIB): $(COMMON_OBJ)
 # Programs in one file.
 bin/%: $(BUILD)/cmd/%.o $(LIB)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # Programs in a folder: secondary expansion lists the folder's objects.
 .SECONDEXPANSION:
 cmd_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c))
 $(sort $(CMD_DIRS:%=bin/%)): bin/%: $$(call cmd_objs,$$*) $(LIB)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
 # The front command (cmd/carepipe/) knows the programs from PROGS and each
 # one's description from the .Nd line of its manual page, through a
-# generated header; progs.list changes only when PROGS does.
-$(BUILD)/gen/progs.list: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(PROGS)' | cmp -s - $@ || echo '$(PROGS)' > $@
+# generated header; progs.list changes only when PROGS does.  Written
+# while the Makefile is read, not by a forced rule, so that an up-to-date
+# tree is up to date to `make -q` too.
+$(shell mkdir -p $(BUILD)/gen && { echo '$(PROGS)' | cmp -s - $(BUILD)/gen/progs.list || echo '$(PROGS)' > $(BUILD)/gen/progs.list; })
 $(BUILD)/gen/progs.h: $(BUILD)/gen/progs.list $(wildcard man/*.1)
 	for p in $(PROGS); do \
 		nd=$$(sed -n 's/^\.Nd //p' man/$$p.1 2>/dev/null | sed 's/[\\"]/\\&/g'); \
 		printf '\t{ "%s", "%s" }, \\\n' "$$p" "$$nd"; \
 	done | sed '1s/^/#define CP_PROG_TABLE \\\n/' > $@.tmp && echo >> $@.tmp && mv $@.tmp $@
-$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): $(BUILD)/gen/progs.h cmd/carepipe/front.h
-$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): CPPFLAGS += -I$(BUILD)/gen -DCP_PKGDATADIR='"$(pkgdatadir)"'
-.PHONY: FORCE
-FORCE:
+# progs.h is generated: named here so it exists before the first compile
+# (the .d files list it only after).
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): $(BUILD)/gen/progs.h
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/carepipe/*.c)): CMD_CPPFLAGS = -I$(BUILD)/gen -DCP_PKGDATADIR='"$(pkgdatadir)"'
 
-# A program's own headers: its objects are stale when one changes.
-$(foreach d,$(CMD_DIRS),$(eval $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(d)/*.c)): $(wildcard cmd/$(d)/*.h)))
+# The headers each object, unit test and replay binary included, as the
+# compiler wrote them (DEPFLAGS); none yet on a first build, when
+# everything is built anyway.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 bin/gen-mentions: scripts/gen-mentions.c
-	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
+	@mkdir -p bin $(BUILD)/scripts
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(BUILD)/scripts/gen-mentions.d $(ALL_LDFLAGS) -o $@ $< -lm
 
 # The sentiment model's trainer (scripts/train-sentiment.c), a build tool.
 $(BUILD)/train-sentiment: $(BUILD)/scripts/train-sentiment.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # Regenerate tag's built-in sentiment model (common/sentiment_model.c) from
 # ../shared: trained twice, and the two must be the same bytes.
@@ -141,11 +164,11 @@ sentiment-model: $(BUILD)/train-sentiment
 
 bin/carepipe-cat: $(BUILD)/scripts/carepipe-cat.o $(LIB)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # README's test command: installs what is missing, builds, runs every test.
 # VALGRIND=1 runs the unit tests, and every program the CLI tests call,
@@ -157,15 +180,20 @@ PROVE_EXEC = $(VALGRIND_CMD)
 export CAREPIPE_WRAP = $(VALGRIND_CMD)
 endif
 
-check: check-deps all $(BUILD)/train-sentiment $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/failmalloc.so
+# Installing is scripts/install-deps' job (make check-deps), never the
+# tests': a test whose tool is missing says SKIP and why.
+check: all $(BUILD)/train-sentiment $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/failmalloc.so
 	CAREPIPE_BUILD=$(BUILD) prove --exec '$(PROVE_EXEC)' $(PROVE_FLAGS) $(UNIT_BINS) tests/cli/*.t tests/fuzz/replay.t tests/torture/torture.t
 
 # Allocation failure (tests/torture/): an LD_PRELOAD shim fails the Nth
 # allocation of the program's own code.  `make check` samples N; this
 # fails every one in turn.
+# Built with the user's flags like everything else (it defines its own
+# feature macros), but never with the sanitizers: a preloaded library
+# cannot bring in their run-time.
 $(BUILD)/tests/failmalloc.so: tests/torture/failmalloc.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -Wall -Wextra -shared -fPIC -o $@ $<
+	$(CC) $(CPPFLAGS) $(filter-out -fsanitize%,$(CP_CFLAGS)) $(CFLAGS) $(DEPFLAGS) -shared -fPIC $(LDFLAGS) -o $@ $<
 
 torture: all $(BUILD)/tests/failmalloc.so
 	CAREPIPE_BUILD=$(BUILD) TORTURE_ALL=1 prove -v tests/torture/torture.t
@@ -182,11 +210,12 @@ soak: all
 # built without libFuzzer (tests/fuzz/replay.c), so old crashes stay fixed.
 FUZZ_SECONDS ?= 60
 FUZZ_CC     ?= clang
-FUZZ_FLAGS  = -g -O1 -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -fsanitize=address,undefined
+FUZZ_FLAGS  = -g -O1 -std=c11 -fsanitize=address,undefined
 
-build-fuzz/obj/%.o: %.c common/carepipe.h
+build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+-include $(shell find build-fuzz -name '*.d' 2>/dev/null)
 
 # Targets over a program's own code compile its files in (never main.c);
 # FUZZ_LD_NAME adds link options (the platform target wraps http_do).
@@ -195,11 +224,14 @@ FUZZ_CMD_sla    = cmd/sla-check/policy.c
 FUZZ_LD_platform = -Wl,--wrap=http_do
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC:%.c=build-fuzz/obj/%.o) $$(FUZZ_CMD_$$*) $(wildcard tests/fuzz/*.h)
-	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(filter-out %.h,$^) $(FUZZ_LD_$*) $(LIBS)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(DEP_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(filter-out %.h,$^) $(FUZZ_LD_$*) $(LIBS)
 
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(FUZZ_CMD_$$*) $(wildcard tests/fuzz/*.h) $(LIB)
+# Linked from objects, each with its own .d (a one-step compile of several
+# files keeps the header list of the last one only).
+fuzz_cmd_objs = $(patsubst %.c,$(BUILD)/%.o,$(FUZZ_CMD_$(1)))
+$(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $$(call fuzz_cmd_objs,$$*) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LD_$*) $(LIB) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(FUZZ_LD_$*) $(LIB) $(LIBS)
 
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz

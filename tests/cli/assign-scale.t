@@ -16,25 +16,23 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import note, skip, status
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
 N = int(os.environ.get("ASSIGN_SCALE_N", "1000000"))
 JQ_N = min(N, 200000)
 TIME = "/usr/bin/time"
 
-tests = 0
-failed = 0
 
 
 def ok(cond, name, diag=None):
-    global tests, failed
-    tests += 1
-    print(("ok" if cond else "not ok") + f" {tests} - {name}")
+    """A check, and its figures shown whatever it says."""
+    taplib.ok(cond, name)
     if diag:
-        for l in diag.split("\n"):
-            print(f"#   {l}")
-    if not cond:
-        failed += 1
+        note(diag)
 
 
 def run(argv, stdin_path):
@@ -141,7 +139,7 @@ def main():
         ok(f["rss"] < 64 * 1024, f"peak RSS {f['rss'] / 1024:.1f} MB on {size / 1e6:.0f} MB of input")
 
         if not have_jq:
-            print(f"ok {tests + 1} # SKIP jq is not installed")
+            skip("assign against jq -c on the same records", "jq is not installed")
             return 0
         rc, jcpu, jrss, jwall, err = run(["jq", "-c", "."], prefix)
         psize = os.path.getsize(prefix)
@@ -160,7 +158,7 @@ def main():
            f"wall-clock ratio {(size / awall) / (psize / jwall):.1f}x")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return status()
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok, is_eq, skip, skip_all, done, free_port, wait_port
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
@@ -38,26 +42,8 @@ PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
 TOKEN = "tok-check-abcdef-0123456789"
 BSKY_PW = "app-password-secret"
 
-n = 0
-failed = 0
 procs = []
 TMP = tempfile.mkdtemp(prefix="cp-check-")
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond:
-        failed += 1
-        for line in str(diag or "").splitlines()[:30]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def is_eq(got, want, name):
-    return ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
 
 
 def cleanup():
@@ -74,28 +60,12 @@ def cleanup():
 atexit.register(cleanup)
 
 if not os.path.isdir(os.path.join(SHARED, "specs")):
-    print("1..0 # SKIP ../shared is not there (the mock server and Prism read its specs)")
-    sys.exit(0)
+    skip_all("../shared is not there (the mock server and Prism read its specs)")
 
 
 def start_mock():
-    pf = os.path.join(TMP, "port")
-    p = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
-                          "--port-file", pf, "--shared", SHARED, "--lifetime", "300"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p, port = taplib.start_mock(os.path.join(TMP, "port"), "--shared", SHARED)
     procs.append(p)
-    for _ in range(200):
-        if os.path.exists(pf):
-            return int(open(pf).read())
-        time.sleep(0.05)
-    raise SystemExit("Bail out! the mock server did not start")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
     return port
 
 
@@ -106,17 +76,6 @@ def start_prism(spec, log, *flags):
                          stdout=open(log, "w"), stderr=subprocess.STDOUT, cwd=TOP)
     procs.append(p)
     return port
-
-
-def wait_port(port, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.2)
-    return False
 
 
 def run(prog, args, env=None):
@@ -267,8 +226,6 @@ token_env = TOK
     ok("Violation: request" not in log and "users/me" in log and "verify_credentials" in log,
        "Prism found no violation in the requests", log[-2000:])
 else:
-    print("ok %d # SKIP Prism is not installed (scripts/install-deps)" % (n + 1))
-    n += 1
+    skip("Prism found no violation in the requests", "Prism is not installed (scripts/install-deps)")
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

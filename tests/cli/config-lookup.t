@@ -46,7 +46,7 @@ $ CAREPIPE_CONFIG=missing.conf fetch-mentions; echo $?
 2> fetch-mentions: missing.conf: No such file or directory
 
 ### nowhere: 78, naming every place looked, /etc/carepipe/carepipe.conf last
-$ test -e /etc/carepipe/carepipe.conf && { echo "this machine has /etc/carepipe/carepipe.conf" >&2; exit 1; }
+$ ! test -e /etc/carepipe/carepipe.conf || { echo "this machine has /etc/carepipe/carepipe.conf" >&2; exit 1; }
 $ fetch-mentions 2> err; echo $?; sed "s|$TMP|TMP|" err
 $ reply --text Hi --send --journal j < /dev/null 2> err; echo $?; sed "s|$TMP|TMP|" err
 > 78

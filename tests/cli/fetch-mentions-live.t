@@ -33,6 +33,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok, is_eq, done, free_port, wait_port
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 BUILD = os.environ.get("CAREPIPE_BUILD", "build")
@@ -44,27 +48,8 @@ PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
 TOKEN = "tok-REDDIT-abcdef-0123456789"
 BSKY_PW = "app-password-secret"
 
-n = 0
-failed = 0
 procs = []
 TMP = tempfile.mkdtemp(prefix="fm-live-")
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond:
-        failed += 1
-        if diag:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def is_eq(got, want, name):
-    return ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
 
 
 def cleanup():
@@ -104,24 +89,9 @@ print("# the mock serves %s fixtures" % FIXTURES)
 
 
 def start_mock(*extra):
-    pf = os.path.join(TMP, "port-%d" % len(procs))
-    p = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
-                          "--port-file", pf, "--shared", SHARED, "--fixtures", FIXTURES,
-                          "--lifetime", "400"] + list(extra),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p, port = taplib.start_mock(os.path.join(TMP, "port-%d" % len(procs)), "--shared", SHARED,
+                                "--fixtures", FIXTURES, *extra, lifetime=400)
     procs.append(p)
-    for _ in range(200):
-        if os.path.exists(pf):
-            return int(open(pf).read())
-        time.sleep(0.05)
-    raise SystemExit("Bail out! the mock server did not start")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
     return port
 
 
@@ -132,17 +102,6 @@ def start_prism(spec, log):
                          stderr=subprocess.STDOUT, cwd=TOP)
     procs.append(p)
     return port
-
-
-def wait_port(port, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.2)
-    return False
 
 
 def get(port, path, scheme="http"):
@@ -813,5 +772,4 @@ else:
     print("# SKIP Prism: %s" % ("not installed (scripts/install-deps)" if FIXTURES == "recorded"
                                  else "the official API descriptions are in ../shared"))
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

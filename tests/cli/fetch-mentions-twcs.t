@@ -16,6 +16,9 @@ import shlex
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 DATA = os.path.join(SHARED, "data", "twcs")
@@ -30,20 +33,6 @@ if not os.path.isdir(DATA):
     sys.exit(0)
 
 print(f"1..{CHECKS * len(FILES)}")
-n = 0
-failed = 0
-
-
-def ok(cond, name, detail=""):
-    global n, failed
-    n += 1
-    if cond:
-        print(f"ok {n} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {n} - {name}")
-        for line in str(detail).splitlines()[:10]:
-            print(f"#   {line}")
 
 
 def csv_id(s):
@@ -146,4 +135,4 @@ for name, want_rows, want_in, want_out in FILES:
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ok(gz.returncode == 0 and gz.stdout == p.stdout, f"{name}: gzip on stdin gives the same records")
 
-sys.exit(1 if failed else 0)
+done(planned=True)

@@ -21,6 +21,10 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok, done
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 BIN = os.path.join(TOP, "bin")
@@ -35,31 +39,13 @@ FIXTURES = ("own" if os.environ.get("CAREPIPE_FIXTURES") == "own"
 
 TMP = tempfile.mkdtemp(prefix="carepipe-security-")
 procs = []
-n = 0
-failed = False
-
-
-def ok(cond, name, diag=""):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond:
-        failed = True
-        for line in str(diag)[-1500:].splitlines():
-            print("# " + line)
 
 
 def start_mock(*extra):
-    pf = os.path.join(TMP, "port-%d" % len(procs))
-    p = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
-                          "--port-file", pf, "--shared", SHARED, "--fixtures", FIXTURES, "--lifetime", "300"] + list(extra),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p, port = taplib.start_mock(os.path.join(TMP, "port-%d" % len(procs)), "--shared", SHARED,
+                                "--fixtures", FIXTURES, *extra)
     procs.append(p)
-    for _ in range(200):
-        if os.path.exists(pf) and open(pf).read().strip():
-            return int(open(pf).read())
-        time.sleep(0.05)
-    raise SystemExit("Bail out! the mock server did not start")
+    return port
 
 
 def get(port, path):
@@ -203,6 +189,6 @@ finally:
     for p in procs:
         p.terminate()
         p.wait()
-    if not failed:
+    if not taplib.failed:
         shutil.rmtree(TMP, ignore_errors=True)
-print("1..%d" % n)
+done()

@@ -23,6 +23,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok, skip, done
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
 WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
@@ -42,27 +46,7 @@ RULES = os.path.join(TMP, "examples", "rules", "consumer.rules")
 POLICY = os.path.join(TMP, "examples", "sla", "support.conf")
 ROSTER = os.path.join(TMP, "examples", "assign", "team.roster")
 NOW = "2026-03-01T00:00:00Z"
-n = 0
-failed = False
 mounts = []
-
-
-def ok(cond, name, diag=""):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond:
-        failed = True
-        for line in str(diag)[-1500:].splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def skip(name, why):
-    global n
-    n += 1
-    print("ok %d - %s # SKIP %s" % (n, name, why))
 
 
 STAGES = [
@@ -333,8 +317,8 @@ try:
 finally:
     for m in mounts:
         subprocess.run(["umount", "-l", m])
-    if not failed:
+    if not taplib.failed:
         shutil.rmtree(TMP, ignore_errors=True)
     else:
         print("# kept %s" % TMP)
-print("1..%d" % n)
+done()

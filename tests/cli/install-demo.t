@@ -10,7 +10,7 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 __TABLE__
 
 ### the installed carepipe init + installed programs run the demo pipeline outside the tree, as make demo does
-$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" = build-san ] && S=SANITIZE=1
+$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" != build-san ] || S=SANITIZE=1
 $ make -s -C $TOP install DESTDIR=$TMP/root PREFIX=/usr BUILD=$B $S > log 2>&1 || { cat log; exit 1; }
 $ DEMO_DIR=$TMP/tree $TOP/scripts/demo > /dev/null
 $ R=$TMP/root/usr; unset CAREPIPE_DATADIR; export PATH=$R/bin:/usr/bin:/bin

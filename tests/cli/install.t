@@ -8,7 +8,7 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 __TABLE__
 
 ### install puts every program, page, kit file and completion in place; uninstall removes them all
-$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" = build-san ] && S=SANITIZE=1
+$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" != build-san ] || S=SANITIZE=1
 $ make -s -C $TOP install DESTDIR=$TMP/root PREFIX=/usr BUILD=$B $S > log 2>&1 || { cat log; exit 1; }
 $ make -s -C $TOP progs > progs
 $ for p in $(cat progs); do test -x root/usr/bin/$p && test -s root/usr/share/bash-completion/completions/$p && test -s root/usr/share/man/man1/$p.1 || echo "missing: $p"; done
@@ -38,7 +38,7 @@ $ test $(find . -type f | wc -l) -eq $((kit + 2)) && echo "all $kit kit files an
 >~ all [0-9]+ kit files and the data
 
 ### the installed kit works: the installed tag reads the installed rules and the gzipped sample
-$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" = build-san ] && S=SANITIZE=1
+$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" != build-san ] || S=SANITIZE=1
 $ make -s -C $TOP install DESTDIR=$TMP/root PREFIX=/usr BUILD=$B $S > log 2>&1 || { cat log; exit 1; }
 $ K=root/usr/share/carepipe
 $ root/usr/bin/tag -f $K/rules/consumer.rules $K/data/mentions.ndjson.gz | wc -l
@@ -47,7 +47,7 @@ $ test -x $K/scale/parallel.sh && echo executable
 > executable
 
 ### installed man pages name the installed kit, never examples/, and stay lint-clean
-$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" = build-san ] && S=SANITIZE=1
+$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" != build-san ] || S=SANITIZE=1
 $ make -s -C $TOP install DESTDIR=$TMP/root PREFIX=/opt/cp BUILD=$B $S > log 2>&1 || { cat log; exit 1; }
 $ M=root/opt/cp/share/man
 $ grep -c 'tag -f /opt/cp/share/carepipe/rules/consumer.rules' $M/man1/tag.1
@@ -64,7 +64,7 @@ $ mandoc -Tlint -W warning $M/man*/* && echo lint-clean
 > lint-clean
 
 ### uninstall leaves no file behind
-$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" = build-san ] && S=SANITIZE=1
+$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" != build-san ] || S=SANITIZE=1
 $ make -s -C $TOP install DESTDIR=$TMP/root PREFIX=/usr BUILD=$B $S > log 2>&1 || { cat log; exit 1; }
 $ find root -type f | wc -l | sed 's/^[1-9][0-9]*$/some files/'
 $ make -s -C $TOP uninstall DESTDIR=$TMP/root PREFIX=/usr BUILD=$B $S
@@ -73,7 +73,7 @@ $ find root -type f -o -type l | wc -l
 > 0
 
 ### bash completion offers exactly each program's options, the ones its --help lists, and each is accepted
-$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" = build-san ] && S=SANITIZE=1
+$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" != build-san ] || S=SANITIZE=1
 $ make -s -C $TOP completions BUILD=$B $S > log 2>&1 || { cat log; exit 1; }
 $ for p in $(make -s -C $TOP progs); do
 $   bash -c ". $TOP/$B/completions/bash/$p; COMP_WORDS=($p -); COMP_CWORD=1; _carepipe_\$(echo $p | tr - _); printf '%s\n' \"\${COMPREPLY[@]}\"" | sort > got

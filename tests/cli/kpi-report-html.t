@@ -14,18 +14,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
-n = 0
-
-
-def ok(cond, name, detail=""):
-    global n
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {name}")
-    if not cond and detail:
-        for line in str(detail).splitlines()[:20]:
-            print("#   " + line)
 
 
 browser = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -162,4 +155,4 @@ if good:
     if os.environ.get("KPI_KEEP_SCREENSHOT"):
         shutil.copy(shot, os.environ["KPI_KEEP_SCREENSHOT"])
 shutil.rmtree(tmp, ignore_errors=True)
-print(f"1..{n}")
+done()

@@ -16,22 +16,15 @@ import subprocess
 import sys
 from datetime import datetime
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 CSV = os.path.join(SHARED, "data", "twcs", "twcs_head5000.csv")
 BIN = os.path.join(TOP, "bin")
 WINDOW = 86400  # kpi-report's default --reply-window
 
-n = 0
-
-
-def ok(cond, name, detail=""):
-    global n
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {name}")
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print("#   " + line)
 
 
 if not os.path.exists(CSV):
@@ -187,4 +180,4 @@ for brand in busiest:
     print(f"# {brand}: {len(w)} answered, mean {sum(w) / len(w):.1f}s median {rank(w, 0.5)}s "
           f"p90 {rank(w, 0.9)}s; kpi-report: {g.get('mean_s')} {g.get('median_s')} "
           f"{g.get('p90_s')}")
-print(f"1..{n}")
+done()

@@ -45,6 +45,10 @@ if not os.access(NOTIFY, os.X_OK):
 sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
 import notify_server  # noqa: E402  (launch() only: aiosmtpd runs in Debian's python3)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok
+
 seed = int(os.environ.get("NOTIFY_KILL_SEED", str(int(time.time()))))
 # kill -9 ends a process, not the machine: the journal's writes survive in
 # the page cache, so the rounds may run on tmpfs where fsync costs nothing.
@@ -131,15 +135,13 @@ def run_round(n):
 
 
 print("# seed %d (NOTIFY_KILL_SEED=%d to repeat)" % (seed, seed))
-print("1..%d" % (ROUNDS + 3))
 t0 = time.time()
 results = []
 with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
     for n, res in enumerate(pool.map(run_round, range(ROUNDS))):
-        ok, msg, runs, kills, ids, journal, channel = res
+        good, msg, runs, kills, ids, journal, channel = res
         results.append(res)
-        print("%sok %d - round %d (%s): %d kills, %d runs%s" % ("" if ok else "not ", n + 1, n, channel,
-              kills, runs, "" if ok else ": " + msg))
+        ok(good, "round %d (%s): %d kills, %d runs" % (n, channel, kills, runs), msg)
 
 # What reached the servers: item id -> the keys of its copies.
 copies = {}
@@ -154,7 +156,7 @@ try:
 except OSError as e:
     print("# the mock server is gone: %s" % e)
 lost, split_keys, over, bad_journal, repeats, total = [], [], [], [], 0, 0
-for ok, msg, runs, kills, ids, journal, channel in results:
+for good, msg, runs, kills, ids, journal, channel in results:
     repeated = set()   # the keys of messages that arrived more than once
     for i in ids:
         total += 1
@@ -180,17 +182,14 @@ for ok, msg, runs, kills, ids, journal, channel in results:
                     done[i] = done.get(i, 0) + 1
     if sorted(done) != sorted(ids) or any(c != 1 for c in done.values()):
         bad_journal.append((journal, [i for i in ids if done.get(i) != 1][:3]))
-n = ROUNDS + 1
-print("%sok %d - each of %d records reached the server, every copy under one key%s" % (
-    "" if not lost and not split_keys else "not ", n, total,
-    "" if not lost and not split_keys else ": lost %s, keys %s" % (lost[:5], split_keys[:3])))
-print("%sok %d - at most one message repeated per kill (the send in flight)%s" % (
-    "" if not over else "not ", n + 1, "" if not over else ": %s" % over[:3]))
-print("%sok %d - each journal has exactly one done per record%s" % (
-    "" if not bad_journal else "not ", n + 2, "" if not bad_journal else ": %s" % bad_journal[:3]))
+ok(not lost and not split_keys, "each of %d records reached the server, every copy under one key" % total,
+   "lost %s, keys %s" % (lost[:5], split_keys[:3]))
+ok(not over, "at most one message repeated per kill (the send in flight)", over[:3])
+ok(not bad_journal, "each journal has exactly one done per record", bad_journal[:3])
 print("# %d rounds, %d kills, %d runs, %d records, %d messages delivered again under the same key "
       "(a receiver drops them by key), in %.1fs" % (
           ROUNDS, sum(r[3] for r in results), sum(r[2] for r in results), total, repeats, time.time() - t0))
 mock.terminate()
 mock.wait()
 subprocess.call(["rm", "-rf", work])
+taplib.done()

@@ -37,6 +37,9 @@ if not os.access(NOTIFY, os.X_OK):
 sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
 import notify_server  # noqa: E402  (launch() only: aiosmtpd runs in Debian's python3)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 TMP = tempfile.mkdtemp(prefix="carepipe-notify-send-")
 shutil.copy(NOTIFY, os.path.join(TMP, "notify"))
 NOTIFY = os.path.join(TMP, "notify")
@@ -103,19 +106,6 @@ from = carepipe@example.com
 to = lead@example.com
 """ % {"base": BASE, "sp": SP})
 
-n_test = 0
-failed = 0
-
-
-def ok(cond, name, detail=""):
-    global n_test, failed
-    n_test += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n_test, name))
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:30]:
-            print("#   " + line)
-    return cond
 
 
 def get(path):
@@ -428,8 +418,7 @@ else:
 rc, out, err, _ = notify(["--escalated", "-q"], [esc("x1")], "man.journal", "slack")
 ok(rc == 0 and len(out) == 1, "notify --config care.conf --channel slack --escalated --send --journal FILE", err)
 
-print("1..%d" % n_test)
 server.terminate()
 server.wait()
 shutil.rmtree(TMP, ignore_errors=True)
-sys.exit(1 if failed else 0)
+done()

@@ -145,7 +145,7 @@ $ notify --config a.conf --channel s < /dev/null
 
 ### email needs a server, from and to; a password needs a user
 $ printf '[channel m]\ntype = email\nserver = smtps://mail.example.com\nfrom = a@example.com\n' > a.conf
-$ notify --config a.conf --channel m < /dev/null
+$ notify --config a.conf --channel m < /dev/null || test $? = 78
 $ printf '[channel m]\ntype = email\nserver = smtps://mail.example.com\nfrom = a@example.com\nto = b@example.com\ntoken_env = PW\n' > b.conf
 $ notify --config b.conf --channel m < /dev/null
 2> notify: a.conf:1: [channel m] has no to

@@ -23,23 +23,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
 TMP = tempfile.mkdtemp(prefix="cp-progress-")
 ERASE = "\r\x1b[K"
-n = failed = 0
-
-
-def ok(cond, name, diag=""):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond:
-        failed += 1
-        for line in repr(diag)[:3000].split("\\n"):
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def on_pty(cmd, term="xterm"):
@@ -109,5 +99,4 @@ ok(rc == 0 and re.search(r"\r\x1b\[Kfetch-mentions: big.csv: 16384 rows, 0 bad, 
    "fetch-mentions' CSV import draws through the same writer", out)
 
 shutil.rmtree(TMP, ignore_errors=True)
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -38,28 +38,7 @@ WRAP = os.environ.get("CAREPIPE_WRAP")
 TOKEN = "mock-token-never-shown"
 BSKY_PW = "app-password-secret"
 
-n = 0
-failed = 0
 procs = []
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond:
-        failed += 1
-        if diag:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def skip(name, why):
-    global n
-    n += 1
-    print("ok %d # SKIP %s: %s" % (n, name, why))
 
 
 def blocks(path):
@@ -99,6 +78,9 @@ mock_base = None
 hook_base = None
 sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
 import notify_server  # noqa: E402  (launch() only: its SMTP side runs in Debian's python3)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, skip, done
 
 
 def hook():
@@ -436,5 +418,4 @@ finally:
     for p in procs:
         p.kill()
     shutil.rmtree(HOME, ignore_errors=True)
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -27,6 +27,10 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 REPLY = os.path.join(TOP, "bin", "reply")
@@ -150,15 +154,13 @@ def run_round(n):
 
 
 print("# seed %d (REPLY_KILL_SEED=%d to repeat)" % (seed, seed))
-print("1..%d" % (ROUNDS + 3))
 t0 = time.time()
 results = []
 with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
     for n, res in enumerate(pool.map(run_round, range(ROUNDS))):
-        ok, msg, runs, kills, ids, journal = res
+        good, msg, runs, kills, ids, journal = res
         results.append(res)
-        print("%sok %d - round %d: %d kills, %d runs%s" % ("" if ok else "not ", n + 1, n, kills,
-              runs, "" if ok else ": " + msg))
+        ok(good, "round %d: %d kills, %d runs" % (n, kills, runs), msg)
 
 try:
     counts = get("/_counts")["posts"]
@@ -168,7 +170,7 @@ except OSError as e:
     print("# the mock server is gone: %s" % e)
     counts, mine = {}, {}
 bad_counts, bad_journal, total = [], [], 0
-for ok, msg, runs, kills, ids, journal in results:
+for good, msg, runs, kills, ids, journal in results:
     done = {}
     with open(journal) as f:
         for line in f:
@@ -181,16 +183,13 @@ for ok, msg, runs, kills, ids, journal in results:
             bad_counts.append((t, counts.get(t)))
         if done.get("reddit:" + t) != ["reddit:" + mine.get(t, "?")]:
             bad_journal.append((t, done.get("reddit:" + t), mine.get(t)))
-n = ROUNDS + 1
-print("%sok %d - the mock saw exactly one post for each of %d mentions%s" % (
-    "" if not bad_counts else "not ", n, total, "" if not bad_counts else ": %s" % bad_counts[:5]))
-print("%sok %d - the journal has one done per mention, naming the mock's post%s" % (
-    "" if not bad_journal else "not ", n + 1, "" if not bad_journal else ": %s" % bad_journal[:5]))
+ok(not bad_counts, "the mock saw exactly one post for each of %d mentions" % total, bad_counts[:5])
+ok(not bad_journal, "the journal has one done per mention, naming the mock's post", bad_journal[:5])
 mode = {oct(os.stat(r[5]).st_mode & 0o777) for r in results}
-print("%sok %d - every journal is mode 0600%s" % ("" if mode == {"0o600"} else "not ", n + 2,
-      "" if mode == {"0o600"} else ": %s" % mode))
+ok(mode == {"0o600"}, "every journal is mode 0600", mode)
 print("# %d rounds, %d kills, %d runs, %d unknown outcomes found sent by a lookup, in %.1fs" % (
       ROUNDS, sum(r[3] for r in results), sum(r[2] for r in results), settled[0], time.time() - t0))
 mock.terminate()
 mock.wait()
 subprocess.call(["rm", "-rf", work])
+taplib.done()

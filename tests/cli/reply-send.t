@@ -24,6 +24,9 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, skip, done, free_port, wait_port
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
@@ -41,38 +44,6 @@ TMP = tempfile.mkdtemp(prefix="carepipe-reply-send-")
 REPLY = os.path.join(TMP, "reply")
 shutil.copy(os.path.join(TOP, "bin", "reply"), REPLY)
 procs = []
-n_test = 0
-failed = 0
-
-
-def ok(cond, name, detail=""):
-    global n_test, failed
-    n_test += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n_test, name))
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:30]:
-            print("#   " + line)
-    return cond
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.2)
-    return False
 
 
 # The project's mock, from a copy under a name of its own.
@@ -289,14 +260,12 @@ if have_prism and wait_port(xport, 300) and wait_port(mport, 300):
 else:
     for name in ("x: reply", "x: DM", "mastodon: reply", "mastodon: direct", "x: no violation",
                  "mastodon: no violation", "Prism received them"):
-        n_test += 1
-        print("ok %d # SKIP %s: %s" % (n_test, name, "Prism is not installed (scripts/install-deps) or "
-              "did not start" if FIXTURES == "recorded" else "the official API descriptions are in ../shared"))
+        skip(name, "Prism is not installed (scripts/install-deps) or "
+             "did not start" if FIXTURES == "recorded" else "the official API descriptions are in ../shared")
 
 for p in procs:
     p.terminate()
 for p in procs:
     p.wait()
 shutil.rmtree(TMP, ignore_errors=True)
-print("1..%d" % n_test)
-sys.exit(1 if failed else 0)
+done()

@@ -18,10 +18,12 @@ cases that follow the line `__TABLE__`.  A case:
     ! needs shared                 skip unless ../shared is present
     ! needs unwrapped              skip under CAREPIPE_WRAP (valgrind needs
                                    the TMPDIR and stderr such a case breaks)
+    ! needs command NAME           skip unless the program NAME is on PATH
     = NAME                        a file the case writes into $TMP:
     =| a line of it                its exact expected contents, line by line
 
 A line `<` alone is an empty input line; `>` alone an empty output line.
+Every $ line but the last must exit 0, as under `set -e` (see script()).
 Commands run under sh with cwd a fresh temporary directory, PATH starting
 with the project's bin/, and these variables: TOP (the checkout), SHARED
 (../shared, absolute), TMP (the case's directory), and XDG_CONFIG_HOME
@@ -50,7 +52,7 @@ def parse(path):
     for no, raw in enumerate(lines[start:], start + 1):
         if raw.startswith("### "):
             cur = {"name": raw[4:].strip(), "line": no, "cmd": [], "stdin": [],
-                   "stdin_file": None, "out": [], "out_any": False, "err": [],
+                   "cmd_lines": [], "stdin_file": None, "out": [], "out_any": False, "err": [],
                    "status": 0, "needs": [], "files": []}
             cases.append(cur)
             continue
@@ -64,6 +66,7 @@ def parse(path):
         tag, text = m.group(1), m.group(3)
         if tag == "$":
             cur["cmd"].append(text)
+            cur["cmd_lines"].append(no)
         elif tag == "<":
             cur["stdin"].append(text)
         elif tag == "<<file":
@@ -87,6 +90,53 @@ def parse(path):
         elif tag == "=|":
             cur["files"][-1][1].append(text)
     return cases
+
+
+HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
+
+
+def complete(text):
+    """Whether TEXT is whole commands: sh -n parses it (a `for ... do`, an
+    open quote or a trailing | is not) and every here-document is closed."""
+    lines = text.split("\n")
+    if text.endswith("\\"):
+        return False
+    for i, l in enumerate(lines):
+        for word in HEREDOC.findall(l.replace("<<<", "")):
+            if word not in (x.strip() for x in lines[i + 1:]):
+                return False
+    return subprocess.run(["sh", "-n", "-c", text], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
+# The next line reads this one's status itself (`echo "exit $?"`).
+STATUS_READ = re.compile(r"^[^|;&\n]*\$\?")
+
+
+def script(case, path, status_file):
+    """The case's $ lines as one sh script, as if under `set -e` line by line:
+    every line but the last (with the lines that complete it, a loop or a
+    here-document, or ending in a backslash) must exit 0, else the script
+    stops there and writes the line's number and status to STATUS_FILE.
+    Inside a line, ; and || work as in sh, so `cmd; echo "exit $?"` still
+    shows a status on purpose, and so does a next line that starts by
+    reading $?.  (A plain `set -e` would stop at that cmd too.)"""
+    units, cur, first = [], [], None
+    for text, no in zip(case["cmd"], case["cmd_lines"]):
+        cur.append(text)
+        first = first or no
+        if complete("\n".join(cur)):
+            units.append((first, "\n".join(cur)))
+            cur, first = [], None
+    if cur:  # not whole: sh reports the syntax error of the last unit
+        units.append((first, "\n".join(cur)))
+    out = []
+    for i, (no, text) in enumerate(units):
+        if i == len(units) - 1 or STATUS_READ.match(units[i + 1][1]):
+            out.append(text)
+        else:
+            out.append("{\n%s\n} || { echo %d $? > '%s'; exit 1; }" % (text, no, status_file))
+    return "\n".join(out)
 
 
 def match_lines(got, want):
@@ -133,10 +183,18 @@ def run(path):
         if "shared" in " ".join(c["needs"]) and not os.path.isdir(os.path.join(SHARED, "data")):
             print(f"ok {n} # SKIP {label}: ../shared is absent")
             continue
+        missing = [w.split()[2] for w in c["needs"]
+                   if w.startswith("needs command ") and not shutil.which(w.split()[2])]
+        if missing:
+            print(f"ok {n} # SKIP {label}: {missing[0]} is not installed")
+            continue
         if "unwrapped" in " ".join(c["needs"]) and os.environ.get("CAREPIPE_WRAP"):
             print(f"ok {n} # SKIP {label}: the wrapper (valgrind) needs what the case takes away")
             continue
         tmp = tempfile.mkdtemp(prefix="carepipe-t-")
+        # outside TMP, which the cases list and check
+        fd, status_file = tempfile.mkstemp(prefix="carepipe-t-status-")
+        os.close(fd)
         env["TMP"] = tmp
         env["XDG_CONFIG_HOME"] = os.path.join(tmp, ".config")
         if c["stdin_file"]:
@@ -145,7 +203,7 @@ def run(path):
         else:
             data = "".join(l + "\n" for l in c["stdin"]).encode()
         try:
-            p = subprocess.run(["sh", "-c", "\n".join(c["cmd"])], input=data, cwd=tmp, env=env,
+            p = subprocess.run(["sh", "-c", script(c, path, status_file)], input=data, cwd=tmp, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
             out = p.stdout.decode("utf-8", "replace").split("\n")
             err = p.stderr.decode("utf-8", "replace").split("\n")
@@ -154,7 +212,12 @@ def run(path):
             if err and err[-1] == "":
                 err.pop()
             problems = []
-            if p.returncode != c["status"]:
+            with open(status_file) as f:
+                stopped = f.read().split()
+            if stopped:
+                problems.append(f"stopped: the command at {os.path.basename(path)}:{stopped[0]} exited "
+                                f"{stopped[1]}; every $ line but the last must exit 0")
+            elif p.returncode != c["status"]:
                 problems.append(f"exit status {p.returncode}, wanted {c['status']}")
             if not c["out_any"]:
                 m = match_lines(out, c["out"])
@@ -194,6 +257,7 @@ def run(path):
         else:
             print(f"ok {n} - {label}")
         shutil.rmtree(tmp, ignore_errors=True)
+        os.unlink(status_file)
     return 1 if failed else 0
 
 

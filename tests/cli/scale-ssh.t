@@ -13,6 +13,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok, skip_all, free_port
+
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 bindir = os.path.join(top, "bin")
 sshd = shutil.which("sshd") or ("/usr/sbin/sshd" if os.path.exists("/usr/sbin/sshd") else None)
@@ -20,20 +24,11 @@ need = [("sshd", sshd), ("ssh", shutil.which("ssh")), ("ssh-keygen", shutil.whic
         ("parallel", shutil.which("parallel"))]
 missing = [n for n, p in need if not p]
 if missing:
-    print(f"1..0 # SKIP needs {', '.join(missing)} (scripts/install-deps installs them)")
-    sys.exit(0)
+    skip_all(f"needs {', '.join(missing)} (scripts/install-deps installs them)")
 
 tmp = tempfile.mkdtemp(prefix="carepipe-ssh-")
 tests = []
 proc = None
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def done():
@@ -41,10 +36,9 @@ def done():
         proc.terminate()
         proc.wait(timeout=10)
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(tests)}")
-    for i, (ok, name) in enumerate(tests, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-    sys.exit(0)
+    for good, name in tests:
+        ok(good, name)
+    taplib.done()
 
 
 if True:

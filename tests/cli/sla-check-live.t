@@ -23,25 +23,13 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 LIMIT = 120 if WRAP else 60  # seconds before a line that must come counts as lost
 
-n = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond:
-        failed += 1
-        if diag:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def iso(t):
@@ -145,5 +133,4 @@ ok(summary([json.loads(l) for l in out.decode().splitlines()]) ==
    [["ra", None, None], ["a", "breached", "ra"]],
    "with --now: a late answer still counts (breached, as without --sorted)", out.decode() + err.decode())
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -17,24 +17,16 @@ import subprocess
 import sys
 from datetime import datetime
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import ok
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 TWCS = os.path.join(SHARED, "data", "twcs")
 FILES = ["twcs_head5000.csv", "twcs_kaggle_sample.csv"]
 NOW = "2030-01-01T00:00:00Z"
 
-n = 0
-failed = 0
-
-
-def ok(cond, name, *diag):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {name}")
-    if not cond:
-        failed += 1
-        for d in diag:
-            print(f"#   {d}")
 
 
 def norm_id(s):
@@ -158,8 +150,8 @@ def main():
                                   "".join(l + "\n" for l in ordered).encode())
         ok(rc == 0 and sorted(sorted_out.decode().splitlines()) == sorted(lines),
            f"{name}: --sorted on time-ordered input writes the same records", err.strip())
-    print(f"1..{n}")
-    return 1 if failed else 0
+    print(f"1..{taplib.count}")
+    return taplib.status()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 shared = os.environ.get("CAREPIPE_SHARED") or os.path.join(top, "..", "shared")
 tag = os.path.join(top, "bin", "tag")
@@ -120,6 +123,6 @@ if os.path.isfile(os.path.join(d, "val_text.txt")):
 else:
     print("# SKIP TweetEval val: needs ../shared (tweeteval-sentiment)")
 
-print(f"1..{len(tests)}")
-for i, (ok, name) in enumerate(tests, 1):
-    print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+for good, name in tests:
+    ok(good, name)
+done()

@@ -9,6 +9,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, done
+
 FLOOR = 0.70
 LEXICON_FLOOR = 0.63
 
@@ -45,18 +48,17 @@ def recalls(pred):
     return r
 
 
-print("1..4")
 rc, pred = run()
-print(("ok" if rc == 0 else "not ok") + " 1 - tag reads all tweets, exit 0")
-print(("ok" if len(pred) == len(labels) == 2000 else "not ok") +
-      f" 2 - 2000 labelled tweets, 2000 labels out ({len(pred)})")
-for n, what, floor, args in ((3, "the model", FLOOR, ()),
-                             (4, "the lexicon scorer", LEXICON_FLOOR, ("--model", "lexicon"))):
+ok(rc == 0, "tag reads all tweets, exit 0")
+ok(len(pred) == len(labels) == 2000, f"2000 labelled tweets, 2000 labels out ({len(pred)})")
+for what, floor, args in (("the model", FLOOR, ()),
+                          ("the lexicon scorer", LEXICON_FLOOR, ("--model", "lexicon"))):
     if args:
         rc, pred = run(*args)
     recall = recalls(pred)
     macro = sum(recall) / 3
     print(f"# {what}: recall negative {recall[0]:.3f}, neutral {recall[1]:.3f}, "
           f"positive {recall[2]:.3f}")
-    print(("ok" if rc == 0 and len(pred) == 2000 and macro >= floor else "not ok") +
-          f" {n} - {what}: macro-averaged recall {macro:.4f} >= {floor}")
+    ok(rc == 0 and len(pred) == 2000 and macro >= floor,
+       f"{what}: macro-averaged recall {macro:.4f} >= {floor}")
+done()

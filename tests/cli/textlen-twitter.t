@@ -18,6 +18,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 SPECS = os.path.join(SHARED, "specs", "twitter-text")
@@ -173,17 +176,12 @@ def main():
     conformance()
     regenerate()
     oracle()
-    print("1..%d" % len(results))
-    for n, (good, name, why, diag) in enumerate(results, 1):
-        name = name.replace("#", "\\#").replace("\n", " ")
+    for good, name, why, diag in results:
         if why:
-            print("ok %d - %s # SKIP %s" % (n, name, why))
-            continue
-        print("%s %d - %s" % ("ok" if good else "not ok", n, name))
-        if not good:
-            for d in diag:
-                print("#   %s" % d)
-    return 0
+            taplib.skip(name, why)
+        else:
+            taplib.ok(good, name, *diag)
+    taplib.done()
 
 
 if __name__ == "__main__":

