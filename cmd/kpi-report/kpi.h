@@ -6,6 +6,7 @@
  *             partial output
  *   match.c   reply matching, per-reply latency and thread resolution
  *   spikes.c  the hourly series and its alerts
+ *   columns.c the KPIs, one table every writer reads
  *   report.c  table, csv, ndjson and markdown
  *   html.c    the self-contained HTML page with SVG charts
  *
@@ -310,6 +311,34 @@ int spikes_find(struct kpi *k);
 void alert_group(const struct alert *a, cp_buf *o);
 void hours_sort(struct kpi *k);
 
+/* columns.c: the KPIs, one table.  A column is an index into it. */
+enum { C_COUNT, C_RATE, C_DUR, C_NUM, C_NPS, C_BOOL };
+int columns_parse(struct kpi *k, const char *list, cp_err *e);
+/* The columns a table shows, into list, which has room for KPI_MAXCOLUMNS:
+ * --columns as given; else, of the default ones (or with wide of all),
+ * those the input has data for. */
+size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
+/* The figures compared with the previous period: with tot, those the
+ * input has data for. */
+size_t headline_columns(const struct kpi *k, const struct stats *tot, uint8_t *list);
+/* The HTML page's cards, with their labels. */
+size_t card_columns(uint8_t *list, const char **label);
+double column(const struct stats *s, int c);
+const char *column_name(int c);
+int column_kind(int c);
+const char *column_head(int c, const char **desc);
+void column_human(cp_buf *o, const struct stats *s, int c);
+/* Column c's change from prev to cur, for people. */
+void column_change(cp_buf *o, const struct stats *cur, const struct stats *prev, int c);
+/* Some quantile of s is from buckets, within 1%. */
+bool stats_approx(const struct stats *s);
+/* For machines: plain numbers, none when there is nothing to say. */
+void machine_num(cp_buf *o, double v, int kind, const char *none);
+void columns_csv_header(cp_buf *o);
+void columns_csv_row(cp_buf *o, const struct stats *s);
+/* A group's figures as NDJSON members, after a comma when comma. */
+void columns_json(const struct kpi *k, cp_buf *o, const struct stats *s, bool comma);
+
 /* report.c and html.c */
 int report_write(struct kpi *k, cp_buf *out);
 int html_write(struct kpi *k, cp_buf *out);
@@ -322,14 +351,6 @@ void fmt_dur(double secs, char out[32]);
 /* An instant as RFC 3339 in --tz: "Z" for UTC, else with its offset. */
 void fmt_time(const struct kpi *k, int64_t t, char out[40]);
 int keyspec_parse(struct kpi *k, const char *list, cp_err *e);
-int columns_parse(struct kpi *k, const char *list, cp_err *e);
-/* The columns a table shows (indices into the CSV's), into list, which
- * has room for KPI_MAXCOLUMNS; wide: every column with data. */
-size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
-const char *column_head(int c, const char **desc);
-void column_human(cp_buf *o, const struct stats *s, int c);
-/* Column c's change from prev to cur, for people. */
-void column_change(cp_buf *o, const struct stats *cur, const struct stats *prev, int c);
 /* Input text for a terminal, a spreadsheet or a page: C0 and C1 controls
  * written as visible escapes. */
 void text_safe(cp_buf *o, const char *s, size_t n);

@@ -534,6 +534,12 @@ $ kpi-report -f csv mentions.ndjson | head -1 | tr , '\n' | wc -l
 $ kpi-report --columns in,frt_p99 </dev/null 2>&1 | head -1
 > kpi-report: --columns: no column 'frt_p99' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
 
+### --columns takes CSV columns only, not the NDJSON object's other members (one KPI table holds both)
+$ kpi-report --columns in,awaiting_brand </dev/null 2>&1 | head -1
+$ kpi-report --columns approx </dev/null 2>&1 | head -1
+> kpi-report: --columns: no column 'awaiting_brand' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
+> kpi-report: --columns: no column 'approx' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
+
 ### --tz buckets days in the team's zone; the process's TZ is never used (issue 12)
 $ cat > in.ndjson
 $ kpi-report --tz Europe/Paris --by day -f csv in.ndjson | cut -d, -f1-2
