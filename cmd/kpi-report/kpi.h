@@ -1,9 +1,12 @@
 /*
  * kpi.h - kpi-report's own parts, shared between its files.
  *
- *   main.c    options, the record loop, reading partials (--merge)
- *   agg.c     string maps, distinct counting, per-group statistics,
- *             partial output
+ *   main.c    options, the record loop, the exit
+ *   period.c  --tz, --now, --since, --until, --compare
+ *   record.c  one input record: its fields, period and statistics
+ *   keys.c    --by, a record's groups and the components of their keys
+ *   agg.c     string maps, distinct counting, per-group statistics
+ *   partial.c partials: writing (--partial) and reading (--merge)
  *   match.c   reply matching, per-reply latency and thread resolution
  *   spikes.c  the hourly series and its alerts
  *   columns.c the KPIs, one table every writer reads
@@ -118,6 +121,13 @@ enum key_kind {
 struct keyspec {
 	int kind;
 	const char *name;   /* the label, and the path for K_PATH */
+};
+
+/* The values of one record that kpi-report reads, found in one pass over
+ * its top-level members. */
+struct fields {
+	cp_val id, platform, account, direction, created_at, in_reply_to, thread, author, tags,
+	    sentiment, sla, metrics, csat, nps, assignee, lang, priority, text;
 };
 
 /* ---------------------------------------------------------- matching */
@@ -259,7 +269,22 @@ struct kpi {
 	struct gset gs;
 };
 
+/* period.c: the options' errors (usage, exit 64), durations, and the
+ * period with its zone, set from the options' text (NULL: not given). */
+void usage_error(cp_prog *p, const char *fmt, const char *arg);
+int64_t parse_dur(cp_prog *p, const char *opt, const char *s);
+void period_set(cp_prog *p, struct kpi *k, const char *tzname, const char *now,
+                const char *since, const char *until, const char *compare);
+
+/* record.c, keys.c: a record (cp_each_record's callback), its groups
+ * into k->gs, and a warning for a --by key no record has. */
+int each_record(void *ctx, cp_rec *r, const cp_pos *pos);
+int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_t t, bool inbound);
+void warn_missing_keys(struct kpi *k);
+
 /* agg.c */
+/* Defaults, before the options. */
+void kpi_init(struct kpi *k, cp_prog *p);
 void stats_init(struct stats *s);
 void stats_free(struct stats *s);
 int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e);
@@ -269,6 +294,8 @@ int kpi_sample(struct kpi *k, sketch *s, double x);
 int kpi_merge_sketch(struct kpi *k, sketch *d, const sketch *s, cp_err *e);
 int kpi_fit_budget(struct kpi *k);
 int distinct_add(struct distinct *d, uint64_t h);
+/* From the exact set to the HyperLogLog registers. */
+int distinct_to_hll(struct distinct *d);
 int distinct_merge(struct distinct *d, const struct distinct *s);
 double distinct_count(const struct distinct *d);
 double stats_threads(const struct stats *s);
@@ -279,7 +306,9 @@ int tag_count(struct stats *s, const char *tag, size_t n, bool prev);
 /* The one shared copy of a group set, kept to the end; NULL when out of
  * memory.  Open items point at these instead of copying them. */
 const struct gset *gset_intern(struct kpi *k, const struct gset *s);
+/* partial.c */
 int kpi_write_partial(struct kpi *k, cp_buf *out);
+int each_partial(void *ctx, cp_rec *r, const cp_pos *pos);
 int stats_to_json(const struct stats *s, cp_buf *out);
 int stats_from_json(struct stats *s, cp_val v, cp_err *e);
 /* Components of a group key as a JSON array, into out. */
@@ -340,7 +369,11 @@ void columns_csv_row(cp_buf *o, const struct stats *s);
 void columns_json(const struct kpi *k, cp_buf *o, const struct stats *s, bool comma);
 
 /* report.c and html.c */
+/* -f's name of a format: F_*, or -1. */
+int format_parse(const char *name);
 int report_write(struct kpi *k, cp_buf *out);
+/* Write the report to path ("-": standard output; *.gz compressed), or die. */
+void report_save(cp_prog *p, const char *path, const cp_buf *b);
 int html_write(struct kpi *k, cp_buf *out);
 /* Sorted --by groups (indices), limited by --top; caller frees. */
 size_t report_groups(struct kpi *k, uint32_t **out);

@@ -4,51 +4,15 @@
  * Markdown; and the alert list for --alerts-only.
  */
 #include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "kpi.h"
 #include "tz.h"
-
-static const struct { const char *name; int kind; } key_names[] = {
-	{ "platform", K_PLATFORM }, { "account", K_ACCOUNT }, { "agent", K_AGENT },
-	{ "tag", K_TAG }, { "day", K_DAY }, { "week", K_WEEK }, { "hour", K_HOUR },
-	{ "weekday", K_WEEKDAY }, { "lang", K_LANG }, { "priority", K_PRIORITY },
-};
-
-int keyspec_parse(struct kpi *k, const char *list, cp_err *e)
-{
-	char *copy = strdup(list), *save = NULL;
-	if (!copy)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	k->nkeys = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (k->nkeys == KPI_MAXKEYS) {
-			free(copy);
-			return cp_fail(e, CP_EX_USAGE, "--by takes at most %d keys", KPI_MAXKEYS);
-		}
-		struct keyspec *ks = &k->keys[k->nkeys++];
-		ks->kind = K_PATH;
-		ks->name = strdup(t);
-		if (!ks->name) {
-			free(copy);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-		for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-			if (strcmp(t, key_names[i].name) == 0)
-				ks->kind = key_names[i].kind;
-		if (ks->kind == K_PATH && (!*t || t[0] == '.' || t[strlen(t) - 1] == '.' ||
-		                           strstr(t, ".."))) {
-			cp_fail(e, CP_EX_USAGE, "--by: '%s' is not a key or a field path", t);
-			free(copy);
-			return -1;
-		}
-	}
-	free(copy);
-	if (!k->nkeys && *list)
-		return cp_fail(e, CP_EX_USAGE, "--by wants a comma list of keys");
-	return 0;
-}
 
 void fmt_dur(double secs, char out[32])
 {
@@ -218,25 +182,6 @@ static void csv_text(cp_buf *o, const char *s, size_t n)
 static void key_label(const struct kpi *k, size_t i, cp_buf *o)
 {
 	buf_adds(o, k->keys[i].name);
-}
-
-/* The i-th component of a group key. */
-void key_component(const struct group *g, size_t i, const char **s, size_t *n)
-{
-	const char *p = g->key;
-	for (size_t j = 0; j < i && p; j++) {
-		p = strchr(p, '\x1f');
-		if (p)
-			p++;
-	}
-	if (!p) {
-		*s = "";
-		*n = 0;
-		return;
-	}
-	const char *e = strchr(p, '\x1f');
-	*s = p;
-	*n = e ? (size_t)(e - p) : strlen(p);
 }
 
 /* ---------------------------------------------------------- previous period */
@@ -827,6 +772,18 @@ static int write_grid(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng, b
 
 /* ---------------------------------------------------------- entry */
 
+int format_parse(const char *name)
+{
+	static const struct { const char *name; int fmt; } names[] = {
+		{ "table", F_TABLE }, { "csv", F_CSV }, { "ndjson", F_NDJSON }, { "json", F_NDJSON },
+		{ "markdown", F_MARKDOWN }, { "md", F_MARKDOWN }, { "html", F_HTML },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i].name) == 0)
+			return names[i].fmt;
+	return -1;
+}
+
 int report_write(struct kpi *k, cp_buf *o)
 {
 	if (k->alerts_only) {
@@ -882,4 +839,41 @@ int report_write(struct kpi *k, cp_buf *o)
 	}
 	free(gv);
 	return 0;
+}
+
+/* ---------------------------------------------------------- saving */
+
+void report_save(cp_prog *p, const char *path, const cp_buf *b)
+{
+	size_t n = strlen(path);
+	/* A report built after a failed allocation may lack a part. */
+	if (buf_failures())
+		cp_die(p, CP_EX_OSERR, "out of memory");
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
+		gzFile gz = gzopen(path, "wb");
+		if (!gz)
+			cp_die(p, CP_EX_CANTCREAT, "%s: %s", path, strerror(errno));
+		if (b->len && gzwrite(gz, b->p, (unsigned)b->len) != (int)b->len) {
+			int zerr;
+			const char *msg = gzerror(gz, &zerr);
+			cp_die(p, CP_EX_IOERR, "%s: %s", path, zerr == Z_ERRNO ? strerror(errno) : msg);
+		}
+		if (gzclose(gz) != Z_OK)
+			cp_die(p, CP_EX_IOERR, "%s: %s", path, strerror(errno));
+		return;
+	}
+	int fd = strcmp(path, "-") == 0 ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0)
+		cp_die(p, CP_EX_CANTCREAT, "%s: %s", path, strerror(errno));
+	for (size_t off = 0; off < b->len;) {
+		ssize_t w = write(fd, b->p + off, b->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			cp_die(p, CP_EX_IOERR, "%s: write error: %s", fd == 1 ? "(stdout)" : path,
+			       strerror(errno));
+		off += (size_t)w;
+	}
+	if (fd != 1 && close(fd) < 0)
+		cp_die(p, CP_EX_IOERR, "%s: %s", path, strerror(errno));
 }
