@@ -487,11 +487,9 @@ void kpi_free(struct kpi *k)
 	free(k->g);
 	smap_free(&k->groups);
 	ht_free(&k->pending);
-	for (size_t i = 0; i < k->orphans.cap; i++) {
-		struct orphans *o = (void *)(k->orphans.t + i * k->orphans.esize);
-		if (o->key)
-			free(o->r);
-	}
+	struct orphans *o;
+	for (size_t i = 0; (o = ht_next(&k->orphans, &i));)
+		free(o->r);
 	ht_free(&k->orphans);
 	ht_free(&k->threads);
 	for (size_t i = 0; i < k->gsets.cap; i++)

@@ -259,29 +259,25 @@ const char *column_head(int c, const char **desc)
 	return kpi_cols[c].head;
 }
 
+static int column_add(struct kpi *k, const char *t, cp_err *e)
+{
+	size_t c = 0;
+	while (c < NROWS && !(is_column(c) && strcmp(kpi_cols[c].name, t) == 0))
+		c++;
+	if (c == NROWS)
+		return cp_fail(e, CP_EX_USAGE, "--columns: no column '%s' (the names are the CSV "
+		               "header's: kpi-report -f csv </dev/null | head -1)", t);
+	if (k->ncolumns == KPI_MAXCOLUMNS)
+		return cp_fail(e, CP_EX_USAGE, "--columns: at most %d columns", KPI_MAXCOLUMNS);
+	k->columns[k->ncolumns++] = (uint8_t)c;
+	return 0;
+}
+
 int columns_parse(struct kpi *k, const char *list, cp_err *e)
 {
-	char *copy = strdup(list), *save = NULL;
-	if (!copy)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	k->ncolumns = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		size_t c = 0;
-		while (c < NROWS && !(is_column(c) && strcmp(kpi_cols[c].name, t) == 0))
-			c++;
-		if (c == NROWS) {
-			cp_fail(e, CP_EX_USAGE, "--columns: no column '%s' (the names are the CSV "
-			        "header's: kpi-report -f csv </dev/null | head -1)", t);
-			free(copy);
-			return -1;
-		}
-		if (k->ncolumns == KPI_MAXCOLUMNS) {
-			free(copy);
-			return cp_fail(e, CP_EX_USAGE, "--columns: at most %d columns", KPI_MAXCOLUMNS);
-		}
-		k->columns[k->ncolumns++] = (uint8_t)c;
-	}
-	free(copy);
+	if (comma_each(k, list, column_add, e) < 0)
+		return -1;
 	return k->ncolumns ? 0 : cp_fail(e, CP_EX_USAGE, "--columns wants a comma list of names");
 }
 

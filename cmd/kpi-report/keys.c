@@ -14,35 +14,27 @@ static const struct { const char *name; int kind; } key_names[] = {
 	{ "weekday", K_WEEKDAY }, { "lang", K_LANG }, { "priority", K_PRIORITY },
 };
 
+static int key_add(struct kpi *k, const char *t, cp_err *e)
+{
+	if (k->nkeys == KPI_MAXKEYS)
+		return cp_fail(e, CP_EX_USAGE, "--by takes at most %d keys", KPI_MAXKEYS);
+	struct keyspec *ks = &k->keys[k->nkeys++];
+	ks->kind = K_PATH;
+	if (!(ks->name = strdup(t)))
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+		if (strcmp(t, key_names[i].name) == 0)
+			ks->kind = key_names[i].kind;
+	if (ks->kind == K_PATH && (!*t || t[0] == '.' || t[strlen(t) - 1] == '.' || strstr(t, "..")))
+		return cp_fail(e, CP_EX_USAGE, "--by: '%s' is not a key or a field path", t);
+	return 0;
+}
+
 int keyspec_parse(struct kpi *k, const char *list, cp_err *e)
 {
-	char *copy = strdup(list), *save = NULL;
-	if (!copy)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	k->nkeys = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (k->nkeys == KPI_MAXKEYS) {
-			free(copy);
-			return cp_fail(e, CP_EX_USAGE, "--by takes at most %d keys", KPI_MAXKEYS);
-		}
-		struct keyspec *ks = &k->keys[k->nkeys++];
-		ks->kind = K_PATH;
-		ks->name = strdup(t);
-		if (!ks->name) {
-			free(copy);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-		for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-			if (strcmp(t, key_names[i].name) == 0)
-				ks->kind = key_names[i].kind;
-		if (ks->kind == K_PATH && (!*t || t[0] == '.' || t[strlen(t) - 1] == '.' ||
-		                           strstr(t, ".."))) {
-			cp_fail(e, CP_EX_USAGE, "--by: '%s' is not a key or a field path", t);
-			free(copy);
-			return -1;
-		}
-	}
-	free(copy);
+	if (comma_each(k, list, key_add, e) < 0)
+		return -1;
 	if (!k->nkeys && *list)
 		return cp_fail(e, CP_EX_USAGE, "--by wants a comma list of keys");
 	return 0;

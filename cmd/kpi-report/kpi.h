@@ -2,7 +2,7 @@
  * kpi.h - kpi-report's own parts, shared between its files.
  *
  *   main.c    options, the record loop, the exit
- *   period.c  --tz, --now, --since, --until, --compare
+ *   options.c option values: durations, lists, the period (--since...)
  *   record.c  one input record: its fields, period and statistics
  *   keys.c    --by, a record's groups and the components of their keys
  *   agg.c     string maps, distinct counting, per-group statistics
@@ -141,6 +141,9 @@ void *ht_get(const struct htab *h, uint64_t key);
  * memory.  Slot pointers are valid until the next ht_put or ht_del. */
 void *ht_put(struct htab *h, uint64_t key, bool *fresh);
 void ht_del(struct htab *h, void *slot);
+/* The next taken slot at or after *i, with *i moved past it; NULL at the
+ * end.  For (size_t i = 0; (x = ht_next(h, &i));) visits every one. */
+void *ht_next(const struct htab *h, size_t *i);
 /* Ask for the key's home slot early: the table is far bigger than the
  * cache, and the record's other work can hide the wait. */
 static inline void ht_prefetch(const struct htab *h, uint64_t key)
@@ -269,10 +272,13 @@ struct kpi {
 	struct gset gs;
 };
 
-/* period.c: the options' errors (usage, exit 64), durations, and the
+/* options.c: the options' errors (usage, exit 64), durations, and the
  * period with its zone, set from the options' text (NULL: not given). */
 void usage_error(cp_prog *p, const char *fmt, const char *arg);
 int64_t parse_dur(cp_prog *p, const char *opt, const char *s);
+/* item for each name of a comma list, until one fails (-1, e set). */
+int comma_each(struct kpi *k, const char *list,
+               int (*item)(struct kpi *k, const char *name, cp_err *e), cp_err *e);
 void period_set(cp_prog *p, struct kpi *k, const char *tzname, const char *now,
                 const char *since, const char *until, const char *compare);
 

@@ -72,6 +72,14 @@ static int ht_grow(struct htab *h)
 	return 0;
 }
 
+void *ht_next(const struct htab *h, size_t *i)
+{
+	while (*i < h->cap)
+		if (KEY(h, (*i)++))
+			return SLOT(h, *i - 1);
+	return NULL;
+}
+
 void *ht_put(struct htab *h, uint64_t key, bool *fresh)
 {
 	void *s = ht_get(h, key);

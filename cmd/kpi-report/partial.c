@@ -44,6 +44,24 @@ static int hexval(int c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* A 64-bit hash or key as a partial writes it: 16 lowercase hex digits. */
+static int hex64(cp_val v, uint64_t *out)
+{
+	size_t n;
+	const char *s = val_rawstr(v, &n);
+	uint64_t x = 0;
+	if (!s || n != 16)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return -1;
+		x = x << 4 | (uint64_t)d;
+	}
+	*out = x;
+	return 0;
+}
+
 static int distinct_from_json(struct distinct *d, cp_val v, cp_err *e)
 {
 	size_t n;
@@ -70,16 +88,9 @@ static int distinct_from_json(struct distinct *d, cp_val v, cp_err *e)
 	size_t pos = 0;
 	cp_val el;
 	while (val_next(x, &pos, NULL, &el)) {
-		s = val_rawstr(el, &n);
-		if (!s || n != 16)
+		uint64_t hv;
+		if (hex64(el, &hv) < 0)
 			return cp_fail(e, CP_EX_DATAERR, "customers: bad hash");
-		uint64_t hv = 0;
-		for (size_t i = 0; i < 16; i++) {
-			int c = hexval(s[i]);
-			if (c < 0)
-				return cp_fail(e, CP_EX_DATAERR, "customers: bad hash");
-			hv = hv << 4 | (uint64_t)c;
-		}
 		if (distinct_add(d, hv) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 	}
@@ -335,11 +346,8 @@ int kpi_write_partial(struct kpi *k, cp_buf *o)
 		               (unsigned long long)k->hours[i].neg,
 		               (unsigned long long)k->hours[i].labelled);
 	for (size_t i = 0; i < k->ng; i++) {
-		const struct htab *h = &k->g[i]->hours;
-		for (size_t j = 0; j < h->cap; j++) {
-			const struct hslot *x = (const void *)(h->t + j * h->esize);
-			if (!x->key)
-				continue;
+		const struct hslot *x;
+		for (size_t j = 0; (x = ht_next(&k->g[i]->hours, &j));) {
 			rc |= buf_addf(o, "{\"t\":\"ghour\",\"g\":[[%d,", k->g[i]->fam);
 			rc |= buf_json_str(o, k->g[i]->key, strlen(k->g[i]->key));
 			rc |= buf_addf(o, "]],\"h\":%lld,\"in\":%llu,\"neg\":%llu,\"lab\":%llu}\n",
@@ -351,21 +359,16 @@ int kpi_write_partial(struct kpi *k, cp_buf *o)
 		const struct sment *e = &k->tag_hours.t[i];
 		if (!e->k)
 			continue;
-		const struct htab *h = e->v;
-		for (size_t j = 0; j < h->cap; j++) {
-			const struct hslot *x = (const void *)(h->t + j * h->esize);
-			if (!x->key)
-				continue;
+		const struct hslot *x;
+		for (size_t j = 0; (x = ht_next(e->v, &j));) {
 			rc |= buf_adds(o, "{\"t\":\"thour\",\"tag\":");
 			rc |= buf_json_str(o, e->k, e->klen);
 			rc |= buf_addf(o, ",\"h\":%lld,\"in\":%llu,\"neg\":0,\"lab\":0}\n",
 			               (long long)key_hour(x->key), (unsigned long long)x->in);
 		}
 	}
-	for (size_t i = 0; i < k->pending.cap; i++) {
-		const struct pending *pe = (const void *)(k->pending.t + i * k->pending.esize);
-		if (!pe->key)
-			continue;
+	const struct pending *pe;
+	for (size_t i = 0; (pe = ht_next(&k->pending, &i));) {
 		rc |= buf_addf(o, "{\"t\":\"pending\",\"key\":\"%016llx\",\"at\":%lld",
 		               (unsigned long long)pe->key, (long long)pe->t);
 		time_or_null(o, "first", pe_first(pe));
@@ -373,10 +376,8 @@ int kpi_write_partial(struct kpi *k, cp_buf *o)
 		rc |= gset_json(k, pe->gs, o);
 		rc |= buf_adds(o, "}\n");
 	}
-	for (size_t i = 0; i < k->orphans.cap; i++) {
-		const struct orphans *or = (const void *)(k->orphans.t + i * k->orphans.esize);
-		if (!or->key)
-			continue;
+	const struct orphans *or;
+	for (size_t i = 0; (or = ht_next(&k->orphans, &i));) {
 		for (size_t j = 0; j < or->n; j++) {
 			rc |= buf_addf(o, "{\"t\":\"reply\",\"parent\":\"%016llx\",\"at\":%lld,"
 			                  "\"counts\":%s,\"g\":",
@@ -386,10 +387,8 @@ int kpi_write_partial(struct kpi *k, cp_buf *o)
 			rc |= buf_adds(o, "}\n");
 		}
 	}
-	for (size_t i = 0; i < k->threads.cap; i++) {
-		const struct thread *t = (const void *)(k->threads.t + i * k->threads.esize);
-		if (!t->key)
-			continue;
+	const struct thread *t;
+	for (size_t i = 0; (t = ht_next(&k->threads, &i));) {
 		rc |= buf_addf(o, "{\"t\":\"thread\",\"key\":\"%016llx\",\"first\":%lld",
 		               (unsigned long long)t->key, (long long)t->first);
 		time_or_null(o, "last_in", t->last_in);
@@ -409,23 +408,10 @@ static int64_t time_member(cp_val v, const char *name)
 	return val_int(val_member(v, name), &t) == 0 ? t : NO_TIME;
 }
 
-/* An open item's key as a partial writes it: 16 hex digits, not 0. */
+/* An open item's key: 16 hex digits, not 0. */
 static int hexkey(cp_val v, uint64_t *key)
 {
-	size_t n;
-	const char *s = val_rawstr(v, &n);
-	uint64_t x = 0;
-	if (!s || n != 16)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int c = s[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			return -1;
-		x = x << 4 | (uint64_t)d;
-	}
-	*key = x;
-	return x ? 0 : -1;
+	return hex64(v, key) < 0 || !*key ? -1 : 0;
 }
 
 static bool header_seen;

@@ -53,32 +53,28 @@ struct htab *tag_series(struct kpi *k, const char *tag, size_t n)
 int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n_neg,
              uint64_t n_lab)
 {
-	if (h == k->last_hour && k->last_hour_at < k->nhours) {
-		struct hour *x = &k->hours[k->last_hour_at];
-		x->in += n_in;
-		x->out += n_out;
-		x->neg += n_neg;
-		x->labelled += n_lab;
-		return 0;
-	}
-	struct sment *e = smap_put(&k->hours_map, (const char *)&h, sizeof h, kpi_hash(&h, sizeof h));
-	if (!e)
-		return -1;
-	if (!e->v) {
-		if (k->nhours == k->hcap) {
-			size_t ncap = k->hcap ? k->hcap * 2 : 64;
-			struct hour *nh = realloc(k->hours, ncap * sizeof *nh);
-			if (!nh)
-				return -1;
-			k->hours = nh;
-			k->hcap = ncap;
+	/* Records come in hours: the last one is the likely one. */
+	if (h != k->last_hour || k->last_hour_at >= k->nhours) {
+		struct sment *e = smap_put(&k->hours_map, (const char *)&h, sizeof h,
+		                           kpi_hash(&h, sizeof h));
+		if (!e)
+			return -1;
+		if (!e->v) {
+			if (k->nhours == k->hcap) {
+				size_t ncap = k->hcap ? k->hcap * 2 : 64;
+				struct hour *nh = realloc(k->hours, ncap * sizeof *nh);
+				if (!nh)
+					return -1;
+				k->hours = nh;
+				k->hcap = ncap;
+			}
+			k->hours[k->nhours] = (struct hour){ h, 0, 0, 0, 0 };
+			e->v = (void *)(uintptr_t)(k->nhours + 1);
+			k->nhours++;
 		}
-		k->hours[k->nhours] = (struct hour){ h, 0, 0, 0, 0 };
-		e->v = (void *)(uintptr_t)(k->nhours + 1);
-		k->nhours++;
+		k->last_hour = h;
+		k->last_hour_at = (uintptr_t)e->v - 1;
 	}
-	k->last_hour = h;
-	k->last_hour_at = (uintptr_t)e->v - 1;
 	struct hour *x = &k->hours[k->last_hour_at];
 	x->in += n_in;
 	x->out += n_out;
@@ -190,10 +186,8 @@ static void spread(const struct htab *h, int64_t h0, size_t span, double *in, do
 	memset(in, 0, span * sizeof *in);
 	memset(neg, 0, span * sizeof *neg);
 	memset(lab, 0, span * sizeof *lab);
-	for (size_t i = 0; i < h->cap; i++) {
-		const struct hslot *x = (const void *)(h->t + i * h->esize);
-		if (!x->key)
-			continue;
+	const struct hslot *x;
+	for (size_t i = 0; (x = ht_next(h, &i));) {
 		int64_t hour = key_hour(x->key);
 		if (hour < h0 || hour >= h0 + (int64_t)span)
 			continue;

@@ -1,7 +1,7 @@
 /*
- * The period a report covers: --tz, --now, --since, --until and the
- * previous period to compare with (--compare); and the usage errors of
- * kpi-report's options.
+ * Option values: usage errors, durations, comma lists, and the period a
+ * report covers (--tz, --now, --since, --until and the previous period to
+ * compare with, --compare).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +70,20 @@ int64_t parse_dur(cp_prog *p, const char *opt, const char *s)
 }
 
 /* --tz, --now, --since, --until and the previous period (--compare). */
+int comma_each(struct kpi *k, const char *list,
+               int (*item)(struct kpi *k, const char *name, cp_err *e), cp_err *e)
+{
+	char *copy = strdup(list), *save = NULL;
+	int rc = 0;
+	if (!copy)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save))
+		rc = item(k, t, e);
+	free(copy);
+	return rc;
+}
+
+/* --tz, --now, --since, --until and --compare. */
 void period_set(cp_prog *p, struct kpi *k, const char *tzname, const char *now,
                        const char *since, const char *until, const char *compare)
 {
