@@ -74,13 +74,15 @@ static void append_component(cp_buf *out, const char *s, size_t n)
 static void append_val(cp_buf *out, cp_val v, cp_buf *tmp)
 {
 	switch (v.type) {
-	case VAL_STRING:
-		buf_reset(tmp);
-		if (val_str(v, tmp) == 0 && tmp->len) {
-			append_component(out, tmp->p, tmp->len);
+	case VAL_STRING: {
+		const char *s;
+		size_t n;
+		if (val_strview(v, tmp, &s, &n) == 0 && n) {
+			append_component(out, s, n);
 			return;
 		}
 		break;
+	}
 	case VAL_NUMBER: case VAL_TRUE: case VAL_FALSE: case VAL_ARRAY: case VAL_OBJECT:
 		append_component(out, v.p, v.n);
 		return;
@@ -233,10 +235,10 @@ int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_
 				k->gs.g[k->gs.n++] = (uint32_t)gi;
 		}
 	}
-	if (k->accounts && f->account.type == VAL_STRING) {
-		buf_reset(&tmp);
-		val_str(f->account, &tmp);
-		if ((gi = kpi_group(k, FAM_ACCOUNT, tmp.p ? tmp.p : "", tmp.len)) < 0)
+	const char *acc;
+	size_t accn;
+	if (k->accounts && val_strview(f->account, &tmp, &acc, &accn) == 0) {
+		if ((gi = kpi_group(k, FAM_ACCOUNT, accn ? acc : "", accn)) < 0)
 			return -1;
 		k->gs.g[k->gs.n++] = (uint32_t)gi;
 	}

@@ -272,9 +272,8 @@ struct kpi {
 	struct gset gs;
 };
 
-/* options.c: the options' errors (usage, exit 64), durations, and the
+/* options.c: durations (a usage error when wrong), comma lists, and the
  * period with its zone, set from the options' text (NULL: not given). */
-void usage_error(cp_prog *p, const char *fmt, const char *arg);
 int64_t parse_dur(cp_prog *p, const char *opt, const char *s);
 /* item for each name of a comma list, until one fails (-1, e set). */
 int comma_each(struct kpi *k, const char *list,

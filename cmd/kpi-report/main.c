@@ -105,16 +105,16 @@ int main(int argc, char **argv)
 		case OPT_BY:
 			k.by = optarg;
 			if (keyspec_parse(&k, optarg, &e) < 0)
-				usage_error(&p, "%s", e.msg);
+				cp_usage_error(&p, "%s", e.msg);
 			break;
 		case 'f':
 			if ((k.fmt = format_parse(optarg)) < 0)
-				usage_error(&p, "unknown format '%s': table, csv, ndjson, markdown, html",
+				cp_usage_error(&p, "unknown format '%s': table, csv, ndjson, markdown, html",
 				            optarg);
 			break;
 		case OPT_COLUMNS:
 			if (columns_parse(&k, optarg, &e) < 0)
-				usage_error(&p, "%s", e.msg);
+				cp_usage_error(&p, "%s", e.msg);
 			break;
 		case OPT_WIDE: k.wide = true; break;
 		case OPT_TZ: tzname = optarg; break;
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 			k.sla_goal = strtod(optarg, &end) / 100;
 			if (end == optarg || (*end && strcmp(end, "%") != 0) || !(k.sla_goal > 0) ||
 			    k.sla_goal > 1)
-				usage_error(&p, "--sla-goal wants a percentage from 1 to 100: %s", optarg);
+				cp_usage_error(&p, "--sla-goal wants a percentage from 1 to 100: %s", optarg);
 			break;
 		case OPT_QMEM: {
 			unsigned long long v = strtoull(optarg, &end, 10);
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 			if (shift)
 				end++;
 			if (end == optarg || *end || optarg[0] == '-' || v > (1ULL << (63 - shift)) >> 1)
-				usage_error(&p, "--quantile-memory wants a size such as 64M: %s", optarg);
+				cp_usage_error(&p, "--quantile-memory wants a size such as 64M: %s", optarg);
 			k.quantile_budget = (uint64_t)v << shift;
 			break;
 		}
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 		case OPT_TOP:
 			k.top = strtol(optarg, &end, 10);
 			if (*end || k.top < 1)
-				usage_error(&p, "--top wants a positive number: %s", optarg);
+				cp_usage_error(&p, "--top wants a positive number: %s", optarg);
 			break;
 		case OPT_RESOLVE: k.resolve_after = parse_dur(&p, "--resolve-after", optarg); break;
 		case OPT_WINDOW: k.reply_window = parse_dur(&p, "--reply-window", optarg); break;
@@ -153,18 +153,18 @@ int main(int argc, char **argv)
 		case OPT_SPIKE_K:
 			k.spike_k = strtod(optarg, &end);
 			if (*end || !(k.spike_k > 0))
-				usage_error(&p, "--spike-k wants a positive number: %s", optarg);
+				cp_usage_error(&p, "--spike-k wants a positive number: %s", optarg);
 			break;
 		case OPT_SPIKE_WINDOW:
 			k.spike_window = parse_dur(&p, "--spike-window", optarg);
 			if (k.spike_window < 3600)
-				usage_error(&p, "--spike-window must be an hour or more: %s", optarg);
+				cp_usage_error(&p, "--spike-window must be an hour or more: %s", optarg);
 			break;
 		case OPT_SPIKE_COOL: k.spike_cooldown = parse_dur(&p, "--spike-cooldown", optarg); break;
 		case OPT_SPIKE_MIN: {
 			long v = strtol(optarg, &end, 10);
 			if (*end || v < 1)
-				usage_error(&p, "--spike-min wants a positive number: %s", optarg);
+				cp_usage_error(&p, "--spike-min wants a positive number: %s", optarg);
 			k.spike_min = (uint64_t)v;
 			break;
 		}
@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (partial && k.alerts_only)
-		usage_error(&p, "%s", "--partial and --alerts-only do not go together");
+		cp_usage_error(&p, "--partial and --alerts-only do not go together");
 	period_set(&p, &k, tzname, now, since, until, compare);
 	k.accounts = partial || merge || k.fmt == F_HTML;
 	cp_start(&p);

@@ -1,5 +1,5 @@
 /*
- * Option values: usage errors, durations, comma lists, and the period a
+ * Option values: durations, comma lists, and the period a
  * report covers (--tz, --now, --since, --until and the previous period to
  * compare with, --compare).
  */
@@ -10,66 +10,24 @@
 #include "kpi.h"
 #include "tz.h"
 
-void usage_error(cp_prog *p, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", p->name);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	cp_usage(p);
-}
-
-/* A date, or a date and time, with no offset: "2024-03-01",
- * "2024-03-01T08:00" or "2024-03-01T08:00:00". */
-static bool local_form(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	if (n == 10)
-		return true;
-	return (s[10] == 'T' || s[10] == ' ') && (n == 16 || (n == 19 && s[16] == ':')) &&
-	       s[13] == ':';
-}
-
+/* An option's point in time (tz_parse_when), or a usage error. */
 static int64_t parse_when(cp_prog *p, const char *opt, const char *s, int64_t now,
                           const tz *zone)
 {
-	int64_t t, d;
-	if (strcmp(s, "now") == 0)
-		return now;
-	if (s[0] == '-' && dur_parse(s + 1, &d) == 0)
-		return now - d;
-	if (local_form(s)) {
-		/* A wall-clock time of --tz: read it as if UTC, then find the
-		 * instant; a time skipped by a DST jump means the jump. */
-		char utc[40];
-		snprintf(utc, sizeof utc, "%.10sT%s%sZ", s, strlen(s) > 10 ? s + 11 : "00:00:00",
-		         strlen(s) == 16 ? ":00" : "");
-		if (time_parse(utc, strlen(utc), &t) == 0) {
-			tz_from_local(zone, t, &t);
-			return t;
-		}
-	}
-	if (time_parse(s, strlen(s), &t) < 0) {
-		fprintf(stderr, "%s: %s wants an RFC 3339 time, a date or -DURATION: %s\n", p->name,
-		        opt, s);
-		cp_usage(p);
-	}
+	int64_t t;
+	if (tz_parse_when(s, now, zone, &t) < 0)
+		cp_usage_error(p, "%s wants an RFC 3339 time, a date or -DURATION: %s", opt, s);
 	return t;
 }
 
 int64_t parse_dur(cp_prog *p, const char *opt, const char *s)
 {
 	int64_t d;
-	if (dur_parse(s, &d) < 0 || d < 0) {
-		fprintf(stderr, "%s: %s wants a duration such as 90s, 15m, 1h30m, 2d: %s\n", p->name,
-		        opt, s);
-		cp_usage(p);
-	}
+	if (dur_parse(s, &d) < 0 || d < 0)
+		cp_usage_error(p, "%s wants a duration such as 90s, 15m, 1h30m, 2d: %s", opt, s);
 	return d;
 }
 
-/* --tz, --now, --since, --until and the previous period (--compare). */
 int comma_each(struct kpi *k, const char *list,
                int (*item)(struct kpi *k, const char *name, cp_err *e), cp_err *e)
 {
@@ -83,9 +41,9 @@ int comma_each(struct kpi *k, const char *list,
 	return rc;
 }
 
-/* --tz, --now, --since, --until and --compare. */
+/* --tz, --now, --since, --until and the previous period (--compare). */
 void period_set(cp_prog *p, struct kpi *k, const char *tzname, const char *now,
-                       const char *since, const char *until, const char *compare)
+                const char *since, const char *until, const char *compare)
 {
 	cp_err e = {0};
 	/* Never the process's TZ: only a zone the user named. */
@@ -95,7 +53,7 @@ void period_set(cp_prog *p, struct kpi *k, const char *tzname, const char *now,
 	if (!(k->zone = tz_load(tzname, &e))) {
 		if (tz_from_env)
 			cp_die(p, CP_EX_CONFIG, "CAREPIPE_TZ: %s", e.msg);
-		usage_error(p, "--tz: %s", e.msg);
+		cp_usage_error(p, "--tz: %s", e.msg);
 	}
 	k->utc = strcmp(tzname, "UTC") == 0;
 	int64_t clock = (int64_t)time(NULL);
@@ -109,15 +67,15 @@ void period_set(cp_prog *p, struct kpi *k, const char *tzname, const char *now,
 		k->until = clock;
 	if (k->since != NO_TIME && k->until != NO_TIME) {
 		if (k->until <= k->since)
-			usage_error(p, "%s", "--until must be after --since");
+			cp_usage_error(p, "--until must be after --since");
 		/* The period just before, of the same length, or --compare's. */
 		int64_t shift = compare ? parse_dur(p, "--compare", compare) : k->until - k->since;
 		if (shift < k->until - k->since)
-			usage_error(p, "%s", "--compare must reach back at least the period's length "
-			                      "(the periods would overlap)");
+			cp_usage_error(p, "--compare must reach back at least the period's length "
+			               "(the periods would overlap)");
 		k->prev_since = k->since - shift;
 		k->prev_until = k->until - shift;
 	} else if (compare) {
-		usage_error(p, "%s", "--compare needs --since");
+		cp_usage_error(p, "--compare needs --since");
 	}
 }

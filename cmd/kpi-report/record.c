@@ -70,17 +70,10 @@ static int tags_count(struct stats *s, cp_val tags, bool prev, cp_buf *tmp)
 	size_t pos = 0;
 	cp_val el;
 	while (val_next(tags, &pos, NULL, &el)) {
-		const char *raw;
+		const char *tag;
 		size_t n;
-		if (el.type != VAL_STRING)
-			continue;
-		if (!(raw = val_rawstr(el, &n))) {
-			buf_reset(tmp);
-			val_str(el, tmp);
-			raw = tmp->p;
-			n = tmp->len;
-		}
-		if (tag_count(s, raw, n, prev) < 0)
+		int rc = val_strview(el, tmp, &tag, &n);
+		if (rc == -2 || (rc == 0 && tag_count(s, tag, n, prev) < 0))
 			return -1;
 	}
 	return 0;
@@ -111,10 +104,14 @@ static int add_series(struct kpi *k, const struct fields *f, int64_t t, bool inb
 	cp_val el;
 	while (val_next(f->tags, &pos, NULL, &el)) {
 		struct htab *th;
-		buf_reset(tmp);
-		if (el.type != VAL_STRING || val_str(el, tmp) < 0 || !tmp->len)
+		const char *tag;
+		size_t n;
+		int rc = val_strview(el, tmp, &tag, &n);
+		if (rc == -2)
+			return -1;
+		if (rc < 0 || !n)
 			continue;
-		if (!(th = tag_series(k, tmp->p, tmp->len)) || series_add(th, hour, 1, 0, 0) < 0)
+		if (!(th = tag_series(k, tag, n)) || series_add(th, hour, 1, 0, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -131,15 +128,8 @@ static bool record_read(struct kpi *k, const cp_rec *r, const cp_pos *pos,
 		cp_bad_line(k->p, pos->file, pos->lineno, r->line, r->len, "no created_at");
 		return false;
 	}
-	const char *ts = val_rawstr(f->created_at, &n);
-	if (!ts) {
-		buf_reset(&tmp);
-		if (val_str(f->created_at, &tmp) == 0) {
-			ts = tmp.p;
-			n = tmp.len;
-		}
-	}
-	if (!ts || time_parse(ts, n, t) < 0) {
+	const char *ts;
+	if (val_strview(f->created_at, &tmp, &ts, &n) < 0 || time_parse(ts, n, t) < 0) {
 		cp_bad_line(k->p, pos->file, pos->lineno, r->line, r->len,
 		            "created_at is not a time");
 		return false;
