@@ -374,7 +374,7 @@ int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e
 	d->resolved += s->resolved;
 	d->threads_open += s->threads_open;
 	d->sent_n += s->sent_n;
-	for (int i = 0; i < SENT_NLABEL; i++)
+	for (int i = 0; i < SENT_NLABELS; i++)
 		d->sent_label[i] += s->sent_label[i];
 	d->sent_scored += s->sent_scored;
 	d->sent_sum += s->sent_sum;

@@ -90,29 +90,6 @@ static void append_val(cp_buf *out, cp_val v, cp_buf *tmp)
 	buf_adds(out, "(none)");
 }
 
-/* The agent who wrote a brand reply, from its signature: "^JD" or "-KC"
- * as the last word of the text. */
-static bool signature(cp_val text, cp_buf *tmp, const char **s, size_t *n)
-{
-	buf_reset(tmp);
-	if (text.type != VAL_STRING || val_str(text, tmp) < 0)
-		return false;
-	size_t e = tmp->len;
-	while (e > 0 && (tmp->p[e - 1] == ' ' || tmp->p[e - 1] == '\n' || tmp->p[e - 1] == '\t'))
-		e--;
-	size_t b = e;
-	while (b > 0 && ((tmp->p[b - 1] >= 'A' && tmp->p[b - 1] <= 'Z') ||
-	                 (tmp->p[b - 1] >= 'a' && tmp->p[b - 1] <= 'z')))
-		b--;
-	if (e - b < 1 || e - b > 4 || b == 0 || (tmp->p[b - 1] != '^' && tmp->p[b - 1] != '-'))
-		return false;
-	if (b >= 2 && tmp->p[b - 2] != ' ' && tmp->p[b - 2] != '\n')
-		return false;
-	*s = tmp->p + b;
-	*n = e - b;
-	return true;
-}
-
 static const char *const weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
 /* t is the wall clock of --tz, in seconds since its 1970-01-01T00:00. */
@@ -168,7 +145,7 @@ static void time_component_cached(cp_buf *out, int kind, int64_t t)
 
 int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_t t, bool inbound)
 {
-	static cp_buf tmp, keybuf;
+	static cp_buf tmp, keybuf, sig;
 	int64_t local = t + (k->utc ? 0 : tz_offset(k->zone, t));
 	size_t ntags = f->tags.type == VAL_ARRAY ? val_len(f->tags) : 0;
 	size_t combos = 1;
@@ -213,7 +190,7 @@ int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_
 					size_t n;
 					if (a.type == VAL_STRING || a.type == VAL_NUMBER)
 						append_val(&keybuf, a, &tmp);
-					else if (!inbound && signature(f->text, &tmp, &s, &n))
+					else if (!inbound && rec_signature(f->text, &sig, &s, &n) > 0)
 						append_component(&keybuf, s, n);
 					else
 						buf_adds(&keybuf, "(none)");

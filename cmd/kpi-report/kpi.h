@@ -23,6 +23,8 @@
 #include <stdint.h>
 
 #include "carepipe.h"
+#include "schema.h"
+#include "sentiment.h"
 #include "sketch.h"
 
 #define KPI_MAXKEYS 8
@@ -73,8 +75,8 @@ struct distinct {
 	uint8_t *reg;
 };
 
-enum { SLA_MET, SLA_BREACHED, SLA_MISSED, SLA_PENDING, SLA_AT_RISK, SLA_NSTATUS };
-enum { SENT_NEG, SENT_NEU, SENT_POS, SENT_NLABEL };
+/* stats.sla is indexed by schema.h's enum sla_status, sent_label by
+ * sentiment.h's enum sentiment_label. */
 
 struct tagcount {
 	uint64_t cur, prev;
@@ -87,7 +89,7 @@ struct stats {
 	uint64_t sla[SLA_NSTATUS];
 	uint64_t threads, resolved, threads_open;  /* with --resolve-after */
 	struct distinct thread_ids, resolved_ids;  /* without: distinct ids */
-	uint64_t sent_n, sent_label[SENT_NLABEL], sent_scored;
+	uint64_t sent_n, sent_label[SENT_NLABELS], sent_scored;
 	int64_t sent_sum;   /* in 1e-9: whole numbers add the same in any order */
 	uint64_t csat_n, csat_sat;
 	double csat_sum;

@@ -97,6 +97,11 @@ static int distinct_from_json(struct distinct *d, cp_val v, cp_err *e)
 	return 0;
 }
 
+/* The order of a partial's SLA counts, which partials written before
+ * schema.h's order keep. */
+static const int partial_sla[SLA_NSTATUS] = { SLA_MET, SLA_BREACHED, SLA_MISSED, SLA_PENDING,
+                                              SLA_AT_RISK };
+
 int stats_to_json(const struct stats *s, cp_buf *o)
 {
 	int rc = 0;
@@ -114,9 +119,10 @@ int stats_to_json(const struct stats *s, cp_buf *o)
 	rc |= sketch_to_json(&s->frt_bus, o);
 	rc |= buf_adds(o, ",\"lat\":");
 	rc |= sketch_to_json(&s->latency, o);
-	rc |= buf_addf(o, ",\"sla\":[%llu,%llu,%llu,%llu,%llu]", (unsigned long long)s->sla[0],
-	               (unsigned long long)s->sla[1], (unsigned long long)s->sla[2],
-	               (unsigned long long)s->sla[3], (unsigned long long)s->sla[4]);
+	rc |= buf_adds(o, ",\"sla\":[");
+	for (int i = 0; i < SLA_NSTATUS; i++)
+		rc |= buf_addf(o, i ? ",%llu" : "%llu", (unsigned long long)s->sla[partial_sla[i]]);
+	rc |= buf_addc(o, ']');
 	rc |= buf_addf(o, ",\"thr\":[%llu,%llu,%llu]", (unsigned long long)s->threads,
 	               (unsigned long long)s->resolved, (unsigned long long)s->threads_open);
 	rc |= buf_addf(o, ",\"sent\":[%llu,%llu,%llu,%llu,%llu,%lld]",
@@ -178,9 +184,12 @@ int stats_from_json(struct stats *s, cp_val v, cp_err *e)
 	    sketch_from_json(&s->frt_bus, val_member(v, "bus"), e) < 0 ||
 	    sketch_from_json(&s->latency, val_member(v, "lat"), e) < 0)
 		return -1;
-	if (counts(val_member(v, "sla"), s->sla, SLA_NSTATUS) < 0 ||
+	uint64_t sla[SLA_NSTATUS];
+	if (counts(val_member(v, "sla"), sla, SLA_NSTATUS) < 0 ||
 	    counts(val_member(v, "thr"), c3, 3) < 0)
 		return cp_fail(e, CP_EX_DATAERR, "partial: bad sla or thread counts");
+	for (int i = 0; i < SLA_NSTATUS; i++)
+		s->sla[partial_sla[i]] = sla[i];
 	s->threads = c3[0];
 	s->resolved = c3[1];
 	s->threads_open = c3[2];

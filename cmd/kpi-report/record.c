@@ -40,21 +40,6 @@ static void find_fields(const cp_rec *r, struct fields *f)
 
 /* ---------------------------------------------------------- records */
 
-static int sla_index(cp_val status)
-{
-	static const char *const names[] = { "met", "breached", "missed", "pending", "at_risk" };
-	for (int i = 0; i < SLA_NSTATUS; i++)
-		if (val_streq(status, names[i]))
-			return i;
-	return -1;
-}
-
-static int sentiment_index(cp_val label)
-{
-	return val_streq(label, "negative") ? SENT_NEG : val_streq(label, "neutral") ? SENT_NEU
-	       : val_streq(label, "positive") ? SENT_POS : -1;
-}
-
 static bool has_tag(cp_val tags, const char *name)
 {
 	size_t pos = 0;
@@ -91,13 +76,13 @@ static int add_series(struct kpi *k, const struct fields *f, int64_t t, bool inb
                       cp_buf *tmp)
 {
 	int64_t hour = t >= 0 ? t / 3600 : (t - 3599) / 3600;
-	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEG, inbound && sent >= 0) < 0)
+	if (hour_add(k, hour, inbound, !inbound, inbound && sent == SENT_NEGATIVE, inbound && sent >= 0) < 0)
 		return -1;
 	if (!inbound)
 		return 0;
 	for (uint16_t i = 0; i < k->gs.n; i++) {
 		struct group *g = k->g[k->gs.g[i]];
-		if (g->fam == FAM_BY && series_add(&g->hours, hour, 1, sent == SENT_NEG, sent >= 0) < 0)
+		if (g->fam == FAM_BY && series_add(&g->hours, hour, 1, sent == SENT_NEGATIVE, sent >= 0) < 0)
 			return -1;
 	}
 	size_t pos = 0;
@@ -134,8 +119,9 @@ static bool record_read(struct kpi *k, const cp_rec *r, const cp_pos *pos,
 		            "created_at is not a time");
 		return false;
 	}
-	*inbound = val_streq(f->direction, "in");
-	if (!*inbound && !val_streq(f->direction, "out")) {
+	int dir = rec_direction_of(f->direction);
+	*inbound = dir == REC_DIR_IN;
+	if (dir != REC_DIR_IN && dir != REC_DIR_OUT) {
 		cp_bad_line(k->p, pos->file, pos->lineno, r->line, r->len,
 		            "direction is not \"in\" or \"out\"");
 		return false;
@@ -167,7 +153,7 @@ static void adds_read(struct kpi *k, const struct fields *f, bool inbound, struc
 		if (f->sla.type == VAL_OBJECT) {
 			a->has_sla = true;
 			k->any_sla = true;
-			a->sla_st = sla_index(val_member(f->sla, "status"));
+			a->sla_st = sla_status_of(val_member(f->sla, "status"));
 			a->frt = num_or_nan(val_member(f->sla, "first_response_s"));
 			a->bus = num_or_nan(val_member(f->sla, "business_s"));
 			if (!isnan(a->bus))
@@ -179,7 +165,7 @@ static void adds_read(struct kpi *k, const struct fields *f, bool inbound, struc
 		a->replies = num_or_nan(val_member(f->metrics, "replies"));
 	}
 	if (f->sentiment.type == VAL_OBJECT) {
-		a->sent = sentiment_index(val_member(f->sentiment, "label"));
+		a->sent = sentiment_label_of(val_member(f->sentiment, "label"));
 		a->score = num_or_nan(val_member(f->sentiment, "score"));
 		if (fabs(a->score) > 1e6)
 			a->score = NAN; /* not a sentiment score, and would overflow the sum */
@@ -248,13 +234,12 @@ static int stats_add(struct kpi *k, struct stats *st, bool light, const struct a
 static int thread_add(struct kpi *k, const struct fields *f, int64_t t, bool inbound,
                       const struct gset *gsi)
 {
+	static cp_buf tmp;
 	const char *s;
 	size_t n;
-	if (!(s = val_rawstr(f->thread, &n)) || !n)
-		if (!(s = val_rawstr(f->in_reply_to, &n)) || !n)
-			s = val_rawstr(f->id, &n);
-	if (!s || !n)
-		return 0;
+	int rc = rec_thread_key_of(f->thread, f->in_reply_to, f->id, &tmp, &s, &n);
+	if (rc <= 0)
+		return rc;
 	if (k->resolve_after >= 0)
 		/* A thread counts in the groups of its earliest record. */
 		return thread_seen(k, kpi_idkey(s, n), t, inbound, has_tag(f->tags, "resolved"), gsi);
@@ -273,15 +258,14 @@ static int thread_add(struct kpi *k, const struct fields *f, int64_t t, bool inb
 	return 0;
 }
 
-/* Which period a record is in, and so the groups it counts in (k->gs):
+/* Which period a record is in, and so the groups it counts in (k->gs);
+ * idkey is its id's (inbound) or its parent's (a reply), 0 for none:
  * 1 for the period or the previous one, 0 when it counts nowhere but in
  * the spike baseline or as a late reply, -1 when out of memory. */
 static int record_period(struct kpi *k, const cp_rec *r, const struct fields *f, int64_t t,
-                         bool inbound, bool *prev)
+                         bool inbound, uint64_t idkey, bool *prev)
 {
 	static cp_buf tmp;
-	const char *s;
-	size_t n;
 	bool in_period = (k->since == NO_TIME || t >= k->since) && (k->until == NO_TIME || t < k->until);
 	*prev = !in_period && k->prev_since != NO_TIME && t >= k->prev_since &&
 	        t < k->prev_until;
@@ -290,7 +274,7 @@ static int record_period(struct kpi *k, const cp_rec *r, const struct fields *f,
 		 * first hours: it goes into the hourly series, nowhere else. */
 		if (record_groups(k, r, f, t, inbound) < 0 ||
 		    add_series(k, f, t, inbound,
-		               sentiment_index(val_member(f->sentiment, "label")), &tmp) < 0)
+		               sentiment_label_of(val_member(f->sentiment, "label")), &tmp) < 0)
 			return -1;
 	}
 	if (*prev) {
@@ -308,11 +292,10 @@ static int record_period(struct kpi *k, const cp_rec *r, const struct fields *f,
 	}
 	if (!in_period) {
 		/* A reply after the period still answers what came inside it. */
-		if (!inbound && k->until != NO_TIME && t >= k->until &&
-		    (s = val_rawstr(f->in_reply_to, &n)) && n) {
+		if (!inbound && k->until != NO_TIME && t >= k->until && idkey) {
 			struct gset none = { k->gs.g, 0 };
 			const struct gset *nonei = gset_intern(k, &none);
-			if (!nonei || match_reply(k, kpi_idkey(s, n), t, nonei, false) < 0)
+			if (!nonei || match_reply(k, idkey, t, nonei, false) < 0)
 				return -1;
 		}
 		return 0;
@@ -347,11 +330,15 @@ int each_record(void *ctx, cp_rec *r, const cp_pos *pos)
 	if (k->watermark == NO_TIME || t > k->watermark)
 		k->watermark = t;
 	uint64_t idkey = 0;
-	if ((s = val_rawstr(inbound ? f.id : f.in_reply_to, &n)) && n) {
+	/* An inbound record is known by its id, a reply by the id it answers. */
+	int rc = val_strview(inbound ? f.id : f.in_reply_to, &tmp, &s, &n);
+	if (rc == -2)
+		return CP_EX_OSERR;
+	if (rc == 0 && n) {
 		idkey = kpi_idkey(s, n);
 		ht_prefetch(&k->pending, idkey);
 	}
-	int counts = record_period(k, r, &f, t, inbound, &prev);
+	int counts = record_period(k, r, &f, t, inbound, idkey, &prev);
 	if (counts <= 0)
 		return counts < 0 || match_sweep(k, false) < 0 ? CP_EX_OSERR : 0;
 

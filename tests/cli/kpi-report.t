@@ -778,3 +778,19 @@ $ kpi-report --by account --quantile-memory 5K --columns frt_median_s,frt_p90_s 
 > B            30s      53s
 > (all)     ~1m09s   ~2m52s
 >
+
+### --by agent reads a reply's signature as carepipe(7) and reply write it: 1 to 16 letters or digits after ^ or - (schema's rec_signature)
+$ kpi-report --by agent -f csv | cut -d, -f1-3
+< {"id":"1","direction":"out","created_at":"2024-03-01T09:00:00Z","text":"Sorry! ^JD2"}
+< {"id":"2","direction":"out","created_at":"2024-03-01T09:01:00Z","text":"Done -Becky\n"}
+< {"id":"3","direction":"out","created_at":"2024-03-01T09:02:00Z","text":"On it ^KC"}
+< {"id":"4","direction":"out","created_at":"2024-03-01T09:03:00Z","text":"x ^ABCDEFGHIJKLMNOPQ"}
+< {"id":"5","direction":"out","created_at":"2024-03-01T09:04:00Z","text":"x ^123"}
+< {"id":"6","direction":"out","created_at":"2024-03-01T09:05:00Z","text":"x^KC"}
+< {"id":"7","direction":"out","created_at":"2024-03-01T09:06:00Z","text":"^M\u0053"}
+> "agent",in,out
+> "(none)",0,3
+> "Becky",0,1
+> "JD2",0,1
+> "KC",0,1
+> "MS",0,1
