@@ -428,6 +428,7 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	g->key[klen] = '\0';
 	g->fam = fam;
 	g->hours.esize = sizeof(struct hslot);
+	g->hours.first_cap = HOURS_FIRST_CAP;
 	stats_init(&g->s);
 	e = smap_put(&k->groups, b->p, b->len, h);
 	if (!e) {

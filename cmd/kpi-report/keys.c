@@ -145,7 +145,8 @@ static void time_component_cached(cp_buf *out, int kind, int64_t t)
 
 int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_t t, bool inbound)
 {
-	static cp_buf tmp, keybuf, sig;
+	static cp_buf tmp, keybuf, sig, lastkey;
+	static long last_gi = -1;
 	int64_t local = t + (k->utc ? 0 : tz_offset(k->zone, t));
 	size_t ntags = f->tags.type == VAL_ARRAY ? val_len(f->tags) : 0;
 	size_t combos = 1;
@@ -203,8 +204,16 @@ int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_
 			}
 			if (!keybuf.p)
 				buf_addc(&keybuf, '\0');
-			if ((gi = kpi_group(k, FAM_BY, keybuf.p, keybuf.len)) < 0)
-				return -1;
+			/* Consecutive records often have the same key: no hash then. */
+			if (last_gi >= 0 && keybuf.len == lastkey.len &&
+			    memcmp(keybuf.p, lastkey.p, keybuf.len) == 0) {
+				gi = last_gi;
+			} else {
+				if ((gi = kpi_group(k, FAM_BY, keybuf.p, keybuf.len)) < 0)
+					return -1;
+				buf_reset(&lastkey);
+				last_gi = buf_add(&lastkey, keybuf.p, keybuf.len) < 0 ? -1 : gi;
+			}
 			bool dup = false;
 			for (uint16_t j = 0; j < k->gs.n; j++)
 				dup |= k->gs.g[j] == (uint32_t)gi;

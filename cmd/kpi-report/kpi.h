@@ -62,7 +62,11 @@ void smap_free(struct smap *m);                    /* keys only */
 struct htab {
 	unsigned char *t;   /* slots of esize bytes, each starting with its key */
 	size_t n, cap, esize;
+	size_t first_cap;   /* slots at the first growth, a power of two of at
+	                       least 8 (cache-line sized tables); 0: 1024 */
 };
+/* An hourly series, one per --by group and per tag: most hold a few hours. */
+#define HOURS_FIRST_CAP 16
 
 
 /* Distinct counting: exact up to DISTINCT_EXACT values, then a

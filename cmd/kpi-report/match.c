@@ -51,8 +51,8 @@ void *ht_get(const struct htab *h, uint64_t key)
 
 static int ht_grow(struct htab *h)
 {
-	size_t ncap = h->cap ? h->cap * 2 : 1024;
-	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 1024). */
+	size_t ncap = h->cap ? h->cap * 2 : h->first_cap ? h->first_cap : 1024;
+	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 8). */
 	unsigned char *nt = aligned_alloc(64, ncap * h->esize);
 	if (!nt)
 		return -1;
