@@ -16,6 +16,7 @@ void kpi_init(struct kpi *k, cp_prog *p)
 	k->pending.esize = sizeof(struct pending);
 	k->orphans.esize = sizeof(struct orphans);
 	k->threads.esize = sizeof(struct thread);
+	k->hours_at.esize = sizeof(struct hour_at);
 	k->total_g = -1;
 	k->last_hour = NO_TIME;
 	k->since = k->until = k->now = k->prev_since = k->prev_until = NO_TIME;
@@ -506,7 +507,7 @@ void kpi_free(struct kpi *k)
 			free(k->tag_hours.t[i].v);
 		}
 	smap_free(&k->tag_hours);
-	smap_free(&k->hours_map);
+	ht_free(&k->hours_at);
 	free(k->hours);
 	free(k->alerts);
 	free(k->gs.g);

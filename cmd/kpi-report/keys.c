@@ -159,10 +159,13 @@ int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_
 	size_t want = 2 + combos;
 	if (want > 65535)
 		want = 65535;
-	uint32_t *g = realloc(k->gs.g, want * sizeof *g);
-	if (!g)
-		return -1;
-	k->gs.g = g;
+	if (want > k->gs_cap) {
+		uint32_t *g = realloc(k->gs.g, want * sizeof *g);
+		if (!g)
+			return -1;
+		k->gs.g = g;
+		k->gs_cap = want;
+	}
 	k->gs.n = 0;
 	if (k->total_g < 0 && (k->total_g = kpi_group(k, FAM_TOTAL, "", 0)) < 0)
 		return -1;

@@ -202,6 +202,11 @@ struct hour {
 	uint64_t in, out, neg, labelled;
 };
 
+struct hour_at {
+	uint64_t key;       /* hour_key */
+	uint64_t at;        /* index in k->hours */
+};
+
 /* One hour of a --by group's series, or of a tag's: slots of an htab
  * keyed by hour_key. */
 struct hslot {
@@ -267,7 +272,7 @@ struct kpi {
 	uint64_t replies_unmatched;
 
 	struct smap tag_hours;         /* tag -> struct htab * of struct hslot */
-	struct smap hours_map;         /* hour -> index in hours */
+	struct htab hours_at;          /* hour_key -> index in hours (struct hour_at) */
 	struct hour *hours;
 	size_t nhours, hcap;
 
@@ -275,7 +280,8 @@ struct kpi {
 	size_t nalerts;
 
 	cp_buf scratch, key;
-	struct gset gs;
+	struct gset gs;                /* the groups of the record at hand */
+	size_t gs_cap;                 /* room in gs.g */
 };
 
 /* options.c: durations (a usage error when wrong), comma lists, and the

@@ -22,6 +22,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "kpi.h"
 
@@ -49,14 +50,22 @@ void *ht_get(const struct htab *h, uint64_t key)
 	}
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
 static int ht_grow(struct htab *h)
 {
 	size_t ncap = h->cap ? h->cap * 2 : h->first_cap ? h->first_cap : 1024;
-	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 8). */
-	unsigned char *nt = aligned_alloc(64, ncap * h->esize);
+	size_t bytes = ncap * h->esize;
+	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 8).  A
+	 * table of megabytes is probed at random, one record after another:
+	 * on huge pages its probes miss the cache but not the TLB. */
+	bool huge = bytes >= HUGE_PAGE;
+	unsigned char *nt = aligned_alloc(huge ? HUGE_PAGE : 64, bytes);
 	if (!nt)
 		return -1;
-	memset(nt, 0, ncap * h->esize);
+	if (huge)
+		madvise(nt, bytes, MADV_HUGEPAGE);   /* advice: failing is harmless */
+	memset(nt, 0, bytes);
 	for (size_t i = 0; i < h->cap; i++) {
 		uint64_t k = KEY(h, i);
 		if (!k)

@@ -529,7 +529,8 @@ int each_partial(void *ctx, cp_rec *r, const cp_pos *pos)
 		int64_t h, in, out, neg, lab;
 		if (val_int(rec_val(r, "h"), &h) < 0 || val_int(rec_val(r, "in"), &in) < 0 ||
 		    val_int(rec_val(r, "out"), &out) < 0 || val_int(rec_val(r, "neg"), &neg) < 0 ||
-		    val_int(rec_val(r, "lab"), &lab) < 0 || in < 0 || out < 0 || neg < 0 || lab < 0)
+		    val_int(rec_val(r, "lab"), &lab) < 0 || in < 0 || out < 0 || neg < 0 || lab < 0 ||
+		    h == INT64_MIN)
 			rc = cp_fail(&e, CP_EX_DATAERR, "bad hour line");
 		else if (hour_add(k, h, (uint64_t)in, (uint64_t)out, (uint64_t)neg, (uint64_t)lab) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");

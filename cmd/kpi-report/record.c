@@ -284,7 +284,7 @@ static int record_period(struct kpi *k, const cp_rec *r, const struct fields *f,
 			return -1;
 		if (k->prev_g < 0 && (k->prev_g = kpi_group(k, FAM_PREV, "", 0)) < 0)
 			return -1;
-		if (!k->gs.g && !(k->gs.g = malloc(2 * sizeof *k->gs.g)))
+		if (!k->gs.g && !(k->gs.g = malloc((k->gs_cap = 2) * sizeof *k->gs.g)))
 			return -1;
 		k->gs.g[0] = (uint32_t)k->prev_g;
 		k->gs.n = 1;

@@ -56,11 +56,11 @@ int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n
 {
 	/* Records come in hours: the last one is the likely one. */
 	if (h != k->last_hour || k->last_hour_at >= k->nhours) {
-		struct sment *e = smap_put(&k->hours_map, (const char *)&h, sizeof h,
-		                           kpi_hash(&h, sizeof h));
+		bool fresh;
+		struct hour_at *e = ht_put(&k->hours_at, hour_key(h), &fresh);
 		if (!e)
 			return -1;
-		if (!e->v) {
+		if (fresh) {
 			if (k->nhours == k->hcap) {
 				size_t ncap = k->hcap ? k->hcap * 2 : 64;
 				struct hour *nh = realloc(k->hours, ncap * sizeof *nh);
@@ -70,11 +70,10 @@ int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n
 				k->hcap = ncap;
 			}
 			k->hours[k->nhours] = (struct hour){ h, 0, 0, 0, 0 };
-			e->v = (void *)(uintptr_t)(k->nhours + 1);
-			k->nhours++;
+			e->at = k->nhours++;
 		}
 		k->last_hour = h;
-		k->last_hour_at = (uintptr_t)e->v - 1;
+		k->last_hour_at = e->at;
 	}
 	struct hour *x = &k->hours[k->last_hour_at];
 	x->in += n_in;
@@ -90,10 +89,10 @@ static int hour_cmp(const void *a, const void *b)
 	return x->h < y->h ? -1 : x->h > y->h;
 }
 
-/* Sorting invalidates hours_map's indices, so the map goes too. */
+/* Sorting invalidates hours_at's indices, so the table goes too. */
 void hours_sort(struct kpi *k)
 {
-	smap_free(&k->hours_map);
+	ht_free(&k->hours_at);
 	k->last_hour = NO_TIME;
 	if (k->nhours > 1)
 		qsort(k->hours, k->nhours, sizeof *k->hours, hour_cmp);

@@ -271,6 +271,15 @@ $ kpi-report --merge -f csv > r.csv; echo "exit $?"; cut -d, -f1-3 r.csv
 > 0,0,0
 2> kpi-report: (stdin):1: not a kpi-report partial line
 
+### a partial's hour line out of range is a bad line, not an hour (hours are keyed by it)
+$ kpi-report --merge -f csv > r.csv; echo "exit $?"; cut -d, -f1-2 r.csv
+< {"t":"hour","h":-9223372036854775808,"in":1,"out":0,"neg":0,"lab":0}
+< {"t":"hour","h":480000,"in":2,"out":0,"neg":0,"lab":0}
+> exit 65
+> in,out
+> 0,0
+2> kpi-report: (stdin):1: bad hour line
+
 ### --top keeps the busiest groups
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report --by account --top 1 -f csv mentions.ndjson | cut -d, -f1-4
