@@ -60,11 +60,14 @@ static int ht_grow(struct htab *h)
 	 * table of megabytes is probed at random, one record after another:
 	 * on huge pages its probes miss the cache but not the TLB. */
 	bool huge = bytes >= HUGE_PAGE;
-	unsigned char *nt = aligned_alloc(huge ? HUGE_PAGE : 64, bytes);
+	/* aligned_alloc wants a multiple of the alignment (a thread is 56
+	 * bytes): the huge table's tail is left unused. */
+	size_t room = huge ? (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : bytes;
+	unsigned char *nt = aligned_alloc(huge ? HUGE_PAGE : 64, room);
 	if (!nt)
 		return -1;
 	if (huge)
-		madvise(nt, bytes, MADV_HUGEPAGE);   /* advice: failing is harmless */
+		madvise(nt, room, MADV_HUGEPAGE);    /* advice: failing is harmless */
 	memset(nt, 0, bytes);
 	for (size_t i = 0; i < h->cap; i++) {
 		uint64_t k = KEY(h, i);
