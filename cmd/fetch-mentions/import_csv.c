@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "schema.h"
 #include "tz.h"
 
 enum field {
@@ -44,7 +45,7 @@ struct cv {
 	bool have_header, skip;
 	size_t ncols;
 	char **header;          /* for --raw */
-	cp_buf out, id, tmp;
+	cp_buf out, id, reply_id, thread_id, raw;
 	char why[200];
 };
 
@@ -171,12 +172,6 @@ static bool has(const struct cv *c, const struct fm_csvrec *r, int f)
 /* Every append to a line is checked: one left out would break the line. */
 #define CHK(c, x) do { if ((x) < 0) cp_die((c)->p, CP_EX_OSERR, "out of memory"); } while (0)
 
-static void put_str(struct cv *c, const char *s, size_t n)
-{
-	if (buf_json_str(&c->out, s, n) < 0)
-		cp_die(c->p, CP_EX_OSERR, "out of memory");
-}
-
 /* "platform:native" into b, unless the value already carries the prefix. */
 static void make_id(struct cv *c, cp_buf *b, const char *plat, size_t pn, const char *s, size_t n)
 {
@@ -185,14 +180,24 @@ static void make_id(struct cv *c, cp_buf *b, const char *plat, size_t pn, const 
 		CHK(c, buf_add(b, plat, pn));
 		CHK(c, buf_addc(b, ':'));
 	}
-	if (buf_add(b, s, n) < 0)
-		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	CHK(c, buf_add(b, s, n));
 }
 
-static void put_id(struct cv *c, const char *plat, size_t pn, const char *s, size_t n)
+/* A field's value as a string; when it is empty or has no source, a value
+ * of kind otherwise (null, or left out). */
+static rec_value field(const struct cv *c, const struct fm_csvrec *r, int f, int otherwise)
 {
-	make_id(c, &c->tmp, plat, pn, s, n);
-	put_str(c, c->tmp.p, c->tmp.len);
+	size_t n;
+	const char *s = get(c, r, f, &n);
+	return s && n ? rv_str(s, n) : (rec_value){ .kind = otherwise };
+}
+
+/* A count (row() checked its digits), written as a JSON number. */
+static rec_value count(const struct cv *c, const struct fm_csvrec *r, int f)
+{
+	size_t n;
+	const char *s = get(c, r, f, &n);
+	return s && n ? rv_json(s, n) : (rec_value){ .kind = RV_ABSENT };
 }
 
 static uint64_t fnv(uint64_t h, const char *s, size_t n)
@@ -292,96 +297,57 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
 		make_id(c, &c->id, plat, pn, hex, 16);
 	}
-	buf_reset(&c->out);
-	CHK(c, buf_adds(&c->out, "{\"id\":"));
-	put_str(c, c->id.p, c->id.len);
-	CHK(c, buf_adds(&c->out, ",\"platform\":"));
-	put_str(c, plat, pn);
-	CHK(c, buf_adds(&c->out, ",\"account\":"));
-	if (has(c, r, F_ACCOUNT)) {
-		s = get(c, r, F_ACCOUNT, &n);
-		put_str(c, s, n);
-	} else if (out_dir && ah && ahn)
-		put_str(c, ah, ahn);    /* the brand wrote it */
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	CHK(c, buf_adds(&c->out, out_dir ? ",\"direction\":\"out\",\"kind\":" : ",\"direction\":\"in\",\"kind\":"));
-	if (has(c, r, F_KIND)) {
-		s = get(c, r, F_KIND, &n);
-		put_str(c, s, n);
-	} else
-		CHK(c, buf_adds(&c->out, replyn ? "\"reply\"" : "\"post\""));
-	CHK(c, buf_adds(&c->out, ",\"author\":{\"id\":"));
-	if (aid && aidn)
-		put_str(c, aid, aidn);
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	CHK(c, buf_adds(&c->out, ",\"handle\":"));
-	if (ah && ahn)
-		put_str(c, ah, ahn);
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	if (has(c, r, F_AUTHOR_NAME)) {
-		CHK(c, buf_adds(&c->out, ",\"name\":"));
-		s = get(c, r, F_AUTHOR_NAME, &n);
-		put_str(c, s, n);
-	}
-	if (has(c, r, F_AUTHOR_FOLLOWERS)) {
-		s = get(c, r, F_AUTHOR_FOLLOWERS, &n);
-		CHK(c, buf_addf(&c->out, ",\"followers\":%.*s", (int)n, s));
-	}
-	CHK(c, buf_adds(&c->out, "},\"text\":"));
+	rec_values v = {
+		.id = rv_str(c->id.p, c->id.len),
+		.platform = rv_str(plat, pn),
+		.account = field(c, r, F_ACCOUNT, RV_NULL),
+		.direction = out_dir ? REC_DIR_OUT : REC_DIR_IN,
+		.kind = field(c, r, F_KIND, RV_ABSENT),
+		.author_id = aid && aidn ? rv_str(aid, aidn) : (rec_value){ .kind = RV_NULL },
+		.author_handle = ah && ahn ? rv_str(ah, ahn) : (rec_value){ .kind = RV_NULL },
+		.author_name = field(c, r, F_AUTHOR_NAME, RV_ABSENT),
+		.author_followers = count(c, r, F_AUTHOR_FOLLOWERS),
+		.created_at = rv_str(ts, strlen(ts)),
+		.in_reply_to = { .kind = RV_NULL },
+		.url = field(c, r, F_URL, RV_ABSENT),
+		.lang = field(c, r, F_LANG, RV_ABSENT),
+		.metrics = { count(c, r, F_LIKES), count(c, r, F_REPOSTS), count(c, r, F_REPLIES),
+		             count(c, r, F_QUOTES) },
+	};
+	if (v.account.kind == RV_NULL && out_dir && ah && ahn)
+		v.account = rv_str(ah, ahn);    /* the brand wrote it */
+	if (v.kind.kind == RV_ABSENT)
+		v.kind = rv_cstr(replyn ? "reply" : "post");
 	s = get(c, r, F_TEXT, &n);
-	put_str(c, s ? s : "", s ? n : 0);
-	CHK(c, buf_addf(&c->out, ",\"created_at\":\"%s\",\"in_reply_to\":", ts));
-	if (replyn)
-		put_id(c, plat, pn, reply, replyn);
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	CHK(c, buf_adds(&c->out, ",\"thread\":"));
+	v.text = rv_str(s ? s : "", s ? n : 0);
+	if (replyn) {
+		make_id(c, &c->reply_id, plat, pn, reply, replyn);
+		v.in_reply_to = rv_str(c->reply_id.p, c->reply_id.len);
+	}
 	if (has(c, r, F_THREAD)) {
 		s = get(c, r, F_THREAD, &n);
-		put_id(c, plat, pn, s, n);
-	} else if (replyn)
-		put_id(c, plat, pn, reply, replyn);
-	else
-		put_str(c, c->id.p, c->id.len);     /* its own root */
-	if (has(c, r, F_URL)) {
-		CHK(c, buf_adds(&c->out, ",\"url\":"));
-		s = get(c, r, F_URL, &n);
-		put_str(c, s, n);
-	}
-	if (has(c, r, F_LANG)) {
-		CHK(c, buf_adds(&c->out, ",\"lang\":"));
-		s = get(c, r, F_LANG, &n);
-		put_str(c, s, n);
-	}
-	if (has(c, r, F_LIKES) || has(c, r, F_REPOSTS) || has(c, r, F_REPLIES) ||
-	    has(c, r, F_QUOTES)) {
-		static const int m[] = { F_LIKES, F_REPOSTS, F_REPLIES, F_QUOTES };
-		const char *sep = "";
-		CHK(c, buf_adds(&c->out, ",\"metrics\":{"));
-		for (size_t i = 0; i < 4; i++)
-			if (has(c, r, m[i])) {
-				s = get(c, r, m[i], &n);
-				CHK(c, buf_addf(&c->out, "%s\"%s\":%.*s", sep, fieldname[m[i]] + 8, (int)n, s));
-				sep = ",";
-			}
-		CHK(c, buf_addc(&c->out, '}'));
+		make_id(c, &c->thread_id, plat, pn, s, n);
+		v.thread = rv_str(c->thread_id.p, c->thread_id.len);
+	} else if (replyn) {
+		v.thread = v.in_reply_to;
+	} else {
+		v.thread = v.id;     /* its own root */
 	}
 	if (c->o->raw) {
-		CHK(c, buf_adds(&c->out, ",\"raw\":{"));
+		buf_reset(&c->raw);
+		CHK(c, buf_addc(&c->raw, '{'));
 		for (size_t i = 0; i < r->nf; i++) {
 			if (i)
-				CHK(c, buf_addc(&c->out, ','));
-			put_str(c, c->header[i], strlen(c->header[i]));
-			CHK(c, buf_addc(&c->out, ':'));
-			put_str(c, r->f[i], r->flen[i]);
+				CHK(c, buf_addc(&c->raw, ','));
+			CHK(c, buf_json_str(&c->raw, c->header[i], strlen(c->header[i])));
+			CHK(c, buf_addc(&c->raw, ':'));
+			CHK(c, buf_json_str(&c->raw, r->f[i], r->flen[i]));
 		}
-		CHK(c, buf_addc(&c->out, '}'));
+		CHK(c, buf_addc(&c->raw, '}'));
+		v.raw = rv_json(c->raw.p, c->raw.len);
 	}
-	if (buf_addc(&c->out, '}') < 0)
-		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	buf_reset(&c->out);
+	CHK(c, record_write(&c->out, &v));
 	return NULL;
 }
 
@@ -452,6 +418,8 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 	tz_free(c.zone);
 	buf_free(&c.out);
 	buf_free(&c.id);
-	buf_free(&c.tmp);
+	buf_free(&c.reply_id);
+	buf_free(&c.thread_id);
+	buf_free(&c.raw);
 	return 0;
 }

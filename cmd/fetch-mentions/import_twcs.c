@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "schema.h"
 
 enum {
 	C_TWEET_ID, C_AUTHOR_ID, C_INBOUND, C_CREATED_AT, C_TEXT,
@@ -494,76 +495,64 @@ static void resolve(struct twcs *w, int32_t **accountp)
 	*accountp = account;
 }
 
-static void put_str(struct twcs *w, cp_buf *b, struct span s)
+static rec_value span_str(const struct twcs *w, struct span s)
 {
-	if (buf_json_str(b, at(w, s), s.len) < 0)
-		nomem(w);
+	return rv_str(at(w, s), s.len);
 }
 
-static void put_id(struct twcs *w, cp_buf *b, struct span s)
+static rec_value span_id(const struct twcs *w, struct span s)
 {
-	if (buf_adds(b, "\"twitter:") < 0 || buf_add(b, at(w, s), s.len) < 0 ||
-	    buf_addc(b, '"') < 0)
-		nomem(w);
-}
-
-/* Every append is checked: a piece left out would make a broken line. */
-static void put_lit(struct twcs *w, cp_buf *b, const char *s)
-{
-	if (buf_adds(b, s) < 0)
-		nomem(w);
+	return rv_id("twitter", at(w, s), s.len);
 }
 
 static void emit(struct twcs *w, const int32_t *account)
 {
-	cp_buf b = {0};
+	cp_buf b = {0}, raw = {0};
 	char ts[32];
 
 	for (size_t i = 0; i < w->nrows; i++) {
 		const struct row *r = &w->rows[i];
-		struct span author = r->author;
-		buf_reset(&b);
-		put_lit(w, &b, "{\"id\":");
-		put_id(w, &b, r->id);
-		put_lit(w, &b, ",\"platform\":\"twitter\",\"account\":");
-		if (account[i] >= 0)
-			put_str(w, &b, w->rows[account[i]].author);
-		else
-			put_lit(w, &b, "null");
-		put_lit(w, &b, r->inbound ? ",\"direction\":\"in\"" : ",\"direction\":\"out\"");
-		put_lit(w, &b, r->par.len ? ",\"kind\":\"reply\"" : ",\"kind\":\"post\"");
-		put_lit(w, &b, ",\"author\":{\"id\":");
-		put_str(w, &b, author);
-		put_lit(w, &b, ",\"handle\":");
-		put_str(w, &b, author);
-		put_lit(w, &b, "},\"text\":");
-		put_str(w, &b, r->text);
-		time_format(r->t, ts);
-		put_lit(w, &b, ",\"created_at\":\"");
-		put_lit(w, &b, ts);
-		put_lit(w, &b, "\",\"in_reply_to\":");
-		if (r->par.len)
-			put_id(w, &b, r->par);
-		else
-			put_lit(w, &b, "null");
-		put_lit(w, &b, ",\"thread\":");
-		put_id(w, &b, w->rows[r->root].id);
+		size_t tn = (size_t)time_format(r->t, ts);
+		rec_values v = {
+			.id = span_id(w, r->id),
+			.platform = rv_cstr("twitter"),
+			.account = account[i] >= 0 ? span_str(w, w->rows[account[i]].author)
+			                           : (rec_value){ .kind = RV_NULL },
+			.direction = r->inbound ? REC_DIR_IN : REC_DIR_OUT,
+			.kind = rv_cstr(r->par.len ? "reply" : "post"),
+			.author_id = span_str(w, r->author),
+			.author_handle = span_str(w, r->author),
+			.text = span_str(w, r->text),
+			.created_at = rv_str(ts, tn),
+			.in_reply_to = r->par.len ? span_id(w, r->par) : (rec_value){ .kind = RV_NULL },
+			.thread = span_id(w, w->rows[r->root].id),
+		};
 		if (w->o->raw) {
+			/* Every append is checked: a piece left out would make a
+			 * broken line. */
 			const struct file *f = &w->files[r->file];
-			put_lit(w, &b, ",\"raw\":{");
+			int rc = 0;
+			buf_reset(&raw);
+			rc |= buf_addc(&raw, '{');
 			for (size_t k = 0; k < r->nf; k++) {
 				if (k)
-					put_lit(w, &b, ",");
-				put_str(w, &b, w->fields[f->h0 + k]);
-				put_lit(w, &b, ":");
-				put_str(w, &b, w->fields[r->f0 + k]);
+					rc |= buf_addc(&raw, ',');
+				rc |= buf_json_str(&raw, at(w, w->fields[f->h0 + k]), w->fields[f->h0 + k].len);
+				rc |= buf_addc(&raw, ':');
+				rc |= buf_json_str(&raw, at(w, w->fields[r->f0 + k]), w->fields[r->f0 + k].len);
 			}
-			put_lit(w, &b, "}");
+			rc |= buf_addc(&raw, '}');
+			if (rc)
+				nomem(w);
+			v.raw = rv_json(raw.p, raw.len);
 		}
-		put_lit(w, &b, "}");
+		buf_reset(&b);
+		if (record_write(&b, &v) < 0)
+			nomem(w);
 		cp_emit(w->p, b.p, b.len);
 	}
 	buf_free(&b);
+	buf_free(&raw);
 }
 
 int fm_import_twcs(cp_prog *p, const struct fm_opts *o)

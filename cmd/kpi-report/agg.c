@@ -1,14 +1,37 @@
 /*
- * Aggregates: string maps, distinct counting, per-group statistics, and
- * the partial form that --merge reads back.  Everything here merges
- * exactly: counts and sums add, sketches add bucket counts, distinct
- * counters take the union (or the register maximum).
+ * Aggregates: string maps, distinct counting, per-group statistics.
+ * Everything here merges exactly: counts and sums add, sketches add
+ * bucket counts, distinct counters take the union (or the register
+ * maximum); partial.c writes and reads them.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "kpi.h"
 #include "tz.h"
+
+void kpi_init(struct kpi *k, cp_prog *p)
+{
+	k->p = p;
+	k->pending.esize = sizeof(struct pending);
+	k->orphans.esize = sizeof(struct orphans);
+	k->threads.esize = sizeof(struct thread);
+	k->hours_at.esize = sizeof(struct hour_at);
+	k->total_g = -1;
+	k->last_hour = NO_TIME;
+	k->since = k->until = k->now = k->prev_since = k->prev_until = NO_TIME;
+	k->prev_g = -1;
+	k->watermark = k->min_t = k->max_t = NO_TIME;
+	k->resolve_after = -1;
+	k->reply_window = 86400;
+	k->spike_k = 3;
+	k->spike_window = 7 * 86400;
+	k->spike_cooldown = 6 * 3600;
+	k->spike_min = 10;
+	k->fmt = F_TABLE;
+	k->quantile_budget = 64 << 20;
+	k->sla_goal = 0.9;
+}
 
 /* ---------------------------------------------------------- string map */
 
@@ -155,7 +178,7 @@ static int set_insert(struct distinct *d, uint64_t h)
 	return 0;
 }
 
-static int to_hll(struct distinct *d)
+int distinct_to_hll(struct distinct *d)
 {
 	d->reg = calloc((size_t)1 << HLL_P, 1);
 	if (!d->reg)
@@ -180,14 +203,14 @@ int distinct_add(struct distinct *d, uint64_t h)
 	if (set_insert(d, h) < 0)
 		return -1;
 	if (d->n > DISTINCT_EXACT)
-		return to_hll(d);
+		return distinct_to_hll(d);
 	return 0;
 }
 
 int distinct_merge(struct distinct *d, const struct distinct *s)
 {
 	if (s->reg) {
-		if (!d->reg && to_hll(d) < 0)
+		if (!d->reg && distinct_to_hll(d) < 0)
 			return -1;
 		for (size_t i = 0; i < (size_t)1 << HLL_P; i++)
 			if (s->reg[i] > d->reg[i])
@@ -352,7 +375,7 @@ int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e
 	d->resolved += s->resolved;
 	d->threads_open += s->threads_open;
 	d->sent_n += s->sent_n;
-	for (int i = 0; i < SENT_NLABEL; i++)
+	for (int i = 0; i < SENT_NLABELS; i++)
 		d->sent_label[i] += s->sent_label[i];
 	d->sent_scored += s->sent_scored;
 	d->sent_sum += s->sent_sum;
@@ -406,6 +429,7 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	g->key[klen] = '\0';
 	g->fam = fam;
 	g->hours.esize = sizeof(struct hslot);
+	g->hours.first_cap = HOURS_FIRST_CAP;
 	stats_init(&g->s);
 	e = smap_put(&k->groups, b->p, b->len, h);
 	if (!e) {
@@ -465,11 +489,9 @@ void kpi_free(struct kpi *k)
 	free(k->g);
 	smap_free(&k->groups);
 	ht_free(&k->pending);
-	for (size_t i = 0; i < k->orphans.cap; i++) {
-		struct orphans *o = (void *)(k->orphans.t + i * k->orphans.esize);
-		if (o->key)
-			free(o->r);
-	}
+	struct orphans *o;
+	for (size_t i = 0; (o = ht_next(&k->orphans, &i));)
+		free(o->r);
 	ht_free(&k->orphans);
 	ht_free(&k->threads);
 	for (size_t i = 0; i < k->gsets.cap; i++)
@@ -485,402 +507,10 @@ void kpi_free(struct kpi *k)
 			free(k->tag_hours.t[i].v);
 		}
 	smap_free(&k->tag_hours);
-	smap_free(&k->hours_map);
+	ht_free(&k->hours_at);
 	free(k->hours);
 	free(k->alerts);
 	free(k->gs.g);
 	buf_free(&k->scratch);
 	buf_free(&k->key);
-}
-
-/* ---------------------------------------------------------- partials */
-
-static int distinct_json(const struct distinct *d, cp_buf *out)
-{
-	if (d->reg) {
-		if (buf_adds(out, "{\"h\":\"") < 0)
-			return -1;
-		static const char hex[] = "0123456789abcdef";
-		if (buf_reserve(out, 2 << HLL_P) < 0)
-			return -1;
-		for (size_t i = 0; i < (size_t)1 << HLL_P; i++) {
-			out->p[out->len++] = hex[d->reg[i] >> 4];
-			out->p[out->len++] = hex[d->reg[i] & 15];
-		}
-		return buf_adds(out, "\"}");
-	}
-	if (buf_adds(out, "{\"x\":[") < 0)
-		return -1;
-	bool first = true;
-	for (uint32_t i = 0; i < d->cap; i++) {
-		if (!d->set[i])
-			continue;
-		if (buf_addf(out, first ? "\"%016llx\"" : ",\"%016llx\"",
-		             (unsigned long long)d->set[i]) < 0)
-			return -1;
-		first = false;
-	}
-	return buf_adds(out, "]}");
-}
-
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static int distinct_from_json(struct distinct *d, cp_val v, cp_err *e)
-{
-	size_t n;
-	const char *s;
-	cp_val h = val_member(v, "h"), x = val_member(v, "x");
-	if (h.type == VAL_STRING) {
-		s = val_rawstr(h, &n);
-		if (!s || n != (size_t)2 << HLL_P)
-			return cp_fail(e, CP_EX_DATAERR, "customers: bad register string");
-		if (!d->reg && to_hll(d) < 0)
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		for (size_t i = 0; i < (size_t)1 << HLL_P; i++) {
-			int a = hexval(s[2 * i]), b = hexval(s[2 * i + 1]);
-			if (a < 0 || b < 0)
-				return cp_fail(e, CP_EX_DATAERR, "customers: bad register string");
-			uint8_t r = (uint8_t)(a * 16 + b);
-			if (r > d->reg[i])
-				d->reg[i] = r;
-		}
-		return 0;
-	}
-	if (x.type != VAL_ARRAY)
-		return cp_fail(e, CP_EX_DATAERR, "customers: neither x nor h");
-	size_t pos = 0;
-	cp_val el;
-	while (val_next(x, &pos, NULL, &el)) {
-		s = val_rawstr(el, &n);
-		if (!s || n != 16)
-			return cp_fail(e, CP_EX_DATAERR, "customers: bad hash");
-		uint64_t hv = 0;
-		for (size_t i = 0; i < 16; i++) {
-			int c = hexval(s[i]);
-			if (c < 0)
-				return cp_fail(e, CP_EX_DATAERR, "customers: bad hash");
-			hv = hv << 4 | (uint64_t)c;
-		}
-		if (distinct_add(d, hv) < 0)
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-	}
-	return 0;
-}
-
-int stats_to_json(const struct stats *s, cp_buf *o)
-{
-	int rc = 0;
-	rc |= buf_addf(o, "{\"in\":%llu,\"out\":%llu,\"ans\":%llu,\"cust\":",
-	               (unsigned long long)s->n_in, (unsigned long long)s->n_out,
-	               (unsigned long long)s->answered);
-	rc |= distinct_json(&s->customers, o);
-	rc |= buf_adds(o, ",\"thd\":");
-	rc |= distinct_json(&s->thread_ids, o);
-	rc |= buf_adds(o, ",\"rsd\":");
-	rc |= distinct_json(&s->resolved_ids, o);
-	rc |= buf_adds(o, ",\"frt\":");
-	rc |= sketch_to_json(&s->frt, o);
-	rc |= buf_adds(o, ",\"bus\":");
-	rc |= sketch_to_json(&s->frt_bus, o);
-	rc |= buf_adds(o, ",\"lat\":");
-	rc |= sketch_to_json(&s->latency, o);
-	rc |= buf_addf(o, ",\"sla\":[%llu,%llu,%llu,%llu,%llu]", (unsigned long long)s->sla[0],
-	               (unsigned long long)s->sla[1], (unsigned long long)s->sla[2],
-	               (unsigned long long)s->sla[3], (unsigned long long)s->sla[4]);
-	rc |= buf_addf(o, ",\"thr\":[%llu,%llu,%llu]", (unsigned long long)s->threads,
-	               (unsigned long long)s->resolved, (unsigned long long)s->threads_open);
-	rc |= buf_addf(o, ",\"sent\":[%llu,%llu,%llu,%llu,%llu,%lld]",
-	               (unsigned long long)s->sent_n, (unsigned long long)s->sent_label[0],
-	               (unsigned long long)s->sent_label[1], (unsigned long long)s->sent_label[2],
-	               (unsigned long long)s->sent_scored, (long long)s->sent_sum);
-	rc |= buf_addf(o, ",\"csat\":[%llu,%llu,%.17g]", (unsigned long long)s->csat_n,
-	               (unsigned long long)s->csat_sat, s->csat_sum);
-	rc |= buf_addf(o, ",\"nps\":[%llu,%llu,%llu]", (unsigned long long)s->nps_n,
-	               (unsigned long long)s->nps_pro, (unsigned long long)s->nps_det);
-	rc |= buf_addf(o, ",\"eng\":[%.17g,%.17g,%.17g],\"tags\":{", s->likes, s->reposts,
-	               s->replies);
-	bool first = true;
-	for (size_t i = 0; i < s->tags.cap; i++) {
-		const struct sment *t = &s->tags.t[i];
-		if (!t->k)
-			continue;
-		const struct tagcount *c = t->v;
-		if (!first)
-			rc |= buf_addc(o, ',');
-		first = false;
-		rc |= buf_json_str(o, t->k, t->klen);
-		rc |= buf_addf(o, ":[%llu,%llu]", (unsigned long long)c->cur,
-		               (unsigned long long)c->prev);
-	}
-	rc |= buf_adds(o, "}}");
-	return rc ? -1 : 0;
-}
-
-/* Read n whole numbers from an array into u64s. */
-static int counts(cp_val arr, uint64_t *out, size_t n)
-{
-	if (arr.type != VAL_ARRAY || val_len(arr) != n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int64_t x;
-		if (val_int(val_index(arr, i), &x) < 0 || x < 0)
-			return -1;
-		out[i] = (uint64_t)x;
-	}
-	return 0;
-}
-
-int stats_from_json(struct stats *s, cp_val v, cp_err *e)
-{
-	uint64_t c3[3], c5[6];
-	double d;
-	int64_t a, b, c;
-	if (val_int(val_member(v, "in"), &a) < 0 || val_int(val_member(v, "out"), &b) < 0 ||
-	    val_int(val_member(v, "ans"), &c) < 0 || a < 0 || b < 0 || c < 0)
-		return cp_fail(e, CP_EX_DATAERR, "partial: bad counts");
-	s->n_in = (uint64_t)a;
-	s->n_out = (uint64_t)b;
-	s->answered = (uint64_t)c;
-	if (distinct_from_json(&s->customers, val_member(v, "cust"), e) < 0 ||
-	    distinct_from_json(&s->thread_ids, val_member(v, "thd"), e) < 0 ||
-	    distinct_from_json(&s->resolved_ids, val_member(v, "rsd"), e) < 0 ||
-	    sketch_from_json(&s->frt, val_member(v, "frt"), e) < 0 ||
-	    sketch_from_json(&s->frt_bus, val_member(v, "bus"), e) < 0 ||
-	    sketch_from_json(&s->latency, val_member(v, "lat"), e) < 0)
-		return -1;
-	if (counts(val_member(v, "sla"), s->sla, SLA_NSTATUS) < 0 ||
-	    counts(val_member(v, "thr"), c3, 3) < 0)
-		return cp_fail(e, CP_EX_DATAERR, "partial: bad sla or thread counts");
-	s->threads = c3[0];
-	s->resolved = c3[1];
-	s->threads_open = c3[2];
-	cp_val sent = val_member(v, "sent");
-	if (sent.type != VAL_ARRAY || val_len(sent) != 6 ||
-	    val_int(val_index(sent, 5), &s->sent_sum) < 0)
-		return cp_fail(e, CP_EX_DATAERR, "partial: bad sentiment");
-	for (size_t i = 0; i < 5; i++) {
-		int64_t x;
-		if (val_int(val_index(sent, i), &x) < 0 || x < 0)
-			return cp_fail(e, CP_EX_DATAERR, "partial: bad sentiment");
-		c5[i] = (uint64_t)x;
-	}
-	s->sent_n = c5[0];
-	memcpy(s->sent_label, c5 + 1, sizeof s->sent_label);
-	s->sent_scored = c5[4];
-	cp_val cs = val_member(v, "csat");
-	int64_t cn, csat;
-	if (cs.type != VAL_ARRAY || val_int(val_index(cs, 0), &cn) < 0 ||
-	    val_int(val_index(cs, 1), &csat) < 0 || val_num(val_index(cs, 2), &d) < 0)
-		return cp_fail(e, CP_EX_DATAERR, "partial: bad csat");
-	s->csat_n = (uint64_t)cn;
-	s->csat_sat = (uint64_t)csat;
-	s->csat_sum = d;
-	if (counts(val_member(v, "nps"), c3, 3) < 0)
-		return cp_fail(e, CP_EX_DATAERR, "partial: bad nps");
-	s->nps_n = c3[0];
-	s->nps_pro = c3[1];
-	s->nps_det = c3[2];
-	cp_val eng = val_member(v, "eng");
-	if (eng.type != VAL_ARRAY || val_num(val_index(eng, 0), &s->likes) < 0 ||
-	    val_num(val_index(eng, 1), &s->reposts) < 0 || val_num(val_index(eng, 2), &s->replies) < 0)
-		return cp_fail(e, CP_EX_DATAERR, "partial: bad engagement");
-	cp_val tags = val_member(v, "tags"), tk, tv;
-	size_t pos = 0;
-	cp_buf name = {0};
-	while (val_next(tags, &pos, &tk, &tv)) {
-		uint64_t cp[2];
-		buf_reset(&name);
-		if (val_str(tk, &name) < 0 || counts(tv, cp, 2) < 0) {
-			buf_free(&name);
-			return cp_fail(e, CP_EX_DATAERR, "partial: bad tag count");
-		}
-		struct sment *x = smap_put(&s->tags, name.p, name.len, kpi_hash(name.p, name.len));
-		if (!x || (!x->v && !(x->v = calloc(1, sizeof(struct tagcount))))) {
-			buf_free(&name);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-		struct tagcount *tc = x->v;
-		tc->cur += cp[0];
-		tc->prev += cp[1];
-	}
-	buf_free(&name);
-	return 0;
-}
-
-int key_json(const struct group *g, cp_buf *out)
-{
-	int rc = buf_addc(out, '[');
-	const char *s = g->key;
-	if (*s || g->fam != FAM_TOTAL) {
-		for (;;) {
-			const char *sep = strchr(s, '\x1f');
-			size_t n = sep ? (size_t)(sep - s) : strlen(s);
-			rc |= buf_json_str(out, s, n);
-			if (!sep)
-				break;
-			rc |= buf_addc(out, ',');
-			s = sep + 1;
-		}
-	}
-	rc |= buf_addc(out, ']');
-	return rc ? -1 : 0;
-}
-
-int gset_json(struct kpi *k, const struct gset *gs, cp_buf *out)
-{
-	int rc = buf_addc(out, '[');
-	for (uint16_t i = 0; i < gs->n; i++) {
-		const struct group *g = k->g[gs->g[i]];
-		rc |= buf_addf(out, "%s[%d,", i ? "," : "", g->fam);
-		rc |= buf_json_str(out, g->key, strlen(g->key));
-		rc |= buf_addc(out, ']');
-	}
-	rc |= buf_addc(out, ']');
-	return rc ? -1 : 0;
-}
-
-int gset_from_json(struct kpi *k, cp_val v, const struct gset **out, cp_err *e)
-{
-	size_t n = val_len(v), pos = 0;
-	cp_val el;
-	struct gset tmp = {0}, *gs = &tmp;
-	if (v.type != VAL_ARRAY || n > 65535)
-		return cp_fail(e, CP_EX_DATAERR, "partial: bad group list");
-	gs->g = malloc((n ? n : 1) * sizeof *gs->g);
-	gs->n = 0;
-	if (!gs->g)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	while (val_next(v, &pos, NULL, &el)) {
-		int64_t fam;
-		cp_buf *key = &k->key;
-		buf_reset(key);
-		if (val_int(val_index(el, 0), &fam) < 0 || fam < FAM_TOTAL || fam > FAM_PREV ||
-		    val_str(val_index(el, 1), key) < 0) {
-			free(tmp.g);
-			return cp_fail(e, CP_EX_DATAERR, "partial: bad group reference");
-		}
-		long gi = kpi_group(k, (int)fam, key->p ? key->p : "", key->len);
-		if (gi < 0) {
-			free(tmp.g);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-		gs->g[gs->n++] = (uint32_t)gi;
-	}
-	*out = gset_intern(k, gs);
-	free(tmp.g);
-	return *out ? 0 : cp_fail(e, CP_EX_OSERR, "out of memory");
-}
-
-static void time_or_null(cp_buf *o, const char *name, int64_t t)
-{
-	if (t == NO_TIME)
-		buf_addf(o, ",\"%s\":null", name);
-	else
-		buf_addf(o, ",\"%s\":%lld", name, (long long)t);
-}
-
-/* The partial: a header, then one line per group, hour and open item. */
-int kpi_write_partial(struct kpi *k, cp_buf *o)
-{
-	int rc = 0;
-	rc |= buf_adds(o, "{\"kpi_partial\":1,\"by\":");
-	rc |= buf_json_str(o, k->by ? k->by : "", strlen(k->by ? k->by : ""));
-	rc |= buf_adds(o, ",\"tz\":");
-	rc |= buf_json_str(o, tz_name(k->zone), strlen(tz_name(k->zone)));
-	time_or_null(o, "since", k->since);
-	time_or_null(o, "until", k->until);
-	time_or_null(o, "prev_since", k->prev_since);
-	time_or_null(o, "prev_until", k->prev_until);
-	rc |= buf_addf(o, ",\"resolve_after\":%lld,\"reply_window\":%lld,\"records\":%llu",
-	               (long long)k->resolve_after, (long long)k->reply_window,
-	               (unsigned long long)k->records);
-	time_or_null(o, "watermark", k->watermark);
-	time_or_null(o, "min_t", k->min_t);
-	time_or_null(o, "max_t", k->max_t);
-	rc |= buf_addf(o, ",\"any_sla\":%s,\"any_business\":%s,\"unmatched\":%llu}\n",
-	               k->any_sla ? "true" : "false", k->any_business ? "true" : "false",
-	               (unsigned long long)k->replies_unmatched);
-	for (size_t i = 0; i < k->ng; i++) {
-		struct group *g = k->g[i];
-		rc |= buf_addf(o, "{\"t\":\"group\",\"fam\":%d,\"key\":", g->fam);
-		rc |= buf_json_str(o, g->key, strlen(g->key));
-		rc |= buf_adds(o, ",\"s\":");
-		rc |= stats_to_json(&g->s, o);
-		rc |= buf_adds(o, "}\n");
-	}
-	for (size_t i = 0; i < k->nhours; i++)
-		rc |= buf_addf(o, "{\"t\":\"hour\",\"h\":%lld,\"in\":%llu,\"out\":%llu,\"neg\":%llu,"
-		                  "\"lab\":%llu}\n",
-		               (long long)k->hours[i].h, (unsigned long long)k->hours[i].in,
-		               (unsigned long long)k->hours[i].out,
-		               (unsigned long long)k->hours[i].neg,
-		               (unsigned long long)k->hours[i].labelled);
-	for (size_t i = 0; i < k->ng; i++) {
-		const struct htab *h = &k->g[i]->hours;
-		for (size_t j = 0; j < h->cap; j++) {
-			const struct hslot *x = (const void *)(h->t + j * h->esize);
-			if (!x->key)
-				continue;
-			rc |= buf_addf(o, "{\"t\":\"ghour\",\"g\":[[%d,", k->g[i]->fam);
-			rc |= buf_json_str(o, k->g[i]->key, strlen(k->g[i]->key));
-			rc |= buf_addf(o, "]],\"h\":%lld,\"in\":%llu,\"neg\":%llu,\"lab\":%llu}\n",
-			               (long long)key_hour(x->key), (unsigned long long)x->in,
-			               (unsigned long long)x->neg, (unsigned long long)x->lab);
-		}
-	}
-	for (size_t i = 0; i < k->tag_hours.cap; i++) {
-		const struct sment *e = &k->tag_hours.t[i];
-		if (!e->k)
-			continue;
-		const struct htab *h = e->v;
-		for (size_t j = 0; j < h->cap; j++) {
-			const struct hslot *x = (const void *)(h->t + j * h->esize);
-			if (!x->key)
-				continue;
-			rc |= buf_adds(o, "{\"t\":\"thour\",\"tag\":");
-			rc |= buf_json_str(o, e->k, e->klen);
-			rc |= buf_addf(o, ",\"h\":%lld,\"in\":%llu,\"neg\":0,\"lab\":0}\n",
-			               (long long)key_hour(x->key), (unsigned long long)x->in);
-		}
-	}
-	for (size_t i = 0; i < k->pending.cap; i++) {
-		const struct pending *pe = (const void *)(k->pending.t + i * k->pending.esize);
-		if (!pe->key)
-			continue;
-		rc |= buf_addf(o, "{\"t\":\"pending\",\"key\":\"%016llx\",\"at\":%lld",
-		               (unsigned long long)pe->key, (long long)pe->t);
-		time_or_null(o, "first", pe_first(pe));
-		rc |= buf_addf(o, ",\"sla\":%s,\"g\":", pe->first_d == PE_SLA ? "true" : "false");
-		rc |= gset_json(k, pe->gs, o);
-		rc |= buf_adds(o, "}\n");
-	}
-	for (size_t i = 0; i < k->orphans.cap; i++) {
-		const struct orphans *or = (const void *)(k->orphans.t + i * k->orphans.esize);
-		if (!or->key)
-			continue;
-		for (size_t j = 0; j < or->n; j++) {
-			rc |= buf_addf(o, "{\"t\":\"reply\",\"parent\":\"%016llx\",\"at\":%lld,"
-			                  "\"counts\":%s,\"g\":",
-			               (unsigned long long)or->key, (long long)or->r[j].t,
-			               or->r[j].counts ? "true" : "false");
-			rc |= gset_json(k, or->r[j].gs, o);
-			rc |= buf_adds(o, "}\n");
-		}
-	}
-	for (size_t i = 0; i < k->threads.cap; i++) {
-		const struct thread *t = (const void *)(k->threads.t + i * k->threads.esize);
-		if (!t->key)
-			continue;
-		rc |= buf_addf(o, "{\"t\":\"thread\",\"key\":\"%016llx\",\"first\":%lld",
-		               (unsigned long long)t->key, (long long)t->first);
-		time_or_null(o, "last_in", t->last_in);
-		time_or_null(o, "last_out", t->last_out);
-		rc |= buf_addf(o, ",\"res\":%s,\"g\":", t->resolved_tag ? "true" : "false");
-		rc |= gset_json(k, t->gs, o);
-		rc |= buf_adds(o, "}\n");
-	}
-	return rc ? -1 : 0;
 }

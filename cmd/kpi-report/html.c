@@ -694,26 +694,23 @@ int html_write(struct kpi *k, cp_buf *o)
 	}
 	buf_adds(o, "</div>\n<div class=\"cards\">\n");
 	/* The headline figures; with a previous period, it and the change. */
-	static const struct { int col; const char *label; } cards[] = {
-		{ 0, "inbound" }, { 1, "outbound" }, { 2, "customers" }, { 4, "response rate" },
-		{ 6, "first response, median" }, { 7, "first response, p90" },
-		{ 15, "per-reply latency, median" }, { 23, "SLA compliance" },
-		{ 26, "resolution rate" }, { 28, "negative sentiment" }, { 33, "CSAT" }, { 35, "NPS" },
-	};
+	uint8_t cards[KPI_MAXCOLUMNS];
+	const char *label[KPI_MAXCOLUMNS];
+	size_t ncards = card_columns(cards, label);
 	const struct stats *prev = k->prev_since != NO_TIME ? &k->g[kpi_group(k, FAM_PREV, "", 0)]->s
 	                                                   : NULL;
 	cp_buf value = {0}, before = {0};
-	for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
+	for (size_t i = 0; i < ncards; i++) {
 		buf_reset(&value);
 		buf_reset(&before);
-		column_human(&value, s, cards[i].col);
+		column_human(&value, s, cards[i]);
 		if (prev) {
 			buf_adds(&before, "previous ");
-			column_human(&before, prev, cards[i].col);
+			column_human(&before, prev, cards[i]);
 			buf_adds(&before, ", ");
-			column_change(&before, s, prev, cards[i].col);
+			column_change(&before, s, prev, cards[i]);
 		}
-		card(o, cards[i].label, buf_cstr(&value), prev ? buf_cstr(&before) : NULL);
+		card(o, label[i], buf_cstr(&value), prev ? buf_cstr(&before) : NULL);
 	}
 	buf_free(&value);
 	buf_free(&before);

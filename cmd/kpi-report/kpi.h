@@ -1,11 +1,15 @@
 /*
  * kpi.h - kpi-report's own parts, shared between its files.
  *
- *   main.c    options, the record loop, reading partials (--merge)
- *   agg.c     string maps, distinct counting, per-group statistics,
- *             partial output
+ *   main.c    options, the record loop, the exit
+ *   options.c option values: durations, lists, the period (--since...)
+ *   record.c  one input record: its fields, period and statistics
+ *   keys.c    --by, a record's groups and the components of their keys
+ *   agg.c     string maps, distinct counting, per-group statistics
+ *   partial.c partials: writing (--partial) and reading (--merge)
  *   match.c   reply matching, per-reply latency and thread resolution
  *   spikes.c  the hourly series and its alerts
+ *   columns.c the KPIs, one table every writer reads
  *   report.c  table, csv, ndjson and markdown
  *   html.c    the self-contained HTML page with SVG charts
  *
@@ -19,6 +23,8 @@
 #include <stdint.h>
 
 #include "carepipe.h"
+#include "schema.h"
+#include "sentiment.h"
 #include "sketch.h"
 
 #define KPI_MAXKEYS 8
@@ -56,7 +62,11 @@ void smap_free(struct smap *m);                    /* keys only */
 struct htab {
 	unsigned char *t;   /* slots of esize bytes, each starting with its key */
 	size_t n, cap, esize;
+	size_t first_cap;   /* slots at the first growth, a power of two of at
+	                       least 8 (cache-line sized tables); 0: 1024 */
 };
+/* An hourly series, one per --by group and per tag: most hold a few hours. */
+#define HOURS_FIRST_CAP 16
 
 
 /* Distinct counting: exact up to DISTINCT_EXACT values, then a
@@ -69,8 +79,8 @@ struct distinct {
 	uint8_t *reg;
 };
 
-enum { SLA_MET, SLA_BREACHED, SLA_MISSED, SLA_PENDING, SLA_AT_RISK, SLA_NSTATUS };
-enum { SENT_NEG, SENT_NEU, SENT_POS, SENT_NLABEL };
+/* stats.sla is indexed by schema.h's enum sla_status, sent_label by
+ * sentiment.h's enum sentiment_label. */
 
 struct tagcount {
 	uint64_t cur, prev;
@@ -83,7 +93,7 @@ struct stats {
 	uint64_t sla[SLA_NSTATUS];
 	uint64_t threads, resolved, threads_open;  /* with --resolve-after */
 	struct distinct thread_ids, resolved_ids;  /* without: distinct ids */
-	uint64_t sent_n, sent_label[SENT_NLABEL], sent_scored;
+	uint64_t sent_n, sent_label[SENT_NLABELS], sent_scored;
 	int64_t sent_sum;   /* in 1e-9: whole numbers add the same in any order */
 	uint64_t csat_n, csat_sat;
 	double csat_sum;
@@ -119,6 +129,13 @@ struct keyspec {
 	const char *name;   /* the label, and the path for K_PATH */
 };
 
+/* The values of one record that kpi-report reads, found in one pass over
+ * its top-level members. */
+struct fields {
+	cp_val id, platform, account, direction, created_at, in_reply_to, thread, author, tags,
+	    sentiment, sla, metrics, csat, nps, assignee, lang, priority, text;
+};
+
 /* ---------------------------------------------------------- matching */
 
 /* Open items are keyed by a 64-bit hash of the record id (kpi_idkey, never
@@ -130,6 +147,9 @@ void *ht_get(const struct htab *h, uint64_t key);
  * memory.  Slot pointers are valid until the next ht_put or ht_del. */
 void *ht_put(struct htab *h, uint64_t key, bool *fresh);
 void ht_del(struct htab *h, void *slot);
+/* The next taken slot at or after *i, with *i moved past it; NULL at the
+ * end.  For (size_t i = 0; (x = ht_next(h, &i));) visits every one. */
+void *ht_next(const struct htab *h, size_t *i);
 /* Ask for the key's home slot early: the table is far bigger than the
  * cache, and the record's other work can hide the wait. */
 static inline void ht_prefetch(const struct htab *h, uint64_t key)
@@ -180,6 +200,11 @@ struct thread {
 struct hour {
 	int64_t h;          /* hours since the epoch */
 	uint64_t in, out, neg, labelled;
+};
+
+struct hour_at {
+	uint64_t key;       /* hour_key */
+	uint64_t at;        /* index in k->hours */
 };
 
 /* One hour of a --by group's series, or of a tag's: slots of an htab
@@ -247,7 +272,7 @@ struct kpi {
 	uint64_t replies_unmatched;
 
 	struct smap tag_hours;         /* tag -> struct htab * of struct hslot */
-	struct smap hours_map;         /* hour -> index in hours */
+	struct htab hours_at;          /* hour_key -> index in hours (struct hour_at) */
 	struct hour *hours;
 	size_t nhours, hcap;
 
@@ -255,10 +280,28 @@ struct kpi {
 	size_t nalerts;
 
 	cp_buf scratch, key;
-	struct gset gs;
+	struct gset gs;                /* the groups of the record at hand */
+	size_t gs_cap;                 /* room in gs.g */
 };
 
+/* options.c: durations (a usage error when wrong), comma lists, and the
+ * period with its zone, set from the options' text (NULL: not given). */
+int64_t parse_dur(cp_prog *p, const char *opt, const char *s);
+/* item for each name of a comma list, until one fails (-1, e set). */
+int comma_each(struct kpi *k, const char *list,
+               int (*item)(struct kpi *k, const char *name, cp_err *e), cp_err *e);
+void period_set(cp_prog *p, struct kpi *k, const char *tzname, const char *now,
+                const char *since, const char *until, const char *compare);
+
+/* record.c, keys.c: a record (cp_each_record's callback), its groups
+ * into k->gs, and a warning for a --by key no record has. */
+int each_record(void *ctx, cp_rec *r, const cp_pos *pos);
+int record_groups(struct kpi *k, const cp_rec *r, const struct fields *f, int64_t t, bool inbound);
+void warn_missing_keys(struct kpi *k);
+
 /* agg.c */
+/* Defaults, before the options. */
+void kpi_init(struct kpi *k, cp_prog *p);
 void stats_init(struct stats *s);
 void stats_free(struct stats *s);
 int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e);
@@ -268,6 +311,8 @@ int kpi_sample(struct kpi *k, sketch *s, double x);
 int kpi_merge_sketch(struct kpi *k, sketch *d, const sketch *s, cp_err *e);
 int kpi_fit_budget(struct kpi *k);
 int distinct_add(struct distinct *d, uint64_t h);
+/* From the exact set to the HyperLogLog registers. */
+int distinct_to_hll(struct distinct *d);
 int distinct_merge(struct distinct *d, const struct distinct *s);
 double distinct_count(const struct distinct *d);
 double stats_threads(const struct stats *s);
@@ -278,7 +323,9 @@ int tag_count(struct stats *s, const char *tag, size_t n, bool prev);
 /* The one shared copy of a group set, kept to the end; NULL when out of
  * memory.  Open items point at these instead of copying them. */
 const struct gset *gset_intern(struct kpi *k, const struct gset *s);
+/* partial.c */
 int kpi_write_partial(struct kpi *k, cp_buf *out);
+int each_partial(void *ctx, cp_rec *r, const cp_pos *pos);
 int stats_to_json(const struct stats *s, cp_buf *out);
 int stats_from_json(struct stats *s, cp_val v, cp_err *e);
 /* Components of a group key as a JSON array, into out. */
@@ -310,8 +357,40 @@ int spikes_find(struct kpi *k);
 void alert_group(const struct alert *a, cp_buf *o);
 void hours_sort(struct kpi *k);
 
+/* columns.c: the KPIs, one table.  A column is an index into it. */
+enum { C_COUNT, C_RATE, C_DUR, C_NUM, C_NPS, C_BOOL };
+int columns_parse(struct kpi *k, const char *list, cp_err *e);
+/* The columns a table shows, into list, which has room for KPI_MAXCOLUMNS:
+ * --columns as given; else, of the default ones (or with wide of all),
+ * those the input has data for. */
+size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
+/* The figures compared with the previous period: with tot, those the
+ * input has data for. */
+size_t headline_columns(const struct kpi *k, const struct stats *tot, uint8_t *list);
+/* The HTML page's cards, with their labels. */
+size_t card_columns(uint8_t *list, const char **label);
+double column(const struct stats *s, int c);
+const char *column_name(int c);
+int column_kind(int c);
+const char *column_head(int c, const char **desc);
+void column_human(cp_buf *o, const struct stats *s, int c);
+/* Column c's change from prev to cur, for people. */
+void column_change(cp_buf *o, const struct stats *cur, const struct stats *prev, int c);
+/* Some quantile of s is from buckets, within 1%. */
+bool stats_approx(const struct stats *s);
+/* For machines: plain numbers, none when there is nothing to say. */
+void machine_num(cp_buf *o, double v, int kind, const char *none);
+void columns_csv_header(cp_buf *o);
+void columns_csv_row(cp_buf *o, const struct stats *s);
+/* A group's figures as NDJSON members, after a comma when comma. */
+void columns_json(const struct kpi *k, cp_buf *o, const struct stats *s, bool comma);
+
 /* report.c and html.c */
+/* -f's name of a format: F_*, or -1. */
+int format_parse(const char *name);
 int report_write(struct kpi *k, cp_buf *out);
+/* Write the report to path ("-": standard output; *.gz compressed), or die. */
+void report_save(cp_prog *p, const char *path, const cp_buf *b);
 int html_write(struct kpi *k, cp_buf *out);
 /* Sorted --by groups (indices), limited by --top; caller frees. */
 size_t report_groups(struct kpi *k, uint32_t **out);
@@ -322,14 +401,6 @@ void fmt_dur(double secs, char out[32]);
 /* An instant as RFC 3339 in --tz: "Z" for UTC, else with its offset. */
 void fmt_time(const struct kpi *k, int64_t t, char out[40]);
 int keyspec_parse(struct kpi *k, const char *list, cp_err *e);
-int columns_parse(struct kpi *k, const char *list, cp_err *e);
-/* The columns a table shows (indices into the CSV's), into list, which
- * has room for KPI_MAXCOLUMNS; wide: every column with data. */
-size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide);
-const char *column_head(int c, const char **desc);
-void column_human(cp_buf *o, const struct stats *s, int c);
-/* Column c's change from prev to cur, for people. */
-void column_change(cp_buf *o, const struct stats *cur, const struct stats *prev, int c);
 /* Input text for a terminal, a spreadsheet or a page: C0 and C1 controls
  * written as visible escapes. */
 void text_safe(cp_buf *o, const char *s, size_t n);

@@ -22,6 +22,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "kpi.h"
 
@@ -49,14 +50,25 @@ void *ht_get(const struct htab *h, uint64_t key)
 	}
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
 static int ht_grow(struct htab *h)
 {
-	size_t ncap = h->cap ? h->cap * 2 : 1024;
-	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 1024). */
-	unsigned char *nt = aligned_alloc(64, ncap * h->esize);
+	size_t ncap = h->cap ? h->cap * 2 : h->first_cap ? h->first_cap : 1024;
+	size_t bytes = ncap * h->esize;
+	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 8).  A
+	 * table of megabytes is probed at random, one record after another:
+	 * on huge pages its probes miss the cache but not the TLB. */
+	bool huge = bytes >= HUGE_PAGE;
+	/* aligned_alloc wants a multiple of the alignment (a thread is 56
+	 * bytes): the huge table's tail is left unused. */
+	size_t room = huge ? (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : bytes;
+	unsigned char *nt = aligned_alloc(huge ? HUGE_PAGE : 64, room);
 	if (!nt)
 		return -1;
-	memset(nt, 0, ncap * h->esize);
+	if (huge)
+		madvise(nt, room, MADV_HUGEPAGE);    /* advice: failing is harmless */
+	memset(nt, 0, bytes);
 	for (size_t i = 0; i < h->cap; i++) {
 		uint64_t k = KEY(h, i);
 		if (!k)
@@ -70,6 +82,14 @@ static int ht_grow(struct htab *h)
 	h->t = nt;
 	h->cap = ncap;
 	return 0;
+}
+
+void *ht_next(const struct htab *h, size_t *i)
+{
+	while (*i < h->cap)
+		if (KEY(h, (*i)++))
+			return SLOT(h, *i - 1);
+	return NULL;
 }
 
 void *ht_put(struct htab *h, uint64_t key, bool *fresh)

@@ -4,51 +4,15 @@
  * Markdown; and the alert list for --alerts-only.
  */
 #include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "kpi.h"
 #include "tz.h"
-
-static const struct { const char *name; int kind; } key_names[] = {
-	{ "platform", K_PLATFORM }, { "account", K_ACCOUNT }, { "agent", K_AGENT },
-	{ "tag", K_TAG }, { "day", K_DAY }, { "week", K_WEEK }, { "hour", K_HOUR },
-	{ "weekday", K_WEEKDAY }, { "lang", K_LANG }, { "priority", K_PRIORITY },
-};
-
-int keyspec_parse(struct kpi *k, const char *list, cp_err *e)
-{
-	char *copy = strdup(list), *save = NULL;
-	if (!copy)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	k->nkeys = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (k->nkeys == KPI_MAXKEYS) {
-			free(copy);
-			return cp_fail(e, CP_EX_USAGE, "--by takes at most %d keys", KPI_MAXKEYS);
-		}
-		struct keyspec *ks = &k->keys[k->nkeys++];
-		ks->kind = K_PATH;
-		ks->name = strdup(t);
-		if (!ks->name) {
-			free(copy);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-		for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-			if (strcmp(t, key_names[i].name) == 0)
-				ks->kind = key_names[i].kind;
-		if (ks->kind == K_PATH && (!*t || t[0] == '.' || t[strlen(t) - 1] == '.' ||
-		                           strstr(t, ".."))) {
-			cp_fail(e, CP_EX_USAGE, "--by: '%s' is not a key or a field path", t);
-			free(copy);
-			return -1;
-		}
-	}
-	free(copy);
-	if (!k->nkeys && *list)
-		return cp_fail(e, CP_EX_USAGE, "--by wants a comma list of keys");
-	return 0;
-}
 
 void fmt_dur(double secs, char out[32])
 {
@@ -79,220 +43,8 @@ void fmt_time(const struct kpi *k, int64_t t, char out[40])
 	}
 }
 
-/* ---------------------------------------------------------- columns */
-
-enum { C_COUNT, C_RATE, C_DUR, C_NUM, C_NPS };
-enum { V_ALWAYS, V_BUS, V_SLA, V_RES, V_SENT, V_CSAT, V_NPS, V_ENG };
-
-static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
-static double q(const sketch *s, double x) { return sketch_quantile(s, x); }
-
-static double column(const struct stats *s, int c)
-{
-	double decided = (double)(s->sla[SLA_MET] + s->sla[SLA_BREACHED] + s->sla[SLA_MISSED]);
-	switch (c) {
-	case 0: return (double)s->n_in;
-	case 1: return (double)s->n_out;
-	case 2: return distinct_count(&s->customers);
-	case 3: return (double)s->answered;
-	case 4: return ratio((double)s->answered, (double)s->n_in);
-	case 5: return sketch_mean(&s->frt);
-	case 6: return q(&s->frt, 0.5);
-	case 7: return q(&s->frt, 0.9);
-	case 8: return q(&s->frt, 0.95);
-	case 9: return sketch_mean(&s->frt_bus);
-	case 10: return q(&s->frt_bus, 0.5);
-	case 11: return q(&s->frt_bus, 0.9);
-	case 12: return q(&s->frt_bus, 0.95);
-	case 13: return (double)s->latency.n;
-	case 14: return sketch_mean(&s->latency);
-	case 15: return q(&s->latency, 0.5);
-	case 16: return q(&s->latency, 0.9);
-	case 17: return q(&s->latency, 0.95);
-	case 18: return (double)s->sla[SLA_MET];
-	case 19: return (double)s->sla[SLA_BREACHED];
-	case 20: return (double)s->sla[SLA_MISSED];
-	case 21: return (double)s->sla[SLA_PENDING];
-	case 22: return (double)s->sla[SLA_AT_RISK];
-	case 23: return ratio((double)s->sla[SLA_MET], decided);
-	case 24: return stats_threads(s);
-	case 25: return stats_resolved(s);
-	case 26: return ratio(stats_resolved(s), stats_threads(s));
-	case 27: return (double)s->sent_n;
-	case 28: return ratio((double)s->sent_label[SENT_NEG], (double)s->sent_n);
-	case 29: return ratio((double)s->sent_label[SENT_NEU], (double)s->sent_n);
-	case 30: return ratio((double)s->sent_label[SENT_POS], (double)s->sent_n);
-	case 31: return ratio((double)s->sent_sum / 1e9, (double)s->sent_scored);
-	case 32: return (double)s->csat_n;
-	case 33: return ratio((double)s->csat_sat, (double)s->csat_n);
-	case 34: return (double)s->nps_n;
-	case 35: return s->nps_n ? 100.0 * ((double)s->nps_pro - (double)s->nps_det) /
-	                             (double)s->nps_n : NAN;
-	case 36: return ratio(s->likes, (double)s->n_out);
-	case 37: return ratio(s->reposts, (double)s->n_out);
-	case 38: return ratio(s->replies, (double)s->n_out);
-	}
-	return NAN;
-}
-
-/* The sketch a column's quantile comes from, or NULL. */
-static const sketch *column_sketch(const struct stats *s, int c)
-{
-	return c >= 6 && c <= 8 ? &s->frt : c >= 10 && c <= 12 ? &s->frt_bus
-	       : c >= 15 && c <= 17 ? &s->latency : NULL;
-}
-
-/* A quantile from a sketch that had to turn to buckets is within 1%, not
- * exact: the table shows it with a tilde. */
-static bool column_approx(const struct stats *s, int c)
-{
-	const sketch *sk = column_sketch(s, c);
-	return sk && sk->bucketed && sk->n;
-}
-
-static bool stats_approx(const struct stats *s)
-{
-	return (s->frt.bucketed && s->frt.n) || (s->frt_bus.bucketed && s->frt_bus.n) ||
-	       (s->latency.bucketed && s->latency.n);
-}
-
-/* Every figure, in CSV order.  head is the table's header, desc the
- * legend's line for it; def marks the default table's columns: the
- * handful a team lead reads first, narrow enough for 100 columns. */
-static const struct col {
-	const char *name, *head, *desc;
-	int kind, vis;
-	bool def;
-} cols[] = {
-	{ "in", "inbound", "inbound records (direction \"in\")", C_COUNT, V_ALWAYS, true },
-	{ "out", "outbound", "the brand's records (direction \"out\")", C_COUNT, V_ALWAYS, false },
-	{ "customers", "customers", "distinct inbound authors", C_COUNT, V_ALWAYS, false },
-	{ "answered", "answered", "inbound records with a response", C_COUNT, V_ALWAYS, true },
-	{ "response_rate", "resp rate", "response rate: answered / inbound", C_RATE, V_ALWAYS, true },
-	{ "frt_mean_s", "FRT mean", "first response time (FRT), mean", C_DUR, V_ALWAYS, false },
-	{ "frt_median_s", "FRT p50", "first response time (FRT), median: half were answered faster",
-	  C_DUR, V_ALWAYS, true },
-	{ "frt_p90_s", "FRT p90", "first response time (FRT), 90th percentile", C_DUR, V_ALWAYS,
-	  true },
-	{ "frt_p95_s", "FRT p95", "first response time (FRT), 95th percentile", C_DUR, V_ALWAYS,
-	  false },
-	{ "frt_business_mean_s", "business mean", "first response on the business clock, mean",
-	  C_DUR, V_BUS, false },
-	{ "frt_business_median_s", "business p50", "first response on the business clock, median",
-	  C_DUR, V_BUS, false },
-	{ "frt_business_p90_s", "business p90",
-	  "first response on the business clock, 90th percentile", C_DUR, V_BUS, false },
-	{ "frt_business_p95_s", "business p95",
-	  "first response on the business clock, 95th percentile", C_DUR, V_BUS, false },
-	{ "replies_timed", "replies timed", "brand replies timed from their parent", C_COUNT,
-	  V_ALWAYS, false },
-	{ "reply_mean_s", "reply mean", "per-reply latency, mean", C_DUR, V_ALWAYS, false },
-	{ "reply_median_s", "reply p50", "per-reply latency, median", C_DUR, V_ALWAYS, false },
-	{ "reply_p90_s", "reply p90", "per-reply latency, 90th percentile", C_DUR, V_ALWAYS, false },
-	{ "reply_p95_s", "reply p95", "per-reply latency, 95th percentile", C_DUR, V_ALWAYS, false },
-	{ "sla_met", "met", "SLA met (sla-check)", C_COUNT, V_SLA, false },
-	{ "sla_breached", "breached", "SLA breached: answered late", C_COUNT, V_SLA, false },
-	{ "sla_missed", "missed", "SLA missed: unanswered past due", C_COUNT, V_SLA, false },
-	{ "sla_pending", "pending", "SLA still open, within its target", C_COUNT, V_SLA, false },
-	{ "sla_at_risk", "at risk", "SLA still open, close to its due time", C_COUNT, V_SLA, false },
-	{ "sla_compliance", "SLA met", "SLA compliance: met / (met + breached + missed)", C_RATE,
-	  V_SLA, true },
-	{ "threads", "threads", "conversations", C_COUNT, V_RES, false },
-	{ "resolved", "resolved", "resolved conversations", C_COUNT, V_RES, false },
-	{ "resolution_rate", "resolution", "resolved / threads", C_RATE, V_RES, false },
-	{ "sentiment_n", "with sentiment", "records with a sentiment (tag)", C_COUNT, V_SENT, false },
-	{ "negative", "negative", "share of records with negative sentiment", C_RATE, V_SENT,
-	  true },
-	{ "neutral", "neutral", "share of records with neutral sentiment", C_RATE, V_SENT, false },
-	{ "positive", "positive", "share of records with positive sentiment", C_RATE, V_SENT,
-	  false },
-	{ "sentiment_mean", "mean sentiment", "mean sentiment score, -1 to 1", C_NUM, V_SENT,
-	  false },
-	{ "csat_n", "CSAT n", "records with a CSAT rating", C_COUNT, V_CSAT, false },
-	{ "csat", "CSAT", "share of CSAT ratings of 4 or 5", C_RATE, V_CSAT, false },
-	{ "nps_n", "NPS n", "records with an NPS rating", C_COUNT, V_NPS, false },
-	{ "nps", "NPS", "% promoters (9-10) - % detractors (0-6)", C_NPS, V_NPS, false },
-	{ "likes_per_out", "likes/out", "likes per outbound record", C_NUM, V_ENG, false },
-	{ "reposts_per_out", "reposts/out", "reposts per outbound record", C_NUM, V_ENG, false },
-	{ "replies_per_out", "replies/out", "replies per outbound record", C_NUM, V_ENG, false },
-};
-#define NCOLS (sizeof cols / sizeof cols[0])
 /* The default table fits a terminal this wide. */
 #define TABLE_WIDTH 100
-
-int columns_parse(struct kpi *k, const char *list, cp_err *e)
-{
-	char *copy = strdup(list), *save = NULL;
-	if (!copy)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	k->ncolumns = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		size_t c = 0;
-		while (c < NCOLS && strcmp(cols[c].name, t) != 0)
-			c++;
-		if (c == NCOLS) {
-			cp_fail(e, CP_EX_USAGE, "--columns: no column '%s' (the names are the CSV "
-			        "header's: kpi-report -f csv </dev/null | head -1)", t);
-			free(copy);
-			return -1;
-		}
-		if (k->ncolumns == KPI_MAXCOLUMNS) {
-			free(copy);
-			return cp_fail(e, CP_EX_USAGE, "--columns: at most %d columns", KPI_MAXCOLUMNS);
-		}
-		k->columns[k->ncolumns++] = (uint8_t)c;
-	}
-	free(copy);
-	return k->ncolumns ? 0 : cp_fail(e, CP_EX_USAGE, "--columns wants a comma list of names");
-}
-
-static bool visible(const struct kpi *k, const struct stats *total, int vis)
-{
-	switch (vis) {
-	case V_BUS: return k->any_business;
-	case V_SLA: return k->any_sla;
-	case V_RES: return stats_threads(total) > 0 && (k->resolve_after >= 0 || stats_resolved(total) > 0);
-	case V_SENT: return total->sent_n > 0;
-	case V_CSAT: return total->csat_n > 0;
-	case V_NPS: return total->nps_n > 0;
-	case V_ENG: return total->likes + total->reposts + total->replies > 0;
-	}
-	return true;
-}
-
-/* For machines: plain numbers, "" or null when there is nothing to say. */
-static void machine_num(cp_buf *o, double v, int kind, const char *none)
-{
-	if (isnan(v))
-		buf_adds(o, none);
-	else if (kind == C_COUNT)
-		buf_addf(o, "%.0f", v);
-	else if (kind == C_RATE)
-		buf_addf(o, "%.4f", v);
-	else if (kind == C_DUR || kind == C_NPS)
-		buf_addf(o, "%.1f", v);
-	else
-		buf_addf(o, "%.3f", v);
-}
-
-/* For people. */
-static void human_num(cp_buf *o, double v, int kind)
-{
-	char d[32];
-	if (isnan(v))
-		buf_addc(o, '-');
-	else if (kind == C_COUNT)
-		buf_addf(o, "%.0f", v);
-	else if (kind == C_RATE)
-		buf_addf(o, "%.1f%%", 100 * v);
-	else if (kind == C_DUR) {
-		fmt_dur(v, d);
-		buf_adds(o, d);
-	} else if (kind == C_NPS)
-		buf_addf(o, "%+.0f", v);
-	else
-		buf_addf(o, "%.2f", v);
-}
 
 /* ---------------------------------------------------------- groups */
 
@@ -432,30 +184,7 @@ static void key_label(const struct kpi *k, size_t i, cp_buf *o)
 	buf_adds(o, k->keys[i].name);
 }
 
-/* The i-th component of a group key. */
-void key_component(const struct group *g, size_t i, const char **s, size_t *n)
-{
-	const char *p = g->key;
-	for (size_t j = 0; j < i && p; j++) {
-		p = strchr(p, '\x1f');
-		if (p)
-			p++;
-	}
-	if (!p) {
-		*s = "";
-		*n = 0;
-		return;
-	}
-	const char *e = strchr(p, '\x1f');
-	*s = p;
-	*n = e ? (size_t)(e - p) : strlen(p);
-}
-
 /* ---------------------------------------------------------- previous period */
-
-/* The headline figures compared with the previous period. */
-static const uint8_t headline[] = { 0, 1, 2, 3, 4, 6, 7, 23, 26, 28, 33, 35 };
-#define NHEADLINE (sizeof headline / sizeof headline[0])
 
 /* The previous period's total, or NULL when there is none to compare. */
 static struct stats *previous(struct kpi *k)
@@ -464,35 +193,6 @@ static struct stats *previous(struct kpi *k)
 		return NULL;
 	long gi = kpi_group(k, FAM_PREV, "", 0);
 	return gi < 0 ? NULL : &k->g[gi]->s;
-}
-
-/* Change for people: counts and times with their relative change, rates
- * in percentage points. */
-static void human_change(cp_buf *o, double cur, double prev, int kind)
-{
-	double d = cur - prev;
-	char t[32];
-	if (isnan(d)) {
-		buf_addc(o, '-');
-		return;
-	}
-	if (kind == C_RATE) {
-		buf_addf(o, "%+.1f pts", 100 * d);
-		return;
-	}
-	if (kind == C_DUR) {
-		fmt_dur(fabs(d), t);
-		buf_addf(o, "%c%s", d < 0 ? '-' : '+', t);
-	} else if (kind == C_COUNT) {
-		buf_addf(o, "%+.0f", d);
-	} else {
-		buf_addf(o, kind == C_NPS ? "%+.0f" : "%+.2f", d);
-		return;
-	}
-	if (prev > 0)
-		buf_addf(o, " (%+.0f%%)", 100 * d / prev);
-	else if (cur > 0)
-		buf_adds(o, " (new)");
 }
 
 static int write_csv(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng)
@@ -507,8 +207,7 @@ static int write_csv(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng)
 		csv_text(o, cell.p, cell.len);
 		buf_addc(o, ',');
 	}
-	for (size_t c = 0; c < NCOLS; c++)
-		buf_addf(o, c ? ",%s" : "%s", cols[c].name);
+	columns_csv_header(o);
 	buf_adds(o, ",quantiles_approx\n");
 	struct group *tg = k->g[k->total_g];
 	size_t rows = k->nkeys ? ng : 1;
@@ -526,11 +225,7 @@ static int write_csv(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng)
 			csv_text(o, s, n);
 			buf_addc(o, ',');
 		}
-		for (size_t c = 0; c < NCOLS; c++) {
-			if (c)
-				buf_addc(o, ',');
-			machine_num(o, column(&g->s, (int)c), cols[c].kind, "");
-		}
+		columns_csv_row(o, &g->s);
 		buf_adds(o, stats_approx(&g->s) ? ",1\n" : ",0\n");
 	}
 	buf_free(&cell);
@@ -543,17 +238,6 @@ static void json_num(cp_buf *o, const char *name, double v, int kind, bool comma
 {
 	buf_addf(o, "%s\"%s\":", comma ? "," : "", name);
 	machine_num(o, v, kind, "null");
-}
-
-static void json_dist(cp_buf *o, const char *name, const sketch *s)
-{
-	buf_addf(o, ",\"%s\":{\"n\":%llu,\"approx\":%s", name, (unsigned long long)s->n,
-	         s->bucketed && s->n ? "true" : "false");
-	json_num(o, "mean_s", sketch_mean(s), C_DUR, true);
-	json_num(o, "median_s", q(s, 0.5), C_DUR, true);
-	json_num(o, "p90_s", q(s, 0.9), C_DUR, true);
-	json_num(o, "p95_s", q(s, 0.95), C_DUR, true);
-	buf_addc(o, '}');
 }
 
 static void json_time(const struct kpi *k, cp_buf *o, const char *name, int64_t t)
@@ -634,40 +318,8 @@ static void json_group(struct kpi *k, cp_buf *o, const struct group *g, bool who
 		json_time(k, o, "last", k->max_t);
 		comma = true;
 	}
-	json_num(o, "in", column(s, 0), C_COUNT, comma);
-	json_num(o, "out", column(s, 1), C_COUNT, true);
-	json_num(o, "customers", column(s, 2), C_COUNT, true);
-	json_num(o, "answered", column(s, 3), C_COUNT, true);
-	json_num(o, "response_rate", column(s, 4), C_RATE, true);
-	json_dist(o, "first_response", &s->frt);
-	json_dist(o, "first_response_business", &s->frt_bus);
-	json_dist(o, "reply_latency", &s->latency);
-	buf_addf(o, ",\"sla\":{\"met\":%llu,\"breached\":%llu,\"missed\":%llu,\"pending\":%llu,"
-	            "\"at_risk\":%llu",
-	         (unsigned long long)s->sla[0], (unsigned long long)s->sla[1],
-	         (unsigned long long)s->sla[2], (unsigned long long)s->sla[3],
-	         (unsigned long long)s->sla[4]);
-	json_num(o, "compliance", column(s, 23), C_RATE, true);
-	buf_addf(o, "},\"threads\":%.0f,\"resolved\":%.0f", stats_threads(s), stats_resolved(s));
-	json_num(o, "resolution_rate", column(s, 26), C_RATE, true);
-	if (k->resolve_after >= 0)
-		buf_addf(o, ",\"awaiting_brand\":%llu", (unsigned long long)s->threads_open);
-	else
-		buf_adds(o, ",\"awaiting_brand\":null");
-	buf_addf(o, ",\"sentiment\":{\"n\":%llu", (unsigned long long)s->sent_n);
-	json_num(o, "negative", column(s, 28), C_RATE, true);
-	json_num(o, "neutral", column(s, 29), C_RATE, true);
-	json_num(o, "positive", column(s, 30), C_RATE, true);
-	json_num(o, "mean_score", column(s, 31), C_NUM, true);
-	buf_addf(o, "},\"csat\":{\"n\":%llu", (unsigned long long)s->csat_n);
-	json_num(o, "score", column(s, 33), C_RATE, true);
-	buf_addf(o, "},\"nps\":{\"n\":%llu", (unsigned long long)s->nps_n);
-	json_num(o, "score", column(s, 35), C_NPS, true);
-	buf_adds(o, "},\"engagement\":{");
-	json_num(o, "likes", column(s, 36), C_NUM, false);
-	json_num(o, "reposts", column(s, 37), C_NUM, true);
-	json_num(o, "replies", column(s, 38), C_NUM, true);
-	buf_adds(o, "},\"top_tags\":[");
+	columns_json(k, o, s, comma);
+	buf_adds(o, ",\"top_tags\":[");
 	struct tagrow *tr;
 	size_t nt = top_tags(k, s, &tr);
 	for (size_t i = 0; i < nt; i++) {
@@ -689,14 +341,15 @@ static void json_group(struct kpi *k, cp_buf *o, const struct group *g, bool who
 		fmt_time(k, k->prev_since, ts);
 		buf_addf(o, ",\"previous\":{\"since\":\"%s\"", ts);
 		json_time(k, o, "until", k->prev_until);
-		for (size_t j = 0; j < NHEADLINE; j++)
-			json_num(o, cols[headline[j]].name, column(prev, headline[j]), cols[headline[j]].kind,
+		uint8_t head[KPI_MAXCOLUMNS];
+		size_t nhead = headline_columns(k, NULL, head);
+		for (size_t j = 0; j < nhead; j++)
+			json_num(o, column_name(head[j]), column(prev, head[j]), column_kind(head[j]),
 			         true);
 		buf_adds(o, "},\"change\":{");
-		for (size_t j = 0; j < NHEADLINE; j++)
-			json_num(o, cols[headline[j]].name,
-			         column(s, headline[j]) - column(prev, headline[j]),
-			         cols[headline[j]].kind, j > 0);
+		for (size_t j = 0; j < nhead; j++)
+			json_num(o, column_name(head[j]), column(s, head[j]) - column(prev, head[j]),
+			         column_kind(head[j]), j > 0);
 		buf_addc(o, '}');
 	}
 	if (whole) {
@@ -859,25 +512,6 @@ static void grid_free(struct grid *g)
 	free(g->right);
 }
 
-const char *column_head(int c, const char **desc)
-{
-	if (desc)
-		*desc = cols[c].desc;
-	return cols[c].head;
-}
-
-void column_change(cp_buf *o, const struct stats *cur, const struct stats *prev, int c)
-{
-	human_change(o, column(cur, c), column(prev, c), cols[c].kind);
-}
-
-void column_human(cp_buf *o, const struct stats *s, int c)
-{
-	if (column_approx(s, c))
-		buf_addc(o, '~');
-	human_num(o, column(s, c), cols[c].kind);
-}
-
 static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g, const char *label,
                            const uint8_t *list, size_t nlist)
 {
@@ -901,28 +535,13 @@ static void write_grid_row(struct kpi *k, struct grid *gr, const struct group *g
 	buf_free(&cell);
 }
 
-/* The table's columns: --columns as given; else, of the default ones (or
- * with --wide of all), those the input has data for. */
-size_t table_columns(const struct kpi *k, const struct stats *tot, uint8_t *list, bool wide)
-{
-	if (k->ncolumns && !wide) {
-		memcpy(list, k->columns, k->ncolumns);
-		return k->ncolumns;
-	}
-	size_t n = 0;
-	for (size_t c = 0; c < NCOLS; c++)
-		if ((wide || cols[c].def) && visible(k, tot, cols[c].vis))
-			list[n++] = (uint8_t)c;
-	return n;
-}
-
 /* What each column shown means, one line each. */
 static void write_legend(cp_buf *o, const uint8_t *list, size_t nlist, bool markdown, bool approx)
 {
 	size_t w = 0;
 	for (size_t j = 0; j < nlist; j++)
-		if (strlen(cols[list[j]].head) > w)
-			w = strlen(cols[list[j]].head);
+		if (strlen(column_head(list[j], NULL)) > w)
+			w = strlen(column_head(list[j], NULL));
 	buf_adds(o, markdown ? "\n**Columns**\n\n" : "\nColumns\n");
 	if (approx)
 		buf_adds(o, markdown ? "- a time marked ~ is within 1%: too many values for "
@@ -930,11 +549,11 @@ static void write_legend(cp_buf *o, const uint8_t *list, size_t nlist, bool mark
 		                     : "  ~ marks a time within 1%: too many values for "
 		                       "--quantile-memory\n");
 	for (size_t j = 0; j < nlist; j++) {
-		const struct col *c = &cols[list[j]];
+		const char *desc, *head = column_head(list[j], &desc);
 		if (markdown)
-			buf_addf(o, "- **%s** (`%s`): %s\n", c->head, c->name, c->desc);
+			buf_addf(o, "- **%s** (`%s`): %s\n", head, column_name(list[j]), desc);
 		else
-			buf_addf(o, "  %-*s  %s\n", (int)w, c->head, c->desc);
+			buf_addf(o, "  %-*s  %s\n", (int)w, head, desc);
 	}
 }
 
@@ -1064,11 +683,11 @@ static void write_compare_grid(struct kpi *k, cp_buf *o, const struct stats *tot
 		grid_cell(&gr, head[c], strlen(head[c]));
 	gr.nrows = 1;
 	cp_buf cell = {0};
-	for (size_t j = 0; j < NHEADLINE; j++) {
-		int c = headline[j];
-		if (!visible(k, tot, cols[c].vis))
-			continue;
-		grid_cell(&gr, cols[c].head, strlen(cols[c].head));
+	uint8_t hl[KPI_MAXCOLUMNS];
+	size_t nhl = headline_columns(k, tot, hl);
+	for (size_t j = 0; j < nhl; j++) {
+		int c = hl[j];
+		grid_cell(&gr, column_head(c, NULL), strlen(column_head(c, NULL)));
 		buf_reset(&cell);
 		column_human(&cell, tot, c);
 		grid_cell(&gr, cell.p, cell.len);
@@ -1112,7 +731,7 @@ static void heading(const struct kpi *k, cp_buf *o, bool markdown)
 static int write_grid(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng, bool markdown)
 {
 	struct stats *tot = total(k);
-	uint8_t list[NCOLS > KPI_MAXCOLUMNS ? NCOLS : KPI_MAXCOLUMNS];
+	uint8_t list[KPI_MAXCOLUMNS];
 	size_t nlist = table_columns(k, tot, list, k->wide);
 	struct grid gr = { 0 };
 	gr.ncols = k->nkeys + nlist;
@@ -1122,7 +741,7 @@ static int write_grid(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng, b
 	for (size_t i = 0; i < k->nkeys; i++)
 		grid_cell(&gr, k->keys[i].name, strlen(k->keys[i].name));
 	for (size_t j = 0; j < nlist; j++) {
-		grid_cell(&gr, cols[list[j]].head, strlen(cols[list[j]].head));
+		grid_cell(&gr, column_head(list[j], NULL), strlen(column_head(list[j], NULL)));
 		gr.right[k->nkeys + j] = true;
 	}
 	gr.nrows = 1;
@@ -1152,6 +771,18 @@ static int write_grid(struct kpi *k, cp_buf *o, const uint32_t *gv, size_t ng, b
 }
 
 /* ---------------------------------------------------------- entry */
+
+int format_parse(const char *name)
+{
+	static const struct { const char *name; int fmt; } names[] = {
+		{ "table", F_TABLE }, { "csv", F_CSV }, { "ndjson", F_NDJSON }, { "json", F_NDJSON },
+		{ "markdown", F_MARKDOWN }, { "md", F_MARKDOWN }, { "html", F_HTML },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i].name) == 0)
+			return names[i].fmt;
+	return -1;
+}
 
 int report_write(struct kpi *k, cp_buf *o)
 {
@@ -1208,4 +839,41 @@ int report_write(struct kpi *k, cp_buf *o)
 	}
 	free(gv);
 	return 0;
+}
+
+/* ---------------------------------------------------------- saving */
+
+void report_save(cp_prog *p, const char *path, const cp_buf *b)
+{
+	size_t n = strlen(path);
+	/* A report built after a failed allocation may lack a part. */
+	if (buf_failures())
+		cp_die(p, CP_EX_OSERR, "out of memory");
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
+		gzFile gz = gzopen(path, "wb");
+		if (!gz)
+			cp_die(p, CP_EX_CANTCREAT, "%s: %s", path, strerror(errno));
+		if (b->len && gzwrite(gz, b->p, (unsigned)b->len) != (int)b->len) {
+			int zerr;
+			const char *msg = gzerror(gz, &zerr);
+			cp_die(p, CP_EX_IOERR, "%s: %s", path, zerr == Z_ERRNO ? strerror(errno) : msg);
+		}
+		if (gzclose(gz) != Z_OK)
+			cp_die(p, CP_EX_IOERR, "%s: %s", path, strerror(errno));
+		return;
+	}
+	int fd = strcmp(path, "-") == 0 ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0)
+		cp_die(p, CP_EX_CANTCREAT, "%s: %s", path, strerror(errno));
+	for (size_t off = 0; off < b->len;) {
+		ssize_t w = write(fd, b->p + off, b->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			cp_die(p, CP_EX_IOERR, "%s: write error: %s", fd == 1 ? "(stdout)" : path,
+			       strerror(errno));
+		off += (size_t)w;
+	}
+	if (fd != 1 && close(fd) < 0)
+		cp_die(p, CP_EX_IOERR, "%s: %s", path, strerror(errno));
 }

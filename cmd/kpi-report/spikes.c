@@ -45,6 +45,7 @@ struct htab *tag_series(struct kpi *k, const char *tag, size_t n)
 		if (!h)
 			return NULL;
 		h->esize = sizeof(struct hslot);
+		h->first_cap = HOURS_FIRST_CAP;
 		e->v = h;
 	}
 	return e->v;
@@ -53,32 +54,27 @@ struct htab *tag_series(struct kpi *k, const char *tag, size_t n)
 int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n_neg,
              uint64_t n_lab)
 {
-	if (h == k->last_hour && k->last_hour_at < k->nhours) {
-		struct hour *x = &k->hours[k->last_hour_at];
-		x->in += n_in;
-		x->out += n_out;
-		x->neg += n_neg;
-		x->labelled += n_lab;
-		return 0;
-	}
-	struct sment *e = smap_put(&k->hours_map, (const char *)&h, sizeof h, kpi_hash(&h, sizeof h));
-	if (!e)
-		return -1;
-	if (!e->v) {
-		if (k->nhours == k->hcap) {
-			size_t ncap = k->hcap ? k->hcap * 2 : 64;
-			struct hour *nh = realloc(k->hours, ncap * sizeof *nh);
-			if (!nh)
-				return -1;
-			k->hours = nh;
-			k->hcap = ncap;
+	/* Records come in hours: the last one is the likely one. */
+	if (h != k->last_hour || k->last_hour_at >= k->nhours) {
+		bool fresh;
+		struct hour_at *e = ht_put(&k->hours_at, hour_key(h), &fresh);
+		if (!e)
+			return -1;
+		if (fresh) {
+			if (k->nhours == k->hcap) {
+				size_t ncap = k->hcap ? k->hcap * 2 : 64;
+				struct hour *nh = realloc(k->hours, ncap * sizeof *nh);
+				if (!nh)
+					return -1;
+				k->hours = nh;
+				k->hcap = ncap;
+			}
+			k->hours[k->nhours] = (struct hour){ h, 0, 0, 0, 0 };
+			e->at = k->nhours++;
 		}
-		k->hours[k->nhours] = (struct hour){ h, 0, 0, 0, 0 };
-		e->v = (void *)(uintptr_t)(k->nhours + 1);
-		k->nhours++;
+		k->last_hour = h;
+		k->last_hour_at = e->at;
 	}
-	k->last_hour = h;
-	k->last_hour_at = (uintptr_t)e->v - 1;
 	struct hour *x = &k->hours[k->last_hour_at];
 	x->in += n_in;
 	x->out += n_out;
@@ -93,10 +89,10 @@ static int hour_cmp(const void *a, const void *b)
 	return x->h < y->h ? -1 : x->h > y->h;
 }
 
-/* Sorting invalidates hours_map's indices, so the map goes too. */
+/* Sorting invalidates hours_at's indices, so the table goes too. */
 void hours_sort(struct kpi *k)
 {
-	smap_free(&k->hours_map);
+	ht_free(&k->hours_at);
 	k->last_hour = NO_TIME;
 	if (k->nhours > 1)
 		qsort(k->hours, k->nhours, sizeof *k->hours, hour_cmp);
@@ -119,88 +115,124 @@ static int push_alert(struct kpi *k, const struct alert *a)
 	return 0;
 }
 
-/* The alerts of one series: x[i] for the hour h0 + i where has[i].  The
- * baseline is the window of hours before i (sums kept as it slides);
- * volume says which sd floor applies. */
-static int detect(struct kpi *k, const double *x, const bool *has, size_t span, int64_t h0,
-                  const char *metric, const struct group *g, const char *tag, bool volume)
+/* One series' alerts as its hours go by. */
+struct detector {
+	struct kpi *k;
+	const char *metric, *tag;
+	const struct group *g;
+	bool volume;            /* which sd floor applies */
+	int64_t quiet_until;
+	int last_level;
+	double last_value;
+};
+
+/* Judge an hour's value x against its baseline: n hours before it, their
+ * values summing s and their squares ss. */
+static int judge(struct detector *d, int64_t hour, double x, double n, double s, double ss)
 {
-	size_t win = (size_t)(k->spike_window / 3600);
-	int64_t cool = k->spike_cooldown / 3600, quiet_until = INT64_MIN;
-	int last_level = 0;
-	double last_value = 0, n = 0, s = 0, ss = 0;
+	struct kpi *k = d->k;
+	if (n < MIN_BASELINE_HOURS || (k->since != NO_TIME && hour * 3600 < k->since) ||
+	    (k->until != NO_TIME && hour * 3600 >= k->until))
+		return 0;
+	double mean = s / n, var = ss / n - mean * mean;
+	double sd = sqrt(var > 0 ? var : 0);
+	double floor_sd = d->volume ? sqrt(mean > 1 ? mean : 1) : 0.05;
+	double z = (x - mean) / (sd > floor_sd ? sd : floor_sd);
+	int level = severity_level(z, k->spike_k);
+	if (!level)
+		return 0;
+	bool cooling = hour < d->quiet_until;
+	if (cooling && level <= d->last_level && !(x >= 2 * d->last_value))
+		return 0;
+	struct alert al = { d->metric, d->g, d->tag, hour, x, mean, sd, floor_sd, z, (uint32_t)n,
+	                    severity_names[level], cooling };
+	if (push_alert(k, &al) < 0)
+		return -1;
+	d->quiet_until = hour + k->spike_cooldown / 3600;
+	d->last_level = level;
+	d->last_value = x;
+	return 0;
+}
+
+/* An hour of a series that has a value. */
+struct point {
+	int64_t h;
+	double x;
+};
+
+static int point_cmp(const void *a, const void *b)
+{
+	const struct point *x = a, *y = b;
+	return x->h < y->h ? -1 : x->h > y->h;
+}
+
+/*
+ * The alerts of a series given as its points, sorted by hour, from h0 on.
+ * The baseline of an hour is the window of hours before it: for volume
+ * (every_hour) all of them since h0, as zero where there is no point, else
+ * only the points in it.  The sums are kept as the window slides, a point
+ * entering at its hour + 1 and leaving at its hour + 1 + window (entering
+ * first at one hour): an hour without a point adds nothing and never
+ * alerts (its value is no more than the mean), so only the points are
+ * visited, not every hour of the span.
+ */
+static int detect(struct detector *d, const struct point *p, size_t np, int64_t h0,
+                  bool every_hour)
+{
+	int64_t win = d->k->spike_window / 3600;
+	double n = 0, s = 0, ss = 0;
+	size_t in = 0, out = 0;     /* the next point to enter the window, to leave it */
 	if (win < 1)
 		win = 1;
-	for (size_t i = 0; i < span; i++) {
-		if (i >= 1 && has[i - 1]) {
-			n++;
-			s += x[i - 1];
-			ss += x[i - 1] * x[i - 1];
+	for (size_t j = 0; j < np; j++) {
+		int64_t h = p[j].h;
+		for (;;) {
+			bool enter = in < np && p[in].h + 1 <= h;
+			bool leave = out < in && p[out].h + 1 + win <= h;
+			if (enter && leave && p[out].h + 1 + win < p[in].h + 1)
+				enter = false;
+			if (enter) {
+				n++;
+				s += p[in].x;
+				ss += p[in].x * p[in].x;
+				in++;
+			} else if (leave) {
+				n--;
+				s -= p[out].x;
+				ss -= p[out].x * p[out].x;
+				out++;
+			} else {
+				break;
+			}
 		}
-		if (i >= win + 1 && has[i - 1 - win]) {
-			n--;
-			s -= x[i - 1 - win];
-			ss -= x[i - 1 - win] * x[i - 1 - win];
-		}
-		int64_t hour = h0 + (int64_t)i;
-		if (!has[i] || n < MIN_BASELINE_HOURS ||
-		    (k->since != NO_TIME && hour * 3600 < k->since) ||
-		    (k->until != NO_TIME && hour * 3600 >= k->until))
-			continue;
-		double mean = s / n, var = ss / n - mean * mean;
-		double sd = sqrt(var > 0 ? var : 0);
-		double floor_sd = volume ? sqrt(mean > 1 ? mean : 1) : 0.05;
-		double z = (x[i] - mean) / (sd > floor_sd ? sd : floor_sd);
-		int level = severity_level(z, k->spike_k);
-		if (!level)
-			continue;
-		bool cooling = hour < quiet_until;
-		if (cooling && level <= last_level && !(x[i] >= 2 * last_value))
-			continue;
-		struct alert al = { metric, g, tag, hour, x[i], mean, sd, floor_sd, z, (uint32_t)n,
-		                    severity_names[level], cooling };
-		if (push_alert(k, &al) < 0)
+		if (every_hour)
+			n = (double)(h - h0 < win ? h - h0 : win);
+		if (judge(d, h, p[j].x, n, s, ss) < 0)
 			return -1;
-		quiet_until = hour + cool;
-		last_level = level;
-		last_value = x[i];
 	}
 	return 0;
 }
 
-/* Volume and negative share of a series given as dense counts. */
-static int detect_counts(struct kpi *k, const double *in, const double *neg, const double *lab,
-                         double *share, bool *has, size_t span, int64_t h0, const struct group *g)
+/* Volume and negative share; share.x is -1 where too few records are
+ * labelled (--spike-min) for a share. */
+static int detect_counts(struct kpi *k, struct point *vol, struct point *share, size_t np,
+                         int64_t h0, const struct group *g)
 {
-	for (size_t i = 0; i < span; i++)
-		has[i] = true;
-	if (detect(k, in, has, span, h0, "volume", g, NULL, true) < 0)
-		return -1;
-	for (size_t i = 0; i < span; i++) {
-		has[i] = lab[i] >= (double)k->spike_min;
-		share[i] = has[i] ? neg[i] / lab[i] : 0;
-	}
-	return detect(k, share, has, span, h0, "negative_share", g, NULL, false);
+	size_t nshare = 0;
+	qsort(vol, np, sizeof *vol, point_cmp);
+	qsort(share, np, sizeof *share, point_cmp);
+	for (size_t i = 0; i < np; i++)
+		if (share[i].x >= 0)
+			share[nshare++] = share[i];
+	struct detector dv = { k, "volume", NULL, g, true, INT64_MIN, 0, 0 };
+	struct detector dn = { k, "negative_share", NULL, g, false, INT64_MIN, 0, 0 };
+	return detect(&dv, vol, np, h0, true) < 0 || detect(&dn, share, nshare, h0, false) < 0
+	       ? -1 : 0;
 }
 
-/* Spread a group's or tag's hours over the dense arrays (zeroed first). */
-static void spread(const struct htab *h, int64_t h0, size_t span, double *in, double *neg,
-                   double *lab)
+static double share_of(const struct kpi *k, uint64_t part, uint64_t whole)
 {
-	memset(in, 0, span * sizeof *in);
-	memset(neg, 0, span * sizeof *neg);
-	memset(lab, 0, span * sizeof *lab);
-	for (size_t i = 0; i < h->cap; i++) {
-		const struct hslot *x = (const void *)(h->t + i * h->esize);
-		if (!x->key)
-			continue;
-		int64_t hour = key_hour(x->key);
-		if (hour < h0 || hour >= h0 + (int64_t)span)
-			continue;
-		in[hour - h0] = (double)x->in;
-		neg[hour - h0] = (double)x->neg;
-		lab[hour - h0] = (double)x->lab;
-	}
+	return whole >= k->spike_min ? (double)part / (double)whole : -1;
 }
 
 static int alert_cmp(const void *a, const void *b)
@@ -224,59 +256,65 @@ int spikes_find(struct kpi *k)
 	int64_t h0 = k->hours[0].h, h1 = k->hours[k->nhours - 1].h;
 	if (h1 - h0 + 1 > MAX_SPAN_HOURS)
 		h0 = h1 - MAX_SPAN_HOURS + 1;
-	size_t span = (size_t)(h1 - h0 + 1);
-	/* Dense series: hours with no inbound record are zero volume. */
-	double *tin = calloc(span, sizeof *tin), *in = calloc(span, sizeof *in),
-	       *neg = calloc(span, sizeof *neg), *lab = calloc(span, sizeof *lab),
-	       *share = calloc(span, sizeof *share);
-	bool *has = calloc(span, sizeof *has);
+	size_t cap = k->nhours, np;
+	for (size_t gi = 0; gi < k->ng; gi++)
+		if (k->g[gi]->fam == FAM_BY && k->g[gi]->hours.n > cap)
+			cap = k->g[gi]->hours.n;
+	struct point *vol = malloc(cap * sizeof *vol), *share = malloc(cap * sizeof *share);
 	int rc = -1;
-	if (!tin || !in || !neg || !lab || !share || !has)
+	if (!vol || !share)
 		goto out;
-	for (size_t i = 0; i < k->nhours; i++) {
-		if (k->hours[i].h < h0)
-			continue;
-		size_t at = (size_t)(k->hours[i].h - h0);
-		tin[at] = (double)k->hours[i].in;
-		neg[at] = (double)k->hours[i].neg;
-		lab[at] = (double)k->hours[i].labelled;
-	}
 	if (!k->nkeys) {
-		if (detect_counts(k, tin, neg, lab, share, has, span, h0, NULL) < 0)
-			goto out;
-	} else {
-		for (size_t gi = 0; gi < k->ng; gi++) {
-			const struct group *g = k->g[gi];
-			if (g->fam != FAM_BY || !g->hours.n)
+		np = 0;
+		for (size_t i = 0; i < k->nhours; i++) {
+			const struct hour *x = &k->hours[i];
+			if (x->h < h0)
 				continue;
-			spread(&g->hours, h0, span, in, neg, lab);
-			if (detect_counts(k, in, neg, lab, share, has, span, h0, g) < 0)
-				goto out;
+			vol[np] = (struct point){ x->h, (double)x->in };
+			share[np++] = (struct point){ x->h, share_of(k, x->neg, x->labelled) };
 		}
+		if (detect_counts(k, vol, share, np, h0, NULL) < 0)
+			goto out;
+	}
+	for (size_t gi = 0; gi < k->ng && k->nkeys; gi++) {
+		const struct group *g = k->g[gi];
+		const struct hslot *x;
+		if (g->fam != FAM_BY || !g->hours.n)
+			continue;
+		np = 0;
+		for (size_t i = 0; (x = ht_next(&g->hours, &i));) {
+			int64_t h = key_hour(x->key);
+			if (h < h0 || h > h1)
+				continue;
+			vol[np] = (struct point){ h, (double)x->in };
+			share[np++] = (struct point){ h, share_of(k, x->neg, x->lab) };
+		}
+		if (detect_counts(k, vol, share, np, h0, g) < 0)
+			goto out;
 	}
 	/* A tag's share of the inbound records, in hours with enough of them. */
 	for (size_t ti = 0; ti < k->tag_hours.cap; ti++) {
 		const struct sment *e = &k->tag_hours.t[ti];
 		if (!e->k)
 			continue;
-		spread(e->v, h0, span, in, neg, lab);
-		for (size_t i = 0; i < span; i++) {
-			has[i] = tin[i] >= (double)k->spike_min;
-			share[i] = has[i] ? in[i] / tin[i] : 0;
+		np = 0;
+		for (size_t i = 0; i < k->nhours; i++) {
+			const struct hour *x = &k->hours[i];
+			if (x->h < h0 || x->in < k->spike_min)
+				continue;
+			const struct hslot *t = ht_get(e->v, hour_key(x->h));
+			vol[np++] = (struct point){ x->h, (double)(t ? t->in : 0) / (double)x->in };
 		}
-		if (detect(k, share, has, span, h0, "tag_share", NULL, e->k, false) < 0)
+		struct detector dt = { k, "tag_share", e->k, NULL, false, INT64_MIN, 0, 0 };
+		if (detect(&dt, vol, np, h0, false) < 0)
 			goto out;
 	}
 	if (k->nalerts > 1)
 		qsort(k->alerts, k->nalerts, sizeof *k->alerts, alert_cmp);
 	rc = 0;
 out:
-	free(tin);
-	free(in);
-	free(neg);
-	free(lab);
+	free(vol);
 	free(share);
-	free(has);
 	return rc;
 }
 

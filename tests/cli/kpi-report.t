@@ -271,6 +271,15 @@ $ kpi-report --merge -f csv > r.csv; echo "exit $?"; cut -d, -f1-3 r.csv
 > 0,0,0
 2> kpi-report: (stdin):1: not a kpi-report partial line
 
+### a partial's hour line out of range is a bad line, not an hour (hours are keyed by it)
+$ kpi-report --merge -f csv > r.csv; echo "exit $?"; cut -d, -f1-2 r.csv
+< {"t":"hour","h":-9223372036854775808,"in":1,"out":0,"neg":0,"lab":0}
+< {"t":"hour","h":480000,"in":2,"out":0,"neg":0,"lab":0}
+> exit 65
+> in,out
+> 0,0
+2> kpi-report: (stdin):1: bad hour line
+
 ### --top keeps the busiest groups
 $ cp $TOP/examples/scale/sample.ndjson mentions.ndjson
 $ kpi-report --by account --top 1 -f csv mentions.ndjson | cut -d, -f1-4
@@ -534,6 +543,12 @@ $ kpi-report -f csv mentions.ndjson | head -1 | tr , '\n' | wc -l
 $ kpi-report --columns in,frt_p99 </dev/null 2>&1 | head -1
 > kpi-report: --columns: no column 'frt_p99' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
 
+### --columns takes CSV columns only, not the NDJSON object's other members (one KPI table holds both)
+$ kpi-report --columns in,awaiting_brand </dev/null 2>&1 | head -1
+$ kpi-report --columns approx </dev/null 2>&1 | head -1
+> kpi-report: --columns: no column 'awaiting_brand' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
+> kpi-report: --columns: no column 'approx' (the names are the CSV header's: kpi-report -f csv </dev/null | head -1)
+
 ### --tz buckets days in the team's zone; the process's TZ is never used (issue 12)
 $ cat > in.ndjson
 $ kpi-report --tz Europe/Paris --by day -f csv in.ndjson | cut -d, -f1-2
@@ -772,3 +787,19 @@ $ kpi-report --by account --quantile-memory 5K --columns frt_median_s,frt_p90_s 
 > B            30s      53s
 > (all)     ~1m09s   ~2m52s
 >
+
+### --by agent reads a reply's signature as carepipe(7) and reply write it: 1 to 16 letters or digits after ^ or - (schema's rec_signature)
+$ kpi-report --by agent -f csv | cut -d, -f1-3
+< {"id":"1","direction":"out","created_at":"2024-03-01T09:00:00Z","text":"Sorry! ^JD2"}
+< {"id":"2","direction":"out","created_at":"2024-03-01T09:01:00Z","text":"Done -Becky\n"}
+< {"id":"3","direction":"out","created_at":"2024-03-01T09:02:00Z","text":"On it ^KC"}
+< {"id":"4","direction":"out","created_at":"2024-03-01T09:03:00Z","text":"x ^ABCDEFGHIJKLMNOPQ"}
+< {"id":"5","direction":"out","created_at":"2024-03-01T09:04:00Z","text":"x ^123"}
+< {"id":"6","direction":"out","created_at":"2024-03-01T09:05:00Z","text":"x^KC"}
+< {"id":"7","direction":"out","created_at":"2024-03-01T09:06:00Z","text":"^M\u0053"}
+> "agent",in,out
+> "(none)",0,3
+> "Becky",0,1
+> "JD2",0,1
+> "KC",0,1
+> "MS",0,1
