@@ -126,13 +126,11 @@ static char *initials_of(const char *name)
 	return strdup(n ? out : "X");
 }
 
-static int agent_directive(struct roster *ro, struct agent *a, char *s, const char *dir,
-                           char ***qnames, size_t *nqnames, cp_err *e)
+/* The argument of the directive line s (its first word left as it is),
+ * without a trailing # comment or white space. */
+static char *arg_of(char *s)
 {
 	char *arg = s + strcspn(s, " \t");
-	size_t wlen = (size_t)(arg - s);
-	char word[32];
-	snprintf(word, sizeof word, "%.*s", (int)(wlen < 31 ? wlen : 31), s);
 	while (isspace((unsigned char)*arg))
 		arg++;
 	char *hash = *arg == '#' ? arg : strstr(arg, " #");
@@ -141,6 +139,16 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 	size_t len = strlen(arg);
 	while (len && isspace((unsigned char)arg[len - 1]))
 		arg[--len] = '\0';
+	return arg;
+}
+
+static int agent_directive(struct roster *ro, struct agent *a, char *s, const char *dir,
+                           char ***qnames, size_t *nqnames, cp_err *e)
+{
+	size_t wlen = strcspn(s, " \t");
+	char word[32];
+	snprintf(word, sizeof word, "%.*s", (int)(wlen < 31 ? wlen : 31), s);
+	char *arg = arg_of(s);
 	(void)ro;
 
 	if (!strcmp(word, "name")) {
@@ -227,17 +235,8 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 
 static int setting(struct roster *ro, char *s, cp_err *e)
 {
-	char *arg = s + strcspn(s, " \t");
-	if (*arg)
-		*arg++ = '\0';
-	while (isspace((unsigned char)*arg))
-		arg++;
-	char *hash = *arg == '#' ? arg : strstr(arg, " #");
-	if (hash)
-		*hash = '\0';
-	size_t len = strlen(arg);
-	while (len && isspace((unsigned char)arg[len - 1]))
-		arg[--len] = '\0';
+	char *arg = arg_of(s);
+	s[strcspn(s, " \t")] = '\0';
 	if (!strcmp(s, "strategy")) {
 		if (!strcmp(arg, "least-loaded"))
 			ro->strategy = LEAST_LOADED;
