@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "assign.h"
+#include "schema.h"
 
 /* The string value of a record's key as raw bytes when it has no escapes,
  * else unescaped into tmp. */
@@ -42,33 +43,26 @@ static void expire(struct ctx *c)
 		th_del(t, t->closed.head);
 }
 
-/* The thread a record belongs to: thread, else what it replies to, else itself. */
+/* The thread a record belongs to (rec_thread_key: thread, else what it
+ * replies to, else itself), or NULL. */
 static const char *thread_key(struct ctx *c, const cp_rec *r, size_t *n)
 {
-	const char *s = str_of(rec_val(r, "thread"), &c->key, n, c);
-	if (!s || !*n)
-		s = str_of(rec_val(r, "in_reply_to"), &c->key, n, c);
-	if (!s || !*n)
-		s = str_of(rec_val(r, "id"), &c->key, n, c);
-	return s && *n ? s : NULL;
+	const char *s;
+	int got = rec_thread_key(r, &c->key, &s, n);
+	if (got < 0)
+		assign_oom(c);
+	return got ? s : NULL;
 }
 
-/* The agent whose initials sign the text ("... ^JD"), or -1. */
+/* The agent whose initials sign the text (rec_signature: "... ^JD"), or -1. */
 static int signer(struct ctx *c, cp_val text)
 {
-	if (text.type != VAL_STRING || text.n < 4)
-		return -1;
-	const char *end = text.p + text.n - 1;   /* the closing quote */
-	const char *s = end;
-	while (s > text.p + 1 && ((s[-1] >= 'A' && s[-1] <= 'Z') || (s[-1] >= 'a' && s[-1] <= 'z') ||
-	                          (s[-1] >= '0' && s[-1] <= '9')))
-		s--;
-	size_t n = (size_t)(end - s);
-	if (n == 0 || n > 8 || s[-1] != '^')
-		return -1;
-	const char *before = s - 1;
-	if (!(before == text.p + 1 || before[-1] == ' ' ||
-	      (before - 2 > text.p && before[-1] == 'n' && before[-2] == '\\')))
+	const char *s;
+	size_t n;
+	int got = rec_signature(text, &c->text, &s, &n);
+	if (got < 0)
+		assign_oom(c);
+	if (!got)
 		return -1;
 	int found = -1;
 	for (size_t i = 0; i < c->ro.na; i++)
@@ -144,12 +138,10 @@ int assign_record(void *v, cp_rec *r, const cp_pos *pos)
 	if (c->state_path && (c->p->line_buffered || (++c->since_check & 1023) == 0))
 		checkpoint(c, false);
 
-	size_t dn;
-	const char *dir = val_rawstr(rec_val(r, "direction"), &dn);
-	bool in = dir && dn == 2 && !memcmp(dir, "in", 2);
-	if (!in && !(dir && dn == 3 && !memcmp(dir, "out", 3))) {
-		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len,
-		            "no \"direction\" of \"in\" or \"out\"");
+	int dir = rec_direction(r);
+	bool in = dir == REC_DIR_IN;
+	if (!in && dir != REC_DIR_OUT) {
+		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len, REC_DIR_REASON);
 		return 0;
 	}
 	int64_t created = 0;

@@ -14,6 +14,7 @@
 
 #include "assign.h"
 #include "cfgfile.h"
+#include "schema.h"
 
 enum { A_QUEUE };
 
@@ -158,12 +159,10 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 		return (a->name = strdup(arg)) ? 0 : cp_fail(e, CP_EX_OSERR, "out of memory");
 	}
 	if (!strcmp(word, "initials")) {
-		size_t n = strlen(arg);
-		bool ok = n >= 1 && n <= 8;
-		for (size_t i = 0; i < n; i++)
-			ok &= isalnum((unsigned char)arg[i]) != 0;
-		if (!ok)
-			return cp_fail(e, CP_EX_CONFIG, "initials are 1 to 8 letters or digits: %s", arg);
+		/* Only what rec_signature reads back at the end of an answer. */
+		if (!rec_initials_ok(arg, strlen(arg)))
+			return cp_fail(e, CP_EX_CONFIG, "initials are 1 to %d letters or digits, at "
+			               "least one a letter: %s", REC_SIGNATURE_MAX, arg);
 		free(a->initials);
 		return (a->initials = strdup(arg)) ? 0 : cp_fail(e, CP_EX_OSERR, "out of memory");
 	}

@@ -20,10 +20,10 @@ static unsigned parse_only(cp_prog *p, const char *s)
 	while (*s) {
 		size_t n = strcspn(s, ",");
 		int k;
-		for (k = 0; k < ST_N; k++)
-			if (strlen(status_name[k]) == n && strncmp(s, status_name[k], n) == 0)
+		for (k = 0; k < SLA_NSTATUS; k++)
+			if (strlen(sla_status_names[k]) == n && strncmp(s, sla_status_names[k], n) == 0)
 				break;
-		if (k == ST_N) {
+		if (k == SLA_NSTATUS) {
 			cp_warn(p, "--only: unknown status '%.*s' (met, breached, pending, at_risk, missed)",
 			        (int)n, s);
 			cp_usage(p);
@@ -151,17 +151,17 @@ int main(int argc, char **argv)
 	else
 		read_two_pass(&R, argc - optind, argv + optind);
 
-	if (R.fail && (R.count[ST_BREACHED] || R.count[ST_MISSED]))
+	if (R.fail && (R.count[SLA_BREACHED] || R.count[SLA_MISSED]))
 		cp_status(&p, 1);
 	if (p.verbose) {
 		uint64_t nin = 0;
-		for (int k = 0; k < ST_N; k++)
+		for (int k = 0; k < SLA_NSTATUS; k++)
 			nin += R.count[k];
 		cp_warn(&p, "%llu inbound (met %llu, breached %llu, pending %llu, at_risk %llu, "
 		        "missed %llu), %llu outbound; index %zu responses; held at most %zu records, "
-		        "%zu bytes", (unsigned long long)nin, (unsigned long long)R.count[ST_MET],
-		        (unsigned long long)R.count[ST_BREACHED], (unsigned long long)R.count[ST_PENDING],
-		        (unsigned long long)R.count[ST_AT_RISK], (unsigned long long)R.count[ST_MISSED],
+		        "%zu bytes", (unsigned long long)nin, (unsigned long long)R.count[SLA_MET],
+		        (unsigned long long)R.count[SLA_BREACHED], (unsigned long long)R.count[SLA_PENDING],
+		        (unsigned long long)R.count[SLA_AT_RISK], (unsigned long long)R.count[SLA_MISSED],
 		        (unsigned long long)R.n_out, R.replies.nresp + R.threads.nresp, R.max_held,
 		        R.max_held_bytes);
 	}

@@ -8,8 +8,6 @@
 
 #include "sla.h"
 
-const char *const status_name[ST_N] = { "met", "breached", "pending", "at_risk", "missed" };
-
 void sla_oom(struct run *R)
 {
 	cp_die(R->p, CP_EX_OSERR, "out of memory");
@@ -50,17 +48,17 @@ bool parse_line(struct run *R, cp_rec *r, const char *file, uint64_t lineno,
 const char *read_fields(struct run *R, const cp_rec *r)
 {
 	struct fields *f = &R->f;
-	cp_val v = rec_val(r, "direction");
+	cp_val dir = rec_val(r, "direction"), v;
 	const char *s;
 	size_t n;
-	if (v.type == VAL_NONE || v.type == VAL_NULL)
+	switch (rec_direction_of(dir)) {
+	case REC_DIR_NONE:
 		return "no direction";
-	if (val_streq(v, "in"))
-		f->out = false;
-	else if (val_streq(v, "out"))
-		f->out = true;
-	else
+	case REC_DIR_BAD:
 		return "direction is neither in nor out";
+	default:
+		f->out = rec_direction_of(dir) == REC_DIR_OUT;
+	}
 	if (str_of(rec_val(r, "id"), &f->sid, &f->id, &f->idlen) < 0 || f->idlen == 0)
 		return "no id";
 	v = rec_val(r, "created_at");
@@ -68,7 +66,11 @@ const char *read_fields(struct run *R, const cp_rec *r)
 		return "no created_at";
 	if (str_of(v, &f->sreply, &s, &n) < 0 || time_parse(s, n, &f->t) < 0)
 		return "created_at is not a time";
-	if (str_of(rec_val(r, "in_reply_to"), &f->sreply, &f->reply_to, &f->rlen) < 0)
+	/* What an outbound record answers; an inbound one answers nothing. */
+	int got = rec_answers_of(dir, rec_val(r, "in_reply_to"), &f->sreply, &f->reply_to, &f->rlen);
+	if (got < 0)
+		sla_oom(R);
+	if (got == 0)
 		f->reply_to = NULL;
 	f->thread = f->account = NULL;
 	if (R->thread_match &&
@@ -171,9 +173,9 @@ int make_sla(struct run *R, const struct policy *pol, int64_t created, int64_t d
 	cp_buf *b = &R->sla;
 	int st;
 	if (resp) {
-		st = resp->t <= due ? ST_MET : ST_BREACHED;
+		st = resp->t <= due ? SLA_MET : SLA_BREACHED;
 	} else if (R->now > due) {
-		st = ST_MISSED;
+		st = SLA_MISSED;
 	} else {
 		int64_t warn = R->warn_pct >= 0 ? pol->target * R->warn_pct / 100 : R->warn_s, left;
 		if (pol->clock == CLOCK_CALENDAR)
@@ -182,7 +184,7 @@ int make_sla(struct run *R, const struct policy *pol, int64_t created, int64_t d
 			left = pol->target; /* at least: spare counting the days before */
 		else
 			left = cal_business_seconds(pol->cal, R->now, due);
-		st = left <= warn ? ST_AT_RISK : ST_PENDING;
+		st = left <= warn ? SLA_AT_RISK : SLA_PENDING;
 	}
 	buf_reset(b);
 	if (buf_adds(b, "{\"policy\":") < 0 || buf_json_str(b, pol->name, strlen(pol->name)) < 0 ||
@@ -213,8 +215,8 @@ int make_sla(struct run *R, const struct policy *pol, int64_t created, int64_t d
 		o = PUT(o, "null,\"response_id\":null,\"first_response_s\":null,\"business_s\":null");
 	}
 	o = PUT(o, ",\"status\":\"");
-	memcpy(o, status_name[st], strlen(status_name[st]));
-	o += strlen(status_name[st]);
+	memcpy(o, sla_status_names[st], strlen(sla_status_names[st]));
+	o += strlen(sla_status_names[st]);
 	o = PUT(o, "\"}");
 	b->len = (size_t)(o - b->p);
 	return st;

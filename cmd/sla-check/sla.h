@@ -16,6 +16,7 @@
 #include "carepipe.h"
 #include "calendar.h"
 #include "idwin.h"
+#include "schema.h"
 
 /* ------------------------------------------------------------ policies */
 
@@ -143,9 +144,6 @@ void resp_free(struct resp_index *x);
 
 /* ------------------------------------------------------------ the run */
 
-enum { ST_MET, ST_BREACHED, ST_PENDING, ST_AT_RISK, ST_MISSED, ST_N };
-extern const char *const status_name[ST_N];
-
 /* What sla-check reads from a record; strings are views, or copies in
  * the scratch buffers when the record escaped them. */
 struct fields {
@@ -185,7 +183,7 @@ struct run {
 	size_t nlive;               /* held records due at or after started_at */
 	/* progress on a terminal, as cp_each_record gives --sorted */
 	cp_progress pg;
-	uint64_t count[ST_N], n_out;
+	uint64_t count[SLA_NSTATUS], n_out;
 	idwin repeats;
 };
 
