@@ -21,6 +21,19 @@
 
 enum strategy { LEAST_LOADED, ROUND_ROBIN };
 
+/* Whether a calendar is open, remembered by UTC minute (on_shift): one a
+ * calendar, shared by the agents on it.  A slot is the minute's low bits,
+ * so the last SHIFT_MEMO minutes asked (about three days) are kept: live
+ * streams come in time order, but a thread's posts and imported archives
+ * go back and forth over hours.  INT64_MIN marks an empty slot. */
+#define SHIFT_MEMO 4096
+
+struct shift_memo {
+	const cal *cal;
+	int64_t minute[SHIFT_MEMO];
+	bool open[SHIFT_MEMO];
+};
+
 struct agent {
 	char *id, *name, *initials;
 	int *queues;            /* queue indices */
@@ -36,8 +49,7 @@ struct agent {
 	unsigned line;
 	cp_buf json;               /* {"id":...,"name":...,"initials":...} */
 	/* what the run knows */
-	int64_t shift_minute;   /* on_shift's cache: the UTC minute it last answered for */
-	bool shift_open;
+	int memo;               /* the cal's shift_memo in the roster; -1 without a cal */
 	long load;              /* open items held */
 	uint64_t last_seq;      /* when last given an item, for least-loaded's ties */
 };
@@ -69,6 +81,8 @@ struct roster {
 	int64_t sticky;         /* how long an answered thread stays with its agent */
 	int64_t release_after;  /* an unanswered item is dropped from the load after this */
 	size_t max_threads;     /* answered threads remembered, at most */
+	struct shift_memo *memo; /* one a calendar some agent is on */
+	size_t nmemo;
 };
 
 /* Read a roster (assign(1), ROSTER FORMAT).  0, or -1 with e (78; 66

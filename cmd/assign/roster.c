@@ -299,6 +299,26 @@ static void dir_of(const char *path, char *out, size_t n)
 		snprintf(out, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
 }
 
+/* The index of c's shift_memo, made on first use; -1 for no calendar,
+ * -2 when out of memory. */
+static int shift_memo_of(struct roster *ro, const cal *c)
+{
+	if (!c)
+		return -1;
+	for (size_t i = 0; i < ro->nmemo; i++)
+		if (ro->memo[i].cal == c)
+			return (int)i;
+	struct shift_memo *m = realloc(ro->memo, (ro->nmemo + 1) * sizeof *m);
+	if (!m)
+		return -2;
+	ro->memo = m;
+	m = &ro->memo[ro->nmemo];
+	m->cal = c;
+	for (size_t k = 0; k < SHIFT_MEMO; k++)
+		m->minute[k] = INT64_MIN;
+	return (int)ro->nmemo++;
+}
+
 struct pending {
 	char **names;
 	size_t n;
@@ -338,6 +358,8 @@ static int finish(struct roster *ro, const char *path, struct pending *pq, cp_er
 			}
 			a->cal = a->own;
 		}
+		if ((a->memo = shift_memo_of(ro, a->cal)) < -1)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (!a->name && !(a->name = strdup(a->id)))
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (!a->initials && !(a->initials = initials_of(a->name)))
@@ -470,7 +492,6 @@ int roster_load(struct roster *ro, const char *path, cp_err *e)
 				memset(&pq[ro->na], 0, sizeof *pq);
 				ro->na++;
 				a->capacity = -1;
-				a->shift_minute = INT64_MIN;
 				a->line = lineno;
 				if (!(a->id = strdup(name)))
 					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
@@ -560,5 +581,6 @@ void roster_free(struct roster *ro)
 	free(ro->cals);
 	rules_free(ro->rs);
 	free(ro->rule_queue);
+	free(ro->memo);
 	memset(ro, 0, sizeof *ro);
 }

@@ -32,18 +32,21 @@ static bool in_queue(const struct agent *a, int q)
 
 /* Shifts open and close on whole minutes of local time, and zones now
  * differ from UTC by whole minutes, so the answer holds for the whole UTC
- * minute: records come many a minute, and the calendar is asked once. */
-static bool on_shift(struct agent *a, int64_t t)
+ * minute: records come many a minute, and each calendar is asked once
+ * (struct shift_memo). */
+static bool on_shift(struct roster *ro, const struct agent *a, int64_t t)
 {
-	if (!a->cal)
+	if (a->memo < 0)
 		return true;
+	struct shift_memo *sm = &ro->memo[a->memo];
 	int64_t m = t >= 0 ? t / 60 : -((-t + 59) / 60);
-	if (m == a->shift_minute)
-		return a->shift_open;
-	bool open = cal_is_open(a->cal, t);
-	if (tz_offset(cal_zone(a->cal), t) % 60 == 0) {
-		a->shift_minute = m;
-		a->shift_open = open;
+	size_t k = (size_t)((uint64_t)m % SHIFT_MEMO);
+	if (m == sm->minute[k])
+		return sm->open[k];
+	bool open = cal_is_open(sm->cal, t);
+	if (tz_offset(cal_zone(sm->cal), t) % 60 == 0) {
+		sm->minute[k] = m;
+		sm->open[k] = open;
 	}
 	return open;
 }
@@ -53,8 +56,9 @@ static bool on_shift(struct agent *a, int64_t t)
 bool qualifies(struct ctx *c, int i, int q, bool holds)
 {
 	struct agent *a = &c->ro.a[i];
-	return in_queue(a, q) && on_shift(a, c->at) && speaks(a, c->lang, c->langlen) &&
-	       (holds || a->load < a->capacity);
+	/* The calendar last: it costs the most. */
+	return in_queue(a, q) && (holds || a->load < a->capacity) &&
+	       speaks(a, c->lang, c->langlen) && on_shift(&c->ro, a, c->at);
 }
 
 static int pick_least_loaded(struct ctx *c, const struct queue *q, int qi, const struct thread *th)
@@ -92,13 +96,15 @@ void why_nobody(struct ctx *c, int qi)
 {
 	const struct queue *q = &c->ro.q[qi];
 	size_t shift = 0, lang = 0;
-	for (size_t k = 0; k < q->nagents; k++) {
-		struct agent *a = &c->ro.a[q->agents[k]];
-		if (!on_shift(a, c->at))
+	/* One agent on shift who speaks the language settles it (capacity);
+	 * the calendar is asked after the cheaper test. */
+	for (size_t k = 0; k < q->nagents && lang == 0; k++) {
+		const struct agent *a = &c->ro.a[q->agents[k]];
+		bool speaks_it = speaks(a, c->lang, c->langlen);
+		if (!on_shift(&c->ro, a, c->at))
 			continue;
 		shift++;
-		if (speaks(a, c->lang, c->langlen))
-			lang++;
+		lang += speaks_it;
 	}
 	buf_reset(&c->reason);
 	int rc;
