@@ -140,10 +140,10 @@ int main(int argc, char **argv)
 	if (policies_finish(&R.ps, &e) < 0)
 		cp_die_err(&p, &e);
 	if (p.verbose)
-		for (size_t i = 0; i < R.ps.ncals; i++)
-			if (cal_skipped_events(R.ps.cals[i].c))
+		for (size_t i = 0; i < R.ps.cals.n; i++)
+			if (cal_skipped_events(R.ps.cals.v[i].c))
 				cp_warn(&p, "calendar %s: %zu timed events are no holidays and were skipped",
-				        R.ps.cals[i].name, cal_skipped_events(R.ps.cals[i].c));
+				        R.ps.cals.v[i].name, cal_skipped_events(R.ps.cals.v[i].c));
 	cp_start(&p);
 
 	if (R.sorted)

@@ -45,16 +45,10 @@ struct policy {
 	unsigned line;
 };
 
-struct named_cal {
-	char *name;
-	cal *c;
-};
-
 struct policy_set {
 	struct policy *p;
 	size_t n;
-	struct named_cal *cals;
-	size_t ncals;
+	cal_set cals;          /* the [calendar NAME] sections */
 	cal *fallback;        /* --calendar */
 	bool uses_jq;
 };
