@@ -62,18 +62,12 @@ struct queue {
 	cp_buf json;               /* the name as a JSON string */
 };
 
-struct named_cal {
-	char *name;
-	cal *c;
-};
-
 struct roster {
 	struct agent *a;
 	size_t na;
 	struct queue *q;
 	size_t nq;
-	struct named_cal *cals;
-	size_t ncals;
+	cal_set cals;           /* the [calendar NAME] sections */
 	rules *rs;
 	int *rule_queue;        /* rule index -> queue index */
 	int default_q, lead_q;  /* lead_q -1: escalations get no queue of their own */

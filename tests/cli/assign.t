@@ -354,6 +354,17 @@ $ assign < /dev/null; echo $?
 2> assign: nosuch: No such file or directory
 2> assign: a roster is needed: -R FILE
 
+### the roster is read by common's line-and-section reader: a NUL byte, a second [calendar NAME] and a second [agent ID] name their line, 78
+$ printf '[agent a]\nqueu\0es general\n' > r1; assign -R r1 < /dev/null; echo $?
+$ printf '[calendar c]\nmon-fri 09:00-17:00\n[calendar c]\n' > r2; assign -R r2 < /dev/null; echo $?
+$ printf '[agent a]\nqueues general\ncapacity 1\n[agent a]\n' > r3; assign -R r3 < /dev/null; echo $?
+> 78
+> 78
+> 78
+2> assign: r1:2: NUL byte
+2> assign: r2:3: calendar c is defined twice
+2> assign: r3:4: agent a is listed twice
+
 ### a follow-up that no rule places stays in its thread's queue, with its agent
 $ printf '[queues]\nqueue billing if keywords "refund"\n[agent a]\nqueues general\ncapacity 5\n[agent b]\nqueues billing\ncapacity 5\n' > team.roster
 $ assign -R team.roster | jq -c '[.id, .queue, .assignee.id]'
