@@ -168,8 +168,8 @@ void checkpoint(struct ctx *c, bool force);
 
 /* record.c: cp_each_record's callback, one record through assign. */
 int assign_record(void *v, cp_rec *r, const cp_pos *pos);
-/* The string value of a record's key as raw bytes when it has no escapes,
- * else unescaped into tmp; NULL when not a string. */
+/* A string value's bytes (val_strview: a view, or unescaped into tmp);
+ * NULL when not a string.  Out of memory ends the run. */
 const char *str_of(cp_val v, cp_buf *tmp, size_t *n, struct ctx *c);
 
 /* route.c */

@@ -67,8 +67,8 @@ int main(int argc, char **argv)
 	        "              [--strategy least-loaded | round-robin] [--strict] [--wait]\n"
 	        "              -R roster [file ...]",
 	        "  -R, --roster FILE     agents, shifts and queue rules (see assign(1))\n"
-	        "      --now TIME        check shifts at TIME (RFC 3339, or now) instead of\n"
-	        "                        each record's created_at\n"
+	        "      --now TIME        check shifts at TIME (RFC 3339, now or -DURATION)\n"
+	        "                        instead of each record's created_at\n"
 	        "      --state DIR       keep load, thread owners and round-robin positions\n"
 	        "                        in DIR/assign/ across runs\n"
 	        "      --strategy S      least-loaded (the default) or round-robin\n"
@@ -79,11 +79,9 @@ int main(int argc, char **argv)
 			roster = optarg;
 			break;
 		case OPT_NOW:
-			if (!strcmp(optarg, "now"))
-				c.now = (int64_t)time(NULL);
-			else if (time_parse(optarg, strlen(optarg), &c.now) < 0)
-				cp_die(&p, CP_EX_USAGE, "--now wants a time such as "
-				       "2026-01-05T09:00:00Z: %s", optarg);
+			if (time_parse_when(optarg, (int64_t)time(NULL), &c.now) < 0)
+				cp_usage_error(&p, "--now wants a time such as 2026-01-05T09:00:00Z, now "
+				               "or -1h: %s", optarg);
 			c.have_now = true;
 			break;
 		case OPT_STATE:
@@ -91,8 +89,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STRATEGY:
 			if (strcmp(optarg, "least-loaded") && strcmp(optarg, "round-robin"))
-				cp_die(&p, CP_EX_USAGE, "--strategy is least-loaded or round-robin: %s",
-				       optarg);
+				cp_usage_error(&p, "--strategy is least-loaded or round-robin: %s", optarg);
 			strategy = optarg;
 			break;
 		case OPT_WAIT:
@@ -103,7 +100,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!roster)
-		cp_die(&p, CP_EX_USAGE, "a roster is needed: -R FILE");
+		cp_usage_error(&p, "a roster is needed: -R FILE");
 	if (roster_load(&c.ro, roster, &e) < 0)
 		cp_die_err(&p, &e);
 	if (strategy)

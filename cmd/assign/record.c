@@ -8,20 +8,13 @@
 #include "assign.h"
 #include "schema.h"
 
-/* The string value of a record's key as raw bytes when it has no escapes,
- * else unescaped into tmp. */
 const char *str_of(cp_val v, cp_buf *tmp, size_t *n, struct ctx *c)
 {
-	if (v.type != VAL_STRING)
-		return NULL;
-	const char *s = val_rawstr(v, n);
-	if (s)
-		return s;
-	buf_reset(tmp);
-	if (val_str(v, tmp) < 0)
+	const char *s;
+	int rc = val_strview(v, tmp, &s, n);
+	if (rc == -2)
 		assign_oom(c);
-	*n = tmp->len;
-	return tmp->p;
+	return rc == 0 ? s : NULL;
 }
 
 /* Release stale items and forget old owners, by the stream's clock. */

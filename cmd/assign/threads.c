@@ -9,14 +9,11 @@
 #include <string.h>
 
 #include "assign.h"
+#include "hash.h"
 
 static uint64_t hash_key(const char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
+	uint64_t h = hash64(p, n);
 	return h ^ (h >> 29);
 }
 

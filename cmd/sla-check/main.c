@@ -23,11 +23,9 @@ static unsigned parse_only(cp_prog *p, const char *s)
 		for (k = 0; k < SLA_NSTATUS; k++)
 			if (strlen(sla_status_names[k]) == n && strncmp(s, sla_status_names[k], n) == 0)
 				break;
-		if (k == SLA_NSTATUS) {
-			cp_warn(p, "--only: unknown status '%.*s' (met, breached, pending, at_risk, missed)",
-			        (int)n, s);
-			cp_usage(p);
-		}
+		if (k == SLA_NSTATUS)
+			cp_usage_error(p, "--only: unknown status '%.*s' (met, breached, pending, "
+			               "at_risk, missed)", (int)n, s);
 		bits |= 1u << k;
 		s += n + (s[n] == ',');
 	}
@@ -67,7 +65,8 @@ int main(int argc, char **argv)
 	        "      --calendar FILE   business hours for policies that name no calendar\n"
 	        "      --match MODE      reply (default): replies to the record; thread: also\n"
 	        "                        later posts of the account in the thread\n"
-	        "      --now TIME        decide pending, at_risk and missed at TIME (default: now)\n"
+	        "      --now TIME        decide pending, at_risk and missed at TIME: RFC 3339,\n"
+	        "                        now or -DURATION before now (default: now)\n"
 	        "      --warn LIMIT      at_risk when due within LIMIT, a duration or N% of the\n"
 	        "                        target (default 25%)\n"
 	        "      --only STATUSES   write only inbound records with these statuses\n"
@@ -90,17 +89,13 @@ int main(int argc, char **argv)
 				R.thread_match = false;
 			else if (strcmp(optarg, "thread") == 0)
 				R.thread_match = true;
-			else {
-				cp_warn(&p, "--match is reply or thread");
-				cp_usage(&p);
-			}
+			else
+				cp_usage_error(&p, "--match is reply or thread");
 			break;
 		case OPT_NOW:
 			R.live = false; /* a fixed instant: the run is a replay */
-			if (time_parse(optarg, strlen(optarg), &R.now) < 0) {
-				cp_warn(&p, "--now: not a time: %s", optarg);
-				cp_usage(&p);
-			}
+			if (time_parse_when(optarg, R.now, &R.now) < 0)
+				cp_usage_error(&p, "--now: not a time: %s", optarg);
 			break;
 		case OPT_ONLY:
 			R.only = parse_only(&p, optarg);
@@ -116,16 +111,13 @@ int main(int argc, char **argv)
 			char *end;
 			if (n > 1 && optarg[n - 1] == '%') {
 				long pct = strtol(optarg, &end, 10);
-				if (*end != '%' || pct < 0 || pct > 100) {
-					cp_warn(&p, "--warn: a percentage is 0%% to 100%%");
-					cp_usage(&p);
-				}
+				if (*end != '%' || pct < 0 || pct > 100)
+					cp_usage_error(&p, "--warn: a percentage is 0%% to 100%%");
 				R.warn_pct = (int)pct;
 			} else if (dur_parse(optarg, &R.warn_s) == 0) {
 				R.warn_pct = -1;
 			} else {
-				cp_warn(&p, "--warn: not a duration or percentage: %s", optarg);
-				cp_usage(&p);
+				cp_usage_error(&p, "--warn: not a duration or percentage: %s", optarg);
 			}
 			break;
 		}

@@ -13,19 +13,13 @@ void sla_oom(struct run *R)
 	cp_die(R->p, CP_EX_OSERR, "out of memory");
 }
 
-/* A string value as bytes: a view when unescaped, else unescaped into s. */
-static int str_of(cp_val v, cp_buf *s, const char **p, size_t *n)
+/* A string value as bytes (val_strview); -1 when not a string. */
+static int str_of(struct run *R, cp_val v, cp_buf *s, const char **p, size_t *n)
 {
-	if (v.type != VAL_STRING)
-		return -1;
-	if ((*p = val_rawstr(v, n)))
-		return 0;
-	buf_reset(s);
-	if (val_str(v, s) < 0)
-		return -1;
-	*p = s->p;
-	*n = s->len;
-	return 0;
+	int rc = val_strview(v, s, p, n);
+	if (rc == -2)
+		sla_oom(R);
+	return rc;
 }
 
 /* Both readers (the two-pass default and --sorted) use it. */
@@ -59,12 +53,12 @@ const char *read_fields(struct run *R, const cp_rec *r)
 	default:
 		f->out = rec_direction_of(dir) == REC_DIR_OUT;
 	}
-	if (str_of(rec_val(r, "id"), &f->sid, &f->id, &f->idlen) < 0 || f->idlen == 0)
+	if (str_of(R, rec_val(r, "id"), &f->sid, &f->id, &f->idlen) < 0 || f->idlen == 0)
 		return "no id";
 	v = rec_val(r, "created_at");
 	if (v.type == VAL_NONE || v.type == VAL_NULL)
 		return "no created_at";
-	if (str_of(v, &f->sreply, &s, &n) < 0 || time_parse(s, n, &f->t) < 0)
+	if (str_of(R, v, &f->sreply, &s, &n) < 0 || time_parse(s, n, &f->t) < 0)
 		return "created_at is not a time";
 	/* What an outbound record answers; an inbound one answers nothing. */
 	int got = rec_answers_of(dir, rec_val(r, "in_reply_to"), &f->sreply, &f->reply_to, &f->rlen);
@@ -74,8 +68,8 @@ const char *read_fields(struct run *R, const cp_rec *r)
 		f->reply_to = NULL;
 	f->thread = f->account = NULL;
 	if (R->thread_match &&
-	    (str_of(rec_val(r, "thread"), &f->sthread, &f->thread, &f->tlen) < 0 ||
-	     str_of(rec_val(r, "account"), &f->saccount, &f->account, &f->alen) < 0))
+	    (str_of(R, rec_val(r, "thread"), &f->sthread, &f->thread, &f->tlen) < 0 ||
+	     str_of(R, rec_val(r, "account"), &f->saccount, &f->account, &f->alen) < 0))
 		f->thread = f->account = NULL;
 	return NULL;
 }
@@ -281,6 +275,6 @@ void index_outbound(struct run *R)
 /* On a terminal, a long run says how far it is (cp_progress). */
 void progress(struct run *R, bool decide, bool final)
 {
-	cp_progress_show(R->p, &R->pg, final, "%s %zu lines, %.0f lines/s",
-	    decide ? "writing" : "indexing", R->linepos, cp_progress_rate(&R->pg, R->linepos));
+	cp_progress_count(R->p, &R->pg, final, decide ? "writing" : "indexing", R->linepos,
+	                  "lines", false);
 }

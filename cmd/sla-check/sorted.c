@@ -314,7 +314,7 @@ static void read_inputs(struct run *R, int argc, char **argv)
 			if ((got = rd_line(in, &line, &len, &e)) <= 0)
 				break;
 			pos.lineno = rd_lineno(in);
-			if ((++R->linepos & 0xffff) == 0 && cp_progress_due(&R->pg))
+			if (cp_progress_tick(&R->pg, ++R->linepos))
 				progress(R, true, false);
 			if (!parse_line(R, &r, pos.file, pos.lineno, line, len))
 				continue;

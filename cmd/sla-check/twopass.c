@@ -125,7 +125,7 @@ static void read_source(struct run *R, struct source *s, bool decide)
 	while ((got = rd_line(in, &line, &len, &e)) > 0) {
 		const char *why;
 		size_t at = R->linepos++;
-		if ((R->linepos & 0xffff) == 0 && cp_progress_due(&R->pg))
+		if (cp_progress_tick(&R->pg, R->linepos))
 			progress(R, decide, false);
 		if (!decide) {
 			/* Only outbound records matter now, and a line that holds

@@ -353,6 +353,24 @@ $ assign < /dev/null; echo $?
 2> assign: r4:1: agent a has no capacity
 2> assign: nosuch: No such file or directory
 2> assign: a roster is needed: -R FILE
+2> usage: assign [-qv] [--bad file] [--line-buffered] [--now time] [--state dir]
+2>               [--strategy least-loaded | round-robin] [--strict] [--wait]
+2>               -R roster [file ...]
+
+### --now takes what every program's --now takes (RFC 3339, now, -DURATION); anything else is a usage error, 64
+$ printf '[agent a]\nqueues general\ncapacity 5\n' > team.roster
+$ assign -R team.roster --now -1h < /dev/null; echo $?
+$ assign -R team.roster --now now < /dev/null; echo $?
+$ assign -R team.roster --now soon < /dev/null; echo $?
+$ assign -R team.roster --strategy fastest < /dev/null 2>/dev/null; echo $?
+> 0
+> 0
+> 64
+> 64
+2> assign: --now wants a time such as 2026-01-05T09:00:00Z, now or -1h: soon
+2> usage: assign [-qv] [--bad file] [--line-buffered] [--now time] [--state dir]
+2>               [--strategy least-loaded | round-robin] [--strict] [--wait]
+2>               -R roster [file ...]
 
 ### the roster is read by common's line-and-section reader: a NUL byte, a second [calendar NAME] and a second [agent ID] name their line, 78
 $ printf '[agent a]\nqueu\0es general\n' > r1; assign -R r1 < /dev/null; echo $?
