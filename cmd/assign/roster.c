@@ -13,7 +13,8 @@
 #include <strings.h>
 
 #include "assign.h"
-#include "cfgfile.h"
+#include "inifile.h"
+#include "schema.h"
 
 enum { A_QUEUE };
 
@@ -25,33 +26,6 @@ static const struct rules_action_def actions[] = {
 #define DEFAULT_RELEASE (24 * 3600)
 #define DEFAULT_MAX_THREADS 100000
 #define MAX_CAPACITY 100000
-
-static int split_list(const char *s, char ***out, size_t *n)
-{
-	while (*s) {
-		while (*s == ',' || isspace((unsigned char)*s))
-			s++;
-		size_t len = strcspn(s, ", \t");
-		if (len) {
-			char **l = realloc(*out, (*n + 1) * sizeof *l);
-			if (!l)
-				return -1;
-			*out = l;
-			if (!(l[*n] = strndup(s, len)))
-				return -1;
-			(*n)++;
-		}
-		s += len;
-	}
-	return 0;
-}
-
-static void free_list(char **l, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
-}
 
 int roster_queue(const struct roster *ro, const char *name, size_t n)
 {
@@ -89,14 +63,6 @@ static int intern_queue(struct roster *ro, const char *name)
 	return (int)ro->nq++;
 }
 
-static const struct named_cal *find_cal(const struct roster *ro, const char *name)
-{
-	for (size_t i = 0; i < ro->ncals; i++)
-		if (!strcmp(ro->cals[i].name, name))
-			return &ro->cals[i];
-	return NULL;
-}
-
 static bool good_name(const char *s)
 {
 	if (!*s)
@@ -126,13 +92,11 @@ static char *initials_of(const char *name)
 	return strdup(n ? out : "X");
 }
 
-static int agent_directive(struct roster *ro, struct agent *a, char *s, const char *dir,
-                           char ***qnames, size_t *nqnames, cp_err *e)
+/* The argument of the directive line s (its first word left as it is),
+ * without a trailing # comment or white space. */
+static char *arg_of(char *s)
 {
 	char *arg = s + strcspn(s, " \t");
-	size_t wlen = (size_t)(arg - s);
-	char word[32];
-	snprintf(word, sizeof word, "%.*s", (int)(wlen < 31 ? wlen : 31), s);
 	while (isspace((unsigned char)*arg))
 		arg++;
 	char *hash = *arg == '#' ? arg : strstr(arg, " #");
@@ -141,6 +105,16 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 	size_t len = strlen(arg);
 	while (len && isspace((unsigned char)arg[len - 1]))
 		arg[--len] = '\0';
+	return arg;
+}
+
+static int agent_directive(struct roster *ro, struct agent *a, char *s, const char *dir,
+                           char ***qnames, size_t *nqnames, cp_err *e)
+{
+	size_t wlen = strcspn(s, " \t");
+	char word[32];
+	snprintf(word, sizeof word, "%.*s", (int)(wlen < 31 ? wlen : 31), s);
+	char *arg = arg_of(s);
 	(void)ro;
 
 	if (!strcmp(word, "name")) {
@@ -150,18 +124,16 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 		return (a->name = strdup(arg)) ? 0 : cp_fail(e, CP_EX_OSERR, "out of memory");
 	}
 	if (!strcmp(word, "initials")) {
-		size_t n = strlen(arg);
-		bool ok = n >= 1 && n <= 8;
-		for (size_t i = 0; i < n; i++)
-			ok &= isalnum((unsigned char)arg[i]) != 0;
-		if (!ok)
-			return cp_fail(e, CP_EX_CONFIG, "initials are 1 to 8 letters or digits: %s", arg);
+		/* Only what rec_signature reads back at the end of an answer. */
+		if (!rec_initials_ok(arg, strlen(arg)))
+			return cp_fail(e, CP_EX_CONFIG, "initials are 1 to %d letters or digits, at "
+			               "least one a letter: %s", REC_SIGNATURE_MAX, arg);
 		free(a->initials);
 		return (a->initials = strdup(arg)) ? 0 : cp_fail(e, CP_EX_OSERR, "out of memory");
 	}
 	if (!strcmp(word, "queues") || !strcmp(word, "queue") || !strcmp(word, "skills")) {
 		size_t before = *nqnames;
-		if (split_list(arg, qnames, nqnames) < 0)
+		if (split_list(arg, ", \t", qnames, nqnames) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (*nqnames == before)
 			return cp_fail(e, CP_EX_CONFIG, "%s wants queue names", word);
@@ -169,7 +141,7 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 	}
 	if (!strcmp(word, "languages") || !strcmp(word, "language") || !strcmp(word, "langs")) {
 		size_t before = a->nlangs;
-		if (split_list(arg, &a->langs, &a->nlangs) < 0)
+		if (split_list(arg, ", \t", &a->langs, &a->nlangs) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (a->nlangs == before)
 			return cp_fail(e, CP_EX_CONFIG, "languages wants language tags, such as en, fr");
@@ -185,7 +157,7 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 	}
 	if (!strcmp(word, "handles") || !strcmp(word, "handle")) {
 		size_t before = a->nhandles;
-		if (split_list(arg, &a->handles, &a->nhandles) < 0)
+		if (split_list(arg, ", \t", &a->handles, &a->nhandles) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (a->nhandles == before)
 			return cp_fail(e, CP_EX_CONFIG, "handles wants author handles");
@@ -227,17 +199,8 @@ static int agent_directive(struct roster *ro, struct agent *a, char *s, const ch
 
 static int setting(struct roster *ro, char *s, cp_err *e)
 {
-	char *arg = s + strcspn(s, " \t");
-	if (*arg)
-		*arg++ = '\0';
-	while (isspace((unsigned char)*arg))
-		arg++;
-	char *hash = *arg == '#' ? arg : strstr(arg, " #");
-	if (hash)
-		*hash = '\0';
-	size_t len = strlen(arg);
-	while (len && isspace((unsigned char)arg[len - 1]))
-		arg[--len] = '\0';
+	char *arg = arg_of(s);
+	s[strcspn(s, " \t")] = '\0';
 	if (!strcmp(s, "strategy")) {
 		if (!strcmp(arg, "least-loaded"))
 			ro->strategy = LEAST_LOADED;
@@ -283,22 +246,33 @@ static int setting(struct roster *ro, char *s, cp_err *e)
 	               "[calendar NAME] or [queues])", s);
 }
 
+/* "FILE:LINE: " in front of e's message, for what is found wrong with a
+ * section after the file is read. */
 static void prefix(cp_err *e, const char *file, unsigned line)
 {
 	char old[sizeof e->msg];
-	if (!e || !strncmp(e->msg, file, strlen(file)))
-		return;
 	memcpy(old, e->msg, sizeof old);
 	snprintf(e->msg, sizeof e->msg, "%.180s:%u: %.300s", file, line, old);
 }
 
-static void dir_of(const char *path, char *out, size_t n)
+/* The index of c's shift_memo, made on first use; -1 for no calendar,
+ * -2 when out of memory. */
+static int shift_memo_of(struct roster *ro, const cal *c)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(out, n, ".");
-	else
-		snprintf(out, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (!c)
+		return -1;
+	for (size_t i = 0; i < ro->nmemo; i++)
+		if (ro->memo[i].cal == c)
+			return (int)i;
+	struct shift_memo *m = realloc(ro->memo, (ro->nmemo + 1) * sizeof *m);
+	if (!m)
+		return -2;
+	ro->memo = m;
+	m = &ro->memo[ro->nmemo];
+	m->cal = c;
+	for (size_t k = 0; k < SHIFT_MEMO; k++)
+		m->minute[k] = INT64_MIN;
+	return (int)ro->nmemo++;
 }
 
 struct pending {
@@ -308,14 +282,8 @@ struct pending {
 
 static int finish(struct roster *ro, const char *path, struct pending *pq, cp_err *e)
 {
-	for (size_t i = 0; i < ro->ncals; i++)
-		if (cal_finish(ro->cals[i].c, e) < 0) {
-			char old[sizeof e->msg];
-			memcpy(old, e->msg, sizeof old);
-			snprintf(e->msg, sizeof e->msg, "%.180s: calendar %.100s: %.200s", path,
-			         ro->cals[i].name, old);
-			return -1;
-		}
+	if (cal_set_finish(&ro->cals, path, e) < 0)
+		return -1;
 	for (size_t i = 0; i < ro->na; i++) {
 		struct agent *a = &ro->a[i];
 		if (a->capacity < 0)
@@ -328,11 +296,11 @@ static int finish(struct roster *ro, const char *path, struct pending *pq, cp_er
 			return cp_fail(e, CP_EX_CONFIG, "%s:%u: agent %s has both a shift and hours of "
 			               "their own", path, a->line, a->id);
 		if (a->shift) {
-			const struct named_cal *nc = find_cal(ro, a->shift);
-			if (!nc)
+			const cal *named = cal_set_find(&ro->cals, a->shift);
+			if (!named)
 				return cp_fail(e, CP_EX_CONFIG, "%s:%u: agent %s: no [calendar %s]", path,
 				               a->line, a->id, a->shift);
-			a->cal = nc->c;
+			a->cal = named;
 		} else if (a->own) {
 			if (cal_finish(a->own, e) < 0) {
 				prefix(e, path, a->line);
@@ -340,6 +308,8 @@ static int finish(struct roster *ro, const char *path, struct pending *pq, cp_er
 			}
 			a->cal = a->own;
 		}
+		if ((a->memo = shift_memo_of(ro, a->cal)) < -1)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (!a->name && !(a->name = strdup(a->id)))
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (!a->initials && !(a->initials = initials_of(a->name)))
@@ -397,6 +367,83 @@ static int finish(struct roster *ro, const char *path, struct pending *pq, cp_er
 	return 0;
 }
 
+/* The reader's state between lines. */
+struct roster_reader {
+	struct roster *ro;
+	enum { TOP, AGENT, CAL, QUEUES } sect;
+	struct pending *pq;   /* each agent's queue names, resolved at the end */
+	struct agent *a;      /* in [agent ID] */
+	cal *cal;             /* in [calendar NAME] */
+	bool have_rules;
+	cp_buf rules;         /* the [queues] lines as written, blanks elsewhere */
+};
+
+static int new_agent(struct roster_reader *rr, const char *id, unsigned lineno, cp_err *e)
+{
+	struct roster *ro = rr->ro;
+	if (roster_agent(ro, id, strlen(id)) >= 0)
+		return cp_fail(e, CP_EX_CONFIG, "agent %s is listed twice", id);
+	struct agent *na = realloc(ro->a, (ro->na + 1) * sizeof *na);
+	struct pending *np = realloc(rr->pq, (ro->na + 1) * sizeof *np);
+	if (na)
+		ro->a = na;
+	if (np)
+		rr->pq = np;
+	if (!na || !np)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	struct agent *a = rr->a = &ro->a[ro->na];
+	memset(a, 0, sizeof *a);
+	memset(&rr->pq[ro->na], 0, sizeof *rr->pq);
+	ro->na++;
+	a->capacity = -1;
+	a->line = lineno;
+	if (!(a->id = strdup(id)))
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return 0;
+}
+
+/* One line of a roster (ini_read adds FILE:LINE to its errors). */
+static int roster_line(void *ctx, ini_line *l, cp_err *e)
+{
+	struct roster_reader *rr = ctx;
+	char *s = l->text;
+	bool is_rules = false;
+	int rc = 0;
+	if (!*s) {
+		/* nothing */
+	} else if (*s == '[') {
+		char kind[16], name[128];
+		bool named = ini_section(s, kind, name) && *name;
+		if (!strcmp(s, "[queues]")) {
+			rr->sect = QUEUES;
+			rr->have_rules = true;
+		} else if (named && !strcmp(kind, "agent")) {
+			rc = new_agent(rr, name, l->lineno, e);
+			rr->sect = AGENT;
+		} else if (named && !strcmp(kind, "calendar")) {
+			rc = (rr->cal = cal_set_add(&rr->ro->cals, name, e)) ? 0 : -1;
+			rr->sect = CAL;
+		} else {
+			rc = cp_fail(e, CP_EX_CONFIG, "a section is [agent ID], [calendar NAME] or "
+			             "[queues]");
+		}
+	} else if (rr->sect == QUEUES) {
+		is_rules = true;
+	} else if (rr->sect == CAL) {
+		rc = cal_directive(rr->cal, s, l->dir, e);
+	} else if (rr->sect == AGENT) {
+		struct pending *pp = &rr->pq[rr->ro->na - 1];
+		rc = agent_directive(rr->ro, rr->a, s, l->dir, &pp->names, &pp->n, e);
+	} else {
+		rc = setting(rr->ro, s, e);
+	}
+	/* The rules see their own lines, as written, and blanks elsewhere. */
+	if (rc == 0 && ((is_rules && buf_adds(&rr->rules, l->raw) < 0) ||
+	                buf_addc(&rr->rules, '\n') < 0))
+		rc = cp_fail(e, CP_EX_OSERR, "out of memory");
+	return rc;
+}
+
 int roster_load(struct roster *ro, const char *path, cp_err *e)
 {
 	memset(ro, 0, sizeof *ro);
@@ -409,128 +456,16 @@ int roster_load(struct roster *ro, const char *path, cp_err *e)
 	    (ro->lead_q = intern_queue(ro, "lead")) < 0)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 
-	cp_buf text = {0}, rtext = {0};
-	if (cfg_read_file(path, &text, e) < 0) {
-		buf_free(&text);
-		return -1;
-	}
-	if (memchr(text.p, '\0', text.len)) {
-		buf_free(&text);
-		return cp_fail(e, CP_EX_CONFIG, "%s: a NUL byte in the roster", path);
-	}
-	buf_cstr(&text);
-	char dir[4096];
-	dir_of(path, dir, sizeof dir);
-
-	enum { TOP, AGENT, CAL, QUEUES } sect = TOP;
-	struct pending *pq = NULL;
-	struct agent *a = NULL;
-	cal *c = NULL;
-	bool have_rules = false;
-	unsigned lineno = 0;
-	int rc = 0;
-	char *p = text.p ? text.p : (char *)"";
-	while (rc == 0 && *p) {
-		char *nl = strchr(p, '\n');
-		char *next = nl ? nl + 1 : p + strlen(p);
-		if (nl)
-			*nl = '\0';
-		lineno++;
-		char *s = p;
-		while (isspace((unsigned char)*s))
-			s++;
-		size_t len = strlen(s);
-		while (len && isspace((unsigned char)s[len - 1]))
-			s[--len] = '\0';
-		bool is_rules = false;
-		if (!*s || *s == '#') {
-			/* nothing */
-		} else if (*s == '[') {
-			char kind[16] = "", name[128] = "", close = 0;
-			int n = sscanf(s, "[%15[a-z] %127[^] \t]%c", kind, name, &close);
-			if (!strcmp(s, "[queues]")) {
-				sect = QUEUES;
-				have_rules = true;
-			} else if (n == 3 && close == ']' && s[len - 1] == ']' && !strcmp(kind, "agent")) {
-				if (roster_agent(ro, name, strlen(name)) >= 0) {
-					rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: agent %s is listed twice", path,
-					             lineno, name);
-					break;
-				}
-				struct agent *na = realloc(ro->a, (ro->na + 1) * sizeof *na);
-				struct pending *np = realloc(pq, (ro->na + 1) * sizeof *np);
-				if (na)
-					ro->a = na;
-				if (np)
-					pq = np;
-				if (!na || !np) {
-					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-					break;
-				}
-				a = &ro->a[ro->na];
-				memset(a, 0, sizeof *a);
-				memset(&pq[ro->na], 0, sizeof *pq);
-				ro->na++;
-				a->capacity = -1;
-				a->shift_minute = INT64_MIN;
-				a->line = lineno;
-				if (!(a->id = strdup(name)))
-					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-				sect = AGENT;
-			} else if (n == 3 && close == ']' && s[len - 1] == ']' &&
-			           !strcmp(kind, "calendar")) {
-				if (find_cal(ro, name)) {
-					rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: calendar %s is defined twice", path,
-					             lineno, name);
-					break;
-				}
-				struct named_cal *nc = realloc(ro->cals, (ro->ncals + 1) * sizeof *nc);
-				if (!nc) {
-					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-					break;
-				}
-				ro->cals = nc;
-				nc = &ro->cals[ro->ncals++];
-				nc->name = strdup(name);
-				c = nc->c = cal_new();
-				if (!nc->name || !nc->c)
-					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-				sect = CAL;
-			} else {
-				rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: a section is [agent ID], "
-				             "[calendar NAME] or [queues]", path, lineno);
-			}
-		} else if (sect == QUEUES) {
-			is_rules = true;
-		} else if (sect == CAL) {
-			if (cal_directive(c, s, dir, e) < 0) {
-				prefix(e, path, lineno);
-				rc = -1;
-			}
-		} else if (sect == AGENT) {
-			struct pending *pp = &pq[ro->na - 1];
-			if (agent_directive(ro, a, s, dir, &pp->names, &pp->n, e) < 0) {
-				prefix(e, path, lineno);
-				rc = -1;
-			}
-		} else if (setting(ro, s, e) < 0) {
-			prefix(e, path, lineno);
-			rc = -1;
-		}
-		/* The rules see their own lines, as written, and blanks elsewhere. */
-		if ((is_rules && buf_adds(&rtext, p) < 0) || buf_addc(&rtext, '\n') < 0)
-			rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-		p = next;
-	}
-	if (rc == 0 && have_rules)
-		rc = rules_parse(ro->rs, path, rtext.p, rtext.len, e);
+	struct roster_reader rr = { .ro = ro, .sect = TOP };
+	int rc = ini_read(path, "#", roster_line, &rr, e);
+	if (rc == 0 && rr.have_rules)
+		rc = rules_parse(ro->rs, path, rr.rules.p, rr.rules.len, e);
 	if (rc == 0)
-		rc = finish(ro, path, pq, e);
-	for (size_t i = 0; pq && i < ro->na; i++)
-		free_list(pq[i].names, pq[i].n);
-	free(pq);
-	buf_free(&text);
-	buf_free(&rtext);
+		rc = finish(ro, path, rr.pq, e);
+	for (size_t i = 0; rr.pq && i < ro->na; i++)
+		list_free(rr.pq[i].names, rr.pq[i].n);
+	free(rr.pq);
+	buf_free(&rr.rules);
 	return rc;
 }
 
@@ -542,8 +477,8 @@ void roster_free(struct roster *ro)
 		free(a->name);
 		free(a->initials);
 		free(a->queues);
-		free_list(a->langs, a->nlangs);
-		free_list(a->handles, a->nhandles);
+		list_free(a->langs, a->nlangs);
+		list_free(a->handles, a->nhandles);
 		free(a->shift);
 		cal_free(a->own);
 		buf_free(&a->json);
@@ -555,12 +490,9 @@ void roster_free(struct roster *ro)
 		buf_free(&ro->q[i].json);
 	}
 	free(ro->q);
-	for (size_t i = 0; i < ro->ncals; i++) {
-		free(ro->cals[i].name);
-		cal_free(ro->cals[i].c);
-	}
-	free(ro->cals);
+	cal_set_free(&ro->cals);
 	rules_free(ro->rs);
 	free(ro->rule_queue);
+	free(ro->memo);
 	memset(ro, 0, sizeof *ro);
 }

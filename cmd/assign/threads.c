@@ -9,14 +9,11 @@
 #include <string.h>
 
 #include "assign.h"
+#include "hash.h"
 
 static uint64_t hash_key(const char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
+	uint64_t h = hash64(p, n);
 	return h ^ (h >> 29);
 }
 
@@ -214,8 +211,8 @@ static int put_thread(cp_buf *b, const struct roster *ro, const struct thread *t
 	return bad ? -1 : 0;
 }
 
-int state_save(const char *path, const struct roster *ro, const struct threads *t,
-               int64_t clock, uint64_t seq, cp_err *e)
+int assign_state_save(const char *path, const struct roster *ro, const struct threads *t,
+                      int64_t clock, uint64_t seq, cp_err *e)
 {
 	cp_buf b = {0};
 	int bad = 0;
@@ -267,8 +264,8 @@ static int agent_of(const struct roster *ro, cp_val v)
 	return s ? roster_agent(ro, s, n) : -1;
 }
 
-int state_load(const char *path, struct roster *ro, struct threads *t, int64_t *clock,
-               uint64_t *seq, cp_err *e)
+int assign_state_load(const char *path, struct roster *ro, struct threads *t, int64_t *clock,
+                      uint64_t *seq, cp_err *e)
 {
 	cp_buf text = {0}, key = {0};
 	int got = state_read(path, &text, e);

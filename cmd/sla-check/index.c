@@ -7,16 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "sla.h"
 
 uint64_t hash_bytes(const char *p, size_t n)
 {
 	/* FNV-1a, then a final mix so the low bits are usable as an index. */
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
+	uint64_t h = hash64(p, n);
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;

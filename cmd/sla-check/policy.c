@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "sla.h"
-#include "cfgfile.h"
+#include "inifile.h"
 
 /* The industry's usual first-response targets on social channels. */
 static const struct {
@@ -24,40 +24,6 @@ static const struct {
 	{ "default-forum", "forum,forums,discourse", 24 * 3600 },
 	{ "default", NULL, 3600 },
 };
-
-/* Split "a,b, c" into a list. */
-static int split_list(const char *s, char ***out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	while (*s) {
-		while (*s == ',' || isspace((unsigned char)*s))
-			s++;
-		size_t len = strcspn(s, ",");
-		while (len && isspace((unsigned char)s[len - 1]))
-			len--;
-		if (len) {
-			char **l = realloc(*out, (*n + 1) * sizeof *l);
-			if (!l || !(l[*n] = strndup(s, len))) {
-				if (l)
-					*out = l;
-				return -1;
-			}
-			*out = l;
-			(*n)++;
-		}
-		s += strcspn(s, ",");
-	}
-	return 0;
-}
-
-static struct named_cal *find_cal(struct policy_set *ps, const char *name)
-{
-	for (size_t i = 0; i < ps->ncals; i++)
-		if (strcmp(ps->cals[i].name, name) == 0)
-			return &ps->cals[i];
-	return NULL;
-}
 
 static struct policy *new_policy(struct policy_set *ps, const char *name, const char *file,
                                  unsigned line)
@@ -103,7 +69,7 @@ static int policy_directive(struct policy_set *ps, struct policy *p, const char 
 		if (strcmp(word, lists[i].word) != 0)
 			continue;
 		struct cond *c = new_cond(p, lists[i].kind);
-		if (!c || split_list(arg, &c->vals, &c->nvals) < 0)
+		if (!c || split_list(arg, ",", &c->vals, &c->nvals) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (c->nvals == 0)
 			return cp_fail(e, CP_EX_CONFIG, "%s wants a value", word);
@@ -160,145 +126,69 @@ static int policy_directive(struct policy_set *ps, struct policy *p, const char 
 	return cp_fail(e, CP_EX_CONFIG, "unknown policy directive %s", word);
 }
 
-static void prefix(cp_err *e, const char *file, unsigned line)
-{
-	char old[sizeof e->msg];
-	memcpy(old, e->msg, sizeof old);
-	snprintf(e->msg, sizeof e->msg, "%.180s:%u: %.300s", file, line, old);
-}
+/* The reader's state between lines: the section being read. */
+struct policy_reader {
+	struct policy_set *ps;
+	struct policy *pol;   /* in [policy NAME] */
+	cal *cal;             /* in [calendar NAME] */
+};
 
-static void dir_of(const char *path, char *out, size_t n)
+/* One line of a policy file (ini_read adds FILE:LINE to its errors). */
+static int policy_line(void *ctx, ini_line *l, cp_err *e)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(out, n, ".");
-	else
-		snprintf(out, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	struct policy_reader *pr = ctx;
+	char *s = l->text;
+	if (!*s)
+		return 0;
+	if (*s == '[') {
+		char kind[16], name[128];
+		pr->pol = NULL;
+		pr->cal = NULL;
+		if (!ini_section(s, kind, name) || !*name)
+			return cp_fail(e, CP_EX_CONFIG, "a section is [policy NAME] or [calendar NAME]");
+		if (strcmp(kind, "policy") == 0) {
+			if (!(pr->pol = new_policy(pr->ps, name, l->path, l->lineno)))
+				return cp_fail(e, CP_EX_OSERR, "out of memory");
+			return 0;
+		}
+		if (strcmp(kind, "calendar") == 0)
+			return (pr->cal = cal_set_add(&pr->ps->cals, name, e)) ? 0 : -1;
+		return cp_fail(e, CP_EX_CONFIG, "unknown section [%s]", kind);
+	}
+	if (pr->cal)
+		return cal_directive(pr->cal, s, l->dir, e);
+	if (!pr->pol)
+		return cp_fail(e, CP_EX_CONFIG, "a directive outside [policy NAME] or "
+		               "[calendar NAME]");
+	char *arg = s + strcspn(s, " \t");
+	if (*arg)
+		*arg++ = '\0';
+	while (isspace((unsigned char)*arg))
+		arg++;
+	if (strcmp(s, "if") != 0) {
+		/* A comment may follow anything but a jq expression. */
+		char *hash = strstr(arg, " #");
+		if (*arg == '#')
+			*arg = '\0';
+		else if (hash)
+			*hash = '\0';
+		size_t len = strlen(arg);
+		while (len && isspace((unsigned char)arg[len - 1]))
+			arg[--len] = '\0';
+	}
+	return policy_directive(pr->ps, pr->pol, s, arg, e);
 }
 
 int policies_load(struct policy_set *ps, const char *path, cp_err *e)
 {
-	char dir[4096];
-	cp_buf text = {0};
-	if (cfg_read_file(path, &text, e) < 0) {
-		buf_free(&text);
+	struct policy_reader pr = { ps, NULL, NULL };
+	if (ini_read(path, "#", policy_line, &pr, e) < 0 || cal_set_finish(&ps->cals, path, e) < 0)
 		return -1;
-	}
-	/* The lines are read from memory as they were from the file; an
-	 * empty file is one blank line (fmemopen wants a size). */
-	if (text.len == 0 && buf_addc(&text, '\n') < 0)
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	FILE *f = fmemopen(text.p, text.len, "r");
-	if (!f) {
-		buf_free(&text);
-		return cp_fail(e, CP_EX_OSERR, "%s: %s", path, strerror(errno));
-	}
-	dir_of(path, dir, sizeof dir);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	unsigned lineno = 0;
-	struct policy *pol = NULL;
-	struct named_cal *nc = NULL;
-	int rc = 0;
-	while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (memchr(line, '\0', (size_t)got)) {
-			rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: NUL byte", path, lineno);
-			break;
-		}
-		char *s = line;
-		while (isspace((unsigned char)*s))
-			s++;
-		size_t len = strlen(s);
-		while (len && isspace((unsigned char)s[len - 1]))
-			s[--len] = '\0';
-		if (!*s || *s == '#')
-			continue;
-		if (*s == '[') {
-			char kind[16], name[128], close;
-			if (s[len - 1] != ']' || sscanf(s, "[%15s %127[^] \t]%c", kind, name, &close) != 3 ||
-			    close != ']') {
-				rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: a section is [policy NAME] or "
-				             "[calendar NAME]", path, lineno);
-			} else if (strcmp(kind, "policy") == 0) {
-				nc = NULL;
-				if (!(pol = new_policy(ps, name, path, lineno)))
-					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-			} else if (strcmp(kind, "calendar") == 0) {
-				pol = NULL;
-				if (find_cal(ps, name)) {
-					rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: calendar %s is defined twice",
-					             path, lineno, name);
-					continue;
-				}
-				struct named_cal *c = realloc(ps->cals, (ps->ncals + 1) * sizeof *c);
-				if (!c) {
-					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-					continue;
-				}
-				ps->cals = c;
-				nc = &ps->cals[ps->ncals++];
-				nc->name = strdup(name);
-				nc->c = cal_new();
-				if (!nc->name || !nc->c)
-					rc = cp_fail(e, CP_EX_OSERR, "out of memory");
-			} else {
-				rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: unknown section [%s]", path, lineno,
-				             kind);
-			}
-			continue;
-		}
-		if (nc) {
-			if (cal_directive(nc->c, s, dir, e) < 0) {
-				prefix(e, path, lineno);
-				rc = -1;
-			}
-			continue;
-		}
-		if (!pol) {
-			rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: a directive outside [policy NAME] or "
-			             "[calendar NAME]", path, lineno);
-			break;
-		}
-		char *arg = s + strcspn(s, " \t");
-		if (*arg)
-			*arg++ = '\0';
-		while (isspace((unsigned char)*arg))
-			arg++;
-		if (strcmp(s, "if") != 0) {
-			/* A comment may follow anything but a jq expression. */
-			char *hash = strstr(arg, " #");
-			if (*arg == '#')
-				*arg = '\0';
-			else if (hash)
-				*hash = '\0';
-			len = strlen(arg);
-			while (len && isspace((unsigned char)arg[len - 1]))
-				arg[--len] = '\0';
-		}
-		if (policy_directive(ps, pol, s, arg, e) < 0) {
-			prefix(e, path, lineno);
-			rc = -1;
-		}
-	}
-	free(line);
-	fclose(f);
-	buf_free(&text);
-	for (size_t i = 0; rc == 0 && i < ps->ncals; i++) {
-		if (cal_finish(ps->cals[i].c, e) < 0) {
-			char old[sizeof e->msg];
-			memcpy(old, e->msg, sizeof old);
-			snprintf(e->msg, sizeof e->msg, "%.180s: calendar %.100s: %.200s", path,
-			         ps->cals[i].name, old);
-			rc = -1;
-		}
-	}
-	for (size_t i = 0; rc == 0 && i < ps->n; i++)
+	for (size_t i = 0; i < ps->n; i++)
 		if (!ps->p[i].has_target)
-			rc = cp_fail(e, CP_EX_CONFIG, "%s:%u: policy %s has no target", path,
-			             ps->p[i].line, ps->p[i].name);
-	return rc;
+			return cp_fail(e, CP_EX_CONFIG, "%s:%u: policy %s has no target", path,
+			               ps->p[i].line, ps->p[i].name);
+	return 0;
 }
 
 int policies_finish(struct policy_set *ps, cp_err *e)
@@ -311,22 +201,22 @@ int policies_finish(struct policy_set *ps, cp_err *e)
 		p->has_target = true;
 		if (builtin[i].platforms) {
 			struct cond *c = new_cond(p, C_PLATFORM);
-			if (!c || split_list(builtin[i].platforms, &c->vals, &c->nvals) < 0)
+			if (!c || split_list(builtin[i].platforms, ",", &c->vals, &c->nvals) < 0)
 				return cp_fail(e, CP_EX_OSERR, "out of memory");
 		}
 	}
 	/* A policy's calendar: the one it names, else the file's only one,
 	 * else --calendar. */
-	const cal *implicit = ps->ncals == 1 ? ps->cals[0].c : ps->fallback;
+	const cal *implicit = ps->cals.n == 1 ? ps->cals.v[0].c : ps->fallback;
 	for (size_t i = 0; i < ps->n; i++) {
 		struct policy *p = &ps->p[i];
 		if (p->cal_name) {
-			struct named_cal *nc = find_cal(ps, p->cal_name);
-			if (!nc)
+			const cal *named = cal_set_find(&ps->cals, p->cal_name);
+			if (!named)
 				return cp_fail(e, CP_EX_CONFIG, "%s:%u: policy %s names calendar %s, "
 				               "which is not defined", p->file, p->line, p->name,
 				               p->cal_name);
-			p->cal = nc->c;
+			p->cal = named;
 		} else {
 			p->cal = implicit;
 		}
@@ -337,11 +227,9 @@ int policies_finish(struct policy_set *ps, cp_err *e)
 			struct cond *c = &p->conds[k];
 			if (c->kind != C_DURING && c->kind != C_OUTSIDE)
 				continue;
-			struct named_cal *nc = find_cal(ps, c->vals[0]);
-			if (!nc)
+			if (!(c->cal = cal_set_find(&ps->cals, c->vals[0])))
 				return cp_fail(e, CP_EX_CONFIG, "%s:%u: policy %s: no calendar %s",
 				               p->file, p->line, p->name, c->vals[0]);
-			c->cal = nc->c;
 		}
 	}
 	return 0;
@@ -363,11 +251,7 @@ void policies_free(struct policy_set *ps)
 		free(p->file);
 	}
 	free(ps->p);
-	for (size_t i = 0; i < ps->ncals; i++) {
-		free(ps->cals[i].name);
-		cal_free(ps->cals[i].c);
-	}
-	free(ps->cals);
+	cal_set_free(&ps->cals);
 	cal_free(ps->fallback);
 	memset(ps, 0, sizeof *ps);
 }

@@ -1,6 +1,8 @@
 /*
  * sla.h - the parts of sla-check: policies (policy.c), the string-keyed
- * tables and the response index (index.c), and the program (main.c).
+ * tables and the response index (index.c), the fields read and the sla
+ * object written (record.c), the two readings of any input (twopass.c),
+ * the one reading of sorted input (sorted.c), and the program (main.c).
  *
  * Ownership: a policy_set owns its policies, conditions, compiled jq
  * programs and calendars; an htab owns only its bucket array (nodes
@@ -13,6 +15,8 @@
 
 #include "carepipe.h"
 #include "calendar.h"
+#include "idwin.h"
+#include "schema.h"
 
 /* ------------------------------------------------------------ policies */
 
@@ -41,16 +45,10 @@ struct policy {
 	unsigned line;
 };
 
-struct named_cal {
-	char *name;
-	cal *c;
-};
-
 struct policy_set {
 	struct policy *p;
 	size_t n;
-	struct named_cal *cals;
-	size_t ncals;
+	cal_set cals;          /* the [calendar NAME] sections */
 	cal *fallback;        /* --calendar */
 	bool uses_jq;
 };
@@ -137,5 +135,85 @@ const struct resp *resp_earliest(const struct resp_index *x, const char *key, si
                                  int64_t min_t);
 void resp_clear(struct resp_index *x);
 void resp_free(struct resp_index *x);
+
+/* ------------------------------------------------------------ the run */
+
+/* What sla-check reads from a record; strings are views, or copies in
+ * the scratch buffers when the record escaped them. */
+struct fields {
+	bool out;
+	int64_t t;
+	const char *id, *reply_to, *thread, *account;
+	size_t idlen, rlen, tlen, alen;
+	cp_buf sid, sreply, sthread, saccount;
+};
+
+struct run {
+	cp_prog *p;
+	struct policy_set ps;
+	bool sorted, thread_match, fail;
+	int64_t now, warn_s;
+	int warn_pct;               /* -1 when --warn gave a duration */
+	unsigned only;              /* bit per status; 0 writes everything */
+	rec_edit edit;
+	cp_buf out, sla, key;
+	struct fields f;
+	struct resp_index replies, threads;
+	/* Two passes: a bit per line, set for the good outbound records, so
+	 * the second pass writes them without scanning them again. */
+	uint64_t *outbits;
+	size_t nbits, linepos;
+	/* --sorted */
+	struct htab held_id, held_thr;
+	struct held *first, *last;
+	struct held *answered, **answered_end; /* answered, waiting for the second to end */
+	size_t nheld, held_bytes, max_held, max_held_bytes;
+	int64_t clock;
+	bool have_clock, order_warned;
+	/* live streams (--sorted without --now): times from started_at on
+	 * come while sla-check runs, and are written as the wall clock passes */
+	bool live;
+	int64_t started_at;
+	size_t nlive;               /* held records due at or after started_at */
+	/* progress on a terminal, as cp_each_record gives --sorted */
+	cp_progress pg;
+	uint64_t count[SLA_NSTATUS], n_out;
+	idwin repeats;
+};
+
+/* record.c: what sla-check reads from a record and what it writes. */
+void sla_oom(struct run *R) __attribute__((noreturn));
+/* Scan a line into r: true when it is a record.  A blank line is passed
+ * over; anything else that is not a JSON object is reported as a bad line,
+ * with the byte where it went wrong. */
+bool parse_line(struct run *R, cp_rec *r, const char *file, uint64_t lineno, const char *line,
+                size_t len);
+/* Fill R->f from r; NULL, or the reason the record is a bad line. */
+const char *read_fields(struct run *R, const cp_rec *r);
+/* "thread\x1faccount", the key of --match thread, into R->key. */
+void thread_key(struct run *R, const char *thread, size_t tlen, const char *account,
+                size_t alen);
+int64_t due_of(struct run *R, const struct policy *pol, int64_t created);
+/* The sla object for an inbound record, into R->sla; returns its status. */
+int make_sla(struct run *R, const struct policy *pol, int64_t created, int64_t due,
+             const struct resp *resp);
+/* Write an inbound record with the sla object last made. */
+void write_inbound(struct run *R, const cp_rec *r, int st);
+void write_outbound(struct run *R, const char *line, size_t len);
+/* The response to an inbound record from the indexes: by reply, and by
+ * thread when asked; the earlier wins, then the smaller id. */
+const struct resp *find_response(struct run *R, const char *id, size_t idlen,
+                                 const char *thread, size_t tlen, const char *account,
+                                 size_t alen, int64_t created);
+/* Index the outbound record in R->f by what it replies to and its thread. */
+void index_outbound(struct run *R);
+/* On a terminal, a long run says how far it is (cp_progress). */
+void progress(struct run *R, bool decide, bool final);
+
+/* twopass.c: input in any order, read twice (the default). */
+void read_two_pass(struct run *R, int argc, char **argv);
+/* sorted.c: input in time order, read once (--sorted); writes every
+ * record, the held ones last. */
+void read_sorted(struct run *R, int argc, char **argv);
 
 #endif

@@ -124,6 +124,36 @@ $ assign -R team.roster | jq -c '[.id, .assignee.id]'
 > ["y:1",null]
 > ["x:2","b"]
 
+### the signature is the schema's (rec_signature): ^ or -, 1 to 16 letters or digits, trailing blanks allowed; glued to a word it signs nobody
+$ printf '[agent a]\ninitials AA\nqueues general\ncapacity 5\n[agent b]\ninitials KC\nqueues general\ncapacity 5\n[agent c]\ninitials C3PO\nqueues general\ncapacity 5\n' > team.roster
+$ assign -R team.roster | jq -c '[.id, .assignee.id]'
+< {"id":"x:1","direction":"in","thread":"t1","account":"Acme","created_at":"2026-01-05T10:00:00Z"}
+< {"id":"y:1","direction":"out","thread":"t1","account":"Acme","text":"Done. -KC \n","created_at":"2026-01-05T10:05:00Z"}
+< {"id":"x:2","direction":"in","thread":"t1","account":"Acme","created_at":"2026-01-05T10:10:00Z"}
+< {"id":"x:3","direction":"in","thread":"t3","account":"Acme","created_at":"2026-01-05T10:11:00Z"}
+< {"id":"y:3","direction":"out","thread":"t3","account":"Acme","text":"ok ^C3PO","created_at":"2026-01-05T10:12:00Z"}
+< {"id":"x:4","direction":"in","thread":"t3","account":"Acme","created_at":"2026-01-05T10:13:00Z"}
+< {"id":"x:5","direction":"in","thread":"t5","account":"Acme","created_at":"2026-01-05T10:14:00Z"}
+< {"id":"y:5","direction":"out","thread":"t5","account":"Acme","text":"ok^KC","created_at":"2026-01-05T10:15:00Z"}
+< {"id":"x:6","direction":"in","thread":"t5","account":"Acme","created_at":"2026-01-05T10:16:00Z"}
+> ["x:1","a"]
+> ["y:1",null]
+> ["x:2","b"]
+> ["x:3","c"]
+> ["y:3",null]
+> ["x:4","c"]
+> ["x:5","a"]
+> ["y:5",null]
+> ["x:6","a"]
+
+### roster initials are what a signature can carry: 17 characters, or digits alone, are a configuration error (78)
+$ printf '[agent a]\ninitials ABCDEFGHIJKLMNOPQ\nqueues general\ncapacity 5\n' > r1; assign -R r1 < /dev/null; echo $?
+$ printf '[agent a]\ninitials 42\nqueues general\ncapacity 5\n' > r2; assign -R r2 < /dev/null; echo $?
+> 78
+> 78
+2> assign: r1:2: initials are 1 to 16 letters or digits, at least one a letter: ABCDEFGHIJKLMNOPQ
+2> assign: r2:2: initials are 1 to 16 letters or digits, at least one a letter: 42
+
 ### capacity: nobody below capacity gets assignee null with the reason; an answer frees the slot; a held thread still counts
 $ printf '[agent a]\nqueues general\ncapacity 1\n[agent b]\nqueues general\ncapacity 1\n' > team.roster
 $ assign -R team.roster | jq -c '[.id, .assignee.id, .assign_reason]'
@@ -323,6 +353,35 @@ $ assign < /dev/null; echo $?
 2> assign: r4:1: agent a has no capacity
 2> assign: nosuch: No such file or directory
 2> assign: a roster is needed: -R FILE
+2> usage: assign [-qv] [--bad file] [--line-buffered] [--now time] [--state dir]
+2>               [--strategy least-loaded | round-robin] [--strict] [--wait]
+2>               -R roster [file ...]
+
+### --now takes what every program's --now takes (RFC 3339, now, -DURATION); anything else is a usage error, 64
+$ printf '[agent a]\nqueues general\ncapacity 5\n' > team.roster
+$ assign -R team.roster --now -1h < /dev/null; echo $?
+$ assign -R team.roster --now now < /dev/null; echo $?
+$ assign -R team.roster --now soon < /dev/null; echo $?
+$ assign -R team.roster --strategy fastest < /dev/null 2>/dev/null; echo $?
+> 0
+> 0
+> 64
+> 64
+2> assign: --now wants a time such as 2026-01-05T09:00:00Z, now or -1h: soon
+2> usage: assign [-qv] [--bad file] [--line-buffered] [--now time] [--state dir]
+2>               [--strategy least-loaded | round-robin] [--strict] [--wait]
+2>               -R roster [file ...]
+
+### the roster is read by common's line-and-section reader: a NUL byte, a second [calendar NAME] and a second [agent ID] name their line, 78
+$ printf '[agent a]\nqueu\0es general\n' > r1; assign -R r1 < /dev/null; echo $?
+$ printf '[calendar c]\nmon-fri 09:00-17:00\n[calendar c]\n' > r2; assign -R r2 < /dev/null; echo $?
+$ printf '[agent a]\nqueues general\ncapacity 1\n[agent a]\n' > r3; assign -R r3 < /dev/null; echo $?
+> 78
+> 78
+> 78
+2> assign: r1:2: NUL byte
+2> assign: r2:3: calendar c is defined twice
+2> assign: r3:4: agent a is listed twice
 
 ### a follow-up that no rule places stays in its thread's queue, with its agent
 $ printf '[queues]\nqueue billing if keywords "refund"\n[agent a]\nqueues general\ncapacity 5\n[agent b]\nqueues billing\ncapacity 5\n' > team.roster

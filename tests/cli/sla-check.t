@@ -421,6 +421,13 @@ $ sla-check --warn 120% < /dev/null 2>/dev/null; echo "$?"
 2>                  [--match mode] [--now time] [--only statuses] [--policy file]
 2>                  [--sorted] [--strict] [--warn limit] [file ...]
 
+### --now takes now and -DURATION too (time_parse_when): a hundred years ago nothing is due yet
+$ echo '{"id":"a","direction":"in","platform":"x","created_at":"2026-01-05T10:00:00Z"}' > in.ndjson
+$ sla-check --now -36500d in.ndjson | jq -r .sla.status
+$ sla-check --now now in.ndjson | jq -r .sla.status
+> pending
+> missed
+
 ### --help and --version
 $ sla-check --help | grep -c -e '^ *--policy FILE' -e '^ *--sorted ' -e '^ *--bad FILE'
 $ sla-check --version
