@@ -8,29 +8,28 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 # did.  None needs ../shared.
 __TABLE__
 ### held-out set A (168 messages, 71 escalations; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout.tsv > m.txt
-$ python3 -c 'import re,sys; f={m[0]:(float(m[1]),float(m[2])) for m in re.findall(r"^(\w+) +recall ([\d.]+) .*precision ([\d.]+)", open("m.txt").read(), re.M)}; floors={"escalate": (0.99, 0.99), "privacy": (0.95, 0.95), "safety": (1.0, 1.0), "legal": (1.0, 1.0), "security": (1.0, 1.0)}; bad=[k for k,(r,p) in floors.items() if f[k][0] < r or f[k][1] < p]; print("ok" if not bad else "below the floor: %s" % bad)'
-> ok
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/0.99,privacy=0.95/0.95,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
 
 ### held-out set B (148, 61; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-b.tsv > m.txt
-$ python3 -c 'import re,sys; f={m[0]:(float(m[1]),float(m[2])) for m in re.findall(r"^(\w+) +recall ([\d.]+) .*precision ([\d.]+)", open("m.txt").read(), re.M)}; floors={"escalate": (0.98, 0.98), "privacy": (1.0, 0.94), "safety": (0.94, 0.94), "legal": (1.0, 1.0), "security": (1.0, 0.89)}; bad=[k for k,(r,p) in floors.items() if f[k][0] < r or f[k][1] < p]; print("ok" if not bad else "below the floor: %s" % bad)'
-> ok
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/0.98,privacy=1/0.94,safety=0.94/0.94,legal=1/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
 
 ### held-out set C (134, 53; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-c.tsv > m.txt
-$ python3 -c 'import re,sys; f={m[0]:(float(m[1]),float(m[2])) for m in re.findall(r"^(\w+) +recall ([\d.]+) .*precision ([\d.]+)", open("m.txt").read(), re.M)}; floors={"escalate": (0.98, 1.0), "privacy": (1.0, 0.93), "safety": (1.0, 1.0), "legal": (1.0, 1.0), "security": (0.92, 1.0)}; bad=[k for k,(r,p) in floors.items() if f[k][0] < r or f[k][1] < p]; print("ok" if not bad else "below the floor: %s" % bad)'
-> ok
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/1,privacy=1/0.93,safety=1/1,legal=1/1,security=0.92/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
 
 ### held-out set D (116, 47; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-d.tsv > m.txt
-$ python3 -c 'import re,sys; f={m[0]:(float(m[1]),float(m[2])) for m in re.findall(r"^(\w+) +recall ([\d.]+) .*precision ([\d.]+)", open("m.txt").read(), re.M)}; floors={"escalate": (1.0, 0.98), "privacy": (1.0, 1.0), "safety": (1.0, 1.0), "legal": (1.0, 1.0), "security": (1.0, 0.92)}; bad=[k for k,(r,p) in floors.items() if f[k][0] < r or f[k][1] < p]; print("ok" if not bad else "below the floor: %s" % bad)'
-> ok
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
 
 ### held-out set E (83, 38; written after the last revision, never used to change the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-e.tsv > m.txt
-$ python3 -c 'import re,sys; f={m[0]:(float(m[1]),float(m[2])) for m in re.findall(r"^(\w+) +recall ([\d.]+) .*precision ([\d.]+)", open("m.txt").read(), re.M)}; floors={"escalate": (0.26, 0.91), "privacy": (0.1, 1.0), "safety": (0.2, 1.0), "legal": (0.5, 1.0), "security": (0.3, 0.75)}; bad=[k for k,(r,p) in floors.items() if f[k][0] < r or f[k][1] < p]; print("ok" if not bad else "below the floor: %s" % bad)'
-> ok
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.26/0.91,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.3/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+
+### --floors: a figure below its floor is named, and the exit status is 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.27/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+2> measure-escalation: below the floor: escalate recall 0.26 < 0.27
+? 1
+
+### --floors: a figure that does not exist is a usage error
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors fraud=1/1 $TOP/tests/data/escalation-heldout-e.tsv 2>&1 | tail -n 1
+> measure-escalation: error: --floors: no figure named fraud
 
 ### set E's figures, exactly as tag(1) states them
 $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
