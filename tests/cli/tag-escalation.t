@@ -8,10 +8,10 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 # did.  None needs ../shared.
 __TABLE__
 ### held-out set A (168 messages, 71 escalations; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/0.99,privacy=0.95/0.95,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.97/0.99,privacy=0.95/0.95,safety=1/1,legal=1/1,security=0.94/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
 
 ### held-out set B (148, 61; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/0.98,privacy=1/0.94,safety=0.94/0.94,legal=1/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.95/0.98,privacy=1/0.94,safety=0.89/0.94,legal=0.92/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
 
 ### held-out set C (134, 53; its misses shaped the rules): recall and precision, overall and per category, are floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/1,privacy=1/0.93,safety=1/1,legal=1/1,security=0.92/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
