@@ -37,6 +37,6 @@ $ grep -c '"status":"preview"' 5.ndjson
 > stage 3: 1000 records, as in the tree
 > stage 4: 1000 records, as in the tree
 > stage 5: 1000 records, as in the tree but for the reasons below
->       4 no source in carepipe.conf posts as ACCOUNT on PLATFORM
+>       5 no source in carepipe.conf posts as ACCOUNT on PLATFORM
 > report: as in the tree
 > 5

@@ -21,13 +21,13 @@ $ tag -f rules.conf mentions.ndjson | notify --escalated 2> preview.txt > out.nd
 $ echo "exit $?"; wc -l < out.ndjson; grep -c '^notify: preview to (no channel) (escalation ' preview.txt; head -n 6 preview.txt
 > exit 0
 > 1000
-> 7
-> notify: preview to (no channel) (escalation mastodon:115881100780241037):
->   Escalation (urgent) on mastodon for NimbusHelp: legal threat
->   From John O'Brien (@jobrien695173@fosstodon.org) at 2026-01-12T08:07:53Z:
->   @NimbusHelp how long do refunds usually take? I returned #NB9870211 on Monday. I'm reporting you to the FTC and the BBB.
->   https://fosstodon.org/@jobrien695173/115881100780241037
-> notify: preview to (no channel) (escalation bluesky:3mc7ltxjtyh22):
+> 11
+> notify: preview to (no channel) (escalation twitter:2010622858610343941):
+>   Escalation (urgent) on twitter for AcmeSupport: personal data exposed in public
+>   From Aisha Okafor (@aishaoka1002668) at 2026-01-12T08:00:19Z:
+>   @AcmeSupport Acme has been down for 13 hours and I have a deadline. Any ETA?? 👎 Card is 4929 1234 5678 9012 exp 08/28 if you need it ¯\_(ツ)_/¯
+>   https://x.com/aishaoka1002668/status/2010622858610343941
+> notify: preview to (no channel) (escalation twitter:2010624727009198217):
 
 ### carepipe.conf(5): the example channels are valid, and preview through each
 $ sed -n '/^Three channels for/,/^\.Ed/p' "$TOP/man/carepipe.conf.5" | sed '1,/^\.Bd/d;/^\.Ed/d' > care.conf

@@ -1,0 +1,108 @@
+#!/bin/sh
+exec python3 "$(dirname "$0")/runtable.py" "$0"
+# consumer.rules' escalation measured on the held-out sets of tests/data
+# (hand-written tweets, dev.tsv's format; tests/data/README.md says how and
+# when each was written), with scripts/measure-escalation FILE.  The
+# figures are floors; tag(1) states them.  Sets A to D shaped the rules
+# (each was measured once, unseen, then its misses were read); set E never
+# did.  None needs ../shared.
+__TABLE__
+### held-out set A (168 messages, 71 escalations; its misses shaped the rules): recall and precision, overall and per category, are floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.97/0.99,privacy=0.95/0.95,safety=1/1,legal=1/1,security=0.94/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
+
+### held-out set B (148, 61; its misses shaped the rules): recall and precision, overall and per category, are floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.95/0.98,privacy=1/0.94,safety=0.89/0.94,legal=0.92/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
+
+### held-out set C (134, 53; its misses shaped the rules): recall and precision, overall and per category, are floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/1,privacy=1/0.93,safety=1/1,legal=1/1,security=0.92/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
+
+### held-out set D (116, 47; its misses shaped the rules): recall and precision, overall and per category, are floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
+
+### held-out set E (83, 38; written after the last revision, never used to change the rules): recall and precision, overall and per category, are floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.26/0.91,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.3/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+
+### --floors: a figure below its floor is named, and the exit status is 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.27/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+2> measure-escalation: below the floor: escalate recall 0.26 < 0.27
+? 1
+
+### --floors: a figure that does not exist is a usage error
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors fraud=1/1 $TOP/tests/data/escalation-heldout-e.tsv 2>&1 | tail -n 1
+> measure-escalation: error: --floors: no figure named fraud
+
+### set E's figures, exactly as tag(1) states them
+$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
+> escalate  recall 0.26 (10/38)  precision 0.91 (10/11)
+
+### measure-escalation FILE: a row without five tab-separated columns is named by FILE:LINE
+$ printf 'id\tlabel\tconfidence\treason\ttext\nx:1\tnone\tsure\tno text\n' > bad.tsv
+$ $TOP/scripts/measure-escalation --bin $TOP/bin bad.tsv
+2> measure-escalation: bad.tsv:2: expected 5 tab-separated columns
+? 1
+
+### measure-escalation FILE: doubt rows count in neither figure
+$ printf 'id\tlabel\tconfidence\treason\ttext\nx:1\tlegal\tsure\tlawyer\tmy lawyer will call you\nx:2\tlegal\tdoubt\tvague\tsee you soon\nx:3\tnone\tsure\tthanks\tthanks a lot\n' > s.tsv
+$ $TOP/scripts/measure-escalation --bin $TOP/bin s.tsv | head -n 1
+> escalate  recall 1.00 (1/1)  precision 1.00 (1/1)
+
+### consumer.rules: held-out phrasings of the four classes, English and French, and hard negatives (rows of sets A to D)
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
+< {"direction": "in", "text": "@DominosUK ur delivery lad just added me on snapchat using the number from my order. not ok at all"}
+< {"direction": "in", "text": "@Ask_Spectrum I keep getting mail for another customer with their acct number and balance on it. 3rd time"}
+< {"direction": "in", "text": "@RobinhoodApp why did I get an email addressed to Michael with his whole portfolio"}
+< {"direction": "in", "text": "@Orange_conseil j'ai reçu la facture d'une autre cliente avec son adresse et son RIB"}
+< {"direction": "in", "text": "@SFR votre conseiller a lu mes SMS en boutique devant ma mère pendant la réparation"}
+< {"direction": "in", "text": "@Starbucks told the barista twice I have a nut allergy and the drink had almond milk. throat started closing up, had to use my epi"}
+< {"direction": "in", "text": "@Tesco your security guard grabbed my 15yo son by the neck and dragged him out of the store. over nothing"}
+< {"direction": "in", "text": "@Costco a pallet fell off the forklift and missed my husband by inches"}
+< {"direction": "in", "text": "@LeroyMerlin l'escabeau s'est plié sous mon père, il s'est cassé le poignet"}
+< {"direction": "in", "text": "@Carrefour il y avait un éclat de verre dans la compote, ma fille saigne de la bouche"}
+< {"direction": "in", "text": "@united already reported this to the DOT, you can't keep my refund"}
+< {"direction": "in", "text": "@Hermesparcels small claim issued today, you'll get the papers"}
+< {"direction": "in", "text": "@Airbnb_FR je saisis la commission de conciliation"}
+< {"direction": "in", "text": "@Chase my card's been in my wallet the whole time but there's a charge in Florida, I'm in Ohio"}
+< {"direction": "in", "text": "@monzo a guy called from your number saying my account was at risk and to move my money to a safe account"}
+< {"direction": "in", "text": "@Boursorama un virement de 800€ est parti de mon compte, ce n'est pas moi"}
+< {"direction": "in", "text": "@FortniteFR quelqu'un a dépensé mes V-bucks et changé l'adresse mail du compte"}
+< {"direction": "in", "text": "@Tesco I'm allergic to your prices lol"}
+< {"direction": "in", "text": "@Walgreens pharmacy line is 45 minutes, this is a health hazard lol"}
+< {"direction": "in", "text": "@ChipotleTweets they gave me someone else's order, veggie bowl instead of chicken"}
+< {"direction": "in", "text": "@Wayfair the couch arrived with a broken leg"}
+< {"direction": "in", "text": "@AmericanAir why is there no legroom in economy, my knees are crushed"}
+< {"direction": "in", "text": "@SNCF la clim du TER est en panne, on étouffe"}
+< {"direction": "in", "text": "@McDonalds_fr le McFlurry était à moitié vide, arnaque lol"}
+< {"direction": "in", "text": "@Zelle sent money to the wrong person by mistake, can I get it back?"}
+< {"direction": "in", "text": "@USPS the mail carrier keeps putting my neighbour's mail in my box"}
+< {"direction": "in", "text": "@FedEx the driver left my package with my neighbor without asking"}
+< {"direction": "in", "text": "@Google I got a security alert but it was my new phone"}
+< {"direction": "in", "text": "@sainsburys what are you doing to reduce the use of single use plastic in the product lines you carry?"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
