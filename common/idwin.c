@@ -1,7 +1,9 @@
 /*
- * A window of recent ids (idwin.h): two open-addressing sets of hashes.
- * When the current one holds IDWIN_MIN ids it becomes the previous one and
- * the oldest is dropped whole, so nothing is ever deleted from a set.
+ * A window of recent ids (idwin.h): two open-addressing sets of hashes,
+ * interleaved so that the slots either set probes first for a hash lie in
+ * the same 64-byte line.  When the current set holds IDWIN_MIN ids it
+ * becomes the previous one and the oldest is dropped whole, so nothing is
+ * ever deleted from a set.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,9 @@
 #include "hash.h"
 #include "idwin.h"
 
-#define SLOTS (4 * IDWIN_MIN)   /* a set is at most a quarter full */
+#define WAYS 4                          /* slots of one set in a line */
+#define LINES (4 * IDWIN_MIN / WAYS)    /* a set is at most a quarter full */
+#define LINE_WORDS (2 * WAYS)           /* 64 bytes: both sets' slots */
 
 static uint64_t hash(const char *p, size_t n)
 {
@@ -17,45 +21,59 @@ static uint64_t hash(const char *p, size_t n)
 	return h ? h : 1;                      /* 0 marks an empty slot */
 }
 
-static bool has(const uint64_t *set, uint64_t h)
+/* The slots of set g in line i. */
+static uint64_t *slots(const idwin *w, size_t i, unsigned g)
 {
-	if (!set)
-		return false;
-	for (size_t i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
-		if (set[i] == h)
-			return true;
-		if (!set[i])
-			return false;
+	return w->lines + i * LINE_WORDS + g * WAYS;
+}
+
+static bool has(const idwin *w, unsigned g, uint64_t h)
+{
+	for (size_t i = h & (LINES - 1);; i = (i + 1) & (LINES - 1)) {
+		const uint64_t *s = slots(w, i, g);
+		for (int k = 0; k < WAYS; k++) {
+			if (s[k] == h)
+				return true;
+			if (!s[k])
+				return false;
+		}
 	}
 }
 
 int idwin_seen(idwin *w, const char *id, size_t len)
 {
 	uint64_t h = hash(id, len);
-	if (has(w->gen[0], h) || has(w->gen[1], h))
-		return 1;
-	if (!w->gen[0] || w->n >= IDWIN_MIN) {
-		uint64_t *old = w->gen[1];
-		if (old)
-			memset(old, 0, SLOTS * sizeof *old);
-		else if (!(old = calloc(SLOTS, sizeof *old)))
+	if (!w->lines) {
+		size_t size = (size_t)LINES * LINE_WORDS * sizeof *w->lines;
+		if (!(w->lines = aligned_alloc(64, size)))
 			return -1;
-		w->gen[1] = w->gen[0];
-		w->gen[0] = old;
+		memset(w->lines, 0, size);
+		w->cur = 0;
 		w->n = 0;
 	}
-	size_t i = h & (SLOTS - 1);
-	while (w->gen[0][i])
-		i = (i + 1) & (SLOTS - 1);
-	w->gen[0][i] = h;
-	w->n++;
-	return 0;
+	if (has(w, w->cur, h) || has(w, w->cur ^ 1, h))
+		return 1;
+	if (w->n >= IDWIN_MIN) {               /* the older set is dropped */
+		w->cur ^= 1;
+		for (size_t i = 0; i < LINES; i++)
+			memset(slots(w, i, w->cur), 0, WAYS * sizeof *w->lines);
+		w->n = 0;
+	}
+	for (size_t i = h & (LINES - 1);; i = (i + 1) & (LINES - 1)) {
+		uint64_t *s = slots(w, i, w->cur);
+		for (int k = 0; k < WAYS; k++)
+			if (!s[k]) {
+				s[k] = h;
+				w->n++;
+				return 0;
+			}
+	}
 }
 
 void idwin_free(idwin *w)
 {
-	free(w->gen[0]);
-	free(w->gen[1]);
-	w->gen[0] = w->gen[1] = NULL;
+	free(w->lines);
+	w->lines = NULL;
+	w->cur = 0;
 	w->n = 0;
 }

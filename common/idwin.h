@@ -5,7 +5,8 @@
  * so a repeat comes soon after its first copy.  The window remembers at
  * least the last IDWIN_MIN ids and at most twice as many, in two
  * generations of 64-bit hashes (2 MB), so memory does not grow with
- * the input.  Ids are compared by a 64-bit hash of their bytes as written.
+ * the input.  Both generations of a hash share one cache line, so a new
+ * id (the common case) costs one cache miss, not two.  Ids are compared by a 64-bit hash of their bytes as written.
  *
  * Ownership: zero-initialise (idwin w = {0}); idwin_free releases it.
  * Nothing here prints or exits.
@@ -20,8 +21,9 @@
 #define IDWIN_MIN 32768
 
 typedef struct {
-	uint64_t *gen[2];   /* gen[0] is filled; gen[1] the one before */
-	size_t n;           /* ids in gen[0] */
+	uint64_t *lines;    /* cache lines, each four slots of either generation */
+	unsigned cur;       /* the generation being filled: 0 or 1 */
+	size_t n;           /* ids in it */
 } idwin;
 
 /* 1 when id is among the recent ids, 0 when it is new (and is now
