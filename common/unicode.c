@@ -301,34 +301,33 @@ size_t uni_grapheme_end(const char *s, size_t n, size_t i)
 
 /* ------------------------------------------------------------ properties */
 
-static int class_of(const struct uni_class *t, size_t n, uint32_t c)
+/* The index of the range of t (n entries of size bytes, each starting with
+ * its uint32_t lo and hi, sorted and disjoint) that holds c, or -1. */
+static ptrdiff_t range_index(const void *t, size_t n, size_t size, uint32_t c)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (c < t[mid].lo)
+		const uint32_t *r = (const void *)((const char *)t + mid * size);
+		if (c < r[0])
 			hi = mid;
-		else if (c > t[mid].hi)
+		else if (c > r[1])
 			lo = mid + 1;
 		else
-			return t[mid].value;
+			return (ptrdiff_t)mid;
 	}
-	return 0;
+	return -1;
+}
+
+static int class_of(const struct uni_class *t, size_t n, uint32_t c)
+{
+	ptrdiff_t i = range_index(t, n, sizeof *t, c);
+	return i < 0 ? 0 : t[i].value;
 }
 
 static bool in_ranges(const struct uni_range *t, size_t n, uint32_t c)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c < t[mid].lo)
-			hi = mid;
-		else if (c > t[mid].hi)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
+	return range_index(t, n, sizeof *t, c) >= 0;
 }
 
 enum uni_gcb uni_gcb(uint32_t c)
