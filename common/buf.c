@@ -18,6 +18,17 @@ void buf_note_failure(void)
 	failures++;
 }
 
+void *cp_grow(void *p, size_t *cap, size_t size, size_t first)
+{
+	size_t ncap = *cap ? *cap * 2 : first;
+	if (ncap < *cap || (size && ncap > SIZE_MAX / size))
+		return NULL;
+	void *np = realloc(p, ncap * size);
+	if (np)
+		*cap = ncap;
+	return np;
+}
+
 int buf_reserve(cp_buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)

@@ -92,12 +92,10 @@ static int add_holiday(cal *c, int64_t day, cp_err *e)
 	if (c->nhol == c->holcap) {
 		if (c->nhol >= MAX_HOLIDAYS)
 			return cp_fail(e, CP_EX_CONFIG, "more than %d holidays", MAX_HOLIDAYS);
-		size_t cap = c->holcap ? c->holcap * 2 : 64;
-		int64_t *n = realloc(c->hol, cap * sizeof *n);
+		int64_t *n = cp_grow(c->hol, &c->holcap, sizeof *n, 64);
 		if (!n)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		c->hol = n;
-		c->holcap = cap;
 	}
 	c->hol[c->nhol++] = day;
 	c->sealed = false;

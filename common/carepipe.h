@@ -132,6 +132,11 @@ unsigned long buf_failures(void);
  * cannot say "out of memory" apart from another failure (uni_nfc's NULL):
  * the gate of cp_emit, state_write, state_append and http_do then holds. */
 void buf_note_failure(void);
+/* The array p, of *cap elements of size bytes, reallocated to hold more:
+ * twice *cap elements, or first when it had none.  Returns the new array
+ * (and sets *cap), or NULL with p and *cap as they were when out of memory
+ * or the size would overflow.  One growth rule for every growable array. */
+void *cp_grow(void *p, size_t *cap, size_t size, size_t first);
 
 /* ---------------------------------------------------------------- scan.c */
 

@@ -252,12 +252,10 @@ static const char *scan_object(struct sc *s, const char *p, int depth, cp_rec *r
 			return NULL;
 		if (r) {
 			if (r->nf == r->cap) {
-				size_t ncap = r->cap ? r->cap * 2 : 32;
-				rec_field *nf = realloc(r->f, ncap * sizeof *nf);
+				rec_field *nf = cp_grow(r->f, &r->cap, sizeof *nf, 32);
 				if (!nf)
 					return fail(s, kstart, "out of memory");
 				r->f = nf;
-				r->cap = ncap;
 			}
 			rec_field *f = &r->f[r->nf++];
 			f->key = kstart + 1;

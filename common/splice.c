@@ -38,12 +38,10 @@ static int put_op(rec_edit *e, const char *key, const char *json, size_t len)
 	struct edit_op *op = find_op(e, key);
 	if (!op) {
 		if (e->nops == e->cap) {
-			size_t ncap = e->cap ? e->cap * 2 : 8;
-			struct edit_op *n = realloc(e->ops, ncap * sizeof *n);
+			struct edit_op *n = cp_grow(e->ops, &e->cap, sizeof *n, 8);
 			if (!n)
 				return -1;
 			e->ops = n;
-			e->cap = ncap;
 		}
 		char *k = strdup(key);
 		if (!k)

@@ -23,12 +23,10 @@ struct tmpl {
 static int add_piece(tmpl *t, struct piece pc)
 {
 	if (t->np == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 8;
-		struct piece *np = realloc(t->p, cap * sizeof *np);
+		struct piece *np = cp_grow(t->p, &t->cap, sizeof *np, 8);
 		if (!np)
 			return -1;
 		t->p = np;
-		t->cap = cap;
 	}
 	t->p[t->np++] = pc;
 	return 0;

@@ -413,12 +413,10 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	if (e)
 		return (long)(uintptr_t)e->v;
 	if (k->ng == k->gcap) {
-		size_t ncap = k->gcap ? k->gcap * 2 : 16;
-		struct group **ng = realloc(k->g, ncap * sizeof *ng);
+		struct group **ng = cp_grow(k->g, &k->gcap, sizeof *ng, 16);
 		if (!ng)
 			return -1;
 		k->g = ng;
-		k->gcap = ncap;
 	}
 	struct group *g = calloc(1, sizeof *g);
 	if (!g || !(g->key = malloc(klen + 1))) {

@@ -210,15 +210,13 @@ int match_reply(struct kpi *k, uint64_t parent, int64_t t, const struct gset *gs
 	if (!o)
 		return -1;
 	if (o->n == o->cap) {
-		size_t ncap = o->cap ? o->cap * 2 : 2;
-		struct waiting_reply *nr = realloc(o->r, ncap * sizeof *nr);
+		struct waiting_reply *nr = cp_grow(o->r, &o->cap, sizeof *nr, 2);
 		if (!nr) {
 			if (fresh)
 				ht_del(&k->orphans, o);
 			return -1;
 		}
 		o->r = nr;
-		o->cap = ncap;
 	}
 	o->r[o->n++] = (struct waiting_reply){ t, k->records, gs, counts };
 	return 0;

@@ -62,12 +62,10 @@ int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n
 			return -1;
 		if (fresh) {
 			if (k->nhours == k->hcap) {
-				size_t ncap = k->hcap ? k->hcap * 2 : 64;
-				struct hour *nh = realloc(k->hours, ncap * sizeof *nh);
+				struct hour *nh = cp_grow(k->hours, &k->hcap, sizeof *nh, 64);
 				if (!nh)
 					return -1;
 				k->hours = nh;
-				k->hcap = ncap;
 			}
 			k->hours[k->nhours] = (struct hour){ h, 0, 0, 0, 0 };
 			e->at = k->nhours++;
