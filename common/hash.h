@@ -65,4 +65,27 @@ static inline uint64_t hash64_str(const char *s)
 	return hash64(s, strlen(s));
 }
 
+/* MurmurHash3's finalisers: every output bit depends on every input bit,
+ * for tables indexed by the low bits of a hash whose low bits fold badly
+ * (FNV's) and for HyperLogLog, which reads the high ones. */
+static inline uint64_t hash_fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static inline uint32_t hash_fmix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "kpi.h"
 #include "tz.h"
 
@@ -50,12 +51,7 @@ uint64_t kpi_hash(const void *p, size_t n)
 	v = 0;
 	memcpy(&v, s, n);
 	h ^= v * 0x87C37B91114253D5ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return hash_fmix64(h);
 }
 
 struct sment *smap_get(struct smap *m, const char *k, size_t klen, uint64_t h)
