@@ -727,26 +727,43 @@ bool cal_is_open(const cal *c, int64_t t)
 	return false;
 }
 
+/* A walk over the open spans of a calendar, day by day from the day before
+ * the first one asked for (a span can start the evening before in local
+ * time), holidays skipped, each span clipped to start no earlier than
+ * from.  The one loop of the business-time sums. */
+struct span_walk {
+	int64_t day, last;  /* the day being walked, and the last one */
+	size_t i;           /* the next interval of that day */
+};
+
+static bool span_next(const cal *c, struct span_walk *w, int64_t from,
+                      int64_t *a, int64_t *b)
+{
+	for (; w->day <= w->last; w->day++, w->i = 0) {
+		if (w->i == 0 && holiday_day(c, w->day))
+			continue;
+		int wd = weekday(w->day);
+		if (w->i < c->niv[wd]) {
+			span_at(c, w->day, &c->iv[wd][w->i++], a, b);
+			if (*a < from)
+				*a = from;
+			return true;
+		}
+	}
+	return false;
+}
+
 int64_t cal_business_seconds(const cal *c, int64_t from, int64_t to)
 {
-	int64_t sum = 0;
+	int64_t sum = 0, a, b;
 	if (to <= from)
 		return 0;
-	int64_t last = local_day(c, to) + 1;
-	for (int64_t day = local_day(c, from) - 1; day <= last; day++) {
-		if (holiday_day(c, day))
-			continue;
-		int w = weekday(day);
-		for (size_t i = 0; i < c->niv[w]; i++) {
-			int64_t a, b;
-			span_at(c, day, &c->iv[w][i], &a, &b);
-			if (a < from)
-				a = from;
-			if (b > to)
-				b = to;
-			if (b > a)
-				sum += b - a;
-		}
+	struct span_walk w = { local_day(c, from) - 1, local_day(c, to) + 1, 0 };
+	while (span_next(c, &w, from, &a, &b)) {
+		if (b > to)
+			b = to;
+		if (b > a)
+			sum += b - a;
 	}
 	return sum;
 }
@@ -757,24 +774,16 @@ int cal_add_business(const cal *c, int64_t from, int64_t secs, int64_t *due)
 		*due = from;
 		return 0;
 	}
-	int64_t first = local_day(c, from) - 1;
-	for (int64_t day = first; day <= first + SEARCH_DAYS; day++) {
-		if (holiday_day(c, day))
+	int64_t first = local_day(c, from) - 1, a, b;
+	struct span_walk w = { first, first + SEARCH_DAYS, 0 };
+	while (span_next(c, &w, from, &a, &b)) {
+		if (b <= a)
 			continue;
-		int w = weekday(day);
-		for (size_t i = 0; i < c->niv[w]; i++) {
-			int64_t a, b;
-			span_at(c, day, &c->iv[w][i], &a, &b);
-			if (a < from)
-				a = from;
-			if (b <= a)
-				continue;
-			if (b - a >= secs) {
-				*due = a + secs;
-				return 0;
-			}
-			secs -= b - a;
+		if (b - a >= secs) {
+			*due = a + secs;
+			return 0;
 		}
+		secs -= b - a;
 	}
 	return -1;
 }
