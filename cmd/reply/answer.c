@@ -1,0 +1,269 @@
+/*
+ * What reply does with one record of its second pass: skip it (and why),
+ * preview or post its answer, and write it with a "reply" key, followed
+ * by the reply itself as an outbound record once it was sent.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "reply.h"
+#include "textlen.h"
+
+static const char *now_str(struct reply *c, char out[32])
+{
+	time_format(c->now >= 0 ? c->now : (int64_t)time(NULL), out);
+	return out;
+}
+
+void why(struct outcome *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o->reason_buf, sizeof o->reason_buf, fmt, ap);
+	va_end(ap);
+	o->reason = o->reason_buf;
+}
+
+const char *str_of(cp_val v, cp_buf *b)
+{
+	buf_reset(b);
+	if (v.type != VAL_STRING || val_str(v, b) < 0 || !buf_cstr(b))
+		return "";
+	return b->p;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void add_member(cp_buf *b, const char *key, const char *s)
+{
+	if (!s)
+		return;
+	if (b->len > 1)
+		buf_addc(b, ',');
+	buf_json_str(b, key, strlen(key));
+	buf_addc(b, ':');
+	buf_json_str(b, s, strlen(s));
+}
+
+static void emit(struct reply *c, const cp_rec *r, const struct outcome *o, const char *text)
+{
+	char now[32];
+	cp_buf *b = &c->obj;
+	buf_reset(b);
+	buf_addc(b, '{');
+	add_member(b, "status", o->status);
+	add_member(b, "text", text);
+	if (strcmp(o->status, "sent") == 0) {
+		add_member(b, "id", o->posted.id);
+		add_member(b, "url", *o->posted.url ? o->posted.url : NULL);
+	}
+	add_member(b, "reason", o->reason);
+	if (o->measured)
+		buf_addf(b, ",\"length\":%ld,\"limit\":%ld", o->length, o->limit);
+	add_member(b, "at", now_str(c, now));
+	buf_addc(b, '}');
+	edit_reset(&c->edit);
+	buf_reset(&c->out);
+	if (edit_set(&c->edit, "reply", b->p, b->len) < 0 || edit_apply(&c->edit, r, &c->out) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	cp_emit(c->p, c->out.p, c->out.len);
+	if (!o->outbound)
+		return;
+
+	/* The reply itself, as a record sla-check and kpi-report count. */
+	buf_reset(b);
+	cp_val acc = rec_val(r, "account");
+	int si = -1;
+	for (size_t i = 0; c->cfg && i < c->cfg->nsrc; i++)
+		if (c->conns[i].c && acc.type == VAL_STRING && c->cfg->src[i].account &&
+		    val_streq(acc, c->cfg->src[i].account)) {
+			si = (int)i;
+			break;
+		}
+	const cp_source *s = si >= 0 ? &c->cfg->src[si] : NULL;
+	buf_adds(b, "{\"id\":");
+	buf_json_str(b, o->posted.id, strlen(o->posted.id));
+	buf_adds(b, ",\"platform\":");
+	cp_val pv = rec_val(r, "platform");
+	buf_add(b, pv.p, pv.n);
+	buf_adds(b, ",\"account\":");
+	if (acc.type == VAL_STRING)
+		buf_add(b, acc.p, acc.n);
+	else
+		buf_adds(b, "null");
+	buf_addf(b, ",\"direction\":\"out\",\"kind\":\"%s\",\"author\":{\"id\":", o->dm ? "dm" : "reply");
+	if (s && s->account_id)
+		buf_json_str(b, s->account_id, strlen(s->account_id));
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"handle\":");
+	if (acc.type == VAL_STRING)
+		buf_add(b, acc.p, acc.n);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"name\":");
+	if (acc.type == VAL_STRING)
+		buf_add(b, acc.p, acc.n);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, "},\"text\":");
+	buf_json_str(b, text, strlen(text));
+	buf_adds(b, ",\"created_at\":");
+	buf_json_str(b, now, strlen(now));
+	cp_val id = rec_val(r, "id");
+	buf_adds(b, ",\"in_reply_to\":");
+	buf_add(b, id.p, id.n);
+	cp_val th = rec_val(r, "thread");
+	buf_adds(b, ",\"thread\":");
+	if (th.type == VAL_STRING)
+		buf_add(b, th.p, th.n);
+	else
+		buf_add(b, id.p, id.n);
+	buf_adds(b, ",\"url\":");
+	if (*o->posted.url)
+		buf_json_str(b, o->posted.url, strlen(o->posted.url));
+	else
+		buf_adds(b, "null");
+	buf_addc(b, '}');
+	cp_emit(c->p, b->p, b->len);
+}
+
+/* ---------------------------------------------------------------- pass 2 */
+
+static void tally(struct reply *c, const cp_rec *r, const struct outcome *o)
+{
+	if (o->code && ++c->nreasons <= REASONS_SHOWN && !c->p->quiet) {
+		const char *id = str_of(rec_val(r, "id"), &c->scratch);
+		cp_warn(c->p, "%s: %s: %s", *id ? id : "(no id)", o->status,
+		        o->reason ? o->reason : "no reason given");
+	}
+	if (strcmp(o->status, "skipped") == 0)
+		c->nskipped++;
+	else if (strcmp(o->status, "failed") == 0)
+		c->nfailed++;
+	else if (strcmp(o->status, "preview") == 0)
+		c->npreview++;
+	if (o->code)
+		cp_status(c->p, o->code);
+}
+
+void answer(struct reply *c, const cp_rec *r)
+{
+	struct outcome o = { .status = "skipped" };
+	const char *text = NULL;
+	cp_val dir = rec_val(r, "direction");
+
+	if (val_streq(dir, "out")) {
+		o.reason = "outbound: the brand's own post";
+		goto out;
+	}
+	cp_val prev = rec_path(r, "reply.status");
+	if (val_streq(prev, "sent")) {
+		/* Already answered by an earlier reply run: its record says so. */
+		cp_emit(c->p, r->line, r->len);
+		return;
+	}
+	const char *mention = str_of(rec_val(r, "id"), &c->mention);
+	if (val_truthy(rec_val(r, "escalate")) && !c->allow_escalated) {
+		o.reason = "escalated: a person answers this one (--allow-escalated to reply anyway)";
+		goto out;
+	}
+	const char *answered_by = map_get(&c->answered, mention, NULL);
+	const jentry *je = journal_get(c->j, mention);
+	if (answered_by) {
+		why(&o, "already answered by %s in the input", *answered_by ? answered_by : "a reply");
+		if (je && je->state == J_INTENT && c->send) {
+			/* The reply we could not confirm is in the input: settle it. */
+			cp_err e = {0};
+			char now[32];
+			if (journal_done(c->j, mention, answered_by, NULL, clock_str(now), &e) < 0)
+				die_journal(c, &e);
+		}
+		goto out;
+	}
+	if (je && je->state == J_DONE) {
+		why(&o, "already answered by %s (journal)", je->reply_id ? je->reply_id : "a reply");
+		goto out;
+	}
+	bool dup = false;
+	map_get(&c->seen, mention, &dup);
+	if (dup) {
+		o.reason = "a second copy of a record already handled in this run";
+		goto out;
+	}
+	if (map_put(&c->seen, mention, NULL) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+
+	const char *platform = str_of(rec_val(r, "platform"), &c->tmp);
+	bool open_intent = je && je->state == J_INTENT;
+	bool dm = open_intent ? je->dm : c->dm;
+	const textlen_rule *rule = textlen_rule_for(platform, dm);
+	if (!rule) {
+		if (textlen_rule_for(platform, false))
+			why(&o, "%s has no private messages (drop --dm)", platform);
+		else
+			why(&o, "carepipe cannot reply on platform \"%s\"", *platform ? platform : "(none)");
+		goto out;
+	}
+	if (open_intent) {
+		/* The text of the unknown post, not a new one: if it went
+		 * through, it is the one in the thread. */
+		buf_reset(&c->text);
+		buf_adds(&c->text, je->text);
+		buf_cstr(&c->text);
+	} else {
+		if (compose(c, r, &o) < 0)
+			goto out;
+		if (strcmp(platform, "mastodon") == 0)
+			mastodon_address(c, r);
+	}
+	text = c->text.p;
+	long len;
+	enum textlen_verdict fits = textlen_check(rule, c->text.p, c->text.len, &len);
+	if (fits == TL_BAD_UTF8) {
+		o.status = "failed";
+		o.reason = "the reply is not valid UTF-8";
+		o.code = CP_EX_DATAERR;
+		goto out;
+	}
+	o.measured = true;
+	o.length = len;
+	o.limit = rule->limit;
+	if (fits == TL_REFUSED_CHAR) {
+		why(&o, "%s refuses a text with U+FFFE, U+FEFF or U+FFFF", platform);
+		goto out;
+	}
+	if (fits == TL_TOO_LONG) {
+		const char *unit = rule->unit == TL_WEIGHTED ? "weighted characters" : "characters";
+		why(&o, "too long for %s%s: %ld %s, the limit is %ld", platform,
+		    dm ? " private messages" : "", len, unit, rule->limit);
+		goto out;
+	}
+	if (fits == TL_TOO_MANY_BYTES) {
+		why(&o, "too long for %s: %zu bytes, the limit is %ld", platform, c->text.len,
+		    rule->max_bytes);
+		goto out;
+	}
+	if (c->used >= c->max) {
+		why(&o, "run limit reached (--max %ld)", c->max);
+		goto out;
+	}
+	c->used++;
+	if (!c->send) {
+		o.status = "preview";
+		if (open_intent)
+			o.reason = "an earlier post's outcome is unknown: --send looks for it before "
+			           "posting";
+		else if (c->cfg && source_for(c, r, &o) < 0) {
+			o.status = "preview";
+			o.code = 0;
+		}
+		goto out;
+	}
+	post_one(c, r, mention, open_intent ? je : NULL, &o);
+out:
+	emit(c, r, &o, text);
+	tally(c, r, &o);
+}
