@@ -57,24 +57,18 @@ typedef struct {
 
 typedef struct {
 	jlog *log;
-	strmap m;           /* "CHANNEL\nID" -> nentry */
-	nentry **order;     /* every entry, in first-seen order */
-	size_t n, cap;
+	jlog_index ix;      /* "CHANNEL\nID" -> nentry, in first-seen order */
 } njournal;
 
 njournal *nj_open(const char *path, cp_err *e);
 const nentry *nj_get(const njournal *j, const char *channel, const char *id);
-int nj_queued(njournal *j, const char *channel, const char *id, const char *line,
-              const char *at, cp_err *e);
+int nj_queued(njournal *j, const char *channel, const char *id, const char *line, cp_err *e);
 int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
-              const char *body, const char *const *items, size_t nitems, const char *at,
-              cp_err *e);
+              const char *body, const char *const *items, size_t nitems, cp_err *e);
 int nj_pending(njournal *j, const char *channel, const char *id, const char *key,
-               const char *body, const char *at, cp_err *e);
-int nj_done(njournal *j, const char *channel, const char *id, long code, const char *at,
-            cp_err *e);
-int nj_failed(njournal *j, const char *channel, const char *id, const char *reason,
-              const char *at, cp_err *e);
+               const char *body, cp_err *e);
+int nj_done(njournal *j, const char *channel, const char *id, long code, cp_err *e);
+int nj_failed(njournal *j, const char *channel, const char *id, const char *reason, cp_err *e);
 void nj_close(njournal *j);
 
 /* ---------------------------------------------------------- message.c */
@@ -185,8 +179,6 @@ void maybe_digest(struct notify *c);
 /* Stop the run: without the journal nothing may be sent. */
 void die_journal(struct notify *c, const cp_err *e) __attribute__((noreturn));
 int64_t clock_now(void);
-/* The clock as RFC 3339: journal times are always the clock. */
-const char *clock_str(char out[32]);
 
 /* setup.c: each stops the run with a message when it cannot. */
 void oom(struct notify *c) __attribute__((noreturn));

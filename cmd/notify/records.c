@@ -57,7 +57,6 @@ void decide(struct notify *c, const cp_rec *r, int kind, struct outcome *o)
 	const char *channel = c->ch ? c->ch->name : NULL;
 	const tmpl *t = c->custom ? c->custom : c->tpl[kind];
 	cp_err e = {0};
-	char at[32];
 	bool have_id = item_id(c, r, kind) == 0;
 	const char *id = have_id ? buf_cstr(&c->id) : "(no id)";
 	if (!id)
@@ -108,7 +107,7 @@ void decide(struct notify *c, const cp_rec *r, int kind, struct outcome *o)
 		return;
 	}
 	if (c->digest >= 0) {
-		if (nj_queued(c->j, channel, id, c->msg.p, clock_str(at), &e) < 0)
+		if (nj_queued(c->j, channel, id, c->msg.p, &e) < 0)
 			die_journal(c, &e);
 		ne = nj_get(c->j, channel, id);
 		if (c->oldest_known && ne && ne->queued_at < c->oldest)
@@ -135,7 +134,7 @@ void decide(struct notify *c, const cp_rec *r, int kind, struct outcome *o)
 	build_body(c, kind_name(kind), id, c->msg.p, c->subject.p, c->key.p, r->line, r->len, NULL, 0);
 	if (c->down || c->used >= c->max) {
 		/* Held back: the journal keeps the message for the next run. */
-		if (nj_pending(c->j, channel, id, c->key.p, c->body.p, clock_str(at), &e) < 0)
+		if (nj_pending(c->j, channel, id, c->key.p, c->body.p, &e) < 0)
 			die_journal(c, &e);
 		o->status = "pending";
 		if (c->down)
@@ -147,7 +146,7 @@ void decide(struct notify *c, const cp_rec *r, int kind, struct outcome *o)
 		c->npending++;
 		return;
 	}
-	if (nj_intent(c->j, channel, id, c->key.p, c->body.p, NULL, 0, clock_str(at), &e) < 0)
+	if (nj_intent(c->j, channel, id, c->key.p, c->body.p, NULL, 0, &e) < 0)
 		die_journal(c, &e);
 	send_intent(c, id, c->body.p, c->key.p, o);
 }

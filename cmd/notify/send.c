@@ -17,13 +17,6 @@ int64_t clock_now(void)
 	return (int64_t)time(NULL);
 }
 
-/* Journal times are always the clock. */
-const char *clock_str(char out[32])
-{
-	time_format(clock_now(), out);
-	return out;
-}
-
 /* Deliver a body already in the journal.  0 with *code (HTTP or SMTP
  * status), or -1 with e. */
 static int deliver(struct notify *c, const char *body, const char *key, long *code, cp_err *e)
@@ -88,11 +81,10 @@ int send_intent(struct notify *c, const char *id, const char *body, const char *
                        struct outcome *o)
 {
 	cp_err e = {0}, je = {0};
-	char at[32];
 	long code = 0;
 	c->used++;
 	if (deliver(c, body, key, &code, &e) < 0) {
-		if (nj_failed(c->j, c->ch->name, id, e.msg, clock_str(at), &je) < 0)
+		if (nj_failed(c->j, c->ch->name, id, e.msg, &je) < 0)
 			die_journal(c, &je);
 		channel_down(c, &e);
 		if (o) {
@@ -102,7 +94,7 @@ int send_intent(struct notify *c, const char *id, const char *body, const char *
 		c->nfailed++;
 		return -1;
 	}
-	if (nj_done(c->j, c->ch->name, id, code, clock_str(at), &je) < 0)
+	if (nj_done(c->j, c->ch->name, id, code, &je) < 0)
 		die_journal(c, &je);
 	if (o)
 		o->status = "sent";
@@ -129,8 +121,8 @@ void build_body(struct notify *c, const char *kind, const char *id, const char *
  * --max, whether or not their records come again. */
 void settle(struct notify *c)
 {
-	for (size_t i = 0; i < c->j->n && !c->down && c->used < c->max; i++) {
-		nentry *ne = c->j->order[i];
+	for (size_t i = 0; i < c->j->ix.n && !c->down && c->used < c->max; i++) {
+		nentry *ne = c->j->ix.order[i];
 		if ((ne->state != N_INTENT && ne->state != N_FAILED && ne->state != N_PENDING) ||
 		    !ne->body || strcmp(ne->channel, c->ch->name) != 0)
 			continue;
@@ -141,12 +133,11 @@ void settle(struct notify *c)
 			cp_warn(c->p, "%s: the outcome of an earlier send is unknown (interrupted): "
 			        "sending it again with the same key", ne->id);
 		char *id = strdup(ne->id), *body = strdup(ne->body), *key = strdup(ne->key);
-		char at[32];
 		cp_err e = {0};
 		if (!id || !body || !key)
 			oom(c);
 		if (ne->state != N_INTENT &&
-		    nj_intent(c->j, c->ch->name, id, key, body, NULL, 0, clock_str(at), &e) < 0)
+		    nj_intent(c->j, c->ch->name, id, key, body, NULL, 0, &e) < 0)
 			die_journal(c, &e);
 		if (send_intent(c, id, body, key, NULL) == 0)
 			c->nsettled++;
@@ -166,8 +157,8 @@ void maybe_digest(struct notify *c)
 		size_t n = 0;
 		if (!c->oldest_known) {
 			c->oldest = INT64_MAX;
-			for (size_t i = 0; i < c->j->n; i++) {
-				const nentry *ne = c->j->order[i];
+			for (size_t i = 0; i < c->j->ix.n; i++) {
+				const nentry *ne = c->j->ix.order[i];
 				if (ne->state == N_QUEUED && !ne->in_digest &&
 				    strcmp(ne->channel, c->ch->name) == 0 && ne->queued_at < c->oldest)
 					c->oldest = ne->queued_at;
@@ -180,14 +171,14 @@ void maybe_digest(struct notify *c)
 		c->oldest_known = false;   /* what the digest leaves is scanned again */
 		if (!(items = calloc(DIGEST_MAX_ITEMS, sizeof *items)))
 			oom(c);
-		for (size_t i = 0; i < c->j->n && n < DIGEST_MAX_ITEMS; i++) {
-			const nentry *ne = c->j->order[i];
+		for (size_t i = 0; i < c->j->ix.n && n < DIGEST_MAX_ITEMS; i++) {
+			const nentry *ne = c->j->ix.order[i];
 			if (ne->state == N_QUEUED && !ne->in_digest && strcmp(ne->channel, c->ch->name) == 0)
 				items[n++] = ne;
 		}
 		const char **ids = calloc(n, sizeof *ids);
 		cp_buf text = {0}, subject = {0}, idlist = {0};
-		char since[32], at[32];
+		char since[32];
 		cp_err e = {0};
 		if (!ids)
 			oom(c);
@@ -208,7 +199,7 @@ void maybe_digest(struct notify *c)
 		if (buf_addf(&c->id, "digest:%s", c->key.p) < 0 || !buf_cstr(&c->id))
 			oom(c);
 		build_body(c, "digest", c->id.p, text.p, subject.p, c->key.p, NULL, 0, ids, n);
-		if (nj_intent(c->j, c->ch->name, c->id.p, c->key.p, c->body.p, ids, n, clock_str(at), &e) < 0)
+		if (nj_intent(c->j, c->ch->name, c->id.p, c->key.p, c->body.p, ids, n, &e) < 0)
 			die_journal(c, &e);
 		send_intent(c, c->id.p, c->body.p, c->key.p, NULL);
 		buf_free(&text);

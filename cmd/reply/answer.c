@@ -177,8 +177,7 @@ void answer(struct reply *c, const cp_rec *r)
 		if (je && je->state == J_INTENT && c->send) {
 			/* The reply we could not confirm is in the input: settle it. */
 			cp_err e = {0};
-			char now[32];
-			if (journal_done(c->j, mention, answered_by, NULL, clock_str(now), &e) < 0)
+			if (journal_done(c->j, mention, answered_by, NULL, &e) < 0)
 				die_journal(c, &e);
 		}
 		goto out;

@@ -20,12 +20,6 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-const char *clock_str(char out[32])
-{
-	time_format((int64_t)time(NULL), out);
-	return out;
-}
-
 int source_for(struct reply *c, const cp_rec *r, struct outcome *o)
 {
 	const char *platform = str_of(rec_val(r, "platform"), &c->tmp);
@@ -119,7 +113,6 @@ void post_one(struct reply *c, const cp_rec *r, const char *mention, const jentr
 	if (!cn)
 		return;
 	const cp_platform *pl = cn->plat;
-	char now[32];
 	cp_err e = {0};
 	cp_buf key = {0}, to_id = {0}, to_handle = {0}, thread = {0};
 	if (je)
@@ -177,7 +170,7 @@ void post_one(struct reply *c, const cp_rec *r, const char *mention, const jentr
 			goto done;
 		}
 		if (found == 1) {
-			if (journal_done(c->j, mention, o->posted.id, o->posted.url, clock_str(now), &e) < 0)
+			if (journal_done(c->j, mention, o->posted.id, o->posted.url, &e) < 0)
 				die_journal(c, &e);
 			o->status = "sent";
 			o->reason = "reconciled: the earlier post went through";
@@ -187,7 +180,7 @@ void post_one(struct reply *c, const cp_rec *r, const char *mention, const jentr
 		}
 		/* Not there: post again.  Mastodon also gets the same
 		 * Idempotency-Key, so even a lookup that missed it is safe. */
-	} else if (journal_intent(c->j, mention, key.p, rq.text, rq.dm, clock_str(now), &e) < 0) {
+	} else if (journal_intent(c->j, mention, key.p, rq.text, rq.dm, &e) < 0) {
 		die_journal(c, &e);
 	}
 	pace(c);
@@ -198,7 +191,7 @@ void post_one(struct reply *c, const cp_rec *r, const char *mention, const jentr
 			 * run may try again. */
 			why(o, "%s", e.msg);
 			cp_err je2 = {0};
-			if (journal_failed(c->j, mention, e.msg, clock_str(now), &je2) < 0)
+			if (journal_failed(c->j, mention, e.msg, &je2) < 0)
 				die_journal(c, &je2);
 		} else {
 			why(o, "outcome unknown (%s); the next run looks for it before trying again",
@@ -212,7 +205,7 @@ void post_one(struct reply *c, const cp_rec *r, const char *mention, const jentr
 		}
 		goto done;
 	}
-	if (journal_done(c->j, mention, o->posted.id, o->posted.url, clock_str(now), &e) < 0)
+	if (journal_done(c->j, mention, o->posted.id, o->posted.url, &e) < 0)
 		die_journal(c, &e);
 	o->status = "sent";
 	o->outbound = true;

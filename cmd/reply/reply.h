@@ -45,7 +45,7 @@ typedef struct {
 typedef struct {
 	const char *path; /* the file's name (owned by log) */
 	jlog *log;        /* the file, its lock (common/jlog.c) */
-	strmap m;         /* mention id -> jentry */
+	jlog_index ix;    /* mention id -> jentry */
 } journal;
 
 /* Open (creating it 0600) and lock the journal, and read it.  A torn last
@@ -54,11 +54,10 @@ typedef struct {
 journal *journal_open(const char *path, cp_err *e);
 const jentry *journal_get(const journal *j, const char *mention);
 int journal_intent(journal *j, const char *mention, const char *key, const char *text,
-                   bool dm, const char *at, cp_err *e);
+                   bool dm, cp_err *e);
 int journal_done(journal *j, const char *mention, const char *id, const char *url,
-                 const char *at, cp_err *e);
-int journal_failed(journal *j, const char *mention, const char *reason, const char *at,
-                   cp_err *e);
+                 cp_err *e);
+int journal_failed(journal *j, const char *mention, const char *reason, cp_err *e);
 void journal_close(journal *j);
 
 /* ---------------------------------------------------------- library.c */
@@ -155,8 +154,5 @@ void post_one(struct reply *c, const cp_rec *r, const char *mention, const jentr
               struct outcome *o);
 /* Stop the run: without the journal nothing may be posted. */
 void die_journal(struct reply *c, const cp_err *e) __attribute__((noreturn));
-/* The clock as RFC 3339 (journal times are always the clock: they bound
- * what may still be in flight). */
-const char *clock_str(char out[32]);
 
 #endif
