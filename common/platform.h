@@ -28,6 +28,7 @@
 #include "carepipe.h"
 #include "config.h"
 #include "http.h"
+#include "schema.h"
 
 /*
  * Incremental fetching.  A sweep walks from the newest item back to the
@@ -140,7 +141,7 @@ int plat_request(cp_conn *c, const char *method, const char *url,
  * "direction":..,"kind":.. into out; plat_rec_* add the rest in order. */
 typedef struct {
 	const char *native_id;     /* required */
-	const char *direction;     /* "in" or "out" */
+	int direction;             /* REC_DIR_IN or REC_DIR_OUT (schema.h); 0 is in */
 	const char *kind;          /* post, reply, dm, comment */
 	const char *author_id, *author_handle, *author_name;
 	int64_t followers;         /* -1: unknown */

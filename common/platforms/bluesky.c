@@ -271,7 +271,7 @@ static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep
 	bool own = (ss && ss->did.len && strcmp(r.author_id, ss->did.p) == 0) ||
 	    (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
 	    strcasecmp(r.author_handle, s->account) == 0;
-	r.direction = own ? "out" : "in";
+	r.direction = own ? REC_DIR_OUT : REC_DIR_IN;
 	if (raw)
 		r.raw = it;
 	if (plat_emit(c, &r, out) < 0)

@@ -107,11 +107,13 @@ static int item_record(cp_conn *c, cp_val it, bool comment, const char *post_id,
 		r.in_reply_to = *par ? par : post_id;
 		r.thread = post_id;
 		/* Without "from" a comment is taken as a customer's. */
-		r.direction = page && *r.author_id && strcmp(r.author_id, page) == 0 ? "out" : "in";
+		r.direction = page && *r.author_id && strcmp(r.author_id, page) == 0
+		              ? REC_DIR_OUT : REC_DIR_IN;
 	} else {
 		r.kind = "post";
 		/* A page feed's posts are the page's own unless "from" says another. */
-		r.direction = (!*r.author_id || (page && strcmp(r.author_id, page) == 0)) ? "out" : "in";
+		r.direction = !*r.author_id || (page && strcmp(r.author_id, page) == 0)
+		              ? REC_DIR_OUT : REC_DIR_IN;
 	}
 	if (raw)
 		r.raw = it;

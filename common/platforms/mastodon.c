@@ -124,7 +124,7 @@ static int status_record(cp_conn *c, cp_val st, cp_val raw, struct tmp *t, cp_bu
 		r.kind = *r.in_reply_to ? "reply" : "post";
 	bool own = (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
 	    strcasecmp(r.author_handle, s->account) == 0;
-	r.direction = own ? "out" : "in";
+	r.direction = own ? REC_DIR_OUT : REC_DIR_IN;
 	r.raw = raw;
 	return plat_emit(c, &r, out) < 0 ? -1 : 1;
 }

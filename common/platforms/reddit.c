@@ -243,7 +243,7 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		if (*pl)
 			buf_addf(&link, "https://www.reddit.com%s", pl);
 		r.url = buf_cstr(&link) ? link.p : NULL;
-		r.direction = strcasecmp(r.author_handle, s->account) == 0 ? "out" : "in";
+		r.direction = strcasecmp(r.author_handle, s->account) == 0 ? REC_DIR_OUT : REC_DIR_IN;
 		if (raw)
 			r.raw = child;
 		if (plat_emit(c, &r, out) < 0) {

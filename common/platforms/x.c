@@ -168,7 +168,7 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		r.quotes = num_or(val_member(m, "quote_count"), -1);
 		bool own = (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
 		    (*r.author_handle && strcasecmp(r.author_handle, s->account) == 0);
-		r.direction = own ? "out" : "in";
+		r.direction = own ? REC_DIR_OUT : REC_DIR_IN;
 		buf_reset(&link);
 		if (*r.author_handle)
 			buf_addf(&link, "https://x.com/%s/status/%s", r.author_handle, r.native_id);
