@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "reply.h"
+#include "schema.h"
 #include "textlen.h"
 
 static const char *now_str(struct reply *c, char out[32])
@@ -83,50 +84,29 @@ static void emit(struct reply *c, const cp_rec *r, const struct outcome *o, cons
 			break;
 		}
 	const cp_source *s = si >= 0 ? &c->cfg->src[si] : NULL;
-	buf_adds(b, "{\"id\":");
-	buf_json_str(b, o->posted.id, strlen(o->posted.id));
-	buf_adds(b, ",\"platform\":");
-	cp_val pv = rec_val(r, "platform");
-	buf_add(b, pv.p, pv.n);
-	buf_adds(b, ",\"account\":");
-	if (acc.type == VAL_STRING)
-		buf_add(b, acc.p, acc.n);
-	else
-		buf_adds(b, "null");
-	buf_addf(b, ",\"direction\":\"out\",\"kind\":\"%s\",\"author\":{\"id\":", o->dm ? "dm" : "reply");
-	if (s && s->account_id)
-		buf_json_str(b, s->account_id, strlen(s->account_id));
-	else
-		buf_adds(b, "null");
-	buf_adds(b, ",\"handle\":");
-	if (acc.type == VAL_STRING)
-		buf_add(b, acc.p, acc.n);
-	else
-		buf_adds(b, "null");
-	buf_adds(b, ",\"name\":");
-	if (acc.type == VAL_STRING)
-		buf_add(b, acc.p, acc.n);
-	else
-		buf_adds(b, "null");
-	buf_adds(b, "},\"text\":");
-	buf_json_str(b, text, strlen(text));
-	buf_adds(b, ",\"created_at\":");
-	buf_json_str(b, now, strlen(now));
-	cp_val id = rec_val(r, "id");
-	buf_adds(b, ",\"in_reply_to\":");
-	buf_add(b, id.p, id.n);
-	cp_val th = rec_val(r, "thread");
-	buf_adds(b, ",\"thread\":");
-	if (th.type == VAL_STRING)
-		buf_add(b, th.p, th.n);
-	else
-		buf_add(b, id.p, id.n);
-	buf_adds(b, ",\"url\":");
-	if (*o->posted.url)
-		buf_json_str(b, o->posted.url, strlen(o->posted.url));
-	else
-		buf_adds(b, "null");
-	buf_addc(b, '}');
+	rec_value account = acc.type == VAL_STRING ? rv_json(acc.p, acc.n) : rv_json(NULL, 0);
+	cp_val pv = rec_val(r, "platform"), id = rec_val(r, "id");
+	const char *thread = NULL;
+	size_t thread_n = 0;
+	if (rec_thread_key(r, &c->scratch, &thread, &thread_n) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	rec_values out = {
+		.id = rv_cstr(o->posted.id),
+		.platform = rv_json(pv.p, pv.n),
+		.account = account,
+		.direction = REC_DIR_OUT,
+		.kind = rv_cstr(o->dm ? "dm" : "reply"),
+		.author_id = rv_cstr(s ? s->account_id : NULL),
+		.author_handle = account,
+		.author_name = account,
+		.text = rv_cstr(text),
+		.created_at = rv_cstr(now),
+		.in_reply_to = rv_json(id.p, id.n),
+		.thread = rv_str(thread, thread_n),
+		.url = rv_cstr(*o->posted.url ? o->posted.url : NULL),
+	};
+	if (record_write(b, &out) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
 	cp_emit(c->p, b->p, b->len);
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "reply.h"
+#include "schema.h"
 
 enum {
 	OPT_TEXT = 256, OPT_LIBRARY, OPT_JQ, OPT_AGENT, OPT_DM, OPT_ALLOW_ESC, OPT_SEND,
@@ -73,20 +74,26 @@ static const struct option longopts[] = {
 static int spool_one(void *v, cp_rec *r, const cp_pos *pos)
 {
 	struct reply *c = v;
-	cp_val dir = rec_val(r, "direction");
-	bool in = val_streq(dir, "in"), out = val_streq(dir, "out");
-	if (!in && !out) {
-		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len,
-		            "no \"direction\" of \"in\" or \"out\"");
+	int dir = rec_direction(r);
+	if (dir != REC_DIR_IN && dir != REC_DIR_OUT) {
+		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len, REC_DIR_REASON);
 		return 0;
 	}
-	if (in && !*str_of(rec_val(r, "id"), &c->tmp)) {
+	if (dir == REC_DIR_IN && !*str_of(rec_val(r, "id"), &c->tmp)) {
 		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len, "no \"id\" string");
 		return 0;
 	}
-	if (out) {
-		const char *parent = str_of(rec_val(r, "in_reply_to"), &c->mention);
-		if (*parent && !map_get(&c->answered, parent, NULL)) {
+	const char *s;
+	size_t n;
+	int answers = rec_answers(r, &c->scratch, &s, &n);
+	if (answers < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	if (answers) {
+		buf_reset(&c->mention);
+		const char *parent = buf_add(&c->mention, s, n) < 0 ? NULL : buf_cstr(&c->mention);
+		if (!parent)
+			cp_die(c->p, CP_EX_OSERR, "out of memory");
+		if (!map_get(&c->answered, parent, NULL)) {
 			char *id = strdup(str_of(rec_val(r, "id"), &c->tmp));
 			if (!id || map_put(&c->answered, parent, id) < 0)
 				cp_die(c->p, CP_EX_OSERR, "out of memory");
@@ -152,8 +159,9 @@ int main(int argc, char **argv)
 			jq = optarg;
 			break;
 		case OPT_AGENT: {
+			/* Only what kpi-report and assign read back (common/schema.h). */
 			const char *a = optarg[0] == '^' ? optarg + 1 : optarg;
-			if (!*a || strlen(a) > 16 || strpbrk(a, " \t\r\n{}"))
+			if (!rec_initials_ok(a, strlen(a)))
 				cp_die(&p, CP_EX_USAGE, "--agent wants initials, such as JD: %s", optarg);
 			snprintf(c.sig, sizeof c.sig, "^%s", a);
 			break;

@@ -264,6 +264,19 @@ $ for o in '--max x' '--rate 0/min' '--rate 5/hour' '--agent J{D}' '--now yester
 > 64
 > 64
 
+### --agent takes only initials kpi-report and assign read back: 1-16 letters or digits, one a letter
+$ for a in J.D 12 '' ABCDEFGHIJKLMNOPQ; do reply --text Hi --agent "$a" < /dev/null; echo $?; done 2>&1
+> reply: --agent wants initials, such as JD: J.D
+> 64
+> reply: --agent wants initials, such as JD: 12
+> 64
+> reply: --agent wants initials, such as JD: 
+> 64
+> reply: --agent wants initials, such as JD: ABCDEFGHIJKLMNOPQ
+> 64
+$ echo '{"id":"x:1","platform":"twitter","direction":"in"}' | reply --text Hi --agent ^JD2 | jq -r .reply.text
+> Hi ^JD2
+
 ### an empty input is fine
 $ reply --text Hi < /dev/null
 
