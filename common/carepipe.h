@@ -11,6 +11,7 @@
  *   timefmt.c  timestamps and durations (time_*, dur_*)
  *   jqx.c      the bridge to libjq (jqx_*)
  *   state.c    atomic state files and run locks (state_*)
+ *   clock.c    the monotonic clock (mono_now)
  *   prog.c     the command scaffold (cp_*): options, messages, exit codes
  *
  * Larger modules that only some programs use have a header of their own,
@@ -23,7 +24,8 @@
  * unicode.h (reply's text), strmap.h and jlog.h (reply's and notify's
  * journals), mail.h (notify's email), cfgfile.h (the one reader of
  * configuration files) and idwin.h (recent ids, so a repeated record
- * counts once).
+ * counts once).  Two headers are inline only: hash.h (the one string
+ * hash, FNV-1a) and utf8.h (the one UTF-8 decoder).
  *
  * Ownership, stated once for every type here:
  *   - A function never takes ownership of a pointer argument; the caller
@@ -180,6 +182,12 @@ bool val_streq(cp_val v, const char *s);
 /* When v is a string with no escapes, its bytes without quotes; used for
  * fast paths.  Returns NULL otherwise. */
 const char *val_rawstr(cp_val v, size_t *n);
+/* The text of a string value, as bytes: a view into the line when it has
+ * no escapes (the common case, no copy), else unescaped into tmp (reset
+ * first; the view then lives as long as tmp's contents).  *p and *n are
+ * set; a view is not NUL-terminated.  Returns 0; -1 when v is not a string
+ * (*p NULL, *n 0); -2 on allocation failure. */
+int val_strview(cp_val v, cp_buf *tmp, const char **p, size_t *n);
 /* Number value.  Returns 0, or -1 when not a number. */
 int val_num(cp_val v, double *out);
 int val_int(cp_val v, int64_t *out);          /* -1 also when not integral */
@@ -290,6 +298,12 @@ int dur_format(int64_t secs, char out[32]);
  * Returns 0 with *t, or -1. */
 int time_parse_when(const char *s, int64_t now, int64_t *t);
 
+/* ---------------------------------------------------------------- clock.c */
+
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), which no change of
+ * the wall clock moves: for measuring intervals, never for timestamps. */
+double mono_now(void);
+
 /* ---------------------------------------------------------------- jqx.c */
 
 #include <jq.h>
@@ -392,6 +406,10 @@ void cp_die(cp_prog *p, int code, const char *fmt, ...)
 void cp_die_err(cp_prog *p, const cp_err *e) __attribute__((noreturn));
 /* Print the usage line and exit 64. */
 void cp_usage(cp_prog *p) __attribute__((noreturn));
+/* A usage error: "PROG: msg", then the usage line, and exit 64.  Every
+ * argument a program refuses is reported so. */
+void cp_usage_error(cp_prog *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
 /* Remember an exit status; the highest-priority one wins at exit. */
 void cp_status(cp_prog *p, int code);
 
@@ -419,6 +437,18 @@ typedef struct {
 typedef int (*cp_record_fn)(void *ctx, cp_rec *r, const cp_pos *pos);
 int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx);
 
+/* The input loop under cp_each_record, for programs that read their
+ * inputs some other way (CSV, whole files): for each input (argv[0..argc),
+ * or "-", standard input, when argc is 0), open it with rd_open, call fn
+ * with the reader and the input's index in argv, and close it.  An input
+ * that cannot be opened is reported and sets the status (66 or 74, as
+ * rd_open says), and the loop goes on.  fn returns 0 to go on; -1 after a
+ * read error with e set, reported as "NAME:LINE: msg" (LINE the one after
+ * the last read) with status e->code, and the loop goes on; or a positive
+ * exit code to stop.  Returns 0, or the code fn stopped with. */
+typedef int (*cp_input_fn)(void *ctx, cp_rd *in, int index, cp_err *e);
+int cp_each_input(cp_prog *p, int argc, char **argv, cp_input_fn fn, void *ctx);
+
 /* Flush and check stdout (74 when it fails, e.g. > /dev/full), close
  * --bad, and return the exit status for main to return. */
 int cp_finish(cp_prog *p);
@@ -441,6 +471,17 @@ void cp_progress_init(cp_prog *p, cp_progress *pg);
 bool cp_progress_due(const cp_progress *pg);
 /* n per second since init. */
 double cp_progress_rate(const cp_progress *pg, uint64_t n);
+/* The check a loop makes after counting its n-th unit: every 65536th
+ * unit, whether a redraw is due. */
+static inline bool cp_progress_tick(const cp_progress *pg, uint64_t n)
+{
+	return (n & 0xffff) == 0 && cp_progress_due(pg);
+}
+/* The one progress line of a counting loop: "PROG: [LABEL ]N UNIT[, B
+ * bad], R UNIT/s", B being p->nbad when with_bad; final as for
+ * cp_progress_show. */
+void cp_progress_count(cp_prog *p, cp_progress *pg, bool final, const char *label,
+                       uint64_t n, const char *unit, bool with_bad);
 /* Draw "PROG: " and the formatted text; final ends the line (and draws
  * only when something was drawn before). */
 void cp_progress_show(cp_prog *p, cp_progress *pg, bool final, const char *fmt, ...)
