@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "notify.h"
@@ -71,7 +72,8 @@ static const struct option longopts[] = {
 	"      --template FILE   the message template (default: one per kind)\n" \
 	"      --mark            add a \"notify\" key to the selected records\n" \
 	"      --only            write only the selected records\n" \
-	"      --now TIME        the time SLA due times are counted from (default: now)\n" \
+	"      --now TIME        the time SLA due times are counted from (RFC 3339, or\n" \
+	"                        -DURATION before now; default: now)\n" \
 	"      --cacert FILE     also trust this CA bundle\n"
 
 static int each(void *ctx, cp_rec *r, const cp_pos *pos)
@@ -136,14 +138,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_DIGEST:
 			if (dur_parse(optarg, &c.digest) < 0 || c.digest < 0)
-				cp_die(&p, CP_EX_USAGE, "--digest wants a duration, such as 1h or 1d: %s", optarg);
+				cp_usage_error(&p, "--digest wants a duration, such as 1h or 1d: %s",
+				               optarg);
 			break;
 		case OPT_MAX: {
 			char *end;
 			errno = 0;
 			c.max = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || c.max < 0)
-				cp_die(&p, CP_EX_USAGE, "--max wants a count: %s", optarg);
+				cp_usage_error(&p, "--max wants a count: %s", optarg);
 			break;
 		}
 		case OPT_TEMPLATE:
@@ -156,9 +159,8 @@ int main(int argc, char **argv)
 			c.only = true;
 			break;
 		case OPT_NOW:
-			if (time_parse(optarg, strlen(optarg), &c.now) < 0)
-				cp_die(&p, CP_EX_USAGE, "--now wants a time such as 2024-05-01T12:00:00Z: %s",
-				       optarg);
+			if (time_parse_when(optarg, (int64_t)time(NULL), &c.now) < 0)
+				cp_usage_error(&p, "--now wants an RFC 3339 time or -DURATION: %s", optarg);
 			break;
 		case OPT_CACERT:
 			c.cacert = optarg;
@@ -172,10 +174,10 @@ int main(int argc, char **argv)
 		set_sla_list(&c, "at_risk,breached,missed");
 	}
 	if (c.send && !c.channel_name)
-		cp_die(&p, CP_EX_USAGE, "--send needs --channel NAME");
+		cp_usage_error(&p, "--send needs --channel NAME");
 	if (c.send && !journal_path)
-		cp_die(&p, CP_EX_USAGE, "--send needs --journal FILE: it is what keeps a person "
-		       "from being paged twice");
+		cp_usage_error(&p, "--send needs --journal FILE: it is what keeps a person "
+		               "from being paged twice");
 	if (jq && !(c.jq = jqx_compile(jq, &e)))
 		cp_die(&p, e.code, "--if: %s", e.msg);
 	/* A channel comes from carepipe.conf, found as every program finds it

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
 #include "notify.h"
 
 static bool sla_in(const struct notify *c, const cp_rec *r, const char *list)
@@ -89,15 +90,16 @@ int item_id(struct notify *c, const cp_rec *r, int kind)
  * and every run, so a receiver can drop a repeat. */
 void make_key(cp_buf *out, const char *channel, const char *id)
 {
-	uint64_t h1 = 1469598103934665603ULL, h2 = 0x84222325cbf29ce4ULL;
+	/* h1 is hash.h's FNV-1a of "CHANNEL\nID\n"; h2, a second pass with
+	 * another start and step, widens the key to 128 bits.  Keys are on
+	 * disk in journals and at receivers: both stay as they are. */
+	uint64_t h1 = HASH64_INIT, h2 = 0x84222325cbf29ce4ULL;
 	for (int pass = 0; pass < 2; pass++) {
 		const char *s = pass ? id : channel;
-		for (; *s; s++) {
-			h1 = (h1 ^ (unsigned char)*s) * 1099511628211ULL;
-			h2 = (h2 ^ (unsigned char)*s) * 0x100000001b3ULL + 0x9e37;
-		}
-		h1 = (h1 ^ '\n') * 1099511628211ULL;
-		h2 = (h2 ^ '\n') * 0x100000001b3ULL;
+		h1 = hash64_add(hash64_add(h1, s, strlen(s)), "\n", 1);
+		for (; *s; s++)
+			h2 = (h2 ^ (unsigned char)*s) * HASH64_PRIME + 0x9e37;
+		h2 = (h2 ^ '\n') * HASH64_PRIME;
 	}
 	buf_reset(out);
 	buf_addf(out, "cp-%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);

@@ -7,6 +7,7 @@
 
 #include "http.h"
 #include "notify.h"
+#include "schema.h"
 
 void oom(struct notify *c)
 {
@@ -96,25 +97,23 @@ void split_rcpt(struct notify *c)
 
 void set_sla_list(struct notify *c, const char *arg)
 {
-	static const char *const known[] = { "met", "breached", "pending", "at_risk", "missed", NULL };
 	cp_buf b = {0};
 	char *copy = strdup(arg), *save = NULL;
 	if (!copy || buf_addc(&b, ',') < 0)
 		oom(c);
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const char *const *k;
-		for (k = known; *k; k++)
-			if (strcmp(*k, t) == 0)
-				break;
-		if (!*k)
-			cp_die(c->p, CP_EX_USAGE, "--sla: unknown status '%s' (met, breached, pending, "
-			       "at_risk or missed)", t);
+		int k = 0;
+		while (k < SLA_NSTATUS && strcmp(sla_status_names[k], t) != 0)
+			k++;
+		if (k == SLA_NSTATUS)
+			cp_usage_error(c->p, "--sla: unknown status '%s' (met, breached, pending, "
+			               "at_risk or missed)", t);
 		if (buf_adds(&b, t) < 0 || buf_addc(&b, ',') < 0)
 			oom(c);
 	}
 	free(copy);
 	if (b.len < 2)
-		cp_die(c->p, CP_EX_USAGE, "--sla wants statuses, such as at_risk,breached");
+		cp_usage_error(c->p, "--sla wants statuses, such as at_risk,breached");
 	free(c->sla_list);
 	c->sla_list = buf_cstr(&b);
 }

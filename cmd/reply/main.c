@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "reply.h"
@@ -61,7 +62,8 @@ static const struct option longopts[] = {
 	"      --dm              answer by private message\n" \
 	"      --allow-escalated also answer records tag marked escalate\n" \
 	"      --max N           answer at most N records in this run (default 20)\n" \
-	"      --now TIME        the time to stamp (RFC 3339; default: now)\n" \
+	"      --now TIME        the time to stamp (RFC 3339, or -DURATION before now;\n" \
+	"                        default: now)\n" \
 	"      --config FILE     carepipe.conf(5): the accounts to post from\n" \
 	"      --source NAME     post through this source only\n" \
 	"      --send            post (without it: preview)\n" \
@@ -162,7 +164,7 @@ int main(int argc, char **argv)
 			/* Only what kpi-report and assign read back (common/schema.h). */
 			const char *a = optarg[0] == '^' ? optarg + 1 : optarg;
 			if (!rec_initials_ok(a, strlen(a)))
-				cp_die(&p, CP_EX_USAGE, "--agent wants initials, such as JD: %s", optarg);
+				cp_usage_error(&p, "--agent wants initials, such as JD: %s", optarg);
 			snprintf(c.sig, sizeof c.sig, "^%s", a);
 			break;
 		}
@@ -189,21 +191,20 @@ int main(int argc, char **argv)
 			errno = 0;
 			c.max = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || c.max < 0)
-				cp_die(&p, CP_EX_USAGE, "--max wants a count: %s", optarg);
+				cp_usage_error(&p, "--max wants a count: %s", optarg);
 			break;
 		}
 		case OPT_RATE: {
 			char *end;
 			double n = strtod(optarg, &end);
 			if (end == optarg || !(n > 0) || (strcmp(end, "/min") != 0 && strcmp(end, "") != 0))
-				cp_die(&p, CP_EX_USAGE, "--rate wants N/min, such as 6/min: %s", optarg);
+				cp_usage_error(&p, "--rate wants N/min, such as 6/min: %s", optarg);
 			c.interval = 60.0 / n;
 			break;
 		}
 		case OPT_NOW:
-			if (time_parse(optarg, strlen(optarg), &c.now) < 0)
-				cp_die(&p, CP_EX_USAGE, "--now wants a time such as 2024-05-01T12:00:00Z: %s",
-				       optarg);
+			if (time_parse_when(optarg, (int64_t)time(NULL), &c.now) < 0)
+				cp_usage_error(&p, "--now wants an RFC 3339 time or -DURATION: %s", optarg);
 			break;
 		case OPT_CACERT:
 			c.cacert = optarg;
@@ -212,13 +213,11 @@ int main(int argc, char **argv)
 			cp_usage(&p);
 		}
 	}
-	if ((text != NULL) + (lib != NULL) + (jq != NULL) != 1) {
-		cp_warn(&p, "give one of --text, --library or --jq");
-		cp_usage(&p);
-	}
+	if ((text != NULL) + (lib != NULL) + (jq != NULL) != 1)
+		cp_usage_error(&p, "give one of --text, --library or --jq");
 	if (c.send && !journal_path)
-		cp_die(&p, CP_EX_USAGE, "--send needs --journal FILE: it is what keeps a mention "
-		       "from being answered twice");
+		cp_usage_error(&p, "--send needs --journal FILE: it is what keeps a mention "
+		               "from being answered twice");
 	if (text && !(c.tpl = tmpl_compile_named(text, strlen(text), "--text", &e)))
 		cp_die_err(&p, &e);
 	if (lib && !(c.lib = library_load(lib, &e)))
@@ -232,7 +231,7 @@ int main(int argc, char **argv)
 	if (located < 0 || (located == 0 && c.send))
 		cp_die(&p, e.code, "%s%s", c.send ? "--send: " : "", e.msg);
 	if (located == 0 && c.source_name)
-		cp_die(&p, CP_EX_USAGE, "--source needs a carepipe.conf: %s", e.msg);
+		cp_usage_error(&p, "--source needs a carepipe.conf: %s", e.msg);
 	if (located) {
 		if (!(c.cfg = cp_config_load(config_found, &e)))
 			cp_die_err(&p, &e);

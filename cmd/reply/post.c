@@ -13,13 +13,6 @@
 
 #include "reply.h"
 
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int source_for(struct reply *c, const cp_rec *r, struct outcome *o)
 {
 	const char *platform = str_of(rec_val(r, "platform"), &c->tmp);
@@ -73,13 +66,13 @@ static void pace(struct reply *c)
 {
 	if (c->interval <= 0)
 		return;
-	double wait = c->last_post + c->interval - mono();
+	double wait = c->last_post + c->interval - mono_now();
 	if (c->last_post > 0 && wait > 0) {
 		struct timespec ts = { (time_t)wait, (long)((wait - floor(wait)) * 1e9) };
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
 	}
-	c->last_post = mono();
+	c->last_post = mono_now();
 }
 
 /* The key that makes this mention's post idempotent: the same on every

@@ -254,6 +254,10 @@ $ reply --text Hi --send < /dev/null; echo $?; reply --text Hi --send --journal 
 > 64
 > 78
 2> reply: --send needs --journal FILE: it is what keeps a mention from being answered twice
+2> usage: reply [-qv] [--agent initials] [--allow-escalated] [--bad file] [--cacert file]
+2>              [--config file] [--dm] [--journal file] [--max n] [--now time]
+2>              [--rate n/min] [--send] [--source name] [--strict]
+2>              --text template | --library dir | --jq expr [file ...]
 2>~ reply: --send: no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG \(looked for ./carepipe.conf, /tmp/carepipe-t-\w+/.config/carepipe/carepipe.conf, /etc/carepipe/carepipe.conf\)
 
 ### usage: bad --max, --rate, --agent, --now
@@ -265,16 +269,21 @@ $ for o in '--max x' '--rate 0/min' '--rate 5/hour' '--agent J{D}' '--now yester
 > 64
 
 ### --agent takes only initials kpi-report and assign read back: 1-16 letters or digits, one a letter
-$ for a in J.D 12 '' ABCDEFGHIJKLMNOPQ; do reply --text Hi --agent "$a" < /dev/null; echo $?; done 2>&1
-> reply: --agent wants initials, such as JD: J.D
+$ for a in J.D 12 '' ABCDEFGHIJKLMNOPQ; do reply --text Hi --agent "$a" < /dev/null; echo $?; done 2>/dev/null
 > 64
-> reply: --agent wants initials, such as JD: 12
 > 64
-> reply: --agent wants initials, such as JD: 
 > 64
-> reply: --agent wants initials, such as JD: ABCDEFGHIJKLMNOPQ
 > 64
-$ echo '{"id":"x:1","platform":"twitter","direction":"in"}' | reply --text Hi --agent ^JD2 | jq -r .reply.text
+$ reply --text Hi --agent J.D < /dev/null
+2> reply: --agent wants initials, such as JD: J.D
+2> usage: reply [-qv] [--agent initials] [--allow-escalated] [--bad file] [--cacert file]
+2>              [--config file] [--dm] [--journal file] [--max n] [--now time]
+2>              [--rate n/min] [--send] [--source name] [--strict]
+2>              --text template | --library dir | --jq expr [file ...]
+? 64
+
+### --agent ^JD2: letters and digits sign as given
+$ echo '{"id":"x:1","platform":"twitter","direction":"in"}' | reply -q --text Hi --agent ^JD2 | jq -r .reply.text
 > Hi ^JD2
 
 ### an empty input is fine
@@ -306,3 +315,7 @@ $     mentions.ndjson > out.ndjson
 $ jq -c '[.id, .reply.status, .reply.text]' out.ndjson
 > ["twitter:1","preview","Hi Ana, could you send us your order number? ^JD"]
 > ["mastodon:2","preview","@luc@piaille.example Hi there, could you send us your order number? ^JD"]
+
+### --now -DURATION: before the clock, as every --now reads it
+$ echo '{"id":"x:1","platform":"twitter","direction":"in"}' | reply -q --text Hi --now -1h | jq -r '(now - (.reply.at | fromdateiso8601)) | . > 3590 and . < 3700'
+> true
