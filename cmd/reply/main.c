@@ -11,8 +11,8 @@
  * order.  So reply is a batch filter: on an endless stream (tail -f) it
  * answers nothing until the input ends; run it from cron over new records.
  *
- * This file reads the options, spools the input and runs the second
- * pass; answer.c decides what each record gets, text.c writes the reply,
+ * This file reads the options and runs the two passes (input.c); answer.c
+ * decides what each record gets, text.c writes the reply,
  * post.c posts it exactly once through journal.c.
  */
 #include <errno.h>
@@ -70,65 +70,6 @@ static const struct option longopts[] = {
 	"      --journal FILE    the exactly-once journal (needed with --send)\n" \
 	"      --rate N/min      post at most N replies a minute\n" \
 	"      --cacert FILE     also trust this CA bundle\n"
-
-/* ---------------------------------------------------------------- pass 1 */
-
-static int spool_one(void *v, cp_rec *r, const cp_pos *pos)
-{
-	struct reply *c = v;
-	int dir = rec_direction(r);
-	if (dir != REC_DIR_IN && dir != REC_DIR_OUT) {
-		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len, REC_DIR_REASON);
-		return 0;
-	}
-	if (dir == REC_DIR_IN && !*str_of(rec_val(r, "id"), &c->tmp)) {
-		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len, "no \"id\" string");
-		return 0;
-	}
-	const char *s;
-	size_t n;
-	int answers = rec_answers(r, &c->scratch, &s, &n);
-	if (answers < 0)
-		cp_die(c->p, CP_EX_OSERR, "out of memory");
-	if (answers) {
-		buf_reset(&c->mention);
-		const char *parent = buf_add(&c->mention, s, n) < 0 ? NULL : buf_cstr(&c->mention);
-		if (!parent)
-			cp_die(c->p, CP_EX_OSERR, "out of memory");
-		if (!map_get(&c->answered, parent, NULL)) {
-			char *id = strdup(str_of(rec_val(r, "id"), &c->tmp));
-			if (!id || map_put(&c->answered, parent, id) < 0)
-				cp_die(c->p, CP_EX_OSERR, "out of memory");
-		}
-	}
-	if (fwrite(r->line, 1, r->len, c->spool) != r->len || putc('\n', c->spool) == EOF)
-		cp_die(c->p, CP_EX_IOERR, "spool: %s", strerror(errno));
-	return 0;
-}
-
-static void second_pass(struct reply *c)
-{
-	cp_err e = {0};
-	if (fflush(c->spool) != 0 || fseek(c->spool, 0, SEEK_SET) != 0)
-		cp_die(c->p, CP_EX_IOERR, "spool: %s", strerror(errno));
-	int fd = dup(fileno(c->spool));
-	cp_rd *in = fd >= 0 ? rd_fdopen(fd, "spool", &e) : NULL;
-	if (!in)
-		cp_die(c->p, CP_EX_IOERR, "spool: %s", fd < 0 ? strerror(errno) : e.msg);
-	cp_rec r = {0};
-	const char *line;
-	size_t len;
-	int got;
-	while ((got = rd_line(in, &line, &len, &e)) > 0) {
-		if (rec_parse(&r, line, len) < 0)
-			cp_die(c->p, CP_EX_SOFTWARE, "spool: a record changed on disk");
-		answer(c, &r);
-	}
-	if (got < 0)
-		cp_die(c->p, CP_EX_IOERR, "spool: %s", e.msg);
-	rd_close(in);
-	rec_free(&r);
-}
 
 /* ---------------------------------------------------------------- main */
 
@@ -249,22 +190,16 @@ int main(int argc, char **argv)
 		if (!(c.http = http_new(&ho, &e)))
 			cp_die_err(&p, &e);
 	}
-	/* The spool honours TMPDIR, as every temporary file (tmpfile() did not). */
-	int spool_fd = tmp_open("reply", &e);
-	if (spool_fd < 0)
-		cp_die_err(&p, &e);
-	if (!(c.spool = fdopen(spool_fd, "w+")))
-		cp_die(&p, CP_EX_OSERR, "spool: %s", strerror(errno));
 	cp_start(&p);
 
-	cp_each_record(&p, argc - optind, argv + optind, spool_one, &c);
-	second_pass(&c);
+	read_input(&c, argc - optind, argv + optind);
+	answer_input(&c);
 
 	if (!p.quiet)
 		cp_warn(&p, "%lu sent, %lu previewed, %lu skipped, %lu failed%s", c.nsent, c.npreview,
 		        c.nskipped, c.nfailed,
 		        c.nreasons > REASONS_SHOWN ? " (the first reasons above, all in the records)" : "");
-	fclose(c.spool);
+	input_free(&c);
 	for (size_t i = 0; c.cfg && i < c.cfg->nsrc; i++)
 		plat_close(c.conns[i].c);
 	free(c.conns);

@@ -10,6 +10,8 @@
 #ifndef REPLY_H
 #define REPLY_H
 
+#include <sys/types.h>
+
 #include "carepipe.h"
 #include "config.h"
 #include "jlog.h"
@@ -107,7 +109,12 @@ struct reply {
 	/* the run */
 	strmap answered;         /* mention id -> id of the outbound answer (input) */
 	strmap seen;             /* mention ids handled in this run */
-	FILE *spool;
+	FILE *spool;             /* pass 1's copy of the input, or NULL */
+	char **inputs;           /* without a spool: the inputs pass 2 reads again, */
+	uint64_t *lines;         /* up to this line of each */
+	size_t ninputs;
+	off_t stdin_start;       /* where standard input started */
+	uint64_t last_line;      /* pass 1: the last line of a record in this input */
 	long used;
 	unsigned long nsent, npreview, nskipped, nfailed;
 	unsigned long nreasons;  /* outcomes that set the exit status */
@@ -131,6 +138,12 @@ struct outcome {
 /* Outcomes that set the exit status are shown on stderr (the first few),
  * so a run under cron, whose stdout goes to a log, says why it failed. */
 #define REASONS_SHOWN 5
+
+/* input.c: pass 1 over the inputs (the bad lines reported, the answered
+ * mentions kept), then pass 2 through answer(); input_free at the end. */
+void read_input(struct reply *c, int argc, char **argv);
+void answer_input(struct reply *c);
+void input_free(struct reply *c);
 
 /* answer.c: decide, preview or post, and write one record of pass 2. */
 void answer(struct reply *c, const cp_rec *r);

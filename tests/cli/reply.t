@@ -293,6 +293,20 @@ $ reply --text Hi < /dev/null
 $ printf '{"id":"twitter:1","platform":"twitter","direction":"in"}\n' | gzip > in.gz; reply --text Hi in.gz | jq -c .reply.status
 > "preview"
 
+### a preview reads regular files again instead of spooling them: the same answers as from a pipe
+$ printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' 'not json' '{"id":"twitter:2","platform":"twitter","direction":"in"}' '{"id":"twitter:9","platform":"twitter","direction":"out","in_reply_to":"twitter:2"}' '{"platform":"twitter"}' '' > f; printf '%s\n' '{"id":"twitter:3","platform":"twitter","direction":"in"}' | gzip > g.gz; reply -q --now 2024-05-01T12:00:00Z --text Hi f g.gz f > a 2>/dev/null; cat f | reply -q --now 2024-05-01T12:00:00Z --text Hi - g.gz f > b 2>/dev/null; cmp a b && jq -r '[.id, .reply.status] | join(" ")' a
+> twitter:1 preview
+> twitter:2 skipped
+> twitter:9 skipped
+> twitter:3 preview
+> twitter:1 skipped
+> twitter:2 skipped
+> twitter:9 skipped
+
+### a preview on standard input read from a regular file starts where the file was left
+$ printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' '{"id":"twitter:2","platform":"twitter","direction":"in"}' > f; { read -r x; reply -q --text Hi; } < f | jq -r .id
+> twitter:2
+
 ### write errors are exit 74
 $ echo '{"id":"twitter:1","platform":"twitter","direction":"in"}' | reply --text Hi > /dev/full
 2> reply: 0 sent, 1 previewed, 0 skipped, 0 failed
