@@ -108,7 +108,9 @@ struct reply {
 	double last_post;
 	/* the run */
 	strmap answered;         /* mention id -> id of the outbound answer (input) */
-	strmap seen;             /* mention ids handled in this run */
+	strmap seen;             /* mention ids handled in this run (val: non-NULL) */
+	char stamp[32];          /* now_str's last time, formatted */
+	int64_t stamp_t;
 	FILE *spool;             /* pass 1's copy of the input, or NULL */
 	char **inputs;           /* without a spool: the inputs pass 2 reads again, */
 	uint64_t *lines;         /* up to this line of each */
