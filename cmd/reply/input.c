@@ -47,15 +47,11 @@ static int first_pass(void *v, cp_rec *r, const cp_pos *pos)
 	if (answers < 0)
 		cp_die(c->p, CP_EX_OSERR, "out of memory");
 	if (answers) {
-		buf_reset(&c->mention);
-		const char *parent = buf_add(&c->mention, s, n) < 0 ? NULL : buf_cstr(&c->mention);
-		if (!parent)
+		/* The first answer in the input names it; one probe finds or adds.
+		 * Keys are C strings, as answer() looks them up. */
+		struct map_slot *sl = map_addn(&c->answered, s, strnlen(s, n));
+		if (!sl || (!sl->val && !(sl->val = strdup(str_of(rec_val(r, "id"), &c->tmp)))))
 			cp_die(c->p, CP_EX_OSERR, "out of memory");
-		if (!map_get(&c->answered, parent, NULL)) {
-			char *id = strdup(str_of(rec_val(r, "id"), &c->tmp));
-			if (!id || map_put(&c->answered, parent, id) < 0)
-				cp_die(c->p, CP_EX_OSERR, "out of memory");
-		}
 	}
 	if (c->spool &&
 	    (fwrite(r->line, 1, r->len, c->spool) != r->len || putc('\n', c->spool) == EOF))
