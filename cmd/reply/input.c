@@ -64,10 +64,14 @@ static int first_pass(void *v, cp_rec *r, const cp_pos *pos)
 static bool rereadable(const char *path, off_t *start)
 {
 	bool in = strcmp(path, "-") == 0;
-	int fd = in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	unsigned char magic[2] = {0};
 	*start = 0;
+	/* stat before open: opening a named pipe would wait for its writer,
+	 * and closing it again would cut the writer off. */
+	if (!in && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+		return false;
+	int fd = in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	          (!in || (*start = lseek(fd, 0, SEEK_CUR)) >= 0) &&
 	          pread(fd, magic, 2, *start) >= 0 && !(magic[0] == 0x1f && magic[1] == 0x8b);

@@ -307,6 +307,10 @@ $ printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' 'not 
 $ printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' '{"id":"twitter:2","platform":"twitter","direction":"in"}' > f; { read -r x; reply -q --text Hi; } < f | jq -r .id
 > twitter:2
 
+### a named pipe among the inputs is read once, not opened to be checked first
+$ mkfifo p; (printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' > p &); reply -q --text Hi p | jq -r .reply.status
+> preview
+
 ### write errors are exit 74
 $ echo '{"id":"twitter:1","platform":"twitter","direction":"in"}' | reply --text Hi > /dev/full
 2> reply: 0 sent, 1 previewed, 0 skipped, 0 failed
