@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jlog.h"
@@ -96,8 +97,17 @@ int jlog_append(jlog *j, const char *line, size_t len, cp_err *e)
 	return 0;
 }
 
+int jlog_begin(cp_buf *b, const char *event)
+{
+	buf_reset(b);
+	return buf_adds(b, "{\"event\":") < 0 || buf_json_str(b, event, strlen(event)) < 0 ? -1 : 0;
+}
+
 int jlog_commit(jlog *j, cp_buf *line, bool bad, cp_err *e)
 {
+	char now[32];
+	time_format((int64_t)time(NULL), now);
+	bad |= jlog_field(line, "at", now) < 0 || buf_addc(line, '}') < 0;
 	int rc = bad || !buf_cstr(line) ? cp_fail(e, CP_EX_OSERR, "out of memory")
 	                                : jlog_append(j, line->p, line->len, e);
 	if (rc == 0) {
@@ -127,6 +137,20 @@ char *jlog_str(cp_val v)
 	return b.p ? b.p : strdup("");
 }
 
+char *jlog_set(char **slot, cp_val v)
+{
+	free(*slot);
+	return *slot = jlog_str(v);
+}
+
+int64_t jlog_at(const cp_rec *r)
+{
+	size_t n;
+	int64_t t;
+	const char *s = val_rawstr(rec_val(r, "at"), &n);
+	return s && time_parse(s, n, &t) == 0 ? t : 0;
+}
+
 void jlog_close(jlog *j)
 {
 	if (!j)
@@ -135,4 +159,43 @@ void jlog_close(jlog *j)
 		close(j->fd); /* and the lock with it */
 	free(j->path);
 	free(j);
+}
+
+void *jlog_find(const jlog_index *x, const char *key)
+{
+	return map_get(&x->m, key, NULL);
+}
+
+void *jlog_entry(jlog_index *x, const char *key, size_t size, bool *made)
+{
+	void *en = map_get(&x->m, key, NULL);
+	*made = false;
+	if (en)
+		return en;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		void **grown = realloc(x->order, cap * sizeof *grown);
+		if (!grown)
+			return NULL;
+		x->order = grown;
+		x->cap = cap;
+	}
+	if (!(en = calloc(1, size)))
+		return NULL;
+	if (map_put(&x->m, key, en) < 0) {
+		free(en);
+		return NULL;
+	}
+	x->order[x->n++] = en;
+	*made = true;
+	return en;
+}
+
+void jlog_index_free(jlog_index *x, void (*fn)(void *))
+{
+	map_free(&x->m, NULL); /* the entries are order[]'s */
+	for (size_t i = 0; i < x->n; i++)
+		fn(x->order[i]);
+	free(x->order);
+	memset(x, 0, sizeof *x);
 }

@@ -10,10 +10,9 @@
 
 #include "notify.h"
 
-static void entry_free(nentry *ne)
+static void entry_free(void *v)
 {
-	if (!ne)
-		return;
+	nentry *ne = v;
 	free(ne->channel);
 	free(ne->id);
 	free(ne->key);
@@ -36,44 +35,21 @@ static int mapkey(cp_buf *k, const char *channel, const char *id)
 static nentry *lookup(const njournal *j, const char *channel, const char *id)
 {
 	cp_buf k = {0};
-	nentry *ne = mapkey(&k, channel, id) < 0 ? NULL : map_get(&j->m, k.p, NULL);
+	nentry *ne = mapkey(&k, channel, id) < 0 ? NULL : jlog_find(&j->ix, k.p);
 	buf_free(&k);
 	return ne;
 }
 
 static nentry *entry_for(njournal *j, const char *channel, const char *id)
 {
-	nentry *ne = lookup(j, channel, id);
-	if (ne)
-		return ne;
 	cp_buf k = {0};
-	if (mapkey(&k, channel, id) < 0)
-		goto oom;
-	if (j->n == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 64;
-		nentry **grown = realloc(j->order, cap * sizeof *grown);
-		if (!grown)
-			goto oom;
-		j->order = grown;
-		j->cap = cap;
-	}
-	if (!(ne = calloc(1, sizeof *ne)) || !(ne->channel = strdup(channel)) ||
-	    !(ne->id = strdup(id)) || map_put(&j->m, k.p, ne) < 0) {
-		entry_free(ne);
-		goto oom;
-	}
-	j->order[j->n++] = ne;
+	bool made = false;
+	nentry *ne = mapkey(&k, channel, id) < 0 ? NULL : jlog_entry(&j->ix, k.p, sizeof *ne, &made);
 	buf_free(&k);
+	/* A new entry without its names is freed with the index. */
+	if (ne && made && (!(ne->channel = strdup(channel)) || !(ne->id = strdup(id))))
+		return NULL;
 	return ne;
-oom:
-	buf_free(&k);
-	return NULL;
-}
-
-static void set_str(char **slot, char *s)
-{
-	free(*slot);
-	*slot = s;
 }
 
 /* Apply one line to the in-memory view. */
@@ -89,23 +65,18 @@ static int apply(void *ctx, const cp_rec *r)
 		rc = -1;
 		goto out;
 	}
-	cp_val at = rec_val(r, "at");
-	size_t atn;
-	const char *ats = val_rawstr(at, &atn);
-	if (!ats || time_parse(ats, atn, &ne->at) < 0)
-		ne->at = 0;
+	ne->at = jlog_at(r);
 	if (val_streq(ev, "queued")) {
 		/* Queued again after a failed digest changes nothing. */
 		if (ne->state != N_QUEUED)
 			ne->queued_at = ne->at;
 		ne->state = N_QUEUED;
-		set_str(&ne->line, jlog_str(rec_val(r, "line")));
-		if (!ne->line)
+		if (!jlog_set(&ne->line, rec_val(r, "line")))
 			rc = -1;
 	} else if (val_streq(ev, "intent") || val_streq(ev, "pending")) {
 		ne->state = val_streq(ev, "intent") ? N_INTENT : N_PENDING;
-		set_str(&ne->key, jlog_str(rec_val(r, "key")));
-		set_str(&ne->body, jlog_str(rec_val(r, "body")));
+		jlog_set(&ne->key, rec_val(r, "key"));
+		jlog_set(&ne->body, rec_val(r, "body"));
 		if (!ne->key || !ne->body) {
 			rc = -1;
 			goto out;
@@ -141,8 +112,9 @@ static int apply(void *ctx, const cp_rec *r)
 		/* A failed message is sent again from the journal (its record
 		 * may never come again); a sent one need not keep its body. */
 		if (done) {
-			set_str(&ne->body, NULL);
-			set_str(&ne->key, NULL);
+			free(ne->body);
+			free(ne->key);
+			ne->body = ne->key = NULL;
 		}
 		for (size_t i = 0; i < ne->nitems; i++) {
 			nentry *it = lookup(j, channel, ne->items[i]);
@@ -185,26 +157,22 @@ const nentry *nj_get(const njournal *j, const char *channel, const char *id)
 
 static int head(cp_buf *b, const char *event, const char *channel, const char *id)
 {
-	int bad = buf_addf(b, "{\"event\":\"%s\"", event) < 0;
+	int bad = jlog_begin(b, event) < 0;
 	bad |= jlog_field(b, "channel", channel) < 0;
 	bad |= jlog_field(b, "id", id) < 0;
 	return bad;
 }
 
-int nj_queued(njournal *j, const char *channel, const char *id, const char *line,
-              const char *at, cp_err *e)
+int nj_queued(njournal *j, const char *channel, const char *id, const char *line, cp_err *e)
 {
 	cp_buf b = {0};
 	int bad = head(&b, "queued", channel, id);
 	bad |= jlog_field(&b, "line", line) < 0;
-	bad |= jlog_field(&b, "at", at) < 0;
-	bad |= buf_addc(&b, '}') < 0;
 	return jlog_commit(j->log, &b, bad, e);
 }
 
 int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
-              const char *body, const char *const *items, size_t nitems, const char *at,
-              cp_err *e)
+              const char *body, const char *const *items, size_t nitems, cp_err *e)
 {
 	cp_buf b = {0};
 	int bad = head(&b, "intent", channel, id);
@@ -219,42 +187,32 @@ int nj_intent(njournal *j, const char *channel, const char *id, const char *key,
 		bad |= buf_addc(&b, ']') < 0;
 	}
 	bad |= jlog_field(&b, "body", body) < 0;
-	bad |= jlog_field(&b, "at", at) < 0;
-	bad |= buf_addc(&b, '}') < 0;
 	return jlog_commit(j->log, &b, bad, e);
 }
 
 int nj_pending(njournal *j, const char *channel, const char *id, const char *key,
-               const char *body, const char *at, cp_err *e)
+               const char *body, cp_err *e)
 {
 	cp_buf b = {0};
 	int bad = head(&b, "pending", channel, id);
 	bad |= jlog_field(&b, "key", key) < 0;
 	bad |= jlog_field(&b, "body", body) < 0;
-	bad |= jlog_field(&b, "at", at) < 0;
-	bad |= buf_addc(&b, '}') < 0;
 	return jlog_commit(j->log, &b, bad, e);
 }
 
-int nj_done(njournal *j, const char *channel, const char *id, long code, const char *at,
-            cp_err *e)
+int nj_done(njournal *j, const char *channel, const char *id, long code, cp_err *e)
 {
 	cp_buf b = {0};
 	int bad = head(&b, "done", channel, id);
 	bad |= buf_addf(&b, ",\"code\":%ld", code) < 0;
-	bad |= jlog_field(&b, "at", at) < 0;
-	bad |= buf_addc(&b, '}') < 0;
 	return jlog_commit(j->log, &b, bad, e);
 }
 
-int nj_failed(njournal *j, const char *channel, const char *id, const char *reason,
-              const char *at, cp_err *e)
+int nj_failed(njournal *j, const char *channel, const char *id, const char *reason, cp_err *e)
 {
 	cp_buf b = {0};
 	int bad = head(&b, "failed", channel, id);
 	bad |= jlog_field(&b, "reason", reason) < 0;
-	bad |= jlog_field(&b, "at", at) < 0;
-	bad |= buf_addc(&b, '}') < 0;
 	return jlog_commit(j->log, &b, bad, e);
 }
 
@@ -263,9 +221,6 @@ void nj_close(njournal *j)
 	if (!j)
 		return;
 	jlog_close(j->log); /* and the lock with it */
-	map_free(&j->m, NULL);   /* the entries are order[]'s */
-	for (size_t i = 0; i < j->n; i++)
-		entry_free(j->order[i]);
-	free(j->order);
+	jlog_index_free(&j->ix, entry_free);
 	free(j);
 }

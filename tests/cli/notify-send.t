@@ -361,9 +361,14 @@ if shutil.which("openssl"):
     tconf = os.path.join(TMP, "tls.conf")
     for trusted in (False, True):
         with open(tconf, "w") as f:
-            f.write("[channel hook]\ntype = webhook\nurl = https://127.0.0.1:%d/hook/tls\nretries = 0\n%s\n"
+            # The mock's TLS handshakes are slow on a loaded machine (under
+            # ASan too): a timeout could fail first and hide the certificate
+            # error (45 failed once so in a loaded sanitizer run).
+            f.write("[channel hook]\ntype = webhook\nurl = https://127.0.0.1:%d/hook/tls\nretries = 0\n"
+                    "connect_timeout = 30\ntimeout = 40\n%s\n"
                     "[channel mail]\ntype = email\nserver = smtps://127.0.0.1:%d\nfrom = a@example.com\n"
-                    "to = b@example.com\nretries = 0\n%s" % (THP, "cacert = " + cert if trusted else "",
+                    "to = b@example.com\nretries = 0\nconnect_timeout = 30\ntimeout = 40\n%s"
+                    % (THP, "cacert = " + cert if trusted else "",
                                                             TSP, "cacert = " + cert if trusted else ""))
         for ch in ("hook", "mail"):
             p = subprocess.run(WRAP + [NOTIFY, "--config", tconf, "--channel", ch, "--send", "--mark",

@@ -174,16 +174,28 @@ $ fetch-mentions --config a.conf
 ### --send needs --channel and --journal
 $ notify --send --config a.conf --channel s < /dev/null
 2> notify: --send needs --journal FILE: it is what keeps a person from being paged twice
+2> usage: notify [-qv] [--alerts] [--bad file] [--cacert file] [--channel name]
+2>               [--config file] [--digest duration] [--escalated] [--if jq]
+2>               [--journal file] [--mark] [--max n] [--now time] [--only]
+2>               [--send] [--sla statuses] [--strict] [--template file] [file ...]
 ? 64
 
 ### --sla takes sla-check's statuses only
 $ notify --sla at_risk,late < /dev/null
 2> notify: --sla: unknown status 'late' (met, breached, pending, at_risk or missed)
+2> usage: notify [-qv] [--alerts] [--bad file] [--cacert file] [--channel name]
+2>               [--config file] [--digest duration] [--escalated] [--if jq]
+2>               [--journal file] [--mark] [--max n] [--now time] [--only]
+2>               [--send] [--sla statuses] [--strict] [--template file] [file ...]
 ? 64
 
 ### --digest wants a duration
 $ notify --digest soon < /dev/null
 2> notify: --digest wants a duration, such as 1h or 1d: soon
+2> usage: notify [-qv] [--alerts] [--bad file] [--cacert file] [--channel name]
+2>               [--config file] [--digest duration] [--escalated] [--if jq]
+2>               [--journal file] [--mark] [--max n] [--now time] [--only]
+2>               [--send] [--sla statuses] [--strict] [--template file] [file ...]
 ? 64
 
 ### a digest preview: one message for all that was selected
@@ -203,3 +215,7 @@ $ notify --bad bad.txt > out.txt; echo "exit $?"; cat out.txt bad.txt
 > {"id":"twitter:1"}
 > not json
 2> notify: (stdin):1: invalid literal at byte 1
+
+### --now -DURATION: before the clock, as every --now reads it
+$ echo '{"id":"x:1","escalate":true,"direction":"in"}' | notify -q --now -2h --mark --escalated | jq -r '(now - (.notify.at | fromdateiso8601)) | . > 7190 and . < 7300'
+> true

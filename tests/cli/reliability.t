@@ -263,15 +263,24 @@ $ tag --version
 ### TMPDIR: reply's spool and sla-check's copy of stdin are made there (reply ignored it)
 ! needs unwrapped
 $ echo '{"id":"twitter:1","platform":"twitter","account":"A","direction":"in","text":"x","created_at":"2026-01-05T10:00:00Z"}' > in.ndjson
-$ TMPDIR=$TMP/nonexistent reply --text hi < in.ndjson; echo "reply $?" >&2
+$ cat in.ndjson | TMPDIR=$TMP/nonexistent reply --text hi; echo "reply $?" >&2
 $ cat in.ndjson | TMPDIR=$TMP/nonexistent sla-check; echo "sla-check $?" >&2
-$ mkdir spool; TMPDIR=$TMP/spool reply --text hi --now 2026-01-05T11:00:00Z < in.ndjson | jq -r .reply.text; ls -A spool
+$ mkdir spool; cat in.ndjson | TMPDIR=$TMP/spool reply --text hi --now 2026-01-05T11:00:00Z | jq -r .reply.text; ls -A spool
 > hi
 2>~ reply: .*/nonexistent/reply\.[A-Za-z0-9]{6}: cannot make a temporary file: No such file or directory
 2> reply 73
 2>~ sla-check: .*/nonexistent/sla-check\.[A-Za-z0-9]{6}: cannot make a temporary file: No such file or directory \(for a copy of \(stdin\)\)
 2> sla-check 73
 2> reply: 0 sent, 1 previewed, 0 skipped, 0 failed
+
+### TMPDIR: a reply preview of a regular file reads it again and makes no spool; --send still spools it
+! needs unwrapped
+$ echo '{"id":"twitter:1","platform":"twitter","account":"A","direction":"in","text":"x","created_at":"2026-01-05T10:00:00Z"}' > in.ndjson
+$ TMPDIR=$TMP/nonexistent reply -q --text hi < in.ndjson | jq -r .reply.status
+$ printf '[acme]\nplatform = x\nbase_url = https://api.x.com\naccount = A\ntoken_env = T\n' > c.conf; TMPDIR=$TMP/nonexistent reply -q --text hi --send --journal j --config c.conf < in.ndjson; echo "reply $?"
+> preview
+> reply 73
+2>~ reply: .*/nonexistent/reply\.[A-Za-z0-9]{6}: cannot make a temporary file: No such file or directory
 
 ### a UTF-8 byte order mark at the start of each file is dropped, gzip too, in every program (the first record was lost)
 $ printf '\357\273\277{"id":"x:1","platform":"x","direction":"in","text":"a","created_at":"2026-01-05T10:00:00Z"}\n{"id":"x:2","platform":"x","direction":"in","text":"b","created_at":"2026-01-05T10:00:00Z"}\n' > bom.ndjson

@@ -144,6 +144,15 @@ ok([e["event"] for e in jl] == ["intent", "done"] and jl[0]["key"] == "carepipe-
    and jl[1]["id"] == ob.get("id") and oct(os.stat(os.path.join(TMP, "j")).st_mode & 0o777) == "0o600",
    "reddit: the journal holds the intent and the done, mode 0600", jl)
 
+# 1b. The outbound record's thread is the mention's conversation: its thread,
+# else the comment it answers (in_reply_to), else its own id (common/schema.h).
+rc, out, err = reply(["--text", "On it."], [mention("t1_s5", in_reply_to="reddit:t1_s0"),
+                                             mention("t1_s6")], journal="jthread")
+ok(rc == 0 and [r.get("thread") for r in out if r.get("direction") == "out"]
+   == ["reddit:t1_s0", "reddit:t1_s6"],
+   "reddit: an outbound record's thread is the mention's in_reply_to, else its id",
+   err + json.dumps(out))
+
 # 2. Reddit private message.
 rc, out, err = reply(["--dm", "--text", "Could you send us your order number?"],
                      [mention("t1_pm1", author={"handle": "jane_pm"})], journal="jpm")

@@ -254,6 +254,10 @@ $ reply --text Hi --send < /dev/null; echo $?; reply --text Hi --send --journal 
 > 64
 > 78
 2> reply: --send needs --journal FILE: it is what keeps a mention from being answered twice
+2> usage: reply [-qv] [--agent initials] [--allow-escalated] [--bad file] [--cacert file]
+2>              [--config file] [--dm] [--journal file] [--max n] [--now time]
+2>              [--rate n/min] [--send] [--source name] [--strict]
+2>              --text template | --library dir | --jq expr [file ...]
 2>~ reply: --send: no carepipe.conf: give --config FILE or set CAREPIPE_CONFIG \(looked for ./carepipe.conf, /tmp/carepipe-t-\w+/.config/carepipe/carepipe.conf, /etc/carepipe/carepipe.conf\)
 
 ### usage: bad --max, --rate, --agent, --now
@@ -264,12 +268,48 @@ $ for o in '--max x' '--rate 0/min' '--rate 5/hour' '--agent J{D}' '--now yester
 > 64
 > 64
 
+### --agent takes only initials kpi-report and assign read back: 1-16 letters or digits, one a letter
+$ for a in J.D 12 '' ABCDEFGHIJKLMNOPQ; do reply --text Hi --agent "$a" < /dev/null; echo $?; done 2>/dev/null
+> 64
+> 64
+> 64
+> 64
+$ reply --text Hi --agent J.D < /dev/null
+2> reply: --agent wants initials, such as JD: J.D
+2> usage: reply [-qv] [--agent initials] [--allow-escalated] [--bad file] [--cacert file]
+2>              [--config file] [--dm] [--journal file] [--max n] [--now time]
+2>              [--rate n/min] [--send] [--source name] [--strict]
+2>              --text template | --library dir | --jq expr [file ...]
+? 64
+
+### --agent ^JD2: letters and digits sign as given
+$ echo '{"id":"x:1","platform":"twitter","direction":"in"}' | reply -q --text Hi --agent ^JD2 | jq -r .reply.text
+> Hi ^JD2
+
 ### an empty input is fine
 $ reply --text Hi < /dev/null
 
 ### gzip input
 $ printf '{"id":"twitter:1","platform":"twitter","direction":"in"}\n' | gzip > in.gz; reply --text Hi in.gz | jq -c .reply.status
 > "preview"
+
+### a preview reads regular files again instead of spooling them: the same answers as from a pipe
+$ printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' 'not json' '{"id":"twitter:2","platform":"twitter","direction":"in"}' '{"id":"twitter:9","platform":"twitter","direction":"out","in_reply_to":"twitter:2"}' '{"platform":"twitter"}' '' > f; printf '%s\n' '{"id":"twitter:3","platform":"twitter","direction":"in"}' | gzip > g.gz; reply -q --now 2024-05-01T12:00:00Z --text Hi f g.gz f > a 2>/dev/null; cat f | reply -q --now 2024-05-01T12:00:00Z --text Hi - g.gz f > b 2>/dev/null; cmp a b && jq -r '[.id, .reply.status] | join(" ")' a
+> twitter:1 preview
+> twitter:2 skipped
+> twitter:9 skipped
+> twitter:3 preview
+> twitter:1 skipped
+> twitter:2 skipped
+> twitter:9 skipped
+
+### a preview on standard input read from a regular file starts where the file was left
+$ printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' '{"id":"twitter:2","platform":"twitter","direction":"in"}' > f; { read -r x; reply -q --text Hi; } < f | jq -r .id
+> twitter:2
+
+### a named pipe among the inputs is read once, not opened to be checked first
+$ mkfifo p; (printf '%s\n' '{"id":"twitter:1","platform":"twitter","direction":"in"}' > p &); reply -q --text Hi p | jq -r .reply.status
+> preview
 
 ### write errors are exit 74
 $ echo '{"id":"twitter:1","platform":"twitter","direction":"in"}' | reply --text Hi > /dev/full
@@ -293,3 +333,7 @@ $     mentions.ndjson > out.ndjson
 $ jq -c '[.id, .reply.status, .reply.text]' out.ndjson
 > ["twitter:1","preview","Hi Ana, could you send us your order number? ^JD"]
 > ["mastodon:2","preview","@luc@piaille.example Hi there, could you send us your order number? ^JD"]
+
+### --now -DURATION: before the clock, as every --now reads it
+$ echo '{"id":"x:1","platform":"twitter","direction":"in"}' | reply -q --text Hi --now -1h | jq -r '(now - (.reply.at | fromdateiso8601)) | . > 3590 and . < 3700'
+> true

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "carepipe.h"
@@ -172,10 +173,69 @@ static void test_jlog(void)
 	unlink(path);
 }
 
+/* The replay of jlog_commit's test: each line's "k" and "at" indexed. */
+struct seen {
+	jlog_index ix;
+	int64_t at;
+};
+
+static int index_line(void *ctx, const cp_rec *r)
+{
+	struct seen *s = ctx;
+	char *k = jlog_str(rec_val(r, "k"));
+	bool made;
+	int64_t *at = k ? jlog_entry(&s->ix, k, sizeof *at, &made) : NULL;
+	free(k);
+	if (!at)
+		return -1;
+	*at = s->at = jlog_at(r);
+	return 0;
+}
+
+static void test_jlog_lines(void)
+{
+	char path[] = "/tmp/carepipe-jlog-XXXXXX";
+	int fd = mkstemp(path);
+	cp_err e = {0};
+	struct seen s = {0};
+	if (fd < 0) {
+		ok(0, "a temporary journal");
+		return;
+	}
+	close(fd);
+	jlog *j = jlog_open(path, "notify", index_line, &s, &e);
+	ok(j != NULL, "an empty journal opens");
+	if (!j)
+		return;
+	const char *keys[] = { "b", "a", "b" };
+	int64_t before = (int64_t)time(NULL);
+	for (int i = 0; i < 3; i++) {
+		cp_buf b = {0};
+		int bad = jlog_begin(&b, "x") < 0 || jlog_field(&b, "k", keys[i]) < 0;
+		ok(jlog_commit(j, &b, bad, &e) == 0, "a line committed (%s)", keys[i]);
+	}
+	ok(s.at >= before && s.at <= (int64_t)time(NULL), "  stamped with the clock");
+	is_int(s.ix.n, 2, "  two entries: a key seen again is the same entry");
+	ok(s.ix.n == 2 && s.ix.order[0] == jlog_find(&s.ix, "b") && s.ix.order[1] == jlog_find(&s.ix, "a"),
+	   "  in first-seen order");
+	ok(jlog_find(&s.ix, "c") == NULL, "  and no entry for a key never seen");
+	cp_buf all = {0};
+	state_read(path, &all, &e);
+	const char *head = "{\"event\":\"x\",\"k\":\"b\",\"at\":\"";
+	ok(all.len > 0 && strncmp(all.p, head, strlen(head)) == 0 &&
+	   all.p[all.len - 1] == '\n' && all.p[all.len - 2] == '}',
+	   "  each line {\"event\":E,...,\"at\":T}");
+	jlog_close(j);
+	jlog_index_free(&s.ix, free);
+	buf_free(&all);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_channels();
 	test_mail();
 	test_jlog();
+	test_jlog_lines();
 	return done_testing();
 }
