@@ -88,8 +88,11 @@ typedef struct rules_ctx rules_ctx;
 rules_ctx *rules_ctx_new(const rules *rs);
 void rules_ctx_free(rules_ctx *c);
 /* Start on a record: text is its unescaped text (the one keyword lists
- * and "text ~" look at); the record's tags array seeds has-tag.  All
- * keywords are found here, in one pass.  Returns 0 or -1 (memory). */
+ * and "text ~" look at; kept until the next rules_begin); the record's
+ * tags array seeds has-tag.  All keywords are found in one pass, by the
+ * first rules_next or rules_test that needs them, so a record stopped
+ * before any keyword rule never pays for the scan.  Returns 0 or -1
+ * (memory). */
 int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len);
 /* Values the caller computed, seen by field tests under that name before
  * the record's own keys: json is JSON text ("-0.5", "\"negative\""). */
@@ -101,7 +104,7 @@ bool rules_has_tag(const rules_ctx *c, const char *tag);
  * rules_count when none: rules that need a keyword no text had are
  * skipped, so a thousand keyword rules cost about as much as ten.  Loop
  * with i = rules_next(c, i + 1); rules_test on a skipped rule gives 0. */
-size_t rules_next(const rules_ctx *c, size_t i);
+size_t rules_next(rules_ctx *c, size_t i);
 /* Does rule i hold for the current record?  1 yes, 0 no, -1 when a jq
  * expression failed at run time (e: the message; the rule counts as not
  * holding).  With explain, the spans that made it hold are kept for

@@ -183,6 +183,8 @@ static int each(void *v, cp_rec *r, const cp_pos *pos)
 		const struct rules_rule *ru = rules_get(c->rs, i);
 		int t = rules_test(c->rc, i, c->explain, &c->err);
 		if (t < 0) {
+			if (c->err.code == CP_EX_OSERR) /* the keyword scan's */
+				oom(c);
 			cp_err e = c->err;
 			c->err.code = 0;
 			cp_warn(c->p, "%s:%llu: %s (rule at %s:%u)", pos->file,

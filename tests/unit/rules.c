@@ -189,6 +189,9 @@ int main(void)
 	is_int(rules_next(kc, 4), 4, "then the end");
 	rules_begin(kc, &rr, "nothing", 7);
 	is_int(rules_next(kc, 0), 2, "no keyword: only c and d are tried");
+	rules_begin(kc, &rr, "alpha", 5);
+	is_int(rules_test(kc, 0, false, &e), 1, "tested without rules_next, rule a scans first");
+	is_int(rules_next(kc, 1), 2, "and rules_next then uses that scan");
 	rules_ctx_free(kc);
 	rules_free(rk);
 	rec_free(&rr);
