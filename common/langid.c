@@ -94,26 +94,31 @@ static const char *const lang_words[NLANG] = {
 #define SLOTS 4096
 static struct slot {
 	const char *w;
+	uint32_t h;
 	uint8_t len;
 	uint8_t langs;
 } table[SLOTS];
 static bool table_ready;
 
+#define FNV_BASIS 2166136261u
+#define FNV_PRIME 16777619u
+
 static uint32_t hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV_BASIS;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
 	return h;
 }
 
-static struct slot *find(const char *w, size_t n, bool add)
+/* h is hash(w, n): the detector hashes a word as it reads it. */
+static struct slot *find(const char *w, size_t n, uint32_t h, bool add)
 {
-	for (uint32_t i = hash(w, n) & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+	for (uint32_t i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
 		struct slot *s = &table[i];
 		if (!s->w)
 			return add ? s : NULL;
-		if (s->len == n && !memcmp(s->w, w, n))
+		if (s->h == h && s->len == n && !memcmp(s->w, w, n))
 			return s;
 	}
 }
@@ -129,8 +134,10 @@ static void build(void)
 			while (*p && *p != ' ')
 				p++;
 			if (p > w) {
-				struct slot *s = find(w, (size_t)(p - w), true);
+				uint32_t h = hash(w, (size_t)(p - w));
+				struct slot *s = find(w, (size_t)(p - w), h, true);
 				s->w = w;
+				s->h = h;
 				s->len = (uint8_t)(p - w);
 				s->langs |= (uint8_t)(1u << l);
 			}
@@ -272,6 +279,13 @@ static bool starts_url(const char *s, size_t n, size_t i)
 	return false;
 }
 
+/* Does a token start at byte i: after white space, "(" or a quote? */
+static bool at_start(const char *s, size_t i)
+{
+	return i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '\t' ||
+	       s[i - 1] == '(' || s[i - 1] == '"';
+}
+
 struct tally {
 	unsigned score[NLANG];
 	unsigned seen_letters;      /* letter kinds already counted, by index */
@@ -281,12 +295,12 @@ struct tally {
 	unsigned ncounted;
 };
 
-static void count_word(struct tally *t, const char *w, size_t n)
+static void count_word(struct tally *t, const char *w, size_t n, uint32_t h)
 {
 	if (!n)
 		return;
 	t->words++;
-	struct slot *s = find(w, n, false);
+	struct slot *s = find(w, n, h, false);
 	if (!s)
 		return;
 	for (unsigned k = 0; k < t->ncounted; k++)
@@ -322,14 +336,30 @@ const char *langid_detect(const char *text, size_t len)
 	unsigned script[NSCRIPT] = {0}, flags = 0;
 	char w[32];
 	size_t wn = 0;
+	uint32_t wh = FNV_BASIS; /* hash(w, wn) */
 	bool not_word = false;
 	size_t i = 0;
 	while (i < len) {
 		unsigned char b = (unsigned char)text[i];
-		bool at_start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n' ||
-		                text[i - 1] == '\t' || text[i - 1] == '(' || text[i - 1] == '"';
-		if (at_start && (b == '@' || b == '^' ||
-		                 (((b | 32) == 'h' || (b | 32) == 'w') && starts_url(text, len, i)))) {
+		/* ASCII letters, the bulk of the text, first and cheaply: no
+		 * ASCII letter is one of letter_langs'. */
+		if ((unsigned)((b | 32) - 'a') < 26) {
+			if (((b | 32) == 'h' || (b | 32) == 'w') && at_start(text, i) &&
+			    starts_url(text, len, i)) {
+				i = skip_token(text, len, i);
+				continue;
+			}
+			script[S_LATIN]++;
+			if (wn < sizeof w) {
+				w[wn++] = (char)(b | 32);
+				wh = (wh ^ (b | 32)) * FNV_PRIME;
+			} else {
+				not_word = true;
+			}
+			i++;
+			continue;
+		}
+		if ((b == '@' || b == '^') && at_start(text, i)) {
 			i = skip_token(text, len, i);
 			continue;
 		}
@@ -348,10 +378,14 @@ const char *langid_detect(const char *text, size_t len)
 			char u[4];
 			size_t un = lc < 0x80 ? (u[0] = (char)lc, 1)
 			          : (u[0] = (char)(0xC0 | lc >> 6), u[1] = (char)(0x80 | (lc & 0x3F)), 2);
-			if (wn + un <= sizeof w)
-				memcpy(w + wn, u, un), wn += un;
-			else
+			if (wn + un <= sizeof w) {
+				for (size_t j = 0; j < un; j++) {
+					w[wn++] = u[j];
+					wh = (wh ^ (unsigned char)u[j]) * FNV_PRIME;
+				}
+			} else {
 				not_word = true;
+			}
 			continue;
 		}
 		if (c >= '0' && c <= '9') {
@@ -364,11 +398,13 @@ const char *langid_detect(const char *text, size_t len)
 			 * contraction that follows gets one in front ("'t", "'re"). */
 			if (wn && !not_word && wn < sizeof w) {
 				w[wn++] = '\'';
-				count_word(&t, w, wn);
+				count_word(&t, w, wn, (wh ^ '\'') * FNV_PRIME);
 				w[0] = '\'';
 				wn = 1;
+				wh = (FNV_BASIS ^ '\'') * FNV_PRIME;
 			} else {
 				wn = 0;
+				wh = FNV_BASIS;
 			}
 			not_word = false;
 			continue;
@@ -379,12 +415,13 @@ const char *langid_detect(const char *text, size_t len)
 			flags |= script_flags(c);
 		}
 		if (wn && !not_word && !(wn == 1 && w[0] == '\''))
-			count_word(&t, w, wn);
+			count_word(&t, w, wn, wh);
 		wn = 0;
+		wh = FNV_BASIS;
 		not_word = false;
 	}
 	if (wn && !not_word && !(wn == 1 && w[0] == '\''))
-		count_word(&t, w, wn);
+		count_word(&t, w, wn, wh);
 
 	/* Kana and Hangul are never written by accident in Latin text, while
 	 * Latin brand names often stand in Japanese or Korean text. */
