@@ -270,6 +270,9 @@ static size_t skip_token(const char *s, size_t n, size_t i)
 
 static bool starts_url(const char *s, size_t n, size_t i)
 {
+	/* "ht..." or "ww...", or none of them */
+	if (n - i < 4 || (s[i + 1] | 32) != ((s[i] | 32) == 'h' ? 't' : 'w'))
+		return false;
 	static const char *const pre[] = { "http://", "https://", "www." };
 	for (size_t k = 0; k < sizeof pre / sizeof *pre; k++) {
 		size_t m = strlen(pre[k]);
@@ -409,7 +412,7 @@ const char *langid_detect(const char *text, size_t len)
 			not_word = false;
 			continue;
 		}
-		int s = script_of(c);
+		int s = c >= 0x370 ? script_of(c) : -1; /* no script below Greek */
 		if (s > 0) {
 			script[s]++;
 			flags |= script_flags(c);

@@ -527,7 +527,8 @@ static float stem_lookup(const sentiment *s, const char *k, size_t n, int pref, 
 		return 0;
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		size_t sl = rules[i].sl;
-		if (n - sl < 3 || memcmp(k + n - sl, rules[i].suf, sl))
+		if (n - sl < 3 || k[n - 1] != rules[i].suf[sl - 1] ||
+		    memcmp(k + n - sl, rules[i].suf, sl))
 			continue;
 		char w[48];
 		size_t b = n - sl;
