@@ -354,8 +354,9 @@ int main(int argc, char **argv)
 	char *end;
 
 	cp_init(&p, "tag",
-	        "tag [-f rules] [-r rule] [--lexicon file] [--model file] [--explain]\n"
-	        "           [--only tag] [--drop tag] [--influencer followers] [--emit-jq] [file ...]",
+	        "tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]\n"
+	        "           [--explain] [--influencer followers] [--lexicon file]\n"
+	        "           [--line-buffered] [--model file] [--only tag] [--strict] [file ...]",
 	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
 	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
 	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"

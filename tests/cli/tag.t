@@ -1093,11 +1093,21 @@ $ python3 -c 'for i in range(1000): print("tag t%d if keywords \"word%d\", \"kw%
 $ python3 -c 'import resource, subprocess as s; t = lambda r: (s.run(["tag", "-f", r, "m.ndjson"], stdout=s.DEVNULL), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)[1]; a = t("r10.rules"); b = t("r1000.rules") - a; print("ok" if b < 2.5 * a + 0.2 else "slow: %.2fs vs %.2fs" % (b, a))'
 > ok
 
+### the usage line is tag(1)'s SYNOPSIS, every option in it, sorted
+$ tag --help | sed -n '/^usage: /,/^$/p' | sed 's/^usage: //' | tr -s ' \n' ' ' | sed 's/ $//' > usage.txt
+$ mandoc -Tascii "$TOP/man/tag.1" | sed 's/.\x08//g' | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ' | sed 's/^ //;s/ $//' > synopsis.txt
+$ tag --list-options | cut -f1 | grep -v -e help -e version | sed 's/^-\([qv]\),.*/-qv/;s/,.*//' | while read o; do grep -q -e "\[$o[] ]" usage.txt || echo "$o missing"; done
+$ grep -o -e '--[a-z-]*' usage.txt | LC_ALL=C sort -c && echo sorted
+> sorted
+$ cmp usage.txt synopsis.txt && cat usage.txt
+> tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq] [--explain] [--influencer followers] [--lexicon file] [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
+
 ### usage errors exit 64
 $ tag --influencer many < /dev/null; echo "status $?"; tag --nope < /dev/null
 > status 64
 2> tag: --influencer wants a number of followers: many
 2> tag: unknown option '--nope'
-2> usage: tag [-f rules] [-r rule] [--lexicon file] [--model file] [--explain]
-2>            [--only tag] [--drop tag] [--influencer followers] [--emit-jq] [file ...]
+2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
+2>            [--explain] [--influencer followers] [--lexicon file]
+2>            [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
 ? 64
