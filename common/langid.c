@@ -289,14 +289,32 @@ static bool at_start(const char *s, size_t i)
 	       s[i - 1] == '(' || s[i - 1] == '"';
 }
 
+/* Signs already counted, each once: "ha ha ha" is one sign. */
+struct seen {
+	uintptr_t key[64];
+	unsigned n, cap;
+};
+
 struct tally {
 	unsigned score[NLANG];
-	unsigned seen_letters;      /* letter kinds already counted, by index */
-	uint32_t letters_seen[16];
 	unsigned words;
-	const struct slot *counted[64];  /* words already counted: "ha ha ha" is one sign */
-	unsigned ncounted;
+	struct seen letters;        /* letter kinds, by code point */
+	struct seen counted;        /* words, by their slot */
 };
+
+/* A sign for langs, unless key was counted before (once the set is full,
+ * every sign counts). */
+static void count_sign(struct tally *t, struct seen *seen, uintptr_t key, unsigned langs)
+{
+	for (unsigned k = 0; k < seen->n; k++)
+		if (seen->key[k] == key)
+			return;
+	if (seen->n < seen->cap)
+		seen->key[seen->n++] = key;
+	for (int l = 0; l < NLANG; l++)
+		if (langs & (1u << l))
+			t->score[l]++;
+}
 
 static void count_word(struct tally *t, const char *w, size_t n, uint32_t h)
 {
@@ -304,38 +322,22 @@ static void count_word(struct tally *t, const char *w, size_t n, uint32_t h)
 		return;
 	t->words++;
 	struct slot *s = find(w, n, h, false);
-	if (!s)
-		return;
-	for (unsigned k = 0; k < t->ncounted; k++)
-		if (t->counted[k] == s)
-			return;
-	if (t->ncounted < sizeof t->counted / sizeof *t->counted)
-		t->counted[t->ncounted++] = s;
-	for (int l = 0; l < NLANG; l++)
-		if (s->langs & (1u << l))
-			t->score[l]++;
+	if (s)
+		count_sign(t, &t->counted, (uintptr_t)s, s->langs);
 }
 
 static void count_letter(struct tally *t, uint32_t c)
 {
 	unsigned langs = letter_langs(c);
-	if (!langs)
-		return;
-	for (unsigned k = 0; k < t->seen_letters; k++)
-		if (t->letters_seen[k] == c)
-			return;
-	if (t->seen_letters < sizeof t->letters_seen / sizeof *t->letters_seen)
-		t->letters_seen[t->seen_letters++] = c;
-	for (int l = 0; l < NLANG; l++)
-		if (langs & (1u << l))
-			t->score[l]++;
+	if (langs)
+		count_sign(t, &t->letters, c, langs);
 }
 
 const char *langid_detect(const char *text, size_t len)
 {
 	if (!table_ready)
 		build();
-	struct tally t = {0};
+	struct tally t = { .letters.cap = 16, .counted.cap = 64 };
 	unsigned script[NSCRIPT] = {0}, flags = 0;
 	char w[32];
 	size_t wn = 0;

@@ -2027,16 +2027,16 @@ static void jq_cond(const rules *rs, int ni, cp_buf *out)
 	}
 }
 
-int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int escalate_id,
-                int stop_id, int exclude_id)
+int rules_to_jq(const rules *rs, cp_buf *out, const struct rules_jq *jq)
 {
 	size_t closers = 0;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
 		bool stop = false, exclude = false;
 		for (size_t k = 0; k < r->info.nactions; k++) {
-			stop |= r->info.actions[k].id == stop_id;
-			exclude |= r->info.actions[k].id == exclude_id;
+			enum rules_flow f = jq->flow(&r->info.actions[k]);
+			stop |= f == RULES_FLOW_STOP;
+			exclude |= f == RULES_FLOW_EXCLUDE;
 		}
 		buf_adds(out, "if ");
 		if (r->root < 0)
@@ -2048,25 +2048,13 @@ int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int e
 			buf_adds(out, "empty");
 		} else {
 			buf_addc(out, '.');
-			for (size_t k = 0; k < r->info.nactions; k++) {
-				const struct rules_action *a = &r->info.actions[k];
-				if (a->id == tag_id) {
-					buf_adds(out, " | .tags = ((.tags // []) | if index([");
-					jq_str(out, a->arg);
-					buf_adds(out, "]) then . else . + [");
-					jq_str(out, a->arg);
-					buf_adds(out, "] end)");
-				} else if (a->id == priority_id && strcmp(a->arg, "raise")) {
-					buf_adds(out, " | .priority = ");
-					jq_str(out, a->arg);
-				} else if (a->id == escalate_id) {
-					buf_adds(out, " | .escalate = true | .escalate_reason //= ");
-					jq_str(out, a->arg);
-				}
-			}
+			for (size_t k = 0; k < r->info.nactions; k++)
+				jq->write(&r->info.actions[k], out);
 		}
-		if (stop && !exclude)
-			buf_adds(out, " | .tags //= [] | .priority //= \"normal\" | .escalate //= false");
+		if (stop && !exclude) {
+			buf_adds(out, " | ");
+			buf_adds(out, jq->finish);
+		}
 		if (stop || exclude) {
 			buf_adds(out, " else\n");
 			closers++;
@@ -2074,7 +2062,7 @@ int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int e
 			buf_adds(out, " else . end |\n");
 		}
 	}
-	buf_adds(out, ".tags //= [] | .priority //= \"normal\" | .escalate //= false");
+	buf_adds(out, jq->finish);
 	for (size_t i = 0; i < closers; i++)
 		buf_adds(out, " end");
 	return buf_adds(out, "\n");

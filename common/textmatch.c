@@ -315,38 +315,29 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 	bool space = true; /* drop leading space */
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
-		if (b < 0x80) {
-			if (b == ' ' || (b >= '\t' && b <= '\r')) {
-				if (!space) {
-					src[k] = (uint32_t)i;
-					o[k++] = ' ';
-					space = true;
-				}
-			} else {
-				src[k] = (uint32_t)i;
-				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-				space = false;
-			}
-			i++;
-			continue;
-		}
-		size_t l;
-		uint32_t c = tm_decode(s + i, len - i, &l);
-		if (tm_class(c) == TM_SPACE) {
-			if (!space) {
-				src[k] = (uint32_t)i;
-				o[k++] = ' ';
-				space = true;
-			}
+		size_t l = 1;
+		uint32_t c = b < 0x80 ? b : tm_decode(s + i, len - i, &l);
+		bool white = b < 0x80 ? b == ' ' || (b >= '\t' && b <= '\r') : tm_class(c) == TM_SPACE;
+		char f[8];
+		size_t fl;
+		if (white) {
+			/* a run of white space is one space */
+			f[0] = ' ';
+			fl = !space;
+			space = true;
 		} else {
-			char f[8];
-			size_t fl = tm_fold(c, f);
-			for (size_t j = 0; j < fl; j++) {
-				src[k] = (uint32_t)i;
-				o[k++] = f[j];
+			if (b < 0x80) {
+				f[0] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+				fl = 1;
+			} else {
+				fl = tm_fold(c, f);
 			}
 			if (fl)
 				space = false;
+		}
+		for (size_t j = 0; j < fl; j++) {
+			src[k] = (uint32_t)i;
+			o[k++] = f[j];
 		}
 		i += l;
 	}

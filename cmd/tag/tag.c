@@ -13,20 +13,11 @@
 #include "rules.h"
 #include "langid.h"
 #include "sentiment.h"
+#include "actions.h"
 
-enum { A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE };
 enum { P_LOW, P_NORMAL, P_HIGH, P_URGENT };
 
-static const char *const levels[] = { "urgent", "high", "normal", "low", "raise", NULL };
 static const char *const level_names[] = { "low", "normal", "high", "urgent" };
-
-static const struct rules_action_def actions[] = {
-	{ "tag", RULES_ARG_NAME, NULL, A_TAG },
-	{ "priority", RULES_ARG_CHOICE, levels, A_PRIORITY },
-	{ "escalate", RULES_ARG_STRING, NULL, A_ESCALATE },
-	{ "stop", RULES_ARG_NONE, NULL, A_STOP },
-	{ "exclude", RULES_ARG_NONE, NULL, A_EXCLUDE },
-};
 
 enum {
 	OPT_LEXICON = 256,
@@ -368,7 +359,7 @@ int main(int argc, char **argv)
 	        "      --influencer N    raise the priority of strongly negative posts by\n"
 	        "                        authors with N followers or more (10000; 0: never)\n"
 	        "      --emit-jq         print a jq program doing what the rules do, and exit\n");
-	if (!(c.rs = rules_new(actions, sizeof actions / sizeof actions[0])))
+	if (!(c.rs = rules_new(tag_actions, tag_nactions)))
 		cp_die(&p, CP_EX_OSERR, "out of memory");
 	char **inline_rules = NULL;
 	size_t ninline = 0;
@@ -423,7 +414,8 @@ int main(int argc, char **argv)
 		cp_warn(&p, "%zu rules, %zu keywords", rules_count(c.rs), rules_keyword_count(c.rs));
 	if (emit_jq) {
 		cp_buf b = {0};
-		rules_to_jq(c.rs, &b, A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE);
+		if (rules_to_jq(c.rs, &b, &tag_actions_jq) < 0)
+			cp_die(&p, CP_EX_OSERR, "out of memory");
 		cp_start(&p);
 		cp_emit(&p, b.p, b.len - 1);
 		buf_free(&b);
