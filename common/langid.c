@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "langid.h"
+#include "hash.h"
 #include "unicode.h"
 
 enum { EN, FR, ES, DE, IT, PT, NLANG };
@@ -100,18 +101,7 @@ static struct slot {
 } table[SLOTS];
 static bool table_ready;
 
-#define FNV_BASIS 2166136261u
-#define FNV_PRIME 16777619u
-
-static uint32_t hash(const char *s, size_t n)
-{
-	uint32_t h = FNV_BASIS;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-	return h;
-}
-
-/* h is hash(w, n): the detector hashes a word as it reads it. */
+/* h is hash32(w, n): the detector hashes a word as it reads it. */
 static struct slot *find(const char *w, size_t n, uint32_t h, bool add)
 {
 	for (uint32_t i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
@@ -134,7 +124,7 @@ static void build(void)
 			while (*p && *p != ' ')
 				p++;
 			if (p > w) {
-				uint32_t h = hash(w, (size_t)(p - w));
+				uint32_t h = hash32(w, (size_t)(p - w));
 				struct slot *s = find(w, (size_t)(p - w), h, true);
 				s->w = w;
 				s->h = h;
@@ -341,7 +331,7 @@ const char *langid_detect(const char *text, size_t len)
 	unsigned script[NSCRIPT] = {0}, flags = 0;
 	char w[32];
 	size_t wn = 0;
-	uint32_t wh = FNV_BASIS; /* hash(w, wn) */
+	uint32_t wh = HASH32_INIT; /* hash32(w, wn) */
 	bool not_word = false;
 	size_t i = 0;
 	while (i < len) {
@@ -357,7 +347,7 @@ const char *langid_detect(const char *text, size_t len)
 			script[S_LATIN]++;
 			if (wn < sizeof w) {
 				w[wn++] = (char)(b | 32);
-				wh = (wh ^ (b | 32)) * FNV_PRIME;
+				wh = hash32_byte(wh, (unsigned char)(b | 32));
 			} else {
 				not_word = true;
 			}
@@ -386,7 +376,7 @@ const char *langid_detect(const char *text, size_t len)
 			if (wn + un <= sizeof w) {
 				for (size_t j = 0; j < un; j++) {
 					w[wn++] = u[j];
-					wh = (wh ^ (unsigned char)u[j]) * FNV_PRIME;
+					wh = hash32_byte(wh, (unsigned char)u[j]);
 				}
 			} else {
 				not_word = true;
@@ -403,13 +393,13 @@ const char *langid_detect(const char *text, size_t len)
 			 * contraction that follows gets one in front ("'t", "'re"). */
 			if (wn && !not_word && wn < sizeof w) {
 				w[wn++] = '\'';
-				count_word(&t, w, wn, (wh ^ '\'') * FNV_PRIME);
+				count_word(&t, w, wn, hash32_byte(wh, '\''));
 				w[0] = '\'';
 				wn = 1;
-				wh = (FNV_BASIS ^ '\'') * FNV_PRIME;
+				wh = hash32_byte(HASH32_INIT, '\'');
 			} else {
 				wn = 0;
-				wh = FNV_BASIS;
+				wh = HASH32_INIT;
 			}
 			not_word = false;
 			continue;
@@ -422,7 +412,7 @@ const char *langid_detect(const char *text, size_t len)
 		if (wn && !not_word && !(wn == 1 && w[0] == '\''))
 			count_word(&t, w, wn, wh);
 		wn = 0;
-		wh = FNV_BASIS;
+		wh = HASH32_INIT;
 		not_word = false;
 	}
 	if (wn && !not_word && !(wn == 1 && w[0] == '\''))

@@ -7,41 +7,18 @@
 #include <string.h>
 
 #include "textmatch.h"
+#include "hash.h"
+#include "utf8.h"
 
 uint32_t tm_decode(const char *s, size_t n, size_t *len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t c = u[0];
-	size_t need;
-	if (c < 0x80) {
-		*len = 1;
-		return c;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		c &= 0x07;
-	} else {
+	uint32_t c;
+	int k = utf8_decode(s, n, &c);
+	if (k < 0) {
 		*len = 1;
 		return 0xfffd;
 	}
-	if (n < need) {
-		*len = 1;
-		return 0xfffd;
-	}
-	for (size_t i = 1; i < need; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*len = 1;
-			return 0xfffd;
-		}
-		c = c << 6 | (u[i] & 0x3f);
-	}
-	*len = need;
+	*len = (size_t)k;
 	return c;
 }
 
@@ -383,10 +360,7 @@ struct tm_ac {
 
 static uint32_t kw_hash(const char *s, size_t n, bool os, bool oe)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)(os << 1 | oe);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return hash32_add(HASH32_INIT ^ (uint32_t)(os << 1 | oe), s, n);
 }
 
 /* Keep the table at most half full. */
