@@ -201,12 +201,6 @@ static void b_close(cp_conn *c)
 	c->priv = NULL;
 }
 
-static int64_t num_or(cp_val v, int64_t dflt)
-{
-	int64_t n;
-	return val_int(v, &n) == 0 ? n : dflt;
-}
-
 /* at://DID/app.bsky.feed.post/RKEY -> https://bsky.app/profile/HANDLE/post/RKEY */
 static void post_url(const char *uri, const char *handle, cp_buf *out)
 {
@@ -253,7 +247,7 @@ static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep
 	r.author_id = plat_str(val_member(a, "did"), &t->did);
 	r.author_handle = plat_str(val_member(a, "handle"), &t->handle);
 	r.author_name = plat_str(val_member(a, "displayName"), &t->name);
-	r.followers = num_or(val_member(a, "followersCount"), -1);
+	r.followers = plat_count(val_member(a, "followersCount"));
 	r.text = plat_str(val_member(rec, "text"), &t->text);
 	const char *when = plat_str(val_member(rec, "createdAt"), &t->ts);
 	if (time_parse(when, strlen(when), &r.created_at) < 0)
@@ -264,10 +258,10 @@ static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep
 	r.lang = plat_str(val_path(rec, "langs.0"), &t->lang);
 	post_url(r.native_id, r.author_handle, &t->url);
 	r.url = t->url.p;
-	r.likes = num_or(val_member(it, "likeCount"), -1);
-	r.reposts = num_or(val_member(it, "repostCount"), -1);
-	r.replies = num_or(val_member(it, "replyCount"), -1);
-	r.quotes = num_or(val_member(it, "quoteCount"), -1);
+	r.likes = plat_count(val_member(it, "likeCount"));
+	r.reposts = plat_count(val_member(it, "repostCount"));
+	r.replies = plat_count(val_member(it, "replyCount"));
+	r.quotes = plat_count(val_member(it, "quoteCount"));
 	bool own = (ss && ss->did.len && strcmp(r.author_id, ss->did.p) == 0) ||
 	    (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
 	    strcasecmp(r.author_handle, s->account) == 0;
@@ -353,13 +347,6 @@ done:
 	return rc;
 }
 
-static const char *native(const char *id)
-{
-	if (!id)
-		return "";
-	return strncmp(id, "bluesky:", 8) == 0 ? id + 8 : id;
-}
-
 /* The thread view of a post: its strong ref, its root's, and replies. */
 static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, cp_err *e)
 {
@@ -389,9 +376,8 @@ static int posted_from(cp_conn *c, const char *uri, cp_posted *out)
 {
 	struct session *ss = c->priv;
 	cp_buf u = {0};
-	snprintf(out->id, sizeof out->id, "bluesky:%s", uri);
 	post_url(uri, ss->handle.len ? ss->handle.p : c->src->account, &u);
-	snprintf(out->url, sizeof out->url, "%s", u.p ? u.p : "");
+	plat_posted(c, out, uri, "%s", u.p ? u.p : "");
 	buf_free(&u);
 	return 0;
 }
@@ -406,7 +392,7 @@ static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_http_resp th = {0}, rs = {0};
 	char now[32];
 	int rc = -1;
-	const char *parent = native(rq->in_reply_to);
+	const char *parent = plat_native(c, rq->in_reply_to);
 
 	if (rq->dm)
 		return cp_fail(e, CP_EX_UNAVAILABLE,
@@ -487,7 +473,7 @@ static int b_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	const char *me = ss->did.len ? ss->did.p : s->account_id;
 	if (!me)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: bluesky: a lookup needs a session or account_id", s->name);
-	if (thread_of(c, native(rq->in_reply_to), 1, &rs, e) < 0)
+	if (thread_of(c, plat_native(c, rq->in_reply_to), 1, &rs, e) < 0)
 		goto done;
 	cp_val rep;
 	size_t pos = 0;

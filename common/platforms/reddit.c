@@ -122,12 +122,6 @@ static int r_open(cp_conn *c, cp_err *e)
 	return 0;
 }
 
-static int64_t num_or(cp_val v, int64_t dflt)
-{
-	double d;
-	return val_num(v, &d) == 0 ? (int64_t)d : dflt;
-}
-
 /* "/r/SUB/comments/LINK/title/ID/?context=3" -> "t3_LINK" */
 static void thread_of(const char *permalink, cp_buf *out)
 {
@@ -221,8 +215,8 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 			}
 			r.text = buf_cstr(&text) ? text.p : "";
 			r.kind = "post";
-			r.replies = num_or(val_member(d, "num_comments"), -1);
-			r.likes = num_or(val_member(d, "score"), -1);
+			r.replies = plat_count(val_member(d, "num_comments"));
+			r.likes = plat_count(val_member(d, "score"));
 		} else {
 			r.text = plat_str(val_member(d, "body"), &text);
 			r.in_reply_to = plat_str(val_member(d, "parent_id"), &parent);
@@ -267,13 +261,6 @@ done:
 	return rc;
 }
 
-static const char *native(const char *id)
-{
-	if (!id)
-		return "";
-	return strncmp(id, "reddit:", 7) == 0 ? id + 7 : id;
-}
-
 static int form_add(cp_buf *b, const char *k, const char *v)
 {
 	if (b->len && buf_addc(b, '&') < 0)
@@ -298,25 +285,19 @@ static int posted_thing(cp_conn *c, cp_val doc, cp_posted *out, cp_err *e)
 	cp_val d = val_path(doc, "json.data.things.0.data");
 	cp_buf name = {0}, pl = {0};
 	const char *nm = plat_str(val_member(d, "name"), &name);
+	const char *p = plat_str(val_member(d, "permalink"), &pl);
+	char t1[sizeof out->id];
 	int rc = 0;
 	if (!*nm) {
+		/* A comment's full name is its id after "t1_". */
 		const char *id = plat_str(val_member(d, "id"), &name);
-		if (*id) {
-			cp_buf t = {0};
-			buf_addf(&t, "t1_%s", id);
-			snprintf(out->id, sizeof out->id, "reddit:%s", t.p);
-			buf_free(&t);
-		} else {
+		snprintf(t1, sizeof t1, "t1_%s", id);
+		nm = t1;
+		if (!*id)
 			rc = cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit: no id in the reply", c->src->name);
-		}
-	} else {
-		snprintf(out->id, sizeof out->id, "reddit:%s", nm);
 	}
-	const char *p = plat_str(val_member(d, "permalink"), &pl);
-	if (*p)
-		snprintf(out->url, sizeof out->url, "https://www.reddit.com%s", p);
-	else
-		out->url[0] = '\0';
+	if (rc == 0)
+		plat_posted(c, out, nm, *p ? "https://www.reddit.com%s" : NULL, p);
 	buf_free(&name);
 	buf_free(&pl);
 	return rc;
@@ -339,7 +320,7 @@ static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		form_add(&body, "to", rq->to_handle);
 		form_add(&body, "subject", rq->subject ? rq->subject : "Re: your message");
 	} else {
-		const char *thing = native(rq->in_reply_to);
+		const char *thing = plat_native(c, rq->in_reply_to);
 		if (!*thing) {
 			cp_fail(e, CP_EX_DATAERR, "source %s: reddit: a reply needs the thing it answers", s->name);
 			goto done;
@@ -383,7 +364,7 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_buf url = {0}, name = {0}, pl = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
-	const char *thing = native(rq->in_reply_to);
+	const char *thing = plat_native(c, rq->in_reply_to);
 	if (rq->dm)
 		return cp_fail(e, CP_EX_UNAVAILABLE,
 		    "source %s: reddit: a sent message cannot be looked up (no id comes back)", s->name);
@@ -407,12 +388,9 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		cp_val d = val_member(child, "data");
 		if (!val_streq(val_member(d, "parent_id"), thing))
 			continue;
-		snprintf(out->id, sizeof out->id, "reddit:%s", plat_str(val_member(d, "name"), &name));
 		const char *p = plat_str(val_member(d, "permalink"), &pl);
-		if (*p)
-			snprintf(out->url, sizeof out->url, "https://www.reddit.com%s", p);
-		else
-			out->url[0] = '\0';
+		plat_posted(c, out, plat_str(val_member(d, "name"), &name),
+		            *p ? "https://www.reddit.com%s" : NULL, p);
 		rc = 1;
 		break;
 	}
