@@ -134,9 +134,9 @@ int plat_request(cp_conn *c, const char *method, const char *url,
 	return http_do(c->http, &rq, rs, e);
 }
 
-int plat_get(cp_conn *c, cp_buf *url, int built, cp_http_resp *rs, cp_err *e)
+int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e)
 {
-	if (built < 0 || !buf_cstr(url))
+	if (buf_failures() != failures || !buf_cstr(url))
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	return plat_request(c, "GET", url->p, NULL, NULL, 0, NULL, rs, e);
 }

@@ -141,10 +141,10 @@ void plat_req_init(cp_conn *c, cp_http_req *rq, const char *method, const char *
 int plat_request(cp_conn *c, const char *method, const char *url,
                  const char *ctype, const char *body, size_t blen,
                  const char *idem_key, cp_http_resp *rs, cp_err *e);
-/* GET the URL built in url; built is the OR of the return values of the
- * appends that built it, so a URL missing a piece is never asked for (71,
- * out of memory). */
-int plat_get(cp_conn *c, cp_buf *url, int built, cp_http_resp *rs, cp_err *e);
+/* GET the URL built in url, unless an allocation of a buf failed while it
+ * was built: failures is buf_failures() from before, and a URL missing a
+ * piece is never asked for (71, out of memory). */
+int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e);
 /* A count from a payload (followers, likes): an integer, or -1 (unknown). */
 int64_t plat_count(cp_val v);
 /* A record id without its "platform:" prefix ("twitter:12" -> "12"); the

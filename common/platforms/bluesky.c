@@ -96,6 +96,7 @@ static int take_session(cp_conn *c, struct session *ss, const cp_http_resp *rs, 
 
 static int login(cp_conn *c, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	struct session *ss = c->priv;
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0}, pw = {0};
@@ -109,7 +110,7 @@ static int login(cp_conn *c, cp_err *e)
 	buf_adds(&body, ",\"password\":");
 	buf_json_str(&body, pw.p, pw.len);
 	buf_addc(&body, '}');
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -139,8 +140,8 @@ static int refresh(cp_conn *c, cp_err *e)
 	int rc = -1;
 	if (!ss->refresh.len)
 		return login(c, e);
-	buf_addf(&url, "%s/xrpc/com.atproto.server.refreshSession", c->src->base_url);
-	if (!buf_cstr(&url)) {
+	if (buf_addf(&url, "%s/xrpc/com.atproto.server.refreshSession", c->src->base_url) < 0 ||
+	    !buf_cstr(&url)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -290,6 +291,7 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		limit = 100;
 	snprintf(lim, sizeof lim, "%ld", limit);
 
+	unsigned long failures = buf_failures();
 	if (search) {
 		buf_addf(&url, "%s/xrpc/app.bsky.feed.searchPosts", s->base_url);
 		plat_param(&url, "q", s->query);
@@ -306,7 +308,7 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	}
 	plat_param(&url, "limit", lim);
 	plat_param(&url, "cursor", sw->page);
-	if (!buf_cstr(&url)) {
+	if (buf_failures() != failures || !buf_cstr(&url)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -350,6 +352,7 @@ done:
 /* The thread view of a post: its strong ref, its root's, and replies. */
 static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	cp_buf url = {0};
 	char d[16];
 	snprintf(d, sizeof d, "%d", depth);
@@ -357,7 +360,7 @@ static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, c
 	plat_param(&url, "uri", uri);
 	plat_param(&url, "depth", d);
 	plat_param(&url, "parentHeight", "0");
-	int rc = buf_cstr(&url) ? call(c, "GET", url.p, NULL, NULL, "getPostThread", rs, e)
+	int rc = buf_failures() == failures && buf_cstr(&url) ? call(c, "GET", url.p, NULL, NULL, "getPostThread", rs, e)
 	                        : cp_fail(e, CP_EX_OSERR, "out of memory");
 	buf_free(&url);
 	return rc;
@@ -386,6 +389,7 @@ static int b_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e);
 
 static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	struct session *ss = c->priv;
 	cp_buf url = {0}, body = {0}, rkey = {0}, uri = {0};
@@ -437,7 +441,7 @@ static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	buf_adds(&body, ",\"parent\":");
 	strong_ref(&body, puri, pcid);
 	buf_adds(&body, "}}}");
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}

@@ -137,6 +137,7 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	long limit = s->limit > 0 ? s->limit : 25;
 	snprintf(lim, sizeof lim, "%ld", limit);
 
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/", s->base_url);
 	http_escape(&url, object);
 	buf_adds(&url, feed ? "/feed" : "/comments");
@@ -162,11 +163,7 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	/* The page token is a query fragment taken from the last answer. */
 	if (sw->page)
 		buf_addf(&url, "&%s", sw->page);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs), it;
 	if (val_member(doc, "data").type != VAL_ARRAY) {
@@ -238,6 +235,7 @@ done:
 
 static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0}, id = {0};
 	cp_http_resp rs = {0};
@@ -254,7 +252,7 @@ static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	buf_adds(&url, "/comments");
 	buf_adds(&body, "message=");
 	http_escape(&body, rq->text);
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -286,17 +284,14 @@ static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	const char *object = plat_native(c, rq->in_reply_to);
 	if (!s->account_id)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: facebook: a lookup needs account_id, the page id", s->name);
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/", s->base_url);
 	http_escape(&url, object);
 	buf_adds(&url, "/comments");
 	plat_param(&url, "fields", "id,from,permalink_url");
 	plat_param(&url, "filter", "stream");
 	plat_param(&url, "limit", "100");
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val it;
 	size_t pos = 0;

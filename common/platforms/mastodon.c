@@ -171,6 +171,7 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		limit = 80;
 	snprintf(lim, sizeof lim, "%ld", limit);
 
+	unsigned long failures = buf_failures();
 	if (search) {
 		buf_addf(&url, "%s/api/v2/search", s->base_url);
 		plat_param(&url, "q", s->query);
@@ -183,11 +184,7 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	}
 	plat_param(&url, "max_id", sw->page);
 	plat_param(&url, "limit", lim);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs), item;
 	cp_val list = search ? val_member(doc, "statuses") : doc;
@@ -273,26 +270,27 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	int rc = -1;
 	const char *parent = plat_native(c, rq->in_reply_to);
 
-	/* A direct status reaches only the accounts it mentions.  Every
-	 * append is checked: a status missing a piece is never posted. */
-	int built = 0;
+	/* Every append is checked, through the count of failed allocations:
+	 * a status missing a piece is never posted.  A direct status reaches
+	 * only the accounts it mentions. */
+	unsigned long failures = buf_failures();
 	if (rq->dm && rq->to_handle && *rq->to_handle) {
-		built |= buf_addf(&text, "@%s ", rq->to_handle);
-		if (built == 0 && buf_cstr(&text) && strstr(rq->text, text.p))
+		buf_addf(&text, "@%s ", rq->to_handle);
+		if (buf_cstr(&text) && strstr(rq->text, text.p))
 			buf_reset(&text);
 	}
-	built |= buf_adds(&text, rq->text);
-	built |= buf_addf(&url, "%s/api/v1/statuses", s->base_url);
-	built |= buf_adds(&body, "{\"status\":");
-	built |= buf_json_str(&body, text.p ? text.p : "", text.len);
+	buf_adds(&text, rq->text);
+	buf_addf(&url, "%s/api/v1/statuses", s->base_url);
+	buf_adds(&body, "{\"status\":");
+	buf_json_str(&body, text.p ? text.p : "", text.len);
 	if (*parent) {
-		built |= buf_adds(&body, ",\"in_reply_to_id\":");
-		built |= buf_json_str(&body, parent, strlen(parent));
+		buf_adds(&body, ",\"in_reply_to_id\":");
+		buf_json_str(&body, parent, strlen(parent));
 	}
 	if (rq->dm)
-		built |= buf_adds(&body, ",\"visibility\":\"direct\"");
-	built |= buf_addc(&body, '}');
-	if (built < 0 || !buf_cstr(&url) || !buf_cstr(&body)) {
+		buf_adds(&body, ",\"visibility\":\"direct\"");
+	buf_addc(&body, '}');
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -334,14 +332,11 @@ static int m_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	const char *parent = plat_native(c, rq->in_reply_to);
 	if (!*parent)
 		return cp_fail(e, CP_EX_DATAERR, "source %s: mastodon: a lookup needs the status answered", s->name);
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/api/v1/statuses/", s->base_url);
 	http_escape(&url, parent);
 	buf_adds(&url, "/context");
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val desc = val_member(plat_json(&rs), "descendants"), st;
 	size_t pos = 0;

@@ -16,6 +16,7 @@
  * HTTP Basic, client_id and secret. */
 static int get_token(cp_conn *c, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf secret = {0}, grant = {0}, cred = {0}, body = {0}, basic = {0};
 	cp_http_resp rs = {0};
@@ -61,7 +62,7 @@ static int get_token(cp_conn *c, cp_err *e)
 		buf_addc(&basic, i + 1 < cred.len ? b64[(v >> 6) & 63] : '=');
 		buf_addc(&basic, i + 2 < cred.len ? b64[v & 63] : '=');
 	}
-	if (!buf_cstr(&basic) || !buf_cstr(&body) || http_secret(c->http, basic.p + 21) < 0) {
+	if (buf_failures() != failures || !buf_cstr(&basic) || !buf_cstr(&body) || http_secret(c->http, basic.p + 21) < 0) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -151,6 +152,7 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	if (limit > 100)
 		limit = 100;
 	snprintf(lim, sizeof lim, "%ld", limit);
+	unsigned long failures = buf_failures();
 	if (search) {
 		if (s->subreddit) {
 			buf_addf(&url, "%s/r/", s->base_url);
@@ -169,11 +171,7 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	plat_param(&url, "limit", lim);
 	plat_param(&url, "raw_json", "1");
 	plat_param(&url, "after", sw->page);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val data = val_member(plat_json(&rs), "data"), child;
 	if (data.type != VAL_OBJECT) {
@@ -305,6 +303,7 @@ static int posted_thing(cp_conn *c, cp_val doc, cp_posted *out, cp_err *e)
 
 static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0};
 	cp_http_resp rs = {0};
@@ -330,7 +329,7 @@ static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	}
 	form_add(&body, "text", rq->text);
 	plat_param(&url, "raw_json", "1");
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -368,16 +367,13 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	if (rq->dm)
 		return cp_fail(e, CP_EX_UNAVAILABLE,
 		    "source %s: reddit: a sent message cannot be looked up (no id comes back)", s->name);
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/user/", s->base_url);
 	http_escape(&url, s->account);
 	buf_adds(&url, "/comments");
 	plat_param(&url, "limit", "100");
 	plat_param(&url, "raw_json", "1");
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val child;
 	size_t pos = 0;

@@ -91,6 +91,7 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	if (limit < (search ? 10 : 5))
 		limit = search ? 10 : 5;
 	snprintf(lim, sizeof lim, "%ld", limit);
+	unsigned long failures = buf_failures();
 	if (search) {
 		buf_addf(&url, "%s/2/tweets/search/recent", s->base_url);
 		plat_param(&url, "query", s->query);
@@ -116,11 +117,7 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	plat_param(&url, "expansions", "author_id");
 	plat_param(&url, "tweet.fields", TWEET_FIELDS);
 	plat_param(&url, "user.fields", USER_FIELDS);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs);
 	if (doc.type != VAL_OBJECT) {
@@ -210,6 +207,7 @@ static int posted_from(cp_conn *c, cp_val doc, const char *key, cp_posted *out, 
 
 static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0};
 	cp_http_resp rs = {0};
@@ -237,7 +235,7 @@ static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		buf_json_str(&body, parent, strlen(parent));
 		buf_adds(&body, "}}");
 	}
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -268,6 +266,7 @@ static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_http_resp rs = {0};
 	int rc = -1;
 
+	unsigned long failures = buf_failures();
 	if (rq->dm) {
 		/* The brand's events in the conversation; ours is the one with our text. */
 		if (!rq->to_id || !*rq->to_id)
@@ -282,11 +281,7 @@ static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		plat_param(&url, "query", buf_cstr(&q));
 		plat_param(&url, "tweet.fields", "author_id,created_at");
 	}
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs), item;
 	size_t pos = 0;
