@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "carepipe.h"
+#include "utf8.h"
 
 static unsigned long failures;
 
@@ -71,35 +72,6 @@ int buf_addf(cp_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	unsigned c = p[0];
-	size_t n;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, min = 0x10000;
-	else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	unsigned cp = c & (0xff >> (n + 1));
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 int buf_json_str(cp_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -137,9 +109,10 @@ int buf_json_str(cp_buf *b, const char *s, size_t n)
 			}
 			p++;
 		} else {
-			size_t l = utf8_len(p, end);
-			if (l) {
-				rc = buf_add(b, p, l);
+			uint32_t cp;
+			int l = utf8_decode((const char *)p, (size_t)(end - p), &cp);
+			if (l > 0) {
+				rc = buf_add(b, p, (size_t)l);
 				p += l;
 			} else {
 				rc = buf_add(b, "\xef\xbf\xbd", 3);

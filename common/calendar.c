@@ -789,3 +789,62 @@ int cal_add_business(const cal *c, int64_t from, int64_t secs, int64_t *due)
 	}
 	return -1;
 }
+
+/* ---------------------------------------------------------- named sets */
+
+cal *cal_set_find(const cal_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].name, name) == 0)
+			return s->v[i].c;
+	return NULL;
+}
+
+cal *cal_set_add(cal_set *s, const char *name, cp_err *e)
+{
+	if (cal_set_find(s, name)) {
+		cp_fail(e, CP_EX_CONFIG, "calendar %s is defined twice", name);
+		return NULL;
+	}
+	struct cal_named *v = realloc(s->v, (s->n + 1) * sizeof *v);
+	if (!v) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		return NULL;
+	}
+	s->v = v;
+	struct cal_named *nc = &s->v[s->n];
+	nc->name = strdup(name);
+	nc->c = cal_new();
+	if (!nc->name || !nc->c) {
+		free(nc->name);
+		cal_free(nc->c);
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		return NULL;
+	}
+	s->n++;
+	return nc->c;
+}
+
+int cal_set_finish(cal_set *s, const char *path, cp_err *e)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (cal_finish(s->v[i].c, e) < 0) {
+			char old[sizeof e->msg];
+			memcpy(old, e->msg, sizeof old);
+			snprintf(e->msg, sizeof e->msg, "%.180s: calendar %.100s: %.200s", path,
+			         s->v[i].name, old);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void cal_set_free(cal_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].name);
+		cal_free(s->v[i].c);
+	}
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}

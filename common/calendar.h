@@ -65,4 +65,24 @@ int64_t cal_business_seconds(const cal *c, int64_t from, int64_t to);
  * has no opening for ten years after from. */
 int cal_add_business(const cal *c, int64_t from, int64_t secs, int64_t *due);
 
+/* Named calendars: the [calendar NAME] sections of an SLA policy file or
+ * a roster.  A zeroed cal_set is empty; it owns its calendars and names. */
+typedef struct {
+	struct cal_named {
+		char *name;
+		cal *c;
+	} *v;
+	size_t n;
+} cal_set;
+/* Begin calendar name: a new calendar to give its directives to
+ * (cal_directive), sealed later by cal_set_finish.  NULL with e: 78 "calendar
+ * NAME is defined twice" (the caller's reader adds FILE:LINE), 71. */
+cal *cal_set_add(cal_set *s, const char *name, cp_err *e);
+/* The calendar named name, or NULL. */
+cal *cal_set_find(const cal_set *s, const char *name);
+/* cal_finish every calendar, in order; the first failure is "PATH:
+ * calendar NAME: why" (78). */
+int cal_set_finish(cal_set *s, const char *path, cp_err *e);
+void cal_set_free(cal_set *s);
+
 #endif

@@ -11,6 +11,7 @@
  *   timefmt.c  timestamps and durations (time_*, dur_*)
  *   jqx.c      the bridge to libjq (jqx_*)
  *   state.c    atomic state files and run locks (state_*)
+ *   clock.c    the monotonic clock (mono_now)
  *   prog.c     the command scaffold (cp_*): options, messages, exit codes
  *
  * Larger modules that only some programs use have a header of their own,
@@ -23,7 +24,8 @@
  * unicode.h (reply's text), strmap.h and jlog.h (reply's and notify's
  * journals), mail.h (notify's email), cfgfile.h (the one reader of
  * configuration files) and idwin.h (recent ids, so a repeated record
- * counts once).
+ * counts once).  Two headers are inline only: hash.h (the one string
+ * hash, FNV-1a) and utf8.h (the one UTF-8 decoder).
  *
  * Ownership, stated once for every type here:
  *   - A function never takes ownership of a pointer argument; the caller
@@ -37,6 +39,24 @@
  *     (and, where said, a message in a caller-provided cp_err); none prints
  *     or exits.  Only the command decides what the user sees.  prog.c is the
  *     command-side scaffold and is called only from main().
+ *
+ * Allocation failure, stated once for every function in common/:
+ *   - A function whose allocation fails fails as it fails for any other
+ *     reason: -1 or NULL, and, when it takes a cp_err, code CP_EX_OSERR (71)
+ *     with the message "out of memory", never given a FILE:LINE (it is no
+ *     fault of the input).  It never aborts or exits, never goes on as if
+ *     the allocation had worked, and never turns the failure into an
+ *     answer ("no match", "empty", "not found") that hides it.  What it
+ *     was building is left as it was, or in a state its X_free frees.
+ *   - Every failed allocation of a cp_buf is also counted (buf_failures).
+ *     So code may append to a buf and check once, at the end, rather than
+ *     after every call; and whatever leaves the process - a record
+ *     (cp_emit), a state or journal file (state_write, state_append), an
+ *     HTTP request (http_do) - refuses to go once the count is not zero,
+ *     so a missed check can never post, store or print a thing with a part
+ *     missing.
+ *   - The command (main, prog.c) turns 71 into "PROG: out of memory" and
+ *     exit status 71.
  */
 #ifndef CAREPIPE_H
 #define CAREPIPE_H
@@ -83,10 +103,11 @@ typedef struct {
 } cp_buf;
 
 /* On allocation failure these return -1 and leave the buffer as it was.
- * Every such failure is also counted, process-wide: a record or a state
- * file built by code that missed one return value must never be written,
- * so cp_emit, state_write and state_append refuse to run once any
- * allocation of a buf has failed (see buf_failures). */
+ * Every such failure is also counted, process-wide: a record, a state
+ * file or a request built by code that missed one return value must never
+ * go out, so cp_emit, state_write, state_append and http_do refuse to run
+ * once any allocation of a buf has failed (see buf_failures, and the
+ * allocation rule at the top). */
 int buf_reserve(cp_buf *b, size_t extra);
 int buf_add(cp_buf *b, const void *p, size_t n);
 int buf_addc(cp_buf *b, char c);
@@ -142,7 +163,7 @@ typedef struct {
 } cp_rec;
 
 /* Validate line[0..len) as one JSON text (RFC 8259, UTF-8 checked, any
- * nesting up to 10000 levels) that must be an object, and index its
+ * nesting up to 256 levels, the object itself one) that must be an object, and index its
  * top-level members.  Returns 0, or -1 with r->err and r->err_off set.
  * A record is reusable: parse into it again and its arrays are reused. */
 int rec_parse(cp_rec *r, const char *line, size_t len);
@@ -180,6 +201,12 @@ bool val_streq(cp_val v, const char *s);
 /* When v is a string with no escapes, its bytes without quotes; used for
  * fast paths.  Returns NULL otherwise. */
 const char *val_rawstr(cp_val v, size_t *n);
+/* The text of a string value, as bytes: a view into the line when it has
+ * no escapes (the common case, no copy), else unescaped into tmp (reset
+ * first; the view then lives as long as tmp's contents).  *p and *n are
+ * set; a view is not NUL-terminated.  Returns 0; -1 when v is not a string
+ * (*p NULL, *n 0); -2 on allocation failure. */
+int val_strview(cp_val v, cp_buf *tmp, const char **p, size_t *n);
 /* Number value.  Returns 0, or -1 when not a number. */
 int val_num(cp_val v, double *out);
 int val_int(cp_val v, int64_t *out);          /* -1 also when not integral */
@@ -253,7 +280,8 @@ void out_init(cp_out *o, int fd, bool line_buffered);
 /* Write one record and its newline.  Returns 0 or -1 (o->err_no set). */
 int out_record(cp_out *o, const char *p, size_t n);
 int out_flush(cp_out *o);
-/* Flush and close; fsync too when sync.  Returns 0 or -1. */
+/* Flush and free the buffer; the descriptor stays open (it is the
+ * caller's).  Returns 0 or -1 (o->err_no set). */
 int out_close(cp_out *o);
 
 /* ---------------------------------------------------------------- timefmt.c */
@@ -289,6 +317,12 @@ int dur_format(int64_t secs, char out[32]);
  * "-DURATION" before now ("-7d", "-1h30m"), or a time time_parse reads.
  * Returns 0 with *t, or -1. */
 int time_parse_when(const char *s, int64_t now, int64_t *t);
+
+/* ---------------------------------------------------------------- clock.c */
+
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), which no change of
+ * the wall clock moves: for measuring intervals, never for timestamps. */
+double mono_now(void);
 
 /* ---------------------------------------------------------------- jqx.c */
 
@@ -392,6 +426,10 @@ void cp_die(cp_prog *p, int code, const char *fmt, ...)
 void cp_die_err(cp_prog *p, const cp_err *e) __attribute__((noreturn));
 /* Print the usage line and exit 64. */
 void cp_usage(cp_prog *p) __attribute__((noreturn));
+/* A usage error: "PROG: msg", then the usage line, and exit 64.  Every
+ * argument a program refuses is reported so. */
+void cp_usage_error(cp_prog *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
 /* Remember an exit status; the highest-priority one wins at exit. */
 void cp_status(cp_prog *p, int code);
 
@@ -419,6 +457,18 @@ typedef struct {
 typedef int (*cp_record_fn)(void *ctx, cp_rec *r, const cp_pos *pos);
 int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx);
 
+/* The input loop under cp_each_record, for programs that read their
+ * inputs some other way (CSV, whole files): for each input (argv[0..argc),
+ * or "-", standard input, when argc is 0), open it with rd_open, call fn
+ * with the reader and the input's index in argv, and close it.  An input
+ * that cannot be opened is reported and sets the status (66 or 74, as
+ * rd_open says), and the loop goes on.  fn returns 0 to go on; -1 after a
+ * read error with e set, reported as "NAME:LINE: msg" (LINE the one after
+ * the last read) with status e->code, and the loop goes on; or a positive
+ * exit code to stop.  Returns 0, or the code fn stopped with. */
+typedef int (*cp_input_fn)(void *ctx, cp_rd *in, int index, cp_err *e);
+int cp_each_input(cp_prog *p, int argc, char **argv, cp_input_fn fn, void *ctx);
+
 /* Flush and check stdout (74 when it fails, e.g. > /dev/full), close
  * --bad, and return the exit status for main to return. */
 int cp_finish(cp_prog *p);
@@ -441,6 +491,17 @@ void cp_progress_init(cp_prog *p, cp_progress *pg);
 bool cp_progress_due(const cp_progress *pg);
 /* n per second since init. */
 double cp_progress_rate(const cp_progress *pg, uint64_t n);
+/* The check a loop makes after counting its n-th unit: every 65536th
+ * unit, whether a redraw is due. */
+static inline bool cp_progress_tick(const cp_progress *pg, uint64_t n)
+{
+	return (n & 0xffff) == 0 && cp_progress_due(pg);
+}
+/* The one progress line of a counting loop: "PROG: [LABEL ]N UNIT[, B
+ * bad], R UNIT/s", B being p->nbad when with_bad; final as for
+ * cp_progress_show. */
+void cp_progress_count(cp_prog *p, cp_progress *pg, bool final, const char *label,
+                       uint64_t n, const char *unit, bool with_bad);
 /* Draw "PROG: " and the formatted text; final ends the line (and draws
  * only when something was drawn before). */
 void cp_progress_show(cp_prog *p, cp_progress *pg, bool final, const char *fmt, ...)

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "cfgfile.h"
+#include "inifile.h"
 
 static const char *const platforms[] = {
 	"x", "mastodon", "bluesky", "reddit", "facebook", NULL
@@ -228,141 +229,121 @@ static int check_channel(const char *name, cp_channel *ch, cp_err *e)
 	return 0;
 }
 
+/* The parser's place in the file: the section being read. */
+struct cfg_parse {
+	cp_config *c;
+	cp_source *cur;
+	cp_channel *chan;
+};
+
+/* A "[NAME]" or "[channel NAME]" header. */
+static int section(struct cfg_parse *ps, char *s, unsigned lineno, cp_err *e)
+{
+	cp_config *c = ps->c;
+	char *close = strchr(s, ']');
+	if (!close || close[1] != '\0')
+		return cp_fail(e, CP_EX_CONFIG, "a section header is [NAME]");
+	char *sname = trim(s + 1, close);
+	if (strncmp(sname, "channel", 7) == 0 && isspace((unsigned char)sname[7])) {
+		char *cname = trim(sname + 8, sname + strlen(sname));
+		if (*cname == '\0' || strpbrk(cname, "/ \t"))
+			return cp_fail(e, CP_EX_CONFIG, "a channel name is one word without '/'");
+		if (cp_config_channel(c, cname))
+			return cp_fail(e, CP_EX_CONFIG, "[channel %s] given twice", cname);
+		cp_channel *grown = realloc(c->chan, (c->nchan + 1) * sizeof *grown);
+		if (!grown)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		c->chan = grown;
+		ps->chan = &c->chan[c->nchan++];
+		memset(ps->chan, 0, sizeof *ps->chan);
+		ps->chan->retries = 4;
+		ps->chan->line = (int)lineno;
+		ps->cur = NULL;
+		if (!(ps->chan->name = strdup(cname)))
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		return 0;
+	}
+	if (*sname == '\0' || strpbrk(sname, "/ \t"))
+		return cp_fail(e, CP_EX_CONFIG, "a source name is one word without '/'");
+	if (cp_config_find(c, sname))
+		return cp_fail(e, CP_EX_CONFIG, "source [%s] given twice", sname);
+	cp_source *grown = realloc(c->src, (c->nsrc + 1) * sizeof *grown);
+	if (!grown)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	c->src = grown;
+	ps->cur = &c->src[c->nsrc++];
+	ps->chan = NULL;
+	memset(ps->cur, 0, sizeof *ps->cur);
+	ps->cur->retries = 4;
+	ps->cur->line = (int)lineno;
+	if (!(ps->cur->name = strdup(sname)))
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return 0;
+}
+
+/* One line of the file (inifile.h puts FILE:LINE in front of an error). */
+static int config_line(void *v, ini_line *l, cp_err *e)
+{
+	struct cfg_parse *ps = v;
+	char *s = l->text;
+	if (*s == '\0')
+		return 0;
+	if (*s == '[')
+		return section(ps, s, l->lineno, e);
+	char *eq = strchr(s, '=');
+	if (!eq)
+		return cp_fail(e, CP_EX_CONFIG, "expected key = value");
+	char *key = trim(s, eq);
+	char *value = trim(eq + 1, eq + 1 + strlen(eq + 1));
+	cp_source *cur = ps->cur;
+	cp_channel *chan = ps->chan;
+	if (!cur && !chan)
+		return cp_fail(e, CP_EX_CONFIG, "'%s' before the first [source]", key);
+	const struct key *k;
+	for (k = cur ? keys : chan_keys; k->name; k++)
+		if (strcmp(k->name, key) == 0)
+			break;
+	if (!k->name) {
+		if (chan)
+			return cp_fail(e, CP_EX_CONFIG, "[channel %s]: unknown key '%s'", chan->name, key);
+		return cp_fail(e, CP_EX_CONFIG, "unknown key '%s'", key);
+	}
+	void *slot = cur ? (void *)((char *)cur + k->off) : (void *)((char *)chan + k->off);
+	char *endp;
+	switch (k->kind) {
+	case K_STR:
+		if (*value == '\0')
+			return cp_fail(e, CP_EX_CONFIG, "%s is empty", key);
+		free(*(char **)slot);
+		if (!(*(char **)slot = strdup(value)))
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		break;
+	case K_LONG:
+		errno = 0;
+		*(long *)slot = strtol(value, &endp, 10);
+		if (errno || endp == value || *endp || *(long *)slot < 0)
+			return cp_fail(e, CP_EX_CONFIG, "%s wants a whole number: %s", key, value);
+		break;
+	case K_DOUBLE:
+		errno = 0;
+		*(double *)slot = strtod(value, &endp);
+		if (errno || endp == value || *endp || *(double *)slot < 0)
+			return cp_fail(e, CP_EX_CONFIG, "%s wants a number: %s", key, value);
+		break;
+	}
+	return 0;
+}
+
 cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_err *e)
 {
-	cp_config *c = calloc(1, sizeof *c);
-	char *copy = malloc(len + 1);
-	cp_source *cur = NULL;
-	cp_channel *chan = NULL;
-	int lineno = 0;
-	if (!c || !copy || !(c->path = strdup(name))) {
+	struct cfg_parse ps = { .c = calloc(1, sizeof *ps.c) };
+	cp_config *c = ps.c;
+	if (!c || !(c->path = strdup(name))) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto fail;
 	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	for (char *line = copy, *next; line && line < copy + len + 1; line = next) {
-		char *nl = strchr(line, '\n');
-		next = nl ? nl + 1 : NULL;
-		char *end = nl ? nl : line + strlen(line);
-		lineno++;
-		char *s = trim(line, end);
-		if (*s == '\0' || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			char *close = strchr(s, ']');
-			if (!close || close[1] != '\0') {
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: a section header is [NAME]", name, lineno);
-				goto fail;
-			}
-			char *sname = trim(s + 1, close);
-			if (strncmp(sname, "channel", 7) == 0 && isspace((unsigned char)sname[7])) {
-				char *cname = trim(sname + 8, sname + strlen(sname));
-				if (*cname == '\0' || strpbrk(cname, "/ \t")) {
-					cp_fail(e, CP_EX_CONFIG, "%s:%d: a channel name is one word without '/'", name, lineno);
-					goto fail;
-				}
-				if (cp_config_channel(c, cname)) {
-					cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s] given twice", name, lineno, cname);
-					goto fail;
-				}
-				cp_channel *grown = realloc(c->chan, (c->nchan + 1) * sizeof *grown);
-				if (!grown) {
-					cp_fail(e, CP_EX_OSERR, "out of memory");
-					goto fail;
-				}
-				c->chan = grown;
-				chan = &c->chan[c->nchan++];
-				memset(chan, 0, sizeof *chan);
-				chan->retries = 4;
-				chan->line = lineno;
-				cur = NULL;
-				if (!(chan->name = strdup(cname))) {
-					cp_fail(e, CP_EX_OSERR, "out of memory");
-					goto fail;
-				}
-				continue;
-			}
-			if (*sname == '\0' || strpbrk(sname, "/ \t")) {
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: a source name is one word without '/'", name, lineno);
-				goto fail;
-			}
-			if (cp_config_find(c, sname)) {
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: source [%s] given twice", name, lineno, sname);
-				goto fail;
-			}
-			cp_source *grown = realloc(c->src, (c->nsrc + 1) * sizeof *grown);
-			if (!grown) {
-				cp_fail(e, CP_EX_OSERR, "out of memory");
-				goto fail;
-			}
-			c->src = grown;
-			cur = &c->src[c->nsrc++];
-			chan = NULL;
-			memset(cur, 0, sizeof *cur);
-			cur->retries = 4;
-			cur->line = lineno;
-			if (!(cur->name = strdup(sname))) {
-				cp_fail(e, CP_EX_OSERR, "out of memory");
-				goto fail;
-			}
-			continue;
-		}
-		char *eq = strchr(s, '=');
-		if (!eq) {
-			cp_fail(e, CP_EX_CONFIG, "%s:%d: expected key = value", name, lineno);
-			goto fail;
-		}
-		char *key = trim(s, eq);
-		char *value = trim(eq + 1, eq + 1 + strlen(eq + 1));
-		if (!cur && !chan) {
-			cp_fail(e, CP_EX_CONFIG, "%s:%d: '%s' before the first [source]", name, lineno, key);
-			goto fail;
-		}
-		const struct key *k;
-		for (k = cur ? keys : chan_keys; k->name; k++)
-			if (strcmp(k->name, key) == 0)
-				break;
-		if (!k->name) {
-			if (chan)
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s]: unknown key '%s'", name, lineno,
-				        chan->name, key);
-			else
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: unknown key '%s'", name, lineno, key);
-			goto fail;
-		}
-		void *slot = cur ? (void *)((char *)cur + k->off) : (void *)((char *)chan + k->off);
-		char *endp;
-		switch (k->kind) {
-		case K_STR:
-			if (*value == '\0') {
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: %s is empty", name, lineno, key);
-				goto fail;
-			}
-			free(*(char **)slot);
-			if (!(*(char **)slot = strdup(value))) {
-				cp_fail(e, CP_EX_OSERR, "out of memory");
-				goto fail;
-			}
-			break;
-		case K_LONG:
-			errno = 0;
-			*(long *)slot = strtol(value, &endp, 10);
-			if (errno || endp == value || *endp || *(long *)slot < 0) {
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: %s wants a whole number: %s", name, lineno, key, value);
-				goto fail;
-			}
-			break;
-		case K_DOUBLE:
-			errno = 0;
-			*(double *)slot = strtod(value, &endp);
-			if (errno || endp == value || *endp || *(double *)slot < 0) {
-				cp_fail(e, CP_EX_CONFIG, "%s:%d: %s wants a number: %s", name, lineno, key, value);
-				goto fail;
-			}
-			break;
-		}
-	}
+	if (ini_parse(name, text, len, "#;", config_line, &ps, e) < 0)
+		goto fail;
 	for (size_t i = 0; i < c->nsrc; i++)
 		if (check_source(name, &c->src[i], e) < 0)
 			goto fail;
@@ -373,10 +354,8 @@ cp_config *cp_config_parse(const char *name, const char *text, size_t len, cp_er
 		cp_fail(e, CP_EX_CONFIG, "%s: no [source] section", name);
 		goto fail;
 	}
-	free(copy);
 	return c;
 fail:
-	free(copy);
 	cp_config_free(c);
 	return NULL;
 }

@@ -374,6 +374,13 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 	for (int i = 0; i < 4 && rq->headers[i]; i++)
 		hdrs = curl_slist_append(hdrs, rq->headers[i]);
 	buf_free(&line);
+	/* The allocation rule (carepipe.h): once an allocation has failed, a
+	 * request may have been built without a part - a status posted
+	 * near-empty, a header missing - so none is sent. */
+	if (buf_failures()) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		goto done;
+	}
 
 	for (;;) {
 		CURL *c = h->curl;
@@ -419,6 +426,13 @@ int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e)
 		double wait = -1;
 		bool rate_limited = false;
 		bool not_sent = false;   /* the server never saw this attempt */
+		if (buf_failures()) {
+			/* The response could not be stored whole (a write callback
+			 * failed, or it was cut): out of memory, not the network's
+			 * fault, and never retried. */
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto done;
+		}
 		if (cc != CURLE_OK) {
 			not_sent = cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
 			    cc == CURLE_COULDNT_RESOLVE_PROXY;

@@ -80,7 +80,10 @@ void http_free(cp_http *h);
 /* A string that must never appear in traces or messages (a token). */
 int http_secret(cp_http *h, const char *s);
 /* Perform a request with the retry policy above.  Returns 0 with a 2xx (or
- * a pass_status) response in rs, or -1 with e set. */
+ * a pass_status) response in rs, or -1 with e set.  Once any allocation
+ * of a buf has failed in this process (buf_failures), nothing is sent: -1
+ * with 71, whatever the request, since its URL, headers or body may have
+ * been built without a part. */
 int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e);
 void http_resp_free(cp_http_resp *rs);
 /* A response header's value (case-insensitive name), copied into out;

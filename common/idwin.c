@@ -6,15 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "idwin.h"
 
 #define SLOTS (4 * IDWIN_MIN)   /* a set is at most a quarter full */
 
 static uint64_t hash(const char *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a, 64 bits */
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	uint64_t h = hash64(p, n);
 	return h ? h : 1;                      /* 0 marks an empty slot */
 }
 

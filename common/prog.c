@@ -100,6 +100,17 @@ void cp_usage(cp_prog *p)
 	exit(CP_EX_USAGE);
 }
 
+static void msg_write(const char *name, const char *fmt, va_list ap);
+
+void cp_usage_error(cp_prog *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	msg_write(p->name, fmt, ap);
+	va_end(ap);
+	cp_usage(p);
+}
+
 /*
  * --list-options: every option getopt_long is given, one per line, as
  * "SPELLINGS<TAB>ARG": the short and long spellings of one option joined
@@ -296,7 +307,7 @@ static void msg_add_visible(struct msg_out *o, const char *s, size_t n)
 			continue;
 		}
 		if (c >= 0x80) {
-			int k = uni_decode(s + i, n - i, &cp);
+			int k = utf8_decode(s + i, n - i, &cp);
 			if (k > 0 && cp > 0x9f) {
 				i += (size_t)k;
 				continue;
@@ -420,13 +431,6 @@ void cp_emit(cp_prog *p, const char *line, size_t len)
 	p->nrecords++;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Progress on a shared terminal.  In a pipeline every stage has the same
  * terminal on stderr; if each drew its own progress line they would
@@ -485,18 +489,18 @@ void cp_progress_init(cp_prog *p, cp_progress *pg)
 		if (*end == '\0' && v >= 0)
 			pg->every = v;
 	}
-	pg->start = pg->last = now_s();
+	pg->start = pg->last = mono_now();
 	errno = saved;
 }
 
 bool cp_progress_due(const cp_progress *pg)
 {
-	return pg->on && now_s() - pg->last >= pg->every;
+	return pg->on && mono_now() - pg->last >= pg->every;
 }
 
 double cp_progress_rate(const cp_progress *pg, uint64_t n)
 {
-	double el = now_s() - pg->start;
+	double el = mono_now() - pg->start;
 	return n / (el > 0 ? el : 1e-9);
 }
 
@@ -528,68 +532,100 @@ void cp_progress_show(cp_prog *p, cp_progress *pg, bool final, const char *fmt, 
 			*c = '?';
 	fprintf(stderr, "\r%s%s%s", stderr_ansi() ? "\033[K" : "", line, final ? "\n" : "");
 	fflush(stderr);
-	pg->last = now_s();
+	pg->last = mono_now();
 	pg->drawn = true;
 	progress_open = !final;
 }
 
-int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx)
+void cp_progress_count(cp_prog *p, cp_progress *pg, bool final, const char *label,
+                       uint64_t n, const char *unit, bool with_bad)
 {
-	cp_progress pg;
-	uint64_t lines = 0;
-	cp_progress_init(p, &pg);
+	char bad[48] = "";
+	if (!pg->on || (final && !pg->drawn))
+		return;
+	if (with_bad)
+		snprintf(bad, sizeof bad, ", %llu bad", (unsigned long long)p->nbad);
+	cp_progress_show(p, pg, final, "%s%s%llu %s%s, %.0f %s/s", label ? label : "",
+	    label ? " " : "", (unsigned long long)n, unit, bad, cp_progress_rate(pg, n), unit);
+}
+
+int cp_each_input(cp_prog *p, int argc, char **argv, cp_input_fn fn, void *ctx)
+{
 	static char dash[] = "-";
 	char *stdin_only[] = { dash };
-	cp_rec r = {0};
-	cp_err e = {0};
 	int rc = 0;
 
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
 	}
-	for (int i = 0; i < argc && rc == 0; i++) {
+	for (int i = 0; i < argc && rc <= 0; i++) {
+		cp_err e = {0};
 		cp_rd *in = rd_open(argv[i], &e);
 		if (!in) {
 			cp_warn(p, "%s", e.msg);
 			cp_status(p, e.code);
 			continue;
 		}
-		const char *line;
-		size_t len;
-		int got;
-		cp_pos pos = { rd_name(in), 0 };
-		while ((got = rd_line(in, &line, &len, &e)) > 0) {
-			pos.lineno = rd_lineno(in);
-			if ((++lines & 0xffff) == 0 && cp_progress_due(&pg))
-				cp_progress_show(p, &pg, false, "%llu lines, %llu bad, %.0f lines/s",
-				    (unsigned long long)lines, (unsigned long long)p->nbad,
-				    cp_progress_rate(&pg, lines));
-			if (rec_parse(&r, line, len) < 0) {
-				size_t k = 0;
-				while (k < len && (line[k] == ' ' || line[k] == '\t'))
-					k++;
-				if (k == len)
-					continue; /* blank lines are not records */
-				char why[160];
-				snprintf(why, sizeof why, "%s at byte %zu", r.err, r.err_off + 1);
-				cp_bad_line(p, pos.file, pos.lineno, line, len, why);
-				continue;
-			}
-			rc = fn(ctx, &r, &pos);
-			if (rc)
-				break;
-		}
-		if (got < 0) {
+		rc = fn(ctx, in, i, &e);
+		if (rc < 0) {
 			cp_warn(p, "%s:%llu: %s", rd_name(in), (unsigned long long)rd_lineno(in) + 1,
 			        e.msg);
 			cp_status(p, e.code);
 		}
 		rd_close(in);
 	}
-	cp_progress_show(p, &pg, true, "%llu lines, %llu bad, %.0f lines/s",
-	    (unsigned long long)lines, (unsigned long long)p->nbad, cp_progress_rate(&pg, lines));
-	rec_free(&r);
+	return rc > 0 ? rc : 0;
+}
+
+/* cp_each_record's state, across its inputs. */
+struct each_record {
+	cp_prog *p;
+	cp_record_fn fn;
+	void *ctx;
+	cp_progress pg;
+	uint64_t lines;
+	cp_rec r;
+};
+
+static int each_record_input(void *v, cp_rd *in, int index, cp_err *e)
+{
+	struct each_record *er = v;
+	cp_prog *p = er->p;
+	const char *line;
+	size_t len;
+	int got;
+	cp_pos pos = { rd_name(in), 0 };
+	(void)index;
+	while ((got = rd_line(in, &line, &len, e)) > 0) {
+		pos.lineno = rd_lineno(in);
+		if (cp_progress_tick(&er->pg, ++er->lines))
+			cp_progress_count(p, &er->pg, false, NULL, er->lines, "lines", true);
+		if (rec_parse(&er->r, line, len) < 0) {
+			size_t k = 0;
+			while (k < len && (line[k] == ' ' || line[k] == '\t'))
+				k++;
+			if (k == len)
+				continue; /* blank lines are not records */
+			char why[160];
+			snprintf(why, sizeof why, "%s at byte %zu", er->r.err, er->r.err_off + 1);
+			cp_bad_line(p, pos.file, pos.lineno, line, len, why);
+			continue;
+		}
+		int rc = er->fn(er->ctx, &er->r, &pos);
+		if (rc)
+			return rc;
+	}
+	return got < 0 ? -1 : 0;
+}
+
+int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx)
+{
+	struct each_record er = { .p = p, .fn = fn, .ctx = ctx };
+	cp_progress_init(p, &er.pg);
+	int rc = cp_each_input(p, argc, argv, each_record_input, &er);
+	cp_progress_count(p, &er.pg, true, NULL, er.lines, "lines", true);
+	rec_free(&er.r);
 	return rc;
 }
 

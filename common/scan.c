@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carepipe.h"
+#include "utf8.h"
 
 /* jq 1.6 refuses deeper nesting; agreeing with it keeps the jv bridge safe. */
 #define MAX_DEPTH 256
@@ -55,37 +56,6 @@ static int hex4(const char *p, const char *end, unsigned *out)
 		v = v << 4 | (unsigned)h;
 	}
 	*out = v;
-	return 0;
-}
-
-/* Length of a valid UTF-8 sequence at p (2..4), or 0 when invalid. */
-static int utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	unsigned c = p[0];
-	if (c >= 0xc2 && c <= 0xdf) {
-		if (end - p >= 2 && (p[1] & 0xc0) == 0x80)
-			return 2;
-		return 0;
-	}
-	if (c >= 0xe0 && c <= 0xef) {
-		if (end - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && p[1] < 0xa0)
-			return 0; /* overlong */
-		if (c == 0xed && p[1] >= 0xa0)
-			return 0; /* UTF-16 surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (end - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && p[1] < 0x90)
-			return 0; /* overlong */
-		if (c == 0xf4 && p[1] >= 0x90)
-			return 0; /* beyond U+10FFFF */
-		return 4;
-	}
 	return 0;
 }
 
@@ -182,8 +152,9 @@ static const char *scan_string(struct sc *s, const char *p, bool *escaped)
 			p++;
 			continue;
 		}
-		int n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
-		if (!n)
+		uint32_t cp;
+		int n = utf8_decode(p, (size_t)(end - p), &cp);
+		if (n < 0)
 			return fail(s, p, "invalid UTF-8");
 		p += n;
 	}

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "sentiment.h"
 #include "sentmodel.h"
 #include "textmatch.h"
 #include "cfgfile.h"
+#include "inifile.h"
 
 enum { L_EN, L_FR, L_USER, L_N, L_STRICT = 8 };
 
@@ -40,19 +42,11 @@ struct sentiment {
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
 #define AFINN_SCALE 0.8
 
-static uint32_t hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static struct entry *find(const sentiment *s, const char *k, size_t n)
 {
 	if (!s->cap)
 		return NULL;
-	uint32_t h = hash(k, n);
+	uint32_t h = hash32(k, n);
 	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		struct entry *e = &s->tab[i];
 		if (!e->key)
@@ -193,14 +187,14 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 		return e;
 	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
 		return NULL;
-	size_t j = hash(k, n) & (s->cap - 1);
+	size_t j = hash32(k, n) & (s->cap - 1);
 	while (s->tab[j].key)
 		j = (j + 1) & (s->cap - 1);
 	e = &s->tab[j];
 	if (!(e->key = strndup(k, n)))
 		return NULL;
 	e->klen = (unsigned)strlen(e->key);
-	e->h = hash(e->key, e->klen);
+	e->h = hash32(e->key, e->klen);
 	s->n++;
 	return e;
 }
@@ -208,9 +202,13 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 static int put(sentiment *s, int lex, const char *word, size_t n, double score)
 {
 	cp_buf k = {0};
-	if (fold(word, n, &k) < 0 || k.len == 0) {
+	if (fold(word, n, &k) < 0) {
 		buf_free(&k);
-		return k.len == 0 ? 0 : -1;
+		return -1;
+	}
+	if (k.len == 0) {
+		buf_free(&k);
+		return 0;   /* nothing left of the word: no entry */
 	}
 	apostrophes(&k);
 	/* The text splits words at hyphens, so "must-see" is a phrase. */
@@ -311,46 +309,35 @@ int sentiment_add(sentiment *s, const char *word, double score)
 	return put(s, L_USER, word, strlen(word), score);
 }
 
+/* One line of a lexicon file: WORD<TAB>SCORE, or a blank line, or a
+ * comment starting with '#' in its first column. */
+static int lexicon_line(void *v, ini_line *l, cp_err *e)
+{
+	sentiment *s = v;
+	char *line = l->raw;
+	size_t n = strlen(line);
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	if (n == 0 || line[0] == '#')
+		return 0;
+	char *tab = strrchr(line, '\t');
+	char *end = NULL;
+	double score = 0;
+	if (tab) {
+		errno = 0;
+		score = strtod(tab + 1, &end);
+	}
+	if (!tab || tab == line || end == tab + 1 || *end || errno || !isfinite(score) ||
+	    score < -5 || score > 5)
+		return cp_fail(e, CP_EX_CONFIG, "expected WORD<TAB>SCORE with a score from -5 to 5");
+	if (put(s, L_USER, line, (size_t)(tab - line), score) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return 0;
+}
+
 int sentiment_load(sentiment *s, const char *path, cp_err *e)
 {
-	cp_buf b = {0};
-	if (cfg_read_file(path, &b, e) < 0) {
-		buf_free(&b);
-		return -1;
-	}
-	buf_cstr(&b);
-	unsigned lineno = 0;
-	for (char *line = b.p, *next; line && line < b.p + b.len; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		size_t n = strlen(line);
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		char *tab = strrchr(line, '\t');
-		char *end = NULL;
-		double score = 0;
-		if (tab) {
-			errno = 0;
-			score = strtod(tab + 1, &end);
-		}
-		if (!tab || tab == line || end == tab + 1 || *end || errno || !isfinite(score) ||
-		    score < -5 || score > 5) {
-			buf_free(&b);
-			return cp_fail(e, CP_EX_CONFIG,
-			               "%s:%u: expected WORD<TAB>SCORE with a score from -5 to 5", path,
-			               lineno);
-		}
-		if (put(s, L_USER, line, (size_t)(tab - line), score) < 0) {
-			buf_free(&b);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-	}
-	buf_free(&b);
-	return 0;
+	return ini_read(path, NULL, lexicon_line, s, e);
 }
 
 void sentiment_free(sentiment *s)

@@ -12,6 +12,7 @@
 
 #include "sentiment.h"
 #include "sentmodel.h"
+#include "inifile.h"
 #include "textmatch.h"
 
 /* ---------------------------------------------------------------- hashing */
@@ -432,6 +433,111 @@ static bool weights(const long *v)
 	return true;
 }
 
+/* The model file's reader, line by line: where it is in the file's fixed
+ * order of lines.  Lines in order: the header, features, classes,
+ * buckets, scale, bias, SM_NDENSE dense lines, w lines, and end with the
+ * number of w lines (so a truncated file is refused, not half loaded). */
+enum { S_MAGIC, S_FEATURES, S_CLASSES, S_BUCKETS, S_SCALE, S_BIAS, S_DENSE, S_W, S_DONE };
+struct sm_reader {
+	sm_model *m;
+	int st, ndense;
+	unsigned long nw;
+	unsigned lineno;     /* the last line read */
+	const char *why;
+};
+
+static int sm_line(void *ctx, ini_line *l, cp_err *e)
+{
+	struct sm_reader *L = ctx;
+	char *line = l->raw;
+	L->lineno = l->lineno;
+	size_t n = strlen(line);
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	if (n == 0 || line[0] == '#')
+		return 0;
+	char *arg = line + strcspn(line, " \t");
+	size_t kl = (size_t)(arg - line);
+#define IS(k) (kl == sizeof k - 1 && !memcmp(line, k, kl))
+	long v[4];
+	switch (L->st) {
+	case S_MAGIC:
+		if (!IS("carepipe-sentiment-model") || !ints(arg, v, 1, 1, 1))
+			L->why = "expected \"carepipe-sentiment-model 1\" first";
+		break;
+	case S_FEATURES:
+		if (!IS("features") || !ints(arg, v, 1, 0, 1000000))
+			L->why = "expected \"features N\"";
+		else if (v[0] != SM_FEATURES_VERSION)
+			L->why = "made for another version of the features; retrain it";
+		else
+			L->m->features = (int)v[0];
+		break;
+	case S_CLASSES:
+		if (!IS("classes") || strcmp(arg, " negative neutral positive"))
+			L->why = "expected \"classes negative neutral positive\"";
+		break;
+	case S_BUCKETS:
+		if (!IS("buckets") || !ints(arg, v, 1, 1, 1L << 24) || (v[0] & (v[0] - 1)))
+			L->why = "expected \"buckets N\", N a power of two up to 16777216";
+		else if (!(L->m->own = calloc((size_t)v[0], sizeof *L->m->own)))
+			L->why = "out of memory";
+		else
+			L->m->buckets = (uint32_t)v[0];
+		break;
+	case S_SCALE: {
+		char *end;
+		errno = 0;
+		L->m->scale = IS("scale") ? strtod(arg, &end) : 0;
+		if (!IS("scale") || end == arg || *end || errno || !isfinite(L->m->scale) ||
+		    L->m->scale <= 0)
+			L->why = "expected \"scale X\", X a positive number";
+		break;
+	}
+	case S_BIAS:
+		if (!IS("bias") || !ints(arg, v, 3, -32767, 32767))
+			L->why = "expected \"bias N N N\", integers from -32767 to 32767";
+		else
+			for (int c = 0; c < SM_CLASSES; c++)
+				L->m->bias[c] = (int16_t)v[c];
+		break;
+	case S_DENSE:
+		if (!IS("dense") || !ints(arg, v, 4, -32767, 32767) || v[0] != L->ndense ||
+		    !weights(v + 1))
+			L->why = "expected \"dense I N N N\", I counting from 0 to 15, N from -32767 to 32767";
+		else
+			for (int c = 0; c < SM_CLASSES; c++)
+				L->m->dense[L->ndense][c] = (int16_t)v[c + 1];
+		if (!L->why && ++L->ndense < SM_NDENSE)
+			L->st--;
+		break;
+	case S_W:
+		if (IS("end")) {
+			if (!ints(arg, v, 1, 0, 1L << 24) || (unsigned long)v[0] != L->nw)
+				L->why = "\"end N\" does not match the number of w lines";
+			break;
+		}
+		if (!IS("w") || !ints(arg, v, 4, -(1L << 24), 1L << 24) || v[0] < 0 ||
+		    v[0] >= (long)L->m->buckets || !weights(v + 1))
+			L->why = "expected \"w BUCKET N N N\" (BUCKET below buckets, N from -32767 to "
+			      "32767) or \"end N\"";
+		else
+			for (int c = 0; c < SM_CLASSES; c++)
+				L->m->own[v[0]][c] = (int16_t)v[c + 1];
+		L->nw++;
+		L->st--;
+		break;
+	default:
+		L->why = "text after \"end\"";
+	}
+#undef IS
+	L->st++;
+	if (L->why)
+		return cp_fail(e, !strcmp(L->why, "out of memory") ? CP_EX_OSERR : CP_EX_CONFIG, "%s",
+		               L->why);
+	return 0;
+}
+
 int sm_load(sm_model *m, const char *path, cp_err *e)
 {
 	cp_buf b = {0};
@@ -441,114 +547,14 @@ int sm_load(sm_model *m, const char *path, cp_err *e)
 		buf_free(&b);
 		return r == 0 ? cp_fail(e, CP_EX_NOINPUT, "%s: no such file", path) : -1;
 	}
-	if (!buf_cstr(&b)) {
-		buf_free(&b);
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
-	}
-	/* Lines in order: the header, features, classes, buckets, scale, bias,
-	 * SM_NDENSE dense lines, w lines, and end with the number of w lines
-	 * (so a truncated file is refused, not half loaded). */
-	enum { S_MAGIC, S_FEATURES, S_CLASSES, S_BUCKETS, S_SCALE, S_BIAS, S_DENSE, S_W, S_DONE };
-	int st = S_MAGIC, ndense = 0;
-	unsigned long nw = 0;
-	unsigned lineno = 0;
-	const char *why = NULL;
-	for (char *line = b.p, *next; line < b.p + b.len && !why; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = b.p + b.len;
-		lineno++;
-		size_t n = strlen(line);
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		char *arg = line + strcspn(line, " \t");
-		size_t kl = (size_t)(arg - line);
-#define IS(k) (kl == sizeof k - 1 && !memcmp(line, k, kl))
-		long v[4];
-		switch (st) {
-		case S_MAGIC:
-			if (!IS("carepipe-sentiment-model") || !ints(arg, v, 1, 1, 1))
-				why = "expected \"carepipe-sentiment-model 1\" first";
-			break;
-		case S_FEATURES:
-			if (!IS("features") || !ints(arg, v, 1, 0, 1000000))
-				why = "expected \"features N\"";
-			else if (v[0] != SM_FEATURES_VERSION)
-				why = "made for another version of the features; retrain it";
-			else
-				m->features = (int)v[0];
-			break;
-		case S_CLASSES:
-			if (!IS("classes") || strcmp(arg, " negative neutral positive"))
-				why = "expected \"classes negative neutral positive\"";
-			break;
-		case S_BUCKETS:
-			if (!IS("buckets") || !ints(arg, v, 1, 1, 1L << 24) || (v[0] & (v[0] - 1)))
-				why = "expected \"buckets N\", N a power of two up to 16777216";
-			else if (!(m->own = calloc((size_t)v[0], sizeof *m->own)))
-				why = "out of memory";
-			else
-				m->buckets = (uint32_t)v[0];
-			break;
-		case S_SCALE: {
-			char *end;
-			errno = 0;
-			m->scale = IS("scale") ? strtod(arg, &end) : 0;
-			if (!IS("scale") || end == arg || *end || errno || !isfinite(m->scale) ||
-			    m->scale <= 0)
-				why = "expected \"scale X\", X a positive number";
-			break;
-		}
-		case S_BIAS:
-			if (!IS("bias") || !ints(arg, v, 3, -32767, 32767))
-				why = "expected \"bias N N N\", integers from -32767 to 32767";
-			else
-				for (int c = 0; c < SM_CLASSES; c++)
-					m->bias[c] = (int16_t)v[c];
-			break;
-		case S_DENSE:
-			if (!IS("dense") || !ints(arg, v, 4, -32767, 32767) || v[0] != ndense ||
-			    !weights(v + 1))
-				why = "expected \"dense I N N N\", I counting from 0 to 15, N from -32767 to 32767";
-			else
-				for (int c = 0; c < SM_CLASSES; c++)
-					m->dense[ndense][c] = (int16_t)v[c + 1];
-			if (!why && ++ndense < SM_NDENSE)
-				st--;
-			break;
-		case S_W:
-			if (IS("end")) {
-				if (!ints(arg, v, 1, 0, 1L << 24) || (unsigned long)v[0] != nw)
-					why = "\"end N\" does not match the number of w lines";
-				break;
-			}
-			if (!IS("w") || !ints(arg, v, 4, -(1L << 24), 1L << 24) || v[0] < 0 ||
-			    v[0] >= (long)m->buckets || !weights(v + 1))
-				why = "expected \"w BUCKET N N N\" (BUCKET below buckets, N from -32767 to "
-				      "32767) or \"end N\"";
-			else
-				for (int c = 0; c < SM_CLASSES; c++)
-					m->own[v[0]][c] = (int16_t)v[c + 1];
-			nw++;
-			st--;
-			break;
-		default:
-			why = "text after \"end\"";
-		}
-#undef IS
-		st++;
-	}
+	struct sm_reader L = { .m = m, .st = S_MAGIC };
+	r = ini_parse(path, b.p ? b.p : "", b.len, NULL, sm_line, &L, e);
 	buf_free(&b);
-	if (!why && st != S_DONE)
-		why = "ends early, without \"end N\"";
-	if (why) {
+	if (r == 0 && L.st != S_DONE)
+		r = cp_fail(e, CP_EX_CONFIG, "%s:%u: ends early, without \"end N\"", path, L.lineno);
+	if (r < 0) {
 		sm_free(m);
-		return cp_fail(e, !strcmp(why, "out of memory") ? CP_EX_OSERR : CP_EX_CONFIG,
-		               "%s:%u: %s", path, lineno, why);
+		return -1;
 	}
 	m->w = (const int16_t (*)[SM_CLASSES])m->own;
 	return 0;

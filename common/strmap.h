@@ -1,20 +1,31 @@
 /*
- * strmap.h - strings to small values, for ids: reply's mentions answered
- * and seen, the entries of reply's and notify's journals.
+ * strmap.h - the one string-keyed map of carepipe: ids for reply's
+ * mentions answered and seen, the entries of reply's and notify's
+ * journals, and any table keyed by bytes (kpi-report's groups and tags,
+ * sla-check's and assign's thread tables can move onto it).
  *
- * Ownership: the map copies its keys and frees them in map_free; values
- * stay the caller's (map_free calls fn on each to free them).  A zeroed
- * strmap is empty.  Nothing here prints or exits.
+ * Keys are byte strings of any content (NUL included) given with their
+ * length, or C strings; values are a pointer each.  Open addressing with
+ * linear probing and backward-shift deletion (no tombstones), hashed with
+ * hash.h's FNV-1a; the table is at most half full and never shrinks.
+ *
+ * Ownership: the map copies its keys (NUL-terminated, the NUL not in
+ * keylen) and frees them in map_del and map_free; values stay the
+ * caller's (map_free calls fn on each to free them).  A slot pointer is
+ * valid until the next map_put, map_addn or map_del.  A zeroed strmap is
+ * empty.  Nothing here prints or exits.  On allocation failure map_put
+ * and map_addn fail and leave the map as it was.
  */
 #ifndef CAREPIPE_STRMAP_H
 #define CAREPIPE_STRMAP_H
 
 #include "carepipe.h"
 
-/* Open addressing, never shrinks. */
 typedef struct {
 	struct map_slot {
-		char *key;
+		char *key;       /* NULL: an empty slot */
+		size_t keylen;
+		uint64_t hash;
 		void *val;
 	} *slot;
 	size_t n, cap;
@@ -25,7 +36,20 @@ typedef struct {
 void *map_get(const strmap *m, const char *key, bool *found);
 /* Store a copy of key with val (replacing); 0 or -1 (out of memory). */
 int map_put(strmap *m, const char *key, void *val);
-/* Call fn on every value (to free them). */
+
+/* The slot of key[0..n), or NULL when absent. */
+struct map_slot *map_findn(const strmap *m, const void *key, size_t n);
+/* The slot of key[0..n), added (with val NULL) when absent; NULL when out
+ * of memory. */
+struct map_slot *map_addn(strmap *m, const void *key, size_t n);
+/* Remove the slot's entry, freeing its key (not its value). */
+void map_del(strmap *m, struct map_slot *s);
+/* Iterate: start with *pos = 0; returns the next entry's slot, or NULL at
+ * the end, in no particular order.  The map must not change meanwhile
+ * (map_del moves entries: collect first, delete after). */
+struct map_slot *map_next(const strmap *m, size_t *pos);
+
+/* Call fn (when not NULL) on every value, then free the keys and table. */
 void map_free(strmap *m, void (*fn)(void *));
 
 #endif

@@ -78,7 +78,7 @@ static size_t first_bad_byte(const char *s, size_t n, const char **why)
 			continue;
 		}
 		uint32_t cp;
-		int k = uni_decode(s + i, n - i, &cp);
+		int k = utf8_decode(s + i, n - i, &cp);
 		if (k < 0) {
 			*why = "not valid UTF-8";
 			return i;

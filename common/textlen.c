@@ -66,7 +66,7 @@ static bool is_alnum(unsigned char c)
 static uint32_t cp_at(const char *s, size_t n, size_t i, int *len)
 {
 	uint32_t c = 0xFFFD;
-	int k = uni_decode(s + i, n - i, &c);
+	int k = utf8_decode(s + i, n - i, &c);
 	*len = k > 0 ? k : 1;
 	return c;
 }
@@ -714,7 +714,7 @@ static size_t emoji_match(const char *s, size_t n, size_t i)
 	size_t j = i, best = 0;
 	while (j < n && node->n) {
 		uint32_t c;
-		int k = uni_decode(s + j, n - j, &c);
+		int k = utf8_decode(s + j, n - j, &c);
 		if (k < 0)
 			break;
 		size_t lo = node->first, hi = (size_t)node->first + node->n;
@@ -731,7 +731,7 @@ static size_t emoji_match(const char *s, size_t n, size_t i)
 		j += (size_t)k;
 		uint32_t next = 0;
 		if (node->final == 1 ||
-		    (node->final == 2 && !(j < n && uni_decode(s + j, n - j, &next) > 0 && next == 0xFE0E)))
+		    (node->final == 2 && !(j < n && utf8_decode(s + j, n - j, &next) > 0 && next == 0xFE0E)))
 			best = j;
 	}
 	return best ? best - i : 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "carepipe.h"
+#include "tz.h"
 
 int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -300,14 +301,5 @@ int dur_format(int64_t secs, char out[32])
 
 int time_parse_when(const char *s, int64_t now, int64_t *t)
 {
-	int64_t d;
-	if (strcmp(s, "now") == 0) {
-		*t = now;
-		return 0;
-	}
-	if (s[0] == '-' && dur_parse(s + 1, &d) == 0) {
-		*t = now - d;
-		return 0;
-	}
-	return time_parse(s, strlen(s), t);
+	return tz_parse_when(s, now, NULL, t);
 }

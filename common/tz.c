@@ -521,3 +521,42 @@ int tz_parse_local(const tz *zone, const char *s, size_t n, const char *fmt, int
 		*t = local;
 	return *t < TIME_MIN || *t > TIME_MAX ? -2 : 0;
 }
+
+/* A date, or a date and time, with no offset: "2024-03-01",
+ * "2024-03-01T08:00" or "2024-03-01T08:00:00" (a space for the T). */
+static bool local_form(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (n == 10)
+		return true;
+	return (s[10] == 'T' || s[10] == ' ') && (n == 16 || (n == 19 && s[16] == ':')) &&
+	       s[13] == ':';
+}
+
+int tz_parse_when(const char *s, int64_t now, const tz *zone, int64_t *t)
+{
+	int64_t d;
+	if (strcmp(s, "now") == 0) {
+		*t = now;
+		return 0;
+	}
+	if (s[0] == '-' && dur_parse(s + 1, &d) == 0) {
+		*t = now - d;
+		return 0;
+	}
+	if (zone && local_form(s)) {
+		/* A wall-clock time of the zone: read it as if UTC, then find
+		 * the instant. */
+		char utc[40];
+		int64_t local;
+		snprintf(utc, sizeof utc, "%.10sT%s%sZ", s, strlen(s) > 10 ? s + 11 : "00:00:00",
+		         strlen(s) == 16 ? ":00" : "");
+		if (time_parse(utc, strlen(utc), &local) == 0) {
+			tz_from_local(zone, local, t);
+			return 0;
+		}
+	}
+	return time_parse(s, strlen(s), t);
+}

@@ -57,4 +57,15 @@ int tz_from_local(const tz *z, int64_t local, int64_t *utc);
  * when it is a time outside TIME_MIN..TIME_MAX (carepipe.h). */
 int tz_parse_local(const tz *zone, const char *s, size_t n, const char *fmt, int64_t *t);
 
+/* The one reader of a point in time as options take it (--now, --since,
+ * --until): "now"; "-DURATION" before now ("-7d", "-1h30m"); with a zone,
+ * a wall-clock date or date and time of that zone with no offset
+ * ("2024-03-01", "2024-03-01T08:00", "2024-03-01 08:00:00"; a time
+ * skipped by a DST jump means the jump); else a time time_parse reads
+ * (RFC 3339 with an offset, Twitter's form, epoch seconds).  Without a
+ * zone (NULL) the wall-clock forms are not taken.  Returns 0 with *t; -1
+ * when s is none of these, -2 when it is a time outside
+ * TIME_MIN..TIME_MAX.  time_parse_when (carepipe.h) is this with no zone. */
+int tz_parse_when(const char *s, int64_t now, const tz *zone, int64_t *t);
+
 #endif

@@ -29,46 +29,18 @@ static bool in_ranges(const struct uni_range *t, size_t n, uint32_t c);
 
 int uni_decode(const char *s, size_t n, uint32_t *cp)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	if (n == 0)
-		return -1;
-	unsigned char c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	int len;
-	uint32_t v, min;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2, v = c & 0x1F, min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3, v = c & 0x0F, min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else
-		return -1;
-	if (n < (size_t)len)
-		return -1;
-	for (int i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return -1;
-		v = v << 6 | (p[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return -1;
-	*cp = v;
-	return len;
+	return utf8_decode(s, n, cp);
 }
 
 bool uni_valid(const char *s, size_t n)
 {
-	uint32_t c;
+	uint32_t c = 0;
 	for (size_t i = 0; i < n;) {
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		int k = uni_decode(s + i, n - i, &c);
+		int k = utf8_decode(s + i, n - i, &c);
 		if (k < 0)
 			return false;
 		i += (size_t)k;
@@ -168,8 +140,8 @@ char *uni_nfc(const char *s, size_t n, size_t *len)
 	uint32_t *tmp = cps + 4 * n + 4;
 	size_t m = 0;
 	for (size_t i = 0; i < n;) {
-		uint32_t c;
-		int k = uni_decode(s + i, n - i, &c);
+		uint32_t c = 0;
+		int k = utf8_decode(s + i, n - i, &c);
 		i += (size_t)k;
 		m += decompose(c, cps + m);
 	}
@@ -233,8 +205,8 @@ bool uni_is_nfc(const char *s, size_t n)
 			i += b < 0x80 ? 1 : 2;
 			continue;
 		}
-		uint32_t c;
-		int k = uni_decode(s + i, n - i, &c);
+		uint32_t c = 0;
+		int k = utf8_decode(s + i, n - i, &c);
 		if (k < 0)
 			return false;
 		i += (size_t)k;
@@ -250,8 +222,8 @@ bool uni_is_nfc(const char *s, size_t n)
 
 size_t uni_grapheme_end(const char *s, size_t n, size_t i)
 {
-	uint32_t c;
-	int k = uni_decode(s + i, n - i, &c);
+	uint32_t c = 0;
+	int k = utf8_decode(s + i, n - i, &c);
 	if (k < 0)
 		return i + 1;
 	enum uni_gcb prev = uni_gcb(c);
@@ -263,7 +235,7 @@ size_t uni_grapheme_end(const char *s, size_t n, size_t i)
 	int conjunct = uni_incb(c) == INCB_CONSONANT;
 	size_t j = i + (size_t)k;
 	while (j < n) {
-		k = uni_decode(s + j, n - j, &c);
+		k = utf8_decode(s + j, n - j, &c);
 		if (k < 0)
 			break;
 		enum uni_gcb next = uni_gcb(c);
@@ -398,9 +370,9 @@ bool uni_is_blank(uint32_t c)
 size_t uni_skip_blank(const char *s, size_t n)
 {
 	size_t i = 0;
-	uint32_t c;
+	uint32_t c = 0;
 	int k;
-	while (i < n && (k = uni_decode(s + i, n - i, &c)) > 0 && uni_is_blank(c))
+	while (i < n && (k = utf8_decode(s + i, n - i, &c)) > 0 && uni_is_blank(c))
 		i += (size_t)k;
 	return i;
 }
@@ -412,8 +384,8 @@ size_t uni_trim_blank_end(const char *s, size_t n)
 		size_t a = z - 1;
 		while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80)
 			a--;
-		uint32_t c;
-		if (uni_decode(s + a, z - a, &c) != (int)(z - a) || !uni_is_blank(c))
+		uint32_t c = 0;
+		if (utf8_decode(s + a, z - a, &c) != (int)(z - a) || !uni_is_blank(c))
 			break;
 		z = a;
 	}

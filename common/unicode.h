@@ -18,9 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The code point at s[0..n) in *cp and its size in bytes (1 to 4), or -1
- * when s does not start with a valid UTF-8 sequence (overlong forms,
- * surrogates and values past U+10FFFF are invalid; n == 0 is too). */
+#include "utf8.h"
+
+/* utf8_decode (utf8.h, the one decoder), out of line: for callers that
+ * take its address or want no inline copy. */
 int uni_decode(const char *s, size_t n, uint32_t *cp);
 
 /* Whether s[0..n) is valid UTF-8 throughout. */

@@ -251,6 +251,24 @@ const char *val_rawstr(cp_val v, size_t *n)
 	return v.p + 1;
 }
 
+int val_strview(cp_val v, cp_buf *tmp, const char **p, size_t *n)
+{
+	*p = NULL;
+	*n = 0;
+	if (v.type != VAL_STRING)
+		return -1;
+	if ((*p = val_rawstr(v, n)))
+		return 0;
+	buf_reset(tmp);
+	if (val_str(v, tmp) < 0) {
+		*n = 0;
+		return -2;
+	}
+	*p = tmp->p;
+	*n = tmp->len;
+	return 0;
+}
+
 bool val_streq(cp_val v, const char *s)
 {
 	size_t n;

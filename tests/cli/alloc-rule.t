@@ -1,0 +1,149 @@
+#!/bin/sh
+""":"
+exec python3 "$0" "$@"
+"""
+__doc__ = """The allocation rule (carepipe.h), under tests/torture/failmalloc.so:
+each allocation of a run fails in turn, and every run must either end in
+a clean 71 ("out of memory") having done nothing it could not finish, or
+succeed with exactly the undisturbed run's result.
+
+  - A status POSTed through http_do (built with unchecked appends, as
+    mastodon.c built one): the server receives the whole status or
+    nothing, never a part; a failure while the answer is stored is 71
+    too (not a network error).
+  - A sentiment lexicon (sentiment_load): loaded whole or refused; never
+    loaded with a word missing (sentiment.c once read a length after
+    freeing the buffer, and took a failed fold for an empty word)."""
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+build = os.environ.get("CAREPIPE_BUILD", "build")
+shim = os.path.join(top, build, "tests", "failmalloc.so")
+driver = os.path.join(top, build, "tests", "allocrule")
+
+if build != "build":
+    print("1..0 # SKIP allocation failure runs on the plain build only (ASan's allocator comes first)")
+    sys.exit(0)
+if os.environ.get("CAREPIPE_WRAP"):
+    print("1..0 # SKIP under CAREPIPE_WRAP (valgrind and an LD_PRELOAD malloc do not mix)")
+    sys.exit(0)
+for f in (shim, driver):
+    if not os.path.exists(f):
+        print("1..0 # SKIP %s is not built" % f)
+        sys.exit(0)
+
+received = []
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        received.append(self.rfile.read(n))
+        body = b'{"id":"1"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = "http://127.0.0.1:%d/api/v1/statuses" % server.server_address[1]
+
+work = tempfile.mkdtemp(prefix="carepipe-allocrule-")
+n_test = 0
+failed = 0
+
+
+def ok(cond, name):
+    global n_test, failed
+    n_test += 1
+    print("%sok %d - %s" % ("" if cond else "not ", n_test, name))
+    if not cond:
+        failed += 1
+    return cond
+
+
+def run(args, fail_at):
+    env = dict(os.environ, LD_PRELOAD=shim, CAREPIPE_FAIL_AT=str(fail_at),
+               CAREPIPE_ALLOC_COUNT=os.path.join(work, "count"))
+    return subprocess.run([driver] + args, capture_output=True, env=env, timeout=60)
+
+
+def count(args):
+    p = run(args, 0)
+    return p, int(open(os.path.join(work, "count")).read().split()[0])
+
+
+try:
+    # A post: every allocation of the run.
+    received.clear()
+    clean, total = count(["post", url])
+    ok(clean.returncode == 0 and len(received) == 1, "post: the undisturbed run posts once")
+    whole = received[0] if received else b""
+    received.clear()
+    bad = []
+    exits = 0
+    for n in range(1, total + 1):
+        before = len(received)
+        p = run(["post", url], n)
+        got = received[before:]
+        if p.returncode == 0:
+            if got != [whole]:
+                bad.append("allocation %d: exit 0 but the server got %r" % (n, got))
+        elif p.returncode == 71 and b"out of memory" in p.stderr:
+            exits += 1
+            # Failing before the send: nothing; failing while the answer
+            # is stored: the whole status went out.  Never a part.
+            if got not in ([], [whole]):
+                bad.append("allocation %d: 71 but the server got %r" % (n, got))
+        else:
+            bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
+    ok(total > 3 and not bad, "post: each of %d allocations failing: the whole status or nothing" % total)
+    ok(exits > 0, "post: a failure of the body's appends refuses to send (%d runs exit 71)" % exits)
+    for b in bad[:10]:
+        print("# " + b)
+
+    # A lexicon: the allocations of the load (after the built-in lexicons).
+    lex = os.path.join(work, "words.tsv")
+    with open(lex, "w") as f:
+        f.write("# test words\nzorblax\t3\nfrumious\t-2\nwugly\t4\ngrobnik\t1.5\n")
+    clean, total = count(["lexicon", lex])
+    ok(clean.returncode == 0 and clean.stdout.count(b" 1 ") == 4,
+       "lexicon: the undisturbed run finds its 4 words")
+    # The same run with an empty lexicon: its allocations come before the
+    # load's words.
+    empty = os.path.join(work, "empty.tsv")
+    open(empty, "w").close()
+    _, base_total = count(["lexicon", empty])
+    bad = []
+    exits = 0
+    for n in range(max(1, base_total - 5), total + 1):
+        p = run(["lexicon", lex], n)
+        if p.returncode == 0:
+            if p.stdout != clean.stdout:
+                bad.append("allocation %d: exit 0 but %r" % (n, p.stdout))
+        elif p.returncode == 71 and b"out of memory" in p.stderr:
+            exits += 1
+        else:
+            bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
+    ok(total > base_total and not bad,
+       "lexicon: each of allocations %d..%d failing: all four words or 71" % (base_total - 5, total))
+    ok(exits > 0, "lexicon: a failure in the load is reported (%d runs exit 71)" % exits)
+    for b in bad[:10]:
+        print("# " + b)
+finally:
+    server.shutdown()
+    shutil.rmtree(work, ignore_errors=True)
+print("1..%d" % n_test)
+sys.exit(1 if failed else 0)
