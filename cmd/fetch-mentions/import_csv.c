@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "hash.h"
 #include "schema.h"
 #include "tz.h"
 
@@ -200,11 +201,11 @@ static rec_value count(const struct cv *c, const struct fm_csvrec *r, int f)
 	return s && n ? rv_json(s, n) : (rec_value){ .kind = RV_ABSENT };
 }
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
+/* One part of a row's content into its id's hash, and a separator. */
+static uint64_t hash_part(uint64_t h, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return (h ^ 0xff) * 1099511628211ULL;   /* a separator between parts */
+	static const unsigned char sep = 0xff;
+	return hash64_add(hash64_add(h, s, n), &sep, 1);
 }
 
 static bool is_count(const char *s, size_t n)
@@ -288,11 +289,11 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	} else {
 		/* No id column: one made of what identifies a message, so the
 		 * same row gets the same id on every import. */
-		uint64_t h = 1469598103934665603ULL;
+		uint64_t h = HASH64_INIT;
 		const char *txt = get(c, r, F_TEXT, &n);
-		h = fnv(h, ah ? ah : "", ah ? ahn : 0);
-		h = fnv(h, ts, strlen(ts));
-		h = fnv(h, txt ? txt : "", txt ? n : 0);
+		h = hash_part(h, ah ? ah : "", ah ? ahn : 0);
+		h = hash_part(h, ts, strlen(ts));
+		h = hash_part(h, txt ? txt : "", txt ? n : 0);
 		char hex[24];
 		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
 		make_id(c, &c->id, plat, pn, hex, 16);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "hash.h"
 #include "schema.h"
 
 enum {
@@ -100,9 +101,7 @@ static struct span keep(struct twcs *w, const char *s, size_t n)
 
 static uint64_t hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	uint64_t h = hash64(s, n);
 	return h ^ (h >> 29);
 }
 

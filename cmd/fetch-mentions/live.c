@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "fm.h"
+#include "hash.h"
 #include "http.h"
 #include "platform.h"
 
@@ -41,14 +42,6 @@ struct seen {
 	size_t gone;        /* SLOT_GONE marks, rebuilt away when many */
 };
 
-static uint64_t id_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
-	return h;
-}
-
 static bool same(const char *stored, const char *id, size_t len)
 {
 	return strncmp(stored, id, len) == 0 && stored[len] == '\0';
@@ -58,7 +51,7 @@ static bool seen_has(const struct seen *s, const char *id, size_t len)
 {
 	if (!s->slot)
 		return false;
-	for (size_t i = id_hash(id, len) & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
+	for (size_t i = hash64(id, len) & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
 		int k = s->slot[i];
 		if (k == SLOT_EMPTY)
 			return false;
@@ -70,7 +63,7 @@ static bool seen_has(const struct seen *s, const char *id, size_t len)
 static void slot_put(struct seen *s, int k)
 {
 	const char *id = s->id[k];
-	size_t i = id_hash(id, strlen(id)) & (SEEN_SLOTS - 1);
+	size_t i = hash64(id, strlen(id)) & (SEEN_SLOTS - 1);
 	while (s->slot[i] >= 0)
 		i = (i + 1) & (SEEN_SLOTS - 1);
 	if (s->slot[i] == SLOT_GONE)
@@ -94,7 +87,7 @@ static int seen_add(struct seen *s, const char *id, size_t len)
 	char *old = s->id[s->next];
 	if (old) {
 		/* The oldest id leaves the window, and the index. */
-		size_t i = id_hash(old, strlen(old)) & (SEEN_SLOTS - 1);
+		size_t i = hash64(old, strlen(old)) & (SEEN_SLOTS - 1);
 		while (s->slot[i] != (int)s->next)
 			i = (i + 1) & (SEEN_SLOTS - 1);
 		s->slot[i] = SLOT_GONE;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "platform.h"
 
 static int m_open(cp_conn *c, cp_err *e)
@@ -299,10 +300,7 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	char derived[40];
 	const char *idem = rq->idem_key;
 	if (!idem) {
-		uint64_t h = 1469598103934665603ULL;
-		for (const char *q = body.p; *q; q++)
-			h = (h ^ (unsigned char)*q) * 1099511628211ULL;
-		snprintf(derived, sizeof derived, "carepipe-%016llx", (unsigned long long)h);
+		snprintf(derived, sizeof derived, "carepipe-%016llx", (unsigned long long)hash64_str(body.p));
 		idem = derived;
 	}
 	cp_http_req hr;
