@@ -28,7 +28,8 @@
  * direction: the string "in" or "out", compared after unescaping (JSON
  * text "\u0069n" is "in", as jq sees it).  A record that lacks one (no key,
  * or null: REC_DIR_NONE) or has anything else (REC_DIR_BAD) is a bad line
- * to every program that reads the direction; no program guesses.
+ * to sla-check, assign, reply and kpi-report; tag takes anything but
+ * REC_DIR_OUT for inbound (carepipe(7)).
  */
 enum rec_dir { REC_DIR_NONE = 0, REC_DIR_IN, REC_DIR_OUT, REC_DIR_BAD };
 int rec_direction(const cp_rec *r);
