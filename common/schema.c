@@ -129,8 +129,8 @@ int rec_signature(cp_val text, cp_buf *scratch, const char **s, size_t *n)
 /* ---------------------------------------------------------------- names */
 
 const char *const sla_status_names[SLA_NSTATUS] = {
-	[SLA_MET] = "met", [SLA_BREACHED] = "breached", [SLA_PENDING] = "pending",
-	[SLA_AT_RISK] = "at_risk", [SLA_MISSED] = "missed",
+	[SLA_MET] = "met", [SLA_BREACHED] = "breached", [SLA_MISSED] = "missed",
+	[SLA_PENDING] = "pending", [SLA_AT_RISK] = "at_risk",
 };
 
 const char *const sentiment_label_names[SENT_NLABELS] = {
