@@ -33,22 +33,13 @@ static void session_free(struct session *ss)
 static int xrpc(cp_conn *c, const char *method, const char *url, const char *bearer,
                 const char *body, const char *idem, cp_http_resp *rs, cp_err *e)
 {
-	const cp_source *s = c->src;
-	cp_http_req rq = {0};
-	rq.method = method;
-	rq.url = url;
+	cp_http_req rq;
+	plat_req_init(c, &rq, method, url);
 	rq.bearer = bearer;
 	rq.content_type = body ? "application/json" : NULL;
 	rq.body = body;
 	rq.body_len = body ? strlen(body) : 0;
 	rq.idem_key = idem;
-	rq.want_json = true;
-	rq.source = s->name;
-	rq.auth_hint = c->auth_hint;
-	rq.timeout = s->timeout;
-	rq.connect_timeout = s->connect_timeout;
-	rq.retries = s->retries ? s->retries : -1;
-	rq.backoff = s->backoff;
 	rq.pass_status[0] = 400;
 	rq.pass_status[1] = 401;
 	return http_do(c->http, &rq, rs, e);

@@ -62,25 +62,19 @@ static int get_token(cp_conn *c, cp_err *e)
 		buf_addc(&basic, i + 1 < cred.len ? b64[(v >> 6) & 63] : '=');
 		buf_addc(&basic, i + 2 < cred.len ? b64[v & 63] : '=');
 	}
-	if (buf_failures() != failures || !buf_cstr(&basic) || !buf_cstr(&body) || http_secret(c->http, basic.p + 21) < 0) {
+	if (buf_failures() != failures || !buf_cstr(&basic) || !buf_cstr(&body) ||
+	    http_secret(c->http, basic.p + 21) < 0) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
-	cp_http_req rq = {0};
-	rq.method = "POST";
-	rq.url = url;
+	cp_http_req rq;
+	plat_req_init(c, &rq, "POST", url);
+	rq.bearer = NULL;               /* Basic client credentials, not a token */
 	rq.content_type = "application/x-www-form-urlencoded";
 	rq.body = body.p;
 	rq.body_len = body.len;
 	rq.idem_key = "access_token";   /* asking twice only gives another token */
-	rq.want_json = true;
 	rq.headers[0] = basic.p;
-	rq.source = s->name;
-	rq.auth_hint = c->auth_hint;
-	rq.timeout = s->timeout;
-	rq.connect_timeout = s->connect_timeout;
-	rq.retries = s->retries ? s->retries : -1;
-	rq.backoff = s->backoff;
 	if (http_do(c->http, &rq, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs);
