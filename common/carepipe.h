@@ -15,7 +15,8 @@
  *   prog.c     the command scaffold (cp_*): options, messages, exit codes
  *
  * Larger modules that only some programs use have a header of their own,
- * each stating its ownership rule at its top: http.h (the one HTTP client),
+ * each stating its ownership rule at its top: schema.h (the record
+ * conventions of carepipe(7) and the one writer of a new record), http.h (the one HTTP client),
  * config.h and platform.h (sources and the per-platform table shared by
  * fetch-mentions and reply), rules.h, textmatch.h, sentiment.h and
  * langid.h (tag's rules and judgement, reused by assign), calendar.h and tz.h (business hours, reused by

@@ -3,11 +3,14 @@
  * source, requests with the source's token and limits, and writing a
  * record in the schema's key order.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "platform.h"
+#include "schema.h"
 
 extern const cp_platform cp_platform_x, cp_platform_mastodon, cp_platform_bluesky,
 	cp_platform_reddit, cp_platform_facebook;
@@ -103,26 +106,66 @@ void plat_close(cp_conn *c)
 	free(c);
 }
 
+void plat_req_init(cp_conn *c, cp_http_req *rq, const char *method, const char *url)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->method = method;
+	rq->url = url;
+	rq->bearer = c->token.len ? c->token.p : NULL;
+	rq->want_json = true;
+	rq->source = c->src->name;
+	rq->auth_hint = c->auth_hint;
+	rq->timeout = c->src->timeout;
+	rq->connect_timeout = c->src->connect_timeout;
+	rq->retries = c->src->retries ? c->src->retries : -1;
+	rq->backoff = c->src->backoff;
+}
+
 int plat_request(cp_conn *c, const char *method, const char *url,
                  const char *ctype, const char *body, size_t blen,
                  const char *idem_key, cp_http_resp *rs, cp_err *e)
 {
-	cp_http_req rq = {0};
-	rq.method = method;
-	rq.url = url;
-	rq.bearer = c->token.len ? c->token.p : NULL;
+	cp_http_req rq;
+	plat_req_init(c, &rq, method, url);
 	rq.content_type = ctype;
 	rq.body = body;
 	rq.body_len = blen;
 	rq.idem_key = idem_key;
-	rq.want_json = true;
-	rq.source = c->src->name;
-	rq.auth_hint = c->auth_hint;
-	rq.timeout = c->src->timeout;
-	rq.connect_timeout = c->src->connect_timeout;
-	rq.retries = c->src->retries ? c->src->retries : -1;
-	rq.backoff = c->src->backoff;
 	return http_do(c->http, &rq, rs, e);
+}
+
+int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e)
+{
+	if (buf_failures() != failures || !buf_cstr(url))
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return plat_request(c, "GET", url->p, NULL, NULL, 0, NULL, rs, e);
+}
+
+int64_t plat_count(cp_val v)
+{
+	int64_t n;
+	return val_int(v, &n) == 0 ? n : -1;
+}
+
+const char *plat_native(const cp_conn *c, const char *id)
+{
+	if (!id)
+		return "";
+	const char *pf = c->plat->record_platform;
+	size_t n = strlen(pf);
+	return strncmp(id, pf, n) == 0 && id[n] == ':' ? id + n + 1 : id;
+}
+
+void plat_posted(const cp_conn *c, cp_posted *out, const char *native_id, const char *url_fmt, ...)
+{
+	snprintf(out->id, sizeof out->id, "%s:%s", c->plat->record_platform, native_id);
+	out->url[0] = '\0';
+	if (url_fmt) {
+		va_list ap;
+		va_start(ap, url_fmt);
+		vsnprintf(out->url, sizeof out->url, url_fmt, ap);
+		va_end(ap);
+	}
 }
 
 const char *plat_str(cp_val v, cp_buf *tmp)
@@ -153,119 +196,51 @@ cp_val plat_json(const cp_http_resp *rs)
 	return v;
 }
 
-static int add_key(cp_buf *o, const char *key)
+/* A string of a plat_rec: NULL and "" are both unknown. */
+static rec_value known(const char *s)
 {
-	return buf_addf(o, ",\"%s\":", key);
+	return s && *s ? rv_cstr(s) : (rec_value){ .kind = RV_NULL };
 }
 
-static int add_str_or_null(cp_buf *o, const char *s)
+static rec_value count(int64_t n, char buf[24])
 {
-	if (!s)
-		return buf_adds(o, "null");
-	return buf_json_str(o, s, strlen(s));
-}
-
-static int add_id(cp_buf *o, const char *prefix, const char *native)
-{
-	cp_buf t = {0};
-	int rc = buf_addf(&t, "%s:%s", prefix, native);
-	if (rc == 0)
-		rc = buf_json_str(o, t.p, t.len);
-	buf_free(&t);
-	return rc;
-}
-
-/* A validated JSON value without the whitespace between its tokens: a
- * pretty-printed answer (Graph's are) must not break the record's line. */
-static int add_compact(cp_buf *o, cp_val v)
-{
-	bool in_str = false;
-	if (buf_reserve(o, v.n) < 0)
-		return -1;
-	for (size_t i = 0; i < v.n; i++) {
-		char ch = v.p[i];
-		if (in_str) {
-			if (ch == '\\') {
-				o->p[o->len++] = ch;
-				ch = v.p[++i];
-			} else if (ch == '"') {
-				in_str = false;
-			}
-		} else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
-			continue;
-		} else if (ch == '"') {
-			in_str = true;
-		}
-		o->p[o->len++] = ch;
-	}
-	return 0;
+	if (n < 0)
+		return (rec_value){ .kind = RV_ABSENT };
+	return rv_json(buf, (size_t)snprintf(buf, 24, "%lld", (long long)n));
 }
 
 int plat_emit(cp_conn *c, const plat_rec *r, cp_buf *o)
 {
 	const char *pf = c->plat->record_platform;
-	char ts[32];
-	int rc = 0;
-	rc |= buf_adds(o, "{\"id\":");
-	rc |= add_id(o, pf, r->native_id);
-	rc |= add_key(o, "platform");
-	rc |= add_str_or_null(o, pf);
-	rc |= add_key(o, "account");
-	rc |= add_str_or_null(o, c->src->account);
-	rc |= add_key(o, "direction");
-	rc |= add_str_or_null(o, r->direction ? r->direction : "in");
-	rc |= add_key(o, "kind");
-	rc |= add_str_or_null(o, r->kind ? r->kind : "post");
-	rc |= add_key(o, "author");
-	rc |= buf_adds(o, "{\"id\":");
-	rc |= add_str_or_null(o, r->author_id && *r->author_id ? r->author_id : NULL);
-	rc |= buf_adds(o, ",\"handle\":");
-	rc |= add_str_or_null(o, r->author_handle && *r->author_handle ? r->author_handle : NULL);
-	rc |= buf_adds(o, ",\"name\":");
-	rc |= add_str_or_null(o, r->author_name && *r->author_name ? r->author_name : NULL);
-	if (r->followers >= 0)
-		rc |= buf_addf(o, ",\"followers\":%lld", (long long)r->followers);
-	rc |= buf_addc(o, '}');
-	rc |= add_key(o, "text");
-	rc |= add_str_or_null(o, r->text ? r->text : "");
-	rc |= add_key(o, "created_at");
-	time_format(r->created_at, ts);
-	rc |= add_str_or_null(o, ts);
-	rc |= add_key(o, "in_reply_to");
-	if (r->in_reply_to && *r->in_reply_to)
-		rc |= add_id(o, pf, r->in_reply_to);
-	else
-		rc |= buf_adds(o, "null");
-	rc |= add_key(o, "thread");
-	rc |= add_id(o, pf, r->thread && *r->thread ? r->thread : r->native_id);
-	if (r->url && *r->url) {
-		rc |= add_key(o, "url");
-		rc |= add_str_or_null(o, r->url);
-	}
-	if (r->lang && *r->lang) {
-		rc |= add_key(o, "lang");
-		rc |= add_str_or_null(o, r->lang);
-	}
-	if (r->likes >= 0 || r->reposts >= 0 || r->replies >= 0 || r->quotes >= 0) {
-		const char *names[4] = { "likes", "reposts", "replies", "quotes" };
-		int64_t vals[4] = { r->likes, r->reposts, r->replies, r->quotes };
-		bool first = true;
-		rc |= add_key(o, "metrics");
-		rc |= buf_addc(o, '{');
-		for (int i = 0; i < 4; i++) {
-			if (vals[i] < 0)
-				continue;
-			rc |= buf_addf(o, "%s\"%s\":%lld", first ? "" : ",", names[i], (long long)vals[i]);
-			first = false;
-		}
-		rc |= buf_addc(o, '}');
-	}
-	if (r->raw.type != VAL_NONE) {
-		rc |= add_key(o, "raw");
-		rc |= add_compact(o, r->raw);
-	}
-	rc |= buf_adds(o, "}\n");
-	return rc ? -1 : 0;
+	const char *thread = r->thread && *r->thread ? r->thread : r->native_id;
+	char ts[32], nums[5][24];
+	size_t tn = (size_t)time_format(r->created_at, ts);
+	rec_values v = {
+		.id = rv_id(pf, r->native_id, strlen(r->native_id)),
+		.platform = rv_cstr(pf),
+		.account = rv_cstr(c->src->account),
+		.direction = r->direction,
+		.kind = rv_cstr(r->kind ? r->kind : "post"),
+		.author_id = known(r->author_id),
+		.author_handle = known(r->author_handle),
+		.author_name = known(r->author_name),
+		.author_followers = count(r->followers, nums[0]),
+		.text = rv_cstr(r->text ? r->text : ""),
+		.created_at = rv_str(ts, tn),
+		.in_reply_to = r->in_reply_to && *r->in_reply_to
+		               ? rv_id(pf, r->in_reply_to, strlen(r->in_reply_to))
+		               : (rec_value){ .kind = RV_NULL },
+		.thread = rv_id(pf, thread, strlen(thread)),
+		.url = r->url && *r->url ? rv_cstr(r->url) : (rec_value){ .kind = RV_ABSENT },
+		.lang = r->lang && *r->lang ? rv_cstr(r->lang) : (rec_value){ .kind = RV_ABSENT },
+		.metrics = { count(r->likes, nums[1]), count(r->reposts, nums[2]),
+		             count(r->replies, nums[3]), count(r->quotes, nums[4]) },
+	};
+	if (r->raw.type != VAL_NONE)
+		v.raw = (rec_value){ .kind = RV_COMPACT, .p = r->raw.p, .n = r->raw.n };
+	if (record_write(o, &v) < 0 || buf_addc(o, '\n') < 0)
+		return -1;
+	return 0;
 }
 
 void plat_rec_init(plat_rec *r)

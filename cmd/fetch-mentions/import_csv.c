@@ -13,6 +13,8 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "hash.h"
+#include "schema.h"
 #include "tz.h"
 
 enum field {
@@ -44,7 +46,7 @@ struct cv {
 	bool have_header, skip;
 	size_t ncols;
 	char **header;          /* for --raw */
-	cp_buf out, id, tmp;
+	cp_buf out, id, reply_id, thread_id, raw;
 	char why[200];
 };
 
@@ -171,12 +173,6 @@ static bool has(const struct cv *c, const struct fm_csvrec *r, int f)
 /* Every append to a line is checked: one left out would break the line. */
 #define CHK(c, x) do { if ((x) < 0) cp_die((c)->p, CP_EX_OSERR, "out of memory"); } while (0)
 
-static void put_str(struct cv *c, const char *s, size_t n)
-{
-	if (buf_json_str(&c->out, s, n) < 0)
-		cp_die(c->p, CP_EX_OSERR, "out of memory");
-}
-
 /* "platform:native" into b, unless the value already carries the prefix. */
 static void make_id(struct cv *c, cp_buf *b, const char *plat, size_t pn, const char *s, size_t n)
 {
@@ -185,21 +181,31 @@ static void make_id(struct cv *c, cp_buf *b, const char *plat, size_t pn, const 
 		CHK(c, buf_add(b, plat, pn));
 		CHK(c, buf_addc(b, ':'));
 	}
-	if (buf_add(b, s, n) < 0)
-		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	CHK(c, buf_add(b, s, n));
 }
 
-static void put_id(struct cv *c, const char *plat, size_t pn, const char *s, size_t n)
+/* A field's value as a string; when it is empty or has no source, a value
+ * of kind otherwise (null, or left out). */
+static rec_value field(const struct cv *c, const struct fm_csvrec *r, int f, int otherwise)
 {
-	make_id(c, &c->tmp, plat, pn, s, n);
-	put_str(c, c->tmp.p, c->tmp.len);
+	size_t n;
+	const char *s = get(c, r, f, &n);
+	return s && n ? rv_str(s, n) : (rec_value){ .kind = otherwise };
 }
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
+/* A count (row() checked its digits), written as a JSON number. */
+static rec_value count(const struct cv *c, const struct fm_csvrec *r, int f)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return (h ^ 0xff) * 1099511628211ULL;   /* a separator between parts */
+	size_t n;
+	const char *s = get(c, r, f, &n);
+	return s && n ? rv_json(s, n) : (rec_value){ .kind = RV_ABSENT };
+}
+
+/* One part of a row's content into its id's hash, and a separator. */
+static uint64_t hash_part(uint64_t h, const char *s, size_t n)
+{
+	static const unsigned char sep = 0xff;
+	return hash64_add(hash64_add(h, s, n), &sep, 1);
 }
 
 static bool is_count(const char *s, size_t n)
@@ -283,105 +289,66 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	} else {
 		/* No id column: one made of what identifies a message, so the
 		 * same row gets the same id on every import. */
-		uint64_t h = 1469598103934665603ULL;
+		uint64_t h = HASH64_INIT;
 		const char *txt = get(c, r, F_TEXT, &n);
-		h = fnv(h, ah ? ah : "", ah ? ahn : 0);
-		h = fnv(h, ts, strlen(ts));
-		h = fnv(h, txt ? txt : "", txt ? n : 0);
+		h = hash_part(h, ah ? ah : "", ah ? ahn : 0);
+		h = hash_part(h, ts, strlen(ts));
+		h = hash_part(h, txt ? txt : "", txt ? n : 0);
 		char hex[24];
 		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
 		make_id(c, &c->id, plat, pn, hex, 16);
 	}
-	buf_reset(&c->out);
-	CHK(c, buf_adds(&c->out, "{\"id\":"));
-	put_str(c, c->id.p, c->id.len);
-	CHK(c, buf_adds(&c->out, ",\"platform\":"));
-	put_str(c, plat, pn);
-	CHK(c, buf_adds(&c->out, ",\"account\":"));
-	if (has(c, r, F_ACCOUNT)) {
-		s = get(c, r, F_ACCOUNT, &n);
-		put_str(c, s, n);
-	} else if (out_dir && ah && ahn)
-		put_str(c, ah, ahn);    /* the brand wrote it */
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	CHK(c, buf_adds(&c->out, out_dir ? ",\"direction\":\"out\",\"kind\":" : ",\"direction\":\"in\",\"kind\":"));
-	if (has(c, r, F_KIND)) {
-		s = get(c, r, F_KIND, &n);
-		put_str(c, s, n);
-	} else
-		CHK(c, buf_adds(&c->out, replyn ? "\"reply\"" : "\"post\""));
-	CHK(c, buf_adds(&c->out, ",\"author\":{\"id\":"));
-	if (aid && aidn)
-		put_str(c, aid, aidn);
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	CHK(c, buf_adds(&c->out, ",\"handle\":"));
-	if (ah && ahn)
-		put_str(c, ah, ahn);
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	if (has(c, r, F_AUTHOR_NAME)) {
-		CHK(c, buf_adds(&c->out, ",\"name\":"));
-		s = get(c, r, F_AUTHOR_NAME, &n);
-		put_str(c, s, n);
-	}
-	if (has(c, r, F_AUTHOR_FOLLOWERS)) {
-		s = get(c, r, F_AUTHOR_FOLLOWERS, &n);
-		CHK(c, buf_addf(&c->out, ",\"followers\":%.*s", (int)n, s));
-	}
-	CHK(c, buf_adds(&c->out, "},\"text\":"));
+	rec_values v = {
+		.id = rv_str(c->id.p, c->id.len),
+		.platform = rv_str(plat, pn),
+		.account = field(c, r, F_ACCOUNT, RV_NULL),
+		.direction = out_dir ? REC_DIR_OUT : REC_DIR_IN,
+		.kind = field(c, r, F_KIND, RV_ABSENT),
+		.author_id = aid && aidn ? rv_str(aid, aidn) : (rec_value){ .kind = RV_NULL },
+		.author_handle = ah && ahn ? rv_str(ah, ahn) : (rec_value){ .kind = RV_NULL },
+		.author_name = field(c, r, F_AUTHOR_NAME, RV_ABSENT),
+		.author_followers = count(c, r, F_AUTHOR_FOLLOWERS),
+		.created_at = rv_str(ts, strlen(ts)),
+		.in_reply_to = { .kind = RV_NULL },
+		.url = field(c, r, F_URL, RV_ABSENT),
+		.lang = field(c, r, F_LANG, RV_ABSENT),
+		.metrics = { count(c, r, F_LIKES), count(c, r, F_REPOSTS), count(c, r, F_REPLIES),
+		             count(c, r, F_QUOTES) },
+	};
+	if (v.account.kind == RV_NULL && out_dir && ah && ahn)
+		v.account = rv_str(ah, ahn);    /* the brand wrote it */
+	if (v.kind.kind == RV_ABSENT)
+		v.kind = rv_cstr(replyn ? "reply" : "post");
 	s = get(c, r, F_TEXT, &n);
-	put_str(c, s ? s : "", s ? n : 0);
-	CHK(c, buf_addf(&c->out, ",\"created_at\":\"%s\",\"in_reply_to\":", ts));
-	if (replyn)
-		put_id(c, plat, pn, reply, replyn);
-	else
-		CHK(c, buf_adds(&c->out, "null"));
-	CHK(c, buf_adds(&c->out, ",\"thread\":"));
+	v.text = rv_str(s ? s : "", s ? n : 0);
+	if (replyn) {
+		make_id(c, &c->reply_id, plat, pn, reply, replyn);
+		v.in_reply_to = rv_str(c->reply_id.p, c->reply_id.len);
+	}
 	if (has(c, r, F_THREAD)) {
 		s = get(c, r, F_THREAD, &n);
-		put_id(c, plat, pn, s, n);
-	} else if (replyn)
-		put_id(c, plat, pn, reply, replyn);
-	else
-		put_str(c, c->id.p, c->id.len);     /* its own root */
-	if (has(c, r, F_URL)) {
-		CHK(c, buf_adds(&c->out, ",\"url\":"));
-		s = get(c, r, F_URL, &n);
-		put_str(c, s, n);
-	}
-	if (has(c, r, F_LANG)) {
-		CHK(c, buf_adds(&c->out, ",\"lang\":"));
-		s = get(c, r, F_LANG, &n);
-		put_str(c, s, n);
-	}
-	if (has(c, r, F_LIKES) || has(c, r, F_REPOSTS) || has(c, r, F_REPLIES) ||
-	    has(c, r, F_QUOTES)) {
-		static const int m[] = { F_LIKES, F_REPOSTS, F_REPLIES, F_QUOTES };
-		const char *sep = "";
-		CHK(c, buf_adds(&c->out, ",\"metrics\":{"));
-		for (size_t i = 0; i < 4; i++)
-			if (has(c, r, m[i])) {
-				s = get(c, r, m[i], &n);
-				CHK(c, buf_addf(&c->out, "%s\"%s\":%.*s", sep, fieldname[m[i]] + 8, (int)n, s));
-				sep = ",";
-			}
-		CHK(c, buf_addc(&c->out, '}'));
+		make_id(c, &c->thread_id, plat, pn, s, n);
+		v.thread = rv_str(c->thread_id.p, c->thread_id.len);
+	} else if (replyn) {
+		v.thread = v.in_reply_to;
+	} else {
+		v.thread = v.id;     /* its own root */
 	}
 	if (c->o->raw) {
-		CHK(c, buf_adds(&c->out, ",\"raw\":{"));
+		buf_reset(&c->raw);
+		CHK(c, buf_addc(&c->raw, '{'));
 		for (size_t i = 0; i < r->nf; i++) {
 			if (i)
-				CHK(c, buf_addc(&c->out, ','));
-			put_str(c, c->header[i], strlen(c->header[i]));
-			CHK(c, buf_addc(&c->out, ':'));
-			put_str(c, r->f[i], r->flen[i]);
+				CHK(c, buf_addc(&c->raw, ','));
+			CHK(c, buf_json_str(&c->raw, c->header[i], strlen(c->header[i])));
+			CHK(c, buf_addc(&c->raw, ':'));
+			CHK(c, buf_json_str(&c->raw, r->f[i], r->flen[i]));
 		}
-		CHK(c, buf_addc(&c->out, '}'));
+		CHK(c, buf_addc(&c->raw, '}'));
+		v.raw = rv_json(c->raw.p, c->raw.len);
 	}
-	if (buf_addc(&c->out, '}') < 0)
-		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	buf_reset(&c->out);
+	CHK(c, record_write(&c->out, &v));
 	return NULL;
 }
 
@@ -401,12 +368,35 @@ static int on_record(void *ctx, const struct fm_csvrec *r)
 	return 0;
 }
 
+/* One input, fed line by line to the CSV reader: rows stream through. */
+static int csv_input(void *ctx, cp_rd *in, int index, cp_err *e)
+{
+	struct cv *c = ctx;
+	struct fm_csvrd *rdr = fm_csvrd_new(c->p, rd_name(in), on_record, c);
+	const char *line;
+	size_t len;
+	int got;
+	(void)index;
+	if (!rdr)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	c->have_header = c->skip = false;
+	/* rd_line takes "\r\n" and "\n" off; give libcsv a "\n" back. */
+	while ((got = rd_line(in, &line, &len, e)) > 0)
+		if (fm_csvrd_feed(rdr, line, len) < 0 || fm_csvrd_feed(rdr, "\n", 1) < 0)
+			cp_die(c->p, CP_EX_OSERR, "out of memory");
+	if (got < 0) {
+		/* Said before the rows the reader still holds come out. */
+		cp_warn(c->p, "%s:%llu: %s", rd_name(in), (unsigned long long)rd_lineno(in) + 1, e->msg);
+		cp_status(c->p, e->code);
+	}
+	if (fm_csvrd_finish(rdr) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	fm_csvrd_free(rdr);
+	return 0;
+}
+
 int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 {
-	static char dash[] = "-";
-	char *stdin_only[] = { dash };
-	char **names = o->nfiles ? o->files : stdin_only;
-	int nfiles = o->nfiles ? o->nfiles : 1;
 	struct cv c = { .p = p, .o = o };
 	cp_err e = {0};
 
@@ -414,34 +404,7 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 		parse_map(&c, o->map[i]);
 	if (o->tz && !(c.zone = tz_load(o->tz, &e)))
 		cp_die(p, CP_EX_USAGE, "--tz: %s", e.msg);
-	for (int i = 0; i < nfiles; i++) {
-		cp_rd *in = rd_open(names[i], &e);
-		if (!in) {
-			cp_warn(p, "%s", e.msg);
-			cp_status(p, e.code);
-			continue;
-		}
-		const char *name = strcmp(names[i], "-") == 0 ? "(stdin)" : names[i];
-		struct fm_csvrd *rdr = fm_csvrd_new(p, name, on_record, &c);
-		const char *line;
-		size_t len;
-		int got;
-		if (!rdr)
-			cp_die(p, CP_EX_OSERR, "out of memory");
-		c.have_header = c.skip = false;
-		/* rd_line takes "\r\n" and "\n" off; give libcsv a "\n" back. */
-		while ((got = rd_line(in, &line, &len, &e)) > 0)
-			if (fm_csvrd_feed(rdr, line, len) < 0 || fm_csvrd_feed(rdr, "\n", 1) < 0)
-				cp_die(p, CP_EX_OSERR, "out of memory");
-		if (got < 0) {
-			cp_warn(p, "%s:%llu: %s", name, (unsigned long long)rd_lineno(in) + 1, e.msg);
-			cp_status(p, e.code);
-		}
-		if (fm_csvrd_finish(rdr) < 0)
-			cp_die(p, CP_EX_OSERR, "out of memory");
-		fm_csvrd_free(rdr);
-		rd_close(in);
-	}
+	cp_each_input(p, o->nfiles, o->files, csv_input, &c);
 	for (int f = 0; f < NFIELD; f++) {
 		free(c.src[f].column);
 		free(c.src[f].constant);
@@ -452,6 +415,8 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 	tz_free(c.zone);
 	buf_free(&c.out);
 	buf_free(&c.id);
-	buf_free(&c.tmp);
+	buf_free(&c.reply_id);
+	buf_free(&c.thread_id);
+	buf_free(&c.raw);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fm.h"
+#include "schema.h"
 
 struct nd {
 	cp_prog *p;
@@ -167,7 +168,10 @@ static const char *check(struct nd *c, const cp_rec *r)
 			return c->why;
 		}
 	}
-	if (dir.type != VAL_NONE && !val_streq(dir, "in") && !val_streq(dir, "out"))
+	/* The key may be left out here (a record from elsewhere): fetch-mentions
+	 * passes it on without one; a null or any other value is bad. */
+	int d = rec_direction_of(dir);
+	if (dir.type != VAL_NONE && d != REC_DIR_IN && d != REC_DIR_OUT)
 		return "direction is neither \"in\" nor \"out\"";
 	for (int k = 0; k < NKEY; k++)
 		if (keytypes[k] && v[k].type != VAL_NONE && !(keytypes[k] & 1u << v[k].type)) {

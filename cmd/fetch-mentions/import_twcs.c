@@ -14,6 +14,8 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "hash.h"
+#include "schema.h"
 
 enum {
 	C_TWEET_ID, C_AUTHOR_ID, C_INBOUND, C_CREATED_AT, C_TEXT,
@@ -77,6 +79,7 @@ struct twcs {
 	size_t nrows, rcap;
 	struct table ids;       /* tweet id -> row */
 	struct table brands;    /* lowercased brand handle -> a row it wrote */
+	cp_buf data;            /* the input being read */
 };
 
 static void __attribute__((noreturn)) nomem(struct twcs *w)
@@ -99,9 +102,7 @@ static struct span keep(struct twcs *w, const char *s, size_t n)
 
 static uint64_t hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	uint64_t h = hash64(s, n);
 	return h ^ (h >> 29);
 }
 
@@ -494,115 +495,98 @@ static void resolve(struct twcs *w, int32_t **accountp)
 	*accountp = account;
 }
 
-static void put_str(struct twcs *w, cp_buf *b, struct span s)
+static rec_value span_str(const struct twcs *w, struct span s)
 {
-	if (buf_json_str(b, at(w, s), s.len) < 0)
-		nomem(w);
+	return rv_str(at(w, s), s.len);
 }
 
-static void put_id(struct twcs *w, cp_buf *b, struct span s)
+static rec_value span_id(const struct twcs *w, struct span s)
 {
-	if (buf_adds(b, "\"twitter:") < 0 || buf_add(b, at(w, s), s.len) < 0 ||
-	    buf_addc(b, '"') < 0)
-		nomem(w);
-}
-
-/* Every append is checked: a piece left out would make a broken line. */
-static void put_lit(struct twcs *w, cp_buf *b, const char *s)
-{
-	if (buf_adds(b, s) < 0)
-		nomem(w);
+	return rv_id("twitter", at(w, s), s.len);
 }
 
 static void emit(struct twcs *w, const int32_t *account)
 {
-	cp_buf b = {0};
+	cp_buf b = {0}, raw = {0};
 	char ts[32];
 
 	for (size_t i = 0; i < w->nrows; i++) {
 		const struct row *r = &w->rows[i];
-		struct span author = r->author;
-		buf_reset(&b);
-		put_lit(w, &b, "{\"id\":");
-		put_id(w, &b, r->id);
-		put_lit(w, &b, ",\"platform\":\"twitter\",\"account\":");
-		if (account[i] >= 0)
-			put_str(w, &b, w->rows[account[i]].author);
-		else
-			put_lit(w, &b, "null");
-		put_lit(w, &b, r->inbound ? ",\"direction\":\"in\"" : ",\"direction\":\"out\"");
-		put_lit(w, &b, r->par.len ? ",\"kind\":\"reply\"" : ",\"kind\":\"post\"");
-		put_lit(w, &b, ",\"author\":{\"id\":");
-		put_str(w, &b, author);
-		put_lit(w, &b, ",\"handle\":");
-		put_str(w, &b, author);
-		put_lit(w, &b, "},\"text\":");
-		put_str(w, &b, r->text);
-		time_format(r->t, ts);
-		put_lit(w, &b, ",\"created_at\":\"");
-		put_lit(w, &b, ts);
-		put_lit(w, &b, "\",\"in_reply_to\":");
-		if (r->par.len)
-			put_id(w, &b, r->par);
-		else
-			put_lit(w, &b, "null");
-		put_lit(w, &b, ",\"thread\":");
-		put_id(w, &b, w->rows[r->root].id);
+		size_t tn = (size_t)time_format(r->t, ts);
+		rec_values v = {
+			.id = span_id(w, r->id),
+			.platform = rv_cstr("twitter"),
+			.account = account[i] >= 0 ? span_str(w, w->rows[account[i]].author)
+			                           : (rec_value){ .kind = RV_NULL },
+			.direction = r->inbound ? REC_DIR_IN : REC_DIR_OUT,
+			.kind = rv_cstr(r->par.len ? "reply" : "post"),
+			.author_id = span_str(w, r->author),
+			.author_handle = span_str(w, r->author),
+			.text = span_str(w, r->text),
+			.created_at = rv_str(ts, tn),
+			.in_reply_to = r->par.len ? span_id(w, r->par) : (rec_value){ .kind = RV_NULL },
+			.thread = span_id(w, w->rows[r->root].id),
+		};
 		if (w->o->raw) {
+			/* Every append is checked: a piece left out would make a
+			 * broken line. */
 			const struct file *f = &w->files[r->file];
-			put_lit(w, &b, ",\"raw\":{");
+			int rc = 0;
+			buf_reset(&raw);
+			rc |= buf_addc(&raw, '{');
 			for (size_t k = 0; k < r->nf; k++) {
 				if (k)
-					put_lit(w, &b, ",");
-				put_str(w, &b, w->fields[f->h0 + k]);
-				put_lit(w, &b, ":");
-				put_str(w, &b, w->fields[r->f0 + k]);
+					rc |= buf_addc(&raw, ',');
+				rc |= buf_json_str(&raw, at(w, w->fields[f->h0 + k]), w->fields[f->h0 + k].len);
+				rc |= buf_addc(&raw, ':');
+				rc |= buf_json_str(&raw, at(w, w->fields[r->f0 + k]), w->fields[r->f0 + k].len);
 			}
-			put_lit(w, &b, "}");
+			rc |= buf_addc(&raw, '}');
+			if (rc)
+				nomem(w);
+			v.raw = rv_json(raw.p, raw.len);
 		}
-		put_lit(w, &b, "}");
+		buf_reset(&b);
+		if (record_write(&b, &v) < 0)
+			nomem(w);
 		cp_emit(w->p, b.p, b.len);
 	}
 	buf_free(&b);
+	buf_free(&raw);
+}
+
+/* One input, read whole: a reply can come before the tweet it answers. */
+static int twcs_input(void *ctx, cp_rd *in, int index, cp_err *e)
+{
+	struct twcs *w = ctx;
+	w->cur = &w->files[index];
+	w->curno = (uint32_t)index;
+	/* The name outlives the reader: rows are resolved after every input. */
+	const char *arg = w->o->nfiles ? w->o->files[index] : "-";
+	w->cur->name = strcmp(arg, "-") == 0 ? "(stdin)" : arg;
+	buf_free(&w->data);
+	if (rd_all(in, &w->data, e) < 0) {
+		cp_warn(w->p, "%s: %s", rd_name(in), e->msg);
+		cp_status(w->p, e->code);
+	}
+	struct fm_csvrd *c = fm_csvrd_new(w->p, w->cur->name, on_row, w);
+	if (!c)
+		nomem(w);
+	if (fm_csvrd_feed(c, w->data.p ? w->data.p : "", w->data.len) < 0 || fm_csvrd_finish(c) < 0)
+		nomem(w);
+	fm_csvrd_free(c);
+	return 0;
 }
 
 int fm_import_twcs(cp_prog *p, const struct fm_opts *o)
 {
-	static char dash[] = "-";
-	char *stdin_only[] = { dash };
-	char **names = o->nfiles ? o->files : stdin_only;
-	int nfiles = o->nfiles ? o->nfiles : 1;
 	struct twcs w = { .p = p, .o = o };
 	int32_t *account;
-	cp_buf data = {0};
-	cp_err e = {0};
 
-	if (!(w.files = calloc((size_t)nfiles, sizeof *w.files)))
+	if (!(w.files = calloc(o->nfiles ? (size_t)o->nfiles : 1, sizeof *w.files)))
 		nomem(&w);
-	for (int i = 0; i < nfiles; i++) {
-		cp_rd *in = rd_open(names[i], &e);
-		if (!in) {
-			cp_warn(p, "%s", e.msg);
-			cp_status(p, e.code);
-			continue;
-		}
-		w.cur = &w.files[i];
-		w.curno = (uint32_t)i;
-		w.cur->name = strcmp(names[i], "-") == 0 ? "(stdin)" : names[i];
-		buf_free(&data);
-		if (rd_all(in, &data, &e) < 0) {
-			cp_warn(p, "%s: %s", rd_name(in), e.msg);
-			cp_status(p, e.code);
-		}
-		struct fm_csvrd *c = fm_csvrd_new(p, w.cur->name, on_row, &w);
-		if (!c)
-			nomem(&w);
-		if (fm_csvrd_feed(c, data.p ? data.p : "", data.len) < 0 || fm_csvrd_finish(c) < 0)
-			nomem(&w);
-		fm_csvrd_free(c);
-		rd_close(in);
-	}
-	buf_free(&data);
+	cp_each_input(p, o->nfiles, o->files, twcs_input, &w);
+	buf_free(&w.data);
 	resolve(&w, &account);
 	emit(&w, account);
 	free(account);
