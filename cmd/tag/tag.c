@@ -12,6 +12,7 @@
 #include "carepipe.h"
 #include "rules.h"
 #include "langid.h"
+#include "schema.h"
 #include "sentiment.h"
 #include "actions.h"
 
@@ -128,22 +129,16 @@ static int each(void *v, cp_rec *r, const cp_pos *pos)
 		text = "";
 		tlen = 0;
 	} else if (tv.type == VAL_STRING) {
-		if (!(text = val_rawstr(tv, &tlen))) {
-			buf_reset(&c->text);
-			if (val_str(tv, &c->text) < 0)
-				oom(c);
-			text = c->text.p;
-			tlen = c->text.len;
-		}
+		if (val_strview(tv, &c->text, &text, &tlen) < 0)
+			oom(c);
 	} else {
 		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len,
 		            tv.type == VAL_NONE ? "no text" : "text is not a string");
 		return 0;
 	}
-	cp_val dir = rec_val(r, "direction");
-	size_t dn;
-	const char *ds = val_rawstr(dir, &dn);
-	bool inbound = !(ds && dn == 3 && !memcmp(ds, "out", 3));
+	/* tag judges only the text: every record but a brand's own is a
+	 * customer's (carepipe(7)), "\u006fut" being out too */
+	bool inbound = rec_direction(r) != REC_DIR_OUT;
 
 	if (rules_begin(c->rc, r, text, tlen) < 0)
 		oom(c);

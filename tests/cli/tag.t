@@ -232,6 +232,17 @@ $ tag -r 'tag ours if direction = out' | jq -c '[.tags, .sentiment]'
 > [["ours"],null]
 > [[],{"score":-0.57,"label":"negative"}]
 
+### the direction is read unescaped (carepipe(7)): an escaped out is out; a missing or other one is a customer's
+$ tag | jq -c .sentiment.label
+< {"text":"sorry about that","direction":"\u006fut"}
+< {"text":"sorry about that"}
+< {"text":"sorry about that","direction":null}
+< {"text":"sorry about that","direction":"sideways"}
+> null
+> "negative"
+> "negative"
+> "negative"
+
 ### has-tag sees the record's tags and tags added by earlier rules
 $ tag -r 'tag billing if keywords "invoice"' -r 'tag money if has-tag billing or has-tag vip' | jq -c .tags
 < {"text":"invoice"}
