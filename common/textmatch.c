@@ -351,6 +351,8 @@ struct tm_ac {
 	int32_t *next;       /* nstates * nclass */
 	uint16_t *next16;    /* the same, state << 1 | output, when it fits */
 	int32_t *out;        /* per state: keyword ending here, or -1 */
+	int32_t *same;       /* per keyword: the next one of the same text ending
+	                        at its state ("refund" and "refund*"), or -1 */
 	int32_t *dict;       /* per state: next state on the fail chain with an output */
 	size_t nstates;
 	/* keyword ids by hash, for tm_ac_add to find an equal keyword fast */
@@ -466,12 +468,14 @@ int tm_ac_build(tm_ac *a)
 	free(a->next);
 	free(a->out);
 	free(a->dict);
+	free(a->same);
 	a->next = malloc(total * nc * sizeof *a->next);
 	a->out = malloc(total * sizeof *a->out);
 	a->dict = malloc(total * sizeof *a->dict);
+	a->same = malloc((a->nkw + 1) * sizeof *a->same);
 	int32_t *fail = malloc(total * sizeof *fail);
 	int32_t *queue = malloc(total * sizeof *queue);
-	if (!a->next || !a->out || !a->dict || !fail || !queue) {
+	if (!a->next || !a->out || !a->dict || !a->same || !fail || !queue) {
 		free(fail);
 		free(queue);
 		return -1;
@@ -491,6 +495,7 @@ int tm_ac_build(tm_ac *a)
 			}
 			s = a->next[s * nc + c];
 		}
+		a->same[i] = a->out[s];
 		a->out[s] = (int32_t)i;
 	}
 	a->nstates = ns;
@@ -625,11 +630,12 @@ void tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_hit_fn fn, void *ctx)
 			st = s / (2 * nc);
 		}
 		for (int32_t o = a->out[st] >= 0 ? st : a->dict[st]; o >= 0; o = a->dict[o]) {
-			int id = a->out[o];
-			const struct kw *k = &a->kw[id];
-			size_t end = i + 1, start = end - k->len;
-			if (boundary_ok(k, t, n, start, end) && fn(ctx, id, start, end))
-				return;
+			for (int id = a->out[o]; id >= 0; id = a->same[id]) {
+				const struct kw *k = &a->kw[id];
+				size_t end = i + 1, start = end - k->len;
+				if (boundary_ok(k, t, n, start, end) && fn(ctx, id, start, end))
+					return;
+			}
 		}
 	}
 }
@@ -646,6 +652,7 @@ void tm_ac_free(tm_ac *a)
 	free(a->next16);
 	free(a->out);
 	free(a->dict);
+	free(a->same);
 	free(a);
 }
 

@@ -14,6 +14,13 @@ $ tag -r 'tag billing tag refund if keywords "refund"' -r 'tag refund if true'
 < {"text":"refund please","tags":["vip", "billing"]}
 >~ .*"tags":\["vip", "billing","refund"\].*
 
+### keywords: the same word whole and with a * are two keywords, each matched
+$ tag -r 'tag whole if keywords "refund"' -r 'tag prefix if keywords "refund*"' | jq -c .tags
+< {"text":"refund please"}
+< {"text":"refunds please"}
+> ["whole","prefix"]
+> ["prefix"]
+
 ### a record no rule tags still gets an empty tags array
 $ tag -r 'tag billing if keywords "invoice"' | jq -c .tags
 < {"text":"hello"}
