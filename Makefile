@@ -221,6 +221,7 @@ build-fuzz/obj/%.o: %.c
 # FUZZ_LD_NAME adds link options (the platform target wraps http_do).
 FUZZ_CMD_import = $(filter-out %/main.c %/live.c %/check.c,$(wildcard cmd/fetch-mentions/*.c))
 FUZZ_CMD_sla    = cmd/sla-check/policy.c
+FUZZ_CMD_rules  = cmd/tag/actions.c
 FUZZ_LD_platform = -Wl,--wrap=http_do
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC:%.c=build-fuzz/obj/%.o) $$(FUZZ_CMD_$$*) $(wildcard tests/fuzz/*.h)

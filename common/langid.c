@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "langid.h"
+#include "hash.h"
 #include "unicode.h"
 
 enum { EN, FR, ES, DE, IT, PT, NLANG };
@@ -94,26 +95,20 @@ static const char *const lang_words[NLANG] = {
 #define SLOTS 4096
 static struct slot {
 	const char *w;
+	uint32_t h;
 	uint8_t len;
 	uint8_t langs;
 } table[SLOTS];
 static bool table_ready;
 
-static uint32_t hash(const char *s, size_t n)
+/* h is hash32(w, n): the detector hashes a word as it reads it. */
+static struct slot *find(const char *w, size_t n, uint32_t h, bool add)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static struct slot *find(const char *w, size_t n, bool add)
-{
-	for (uint32_t i = hash(w, n) & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+	for (uint32_t i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
 		struct slot *s = &table[i];
 		if (!s->w)
 			return add ? s : NULL;
-		if (s->len == n && !memcmp(s->w, w, n))
+		if (s->h == h && s->len == n && !memcmp(s->w, w, n))
 			return s;
 	}
 }
@@ -129,8 +124,10 @@ static void build(void)
 			while (*p && *p != ' ')
 				p++;
 			if (p > w) {
-				struct slot *s = find(w, (size_t)(p - w), true);
+				uint32_t h = hash32(w, (size_t)(p - w));
+				struct slot *s = find(w, (size_t)(p - w), h, true);
 				s->w = w;
+				s->h = h;
 				s->len = (uint8_t)(p - w);
 				s->langs |= (uint8_t)(1u << l);
 			}
@@ -263,6 +260,9 @@ static size_t skip_token(const char *s, size_t n, size_t i)
 
 static bool starts_url(const char *s, size_t n, size_t i)
 {
+	/* "ht..." or "ww...", or none of them */
+	if (n - i < 4 || (s[i + 1] | 32) != ((s[i] | 32) == 'h' ? 't' : 'w'))
+		return false;
 	static const char *const pre[] = { "http://", "https://", "www." };
 	for (size_t k = 0; k < sizeof pre / sizeof *pre; k++) {
 		size_t m = strlen(pre[k]);
@@ -272,64 +272,89 @@ static bool starts_url(const char *s, size_t n, size_t i)
 	return false;
 }
 
-struct tally {
-	unsigned score[NLANG];
-	unsigned seen_letters;      /* letter kinds already counted, by index */
-	uint32_t letters_seen[16];
-	unsigned words;
-	const struct slot *counted[64];  /* words already counted: "ha ha ha" is one sign */
-	unsigned ncounted;
+/* Does a token start at byte i: after white space, "(" or a quote? */
+static bool at_start(const char *s, size_t i)
+{
+	return i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '\t' ||
+	       s[i - 1] == '(' || s[i - 1] == '"';
+}
+
+/* Signs already counted, each once: "ha ha ha" is one sign. */
+struct seen {
+	uintptr_t key[64];
+	unsigned n, cap;
 };
 
-static void count_word(struct tally *t, const char *w, size_t n)
+struct tally {
+	unsigned score[NLANG];
+	unsigned words;
+	struct seen letters;        /* letter kinds, by code point */
+	struct seen counted;        /* words, by their slot */
+};
+
+/* A sign for langs, unless key was counted before (once the set is full,
+ * every sign counts). */
+static void count_sign(struct tally *t, struct seen *seen, uintptr_t key, unsigned langs)
+{
+	for (unsigned k = 0; k < seen->n; k++)
+		if (seen->key[k] == key)
+			return;
+	if (seen->n < seen->cap)
+		seen->key[seen->n++] = key;
+	for (int l = 0; l < NLANG; l++)
+		if (langs & (1u << l))
+			t->score[l]++;
+}
+
+static void count_word(struct tally *t, const char *w, size_t n, uint32_t h)
 {
 	if (!n)
 		return;
 	t->words++;
-	struct slot *s = find(w, n, false);
-	if (!s)
-		return;
-	for (unsigned k = 0; k < t->ncounted; k++)
-		if (t->counted[k] == s)
-			return;
-	if (t->ncounted < sizeof t->counted / sizeof *t->counted)
-		t->counted[t->ncounted++] = s;
-	for (int l = 0; l < NLANG; l++)
-		if (s->langs & (1u << l))
-			t->score[l]++;
+	struct slot *s = find(w, n, h, false);
+	if (s)
+		count_sign(t, &t->counted, (uintptr_t)s, s->langs);
 }
 
 static void count_letter(struct tally *t, uint32_t c)
 {
 	unsigned langs = letter_langs(c);
-	if (!langs)
-		return;
-	for (unsigned k = 0; k < t->seen_letters; k++)
-		if (t->letters_seen[k] == c)
-			return;
-	if (t->seen_letters < sizeof t->letters_seen / sizeof *t->letters_seen)
-		t->letters_seen[t->seen_letters++] = c;
-	for (int l = 0; l < NLANG; l++)
-		if (langs & (1u << l))
-			t->score[l]++;
+	if (langs)
+		count_sign(t, &t->letters, c, langs);
 }
 
 const char *langid_detect(const char *text, size_t len)
 {
 	if (!table_ready)
 		build();
-	struct tally t = {0};
+	struct tally t = { .letters.cap = 16, .counted.cap = 64 };
 	unsigned script[NSCRIPT] = {0}, flags = 0;
 	char w[32];
 	size_t wn = 0;
+	uint32_t wh = HASH32_INIT; /* hash32(w, wn) */
 	bool not_word = false;
 	size_t i = 0;
 	while (i < len) {
 		unsigned char b = (unsigned char)text[i];
-		bool at_start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n' ||
-		                text[i - 1] == '\t' || text[i - 1] == '(' || text[i - 1] == '"';
-		if (at_start && (b == '@' || b == '^' ||
-		                 (((b | 32) == 'h' || (b | 32) == 'w') && starts_url(text, len, i)))) {
+		/* ASCII letters, the bulk of the text, first and cheaply: no
+		 * ASCII letter is one of letter_langs'. */
+		if ((unsigned)((b | 32) - 'a') < 26) {
+			if (((b | 32) == 'h' || (b | 32) == 'w') && at_start(text, i) &&
+			    starts_url(text, len, i)) {
+				i = skip_token(text, len, i);
+				continue;
+			}
+			script[S_LATIN]++;
+			if (wn < sizeof w) {
+				w[wn++] = (char)(b | 32);
+				wh = hash32_byte(wh, (unsigned char)(b | 32));
+			} else {
+				not_word = true;
+			}
+			i++;
+			continue;
+		}
+		if ((b == '@' || b == '^') && at_start(text, i)) {
 			i = skip_token(text, len, i);
 			continue;
 		}
@@ -348,10 +373,14 @@ const char *langid_detect(const char *text, size_t len)
 			char u[4];
 			size_t un = lc < 0x80 ? (u[0] = (char)lc, 1)
 			          : (u[0] = (char)(0xC0 | lc >> 6), u[1] = (char)(0x80 | (lc & 0x3F)), 2);
-			if (wn + un <= sizeof w)
-				memcpy(w + wn, u, un), wn += un;
-			else
+			if (wn + un <= sizeof w) {
+				for (size_t j = 0; j < un; j++) {
+					w[wn++] = u[j];
+					wh = hash32_byte(wh, (unsigned char)u[j]);
+				}
+			} else {
 				not_word = true;
+			}
 			continue;
 		}
 		if (c >= '0' && c <= '9') {
@@ -364,27 +393,30 @@ const char *langid_detect(const char *text, size_t len)
 			 * contraction that follows gets one in front ("'t", "'re"). */
 			if (wn && !not_word && wn < sizeof w) {
 				w[wn++] = '\'';
-				count_word(&t, w, wn);
+				count_word(&t, w, wn, hash32_byte(wh, '\''));
 				w[0] = '\'';
 				wn = 1;
+				wh = hash32_byte(HASH32_INIT, '\'');
 			} else {
 				wn = 0;
+				wh = HASH32_INIT;
 			}
 			not_word = false;
 			continue;
 		}
-		int s = script_of(c);
+		int s = c >= 0x370 ? script_of(c) : -1; /* no script below Greek */
 		if (s > 0) {
 			script[s]++;
 			flags |= script_flags(c);
 		}
 		if (wn && !not_word && !(wn == 1 && w[0] == '\''))
-			count_word(&t, w, wn);
+			count_word(&t, w, wn, wh);
 		wn = 0;
+		wh = HASH32_INIT;
 		not_word = false;
 	}
 	if (wn && !not_word && !(wn == 1 && w[0] == '\''))
-		count_word(&t, w, wn);
+		count_word(&t, w, wn, wh);
 
 	/* Kana and Hangul are never written by accident in Latin text, while
 	 * Latin brand names often stand in Japanese or Korean text. */

@@ -3,6 +3,8 @@
  * source, requests with the source's token and limits, and writing a
  * record in the schema's key order.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -104,26 +106,66 @@ void plat_close(cp_conn *c)
 	free(c);
 }
 
+void plat_req_init(cp_conn *c, cp_http_req *rq, const char *method, const char *url)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->method = method;
+	rq->url = url;
+	rq->bearer = c->token.len ? c->token.p : NULL;
+	rq->want_json = true;
+	rq->source = c->src->name;
+	rq->auth_hint = c->auth_hint;
+	rq->timeout = c->src->timeout;
+	rq->connect_timeout = c->src->connect_timeout;
+	rq->retries = c->src->retries ? c->src->retries : -1;
+	rq->backoff = c->src->backoff;
+}
+
 int plat_request(cp_conn *c, const char *method, const char *url,
                  const char *ctype, const char *body, size_t blen,
                  const char *idem_key, cp_http_resp *rs, cp_err *e)
 {
-	cp_http_req rq = {0};
-	rq.method = method;
-	rq.url = url;
-	rq.bearer = c->token.len ? c->token.p : NULL;
+	cp_http_req rq;
+	plat_req_init(c, &rq, method, url);
 	rq.content_type = ctype;
 	rq.body = body;
 	rq.body_len = blen;
 	rq.idem_key = idem_key;
-	rq.want_json = true;
-	rq.source = c->src->name;
-	rq.auth_hint = c->auth_hint;
-	rq.timeout = c->src->timeout;
-	rq.connect_timeout = c->src->connect_timeout;
-	rq.retries = c->src->retries ? c->src->retries : -1;
-	rq.backoff = c->src->backoff;
 	return http_do(c->http, &rq, rs, e);
+}
+
+int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e)
+{
+	if (buf_failures() != failures || !buf_cstr(url))
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return plat_request(c, "GET", url->p, NULL, NULL, 0, NULL, rs, e);
+}
+
+int64_t plat_count(cp_val v)
+{
+	int64_t n;
+	return val_int(v, &n) == 0 ? n : -1;
+}
+
+const char *plat_native(const cp_conn *c, const char *id)
+{
+	if (!id)
+		return "";
+	const char *pf = c->plat->record_platform;
+	size_t n = strlen(pf);
+	return strncmp(id, pf, n) == 0 && id[n] == ':' ? id + n + 1 : id;
+}
+
+void plat_posted(const cp_conn *c, cp_posted *out, const char *native_id, const char *url_fmt, ...)
+{
+	snprintf(out->id, sizeof out->id, "%s:%s", c->plat->record_platform, native_id);
+	out->url[0] = '\0';
+	if (url_fmt) {
+		va_list ap;
+		va_start(ap, url_fmt);
+		vsnprintf(out->url, sizeof out->url, url_fmt, ap);
+		va_end(ap);
+	}
 }
 
 const char *plat_str(cp_val v, cp_buf *tmp)

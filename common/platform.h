@@ -5,11 +5,11 @@
  * each platform lives in one file, common/platforms/NAME.c.
  *
  * A platform speaks HTTP only through http.h, reads its settings from a
- * cp_source (config.h), and writes records in the schema of DESIGN.md:
- * keys id, platform, account, direction, kind, author, text, created_at,
- * in_reply_to, thread, url, then lang and metrics when known, then raw
- * (the platform's payload, only when asked).  The brand's own posts come
- * through with direction "out".
+ * cp_source (config.h), and writes records in the schema of carepipe(7)
+ * through plat_emit (schema.h's record_write): keys id, platform, account,
+ * direction, kind, author, text, created_at, in_reply_to, thread, url,
+ * then lang and metrics when known, then raw (the platform's payload, only
+ * when asked).  The brand's own posts come through with direction "out".
  *
  * Ownership:
  *   - plat_open returns a cp_conn freed by plat_close (NULL is fine).  It
@@ -133,10 +133,27 @@ void plat_close(cp_conn *c);
 int plat_verify(cp_conn *c, cp_whoami *who, cp_err *e);
 
 /* Helpers the platform files share (common/platform.c). */
+/* A request with c's token, source name, timeouts and retries: what
+ * plat_request sends, for a platform that sets more (Mastodon's
+ * Idempotency-Key header). */
+void plat_req_init(cp_conn *c, cp_http_req *rq, const char *method, const char *url);
 /* A GET or POST through c's http with c's token and limits. */
 int plat_request(cp_conn *c, const char *method, const char *url,
                  const char *ctype, const char *body, size_t blen,
                  const char *idem_key, cp_http_resp *rs, cp_err *e);
+/* GET the URL built in url, unless an allocation of a buf failed while it
+ * was built: failures is buf_failures() from before, and a URL missing a
+ * piece is never asked for (71, out of memory). */
+int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e);
+/* A count from a payload (followers, likes): an integer, or -1 (unknown). */
+int64_t plat_count(cp_val v);
+/* A record id without its "platform:" prefix ("twitter:12" -> "12"); the
+ * prefix is optional, and NULL is "". */
+const char *plat_native(const cp_conn *c, const char *id);
+/* Fill out with "platform:native_id" and the URL url_fmt makes of the
+ * arguments after it (NULL: "", where the post cannot be seen). */
+void plat_posted(const cp_conn *c, cp_posted *out, const char *native_id, const char *url_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Start a record: {"id":"<platform>:<native>","platform":..,"account":..,
  * "direction":..,"kind":.. into out; plat_rec_* add the rest in order. */
 typedef struct {

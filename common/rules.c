@@ -1249,6 +1249,7 @@ struct rules_ctx {
 	bool have_words;
 	uint32_t *near_b;                /* scratch: one list's hit starts, sorted */
 	size_t near_cap;
+	bool scanned;                    /* the keyword scan ran on this record */
 	bool oom;                        /* the scan ran out of memory */
 	bool have_nums;                  /* the number detectors ran on this record */
 	unsigned nums;
@@ -1402,12 +1403,23 @@ int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len)
 	}
 	if (c->rs->base)
 		memcpy(c->cand, c->rs->base, c->rs->nwords * sizeof *c->cand);
-	if (c->rs->nkw == 0 && !c->rs->has_num)
-		return 0;
+	/* The keyword scan waits for the first rule that needs it: a record
+	 * an earlier rule stops ("stop if direction = out") never pays for it. */
+	c->scanned = c->rs->nkw == 0 && !c->rs->has_num;
+	return 0;
+}
+
+/* Normalise the text and find every keyword in it, once per record. */
+static int scan(rules_ctx *c)
+{
+	if (c->scanned)
+		return c->oom ? -1 : 0;
+	c->scanned = true;
 	/* Keywords are looked for in the first MiB of a text: a post is never
 	 * longer, and normalising costs memory in proportion. */
-	if (tm_normalize(&c->norm, text, len > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : len) < 0)
-		return -1;
+	size_t len = c->textlen > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : c->textlen;
+	if (tm_normalize(&c->norm, c->text, len) < 0)
+		return c->oom = true, -1;
 	if (c->rs->nkw)
 		tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
 	return c->oom ? -1 : 0;
@@ -1635,6 +1647,8 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return a < 0 ? a : !a;
 	}
 	case N_KW:
+		if (scan(c) < 0)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (c->atom_gen[n->atom] != c->gen)
 			return 0;
 		if (collect)
@@ -1642,6 +1656,8 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 1;
 	case N_NEAR: {
 		int a = c->rs->nodes[n->a].atom, b = c->rs->nodes[n->b].atom;
+		if (scan(c) < 0)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (c->atom_gen[a] != c->gen || c->atom_gen[b] != c->gen)
 			return 0;
 		if (!c->have_words && count_words(c) < 0)
@@ -1657,6 +1673,8 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return r;
 	}
 	case N_NUM:
+		if (scan(c) < 0)
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (!c->have_nums) {
 			c->nums = c->norm.text.p ? tm_numbers(&c->norm, c->numspan) : 0;
 			c->have_nums = true;
@@ -1752,7 +1770,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 	return 0;
 }
 
-size_t rules_next(const rules_ctx *c, size_t i)
+static size_t next_cand(const rules_ctx *c, size_t i)
 {
 	const rules *rs = c->rs;
 	while (i < rs->nrules) {
@@ -1762,6 +1780,16 @@ size_t rules_next(const rules_ctx *c, size_t i)
 		i = (i / 64 + 1) * 64;
 	}
 	return rs->nrules;
+}
+
+size_t rules_next(rules_ctx *c, size_t i)
+{
+	size_t j = next_cand(c, i);
+	/* Rules before j need keywords: find them now.  When that runs out
+	 * of memory rule i is tried, and its test says so. */
+	if (j > i && i < c->rs->nrules && !c->scanned)
+		return scan(c) < 0 ? i : next_cand(c, i);
+	return j;
 }
 
 int rules_test(rules_ctx *c, size_t i, bool explain, cp_err *e)
@@ -1999,16 +2027,16 @@ static void jq_cond(const rules *rs, int ni, cp_buf *out)
 	}
 }
 
-int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int escalate_id,
-                int stop_id, int exclude_id)
+int rules_to_jq(const rules *rs, cp_buf *out, const struct rules_jq *jq)
 {
 	size_t closers = 0;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
 		bool stop = false, exclude = false;
 		for (size_t k = 0; k < r->info.nactions; k++) {
-			stop |= r->info.actions[k].id == stop_id;
-			exclude |= r->info.actions[k].id == exclude_id;
+			enum rules_flow f = jq->flow(&r->info.actions[k]);
+			stop |= f == RULES_FLOW_STOP;
+			exclude |= f == RULES_FLOW_EXCLUDE;
 		}
 		buf_adds(out, "if ");
 		if (r->root < 0)
@@ -2020,25 +2048,13 @@ int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int e
 			buf_adds(out, "empty");
 		} else {
 			buf_addc(out, '.');
-			for (size_t k = 0; k < r->info.nactions; k++) {
-				const struct rules_action *a = &r->info.actions[k];
-				if (a->id == tag_id) {
-					buf_adds(out, " | .tags = ((.tags // []) | if index([");
-					jq_str(out, a->arg);
-					buf_adds(out, "]) then . else . + [");
-					jq_str(out, a->arg);
-					buf_adds(out, "] end)");
-				} else if (a->id == priority_id && strcmp(a->arg, "raise")) {
-					buf_adds(out, " | .priority = ");
-					jq_str(out, a->arg);
-				} else if (a->id == escalate_id) {
-					buf_adds(out, " | .escalate = true | .escalate_reason //= ");
-					jq_str(out, a->arg);
-				}
-			}
+			for (size_t k = 0; k < r->info.nactions; k++)
+				jq->write(&r->info.actions[k], out);
 		}
-		if (stop && !exclude)
-			buf_adds(out, " | .tags //= [] | .priority //= \"normal\" | .escalate //= false");
+		if (stop && !exclude) {
+			buf_adds(out, " | ");
+			buf_adds(out, jq->finish);
+		}
 		if (stop || exclude) {
 			buf_adds(out, " else\n");
 			closers++;
@@ -2046,7 +2062,7 @@ int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int e
 			buf_adds(out, " else . end |\n");
 		}
 	}
-	buf_adds(out, ".tags //= [] | .priority //= \"normal\" | .escalate //= false");
+	buf_adds(out, jq->finish);
 	for (size_t i = 0; i < closers; i++)
 		buf_adds(out, " end");
 	return buf_adds(out, "\n");

@@ -4,7 +4,8 @@
  *
  * The format is shared: tag uses the actions tag, priority, escalate,
  * stop and exclude; assign plugs in its own (queue NAME) by passing its
- * own action table.  Conditions are the same for every caller: keyword
+ * own action table.  What the actions do is the caller's alone, in jq too
+ * (struct rules_jq).  Conditions are the same for every caller: keyword
  * and phrase lists, named once with define and spelled out in their word
  * forms ("give~"), all matched in one pass of textmatch's Aho-Corasick
  * automaton; proximity of two lists (A near/N B); phone and card numbers
@@ -71,12 +72,29 @@ int rules_compile(rules *rs, cp_err *e);
 size_t rules_count(const rules *rs);
 const struct rules_rule *rules_get(const rules *rs, size_t i);
 size_t rules_keyword_count(const rules *rs);
+/* What an action does to the rules after it, for rules_to_jq. */
+enum rules_flow {
+	RULES_FLOW_NEXT,     /* the next rule runs */
+	RULES_FLOW_STOP,     /* no rule after this one runs */
+	RULES_FLOW_EXCLUDE,  /* the record is dropped */
+};
+
+/* The caller's actions in jq, for rules_to_jq.  flow tells what an action
+ * does to the rules after it; write appends the jq that does it, as
+ * " | FILTER", or nothing when it has no jq form (it is not called for the
+ * actions of a rule that excludes); finish is the filter every record
+ * goes through last, a stopped one at once. */
+struct rules_jq {
+	enum rules_flow (*flow)(const struct rules_action *a);
+	void (*write)(const struct rules_action *a, cp_buf *out);
+	const char *finish;
+};
+
 /* Write a jq program that applies the same rules to a record (keyword
- * lists become case-insensitive test() calls, which jq cannot make
- * accent-insensitive); tag_id, priority_id, escalate_id, stop_id and
- * exclude_id are the caller's ids for those actions, or -1. */
-int rules_to_jq(const rules *rs, cp_buf *out, int tag_id, int priority_id, int escalate_id,
-                int stop_id, int exclude_id);
+ * lists become substring tests on the lowercased text, which jq cannot
+ * make accent-insensitive), the actions as the caller writes them.
+ * Returns 0 or -1 (memory). */
+int rules_to_jq(const rules *rs, cp_buf *out, const struct rules_jq *jq);
 void rules_free(rules *rs);
 
 /* How much of a text keyword lists see, in bytes. */
@@ -88,8 +106,11 @@ typedef struct rules_ctx rules_ctx;
 rules_ctx *rules_ctx_new(const rules *rs);
 void rules_ctx_free(rules_ctx *c);
 /* Start on a record: text is its unescaped text (the one keyword lists
- * and "text ~" look at); the record's tags array seeds has-tag.  All
- * keywords are found here, in one pass.  Returns 0 or -1 (memory). */
+ * and "text ~" look at; kept until the next rules_begin); the record's
+ * tags array seeds has-tag.  All keywords are found in one pass, by the
+ * first rules_next or rules_test that needs them, so a record stopped
+ * before any keyword rule never pays for the scan.  Returns 0 or -1
+ * (memory). */
 int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len);
 /* Values the caller computed, seen by field tests under that name before
  * the record's own keys: json is JSON text ("-0.5", "\"negative\""). */
@@ -101,7 +122,7 @@ bool rules_has_tag(const rules_ctx *c, const char *tag);
  * rules_count when none: rules that need a keyword no text had are
  * skipped, so a thousand keyword rules cost about as much as ten.  Loop
  * with i = rules_next(c, i + 1); rules_test on a skipped rule gives 0. */
-size_t rules_next(const rules_ctx *c, size_t i);
+size_t rules_next(rules_ctx *c, size_t i);
 /* Does rule i hold for the current record?  1 yes, 0 no, -1 when a jq
  * expression failed at run time (e: the message; the rule counts as not
  * holding).  With explain, the spans that made it hold are kept for

@@ -16,16 +16,8 @@ _Static_assert(SENT_NEGATIVE == 0 && SENT_NEUTRAL == 1 && SENT_POSITIVE == 2,
  * -1 on allocation failure. */
 static int str_view(cp_val v, cp_buf *scratch, const char **s, size_t *n)
 {
-	if (v.type != VAL_STRING)
-		return 0;
-	if ((*s = val_rawstr(v, n)) != NULL)
-		return *n > 0;
-	buf_reset(scratch);
-	if (val_str(v, scratch) < 0)
-		return -1;
-	*s = scratch->p;
-	*n = scratch->len;
-	return *n > 0;
+	int rc = val_strview(v, scratch, s, n);
+	return rc == -2 ? -1 : rc == 0 && *n > 0;
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -137,8 +129,8 @@ int rec_signature(cp_val text, cp_buf *scratch, const char **s, size_t *n)
 /* ---------------------------------------------------------------- names */
 
 const char *const sla_status_names[SLA_NSTATUS] = {
-	[SLA_MET] = "met", [SLA_BREACHED] = "breached", [SLA_PENDING] = "pending",
-	[SLA_AT_RISK] = "at_risk", [SLA_MISSED] = "missed",
+	[SLA_MET] = "met", [SLA_BREACHED] = "breached", [SLA_MISSED] = "missed",
+	[SLA_PENDING] = "pending", [SLA_AT_RISK] = "at_risk",
 };
 
 const char *const sentiment_label_names[SENT_NLABELS] = {

@@ -28,7 +28,8 @@
  * direction: the string "in" or "out", compared after unescaping (JSON
  * text "\u0069n" is "in", as jq sees it).  A record that lacks one (no key,
  * or null: REC_DIR_NONE) or has anything else (REC_DIR_BAD) is a bad line
- * to every program that reads the direction; no program guesses.
+ * to sla-check, assign, reply and kpi-report; tag takes anything but
+ * REC_DIR_OUT for inbound (carepipe(7)).
  */
 enum rec_dir { REC_DIR_NONE = 0, REC_DIR_IN, REC_DIR_OUT, REC_DIR_BAD };
 int rec_direction(const cp_rec *r);
@@ -74,9 +75,11 @@ bool rec_initials_ok(const char *s, size_t n);
 
 /* ---------------------------------------------------------------- names */
 
-/* sla.status, as sla-check writes it and notify and kpi-report read it. */
-enum sla_status { SLA_MET, SLA_BREACHED, SLA_PENDING, SLA_AT_RISK, SLA_MISSED, SLA_NSTATUS };
-extern const char *const sla_status_names[SLA_NSTATUS];   /* "met", ... "missed" */
+/* sla.status, as sla-check writes it and notify and kpi-report read it.
+ * The order is kpi-report's, whose partial aggregates store counts by it:
+ * it must not change. */
+enum sla_status { SLA_MET, SLA_BREACHED, SLA_MISSED, SLA_PENDING, SLA_AT_RISK, SLA_NSTATUS };
+extern const char *const sla_status_names[SLA_NSTATUS];   /* "met", ... "at_risk" */
 /* The status a string value names (compared after unescaping), or -1. */
 int sla_status_of(cp_val v);
 

@@ -33,6 +33,10 @@ enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8, F_SWEAR = 16 };
 struct sentiment {
 	struct entry *tab;
 	size_t cap, n;       /* open addressing, cap a power of two */
+	/* tags[i]: tab[i]'s hash | 1, 0 when empty.  Probes read this array,
+	 * a sixteenth of the table's size, which stays in cache: most words
+	 * of a text are in no lexicon, and stem_lookup tries several forms. */
+	uint32_t *tags;
 	cp_buf scratch;
 	const sm_model *model; /* NULL: the lexicon scorer for every language */
 	sm_model loaded;       /* a model read by sentiment_load_model */
@@ -46,13 +50,13 @@ static struct entry *find(const sentiment *s, const char *k, size_t n)
 {
 	if (!s->cap)
 		return NULL;
-	uint32_t h = hash32(k, n);
+	uint32_t h = hash32(k, n), tag = h | 1;
 	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		struct entry *e = &s->tab[i];
-		if (!e->key)
+		if (!s->tags[i])
 			return NULL;
+		struct entry *e = &s->tab[i];
 		/* k may hold a NUL (a key cut short); such a k matches nothing */
-		if (e->h == h && e->klen == n && !memcmp(e->key, k, n))
+		if (s->tags[i] == tag && e->h == h && e->klen == n && !memcmp(e->key, k, n))
 			return e;
 	}
 }
@@ -61,8 +65,12 @@ static int grow(sentiment *s)
 {
 	size_t cap = s->cap ? 2 * s->cap : 4096;
 	struct entry *t = calloc(cap, sizeof *t);
-	if (!t)
+	uint32_t *tags = calloc(cap, sizeof *tags);
+	if (!t || !tags) {
+		free(t);
+		free(tags);
 		return -1;
+	}
 	for (size_t i = 0; i < s->cap; i++) {
 		struct entry *e = &s->tab[i];
 		if (!e->key)
@@ -71,9 +79,12 @@ static int grow(sentiment *s)
 		while (t[j].key)
 			j = (j + 1) & (cap - 1);
 		t[j] = *e;
+		tags[j] = e->h | 1;
 	}
 	free(s->tab);
+	free(s->tags);
 	s->tab = t;
+	s->tags = tags;
 	s->cap = cap;
 	return 0;
 }
@@ -195,6 +206,7 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 		return NULL;
 	e->klen = (unsigned)strlen(e->key);
 	e->h = hash32(e->key, e->klen);
+	s->tags[j] = e->h | 1;
 	s->n++;
 	return e;
 }
@@ -347,6 +359,7 @@ void sentiment_free(sentiment *s)
 	for (size_t i = 0; i < s->cap; i++)
 		free(s->tab[i].key);
 	free(s->tab);
+	free(s->tags);
 	buf_free(&s->scratch);
 	sm_free(&s->loaded);
 	free(s->feats);
@@ -501,7 +514,8 @@ static float stem_lookup(const sentiment *s, const char *k, size_t n, int pref, 
 		return 0;
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		size_t sl = rules[i].sl;
-		if (n - sl < 3 || memcmp(k + n - sl, rules[i].suf, sl))
+		if (n - sl < 3 || k[n - 1] != rules[i].suf[sl - 1] ||
+		    memcmp(k + n - sl, rules[i].suf, sl))
 			continue;
 		char w[48];
 		size_t b = n - sl;

@@ -14,19 +14,16 @@
 #include "sentmodel.h"
 #include "inifile.h"
 #include "textmatch.h"
+#include "hash.h"
 
 /* ---------------------------------------------------------------- hashing */
 
 enum { SEED_WORD = 1, SEED_NEGWORD, SEED_BIGRAM, SEED_CHAR };
 
-static inline uint32_t fnv_step(uint32_t h, unsigned char c)
-{
-	return (h ^ c) * 16777619u;
-}
-
+/* FNV-1a (hash.h), started apart for each kind of feature. */
 static inline uint32_t seed(int kind)
 {
-	return 2166136261u ^ ((uint32_t)kind * 0x9e3779b9u);
+	return HASH32_INIT ^ ((uint32_t)kind * 0x9e3779b9u);
 }
 
 /* murmur3's finaliser: FNV's low bits alone fold badly onto buckets. */
@@ -42,10 +39,7 @@ static inline uint32_t mix(uint32_t h)
 
 static inline uint32_t hash_bytes(int kind, const char *s, size_t n)
 {
-	uint32_t h = seed(kind);
-	for (size_t i = 0; i < n; i++)
-		h = fnv_step(h, (unsigned char)s[i]);
-	return h;
+	return hash32_add(seed(kind), s, n);
 }
 
 static inline void emit(struct sm_feats *f, uint32_t h)
@@ -133,12 +127,12 @@ static void word_features(struct sm_feats *f, const struct tok *t, uint32_t word
 	n += 2;
 	for (size_t i = 0; i + 3 <= n; i++) {
 		uint32_t h = seed(SEED_CHAR);
-		h = fnv_step(h, (unsigned char)p[i]);
-		h = fnv_step(h, (unsigned char)p[i + 1]);
-		h = fnv_step(h, (unsigned char)p[i + 2]);
+		h = hash32_byte(h, (unsigned char)p[i]);
+		h = hash32_byte(h, (unsigned char)p[i + 1]);
+		h = hash32_byte(h, (unsigned char)p[i + 2]);
 		emit(f, h);
 		if (i + 4 <= n) {
-			h = fnv_step(h, (unsigned char)p[i + 3]);
+			h = hash32_byte(h, (unsigned char)p[i + 3]);
 			emit(f, h);
 
 		}

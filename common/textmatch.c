@@ -7,41 +7,18 @@
 #include <string.h>
 
 #include "textmatch.h"
+#include "hash.h"
+#include "utf8.h"
 
 uint32_t tm_decode(const char *s, size_t n, size_t *len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t c = u[0];
-	size_t need;
-	if (c < 0x80) {
-		*len = 1;
-		return c;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		c &= 0x07;
-	} else {
+	uint32_t c;
+	int k = utf8_decode(s, n, &c);
+	if (k < 0) {
 		*len = 1;
 		return 0xfffd;
 	}
-	if (n < need) {
-		*len = 1;
-		return 0xfffd;
-	}
-	for (size_t i = 1; i < need; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*len = 1;
-			return 0xfffd;
-		}
-		c = c << 6 | (u[i] & 0x3f);
-	}
-	*len = need;
+	*len = (size_t)k;
 	return c;
 }
 
@@ -315,38 +292,29 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 	bool space = true; /* drop leading space */
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
-		if (b < 0x80) {
-			if (b == ' ' || (b >= '\t' && b <= '\r')) {
-				if (!space) {
-					src[k] = (uint32_t)i;
-					o[k++] = ' ';
-					space = true;
-				}
-			} else {
-				src[k] = (uint32_t)i;
-				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-				space = false;
-			}
-			i++;
-			continue;
-		}
-		size_t l;
-		uint32_t c = tm_decode(s + i, len - i, &l);
-		if (tm_class(c) == TM_SPACE) {
-			if (!space) {
-				src[k] = (uint32_t)i;
-				o[k++] = ' ';
-				space = true;
-			}
+		size_t l = 1;
+		uint32_t c = b < 0x80 ? b : tm_decode(s + i, len - i, &l);
+		bool white = b < 0x80 ? b == ' ' || (b >= '\t' && b <= '\r') : tm_class(c) == TM_SPACE;
+		char f[8];
+		size_t fl;
+		if (white) {
+			/* a run of white space is one space */
+			f[0] = ' ';
+			fl = !space;
+			space = true;
 		} else {
-			char f[8];
-			size_t fl = tm_fold(c, f);
-			for (size_t j = 0; j < fl; j++) {
-				src[k] = (uint32_t)i;
-				o[k++] = f[j];
+			if (b < 0x80) {
+				f[0] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+				fl = 1;
+			} else {
+				fl = tm_fold(c, f);
 			}
 			if (fl)
 				space = false;
+		}
+		for (size_t j = 0; j < fl; j++) {
+			src[k] = (uint32_t)i;
+			o[k++] = f[j];
 		}
 		i += l;
 	}
@@ -383,6 +351,8 @@ struct tm_ac {
 	int32_t *next;       /* nstates * nclass */
 	uint16_t *next16;    /* the same, state << 1 | output, when it fits */
 	int32_t *out;        /* per state: keyword ending here, or -1 */
+	int32_t *same;       /* per keyword: the next one of the same text ending
+	                        at its state ("refund" and "refund*"), or -1 */
 	int32_t *dict;       /* per state: next state on the fail chain with an output */
 	size_t nstates;
 	/* keyword ids by hash, for tm_ac_add to find an equal keyword fast */
@@ -392,10 +362,7 @@ struct tm_ac {
 
 static uint32_t kw_hash(const char *s, size_t n, bool os, bool oe)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)(os << 1 | oe);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return hash32_add(HASH32_INIT ^ (uint32_t)(os << 1 | oe), s, n);
 }
 
 /* Keep the table at most half full. */
@@ -501,12 +468,14 @@ int tm_ac_build(tm_ac *a)
 	free(a->next);
 	free(a->out);
 	free(a->dict);
+	free(a->same);
 	a->next = malloc(total * nc * sizeof *a->next);
 	a->out = malloc(total * sizeof *a->out);
 	a->dict = malloc(total * sizeof *a->dict);
+	a->same = malloc((a->nkw + 1) * sizeof *a->same);
 	int32_t *fail = malloc(total * sizeof *fail);
 	int32_t *queue = malloc(total * sizeof *queue);
-	if (!a->next || !a->out || !a->dict || !fail || !queue) {
+	if (!a->next || !a->out || !a->dict || !a->same || !fail || !queue) {
 		free(fail);
 		free(queue);
 		return -1;
@@ -526,6 +495,7 @@ int tm_ac_build(tm_ac *a)
 			}
 			s = a->next[s * nc + c];
 		}
+		a->same[i] = a->out[s];
 		a->out[s] = (int32_t)i;
 	}
 	a->nstates = ns;
@@ -660,11 +630,12 @@ void tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_hit_fn fn, void *ctx)
 			st = s / (2 * nc);
 		}
 		for (int32_t o = a->out[st] >= 0 ? st : a->dict[st]; o >= 0; o = a->dict[o]) {
-			int id = a->out[o];
-			const struct kw *k = &a->kw[id];
-			size_t end = i + 1, start = end - k->len;
-			if (boundary_ok(k, t, n, start, end) && fn(ctx, id, start, end))
-				return;
+			for (int id = a->out[o]; id >= 0; id = a->same[id]) {
+				const struct kw *k = &a->kw[id];
+				size_t end = i + 1, start = end - k->len;
+				if (boundary_ok(k, t, n, start, end) && fn(ctx, id, start, end))
+					return;
+			}
 		}
 	}
 }
@@ -681,6 +652,7 @@ void tm_ac_free(tm_ac *a)
 	free(a->next16);
 	free(a->out);
 	free(a->dict);
+	free(a->same);
 	free(a);
 }
 
@@ -949,6 +921,13 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 	const char *t = tn->text.p;
 	size_t n = tn->text.len;
 	unsigned found = 0;
+	/* Either number has ten digits at least: most texts have not as many
+	 * in all, and need no closer look. */
+	size_t digits = 0;
+	for (size_t i = 0; i < n; i++)
+		digits += digit(t[i]);
+	if (digits < 10)
+		return 0;
 	char dg[24];
 	for (size_t i = 0; i < n && found != (TM_NUM_PHONE | TM_NUM_CARD);) {
 		char c = t[i];

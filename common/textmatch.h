@@ -31,7 +31,8 @@ enum tm_class { TM_SPACE, TM_PUNCT, TM_WORD, TM_CJK, TM_EMOJI, TM_MARK };
 
 int tm_class(uint32_t cp);
 /* Decode one UTF-8 code point at s (n bytes left, n > 0); *len gets its
- * length.  Invalid bytes decode as U+FFFD of length 1. */
+ * length.  What utf8.h finds invalid (overlong forms and surrogates too)
+ * decodes as U+FFFD of length 1. */
 uint32_t tm_decode(const char *s, size_t n, size_t *len);
 /* The folded form of cp as UTF-8 in out (at most 8 bytes); returns its
  * length, 0 when cp is dropped (a combining mark, a modifier). */

@@ -143,6 +143,8 @@ int queue_of(struct ctx *c, const cp_rec *r, const cp_pos *pos, const struct thr
 		cp_err e = {0};
 		int t = rules_test(c->rc, i, false, &e);
 		if (t < 0) {
+			if (e.code == CP_EX_OSERR) /* the keyword scan's */
+				assign_oom(c);
 			const struct rules_rule *ru = rules_get(c->ro.rs, i);
 			cp_warn(c->p, "%s:%llu: %s (rule at %s:%u)", pos->file,
 			        (unsigned long long)pos->lineno, e.msg, ru->file, ru->line);

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "hash.h"
 #include "schema.h"
 #include "tz.h"
 
@@ -200,11 +201,11 @@ static rec_value count(const struct cv *c, const struct fm_csvrec *r, int f)
 	return s && n ? rv_json(s, n) : (rec_value){ .kind = RV_ABSENT };
 }
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
+/* One part of a row's content into its id's hash, and a separator. */
+static uint64_t hash_part(uint64_t h, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return (h ^ 0xff) * 1099511628211ULL;   /* a separator between parts */
+	static const unsigned char sep = 0xff;
+	return hash64_add(hash64_add(h, s, n), &sep, 1);
 }
 
 static bool is_count(const char *s, size_t n)
@@ -288,11 +289,11 @@ static const char *row(struct cv *c, const struct fm_csvrec *r)
 	} else {
 		/* No id column: one made of what identifies a message, so the
 		 * same row gets the same id on every import. */
-		uint64_t h = 1469598103934665603ULL;
+		uint64_t h = HASH64_INIT;
 		const char *txt = get(c, r, F_TEXT, &n);
-		h = fnv(h, ah ? ah : "", ah ? ahn : 0);
-		h = fnv(h, ts, strlen(ts));
-		h = fnv(h, txt ? txt : "", txt ? n : 0);
+		h = hash_part(h, ah ? ah : "", ah ? ahn : 0);
+		h = hash_part(h, ts, strlen(ts));
+		h = hash_part(h, txt ? txt : "", txt ? n : 0);
 		char hex[24];
 		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
 		make_id(c, &c->id, plat, pn, hex, 16);
@@ -367,12 +368,35 @@ static int on_record(void *ctx, const struct fm_csvrec *r)
 	return 0;
 }
 
+/* One input, fed line by line to the CSV reader: rows stream through. */
+static int csv_input(void *ctx, cp_rd *in, int index, cp_err *e)
+{
+	struct cv *c = ctx;
+	struct fm_csvrd *rdr = fm_csvrd_new(c->p, rd_name(in), on_record, c);
+	const char *line;
+	size_t len;
+	int got;
+	(void)index;
+	if (!rdr)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	c->have_header = c->skip = false;
+	/* rd_line takes "\r\n" and "\n" off; give libcsv a "\n" back. */
+	while ((got = rd_line(in, &line, &len, e)) > 0)
+		if (fm_csvrd_feed(rdr, line, len) < 0 || fm_csvrd_feed(rdr, "\n", 1) < 0)
+			cp_die(c->p, CP_EX_OSERR, "out of memory");
+	if (got < 0) {
+		/* Said before the rows the reader still holds come out. */
+		cp_warn(c->p, "%s:%llu: %s", rd_name(in), (unsigned long long)rd_lineno(in) + 1, e->msg);
+		cp_status(c->p, e->code);
+	}
+	if (fm_csvrd_finish(rdr) < 0)
+		cp_die(c->p, CP_EX_OSERR, "out of memory");
+	fm_csvrd_free(rdr);
+	return 0;
+}
+
 int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 {
-	static char dash[] = "-";
-	char *stdin_only[] = { dash };
-	char **names = o->nfiles ? o->files : stdin_only;
-	int nfiles = o->nfiles ? o->nfiles : 1;
 	struct cv c = { .p = p, .o = o };
 	cp_err e = {0};
 
@@ -380,34 +404,7 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 		parse_map(&c, o->map[i]);
 	if (o->tz && !(c.zone = tz_load(o->tz, &e)))
 		cp_die(p, CP_EX_USAGE, "--tz: %s", e.msg);
-	for (int i = 0; i < nfiles; i++) {
-		cp_rd *in = rd_open(names[i], &e);
-		if (!in) {
-			cp_warn(p, "%s", e.msg);
-			cp_status(p, e.code);
-			continue;
-		}
-		const char *name = strcmp(names[i], "-") == 0 ? "(stdin)" : names[i];
-		struct fm_csvrd *rdr = fm_csvrd_new(p, name, on_record, &c);
-		const char *line;
-		size_t len;
-		int got;
-		if (!rdr)
-			cp_die(p, CP_EX_OSERR, "out of memory");
-		c.have_header = c.skip = false;
-		/* rd_line takes "\r\n" and "\n" off; give libcsv a "\n" back. */
-		while ((got = rd_line(in, &line, &len, &e)) > 0)
-			if (fm_csvrd_feed(rdr, line, len) < 0 || fm_csvrd_feed(rdr, "\n", 1) < 0)
-				cp_die(p, CP_EX_OSERR, "out of memory");
-		if (got < 0) {
-			cp_warn(p, "%s:%llu: %s", name, (unsigned long long)rd_lineno(in) + 1, e.msg);
-			cp_status(p, e.code);
-		}
-		if (fm_csvrd_finish(rdr) < 0)
-			cp_die(p, CP_EX_OSERR, "out of memory");
-		fm_csvrd_free(rdr);
-		rd_close(in);
-	}
+	cp_each_input(p, o->nfiles, o->files, csv_input, &c);
 	for (int f = 0; f < NFIELD; f++) {
 		free(c.src[f].column);
 		free(c.src[f].constant);

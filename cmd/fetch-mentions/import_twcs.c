@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "fm.h"
+#include "hash.h"
 #include "schema.h"
 
 enum {
@@ -78,6 +79,7 @@ struct twcs {
 	size_t nrows, rcap;
 	struct table ids;       /* tweet id -> row */
 	struct table brands;    /* lowercased brand handle -> a row it wrote */
+	cp_buf data;            /* the input being read */
 };
 
 static void __attribute__((noreturn)) nomem(struct twcs *w)
@@ -100,9 +102,7 @@ static struct span keep(struct twcs *w, const char *s, size_t n)
 
 static uint64_t hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	uint64_t h = hash64(s, n);
 	return h ^ (h >> 29);
 }
 
@@ -555,43 +555,38 @@ static void emit(struct twcs *w, const int32_t *account)
 	buf_free(&raw);
 }
 
+/* One input, read whole: a reply can come before the tweet it answers. */
+static int twcs_input(void *ctx, cp_rd *in, int index, cp_err *e)
+{
+	struct twcs *w = ctx;
+	w->cur = &w->files[index];
+	w->curno = (uint32_t)index;
+	/* The name outlives the reader: rows are resolved after every input. */
+	const char *arg = w->o->nfiles ? w->o->files[index] : "-";
+	w->cur->name = strcmp(arg, "-") == 0 ? "(stdin)" : arg;
+	buf_free(&w->data);
+	if (rd_all(in, &w->data, e) < 0) {
+		cp_warn(w->p, "%s: %s", rd_name(in), e->msg);
+		cp_status(w->p, e->code);
+	}
+	struct fm_csvrd *c = fm_csvrd_new(w->p, w->cur->name, on_row, w);
+	if (!c)
+		nomem(w);
+	if (fm_csvrd_feed(c, w->data.p ? w->data.p : "", w->data.len) < 0 || fm_csvrd_finish(c) < 0)
+		nomem(w);
+	fm_csvrd_free(c);
+	return 0;
+}
+
 int fm_import_twcs(cp_prog *p, const struct fm_opts *o)
 {
-	static char dash[] = "-";
-	char *stdin_only[] = { dash };
-	char **names = o->nfiles ? o->files : stdin_only;
-	int nfiles = o->nfiles ? o->nfiles : 1;
 	struct twcs w = { .p = p, .o = o };
 	int32_t *account;
-	cp_buf data = {0};
-	cp_err e = {0};
 
-	if (!(w.files = calloc((size_t)nfiles, sizeof *w.files)))
+	if (!(w.files = calloc(o->nfiles ? (size_t)o->nfiles : 1, sizeof *w.files)))
 		nomem(&w);
-	for (int i = 0; i < nfiles; i++) {
-		cp_rd *in = rd_open(names[i], &e);
-		if (!in) {
-			cp_warn(p, "%s", e.msg);
-			cp_status(p, e.code);
-			continue;
-		}
-		w.cur = &w.files[i];
-		w.curno = (uint32_t)i;
-		w.cur->name = strcmp(names[i], "-") == 0 ? "(stdin)" : names[i];
-		buf_free(&data);
-		if (rd_all(in, &data, &e) < 0) {
-			cp_warn(p, "%s: %s", rd_name(in), e.msg);
-			cp_status(p, e.code);
-		}
-		struct fm_csvrd *c = fm_csvrd_new(p, w.cur->name, on_row, &w);
-		if (!c)
-			nomem(&w);
-		if (fm_csvrd_feed(c, data.p ? data.p : "", data.len) < 0 || fm_csvrd_finish(c) < 0)
-			nomem(&w);
-		fm_csvrd_free(c);
-		rd_close(in);
-	}
-	buf_free(&data);
+	cp_each_input(p, o->nfiles, o->files, twcs_input, &w);
+	buf_free(&w.data);
 	resolve(&w, &account);
 	emit(&w, account);
 	free(account);

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "fm.h"
+#include "hash.h"
 #include "http.h"
 #include "platform.h"
 
@@ -41,14 +42,6 @@ struct seen {
 	size_t gone;        /* SLOT_GONE marks, rebuilt away when many */
 };
 
-static uint64_t id_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
-	return h;
-}
-
 static bool same(const char *stored, const char *id, size_t len)
 {
 	return strncmp(stored, id, len) == 0 && stored[len] == '\0';
@@ -58,7 +51,7 @@ static bool seen_has(const struct seen *s, const char *id, size_t len)
 {
 	if (!s->slot)
 		return false;
-	for (size_t i = id_hash(id, len) & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
+	for (size_t i = hash64(id, len) & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
 		int k = s->slot[i];
 		if (k == SLOT_EMPTY)
 			return false;
@@ -70,7 +63,7 @@ static bool seen_has(const struct seen *s, const char *id, size_t len)
 static void slot_put(struct seen *s, int k)
 {
 	const char *id = s->id[k];
-	size_t i = id_hash(id, strlen(id)) & (SEEN_SLOTS - 1);
+	size_t i = hash64(id, strlen(id)) & (SEEN_SLOTS - 1);
 	while (s->slot[i] >= 0)
 		i = (i + 1) & (SEEN_SLOTS - 1);
 	if (s->slot[i] == SLOT_GONE)
@@ -94,7 +87,7 @@ static int seen_add(struct seen *s, const char *id, size_t len)
 	char *old = s->id[s->next];
 	if (old) {
 		/* The oldest id leaves the window, and the index. */
-		size_t i = id_hash(old, strlen(old)) & (SEEN_SLOTS - 1);
+		size_t i = hash64(old, strlen(old)) & (SEEN_SLOTS - 1);
 		while (s->slot[i] != (int)s->next)
 			i = (i + 1) & (SEEN_SLOTS - 1);
 		s->slot[i] = SLOT_GONE;
@@ -134,7 +127,7 @@ struct run {
 	sigset_t hold;      /* signals held while a page is committed */
 };
 
-static char *state_path(const char *dir, const cp_source *s)
+static char *sweep_path(const char *dir, const cp_source *s)
 {
 	cp_buf b = {0};
 	if (buf_addf(&b, "%s/%s.state", dir, s->name) < 0)
@@ -148,7 +141,7 @@ static int str_or_null(cp_buf *b, const char *s)
 }
 
 /* The state file: one JSON object, the newest ids last. */
-static int state_text(cp_buf *b, const cp_sweep *sw, const struct seen *seen, cp_err *e)
+static int sweep_text(cp_buf *b, const cp_sweep *sw, const struct seen *seen, cp_err *e)
 {
 	int rc = 0;
 	rc |= buf_adds(b, "{\"cursor\":");
@@ -181,7 +174,10 @@ static int take_str(cp_val v, char **slot)
 	return rc;
 }
 
-static int state_load(const char *path, cp_sweep *sw, struct seen *seen, cp_err *e)
+/* A source's state file as sweep_text wrote it, read with common/state.c's
+ * state_read: 1 loaded, 0 none yet, -1 (e set).  Named sweep_, not
+ * state_, so it cannot be taken for one of state.c's functions. */
+static int sweep_load(const char *path, cp_sweep *sw, struct seen *seen, cp_err *e)
 {
 	cp_buf text = {0};
 	cp_rec r = {0};
@@ -325,7 +321,7 @@ static int commit_page(struct run *r, const cp_buf *picked, const char *spath,
 	sigprocmask(SIG_BLOCK, &r->hold, &old);
 	if (spath) {
 		cp_buf text = {0};
-		rc = state_text(&text, sw, seen, e);
+		rc = sweep_text(&text, sw, seen, e);
 		if (rc == 0 && (rc = state_stage(&txn, spath, text.p, text.len, e)) == 0)
 			staged = true;
 		buf_free(&text);
@@ -381,11 +377,11 @@ static int fetch_source(struct run *r, const cp_source *s, cp_err *e)
 	int rc = -1;
 
 	if (o->state) {
-		if (!(spath = state_path(o->state, s))) {
+		if (!(spath = sweep_path(o->state, s))) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
 			goto done;
 		}
-		if (state_load(spath, windowed ? &kept : &sw, &seen, e) < 0)
+		if (sweep_load(spath, windowed ? &kept : &sw, &seen, e) < 0)
 			goto done;
 		if (windowed && plat_set(&sw.cursor, kept.cursor,
 		                         kept.cursor ? strlen(kept.cursor) : 0) < 0) {

@@ -46,6 +46,23 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The options only live sources take: --import refuses them. */
+static const int live_only[] = {
+	OPT_CONFIG, OPT_STATE, OPT_WAIT, OPT_CACERT, OPT_MAX_WAIT, OPT_SOURCE, OPT_SINCE, OPT_UNTIL,
+	OPT_LIMIT, OPT_CHECK,
+};
+
+/* The long name of a live-only option, or NULL for any other. */
+static const char *live_option(int ch)
+{
+	for (size_t i = 0; i < sizeof live_only / sizeof live_only[0]; i++)
+		if (live_only[i] == ch)
+			for (const struct option *lo = longopts; lo->name; lo++)
+				if (lo->val == ch)
+					return lo->name;
+	return NULL;
+}
+
 #define SYNOPSIS \
 	"fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]\n" \
 	"                      [--max-wait duration] [--raw] [--since time] [--source name]\n" \
@@ -83,6 +100,9 @@ int main(int argc, char **argv)
 
 	cp_init(&p, "fetch-mentions", SYNOPSIS, HELP);
 	while ((ch = cp_getopt(&p, argc, argv, "", longopts)) != -1) {
+		const char *live = live_option(ch);
+		if (live)
+			live_opt = live;
 		switch (ch) {
 		case OPT_IMPORT:
 			if (strcmp(optarg, "twcs") == 0)
@@ -105,29 +125,23 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CONFIG:
 			o.config = optarg;
-			live_opt = "--config";
 			break;
 		case OPT_STATE:
 			o.state = optarg;
-			live_opt = "--state";
 			break;
 		case OPT_WAIT:
 			o.wait = true;
-			live_opt = "--wait";
 			break;
 		case OPT_CACERT:
 			o.cacert = optarg;
-			live_opt = "--cacert";
 			break;
 		case OPT_MAX_WAIT:
 			if (dur_parse(optarg, &o.max_wait) < 0 || o.max_wait < 0)
 				cp_die(&p, CP_EX_USAGE, "--max-wait wants a duration: %s", optarg);
 			o.max_wait_set = true;
-			live_opt = "--max-wait";
 			break;
 		case OPT_SOURCE:
 			o.source = optarg;
-			live_opt = "--source";
 			break;
 		case OPT_SINCE:
 		case OPT_UNTIL: {
@@ -136,7 +150,6 @@ int main(int argc, char **argv)
 				cp_die(&p, CP_EX_USAGE, "--%s wants an RFC 3339 time or -DURATION: %s",
 				       ch == OPT_SINCE ? "since" : "until", optarg);
 			*(ch == OPT_SINCE ? &o.has_since : &o.has_until) = true;
-			live_opt = ch == OPT_SINCE ? "--since" : "--until";
 			break;
 		}
 		case OPT_LIMIT: {
@@ -145,7 +158,6 @@ int main(int argc, char **argv)
 			if (*optarg < '0' || *optarg > '9' || *end || n <= 0)
 				cp_die(&p, CP_EX_USAGE, "--limit wants a count of records: %s", optarg);
 			o.limit = n;
-			live_opt = "--limit";
 			break;
 		}
 		case OPT_DATE_FORMAT:
@@ -159,7 +171,6 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CHECK:
 			o.check = true;
-			live_opt = "--check";
 			break;
 		default:
 			cp_usage(&p);
@@ -168,7 +179,7 @@ int main(int argc, char **argv)
 	o.nfiles = argc - optind;
 	o.files = argv + optind;
 	if (o.format != FM_LIVE && live_opt)
-		cp_die(&p, CP_EX_USAGE, "%s is for live sources, not --import", live_opt);
+		cp_die(&p, CP_EX_USAGE, "--%s is for live sources, not --import", live_opt);
 	if (o.has_since && o.has_until && o.until <= o.since)
 		cp_die(&p, CP_EX_USAGE, "--until must come after --since");
 	if (o.format == FM_LIVE && o.nfiles > 0)

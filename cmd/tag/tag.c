@@ -12,21 +12,13 @@
 #include "carepipe.h"
 #include "rules.h"
 #include "langid.h"
+#include "schema.h"
 #include "sentiment.h"
+#include "actions.h"
 
-enum { A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE };
 enum { P_LOW, P_NORMAL, P_HIGH, P_URGENT };
 
-static const char *const levels[] = { "urgent", "high", "normal", "low", "raise", NULL };
 static const char *const level_names[] = { "low", "normal", "high", "urgent" };
-
-static const struct rules_action_def actions[] = {
-	{ "tag", RULES_ARG_NAME, NULL, A_TAG },
-	{ "priority", RULES_ARG_CHOICE, levels, A_PRIORITY },
-	{ "escalate", RULES_ARG_STRING, NULL, A_ESCALATE },
-	{ "stop", RULES_ARG_NONE, NULL, A_STOP },
-	{ "exclude", RULES_ARG_NONE, NULL, A_EXCLUDE },
-};
 
 enum {
 	OPT_LEXICON = 256,
@@ -92,7 +84,8 @@ static void oom(struct ctx *c)
 }
 
 /* Three decimals, without trailing zeros: 0.5, -0.382, 0.  The score is
- * within [-1, 1], so thousandths fit an int. */
+ * within [-1, 1], so thousandths fit an int.  Written by hand, as the
+ * other small values here: printf's cost showed in the profile. */
 static void fmt_score(char out[32], double score)
 {
 	long m = lround(score * 1000);
@@ -101,15 +94,29 @@ static void fmt_score(char out[32], double score)
 		*o++ = '-';
 		m = -m;
 	}
-	o += sprintf(o, "%ld", m / 1000);
-	if (m % 1000) {
-		int frac = (int)(m % 1000), digits = 3;
+	*o++ = (char)('0' + m / 1000);
+	int frac = (int)(m % 1000), digits = 3;
+	if (frac) {
 		while (frac % 10 == 0) {
 			frac /= 10;
 			digits--;
 		}
-		sprintf(o, ".%0*d", digits, frac);
+		*o++ = '.';
+		for (int d = digits - 1; d >= 0; d--) {
+			o[d] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+		o += digits;
 	}
+	*o = '\0';
+}
+
+/* Append s at o; returns the new end. */
+static char *put(char *o, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(o, s, n);
+	return o + n;
 }
 
 static int each(void *v, cp_rec *r, const cp_pos *pos)
@@ -122,22 +129,16 @@ static int each(void *v, cp_rec *r, const cp_pos *pos)
 		text = "";
 		tlen = 0;
 	} else if (tv.type == VAL_STRING) {
-		if (!(text = val_rawstr(tv, &tlen))) {
-			buf_reset(&c->text);
-			if (val_str(tv, &c->text) < 0)
-				oom(c);
-			text = c->text.p;
-			tlen = c->text.len;
-		}
+		if (val_strview(tv, &c->text, &text, &tlen) < 0)
+			oom(c);
 	} else {
 		cp_bad_line(c->p, pos->file, pos->lineno, r->line, r->len,
 		            tv.type == VAL_NONE ? "no text" : "text is not a string");
 		return 0;
 	}
-	cp_val dir = rec_val(r, "direction");
-	size_t dn;
-	const char *ds = val_rawstr(dir, &dn);
-	bool inbound = !(ds && dn == 3 && !memcmp(ds, "out", 3));
+	/* tag judges only the text: every record but a brand's own is a
+	 * customer's (carepipe(7)), "\u006fut" being out too */
+	bool inbound = rec_direction(r) != REC_DIR_OUT;
 
 	if (rules_begin(c->rc, r, text, tlen) < 0)
 		oom(c);
@@ -149,12 +150,15 @@ static int each(void *v, cp_rec *r, const cp_pos *pos)
 	const char *ls = val_rawstr(rec_val(r, "lang"), &ln);
 	const char *detected = NULL;
 	if (ls && ln) {
-		snprintf(lang, sizeof lang, "%.*s", (int)(ln < 7 ? ln : 7), ls);
+		size_t k = ln < 7 ? ln : 7;
+		memcpy(lang, ls, k);
+		lang[k] = '\0';
 	} else if (tlen) {
+		/* a subtag of two or three letters, or "und" */
 		detected = langid_detect(text, tlen);
-		snprintf(lang, sizeof lang, "%s", detected);
+		*put(lang, detected) = '\0';
 		char q[12];
-		snprintf(q, sizeof q, "\"%s\"", detected);
+		*put(put(put(q, "\""), detected), "\"") = '\0';
 		if (rules_set_var(c->rc, "lang", q) < 0)
 			oom(c);
 	}
@@ -183,6 +187,8 @@ static int each(void *v, cp_rec *r, const cp_pos *pos)
 		const struct rules_rule *ru = rules_get(c->rs, i);
 		int t = rules_test(c->rc, i, c->explain, &c->err);
 		if (t < 0) {
+			if (c->err.code == CP_EX_OSERR) /* the keyword scan's */
+				oom(c);
 			cp_err e = c->err;
 			c->err.code = 0;
 			cp_warn(c->p, "%s:%llu: %s (rule at %s:%u)", pos->file,
@@ -284,14 +290,14 @@ static int each(void *v, cp_rec *r, const cp_pos *pos)
 		oom(c);
 	if (inbound) {
 		char s[96];
-		int n = snprintf(s, sizeof s, "{\"score\":%s,\"label\":\"%s\"}", num,
-		                 sentiment_label_name(label));
-		if (edit_set(&c->edit, "sentiment", s, (size_t)n) < 0)
+		char *e = put(put(put(put(put(s, "{\"score\":"), num), ",\"label\":\""),
+		                  sentiment_label_name(label)), "\"}");
+		if (edit_set(&c->edit, "sentiment", s, (size_t)(e - s)) < 0)
 			oom(c);
 	}
 	char pr[16];
-	int pn = snprintf(pr, sizeof pr, "\"%s\"", level_names[level]);
-	if (edit_set(&c->edit, "priority", pr, (size_t)pn) < 0 ||
+	char *pe = put(put(put(pr, "\""), level_names[level]), "\"");
+	if (edit_set(&c->edit, "priority", pr, (size_t)(pe - pr)) < 0 ||
 	    edit_set(&c->edit, "escalate", escalate ? "true" : "false", escalate ? 4 : 5) < 0)
 		oom(c);
 	if (escalate) {
@@ -334,8 +340,9 @@ int main(int argc, char **argv)
 	char *end;
 
 	cp_init(&p, "tag",
-	        "tag [-f rules] [-r rule] [--lexicon file] [--model file] [--explain]\n"
-	        "           [--only tag] [--drop tag] [--influencer followers] [--emit-jq] [file ...]",
+	        "tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]\n"
+	        "           [--explain] [--influencer followers] [--lexicon file]\n"
+	        "           [--line-buffered] [--model file] [--only tag] [--strict] [file ...]",
 	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
 	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
 	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"
@@ -347,7 +354,7 @@ int main(int argc, char **argv)
 	        "      --influencer N    raise the priority of strongly negative posts by\n"
 	        "                        authors with N followers or more (10000; 0: never)\n"
 	        "      --emit-jq         print a jq program doing what the rules do, and exit\n");
-	if (!(c.rs = rules_new(actions, sizeof actions / sizeof actions[0])))
+	if (!(c.rs = rules_new(tag_actions, tag_nactions)))
 		cp_die(&p, CP_EX_OSERR, "out of memory");
 	char **inline_rules = NULL;
 	size_t ninline = 0;
@@ -402,7 +409,8 @@ int main(int argc, char **argv)
 		cp_warn(&p, "%zu rules, %zu keywords", rules_count(c.rs), rules_keyword_count(c.rs));
 	if (emit_jq) {
 		cp_buf b = {0};
-		rules_to_jq(c.rs, &b, A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE);
+		if (rules_to_jq(c.rs, &b, &tag_actions_jq) < 0)
+			cp_die(&p, CP_EX_OSERR, "out of memory");
 		cp_start(&p);
 		cp_emit(&p, b.p, b.len - 1);
 		buf_free(&b);

@@ -33,22 +33,13 @@ static void session_free(struct session *ss)
 static int xrpc(cp_conn *c, const char *method, const char *url, const char *bearer,
                 const char *body, const char *idem, cp_http_resp *rs, cp_err *e)
 {
-	const cp_source *s = c->src;
-	cp_http_req rq = {0};
-	rq.method = method;
-	rq.url = url;
+	cp_http_req rq;
+	plat_req_init(c, &rq, method, url);
 	rq.bearer = bearer;
 	rq.content_type = body ? "application/json" : NULL;
 	rq.body = body;
 	rq.body_len = body ? strlen(body) : 0;
 	rq.idem_key = idem;
-	rq.want_json = true;
-	rq.source = s->name;
-	rq.auth_hint = c->auth_hint;
-	rq.timeout = s->timeout;
-	rq.connect_timeout = s->connect_timeout;
-	rq.retries = s->retries ? s->retries : -1;
-	rq.backoff = s->backoff;
 	rq.pass_status[0] = 400;
 	rq.pass_status[1] = 401;
 	return http_do(c->http, &rq, rs, e);
@@ -96,6 +87,7 @@ static int take_session(cp_conn *c, struct session *ss, const cp_http_resp *rs, 
 
 static int login(cp_conn *c, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	struct session *ss = c->priv;
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0}, pw = {0};
@@ -109,7 +101,7 @@ static int login(cp_conn *c, cp_err *e)
 	buf_adds(&body, ",\"password\":");
 	buf_json_str(&body, pw.p, pw.len);
 	buf_addc(&body, '}');
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -139,8 +131,8 @@ static int refresh(cp_conn *c, cp_err *e)
 	int rc = -1;
 	if (!ss->refresh.len)
 		return login(c, e);
-	buf_addf(&url, "%s/xrpc/com.atproto.server.refreshSession", c->src->base_url);
-	if (!buf_cstr(&url)) {
+	if (buf_addf(&url, "%s/xrpc/com.atproto.server.refreshSession", c->src->base_url) < 0 ||
+	    !buf_cstr(&url)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -201,12 +193,6 @@ static void b_close(cp_conn *c)
 	c->priv = NULL;
 }
 
-static int64_t num_or(cp_val v, int64_t dflt)
-{
-	int64_t n;
-	return val_int(v, &n) == 0 ? n : dflt;
-}
-
 /* at://DID/app.bsky.feed.post/RKEY -> https://bsky.app/profile/HANDLE/post/RKEY */
 static void post_url(const char *uri, const char *handle, cp_buf *out)
 {
@@ -253,7 +239,7 @@ static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep
 	r.author_id = plat_str(val_member(a, "did"), &t->did);
 	r.author_handle = plat_str(val_member(a, "handle"), &t->handle);
 	r.author_name = plat_str(val_member(a, "displayName"), &t->name);
-	r.followers = num_or(val_member(a, "followersCount"), -1);
+	r.followers = plat_count(val_member(a, "followersCount"));
 	r.text = plat_str(val_member(rec, "text"), &t->text);
 	const char *when = plat_str(val_member(rec, "createdAt"), &t->ts);
 	if (time_parse(when, strlen(when), &r.created_at) < 0)
@@ -264,10 +250,10 @@ static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep
 	r.lang = plat_str(val_path(rec, "langs.0"), &t->lang);
 	post_url(r.native_id, r.author_handle, &t->url);
 	r.url = t->url.p;
-	r.likes = num_or(val_member(it, "likeCount"), -1);
-	r.reposts = num_or(val_member(it, "repostCount"), -1);
-	r.replies = num_or(val_member(it, "replyCount"), -1);
-	r.quotes = num_or(val_member(it, "quoteCount"), -1);
+	r.likes = plat_count(val_member(it, "likeCount"));
+	r.reposts = plat_count(val_member(it, "repostCount"));
+	r.replies = plat_count(val_member(it, "replyCount"));
+	r.quotes = plat_count(val_member(it, "quoteCount"));
 	bool own = (ss && ss->did.len && strcmp(r.author_id, ss->did.p) == 0) ||
 	    (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
 	    strcasecmp(r.author_handle, s->account) == 0;
@@ -296,6 +282,7 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		limit = 100;
 	snprintf(lim, sizeof lim, "%ld", limit);
 
+	unsigned long failures = buf_failures();
 	if (search) {
 		buf_addf(&url, "%s/xrpc/app.bsky.feed.searchPosts", s->base_url);
 		plat_param(&url, "q", s->query);
@@ -312,7 +299,7 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	}
 	plat_param(&url, "limit", lim);
 	plat_param(&url, "cursor", sw->page);
-	if (!buf_cstr(&url)) {
+	if (buf_failures() != failures || !buf_cstr(&url)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -353,16 +340,10 @@ done:
 	return rc;
 }
 
-static const char *native(const char *id)
-{
-	if (!id)
-		return "";
-	return strncmp(id, "bluesky:", 8) == 0 ? id + 8 : id;
-}
-
 /* The thread view of a post: its strong ref, its root's, and replies. */
 static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	cp_buf url = {0};
 	char d[16];
 	snprintf(d, sizeof d, "%d", depth);
@@ -370,7 +351,7 @@ static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, c
 	plat_param(&url, "uri", uri);
 	plat_param(&url, "depth", d);
 	plat_param(&url, "parentHeight", "0");
-	int rc = buf_cstr(&url) ? call(c, "GET", url.p, NULL, NULL, "getPostThread", rs, e)
+	int rc = buf_failures() == failures && buf_cstr(&url) ? call(c, "GET", url.p, NULL, NULL, "getPostThread", rs, e)
 	                        : cp_fail(e, CP_EX_OSERR, "out of memory");
 	buf_free(&url);
 	return rc;
@@ -389,9 +370,8 @@ static int posted_from(cp_conn *c, const char *uri, cp_posted *out)
 {
 	struct session *ss = c->priv;
 	cp_buf u = {0};
-	snprintf(out->id, sizeof out->id, "bluesky:%s", uri);
 	post_url(uri, ss->handle.len ? ss->handle.p : c->src->account, &u);
-	snprintf(out->url, sizeof out->url, "%s", u.p ? u.p : "");
+	plat_posted(c, out, uri, "%s", u.p ? u.p : "");
 	buf_free(&u);
 	return 0;
 }
@@ -400,13 +380,14 @@ static int b_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e);
 
 static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	struct session *ss = c->priv;
 	cp_buf url = {0}, body = {0}, rkey = {0}, uri = {0};
 	cp_http_resp th = {0}, rs = {0};
 	char now[32];
 	int rc = -1;
-	const char *parent = native(rq->in_reply_to);
+	const char *parent = plat_native(c, rq->in_reply_to);
 
 	if (rq->dm)
 		return cp_fail(e, CP_EX_UNAVAILABLE,
@@ -451,7 +432,7 @@ static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	buf_adds(&body, ",\"parent\":");
 	strong_ref(&body, puri, pcid);
 	buf_adds(&body, "}}}");
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -487,7 +468,7 @@ static int b_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	const char *me = ss->did.len ? ss->did.p : s->account_id;
 	if (!me)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: bluesky: a lookup needs a session or account_id", s->name);
-	if (thread_of(c, native(rq->in_reply_to), 1, &rs, e) < 0)
+	if (thread_of(c, plat_native(c, rq->in_reply_to), 1, &rs, e) < 0)
 		goto done;
 	cp_val rep;
 	size_t pos = 0;

@@ -26,12 +26,6 @@ static int f_open(cp_conn *c, cp_err *e)
 	return 0;
 }
 
-static int64_t num_or(cp_val v, int64_t dflt)
-{
-	int64_t n;
-	return val_int(v, &n) == 0 ? n : dflt;
-}
-
 struct tmp {
 	cp_buf id, aid, aname, text, ts, url, parent;
 };
@@ -45,7 +39,8 @@ static void tmp_free(struct tmp *t)
 /* A comment's id; when the fields asked for did not bring it, the
  * permalink's comment_id (or reply_comment_id, for a reply to a comment,
  * whose parent is then the comment_id), prefixed with the post's own id as
- * Graph does.  parent gets that parent comment, or stays empty. */
+ * Graph does.  parent gets that parent comment, or stays empty.  NULL when
+ * an allocation failed. */
 static const char *item_id(cp_val it, const char *post_id, cp_buf *out, cp_buf *parent)
 {
 	const char *id = plat_str(val_member(it, "id"), out);
@@ -56,7 +51,8 @@ static const char *item_id(cp_val it, const char *post_id, cp_buf *out, cp_buf *
 	const char *url = plat_str(val_member(it, "permalink_url"), &pl);
 	const char *q = strstr(url, "comment_id=");
 	const char *rq = strstr(url, "reply_comment_id=");
-	if (q == rq + 6 && rq)   /* "comment_id=" found inside "reply_comment_id=" */
+	int rc = 0;
+	if (rq && q == rq + 6)   /* "comment_id=" found inside "reply_comment_id=" */
 		q = NULL;
 	if (q && post_id) {
 		const char *us = strrchr(post_id, '_');
@@ -65,15 +61,19 @@ static const char *item_id(cp_val it, const char *post_id, cp_buf *out, cp_buf *
 		buf_reset(out);
 		if (rq) {
 			rq += 17;
-			buf_addf(out, "%s_%.*s", post, (int)strcspn(rq, "&#"), rq);
-			buf_addf(parent, "%s_%.*s", post, (int)strcspn(q, "&#"), q);
-			buf_cstr(parent);
+			rc |= buf_addf(out, "%s_%.*s", post, (int)strcspn(rq, "&#"), rq);
+			rc |= buf_addf(parent, "%s_%.*s", post, (int)strcspn(q, "&#"), q);
+			if (!buf_cstr(parent))
+				rc = -1;
 		} else {
-			buf_addf(out, "%s_%.*s", post, (int)strcspn(q, "&#"), q);
+			rc |= buf_addf(out, "%s_%.*s", post, (int)strcspn(q, "&#"), q);
 		}
-		buf_cstr(out);
+		if (!buf_cstr(out))
+			rc = -1;
 	}
 	buf_free(&pl);
+	if (rc < 0)
+		return NULL;
 	return out->p ? out->p : "";
 }
 
@@ -83,7 +83,8 @@ static int item_record(cp_conn *c, cp_val it, bool comment, const char *post_id,
 	const cp_source *s = c->src;
 	plat_rec r;
 	plat_rec_init(&r);
-	r.native_id = item_id(it, post_id, &t->id, &t->parent);
+	if (!(r.native_id = item_id(it, post_id, &t->id, &t->parent)))
+		return -1;
 	if (!*r.native_id)
 		return 0;
 	const char *when = plat_str(val_member(it, "created_time"), &t->ts);
@@ -98,8 +99,8 @@ static int item_record(cp_conn *c, cp_val it, bool comment, const char *post_id,
 	r.author_name = plat_str(val_member(from, "name"), &t->aname);
 	r.text = plat_str(val_member(it, "message"), &t->text);
 	r.url = plat_str(val_member(it, "permalink_url"), &t->url);
-	r.likes = num_or(val_member(it, "like_count"), -1);
-	r.replies = num_or(val_member(it, "comment_count"), -1);
+	r.likes = plat_count(val_member(it, "like_count"));
+	r.replies = plat_count(val_member(it, "comment_count"));
 	const char *page = s->account_id;
 	if (comment) {
 		r.kind = "comment";
@@ -136,6 +137,7 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	long limit = s->limit > 0 ? s->limit : 25;
 	snprintf(lim, sizeof lim, "%ld", limit);
 
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/", s->base_url);
 	http_escape(&url, object);
 	buf_adds(&url, feed ? "/feed" : "/comments");
@@ -161,11 +163,7 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	/* The page token is a query fragment taken from the last answer. */
 	if (sw->page)
 		buf_addf(&url, "&%s", sw->page);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs), it;
 	if (val_member(doc, "data").type != VAL_ARRAY) {
@@ -235,20 +233,14 @@ done:
 	return rc;
 }
 
-static const char *native(const char *id)
-{
-	if (!id)
-		return "";
-	return strncmp(id, "facebook:", 9) == 0 ? id + 9 : id;
-}
-
 static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0}, id = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
-	const char *object = native(rq->in_reply_to);
+	const char *object = plat_native(c, rq->in_reply_to);
 	if (rq->dm)
 		return cp_fail(e, CP_EX_UNAVAILABLE,
 		    "source %s: facebook: private replies go through Messenger, which carepipe does not post to",
@@ -260,7 +252,7 @@ static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	buf_adds(&url, "/comments");
 	buf_adds(&body, "message=");
 	http_escape(&body, rq->text);
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -273,8 +265,7 @@ static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		cp_fail(e, CP_EX_UNAVAILABLE, "source %s: facebook: no id in the response", s->name);
 		goto done;
 	}
-	snprintf(out->id, sizeof out->id, "facebook:%s", v);
-	snprintf(out->url, sizeof out->url, "https://www.facebook.com/%s", v);
+	plat_posted(c, out, v, "https://www.facebook.com/%s", v);
 	rc = 0;
 done:
 	buf_free(&url);
@@ -290,20 +281,17 @@ static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_buf url = {0}, id = {0}, pl = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
-	const char *object = native(rq->in_reply_to);
+	const char *object = plat_native(c, rq->in_reply_to);
 	if (!s->account_id)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: facebook: a lookup needs account_id, the page id", s->name);
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/", s->base_url);
 	http_escape(&url, object);
 	buf_adds(&url, "/comments");
 	plat_param(&url, "fields", "id,from,permalink_url");
 	plat_param(&url, "filter", "stream");
 	plat_param(&url, "limit", "100");
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val it;
 	size_t pos = 0;
@@ -316,9 +304,7 @@ static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		const char *v = plat_str(val_member(it, "id"), &id);
 		if (!*v)
 			continue;
-		snprintf(out->id, sizeof out->id, "facebook:%s", v);
-		const char *p = plat_str(val_member(it, "permalink_url"), &pl);
-		snprintf(out->url, sizeof out->url, "%s", *p ? p : "");
+		plat_posted(c, out, v, "%s", plat_str(val_member(it, "permalink_url"), &pl));
 		rc = 1;
 		break;
 	}

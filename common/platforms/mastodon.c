@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "platform.h"
 
 static int m_open(cp_conn *c, cp_err *e)
@@ -74,12 +75,6 @@ static void html_text(const char *s, cp_buf *out)
 	buf_cstr(out);
 }
 
-static int64_t num_or(cp_val v, int64_t dflt)
-{
-	int64_t n;
-	return val_int(v, &n) == 0 ? n : dflt;
-}
-
 struct tmp {
 	cp_buf id, aid, acct, name, text, html, ts, parent, url, lang;
 };
@@ -103,7 +98,7 @@ static int status_record(cp_conn *c, cp_val st, cp_val raw, struct tmp *t, cp_bu
 	r.author_id = plat_str(val_member(acc, "id"), &t->aid);
 	r.author_handle = plat_str(val_member(acc, "acct"), &t->acct);
 	r.author_name = plat_str(val_member(acc, "display_name"), &t->name);
-	r.followers = num_or(val_member(acc, "followers_count"), -1);
+	r.followers = plat_count(val_member(acc, "followers_count"));
 	html_text(plat_str(val_member(st, "content"), &t->html), &t->text);
 	r.text = t->text.p ? t->text.p : "";
 	const char *when = plat_str(val_member(st, "created_at"), &t->ts);
@@ -114,10 +109,10 @@ static int status_record(cp_conn *c, cp_val st, cp_val raw, struct tmp *t, cp_bu
 	r.thread = *r.in_reply_to ? r.in_reply_to : NULL;
 	r.url = plat_str(val_member(st, "url"), &t->url);
 	r.lang = plat_str(val_member(st, "language"), &t->lang);
-	r.likes = num_or(val_member(st, "favourites_count"), -1);
-	r.reposts = num_or(val_member(st, "reblogs_count"), -1);
-	r.replies = num_or(val_member(st, "replies_count"), -1);
-	r.quotes = num_or(val_member(st, "quotes_count"), -1);
+	r.likes = plat_count(val_member(st, "favourites_count"));
+	r.reposts = plat_count(val_member(st, "reblogs_count"));
+	r.replies = plat_count(val_member(st, "replies_count"));
+	r.quotes = plat_count(val_member(st, "quotes_count"));
 	if (val_streq(val_member(st, "visibility"), "direct"))
 		r.kind = "dm";
 	else
@@ -177,6 +172,7 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		limit = 80;
 	snprintf(lim, sizeof lim, "%ld", limit);
 
+	unsigned long failures = buf_failures();
 	if (search) {
 		buf_addf(&url, "%s/api/v2/search", s->base_url);
 		plat_param(&url, "q", s->query);
@@ -189,11 +185,7 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	}
 	plat_param(&url, "max_id", sw->page);
 	plat_param(&url, "limit", lim);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs), item;
 	cp_val list = search ? val_member(doc, "statuses") : doc;
@@ -256,13 +248,6 @@ done:
 	return rc;
 }
 
-static const char *native(const char *id)
-{
-	if (!id)
-		return "";
-	return strncmp(id, "mastodon:", 9) == 0 ? id + 9 : id;
-}
-
 static int posted_from(cp_conn *c, cp_val st, cp_posted *out, cp_err *e)
 {
 	cp_buf id = {0}, url = {0};
@@ -271,8 +256,7 @@ static int posted_from(cp_conn *c, cp_val st, cp_posted *out, cp_err *e)
 	if (!*v)
 		rc = cp_fail(e, CP_EX_UNAVAILABLE, "source %s: mastodon: no id in the new status", c->src->name);
 	else {
-		snprintf(out->id, sizeof out->id, "mastodon:%s", v);
-		snprintf(out->url, sizeof out->url, "%s", plat_str(val_member(st, "url"), &url));
+		plat_posted(c, out, v, "%s", plat_str(val_member(st, "url"), &url));
 	}
 	buf_free(&id);
 	buf_free(&url);
@@ -285,12 +269,15 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_buf url = {0}, body = {0}, text = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
-	const char *parent = native(rq->in_reply_to);
+	const char *parent = plat_native(c, rq->in_reply_to);
 
-	/* A direct status reaches only the accounts it mentions. */
+	/* Every append is checked, through the count of failed allocations:
+	 * a status missing a piece is never posted.  A direct status reaches
+	 * only the accounts it mentions. */
+	unsigned long failures = buf_failures();
 	if (rq->dm && rq->to_handle && *rq->to_handle) {
 		buf_addf(&text, "@%s ", rq->to_handle);
-		if (strstr(rq->text, text.p))
+		if (buf_cstr(&text) && strstr(rq->text, text.p))
 			buf_reset(&text);
 	}
 	buf_adds(&text, rq->text);
@@ -304,7 +291,7 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	if (rq->dm)
 		buf_adds(&body, ",\"visibility\":\"direct\"");
 	buf_addc(&body, '}');
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -313,28 +300,16 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	char derived[40];
 	const char *idem = rq->idem_key;
 	if (!idem) {
-		uint64_t h = 1469598103934665603ULL;
-		for (const char *q = body.p; *q; q++)
-			h = (h ^ (unsigned char)*q) * 1099511628211ULL;
-		snprintf(derived, sizeof derived, "carepipe-%016llx", (unsigned long long)h);
+		snprintf(derived, sizeof derived, "carepipe-%016llx", (unsigned long long)hash64_str(body.p));
 		idem = derived;
 	}
-	cp_http_req hr = {0};
-	hr.method = "POST";
-	hr.url = url.p;
-	hr.bearer = c->token.len ? c->token.p : NULL;
+	cp_http_req hr;
+	plat_req_init(c, &hr, "POST", url.p);
 	hr.content_type = "application/json";
 	hr.body = body.p;
 	hr.body_len = body.len;
 	hr.idem_key = idem;
 	hr.idem_header = true;
-	hr.want_json = true;
-	hr.source = s->name;
-	hr.auth_hint = c->auth_hint;
-	hr.timeout = s->timeout;
-	hr.connect_timeout = s->connect_timeout;
-	hr.retries = s->retries ? s->retries : -1;
-	hr.backoff = s->backoff;
 	if (http_do(c->http, &hr, &rs, e) < 0)
 		goto done;
 	rc = posted_from(c, plat_json(&rs), out, e);
@@ -352,17 +327,14 @@ static int m_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_buf url = {0}, acc = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
-	const char *parent = native(rq->in_reply_to);
+	const char *parent = plat_native(c, rq->in_reply_to);
 	if (!*parent)
 		return cp_fail(e, CP_EX_DATAERR, "source %s: mastodon: a lookup needs the status answered", s->name);
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/api/v1/statuses/", s->base_url);
 	http_escape(&url, parent);
 	buf_adds(&url, "/context");
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val desc = val_member(plat_json(&rs), "descendants"), st;
 	size_t pos = 0;

@@ -16,6 +16,7 @@
  * HTTP Basic, client_id and secret. */
 static int get_token(cp_conn *c, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf secret = {0}, grant = {0}, cred = {0}, body = {0}, basic = {0};
 	cp_http_resp rs = {0};
@@ -61,25 +62,19 @@ static int get_token(cp_conn *c, cp_err *e)
 		buf_addc(&basic, i + 1 < cred.len ? b64[(v >> 6) & 63] : '=');
 		buf_addc(&basic, i + 2 < cred.len ? b64[v & 63] : '=');
 	}
-	if (!buf_cstr(&basic) || !buf_cstr(&body) || http_secret(c->http, basic.p + 21) < 0) {
+	if (buf_failures() != failures || !buf_cstr(&basic) || !buf_cstr(&body) ||
+	    http_secret(c->http, basic.p + 21) < 0) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
-	cp_http_req rq = {0};
-	rq.method = "POST";
-	rq.url = url;
+	cp_http_req rq;
+	plat_req_init(c, &rq, "POST", url);
+	rq.bearer = NULL;               /* Basic client credentials, not a token */
 	rq.content_type = "application/x-www-form-urlencoded";
 	rq.body = body.p;
 	rq.body_len = body.len;
 	rq.idem_key = "access_token";   /* asking twice only gives another token */
-	rq.want_json = true;
 	rq.headers[0] = basic.p;
-	rq.source = s->name;
-	rq.auth_hint = c->auth_hint;
-	rq.timeout = s->timeout;
-	rq.connect_timeout = s->connect_timeout;
-	rq.retries = s->retries ? s->retries : -1;
-	rq.backoff = s->backoff;
 	if (http_do(c->http, &rq, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs);
@@ -122,12 +117,6 @@ static int r_open(cp_conn *c, cp_err *e)
 	return 0;
 }
 
-static int64_t num_or(cp_val v, int64_t dflt)
-{
-	double d;
-	return val_num(v, &d) == 0 ? (int64_t)d : dflt;
-}
-
 /* "/r/SUB/comments/LINK/title/ID/?context=3" -> "t3_LINK" */
 static void thread_of(const char *permalink, cp_buf *out)
 {
@@ -157,6 +146,7 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	if (limit > 100)
 		limit = 100;
 	snprintf(lim, sizeof lim, "%ld", limit);
+	unsigned long failures = buf_failures();
 	if (search) {
 		if (s->subreddit) {
 			buf_addf(&url, "%s/r/", s->base_url);
@@ -175,11 +165,7 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	plat_param(&url, "limit", lim);
 	plat_param(&url, "raw_json", "1");
 	plat_param(&url, "after", sw->page);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val data = val_member(plat_json(&rs), "data"), child;
 	if (data.type != VAL_OBJECT) {
@@ -221,8 +207,8 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 			}
 			r.text = buf_cstr(&text) ? text.p : "";
 			r.kind = "post";
-			r.replies = num_or(val_member(d, "num_comments"), -1);
-			r.likes = num_or(val_member(d, "score"), -1);
+			r.replies = plat_count(val_member(d, "num_comments"));
+			r.likes = plat_count(val_member(d, "score"));
 		} else {
 			r.text = plat_str(val_member(d, "body"), &text);
 			r.in_reply_to = plat_str(val_member(d, "parent_id"), &parent);
@@ -267,13 +253,6 @@ done:
 	return rc;
 }
 
-static const char *native(const char *id)
-{
-	if (!id)
-		return "";
-	return strncmp(id, "reddit:", 7) == 0 ? id + 7 : id;
-}
-
 static int form_add(cp_buf *b, const char *k, const char *v)
 {
 	if (b->len && buf_addc(b, '&') < 0)
@@ -298,25 +277,19 @@ static int posted_thing(cp_conn *c, cp_val doc, cp_posted *out, cp_err *e)
 	cp_val d = val_path(doc, "json.data.things.0.data");
 	cp_buf name = {0}, pl = {0};
 	const char *nm = plat_str(val_member(d, "name"), &name);
+	const char *p = plat_str(val_member(d, "permalink"), &pl);
+	char t1[sizeof out->id];
 	int rc = 0;
 	if (!*nm) {
+		/* A comment's full name is its id after "t1_". */
 		const char *id = plat_str(val_member(d, "id"), &name);
-		if (*id) {
-			cp_buf t = {0};
-			buf_addf(&t, "t1_%s", id);
-			snprintf(out->id, sizeof out->id, "reddit:%s", t.p);
-			buf_free(&t);
-		} else {
+		snprintf(t1, sizeof t1, "t1_%s", id);
+		nm = t1;
+		if (!*id)
 			rc = cp_fail(e, CP_EX_UNAVAILABLE, "source %s: reddit: no id in the reply", c->src->name);
-		}
-	} else {
-		snprintf(out->id, sizeof out->id, "reddit:%s", nm);
 	}
-	const char *p = plat_str(val_member(d, "permalink"), &pl);
-	if (*p)
-		snprintf(out->url, sizeof out->url, "https://www.reddit.com%s", p);
-	else
-		out->url[0] = '\0';
+	if (rc == 0)
+		plat_posted(c, out, nm, *p ? "https://www.reddit.com%s" : NULL, p);
 	buf_free(&name);
 	buf_free(&pl);
 	return rc;
@@ -324,6 +297,7 @@ static int posted_thing(cp_conn *c, cp_val doc, cp_posted *out, cp_err *e)
 
 static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0};
 	cp_http_resp rs = {0};
@@ -339,7 +313,7 @@ static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		form_add(&body, "to", rq->to_handle);
 		form_add(&body, "subject", rq->subject ? rq->subject : "Re: your message");
 	} else {
-		const char *thing = native(rq->in_reply_to);
+		const char *thing = plat_native(c, rq->in_reply_to);
 		if (!*thing) {
 			cp_fail(e, CP_EX_DATAERR, "source %s: reddit: a reply needs the thing it answers", s->name);
 			goto done;
@@ -349,7 +323,7 @@ static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	}
 	form_add(&body, "text", rq->text);
 	plat_param(&url, "raw_json", "1");
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -383,20 +357,17 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_buf url = {0}, name = {0}, pl = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
-	const char *thing = native(rq->in_reply_to);
+	const char *thing = plat_native(c, rq->in_reply_to);
 	if (rq->dm)
 		return cp_fail(e, CP_EX_UNAVAILABLE,
 		    "source %s: reddit: a sent message cannot be looked up (no id comes back)", s->name);
+	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/user/", s->base_url);
 	http_escape(&url, s->account);
 	buf_adds(&url, "/comments");
 	plat_param(&url, "limit", "100");
 	plat_param(&url, "raw_json", "1");
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val child;
 	size_t pos = 0;
@@ -407,12 +378,9 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		cp_val d = val_member(child, "data");
 		if (!val_streq(val_member(d, "parent_id"), thing))
 			continue;
-		snprintf(out->id, sizeof out->id, "reddit:%s", plat_str(val_member(d, "name"), &name));
 		const char *p = plat_str(val_member(d, "permalink"), &pl);
-		if (*p)
-			snprintf(out->url, sizeof out->url, "https://www.reddit.com%s", p);
-		else
-			out->url[0] = '\0';
+		plat_posted(c, out, plat_str(val_member(d, "name"), &name),
+		            *p ? "https://www.reddit.com%s" : NULL, p);
 		rc = 1;
 		break;
 	}

@@ -75,12 +75,6 @@ static cp_val find_user(cp_val includes, const char *id)
 	return none;
 }
 
-static int64_t num_or(cp_val v, int64_t dflt)
-{
-	int64_t n;
-	return val_int(v, &n) == 0 ? n : dflt;
-}
-
 static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
 {
 	const cp_source *s = c->src;
@@ -97,6 +91,7 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	if (limit < (search ? 10 : 5))
 		limit = search ? 10 : 5;
 	snprintf(lim, sizeof lim, "%ld", limit);
+	unsigned long failures = buf_failures();
 	if (search) {
 		buf_addf(&url, "%s/2/tweets/search/recent", s->base_url);
 		plat_param(&url, "query", s->query);
@@ -122,11 +117,7 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	plat_param(&url, "expansions", "author_id");
 	plat_param(&url, "tweet.fields", TWEET_FIELDS);
 	plat_param(&url, "user.fields", USER_FIELDS);
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs);
 	if (doc.type != VAL_OBJECT) {
@@ -160,12 +151,12 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		cp_val u = find_user(includes, r.author_id);
 		r.author_handle = plat_str(val_member(u, "username"), &handle);
 		r.author_name = plat_str(val_member(u, "name"), &name);
-		r.followers = num_or(val_path(u, "public_metrics.followers_count"), -1);
+		r.followers = plat_count(val_path(u, "public_metrics.followers_count"));
 		cp_val m = val_member(tw, "public_metrics");
-		r.likes = num_or(val_member(m, "like_count"), -1);
-		r.reposts = num_or(val_member(m, "retweet_count"), -1);
-		r.replies = num_or(val_member(m, "reply_count"), -1);
-		r.quotes = num_or(val_member(m, "quote_count"), -1);
+		r.likes = plat_count(val_member(m, "like_count"));
+		r.reposts = plat_count(val_member(m, "retweet_count"));
+		r.replies = plat_count(val_member(m, "reply_count"));
+		r.quotes = plat_count(val_member(m, "quote_count"));
 		bool own = (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
 		    (*r.author_handle && strcasecmp(r.author_handle, s->account) == 0);
 		r.direction = own ? REC_DIR_OUT : REC_DIR_IN;
@@ -201,14 +192,6 @@ done:
 	return rc;
 }
 
-/* "twitter:123" -> "123"; the prefix is optional. */
-static const char *native(const char *id)
-{
-	if (!id)
-		return "";
-	return strncmp(id, "twitter:", 8) == 0 ? id + 8 : id;
-}
-
 static int posted_from(cp_conn *c, cp_val doc, const char *key, cp_posted *out, cp_err *e)
 {
 	cp_buf id = {0};
@@ -217,19 +200,19 @@ static int posted_from(cp_conn *c, cp_val doc, const char *key, cp_posted *out, 
 		buf_free(&id);
 		return cp_fail(e, CP_EX_UNAVAILABLE, "source %s: x: no %s in the response", c->src->name, key);
 	}
-	snprintf(out->id, sizeof out->id, "twitter:%s", v);
-	snprintf(out->url, sizeof out->url, "https://x.com/%s/status/%s", c->src->account, v);
+	plat_posted(c, out, v, "https://x.com/%s/status/%s", c->src->account, v);
 	buf_free(&id);
 	return 0;
 }
 
 static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
+	unsigned long failures = buf_failures();
 	const cp_source *s = c->src;
 	cp_buf url = {0}, body = {0};
 	cp_http_resp rs = {0};
 	int rc = -1;
-	const char *parent = native(rq->in_reply_to);
+	const char *parent = plat_native(c, rq->in_reply_to);
 
 	buf_adds(&body, "{\"text\":");
 	buf_json_str(&body, rq->text, strlen(rq->text));
@@ -252,7 +235,7 @@ static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		buf_json_str(&body, parent, strlen(parent));
 		buf_adds(&body, "}}");
 	}
-	if (!buf_cstr(&url) || !buf_cstr(&body)) {
+	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -283,6 +266,7 @@ static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	cp_http_resp rs = {0};
 	int rc = -1;
 
+	unsigned long failures = buf_failures();
 	if (rq->dm) {
 		/* The brand's events in the conversation; ours is the one with our text. */
 		if (!rq->to_id || !*rq->to_id)
@@ -292,16 +276,12 @@ static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		buf_adds(&url, "/dm_events");
 		plat_param(&url, "dm_event.fields", "id,sender_id,text");
 	} else {
-		buf_addf(&q, "in_reply_to_tweet_id:%s from:%s", native(rq->in_reply_to), s->account);
+		buf_addf(&q, "in_reply_to_tweet_id:%s from:%s", plat_native(c, rq->in_reply_to), s->account);
 		buf_addf(&url, "%s/2/tweets/search/recent", s->base_url);
 		plat_param(&url, "query", buf_cstr(&q));
 		plat_param(&url, "tweet.fields", "author_id,created_at");
 	}
-	if (!buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
-	if (plat_request(c, "GET", url.p, NULL, NULL, 0, NULL, &rs, e) < 0)
+	if (plat_get(c, &url, failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs), item;
 	size_t pos = 0;
@@ -316,11 +296,7 @@ static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		const char *id = plat_str(val_member(item, "id"), &tmp);
 		if (!*id)
 			continue;
-		snprintf(out->id, sizeof out->id, "twitter:%s", id);
-		if (rq->dm)
-			out->url[0] = '\0';
-		else
-			snprintf(out->url, sizeof out->url, "https://x.com/%s/status/%s", s->account, id);
+		plat_posted(c, out, id, rq->dm ? NULL : "https://x.com/%s/status/%s", s->account, id);
 		rc = 1;
 		break;
 	}

@@ -14,6 +14,13 @@ $ tag -r 'tag billing tag refund if keywords "refund"' -r 'tag refund if true'
 < {"text":"refund please","tags":["vip", "billing"]}
 >~ .*"tags":\["vip", "billing","refund"\].*
 
+### keywords: the same word whole and with a * are two keywords, each matched
+$ tag -r 'tag whole if keywords "refund"' -r 'tag prefix if keywords "refund*"' | jq -c .tags
+< {"text":"refund please"}
+< {"text":"refunds please"}
+> ["whole","prefix"]
+> ["prefix"]
+
 ### a record no rule tags still gets an empty tags array
 $ tag -r 'tag billing if keywords "invoice"' | jq -c .tags
 < {"text":"hello"}
@@ -231,6 +238,17 @@ $ tag -r 'tag ours if direction = out' | jq -c '[.tags, .sentiment]'
 < {"text":"sorry about that","direction":"in"}
 > [["ours"],null]
 > [[],{"score":-0.57,"label":"negative"}]
+
+### the direction is read unescaped (carepipe(7)): an escaped out is out; a missing or other one is a customer's
+$ tag | jq -c .sentiment.label
+< {"text":"sorry about that","direction":"\u006fut"}
+< {"text":"sorry about that"}
+< {"text":"sorry about that","direction":null}
+< {"text":"sorry about that","direction":"sideways"}
+> null
+> "negative"
+> "negative"
+> "negative"
 
 ### has-tag sees the record's tags and tags added by earlier rules
 $ tag -r 'tag billing if keywords "invoice"' -r 'tag money if has-tag billing or has-tag vip' | jq -c .tags
@@ -1093,11 +1111,21 @@ $ python3 -c 'for i in range(1000): print("tag t%d if keywords \"word%d\", \"kw%
 $ python3 -c 'import resource, subprocess as s; t = lambda r: (s.run(["tag", "-f", r, "m.ndjson"], stdout=s.DEVNULL), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)[1]; a = t("r10.rules"); b = t("r1000.rules") - a; print("ok" if b < 2.5 * a + 0.2 else "slow: %.2fs vs %.2fs" % (b, a))'
 > ok
 
+### the usage line is tag(1)'s SYNOPSIS, every option in it, sorted
+$ tag --help | sed -n '/^usage: /,/^$/p' | sed 's/^usage: //' | tr -s ' \n' ' ' | sed 's/ $//' > usage.txt
+$ mandoc -Tascii "$TOP/man/tag.1" | sed 's/.\x08//g' | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ' | sed 's/^ //;s/ $//' > synopsis.txt
+$ tag --list-options | cut -f1 | grep -v -e help -e version | sed 's/^-\([qv]\),.*/-qv/;s/,.*//' | while read o; do grep -q -e "\[$o[] ]" usage.txt || echo "$o missing"; done
+$ grep -o -e '--[a-z-]*' usage.txt | LC_ALL=C sort -c && echo sorted
+> sorted
+$ cmp usage.txt synopsis.txt && cat usage.txt
+> tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq] [--explain] [--influencer followers] [--lexicon file] [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
+
 ### usage errors exit 64
 $ tag --influencer many < /dev/null; echo "status $?"; tag --nope < /dev/null
 > status 64
 2> tag: --influencer wants a number of followers: many
 2> tag: unknown option '--nope'
-2> usage: tag [-f rules] [-r rule] [--lexicon file] [--model file] [--explain]
-2>            [--only tag] [--drop tag] [--influencer followers] [--emit-jq] [file ...]
+2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
+2>            [--explain] [--influencer followers] [--lexicon file]
+2>            [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
 ? 64

@@ -7,16 +7,7 @@
 
 #include "carepipe.h"
 #include "rules.h"
-
-enum { A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE };
-static const char *const levels[] = { "urgent", "high", "normal", "low", "raise", NULL };
-static const struct rules_action_def actions[] = {
-	{ "tag", RULES_ARG_NAME, NULL, A_TAG },
-	{ "priority", RULES_ARG_CHOICE, levels, A_PRIORITY },
-	{ "escalate", RULES_ARG_STRING, NULL, A_ESCALATE },
-	{ "stop", RULES_ARG_NONE, NULL, A_STOP },
-	{ "exclude", RULES_ARG_NONE, NULL, A_EXCLUDE },
-};
+#include "../../cmd/tag/actions.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -28,13 +19,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (size > 20000)
 		return 0;
 	cp_err e = {0};
-	rules *rs = rules_new(actions, sizeof actions / sizeof actions[0]);
+	rules *rs = rules_new(tag_actions, tag_nactions);
 	if (!rs)
 		return 0;
 	if (rules_parse(rs, "fuzz", (const char *)data, size, &e) == 0 &&
 	    rules_compile(rs, &e) == 0) {
 		cp_buf jq = {0};
-		rules_to_jq(rs, &jq, A_TAG, A_PRIORITY, A_ESCALATE, A_STOP, A_EXCLUDE);
+		rules_to_jq(rs, &jq, &tag_actions_jq);
 		buf_free(&jq);
 		cp_rec r = {0};
 		if (rec_parse(&r, line, sizeof line - 1) < 0)

@@ -48,6 +48,19 @@ int main(void)
 	is_str(norm("👍🏽❤️"), "👍❤", "skin tone and variation selector dropped");
 	is_str(norm("ΚΑΛΗΜΈΡΑ Привет Ёж"), "καλημερα привет еж", "Greek and Cyrillic");
 	is_str(norm("Nguyễn"), "nguyen", "Vietnamese");
+	/* the one strict decoder (utf8.h): U+FFFD of one byte for what is invalid */
+	size_t l = 0;
+	is_int(tm_decode("\xc3\xa9", 2, &l), 0xe9, "é decodes");
+	is_int(l, 2, "in two bytes");
+	is_int(tm_decode("\xc0\xaf", 2, &l), 0xfffd, "an overlong '/' is invalid");
+	is_int(l, 1, "one byte of it");
+	is_int(tm_decode("\xe0\x80\xaf", 3, &l), 0xfffd, "an overlong three-byte form is invalid");
+	is_int(tm_decode("\xed\xa0\x80", 3, &l), 0xfffd, "a UTF-16 surrogate is invalid");
+	is_int(l, 1, "one byte of it");
+	is_int(tm_decode("\xf4\x90\x80\x80", 4, &l), 0xfffd, "past U+10FFFF is invalid");
+	is_int(tm_decode("\xe2\x82", 2, &l), 0xfffd, "a truncated sequence is invalid");
+	is_str(norm("a\xe0\x80\xaf" "b"), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b",
+	       "an overlong slash is normalised as three U+FFFD, not as a slash");
 	is_int(tm_class(0x9000), TM_CJK, "an ideograph stands alone");
 	is_int(tm_class(0x1f621), TM_EMOJI, "an emoji stands alone");
 	is_int(tm_class(0xe9), TM_WORD, "é is a letter");
@@ -189,6 +202,9 @@ int main(void)
 	is_int(rules_next(kc, 4), 4, "then the end");
 	rules_begin(kc, &rr, "nothing", 7);
 	is_int(rules_next(kc, 0), 2, "no keyword: only c and d are tried");
+	rules_begin(kc, &rr, "alpha", 5);
+	is_int(rules_test(kc, 0, false, &e), 1, "tested without rules_next, rule a scans first");
+	is_int(rules_next(kc, 1), 2, "and rules_next then uses that scan");
 	rules_ctx_free(kc);
 	rules_free(rk);
 	rec_free(&rr);
