@@ -26,17 +26,6 @@ static inline uint32_t seed(int kind)
 	return HASH32_INIT ^ ((uint32_t)kind * 0x9e3779b9u);
 }
 
-/* murmur3's finaliser: FNV's low bits alone fold badly onto buckets. */
-static inline uint32_t mix(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
 static inline uint32_t hash_bytes(int kind, const char *s, size_t n)
 {
 	return hash32_add(seed(kind), s, n);
@@ -45,7 +34,7 @@ static inline uint32_t hash_bytes(int kind, const char *s, size_t n)
 static inline void emit(struct sm_feats *f, uint32_t h)
 {
 	if (f->n < SM_MAXHASH)
-		f->h[f->n++] = mix(h);
+		f->h[f->n++] = hash_fmix32(h); /* FNV's low bits alone fold badly onto buckets */
 }
 
 /* ---------------------------------------------------------------- tokens */
