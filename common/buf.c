@@ -13,6 +13,11 @@ unsigned long buf_failures(void)
 	return failures;
 }
 
+void buf_note_failure(void)
+{
+	failures++;
+}
+
 int buf_reserve(cp_buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)

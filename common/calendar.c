@@ -12,6 +12,7 @@
 #include <libical/ical.h>
 
 #include "calendar.h"
+#include "inifile.h"
 #include "cfgfile.h"
 
 #define MAX_HOLIDAYS 1000000
@@ -341,33 +342,23 @@ int cal_directive(cal *c, const char *line, const char *dir, cp_err *e)
 	return 0;
 }
 
+/* cal_parse's handler: each line a directive. */
+struct cal_lines {
+	cal *c;
+	const char *dir;
+};
+
+static int cal_line(void *ctx, ini_line *l, cp_err *e)
+{
+	struct cal_lines *cl = ctx;
+	return cal_directive(cl->c, l->raw, cl->dir, e);
+}
+
 int cal_parse(cal *c, const char *text, size_t n, const char *name, const char *dir,
               cp_err *e)
 {
-	const char *p = text, *end = text + n;
-	cp_buf line = {0};
-	for (uint64_t lineno = 1; p < end; lineno++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = (size_t)((nl ? nl : end) - p);
-		buf_reset(&line);
-		if (buf_add(&line, p, len) < 0 || !buf_cstr(&line)) {
-			buf_free(&line);
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		}
-		if (memchr(line.p, '\0', line.len)) {
-			buf_free(&line);
-			return cp_fail(e, CP_EX_CONFIG, "%s:%llu: NUL byte", name,
-			               (unsigned long long)lineno);
-		}
-		if (cal_directive(c, line.p, dir, e) < 0) {
-			err_prefix(e, name, lineno);
-			buf_free(&line);
-			return -1;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	buf_free(&line);
-	return 0;
+	struct cal_lines cl = { c, dir };
+	return ini_parse(name, text, n, NULL, cal_line, &cl, e);
 }
 
 /* ------------------------------------------------------------ iCalendar */

@@ -43,11 +43,15 @@
  * Allocation failure, stated once for every function in common/:
  *   - A function whose allocation fails fails as it fails for any other
  *     reason: -1 or NULL, and, when it takes a cp_err, code CP_EX_OSERR (71)
- *     with the message "out of memory", never given a FILE:LINE (it is no
- *     fault of the input).  It never aborts or exits, never goes on as if
+ *     with a message saying "out of memory" (it may say what for: a path,
+ *     a line's size), never given a FILE:LINE (it is no fault of the
+ *     input).  It never aborts or exits, never goes on as if
  *     the allocation had worked, and never turns the failure into an
  *     answer ("no match", "empty", "not found") that hides it.  What it
  *     was building is left as it was, or in a state its X_free frees.
+ *     The one exception answers only yes or no: val_streq on an escaped
+ *     string that cannot be unescaped says no, and the failure is counted
+ *     as below, so nothing built on the answer leaves the process.
  *   - Every failed allocation of a cp_buf is also counted (buf_failures).
  *     So code may append to a buf and check once, at the end, rather than
  *     after every call; and whatever leaves the process - a record
@@ -124,6 +128,10 @@ void buf_free(cp_buf *b);
 void buf_wipe(cp_buf *b);
 /* How many buf allocations have failed in this process so far. */
 unsigned long buf_failures(void);
+/* Count a failed allocation made outside a buf, where the caller's answer
+ * cannot say "out of memory" apart from another failure (uni_nfc's NULL):
+ * the gate of cp_emit, state_write, state_append and http_do then holds. */
+void buf_note_failure(void);
 
 /* ---------------------------------------------------------------- scan.c */
 

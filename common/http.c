@@ -211,8 +211,8 @@ int http_header(const cp_http_resp *rs, const char *name, cp_buf *out)
 			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
 				ve--;
 			buf_reset(out);
-			buf_add(out, v, (size_t)(ve - v));
-			buf_cstr(out);
+			if (buf_add(out, v, (size_t)(ve - v)) < 0 || !buf_cstr(out))
+				return -1;
 			return 1;
 		}
 		p = eol ? eol + 1 : end;

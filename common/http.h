@@ -87,7 +87,7 @@ int http_secret(cp_http *h, const char *s);
 int http_do(cp_http *h, const cp_http_req *rq, cp_http_resp *rs, cp_err *e);
 void http_resp_free(cp_http_resp *rs);
 /* A response header's value (case-insensitive name), copied into out;
- * 1 found, 0 not. */
+ * 1 found, 0 not, -1 out of memory. */
 int http_header(const cp_http_resp *rs, const char *name, cp_buf *out);
 /* Append s percent-encoded for a query string or path segment. */
 int http_escape(cp_buf *b, const char *s);

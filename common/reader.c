@@ -126,6 +126,18 @@ static ssize_t read_full(int fd, void *p, size_t n)
 	return got;
 }
 
+/* Read what comes of an uncompressed input into the buffer's free room. */
+static ssize_t read_plain(cp_rd *r, cp_err *e)
+{
+	ssize_t got = read_full(r->fd, r->buf + r->end, r->cap - r->end);
+	if (got < 0)
+		return cp_fail(e, CP_EX_IOERR, "read error: %s", strerror(errno));
+	if (got == 0)
+		r->eof = true;
+	r->end += (size_t)got;
+	return got;
+}
+
 /* Room for at least `want` more bytes after end, keeping unread data. */
 static int make_room(cp_rd *r, size_t want, cp_err *e)
 {
@@ -171,15 +183,8 @@ static ssize_t fill(cp_rd *r, cp_err *e)
 		return 0;
 	if (make_room(r, CHUNK / 2, e) < 0)
 		return -1;
-	if (!r->gz) {
-		ssize_t got = read_full(r->fd, r->buf + r->end, r->cap - r->end);
-		if (got < 0)
-			return cp_fail(e, CP_EX_IOERR, "read error: %s", strerror(errno));
-		if (got == 0)
-			r->eof = true;
-		r->end += (size_t)got;
-		return got;
-	}
+	if (!r->gz)
+		return read_plain(r, e);
 	size_t before = r->end;
 	while (r->end == before) {
 		if (gz_fill(r, e) < 0)
@@ -217,17 +222,13 @@ static ssize_t fill(cp_rd *r, cp_err *e)
 /* On the first read, look for gzip's magic and switch to zlib. */
 static int sniff(cp_rd *r, cp_err *e)
 {
-	while (r->end < 2 && !r->eof) {
-		ssize_t got = read_full(r->fd, r->buf + r->end, r->cap - r->end);
-		if (got < 0)
-			return cp_fail(e, CP_EX_IOERR, "read error: %s", strerror(errno));
-		if (got == 0)
-			r->eof = true;
-		r->end += (size_t)got;
-	}
+	while (r->end < 2 && !r->eof)
+		if (read_plain(r, e) < 0)
+			return -1;
 	if (r->end >= 2 && (unsigned char)r->buf[0] == 0x1f && (unsigned char)r->buf[1] == 0x8b) {
-		r->zin = malloc(CHUNK);
-		if (!r->zin || inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK)
+		if (!(r->zin = malloc(CHUNK)))
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK)
 			return cp_fail(e, CP_EX_OSERR, "cannot start zlib");
 		memcpy(r->zin, r->buf, r->end);
 		r->zin_len = r->end;

@@ -55,7 +55,7 @@ typedef struct {
 const textlen_rule *textlen_rule_for(const char *platform, bool dm);
 
 /* The length of s[0..n) under rule r, or -1 when s is not valid UTF-8 or
- * memory ran out. */
+ * memory ran out (then counted by buf_failures: see uni_nfc). */
 long textlen_count(const textlen_rule *r, const char *s, size_t n);
 
 /* The single rules, for tests and other programs. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carepipe.h"
 #include "unicode.h"
 #include "unicode_tables.h"
 
@@ -135,8 +136,10 @@ char *uni_nfc(const char *s, size_t n, size_t *len)
 	 * UTF-8 bytes per code point it keeps. */
 	/* The second half is room for sorting marks. */
 	uint32_t *cps = malloc((8 * n + 8) * sizeof *cps);
-	if (!cps)
+	if (!cps) {
+		buf_note_failure();
 		return NULL;
+	}
 	uint32_t *tmp = cps + 4 * n + 4;
 	size_t m = 0;
 	for (size_t i = 0; i < n;) {
@@ -182,6 +185,7 @@ char *uni_nfc(const char *s, size_t n, size_t *len)
 	char *r = malloc(4 * out + 1);
 	if (!r) {
 		free(cps);
+		buf_note_failure();
 		return NULL;
 	}
 	size_t b = 0;

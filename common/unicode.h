@@ -31,7 +31,8 @@ bool uni_valid(const char *s, size_t n);
 size_t uni_count(const char *s, size_t n);
 
 /* s[0..n) in Normalization Form C, NUL-terminated, its length in *len;
- * NULL when s is not valid UTF-8 or memory ran out. */
+ * NULL when s is not valid UTF-8 or memory ran out (which is counted by
+ * buf_failures, carepipe.h, so nothing measured with it goes out). */
 char *uni_nfc(const char *s, size_t n, size_t *len);
 
 /* Whether valid UTF-8 s[0..n) is surely in NFC already (false: maybe

@@ -111,10 +111,8 @@ int main(int argc, char **argv)
 	int i = optind;
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
-	if (i >= argc) {
-		cp_warn(&p, "give a command or a program (carepipe help lists them)");
-		cp_usage(&p);
-	}
+	if (i >= argc)
+		cp_usage_error(&p, "give a command or a program (carepipe help lists them)");
 	const char *cmd = argv[i];
 	if (strcmp(cmd, "help") == 0) {
 		if (i + 1 >= argc) {

@@ -13,7 +13,10 @@ succeed with exactly the undisturbed run's result.
     too (not a network error).
   - A sentiment lexicon (sentiment_load): loaded whole or refused; never
     loaded with a word missing (sentiment.c once read a length after
-    freeing the buffer, and took a failed fold for an empty word)."""
+    freeing the buffer, and took a failed fold for an empty word).
+  - A text measured by X's rule: a failure of its NFC normalisation is
+    counted by buf_failures, so the reply it was for cannot go out
+    (textlen_check's verdict alone cannot tell it from bad UTF-8)."""
 import http.server
 import os
 import shutil
@@ -85,6 +88,26 @@ def count(args):
     return p, int(open(os.path.join(work, "count")).read().split()[0])
 
 
+def sweep(args, first, last, clean):
+    """Fail allocation first, ..., last of a run in turn: each run must end
+    with the undisturbed run's output or in a clean 71.  Returns the
+    problems and how many runs ended 71."""
+    bad = []
+    exits = 0
+    for n in range(first, last + 1):
+        p = run(args, n)
+        if p.returncode == 0:
+            if p.stdout != clean.stdout:
+                bad.append("allocation %d: exit 0 but %r" % (n, p.stdout))
+        elif p.returncode == 71 and b"out of memory" in p.stderr:
+            exits += 1
+        else:
+            bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
+    for b in bad[:10]:
+        print("# " + b)
+    return bad, exits
+
+
 try:
     # A post: every allocation of the run.
     received.clear()
@@ -126,22 +149,19 @@ try:
     empty = os.path.join(work, "empty.tsv")
     open(empty, "w").close()
     _, base_total = count(["lexicon", empty])
-    bad = []
-    exits = 0
-    for n in range(max(1, base_total - 5), total + 1):
-        p = run(["lexicon", lex], n)
-        if p.returncode == 0:
-            if p.stdout != clean.stdout:
-                bad.append("allocation %d: exit 0 but %r" % (n, p.stdout))
-        elif p.returncode == 71 and b"out of memory" in p.stderr:
-            exits += 1
-        else:
-            bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
+    bad, exits = sweep(["lexicon", lex], max(1, base_total - 5), total, clean)
     ok(total > base_total and not bad,
        "lexicon: each of allocations %d..%d failing: all four words or 71" % (base_total - 5, total))
     ok(exits > 0, "lexicon: a failure in the load is reported (%d runs exit 71)" % exits)
-    for b in bad[:10]:
-        print("# " + b)
+
+    # A text measured by X's rule: NFC normalisation allocates, and its
+    # failure must not pass for "not valid UTF-8" unnoticed.
+    text = "Cafe\u0301 ok, re\u0301sume\u0301 sent"
+    clean, total = count(["measure", text])
+    ok(clean.returncode == 0 and clean.stdout == b"1 20\n", "measure: the undisturbed run fits, 20 long")
+    bad, exits = sweep(["measure", text], 1, total, clean)
+    ok(total >= 2 and not bad and exits == total,
+       "measure: each of %d allocations failing is counted (71), never a verdict alone" % total)
 finally:
     server.shutdown()
     shutil.rmtree(work, ignore_errors=True)

@@ -62,3 +62,9 @@ $ reply --text Hi < /dev/null; echo $?
 $ for p in $(ls $TOP/cmd | sed 's/\.c$//'); do $p -h > h.txt && $p --help > help.txt && cmp -s h.txt help.txt && grep -q '^  -h, --help' h.txt && echo "$p" >> ok; done
 $ test -s ok && ls $TOP/cmd | sed 's/\.c$//' | cmp - ok && echo "all $(wc -l < ok) programs"
 >~ all [6-9] programs
+
+### a NUL byte is an error at its line, not the silent end of the file (the line-and-section reader, inifile.h)
+$ printf '[a]\nplatform = x\000\nbase_url = https://x.example\n' > nul.conf
+$ fetch-mentions --config nul.conf; echo $?
+> 78
+2> fetch-mentions: nul.conf:2: NUL byte

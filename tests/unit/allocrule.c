@@ -12,6 +12,10 @@
  *                           POST it (exit 0, or the cp_err code)
  *   allocrule lexicon FILE  load FILE into a sentiment and print each of
  *                           its words' scores (exit 0, or the code)
+ *   allocrule measure TEXT  measure TEXT by X's rule (which normalises it
+ *                           to NFC first), print the verdict and length,
+ *                           and exit 71 when an allocation failed (the
+ *                           gate that keeps such a reply from going out)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +30,7 @@
 #include "carepipe.h"
 #include "http.h"
 #include "sentiment.h"
+#include "textlen.h"
 #include "tap.h"
 
 /* A status as mastodon.c built one: appends whose results go unchecked. */
@@ -105,9 +110,12 @@ static void unit(void)
 		return;
 	char url[64];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/statuses", port);
-	/* An allocation of a buf fails (a size no one can have). */
+	/* An allocation of a buf fails: a size past SIZE_MAX, refused before
+	 * any allocator is asked (so under ASan too). */
 	cp_buf big = {0};
-	is_int(buf_reserve(&big, SIZE_MAX - 8), -1, "an impossible buf_reserve fails");
+	buf_adds(&big, "ab");
+	is_int(buf_reserve(&big, SIZE_MAX - 1), -1, "an impossible buf_reserve fails");
+	buf_free(&big);
 	ok(buf_failures() > 0, "and is counted");
 	cp_err e = {0};
 	is_int(post(url, &e), -1, "http_do refuses to send after a failed allocation");
@@ -120,9 +128,29 @@ static void unit(void)
 	close(fd);
 }
 
+static int measure(const char *text, cp_err *e)
+{
+	long len = 0;
+	int v = textlen_check(textlen_rule_for("x", false), text, strlen(text), &len);
+	printf("%d %ld\n", v, len);
+	if (buf_failures())
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	cp_err e = {0};
+	if (argc == 3 && !strcmp(argv[1], "measure")) {
+		int rc = measure(argv[2], &e);
+		if (fflush(stdout) != 0)
+			return CP_EX_IOERR;
+		if (rc < 0) {
+			fprintf(stderr, "allocrule: %s\n", e.msg);
+			return e.code;
+		}
+		return 0;
+	}
 	if (argc == 3 && (!strcmp(argv[1], "post") || !strcmp(argv[1], "lexicon"))) {
 		int rc = argv[1][0] == 'p' ? post(argv[2], &e) : lexicon(argv[2], &e);
 		if (fflush(stdout) != 0)
