@@ -141,6 +141,28 @@ int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, 
 	return plat_request(c, "GET", url->p, NULL, NULL, 0, NULL, rs, e);
 }
 
+int plat_search(cp_conn *c, cp_buf *url, unsigned long failures, const char *list_path,
+                plat_match_fn match, void *ctx, cp_http_resp *rs, cp_val *item, cp_err *e)
+{
+	if (plat_get(c, url, failures, rs, e) < 0)
+		return -1;
+	/* The list is validated and found once, not on every turn. */
+	cp_val list = val_path(plat_json(rs), list_path), it;
+	size_t pos = 0;
+	while (val_next(list, &pos, NULL, &it))
+		if (match(c, it, ctx)) {
+			*item = it;
+			return 1;
+		}
+	return 0;
+}
+
+bool plat_has_id(cp_val item)
+{
+	cp_val id = val_member(item, "id");
+	return (id.type == VAL_STRING && id.n > 2) || id.type == VAL_NUMBER;
+}
+
 int64_t plat_count(cp_val v)
 {
 	int64_t n;

@@ -145,6 +145,15 @@ int plat_request(cp_conn *c, const char *method, const char *url,
  * was built: failures is buf_failures() from before, and a URL missing a
  * piece is never asked for (71, out of memory). */
 int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e);
+/* A lookup's search: GET the URL built in url (as plat_get), then walk
+ * the list at list_path of the answer (val_path syntax) for the first item
+ * match accepts.  1 with *item (a view into rs's body), 0 when none does,
+ * -1 (e set). */
+typedef bool (*plat_match_fn)(cp_conn *c, cp_val item, void *ctx);
+int plat_search(cp_conn *c, cp_buf *url, unsigned long failures, const char *list_path,
+                plat_match_fn match, void *ctx, cp_http_resp *rs, cp_val *item, cp_err *e);
+/* Whether an item of a payload has a non-empty "id" (string or number). */
+bool plat_has_id(cp_val item);
 /* A count from a payload (followers, likes): an integer, or -1 (unknown). */
 int64_t plat_count(cp_val v);
 /* A record id without its "platform:" prefix ("twitter:12" -> "12"); the

@@ -24,86 +24,42 @@
 
 #include "config.h"
 #include "fm.h"
-#include "hash.h"
 #include "http.h"
 #include "platform.h"
+#include "strmap.h"
 
 /* Recent ids kept per source: more than the pages a sweep can overlap. */
 #define SEEN_MAX 5000
-/* An open-addressing index over the ring, so a lookup is not a scan. */
-#define SEEN_SLOTS 16384
-#define SLOT_EMPTY (-1)
-#define SLOT_GONE (-2)
 
+/* The window: a ring of the last SEEN_MAX ids, oldest leaving first, and
+ * an index of them so a lookup is not a scan.  The ring points at the
+ * index's own copies of the keys. */
 struct seen {
-	char **id;          /* a ring of SEEN_MAX ids */
+	const char **id;    /* a ring of SEEN_MAX ids */
 	size_t n, next;
-	int *slot;          /* SEEN_SLOTS ring indexes, or SLOT_* */
-	size_t gone;        /* SLOT_GONE marks, rebuilt away when many */
+	strmap index;       /* id -> nothing: membership */
 };
-
-static bool same(const char *stored, const char *id, size_t len)
-{
-	return strncmp(stored, id, len) == 0 && stored[len] == '\0';
-}
 
 static bool seen_has(const struct seen *s, const char *id, size_t len)
 {
-	if (!s->slot)
-		return false;
-	for (size_t i = hash64(id, len) & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
-		int k = s->slot[i];
-		if (k == SLOT_EMPTY)
-			return false;
-		if (k >= 0 && same(s->id[k], id, len))
-			return true;
-	}
+	return map_findn(&s->index, id, strnlen(id, len)) != NULL;
 }
 
-static void slot_put(struct seen *s, int k)
-{
-	const char *id = s->id[k];
-	size_t i = hash64(id, strlen(id)) & (SEEN_SLOTS - 1);
-	while (s->slot[i] >= 0)
-		i = (i + 1) & (SEEN_SLOTS - 1);
-	if (s->slot[i] == SLOT_GONE)
-		s->gone--;
-	s->slot[i] = k;
-}
-
+/* Add an id (one already in the window stays where it is); 0 or -1. */
 static int seen_add(struct seen *s, const char *id, size_t len)
 {
-	if (!s->id) {
-		s->id = calloc(SEEN_MAX, sizeof *s->id);
-		s->slot = malloc(SEEN_SLOTS * sizeof *s->slot);
-		if (!s->id || !s->slot)
-			return -1;
-		for (size_t i = 0; i < SEEN_SLOTS; i++)
-			s->slot[i] = SLOT_EMPTY;
-	}
-	char *copy = strndup(id, len);
-	if (!copy)
+	if (!s->id && !(s->id = calloc(SEEN_MAX, sizeof *s->id)))
 		return -1;
-	char *old = s->id[s->next];
-	if (old) {
-		/* The oldest id leaves the window, and the index. */
-		size_t i = hash64(old, strlen(old)) & (SEEN_SLOTS - 1);
-		while (s->slot[i] != (int)s->next)
-			i = (i + 1) & (SEEN_SLOTS - 1);
-		s->slot[i] = SLOT_GONE;
-		s->gone++;
-		free(old);
-	}
-	s->id[s->next] = copy;
-	if (s->gone > SEEN_SLOTS / 4) {
-		for (size_t i = 0; i < SEEN_SLOTS; i++)
-			s->slot[i] = SLOT_EMPTY;
-		s->gone = 0;
-		for (size_t k = 0; k < SEEN_MAX; k++)
-			if (s->id[k] && k != s->next)
-				slot_put(s, (int)k);
-	}
-	slot_put(s, (int)s->next);
+	len = strnlen(id, len);
+	if (map_findn(&s->index, id, len))
+		return 0;
+	const char *old = s->id[s->next];
+	struct map_slot *slot = map_addn(&s->index, id, len);
+	if (!slot)
+		return -1;
+	s->id[s->next] = slot->key;
+	if (old)   /* the oldest id leaves the window, and the index */
+		map_del(&s->index, map_findn(&s->index, old, strlen(old)));
 	s->next = (s->next + 1) % SEEN_MAX;
 	if (s->n < SEEN_MAX)
 		s->n++;
@@ -112,10 +68,8 @@ static int seen_add(struct seen *s, const char *id, size_t len)
 
 static void seen_free(struct seen *s)
 {
-	for (size_t i = 0; s->id && i < SEEN_MAX; i++)
-		free(s->id[i]);
+	map_free(&s->index, NULL);
 	free(s->id);
-	free(s->slot);
 	memset(s, 0, sizeof *s);
 }
 

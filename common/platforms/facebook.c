@@ -275,12 +275,18 @@ done:
 	return rc;
 }
 
+/* A comment by the page. */
+static bool by_page(cp_conn *c, cp_val it, void *ctx)
+{
+	(void)ctx;
+	return val_streq(val_path(it, "from.id"), c->src->account_id) && plat_has_id(it);
+}
+
 static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
 	cp_buf url = {0}, id = {0}, pl = {0};
 	cp_http_resp rs = {0};
-	int rc = -1;
 	const char *object = plat_native(c, rq->in_reply_to);
 	if (!s->account_id)
 		return cp_fail(e, CP_EX_CONFIG, "source %s: facebook: a lookup needs account_id, the page id", s->name);
@@ -291,24 +297,11 @@ static int f_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	plat_param(&url, "fields", "id,from,permalink_url");
 	plat_param(&url, "filter", "stream");
 	plat_param(&url, "limit", "100");
-	if (plat_get(c, &url, failures, &rs, e) < 0)
-		goto done;
 	cp_val it;
-	size_t pos = 0;
-	rc = 0;
-	/* Validate and find the list once, not on every turn of the loop. */
-	cp_val items = val_member(plat_json(&rs), "data");
-	while (val_next(items, &pos, NULL, &it)) {
-		if (!val_streq(val_path(it, "from.id"), s->account_id))
-			continue;
-		const char *v = plat_str(val_member(it, "id"), &id);
-		if (!*v)
-			continue;
-		plat_posted(c, out, v, "%s", plat_str(val_member(it, "permalink_url"), &pl));
-		rc = 1;
-		break;
-	}
-done:
+	int rc = plat_search(c, &url, failures, "data", by_page, NULL, &rs, &it, e);
+	if (rc == 1)
+		plat_posted(c, out, plat_str(val_member(it, "id"), &id), "%s",
+		            plat_str(val_member(it, "permalink_url"), &pl));
 	buf_free(&url);
 	buf_free(&id);
 	buf_free(&pl);

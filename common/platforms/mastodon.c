@@ -321,41 +321,41 @@ done:
 	return rc;
 }
 
+/* What m_lookup looks for: a status of ours answering parent. */
+struct ours {
+	const char *parent;
+	cp_buf acct;
+};
+
+static bool ours_answering(cp_conn *c, cp_val st, void *ctx)
+{
+	struct ours *o = ctx;
+	const cp_source *s = c->src;
+	if (!val_streq(val_member(st, "in_reply_to_id"), o->parent))
+		return false;
+	cp_val a = val_member(st, "account");
+	return (s->account_id && val_streq(val_member(a, "id"), s->account_id)) ||
+	    strcasecmp(plat_str(val_member(a, "acct"), &o->acct), s->account) == 0;
+}
+
 static int m_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
-	cp_buf url = {0}, acc = {0};
+	cp_buf url = {0};
 	cp_http_resp rs = {0};
-	int rc = -1;
-	const char *parent = plat_native(c, rq->in_reply_to);
-	if (!*parent)
+	struct ours o = { .parent = plat_native(c, rq->in_reply_to) };
+	if (!*o.parent)
 		return cp_fail(e, CP_EX_DATAERR, "source %s: mastodon: a lookup needs the status answered", s->name);
 	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/api/v1/statuses/", s->base_url);
-	http_escape(&url, parent);
+	http_escape(&url, o.parent);
 	buf_adds(&url, "/context");
-	if (plat_get(c, &url, failures, &rs, e) < 0)
-		goto done;
-	cp_val desc = val_member(plat_json(&rs), "descendants"), st;
-	size_t pos = 0;
-	rc = 0;
-	while (val_next(desc, &pos, NULL, &st)) {
-		if (!val_streq(val_member(st, "in_reply_to_id"), parent))
-			continue;
-		cp_val a = val_member(st, "account");
-		bool ours = (s->account_id && val_streq(val_member(a, "id"), s->account_id)) ||
-		    strcasecmp(plat_str(val_member(a, "acct"), &acc), s->account) == 0;
-		if (!ours)
-			continue;
-		if (posted_from(c, st, out, e) < 0)
-			rc = -1;
-		else
-			rc = 1;
-		break;
-	}
-done:
+	cp_val st;
+	int rc = plat_search(c, &url, failures, "descendants", ours_answering, &o, &rs, &st, e);
+	if (rc == 1 && posted_from(c, st, out, e) < 0)
+		rc = -1;
 	buf_free(&url);
-	buf_free(&acc);
+	buf_free(&o.acct);
 	http_resp_free(&rs);
 	return rc;
 }

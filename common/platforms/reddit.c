@@ -351,12 +351,18 @@ done:
 	return rc;
 }
 
+/* A comment of the account's that answers the thing ctx names. */
+static bool answers(cp_conn *c, cp_val child, void *ctx)
+{
+	(void)c;
+	return val_streq(val_path(child, "data.parent_id"), ctx);
+}
+
 static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
 	cp_buf url = {0}, name = {0}, pl = {0};
 	cp_http_resp rs = {0};
-	int rc = -1;
 	const char *thing = plat_native(c, rq->in_reply_to);
 	if (rq->dm)
 		return cp_fail(e, CP_EX_UNAVAILABLE,
@@ -367,24 +373,14 @@ static int r_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	buf_adds(&url, "/comments");
 	plat_param(&url, "limit", "100");
 	plat_param(&url, "raw_json", "1");
-	if (plat_get(c, &url, failures, &rs, e) < 0)
-		goto done;
 	cp_val child;
-	size_t pos = 0;
-	rc = 0;
-	/* Validate and find the list once, not on every turn of the loop. */
-	cp_val children = val_path(plat_json(&rs), "data.children");
-	while (val_next(children, &pos, NULL, &child)) {
+	int rc = plat_search(c, &url, failures, "data.children", answers, (void *)thing, &rs, &child, e);
+	if (rc == 1) {
 		cp_val d = val_member(child, "data");
-		if (!val_streq(val_member(d, "parent_id"), thing))
-			continue;
 		const char *p = plat_str(val_member(d, "permalink"), &pl);
 		plat_posted(c, out, plat_str(val_member(d, "name"), &name),
 		            *p ? "https://www.reddit.com%s" : NULL, p);
-		rc = 1;
-		break;
 	}
-done:
 	buf_free(&url);
 	buf_free(&name);
 	buf_free(&pl);

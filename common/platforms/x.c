@@ -259,12 +259,23 @@ done:
 	return rc;
 }
 
+/* A reply of ours has an id; a DM event of ours is also ours by its sender
+ * and carries our text. */
+static bool ours(cp_conn *c, cp_val item, void *ctx)
+{
+	const cp_post *rq = ctx;
+	const char *account_id = c->src->account_id;
+	if (rq->dm && ((account_id && !val_streq(val_member(item, "sender_id"), account_id)) ||
+	               !val_streq(val_member(item, "text"), rq->text)))
+		return false;
+	return plat_has_id(item);
+}
+
 static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 {
 	const cp_source *s = c->src;
 	cp_buf url = {0}, q = {0}, tmp = {0};
 	cp_http_resp rs = {0};
-	int rc = -1;
 
 	unsigned long failures = buf_failures();
 	if (rq->dm) {
@@ -281,26 +292,12 @@ static int x_lookup(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		plat_param(&url, "query", buf_cstr(&q));
 		plat_param(&url, "tweet.fields", "author_id,created_at");
 	}
-	if (plat_get(c, &url, failures, &rs, e) < 0)
-		goto done;
-	cp_val doc = plat_json(&rs), item;
-	size_t pos = 0;
-	rc = 0;
-	while (val_next(val_member(doc, "data"), &pos, NULL, &item)) {
-		if (rq->dm) {
-			if (s->account_id && !val_streq(val_member(item, "sender_id"), s->account_id))
-				continue;
-			if (!val_streq(val_member(item, "text"), rq->text))
-				continue;
-		}
+	cp_val item;
+	int rc = plat_search(c, &url, failures, "data", ours, (void *)rq, &rs, &item, e);
+	if (rc == 1) {
 		const char *id = plat_str(val_member(item, "id"), &tmp);
-		if (!*id)
-			continue;
 		plat_posted(c, out, id, rq->dm ? NULL : "https://x.com/%s/status/%s", s->account, id);
-		rc = 1;
-		break;
 	}
-done:
 	buf_free(&url);
 	buf_free(&q);
 	buf_free(&tmp);
