@@ -84,6 +84,9 @@ int fm_csvrd_feed(struct fm_csvrd *c, const char *p, size_t n);
 /* The end of the input: the last record may lack its line end. */
 int fm_csvrd_finish(struct fm_csvrd *c);
 void fm_csvrd_free(struct fm_csvrd *c);
+/* Header field i of r, without the UTF-8 byte order mark a spreadsheet
+ * puts before the first one. */
+void fm_csv_header_field(const struct fm_csvrec *r, size_t i, const char **s, size_t *n);
 
 /* A value for a message, quoted by the caller: at most 32 bytes, cut at a
  * character boundary with "...", line ends and tabs made spaces. */

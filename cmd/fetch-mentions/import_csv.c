@@ -111,12 +111,9 @@ static int header(struct cv *c, const struct fm_csvrec *r)
 	if (!(c->header = calloc(r->nf + 1, sizeof *c->header)))
 		cp_die(c->p, CP_EX_OSERR, "out of memory");
 	for (size_t i = 0; i < r->nf; i++) {
-		const char *s = r->f[i];
-		size_t n = r->flen[i];
-		if (i == 0 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-			s += 3;
-			n -= 3;
-		}
+		const char *s;
+		size_t n;
+		fm_csv_header_field(r, i, &s, &n);
 		if (!(c->header[i] = strndup(s, n)))
 			cp_die(c->p, CP_EX_OSERR, "out of memory");
 	}

@@ -213,3 +213,13 @@ const char *fm_shown(const char *s, size_t n, char out[40])
 	strcpy(out + k, k < n ? "..." : "");
 	return out;
 }
+
+void fm_csv_header_field(const struct fm_csvrec *r, size_t i, const char **s, size_t *n)
+{
+	*s = r->f[i];
+	*n = r->flen[i];
+	if (i == 0 && *n >= 3 && memcmp(*s, "\xEF\xBB\xBF", 3) == 0) {
+		*s += 3;
+		*n -= 3;
+	}
+}

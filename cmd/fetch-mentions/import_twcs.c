@@ -255,12 +255,9 @@ static int header(struct twcs *w, const struct fm_csvrec *r)
 	f->ncols = r->nf;
 	f->h0 = w->nfields;
 	for (size_t i = 0; i < r->nf; i++) {
-		const char *s = r->f[i];
-		size_t n = r->flen[i];
-		if (i == 0 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-			s += 3;
-			n -= 3;
-		}
+		const char *s;
+		size_t n;
+		fm_csv_header_field(r, i, &s, &n);
 		if (w->nfields == w->fcap) {
 			w->fcap = w->fcap ? w->fcap * 2 : 4096;
 			if (!(w->fields = realloc(w->fields, w->fcap * sizeof *w->fields)))
