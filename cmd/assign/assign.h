@@ -92,8 +92,8 @@ int roster_queue(const struct roster *ro, const char *name, size_t n); /* index 
  * open (waiting for an answer).  Open entries are on the open list,
  * answered ones on the closed list; both lists run from the least to the
  * most recently active, so expiry takes from the head. */
-struct thread {
-	struct thread *hnext, *prev, *next;
+struct assign_thread {
+	struct assign_thread *hnext, *prev, *next;
 	uint64_t hash;
 	int64_t last;           /* the stream's clock at the last activity */
 	int64_t since;          /* open: when the item was opened */
@@ -107,26 +107,26 @@ struct thread {
 };
 
 struct tlist {
-	struct thread *head, *tail;
+	struct assign_thread *head, *tail;
 	size_t n;
 };
 
 struct threads {
-	struct thread **b;
+	struct assign_thread **b;
 	size_t nb, n;
 	struct tlist open, closed;
 };
 
-struct thread *th_find(struct threads *t, const char *key, size_t len);
+struct assign_thread *th_find(struct threads *t, const char *key, size_t len);
 /* A new closed entry with no agent, most recent; NULL when out of memory. */
-struct thread *th_add(struct threads *t, const char *key, size_t len, int64_t now);
+struct assign_thread *th_add(struct threads *t, const char *key, size_t len, int64_t now);
 /* Mark activity now: the entry moves to the tail of its list. */
-void th_touch(struct threads *t, struct thread *th, int64_t now);
+void th_touch(struct threads *t, struct assign_thread *th, int64_t now);
 /* Open an item (item and account are copied; account may be NULL). */
-int th_open(struct threads *t, struct thread *th, const char *item, size_t ilen,
+int th_open(struct threads *t, struct assign_thread *th, const char *item, size_t ilen,
             const char *account, size_t alen, int64_t since, int64_t now);
-void th_close(struct threads *t, struct thread *th, int64_t now);
-void th_del(struct threads *t, struct thread *th);
+void th_close(struct threads *t, struct assign_thread *th, int64_t now);
+void th_del(struct threads *t, struct assign_thread *th);
 void th_free(struct threads *t);
 
 /* The state file: the clock, the sequence, round-robin positions, the
@@ -177,9 +177,9 @@ const char *str_of(cp_val v, cp_buf *tmp, size_t *n, struct ctx *c);
  * already has this thread's open item, which costs no more capacity. */
 bool qualifies(struct ctx *c, int i, int q, bool holds);
 /* The queue of an inbound record. */
-int queue_of(struct ctx *c, const cp_rec *r, const cp_pos *pos, const struct thread *th);
+int queue_of(struct ctx *c, const cp_rec *r, const cp_pos *pos, const struct assign_thread *th);
 /* The agent for an item of queue qi, or -1. */
-int pick_agent(struct ctx *c, int qi, const struct thread *th);
+int pick_agent(struct ctx *c, int qi, const struct assign_thread *th);
 /* Why nobody qualified, into c->reason. */
 void why_nobody(struct ctx *c, int qi);
 

@@ -24,7 +24,7 @@ static void expire(struct ctx *c)
 	const struct roster *ro = &c->ro;
 	while (t->open.head && ro->release_after > 0 &&
 	       t->open.head->last <= c->clock - ro->release_after) {
-		struct thread *th = t->open.head;
+		struct assign_thread *th = t->open.head;
 		if (th->agent >= 0)
 			c->ro.a[th->agent].load--;
 		/* Released now: the closed list stays in order of activity. */
@@ -88,7 +88,7 @@ static void outbound(struct ctx *c, const cp_rec *r)
 	const char *key = thread_key(c, r, &n);
 	if (!key)
 		return;
-	struct thread *th = th_find(&c->t, key, n);
+	struct assign_thread *th = th_find(&c->t, key, n);
 	if (th && th->open) {
 		size_t an;
 		const char *acc = str_of(rec_val(r, "account"), &c->accbuf, &an, c);
@@ -178,7 +178,7 @@ int assign_record(void *v, cp_rec *r, const cp_pos *pos)
 
 	size_t kn;
 	const char *key = thread_key(c, r, &kn);
-	struct thread *th = th_find(&c->t, key, kn);
+	struct assign_thread *th = th_find(&c->t, key, kn);
 	int qi = queue_of(c, r, pos, th);
 	struct queue *q = &c->ro.q[qi];
 

@@ -61,7 +61,7 @@ bool qualifies(struct ctx *c, int i, int q, bool holds)
 	       speaks(a, c->lang, c->langlen) && on_shift(&c->ro, a, c->at);
 }
 
-static int pick_least_loaded(struct ctx *c, const struct queue *q, int qi, const struct thread *th)
+static int pick_least_loaded(struct ctx *c, const struct queue *q, int qi, const struct assign_thread *th)
 {
 	int best = -1;
 	for (size_t k = 0; k < q->nagents; k++) {
@@ -75,7 +75,7 @@ static int pick_least_loaded(struct ctx *c, const struct queue *q, int qi, const
 	return best;
 }
 
-static int pick_round_robin(struct ctx *c, struct queue *q, int qi, const struct thread *th)
+static int pick_round_robin(struct ctx *c, struct queue *q, int qi, const struct assign_thread *th)
 {
 	size_t start = 0;
 	for (size_t k = 0; q->rr >= 0 && k < q->nagents; k++)
@@ -127,7 +127,7 @@ void why_nobody(struct ctx *c, int qi)
 /* The queue: the lead queue for an escalation, else the first rule that
  * holds, else the thread's queue (a follow-up stays where its
  * conversation is), else the default queue. */
-int queue_of(struct ctx *c, const cp_rec *r, const cp_pos *pos, const struct thread *th)
+int queue_of(struct ctx *c, const cp_rec *r, const cp_pos *pos, const struct assign_thread *th)
 {
 	if (c->ro.lead_q >= 0 && rec_val(r, "escalate").type == VAL_TRUE)
 		return c->ro.lead_q;
@@ -159,7 +159,7 @@ int queue_of(struct ctx *c, const cp_rec *r, const cp_pos *pos, const struct thr
 
 /* The agent for an item in queue qi: the thread's own agent when they
  * qualify, else the strategy's choice; -1 when nobody qualifies. */
-int pick_agent(struct ctx *c, int qi, const struct thread *th)
+int pick_agent(struct ctx *c, int qi, const struct assign_thread *th)
 {
 	if (th && th->agent >= 0 && qualifies(c, th->agent, qi, th->open)) {
 		c->nsticky++;

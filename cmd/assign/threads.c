@@ -17,18 +17,18 @@ static uint64_t hash_key(const char *p, size_t n)
 	return h ^ (h >> 29);
 }
 
-struct thread *th_find(struct threads *t, const char *key, size_t len)
+struct assign_thread *th_find(struct threads *t, const char *key, size_t len)
 {
 	if (!t->nb)
 		return NULL;
 	uint64_t h = hash_key(key, len);
-	for (struct thread *th = t->b[h & (t->nb - 1)]; th; th = th->hnext)
+	for (struct assign_thread *th = t->b[h & (t->nb - 1)]; th; th = th->hnext)
 		if (th->hash == h && th->keylen == len && !memcmp(th->key, key, len))
 			return th;
 	return NULL;
 }
 
-static void list_unlink(struct tlist *l, struct thread *th)
+static void list_unlink(struct tlist *l, struct assign_thread *th)
 {
 	if (th->prev)
 		th->prev->next = th->next;
@@ -42,7 +42,7 @@ static void list_unlink(struct tlist *l, struct thread *th)
 	l->n--;
 }
 
-static void list_append(struct tlist *l, struct thread *th)
+static void list_append(struct tlist *l, struct assign_thread *th)
 {
 	th->next = NULL;
 	th->prev = l->tail;
@@ -57,11 +57,11 @@ static void list_append(struct tlist *l, struct thread *th)
 static int grow(struct threads *t)
 {
 	size_t nb = t->nb ? t->nb * 2 : 1024;
-	struct thread **b = calloc(nb, sizeof *b);
+	struct assign_thread **b = calloc(nb, sizeof *b);
 	if (!b)
 		return -1;
 	for (size_t i = 0; i < t->nb; i++)
-		for (struct thread *th = t->b[i], *next; th; th = next) {
+		for (struct assign_thread *th = t->b[i], *next; th; th = next) {
 			next = th->hnext;
 			th->hnext = b[th->hash & (nb - 1)];
 			b[th->hash & (nb - 1)] = th;
@@ -72,11 +72,11 @@ static int grow(struct threads *t)
 	return 0;
 }
 
-struct thread *th_add(struct threads *t, const char *key, size_t len, int64_t now)
+struct assign_thread *th_add(struct threads *t, const char *key, size_t len, int64_t now)
 {
 	if (t->n >= t->nb && grow(t) < 0)
 		return NULL;
-	struct thread *th = calloc(1, sizeof *th + len + 1);
+	struct assign_thread *th = calloc(1, sizeof *th + len + 1);
 	if (!th)
 		return NULL;
 	memcpy(th->key, key, len);
@@ -91,7 +91,7 @@ struct thread *th_add(struct threads *t, const char *key, size_t len, int64_t no
 	return th;
 }
 
-void th_touch(struct threads *t, struct thread *th, int64_t now)
+void th_touch(struct threads *t, struct assign_thread *th, int64_t now)
 {
 	struct tlist *l = th->open ? &t->open : &t->closed;
 	th->last = now;
@@ -101,7 +101,7 @@ void th_touch(struct threads *t, struct thread *th, int64_t now)
 	}
 }
 
-int th_open(struct threads *t, struct thread *th, const char *item, size_t ilen,
+int th_open(struct threads *t, struct assign_thread *th, const char *item, size_t ilen,
             const char *account, size_t alen, int64_t since, int64_t now)
 {
 	char *i = malloc(ilen + 1), *a = NULL;
@@ -129,7 +129,7 @@ int th_open(struct threads *t, struct thread *th, const char *item, size_t ilen,
 	return 0;
 }
 
-void th_close(struct threads *t, struct thread *th, int64_t now)
+void th_close(struct threads *t, struct assign_thread *th, int64_t now)
 {
 	if (th->open) {
 		list_unlink(&t->open, th);
@@ -142,9 +142,9 @@ void th_close(struct threads *t, struct thread *th, int64_t now)
 	th_touch(t, th, now);
 }
 
-void th_del(struct threads *t, struct thread *th)
+void th_del(struct threads *t, struct assign_thread *th)
 {
-	struct thread **pp = &t->b[th->hash & (t->nb - 1)];
+	struct assign_thread **pp = &t->b[th->hash & (t->nb - 1)];
 	while (*pp != th)
 		pp = &(*pp)->hnext;
 	*pp = th->hnext;
@@ -158,7 +158,7 @@ void th_del(struct threads *t, struct thread *th)
 void th_free(struct threads *t)
 {
 	for (size_t i = 0; i < t->nb; i++)
-		for (struct thread *th = t->b[i], *next; th; th = next) {
+		for (struct assign_thread *th = t->b[i], *next; th; th = next) {
 			next = th->hnext;
 			free(th->item);
 			free(th->account);
@@ -181,7 +181,7 @@ static int put_time(cp_buf *b, const char *key, int64_t t)
 
 /* Every append is checked: a state file with a piece left out would be
  * written whole and be wrong.  Returns 0 or -1. */
-static int put_thread(cp_buf *b, const struct roster *ro, const struct thread *th)
+static int put_thread(cp_buf *b, const struct roster *ro, const struct assign_thread *th)
 {
 	int bad = 0;
 	bad |= buf_adds(b, "{\"thread\":") < 0;
@@ -237,9 +237,9 @@ int assign_state_save(const char *path, const struct roster *ro, const struct th
 		bad |= buf_adds(&b, "}\n") < 0;
 	}
 	/* Oldest first, so reading back rebuilds the lists in order. */
-	for (const struct thread *th = t->closed.head; th; th = th->next)
+	for (const struct assign_thread *th = t->closed.head; th; th = th->next)
 		bad |= put_thread(&b, ro, th) < 0;
-	for (const struct thread *th = t->open.head; th; th = th->next)
+	for (const struct assign_thread *th = t->open.head; th; th = th->next)
 		bad |= put_thread(&b, ro, th) < 0;
 	if (bad || !buf_cstr(&b)) {
 		buf_free(&b);
@@ -311,7 +311,7 @@ int assign_state_load(const char *path, struct roster *ro, struct threads *t, in
 				continue;      /* a thread with neither agent nor queue is nothing */
 			if (th_find(t, key.p, key.len))
 				goto bad;
-			struct thread *th = th_add(t, key.p, key.len, last);
+			struct assign_thread *th = th_add(t, key.p, key.len, last);
 			if (!th)
 				goto oom;
 			th->agent = a;

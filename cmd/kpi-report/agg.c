@@ -16,7 +16,7 @@ void kpi_init(struct kpi *k, cp_prog *p)
 	k->p = p;
 	k->pending.esize = sizeof(struct pending);
 	k->orphans.esize = sizeof(struct orphans);
-	k->threads.esize = sizeof(struct thread);
+	k->threads.esize = sizeof(struct kpi_thread);
 	k->hours_at.esize = sizeof(struct hour_at);
 	k->total_g = -1;
 	k->last_hour = NO_TIME;

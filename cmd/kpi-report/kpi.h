@@ -187,7 +187,7 @@ struct orphans {
 	size_t n, cap;
 };
 
-struct thread {
+struct kpi_thread {
 	uint64_t key;
 	int64_t first, last_in, last_out;
 	uint64_t touched;
@@ -341,7 +341,7 @@ int match_reply(struct kpi *k, uint64_t parent, int64_t t,
                 const struct gset *gs, bool counts);
 int thread_seen(struct kpi *k, uint64_t key, int64_t t, bool inbound,
                 bool resolved_tag, const struct gset *gs);
-int thread_merge(struct kpi *k, const struct thread *t);
+int thread_merge(struct kpi *k, const struct kpi_thread *t);
 /* Forget what is old enough (see KPI_HOLD_RECORDS); all at the end. */
 int match_sweep(struct kpi *k, bool all);
 

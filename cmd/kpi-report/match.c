@@ -222,10 +222,10 @@ int match_reply(struct kpi *k, uint64_t parent, int64_t t, const struct gset *gs
 	return 0;
 }
 
-int thread_merge(struct kpi *k, const struct thread *in)
+int thread_merge(struct kpi *k, const struct kpi_thread *in)
 {
 	bool fresh;
-	struct thread *th = ht_put(&k->threads, in->key, &fresh);
+	struct kpi_thread *th = ht_put(&k->threads, in->key, &fresh);
 	if (!th)
 		return -1;
 	if (fresh) {
@@ -249,7 +249,7 @@ int thread_merge(struct kpi *k, const struct thread *in)
 int thread_seen(struct kpi *k, uint64_t key, int64_t t, bool inbound, bool resolved_tag,
                 const struct gset *gs)
 {
-	struct thread in = {
+	struct kpi_thread in = {
 		.key = key,
 		.first = t,
 		.last_in = inbound ? t : NO_TIME,
@@ -260,7 +260,7 @@ int thread_seen(struct kpi *k, uint64_t key, int64_t t, bool inbound, bool resol
 	return thread_merge(k, &in);
 }
 
-static void thread_decide(struct kpi *k, const struct thread *th)
+static void thread_decide(struct kpi *k, const struct kpi_thread *th)
 {
 	int64_t now = k->now != NO_TIME ? k->now : k->watermark;
 	bool brand_last = th->last_out != NO_TIME &&
@@ -343,7 +343,7 @@ int match_sweep(struct kpi *k, bool all)
 	}
 	h = &k->threads;
 	for (size_t i = 0; i < h->cap;) {
-		struct thread *th = SLOT(h, i);
+		struct kpi_thread *th = SLOT(h, i);
 		if (th->key) {
 			int64_t last = th->last_in > th->last_out ? th->last_in : th->last_out;
 			if (all || (k->watermark - last > thread_keep && aged(k, th->touched))) {

@@ -396,7 +396,7 @@ int kpi_write_partial(struct kpi *k, cp_buf *o)
 			rc |= buf_adds(o, "}\n");
 		}
 	}
-	const struct thread *t;
+	const struct kpi_thread *t;
 	for (size_t i = 0; (t = ht_next(&k->threads, &i));) {
 		rc |= buf_addf(o, "{\"t\":\"thread\",\"key\":\"%016llx\",\"first\":%lld",
 		               (unsigned long long)t->key, (long long)t->first);
@@ -570,7 +570,7 @@ int each_partial(void *ctx, cp_rec *r, const cp_pos *pos)
 		              : match_reply(k, key, at, gs, rec_val(r, "counts").type == VAL_TRUE) < 0)
 			rc = cp_fail(&e, CP_EX_OSERR, "out of memory");
 	} else if (val_streq(type, "thread")) {
-		struct thread th = {
+		struct kpi_thread th = {
 			.first = time_member(obj, "first"),
 			.last_in = time_member(obj, "last_in"),
 			.last_out = time_member(obj, "last_out"),
