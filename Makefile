@@ -170,7 +170,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-# README's test command: installs what is missing, builds, runs every test.
+# README's test command: builds and runs every test (make check-deps installs
+# the test tools first).
 # VALGRIND=1 runs the unit tests, and every program the CLI tests call,
 # under valgrind; any error or leak fails the test.
 VALGRIND_CMD = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
