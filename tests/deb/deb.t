@@ -15,7 +15,7 @@ $ dpkg-deb -x out/carepipe_0.1.0_*.deb root
 $ root/usr/bin/tag --version
 $ dpkg-deb -f out/carepipe_0.1.0_*.deb Package Version
 $ dpkg-deb -f out/carepipe_0.1.0_*.deb Depends | tr ',' '\n' | sed 's/ *(.*//; s/^ //' | grep -x 'tzdata\|libcurl4\|libjq1\|libcsv3\|zlib1g\|libonig5' | sort
-$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" = build-san ] && S=SANITIZE=1
+$ B=${CAREPIPE_BUILD:-build}; S=; [ "$B" != build-san ] || S=SANITIZE=1
 $ make -s -C $TOP install DESTDIR=$TMP/inst PREFIX=/usr zshcompdir=/usr/share/zsh/vendor-completions BUILD=$B $S > mlog 2>&1 || { cat mlog; exit 1; }
 $ (cd inst && find . -type f | sed 's/\(man[0-9]\/.*\)/\1.gz/' | sort) > want
 $ dpkg-deb -c out/carepipe_0.1.0_*.deb | awk '$1 !~ /^d/ { print $6 }' | grep -v '^./usr/share/doc/' | sort > got
