@@ -18,15 +18,12 @@ call per configured source, against servers this test starts on 127.0.0.1:
 TAP on stdout.  Needs ../shared (the mock reads it, Prism mocks its
 specs); the Prism part needs .deps/prism (scripts/install-deps).
 """
-import atexit
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
@@ -34,30 +31,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
 from taplib import ok, is_eq, skip, skip_all, done, free_port, wait_port
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
-SLOW = 10 if WRAP else 1
-PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
+from taplib import TOP, SHARED, WRAP, SLOW, PRISM
 TOKEN = "tok-check-abcdef-0123456789"
 BSKY_PW = "app-password-secret"
 
-procs = []
-TMP = tempfile.mkdtemp(prefix="cp-check-")
-
-
-def cleanup():
-    for p in procs:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-    shutil.rmtree(TMP, ignore_errors=True)
-
-
-atexit.register(cleanup)
+TMP, procs = taplib.scratch("cp-check-")
 
 if not os.path.isdir(os.path.join(SHARED, "specs")):
     skip_all("../shared is not there (the mock server and Prism read its specs)")

@@ -20,7 +20,6 @@ CAREPIPE_FIXTURES=own) the mock serves the project's own fixtures
 (tests/mock/fixtures) and the Prism part is skipped.  The Prism part also
 needs .deps/prism (scripts/install-deps), the TLS part openssl.
 """
-import atexit
 import json
 import os
 import random
@@ -30,40 +29,19 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
 from taplib import ok, is_eq, done, free_port, wait_port
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
+from taplib import TOP, SHARED, WRAP, SLOW, PRISM
 BUILD = os.environ.get("CAREPIPE_BUILD", "build")
 FM = os.path.join(TOP, "bin", "fetch-mentions")
-# make check VALGRIND=1 runs every program under this wrapper.
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
-SLOW = 10 if WRAP else 1
-PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
 TOKEN = "tok-REDDIT-abcdef-0123456789"
 BSKY_PW = "app-password-secret"
 
-procs = []
-TMP = tempfile.mkdtemp(prefix="fm-live-")
-
-
-def cleanup():
-    for p in procs:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-    shutil.rmtree(TMP, ignore_errors=True)
-
-
-atexit.register(cleanup)
+TMP, procs = taplib.scratch("fm-live-")
 
 # Which data the mock serves, and what the assertions about particular
 # records expect of it.

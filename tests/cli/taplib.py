@@ -10,15 +10,22 @@ plan after them and exits 1 when any check failed, so a test cannot end
 in success after a "not ok".  Also here: the ports and the mock server
 (tests/mock/server.py) the network tests start on 127.0.0.1.
 """
+import atexit
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
+# make check VALGRIND=1 runs every program under this wrapper: waits grow.
+WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
+SLOW = 10 if WRAP else 1
+PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -113,6 +120,27 @@ def wait_port(port, secs):
         except OSError:
             time.sleep(0.2)
     return False
+
+
+def scratch(prefix):
+    """A temporary folder and a list for the processes a test starts;
+    (folder, list).  At exit every process still running is stopped
+    (terminate, then kill after 5 s) and the folder removed."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    procs = []
+
+    def cleanup():
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    atexit.register(cleanup)
+    return tmp, procs
 
 
 def start_mock(port_file, *args, lifetime=300):
