@@ -230,8 +230,8 @@ int cp_getopt(cp_prog *p, int argc, char **argv, const char *shortopts,
 static void bad_check(cp_prog *p)
 {
 	if (strcmp(p->bad_path, "-") == 0)
-		cp_die(p, CP_EX_USAGE, "--bad -: standard output carries the records; "
-		       "name a file (or /dev/stderr)");
+		cp_usage_error(p, "--bad -: standard output carries the records; "
+		               "name a file (or /dev/stderr)");
 	char *copy = strdup(p->bad_path);
 	if (!copy)
 		cp_die(p, CP_EX_OSERR, "out of memory");

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 		case 'k': {
 			char *eq = strchr(optarg, '=');
 			if (!eq || json_validate(eq + 1, strlen(eq + 1), NULL, NULL) < 0)
-				cp_die(&p, CP_EX_USAGE, "-k wants KEY=JSON: %s", optarg);
+				cp_usage_error(&p, "-k wants KEY=JSON: %s", optarg);
 			*eq = '\0';
 			edit_set(&c.edit, optarg, eq + 1, strlen(eq + 1));
 			break;

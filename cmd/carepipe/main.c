@@ -120,15 +120,15 @@ int main(int argc, char **argv)
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : CP_EX_IOERR;
 		}
 		if (i + 2 < argc)
-			cp_die(&p, CP_EX_USAGE, "help takes one program");
+			cp_usage_error(&p, "help takes one program");
 		if (strcmp(argv[i + 1], "carepipe") != 0 && !front_find(argv[i + 1]))
-			cp_die(&p, CP_EX_USAGE, "no program '%s' (carepipe help lists them)", argv[i + 1]);
+			cp_usage_error(&p, "no program '%s' (carepipe help lists them)", argv[i + 1]);
 		char *args[] = { argv[i + 1], "--help", NULL };
 		run(&p, argv[i + 1], args);
 	}
 	if (strcmp(cmd, "init") == 0) {
 		if (i + 2 != argc)
-			cp_die(&p, CP_EX_USAGE, "usage: carepipe init DIR");
+			cp_usage_error(&p, "init takes one directory: carepipe init DIR");
 		return front_init(&p, argv[i + 1], argv[0]);
 	}
 	if (strcmp(cmd, "check") == 0) {
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 		run(&p, "fetch-mentions", args);
 	}
 	if (!front_find(cmd))
-		cp_die(&p, CP_EX_USAGE, "'%s' is not a carepipe command or program (carepipe help lists them)",
-		       cmd);
+		cp_usage_error(&p, "'%s' is not a carepipe command or program (carepipe help lists them)",
+		               cmd);
 	run(&p, cmd, argv + i);
 }

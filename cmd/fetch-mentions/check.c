@@ -17,7 +17,7 @@ int fm_check(cp_prog *p, const struct fm_opts *o)
 	if (!cf)
 		cp_die_err(p, &e);
 	if (o->source && !cp_config_find(cf, o->source))
-		cp_die(p, CP_EX_USAGE, "no source [%s] in %s", o->source, cf->path);
+		cp_usage_error(p, "no source [%s] in %s", o->source, cf->path);
 
 	cp_http_opts ho = {0};
 	ho.cacert = o->cacert;

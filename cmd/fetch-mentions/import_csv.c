@@ -79,22 +79,22 @@ static void parse_map(struct cv *c, const char *spec)
 		char *it = buf_cstr(&item);
 		char *eq = strchr(it, '=');
 		if (!eq || eq == it)
-			cp_die(c->p, CP_EX_USAGE, "--map wants FIELD=COLUMN or FIELD:=TEXT: %s", it);
+			cp_usage_error(c->p, "--map wants FIELD=COLUMN or FIELD:=TEXT: %s", it);
 		bool constant = eq[-1] == ':';
 		size_t fn = (size_t)(eq - it) - (constant ? 1 : 0);
 		int f = field_index(it, fn);
 		if (f < 0)
-			cp_die(c->p, CP_EX_USAGE, "--map: no field '%.*s' in a record (see "
-			       "fetch-mentions(1))", (int)fn, it);
+			cp_usage_error(c->p, "--map: no field '%.*s' in a record (see "
+			               "fetch-mentions(1))", (int)fn, it);
 		if (c->src[f].column || c->src[f].constant)
-			cp_die(c->p, CP_EX_USAGE, "--map: %s is mapped twice", fieldname[f]);
+			cp_usage_error(c->p, "--map: %s is mapped twice", fieldname[f]);
 		char *v = strdup(eq + 1);
 		if (!v)
 			cp_die(c->p, CP_EX_OSERR, "out of memory");
 		if (constant)
 			c->src[f].constant = v;
 		else if (*v == '\0')
-			cp_die(c->p, CP_EX_USAGE, "--map: %s=: no column named", fieldname[f]);
+			cp_usage_error(c->p, "--map: %s=: no column named", fieldname[f]);
 		else
 			c->src[f].column = v;
 	}
@@ -138,11 +138,11 @@ static int header(struct cv *c, const struct fm_csvrec *r)
 		}
 	}
 	if (c->src[F_PLATFORM].col < 0 && !c->src[F_PLATFORM].constant)
-		cp_die(c->p, CP_EX_USAGE, "%s: no platform: give --map platform=COLUMN or "
-		       "platform:=NAME", r->file);
+		cp_usage_error(c->p, "%s: no platform: give --map platform=COLUMN or "
+		               "platform:=NAME", r->file);
 	if (c->src[F_CREATED_AT].col < 0 && !c->src[F_CREATED_AT].constant)
-		cp_die(c->p, CP_EX_USAGE, "%s: no created_at: give --map created_at=COLUMN",
-		       r->file);
+		cp_usage_error(c->p, "%s: no created_at: give --map created_at=COLUMN",
+		               r->file);
 	return 0;
 }
 
@@ -400,7 +400,7 @@ int fm_import_csv(cp_prog *p, const struct fm_opts *o)
 	for (int i = 0; i < o->nmap; i++)
 		parse_map(&c, o->map[i]);
 	if (o->tz && !(c.zone = tz_load(o->tz, &e)))
-		cp_die(p, CP_EX_USAGE, "--tz: %s", e.msg);
+		cp_usage_error(p, "--tz: %s", e.msg);
 	cp_each_input(p, o->nfiles, o->files, csv_input, &c);
 	for (int f = 0; f < NFIELD; f++) {
 		free(c.src[f].column);

@@ -462,7 +462,7 @@ int fm_live(cp_prog *p, const struct fm_opts *o)
 	if (!cf)
 		cp_die_err(p, &e);
 	if (o->source && !cp_config_find(cf, o->source))
-		cp_die(p, CP_EX_USAGE, "no source [%s] in %s", o->source, cf->path);
+		cp_usage_error(p, "no source [%s] in %s", o->source, cf->path);
 	if (cf->nsrc == 0)   /* a file of notify channels only */
 		cp_die(p, CP_EX_CONFIG, "%s: no [source] section", cf->path);
 	if (o->state && (lock = state_lock(o->state, o->wait, &e)) < 0)

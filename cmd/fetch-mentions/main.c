@@ -112,12 +112,11 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "csv") == 0)
 				o.format = FM_CSV;
 			else
-				cp_die(&p, CP_EX_USAGE,
-				    "unknown import format '%s' (twcs, ndjson or csv)", optarg);
+				cp_usage_error(&p, "unknown import format '%s' (twcs, ndjson or csv)", optarg);
 			break;
 		case OPT_MAP:
 			if (o.nmap == FM_MAX_MAPS)
-				cp_die(&p, CP_EX_USAGE, "more than %d --map options", FM_MAX_MAPS);
+				cp_usage_error(&p, "more than %d --map options", FM_MAX_MAPS);
 			o.map[o.nmap++] = optarg;
 			break;
 		case OPT_RAW:
@@ -137,7 +136,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MAX_WAIT:
 			if (dur_parse(optarg, &o.max_wait) < 0 || o.max_wait < 0)
-				cp_die(&p, CP_EX_USAGE, "--max-wait wants a duration: %s", optarg);
+				cp_usage_error(&p, "--max-wait wants a duration: %s", optarg);
 			o.max_wait_set = true;
 			break;
 		case OPT_SOURCE:
@@ -147,8 +146,8 @@ int main(int argc, char **argv)
 		case OPT_UNTIL: {
 			int64_t *t = ch == OPT_SINCE ? &o.since : &o.until;
 			if (time_parse_when(optarg, (int64_t)time(NULL), t) < 0)
-				cp_die(&p, CP_EX_USAGE, "--%s wants an RFC 3339 time or -DURATION: %s",
-				       ch == OPT_SINCE ? "since" : "until", optarg);
+				cp_usage_error(&p, "--%s wants an RFC 3339 time or -DURATION: %s",
+				               ch == OPT_SINCE ? "since" : "until", optarg);
 			*(ch == OPT_SINCE ? &o.has_since : &o.has_until) = true;
 			break;
 		}
@@ -156,14 +155,14 @@ int main(int argc, char **argv)
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end || n <= 0)
-				cp_die(&p, CP_EX_USAGE, "--limit wants a count of records: %s", optarg);
+				cp_usage_error(&p, "--limit wants a count of records: %s", optarg);
 			o.limit = n;
 			break;
 		}
 		case OPT_DATE_FORMAT:
 			if (strstr(optarg, "%s"))
-				cp_die(&p, CP_EX_USAGE, "--date-format: epoch seconds (%%s) are read "
-				       "without a format");
+				cp_usage_error(&p, "--date-format: epoch seconds (%%s) are read "
+				               "without a format");
 			o.date_format = optarg;
 			break;
 		case OPT_TZ:
@@ -179,19 +178,19 @@ int main(int argc, char **argv)
 	o.nfiles = argc - optind;
 	o.files = argv + optind;
 	if (o.format != FM_LIVE && live_opt)
-		cp_die(&p, CP_EX_USAGE, "--%s is for live sources, not --import", live_opt);
+		cp_usage_error(&p, "--%s is for live sources, not --import", live_opt);
 	if (o.has_since && o.has_until && o.until <= o.since)
-		cp_die(&p, CP_EX_USAGE, "--until must come after --since");
+		cp_usage_error(&p, "--until must come after --since");
 	if (o.format == FM_LIVE && o.nfiles > 0)
-		cp_die(&p, CP_EX_USAGE, "files are read only with --import");
+		cp_usage_error(&p, "files are read only with --import");
 	if (o.nmap && o.format != FM_CSV)
-		cp_die(&p, CP_EX_USAGE, "--map goes with --import csv");
+		cp_usage_error(&p, "--map goes with --import csv");
 	if ((o.date_format || o.tz) && o.format != FM_CSV)
-		cp_die(&p, CP_EX_USAGE, "%s goes with --import csv",
-		       o.date_format ? "--date-format" : "--tz");
+		cp_usage_error(&p, "%s goes with --import csv",
+		               o.date_format ? "--date-format" : "--tz");
 	if (o.check && (o.state || o.wait || o.raw || o.has_since || o.has_until || o.limit))
-		cp_die(&p, CP_EX_USAGE, "--check fetches nothing: no --state, --wait, --raw, "
-		       "--since, --until or --limit");
+		cp_usage_error(&p, "--check fetches nothing: no --state, --wait, --raw, "
+		               "--since, --until or --limit");
 	cp_start(&p);
 
 	switch (o.format) {

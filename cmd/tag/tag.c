@@ -106,8 +106,8 @@ int main(int argc, char **argv)
 			errno = 0;
 			c.influencer = strtod(optarg, &end);
 			if (end == optarg || *end || errno || c.influencer < 0)
-				cp_die(&p, CP_EX_USAGE, "--influencer wants a number of followers: %s",
-				       optarg);
+				cp_usage_error(&p, "--influencer wants a number of followers: %s",
+				               optarg);
 			break;
 		case OPT_EMIT_JQ:
 			emit_jq = true;

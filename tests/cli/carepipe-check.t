@@ -169,8 +169,12 @@ ok(rc == 69 and re.match(r"fetch-mentions: source m: 127\.0\.0\.1:\d+/api/v1/acc
                          r"Couldn't connect to server", err), "a server that cannot be reached: 69", err)
 
 rc, out, err = run("fetch-mentions", ["--check", "--state", TMP, "--config", cfg])
-is_eq((rc, err), (64, "fetch-mentions: --check fetches nothing: no --state, --wait, --raw, --since, --until or --limit\n"),
-      "--check with --state is a usage error")
+# The usage line that follows every usage error, as an unknown option prints it.
+usage = run("fetch-mentions", ["--no-such-option"])[2].split("\n", 1)[1]
+is_eq((rc, err, usage[:22]),
+      (64, "fetch-mentions: --check fetches nothing: no --state, --wait, --raw, --since, --until or --limit\n" + usage,
+       "usage: fetch-mentions "),
+      "--check with --state is a usage error: the message, then the usage line")
 
 # ------------------------------------------------------------------ Prism: X and Mastodon
 if have_prism:

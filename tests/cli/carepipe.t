@@ -39,7 +39,26 @@ $ carepipe; echo $?; carepipe rm -rf /; echo $?; carepipe help nope; echo $?
 2> usage: carepipe [-h] [--version] command [argument ...]
 2>        carepipe program [option ...] [file ...]
 2> carepipe: 'rm' is not a carepipe command or program (carepipe help lists them)
+2> usage: carepipe [-h] [--version] command [argument ...]
+2>        carepipe program [option ...] [file ...]
 2> carepipe: no program 'nope' (carepipe help lists them)
+2> usage: carepipe [-h] [--version] command [argument ...]
+2>        carepipe program [option ...] [file ...]
+
+### usage: help with two programs, init without one directory: 64, the message, then the usage line
+$ carepipe help tag reply; echo $?; carepipe init; echo $?; carepipe init a b; echo $?
+> 64
+> 64
+> 64
+2> carepipe: help takes one program
+2> usage: carepipe [-h] [--version] command [argument ...]
+2>        carepipe program [option ...] [file ...]
+2> carepipe: init takes one directory: carepipe init DIR
+2> usage: carepipe [-h] [--version] command [argument ...]
+2>        carepipe program [option ...] [file ...]
+2> carepipe: init takes one directory: carepipe init DIR
+2> usage: carepipe [-h] [--version] command [argument ...]
+2>        carepipe program [option ...] [file ...]
 
 ### carepipe help PROG is PROG --help; carepipe -h is carepipe --help
 $ carepipe help reply | cmp - $(reply --help > r.txt; echo r.txt) && echo same

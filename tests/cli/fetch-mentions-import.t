@@ -274,6 +274,12 @@ $ fetch-mentions --import csv --map 'platform:=forum,text=body,created_at=date' 
 $ printf 'user,date\nbob,2024-01-02T00:00:00Z\n' > in.csv
 $ fetch-mentions --import csv --map 'created_at=date' in.csv
 2> fetch-mentions: in.csv: no platform: give --map platform=COLUMN or platform:=NAME
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 ? 64
 
 ### csv: a bad map is a usage error
@@ -284,8 +290,26 @@ $ fetch-mentions --import csv --map 'text=a,text=b' in.csv; echo $?
 > 64
 > 64
 2> fetch-mentions: --map: no field 'colour' in a record (see fetch-mentions(1))
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 2> fetch-mentions: --map wants FIELD=COLUMN or FIELD:=TEXT: text
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 2> fetch-mentions: --map: text is mapped twice
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 
 ### options: an unknown format, and options that do not go together
 $ fetch-mentions --import xml; echo $?
@@ -299,10 +323,90 @@ $ fetch-mentions --max-wait soon; echo $?
 > 64
 > 64
 2> fetch-mentions: unknown import format 'xml' (twcs, ndjson or csv)
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 2> fetch-mentions: --map goes with --import csv
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 2> fetch-mentions: --state is for live sources, not --import
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 2> fetch-mentions: files are read only with --import
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 2> fetch-mentions: --max-wait wants a duration: soon
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
+
+### csv: no created_at column, and a map naming no column, are usage errors
+$ printf 'platform,when\nforum,2024-01-02T00:00:00Z\n' > in.csv
+$ fetch-mentions --import csv in.csv; echo $?
+$ fetch-mentions --import csv --map 'created_at=when,text=' in.csv; echo $?
+> 64
+> 64
+2> fetch-mentions: in.csv: no created_at: give --map created_at=COLUMN
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
+2> fetch-mentions: --map: text=: no column named
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
+
+### options: --limit, --since and --until refused as usage errors
+$ fetch-mentions --limit 0; echo $?
+$ fetch-mentions --since soon; echo $?
+$ fetch-mentions --since 2024-01-02T00:00:00Z --until 2024-01-01T00:00:00Z; echo $?
+> 64
+> 64
+> 64
+2> fetch-mentions: --limit wants a count of records: 0
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
+2> fetch-mentions: --since wants an RFC 3339 time or -DURATION: soon
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
+2> fetch-mentions: --until must come after --since
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 
 ### options: --help shows the usage and both groups of options
 $ fetch-mentions --help | grep -c -e '^usage: fetch-mentions' -e '--import FORMAT' -e '--max-wait DUR'
@@ -402,9 +506,27 @@ $ printf 'id,user,body,date\n1,ann,a,"Mar 5, 2024 9:07 PM +0100"\n' > in2.csv; f
 $ fetch-mentions --import csv --tz Mars/Base --map 'platform:=forum,created_at=date' < /dev/null; echo "$?"
 > 64
 2>~ fetch-mentions: --tz: unknown time zone Mars/Base.*
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 $ fetch-mentions --import csv --date-format '%s' < /dev/null; echo "$?"
 > 64
 2>~ fetch-mentions: --date-format: epoch seconds .* are read without a format
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check
 $ fetch-mentions --import ndjson --tz UTC < /dev/null; echo "$?"
 > 64
 2> fetch-mentions: --tz goes with --import csv
+2> usage: fetch-mentions [-qv] [--cacert file] [--config file] [--limit n]
+2>                       [--max-wait duration] [--raw] [--since time] [--source name]
+2>                       [--state dir] [--until time] [--wait]
+2>        fetch-mentions [-qv] [--bad file] [--strict] [--raw] --import format
+2>                       [--date-format fmt] [--map spec] [--tz zone] [file ...]
+2>        fetch-mentions [-qv] [--cacert file] [--config file] [--source name] --check

@@ -54,3 +54,17 @@ $ sla-check --now "$(printf '\033[2J')" 2>&1 | head -n 1
 $ tag -f "$(printf 'r\377\233.rules')"
 ? 78
 2>~ tag: r\\xff\\x9b\.rules: .*
+
+### every program's own usage errors (not only getopt's) print the message, then the usage line, and exit 64
+$ for c in 'fetch-mentions --limit 0' 'fetch-mentions --import csv --map text=' 'tag --influencer many' 'sla-check --match x' 'assign --strategy x' 'reply --max x' 'notify --max x' 'kpi-report --top 0' 'carepipe help a b' 'carepipe init' 'carepipe-cat -k x'; do $c < /dev/null 2> err; echo "$? $(sed -n '1s/:.*//p' err) $(sed -n '2s/ .*//p' err)"; done
+> 64 fetch-mentions usage:
+> 64 fetch-mentions usage:
+> 64 tag usage:
+> 64 sla-check usage:
+> 64 assign usage:
+> 64 reply usage:
+> 64 notify usage:
+> 64 kpi-report usage:
+> 64 carepipe usage:
+> 64 carepipe usage:
+> 64 carepipe-cat usage:

@@ -1124,6 +1124,9 @@ $ cmp usage.txt synopsis.txt && cat usage.txt
 $ tag --influencer many < /dev/null; echo "status $?"; tag --nope < /dev/null
 > status 64
 2> tag: --influencer wants a number of followers: many
+2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
+2>            [--explain] [--influencer followers] [--lexicon file]
+2>            [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
 2> tag: unknown option '--nope'
 2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
 2>            [--explain] [--influencer followers] [--lexicon file]
