@@ -19,27 +19,26 @@ succeed with exactly the undisturbed run's result.
     (textlen_check's verdict alone cannot tell it from bad UTF-8)."""
 import http.server
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 
-top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib  # noqa: E402
+from taplib import ok, skip_all, done, WRAP  # noqa: E402
+
+top = taplib.TOP
 build = os.environ.get("CAREPIPE_BUILD", "build")
 shim = os.path.join(top, build, "tests", "failmalloc.so")
 driver = os.path.join(top, build, "tests", "allocrule")
 
 if build != "build":
-    print("1..0 # SKIP allocation failure runs on the plain build only (ASan's allocator comes first)")
-    sys.exit(0)
-if os.environ.get("CAREPIPE_WRAP"):
-    print("1..0 # SKIP under CAREPIPE_WRAP (valgrind and an LD_PRELOAD malloc do not mix)")
-    sys.exit(0)
+    skip_all("allocation failure runs on the plain build only (ASan's allocator comes first)")
+if WRAP:
+    skip_all("under CAREPIPE_WRAP (valgrind and an LD_PRELOAD malloc do not mix)")
 for f in (shim, driver):
     if not os.path.exists(f):
-        print("1..0 # SKIP %s is not built" % f)
-        sys.exit(0)
+        skip_all("%s is not built" % f)
 
 received = []
 
@@ -63,18 +62,7 @@ server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 url = "http://127.0.0.1:%d/api/v1/statuses" % server.server_address[1]
 
-work = tempfile.mkdtemp(prefix="carepipe-allocrule-")
-n_test = 0
-failed = 0
-
-
-def ok(cond, name):
-    global n_test, failed
-    n_test += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n_test, name))
-    if not cond:
-        failed += 1
-    return cond
+work, _ = taplib.scratch("carepipe-allocrule-")
 
 
 def run(args, fail_at):
@@ -103,8 +91,6 @@ def sweep(args, first, last, clean):
             exits += 1
         else:
             bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
-    for b in bad[:10]:
-        print("# " + b)
     return bad, exits
 
 
@@ -132,10 +118,9 @@ try:
                 bad.append("allocation %d: 71 but the server got %r" % (n, got))
         else:
             bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
-    ok(total > 3 and not bad, "post: each of %d allocations failing: the whole status or nothing" % total)
+    ok(total > 3 and not bad, "post: each of %d allocations failing: the whole status or nothing" % total,
+       *bad[:10])
     ok(exits > 0, "post: a failure of the body's appends refuses to send (%d runs exit 71)" % exits)
-    for b in bad[:10]:
-        print("# " + b)
 
     # A lexicon: the allocations of the load (after the built-in lexicons).
     lex = os.path.join(work, "words.tsv")
@@ -151,7 +136,7 @@ try:
     _, base_total = count(["lexicon", empty])
     bad, exits = sweep(["lexicon", lex], max(1, base_total - 5), total, clean)
     ok(total > base_total and not bad,
-       "lexicon: each of allocations %d..%d failing: all four words or 71" % (base_total - 5, total))
+       "lexicon: each of allocations %d..%d failing: all four words or 71" % (base_total - 5, total), *bad[:10])
     ok(exits > 0, "lexicon: a failure in the load is reported (%d runs exit 71)" % exits)
 
     # A text measured by X's rule: NFC normalisation allocates, and its
@@ -161,9 +146,7 @@ try:
     ok(clean.returncode == 0 and clean.stdout == b"1 20\n", "measure: the undisturbed run fits, 20 long")
     bad, exits = sweep(["measure", text], 1, total, clean)
     ok(total >= 2 and not bad and exits == total,
-       "measure: each of %d allocations failing is counted (71), never a verdict alone" % total)
+       "measure: each of %d allocations failing is counted (71), never a verdict alone" % total, *bad[:10])
 finally:
     server.shutdown()
-    shutil.rmtree(work, ignore_errors=True)
-print("1..%d" % n_test)
-sys.exit(1 if failed else 0)
+done()

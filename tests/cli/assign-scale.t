@@ -18,14 +18,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
-from taplib import note, skip, status
+from taplib import plan, note, skip, skip_all, status, TOP, WRAP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
 N = int(os.environ.get("ASSIGN_SCALE_N", "1000000"))
 JQ_N = min(N, 200000)
 TIME = "/usr/bin/time"
-
 
 
 def ok(cond, name, diag=None):
@@ -65,17 +63,14 @@ def state_counts(d):
 def main():
     if not os.access(os.path.join(BIN, "assign"), os.X_OK) or \
        not os.access(os.path.join(BIN, "gen-mentions"), os.X_OK):
-        print("1..0 # SKIP bin/assign or bin/gen-mentions is not built")
-        return 0
-    if os.environ.get("CAREPIPE_BUILD", "build") != "build" or os.environ.get("CAREPIPE_WRAP"):
-        print("1..0 # SKIP memory and speed figures mean nothing under sanitizers or valgrind; "
-              "the plain make check measures them")
-        return 0
+        skip_all("bin/assign or bin/gen-mentions is not built")
+    if os.environ.get("CAREPIPE_BUILD", "build") != "build" or WRAP:
+        skip_all("memory and speed figures mean nothing under sanitizers or valgrind; "
+                 "the plain make check measures them")
     if subprocess.run([TIME, "-f", "%M", "true"], stderr=subprocess.DEVNULL).returncode:
-        print("1..0 # SKIP GNU time (/usr/bin/time -f %M) is needed for peak RSS")
-        return 0
+        skip_all("GNU time (/usr/bin/time -f %M) is needed for peak RSS")
     have_jq = shutil.which("jq") is not None
-    print("1..6")
+    plan(6)
     tmp = tempfile.mkdtemp(prefix="carepipe-assign-scale-")
     try:
         data = os.path.join(tmp, "mentions.ndjson")

@@ -747,7 +747,7 @@ token_env = R_TOKEN
         code = e.code
     is_eq(code, 422, "... and Prism does refuse an invalid request (422), so that check has teeth")
 else:
-    print("# SKIP Prism: %s" % ("not installed (scripts/install-deps)" if FIXTURES == "recorded"
-                                 else "the official API descriptions are in ../shared"))
+    taplib.note("Prism checks skipped: %s" % ("not installed (scripts/install-deps)" if FIXTURES == "recorded"
+                                              else "the official API descriptions are in ../shared"))
 
 done()

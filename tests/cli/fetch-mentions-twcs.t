@@ -12,27 +12,23 @@ import datetime
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
+from taplib import plan, ok, skip_all, done, TOP, SHARED, WRAP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 DATA = os.path.join(SHARED, "data", "twcs")
 # make check VALGRIND=1 wraps every program the CLI tests run
-PROG = shlex.split(os.environ.get("CAREPIPE_WRAP", "")) + [os.path.join(TOP, "bin", "fetch-mentions")]
+PROG = WRAP + [os.path.join(TOP, "bin", "fetch-mentions")]
 
 FILES = [("twcs_head5000.csv", 5000, 2778, 2222), ("twcs_kaggle_sample.csv", 93, 49, 44)]
 CHECKS = 14
 
 if not os.path.isdir(DATA):
-    print("1..0 # SKIP ../shared/data/twcs is absent")
-    sys.exit(0)
+    skip_all("../shared/data/twcs is absent")
 
-print(f"1..{CHECKS * len(FILES)}")
+plan(CHECKS * len(FILES))
 
 
 def csv_id(s):
@@ -135,4 +131,4 @@ for name, want_rows, want_in, want_out in FILES:
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ok(gz.returncode == 0 and gz.stdout == p.stdout, f"{name}: gzip on stdin gives the same records")
 
-done(planned=True)
+done()

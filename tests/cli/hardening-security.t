@@ -23,12 +23,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
-from taplib import ok, done
+from taplib import ok, done, TOP, SHARED, WRAP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 BIN = os.path.join(TOP, "bin")
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 TOKEN = "tok-SECRET-hardening-4242-abcdef"
 FILE_TOKEN = "filetok-SECRET-7777-zyxwv"
 

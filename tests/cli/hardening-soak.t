@@ -25,11 +25,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
-from taplib import ok, skip, done
+from taplib import ok, skip, done, TOP, WRAP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 # Under valgrind (make check VALGRIND=1) the same paths on fewer records.
 N = int(os.environ.get("SOAK_N", "2000" if WRAP else "20000"))
 TMP = tempfile.mkdtemp(prefix="carepipe-soak-")

@@ -15,16 +15,14 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
+from taplib import skip_all, ok, done, TOP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
 
 
 browser = shutil.which("chromium") or shutil.which("chromium-browser")
 if not browser:
-    print("1..0 # SKIP chromium is not installed (scripts/install-deps installs it)")
-    sys.exit(0)
+    skip_all("chromium is not installed (scripts/install-deps installs it)")
 
 tmp = tempfile.mkdtemp(prefix="carepipe-html-")
 env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), LC_ALL="C.UTF-8")

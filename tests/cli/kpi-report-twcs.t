@@ -17,19 +17,15 @@ import sys
 from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
+from taplib import skip_all, ok, done, TOP, SHARED
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 CSV = os.path.join(SHARED, "data", "twcs", "twcs_head5000.csv")
 BIN = os.path.join(TOP, "bin")
 WINDOW = 86400  # kpi-report's default --reply-window
 
 
-
 if not os.path.exists(CSV):
-    print("1..0 # SKIP ../shared/data/twcs is absent")
-    sys.exit(0)
+    skip_all("../shared/data/twcs is absent")
 
 
 def when(s):

@@ -33,21 +33,19 @@ import tempfile
 import time
 import urllib.request
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taplib
+from taplib import skip_all, ok, TOP, WRAP, SLOW
+
 NOTIFY = os.path.join(TOP, "bin", "notify")
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 ROUNDS = int(os.environ.get("NOTIFY_KILL_ROUNDS", "5" if WRAP else "30"))
 RECORDS, PARALLEL = 100, 10
 
 if not os.access(NOTIFY, os.X_OK):
-    print("1..0 # SKIP bin/notify is not built")
-    sys.exit(0)
+    skip_all("bin/notify is not built")
 sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
 import notify_server  # noqa: E402  (launch() only: aiosmtpd runs in Debian's python3)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import taplib
-from taplib import ok
 
 seed = int(os.environ.get("NOTIFY_KILL_SEED", str(int(time.time()))))
 # kill -9 ends a process, not the machine: the journal's writes survive in
@@ -58,8 +56,7 @@ subprocess.check_call(["cp", NOTIFY, os.path.join(work, "notify")])
 NOTIFY = os.path.join(work, "notify")
 started = notify_server.launch(work, "notify-kill-mock", 900)
 if isinstance(started, str):
-    print("1..0 # SKIP " + started)
-    sys.exit(0)
+    skip_all(started)
 mock, HP, SP = started
 BASE = "http://127.0.0.1:%d" % HP
 
@@ -100,7 +97,7 @@ def run_round(n):
         out = os.path.join(d, "out%d" % runs)
         with open(out, "w") as o:
             p = subprocess.Popen(cmd, stdout=o, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.0, 0.5) * (10 if WRAP else 1))
+            time.sleep(rng.uniform(0.0, 0.5) * SLOW)
             p.send_signal(signal.SIGKILL)
             p.wait()
         outputs.append(out)

@@ -27,26 +27,23 @@ import tempfile
 import time
 import urllib.request
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import skip_all, ok, done, TOP, WRAP
+
 NOTIFY = os.path.join(TOP, "bin", "notify")
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 
 if not os.access(NOTIFY, os.X_OK):
-    print("1..0 # SKIP bin/notify is not built")
-    sys.exit(0)
+    skip_all("bin/notify is not built")
 sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
 import notify_server  # noqa: E402  (launch() only: aiosmtpd runs in Debian's python3)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
 
 TMP = tempfile.mkdtemp(prefix="carepipe-notify-send-")
 shutil.copy(NOTIFY, os.path.join(TMP, "notify"))
 NOTIFY = os.path.join(TMP, "notify")
 started = notify_server.launch(TMP, "notify-send-mock")
 if isinstance(started, str):
-    print("1..0 # SKIP " + started)
-    sys.exit(0)
+    skip_all(started)
 server, HP, SP = started
 BASE = "http://127.0.0.1:%d" % HP
 SLACK_URL = BASE + "/hook/slack/T0001/B0001/s3cretSlackPath"
@@ -105,7 +102,6 @@ token_env = WRONG_PW
 from = carepipe@example.com
 to = lead@example.com
 """ % {"base": BASE, "sp": SP})
-
 
 
 def get(path):

@@ -24,9 +24,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
+from taplib import ok, done, TOP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(TOP, "bin")
 TMP = tempfile.mkdtemp(prefix="cp-progress-")
 ERASE = "\r\x1b[K"

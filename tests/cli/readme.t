@@ -31,10 +31,10 @@ import tempfile
 import time
 import urllib.request
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, skip, done, TOP, SHARED, WRAP
+
 HAVE_SHARED = os.path.isdir(os.path.join(SHARED, "data")) and os.path.isdir(os.path.join(SHARED, "specs"))
-WRAP = os.environ.get("CAREPIPE_WRAP")
 TOKEN = "mock-token-never-shown"
 BSKY_PW = "app-password-secret"
 
@@ -66,7 +66,7 @@ def bin_dir():
     for name in os.listdir(os.path.join(TOP, "bin")):
         w = os.path.join(d, name)
         with open(w, "w") as f:
-            f.write('#!/bin/sh\nexec %s "%s" "$@"\n' % (WRAP, os.path.join(TOP, "bin", name)))
+            f.write('#!/bin/sh\nexec %s "%s" "$@"\n' % (" ".join(WRAP), os.path.join(TOP, "bin", name)))
         os.chmod(w, 0o755)
     return d
 
@@ -78,9 +78,6 @@ mock_base = None
 hook_base = None
 sys.path.insert(0, os.path.join(TOP, "tests", "mock"))
 import notify_server  # noqa: E402  (launch() only: its SMTP side runs in Debian's python3)
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, skip, done
 
 
 def hook():

@@ -29,13 +29,10 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
-from taplib import ok
+from taplib import skip_all, ok, TOP, SHARED, WRAP, SLOW
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 REPLY = os.path.join(TOP, "bin", "reply")
 # make check VALGRIND=1 runs every program under this wrapper (fewer rounds then).
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 ROUNDS = int(os.environ.get("REPLY_KILL_ROUNDS", "5" if WRAP else "50"))
 MENTIONS, PARALLEL = 200, 25
 TOKEN = "mock-token-for-reply-tests"
@@ -45,8 +42,7 @@ TOKEN = "mock-token-for-reply-tests"
 FIXTURES = ("own" if os.environ.get("CAREPIPE_FIXTURES") == "own"
             or not os.path.isdir(os.path.join(SHARED, "specs")) else "recorded")
 if not os.access(REPLY, os.X_OK):
-    print("1..0 # SKIP bin/reply is not built")
-    sys.exit(0)
+    skip_all("bin/reply is not built")
 
 seed = int(os.environ.get("REPLY_KILL_SEED", str(int(time.time()))))
 # kill -9 ends a process, not the machine: what reply wrote survives in the
@@ -69,8 +65,7 @@ mock = subprocess.Popen([sys.executable, os.path.join(work, "reply-kill-mock.py"
 deadline = time.time() + 10
 while not (os.path.exists(port_file) and open(port_file).read().strip()):
     if time.time() > deadline or mock.poll() is not None:
-        print("1..0 # SKIP the mock server did not start")
-        sys.exit(0)
+        skip_all("the mock server did not start")
     time.sleep(0.05)
 port = int(open(port_file).read())
 base = "http://127.0.0.1:%d" % port
@@ -118,7 +113,7 @@ def run_round(n):
         out = os.path.join(d, "out%d" % runs)
         with open(out, "w") as o:
             p = subprocess.Popen(cmd, stdout=o, stderr=subprocess.DEVNULL, env=env)
-            time.sleep(rng.uniform(0.0, 0.5) * (10 if WRAP else 1))
+            time.sleep(rng.uniform(0.0, 0.5) * SLOW)
             p.send_signal(signal.SIGKILL)
             p.wait()
         outputs.append(out)

@@ -25,11 +25,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, skip, done, free_port, wait_port
+from taplib import ok, skip, done, free_port, wait_port, TOP, SHARED, WRAP, PRISM
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
-PRISM = os.path.join(TOP, ".deps", "prism", "node_modules", ".bin", "prism")
 TOKEN = "mock-token-never-shown"
 BSKY_PW = "app-password-secret"
 
@@ -39,7 +36,6 @@ FIXTURES = ("own" if os.environ.get("CAREPIPE_FIXTURES") == "own"
             or not os.path.isdir(os.path.join(SHARED, "specs")) else "recorded")
 
 # make check VALGRIND=1 runs every program under this wrapper.
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 TMP = tempfile.mkdtemp(prefix="carepipe-reply-send-")
 REPLY = os.path.join(TMP, "reply")
 shutil.copy(os.path.join(TOP, "bin", "reply"), REPLY)

@@ -24,12 +24,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
+from taplib import ok, done, TOP, WRAP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-WRAP = os.environ.get("CAREPIPE_WRAP", "").split()
 LIMIT = 120 if WRAP else 60  # seconds before a line that must come counts as lost
-
 
 
 def iso(t):

@@ -19,14 +19,11 @@ from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
-from taplib import ok
+from taplib import skip_all, ok, TOP, SHARED
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.join(TOP, "..", "shared")
 TWCS = os.path.join(SHARED, "data", "twcs")
 FILES = ["twcs_head5000.csv", "twcs_kaggle_sample.csv"]
 NOW = "2030-01-01T00:00:00Z"
-
 
 
 def norm_id(s):
@@ -93,12 +90,10 @@ def summary(per):
 
 def main():
     if not os.path.isdir(TWCS):
-        print(f"1..0 # SKIP {TWCS} is absent")
-        return 0
+        skip_all(f"{TWCS} is absent")
     for prog in ("fetch-mentions", "sla-check"):
         if not os.access(os.path.join(TOP, "bin", prog), os.X_OK):
-            print(f"1..0 # SKIP bin/{prog} is not built")
-            return 0
+            skip_all(f"bin/{prog} is not built")
     for name in FILES:
         path = os.path.join(TWCS, name)
         nrows, expect = from_csv(path)
@@ -135,7 +130,7 @@ def main():
         ok(have["top"] == want["top"], f"{name}: the three busiest brands agree",
            f"sla-check {have['top']}", f"csv       {want['top']}")
         for b, cnt, med, mean in have["top"]:
-            print(f"# {name}: {b}: {cnt} answered, median {med} s, mean {mean:.1f} s")
+            taplib.note(f"{name}: {b}: {cnt} answered, median {med} s, mean {mean:.1f} s")
         status = {}
         for r in recs:
             if r["direction"] == "in":
@@ -150,8 +145,7 @@ def main():
                                   "".join(l + "\n" for l in ordered).encode())
         ok(rc == 0 and sorted(sorted_out.decode().splitlines()) == sorted(lines),
            f"{name}: --sorted on time-ordered input writes the same records", err.strip())
-    print(f"1..{taplib.count}")
-    return taplib.status()
+    taplib.done()
 
 
 if __name__ == "__main__":

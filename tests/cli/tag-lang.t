@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
+from taplib import ok, skip, done
 
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 shared = os.environ.get("CAREPIPE_SHARED") or os.path.join(top, "..", "shared")
@@ -121,7 +121,7 @@ if os.path.isfile(os.path.join(d, "val_text.txt")):
     tests.append((len(langs) == 2000 and en >= 1980 and other == 0,
                   f"TweetEval val (English): at least 1980 of 2000 en, none another language"))
 else:
-    print("# SKIP TweetEval val: needs ../shared (tweeteval-sentiment)")
+    skip("TweetEval val (English)", "needs ../shared (tweeteval-sentiment)")
 
 for good, name in tests:
     ok(good, name)

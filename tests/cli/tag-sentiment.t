@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, done
+from taplib import skip_all, ok, done
 
 FLOOR = 0.70
 LEXICON_FLOOR = 0.63
@@ -19,8 +19,7 @@ top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 shared = os.environ.get("CAREPIPE_SHARED") or os.path.join(top, "..", "shared")
 d = os.path.join(shared, "data", "tweeteval-sentiment")
 if not os.path.isfile(os.path.join(d, "val_text.txt")):
-    print("1..0 # SKIP needs ../shared (tweeteval-sentiment)")
-    sys.exit(0)
+    skip_all("needs ../shared (tweeteval-sentiment)")
 
 with open(os.path.join(d, "val_text.txt"), encoding="utf-8") as f:
     texts = f.read().split("\n")

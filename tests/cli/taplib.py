@@ -38,16 +38,20 @@ def tap_name(name):
     return str(name).replace("#", "\\#").replace("\n", " ")
 
 
-def ok(cond, name, *diag):
+def ok(cond, name, *diag, todo=None):
     """One check: "ok N - NAME", or "not ok" followed by each DIAG (any
     value, shown with str()) as # comments: of a long one its first and
-    last 15 lines, where a command's error and its end are.  Returns COND,
-    so a test can go on only when a check held."""
+    last 15 lines, where a command's error and its end are.  With TODO (the
+    reason), a known failure: "# TODO reason" is added and a "not ok" does
+    not fail the test.  Returns COND, so a test can go on only when a check
+    held."""
     global count, failed
     count += 1
-    print("%sok %d - %s" % ("" if cond else "not ", count, tap_name(name)))
+    print("%sok %d - %s%s" % ("" if cond else "not ", count, tap_name(name),
+                              " # TODO " + tap_name(todo) if todo else ""))
     if not cond:
-        failed += 1
+        if not todo:
+            failed += 1
         for d in diag:
             if d is None or d == "":
                 continue
@@ -93,10 +97,21 @@ def status():
     return 1 if failed else 0
 
 
+plan_printed = False
+
+
+def plan(n):
+    """The plan before the checks, when their number is known: "1..N"."""
+    global plan_printed
+    print("1..%d" % n)
+    sys.stdout.flush()
+    plan_printed = True
+
+
 def done(planned=False):
-    """The plan after the checks (unless PLANNED, printed before them), and
-    exit with status()."""
-    if not planned:
+    """The plan after the checks (unless plan() or the test itself, saying
+    PLANNED, printed it before them), and exit with status()."""
+    if not planned and not plan_printed:
         print("1..%d" % count)
     sys.exit(status())
 

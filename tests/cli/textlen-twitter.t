@@ -20,9 +20,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
+from taplib import TOP, SHARED
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
 SPECS = os.path.join(SHARED, "specs", "twitter-text")
 BUILD = os.environ.get("CAREPIPE_BUILD", "build")
 PROBE = os.path.join(TOP, BUILD, "tests", "textlen")

