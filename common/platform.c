@@ -134,11 +134,50 @@ int plat_request(cp_conn *c, const char *method, const char *url,
 	return http_do(c->http, &rq, rs, e);
 }
 
+long plat_page_size(const cp_conn *c, long dflt, long lo, long hi, char text[24])
+{
+	long n = c->src->limit > 0 ? c->src->limit : dflt;
+	if (hi > 0 && n > hi)
+		n = hi;
+	if (n < lo)
+		n = lo;
+	snprintf(text, 24, "%ld", n);
+	return n;
+}
+
+int plat_built(unsigned long failures, cp_buf *url, cp_buf *body, cp_err *e)
+{
+	if (buf_failures() != failures || !buf_cstr(url) || (body && !buf_cstr(body)))
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	return 0;
+}
+
 int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e)
 {
-	if (buf_failures() != failures || !buf_cstr(url))
-		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (plat_built(failures, url, NULL, e) < 0)
+		return -1;
 	return plat_request(c, "GET", url->p, NULL, NULL, 0, NULL, rs, e);
+}
+
+int plat_post(cp_conn *c, cp_buf *url, cp_buf *body, const char *ctype, unsigned long failures,
+              cp_http_resp *rs, cp_err *e)
+{
+	if (plat_built(failures, url, body, e) < 0)
+		return -1;
+	return plat_request(c, "POST", url->p, ctype, body->p, body->len, NULL, rs, e);
+}
+
+int plat_endpoint(const cp_conn *c, const char *first, const char *second, cp_err *e)
+{
+	const cp_source *s = c->src;
+	const char *ep = s->endpoint ? s->endpoint : first;
+	int which = strcmp(ep, first) == 0 ? 0 : strcmp(ep, second) == 0 ? 1 : -1;
+	if (which < 0)
+		return cp_fail(e, CP_EX_CONFIG, "source %s: %s endpoint is %s or %s, not '%s'", s->name,
+		    c->plat->name, first, second, ep);
+	if (strcmp(ep, "search") == 0 && !s->query)
+		return cp_fail(e, CP_EX_CONFIG, "source %s: %s search needs a query", s->name, c->plat->name);
+	return which;
 }
 
 int plat_search(cp_conn *c, cp_buf *url, unsigned long failures, const char *list_path,
@@ -265,6 +304,23 @@ int plat_emit(cp_conn *c, const plat_rec *r, cp_buf *o)
 	return 0;
 }
 
+int plat_put(cp_conn *c, plat_rec *r, bool raw, cp_val item, cp_buf *out, size_t *n)
+{
+	if (raw)
+		r->raw = item;
+	if (plat_emit(c, r, out) < 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+bool plat_own(const cp_conn *c, const char *author_id, const char *author_handle)
+{
+	const cp_source *s = c->src;
+	return (s->account_id && strcmp(author_id, s->account_id) == 0) ||
+	    strcasecmp(author_handle, s->account) == 0;
+}
+
 void plat_rec_init(plat_rec *r)
 {
 	memset(r, 0, sizeof *r);
@@ -372,4 +428,11 @@ int plat_newer(char **slot, const char *id)
 	if (*slot && plat_idcmp(*slot, id) >= 0)
 		return 0;
 	return plat_set(slot, id, strlen(id));
+}
+
+int plat_newer_time(char **slot, int64_t t)
+{
+	char s[32];
+	snprintf(s, sizeof s, "%lld", (long long)t);
+	return plat_newer(slot, s);
 }

@@ -133,6 +133,18 @@ void plat_close(cp_conn *c);
 int plat_verify(cp_conn *c, cp_whoami *who, cp_err *e);
 
 /* Helpers the platform files share (common/platform.c). */
+/* Check the source's endpoint against the two a platform has, first (the
+ * default) and second; "search" needs a query.  0 for first, 1 for
+ * second, -1 with e (78). */
+int plat_endpoint(const cp_conn *c, const char *first, const char *second, cp_err *e);
+/* A fetch's page size: the source's limit, else dflt, kept between lo
+ * and hi (0: no upper bound); written as decimal text into text too. */
+long plat_page_size(const cp_conn *c, long dflt, long lo, long hi, char text[24]);
+/* Whether what a request is made of came out whole: no buf allocation
+ * failed since failures (buf_failures() from before it was built), and
+ * url and body (NULL: none) are C strings.  0, or -1 with e (71, out of
+ * memory): a request missing a piece is never sent. */
+int plat_built(unsigned long failures, cp_buf *url, cp_buf *body, cp_err *e);
 /* A request with c's token, source name, timeouts and retries: what
  * plat_request sends, for a platform that sets more (Mastodon's
  * Idempotency-Key header). */
@@ -145,6 +157,11 @@ int plat_request(cp_conn *c, const char *method, const char *url,
  * was built: failures is buf_failures() from before, and a URL missing a
  * piece is never asked for (71, out of memory). */
 int plat_get(cp_conn *c, cp_buf *url, unsigned long failures, cp_http_resp *rs, cp_err *e);
+/* POST the body built in body, of type ctype, to the URL built in url,
+ * unless a piece is missing (as plat_get).  No idempotency key: a POST
+ * that fails midway is not retried; the caller settles it by a lookup. */
+int plat_post(cp_conn *c, cp_buf *url, cp_buf *body, const char *ctype, unsigned long failures,
+              cp_http_resp *rs, cp_err *e);
 /* A lookup's search: GET the URL built in url (as plat_get), then walk
  * the list at list_path of the answer (val_path syntax) for the first item
  * match accepts.  1 with *item (a view into rs's body), 0 when none does,
@@ -184,6 +201,13 @@ typedef struct {
 void plat_rec_init(plat_rec *r);
 /* Append one record (with "\n") in the schema's key order. */
 int plat_emit(cp_conn *c, const plat_rec *r, cp_buf *out);
+/* The end of an item's record: item kept under "raw" when raw is asked
+ * for, the record appended to out (plat_emit) and counted in *n.  0, or
+ * -1 when out of memory. */
+int plat_put(cp_conn *c, plat_rec *r, bool raw, cp_val item, cp_buf *out, size_t *n);
+/* Whether an author is the brand's own account: the id is the source's
+ * account_id, or the handle its account (case does not count). */
+bool plat_own(const cp_conn *c, const char *author_id, const char *author_handle);
 /* Copy a string value into a buf and return its C string ("" when absent). */
 const char *plat_str(cp_val v, cp_buf *tmp);
 /* The JSON value of a response body; VAL_NONE when not an object/array. */
@@ -204,5 +228,8 @@ int plat_whoami_from(cp_conn *c, cp_val doc, const char *handle_path, const char
 int plat_idcmp(const char *a, const char *b);
 /* Keep the larger of *slot and id (decimal ids); 0 or -1. */
 int plat_newer(char **slot, const char *id);
+/* plat_newer of a time, as decimal epoch seconds (the cursor of the
+ * platforms that sweep by time). */
+int plat_newer_time(char **slot, int64_t t);
 
 #endif

@@ -101,10 +101,8 @@ static int login(cp_conn *c, cp_err *e)
 	buf_adds(&body, ",\"password\":");
 	buf_json_str(&body, pw.p, pw.len);
 	buf_addc(&body, '}');
-	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (plat_built(failures, &url, &body, e) < 0)
 		goto done;
-	}
 	/* Logging in twice is harmless: the POST may be retried. */
 	if (xrpc(c, "POST", url.p, NULL, body.p, "createSession", &rs, e) < 0)
 		goto done;
@@ -171,12 +169,8 @@ static int call(cp_conn *c, const char *method, const char *url, const char *bod
 static int b_open(cp_conn *c, cp_err *e)
 {
 	const cp_source *s = c->src;
-	const char *ep = s->endpoint ? s->endpoint : "mentions";
-	if (strcmp(ep, "search") == 0 && !s->query)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: bluesky search needs a query", s->name);
-	if (strcmp(ep, "search") != 0 && strcmp(ep, "mentions") != 0)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: bluesky endpoint is mentions or search, not '%s'",
-		    s->name, ep);
+	if (plat_endpoint(c, "mentions", "search", e) < 0)
+		return -1;
 	if (!(c->priv = calloc(1, sizeof(struct session))))
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	if (c->token.len)
@@ -218,7 +212,6 @@ static void tmp_free(struct tmp *t)
 static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep *sw,
                        struct tmp *t, cp_buf *out, size_t *n, bool *reached)
 {
-	const cp_source *s = c->src;
 	struct session *ss = c->priv;
 	plat_rec r;
 	plat_rec_init(&r);
@@ -231,9 +224,7 @@ static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep
 		*reached = true;
 		return 0;
 	}
-	char ts[32];
-	snprintf(ts, sizeof ts, "%lld", (long long)indexed);
-	if (plat_newer(&sw->newest, ts) < 0)
+	if (plat_newer_time(&sw->newest, indexed) < 0)
 		return -1;
 	cp_val rec = val_member(it, "record"), a = val_member(it, "author");
 	r.author_id = plat_str(val_member(a, "did"), &t->did);
@@ -255,15 +246,9 @@ static int item_record(cp_conn *c, cp_val it, bool raw, int64_t cursor, cp_sweep
 	r.replies = plat_count(val_member(it, "replyCount"));
 	r.quotes = plat_count(val_member(it, "quoteCount"));
 	bool own = (ss && ss->did.len && strcmp(r.author_id, ss->did.p) == 0) ||
-	    (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
-	    strcasecmp(r.author_handle, s->account) == 0;
+	    plat_own(c, r.author_id, r.author_handle);
 	r.direction = own ? REC_DIR_OUT : REC_DIR_IN;
-	if (raw)
-		r.raw = it;
-	if (plat_emit(c, &r, out) < 0)
-		return -1;
-	(*n)++;
-	return 0;
+	return plat_put(c, &r, raw, it, out, n);
 }
 
 static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
@@ -273,14 +258,11 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	cp_buf url = {0}, next = {0};
 	struct tmp t = {0};
 	cp_http_resp rs = {0};
-	char lim[32], since[32];
+	char lim[24], since[32];
 	int rc = -1;
-	long limit = s->limit > 0 ? s->limit : (search ? 100 : 50);
 	int64_t cursor = sw->cursor ? strtoll(sw->cursor, NULL, 10) : 0;
 	bool reached = false;
-	if (limit > 100)
-		limit = 100;
-	snprintf(lim, sizeof lim, "%ld", limit);
+	plat_page_size(c, search ? 100 : 50, 1, 100, lim);
 
 	unsigned long failures = buf_failures();
 	if (search) {
@@ -299,10 +281,8 @@ static int b_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	}
 	plat_param(&url, "limit", lim);
 	plat_param(&url, "cursor", sw->page);
-	if (buf_failures() != failures || !buf_cstr(&url)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (plat_built(failures, &url, NULL, e) < 0)
 		goto done;
-	}
 	if (call(c, "GET", url.p, NULL, NULL, search ? "searchPosts" : "listNotifications", &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs), it;
@@ -351,8 +331,8 @@ static int thread_of(cp_conn *c, const char *uri, int depth, cp_http_resp *rs, c
 	plat_param(&url, "uri", uri);
 	plat_param(&url, "depth", d);
 	plat_param(&url, "parentHeight", "0");
-	int rc = buf_failures() == failures && buf_cstr(&url) ? call(c, "GET", url.p, NULL, NULL, "getPostThread", rs, e)
-	                        : cp_fail(e, CP_EX_OSERR, "out of memory");
+	int rc = plat_built(failures, &url, NULL, e) < 0 ? -1
+	         : call(c, "GET", url.p, NULL, NULL, "getPostThread", rs, e);
 	buf_free(&url);
 	return rc;
 }
@@ -432,10 +412,8 @@ static int b_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	buf_adds(&body, ",\"parent\":");
 	strong_ref(&body, puri, pcid);
 	buf_adds(&body, "}}}");
-	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (plat_built(failures, &url, &body, e) < 0)
 		goto done;
-	}
 	if (call(c, "POST", url.p, body.p, rq->idem_key, "createRecord", &rs, e) < 0) {
 		/* The record key exists: an earlier attempt went through. */
 		if (rq->idem_key && rs.status == 400 && b_lookup(c, rq, out, e) == 1)

@@ -15,10 +15,8 @@
 static int f_open(cp_conn *c, cp_err *e)
 {
 	const cp_source *s = c->src;
-	const char *ep = s->endpoint ? s->endpoint : "feed";
-	if (strcmp(ep, "feed") != 0 && strcmp(ep, "comments") != 0)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: facebook endpoint is feed or comments, not '%s'",
-		    s->name, ep);
+	if (plat_endpoint(c, "feed", "comments", e) < 0)
+		return -1;
 	if (!s->object && !s->account_id)
 		return cp_fail(e, CP_EX_CONFIG,
 		    "source %s: facebook needs object (the page or post id) or account_id (the page id)",
@@ -90,9 +88,7 @@ static int item_record(cp_conn *c, cp_val it, bool comment, const char *post_id,
 	const char *when = plat_str(val_member(it, "created_time"), &t->ts);
 	if (time_parse(when, strlen(when), &r.created_at) < 0)
 		return 0;
-	char ts[32];
-	snprintf(ts, sizeof ts, "%lld", (long long)r.created_at);
-	if (plat_newer(&sw->newest, ts) < 0)
+	if (plat_newer_time(&sw->newest, r.created_at) < 0)
 		return -1;
 	cp_val from = val_member(it, "from");
 	r.author_id = plat_str(val_member(from, "id"), &t->aid);
@@ -116,12 +112,7 @@ static int item_record(cp_conn *c, cp_val it, bool comment, const char *post_id,
 		r.direction = !*r.author_id || (page && strcmp(r.author_id, page) == 0)
 		              ? REC_DIR_OUT : REC_DIR_IN;
 	}
-	if (raw)
-		r.raw = it;
-	if (plat_emit(c, &r, out) < 0)
-		return -1;
-	(*n)++;
-	return 0;
+	return plat_put(c, &r, raw, it, out, n);
 }
 
 static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, cp_err *e)
@@ -132,10 +123,9 @@ static int f_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	cp_buf url = {0}, pid = {0}, after = {0};
 	struct tmp t = {0};
 	cp_http_resp rs = {0};
-	char lim[32];
+	char lim[24];
 	int rc = -1;
-	long limit = s->limit > 0 ? s->limit : 25;
-	snprintf(lim, sizeof lim, "%ld", limit);
+	plat_page_size(c, 25, 1, 0, lim);
 
 	unsigned long failures = buf_failures();
 	buf_addf(&url, "%s/", s->base_url);
@@ -252,13 +242,8 @@ static int f_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	buf_adds(&url, "/comments");
 	buf_adds(&body, "message=");
 	http_escape(&body, rq->text);
-	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
 	/* Graph has no idempotency key: never retried blindly (f_lookup). */
-	if (plat_request(c, "POST", url.p, "application/x-www-form-urlencoded", body.p, body.len,
-	    NULL, &rs, e) < 0)
+	if (plat_post(c, &url, &body, "application/x-www-form-urlencoded", failures, &rs, e) < 0)
 		goto done;
 	const char *v = plat_str(val_member(plat_json(&rs), "id"), &id);
 	if (!*v) {

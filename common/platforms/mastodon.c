@@ -11,14 +11,7 @@
 
 static int m_open(cp_conn *c, cp_err *e)
 {
-	const cp_source *s = c->src;
-	const char *ep = s->endpoint ? s->endpoint : "mentions";
-	if (strcmp(ep, "search") == 0 && !s->query)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: mastodon search needs a query", s->name);
-	if (strcmp(ep, "search") != 0 && strcmp(ep, "mentions") != 0)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: mastodon endpoint is mentions or search, not '%s'",
-		    s->name, ep);
-	return 0;
+	return plat_endpoint(c, "mentions", "search", e) < 0 ? -1 : 0;
 }
 
 /* Status content is HTML: keep the text, paragraphs and line breaks. */
@@ -86,9 +79,11 @@ static void tmp_free(struct tmp *t)
 	buf_free(&t->url); buf_free(&t->lang);
 }
 
-static int status_record(cp_conn *c, cp_val st, cp_val raw, struct tmp *t, cp_buf *out)
+/* The record of status st, listed as item; 0 (a status without an id or
+ * a date is passed over), or -1 when out of memory. */
+static int status_record(cp_conn *c, cp_val st, bool raw, cp_val item, struct tmp *t, cp_buf *out,
+                         size_t *n)
 {
-	const cp_source *s = c->src;
 	plat_rec r;
 	plat_rec_init(&r);
 	r.native_id = plat_str(val_member(st, "id"), &t->id);
@@ -117,11 +112,8 @@ static int status_record(cp_conn *c, cp_val st, cp_val raw, struct tmp *t, cp_bu
 		r.kind = "dm";
 	else
 		r.kind = *r.in_reply_to ? "reply" : "post";
-	bool own = (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
-	    strcasecmp(r.author_handle, s->account) == 0;
-	r.direction = own ? REC_DIR_OUT : REC_DIR_IN;
-	r.raw = raw;
-	return plat_emit(c, &r, out) < 0 ? -1 : 1;
+	r.direction = plat_own(c, r.author_id, r.author_handle) ? REC_DIR_OUT : REC_DIR_IN;
+	return plat_put(c, &r, raw, item, out, n);
 }
 
 /* max_id of the Link header's rel="next", or nothing. */
@@ -165,12 +157,9 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	cp_buf url = {0}, next = {0}, smallest = {0};
 	struct tmp t = {0};
 	cp_http_resp rs = {0};
-	char lim[32];
+	char lim[24];
 	int rc = -1;
-	long limit = s->limit > 0 ? s->limit : (search ? 40 : 40);
-	if (limit > 80)
-		limit = 80;
-	snprintf(lim, sizeof lim, "%ld", limit);
+	long limit = plat_page_size(c, 40, 1, 80, lim);
 
 	unsigned long failures = buf_failures();
 	if (search) {
@@ -221,13 +210,10 @@ static int m_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		buf_free(&nid);
 		if (st.type != VAL_OBJECT)
 			continue;
-		cp_val none = { NULL, 0, VAL_NONE };
-		int got = status_record(c, st, raw ? item : none, &t, out);
-		if (got < 0) {
+		if (status_record(c, st, raw, item, &t, out, n) < 0) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
 			goto done;
 		}
-		*n += (size_t)got;
 	}
 	int more;
 	if (search)
@@ -291,10 +277,8 @@ static int m_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	if (rq->dm)
 		buf_adds(&body, ",\"visibility\":\"direct\"");
 	buf_addc(&body, '}');
-	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (plat_built(failures, &url, &body, e) < 0)
 		goto done;
-	}
 	/* No key given: one from what is posted, so a retry of the same reply
 	 * is still recognised by the server. */
 	char derived[40];

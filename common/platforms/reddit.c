@@ -62,8 +62,9 @@ static int get_token(cp_conn *c, cp_err *e)
 		buf_addc(&basic, i + 1 < cred.len ? b64[(v >> 6) & 63] : '=');
 		buf_addc(&basic, i + 2 < cred.len ? b64[v & 63] : '=');
 	}
-	if (buf_failures() != failures || !buf_cstr(&basic) || !buf_cstr(&body) ||
-	    http_secret(c->http, basic.p + 21) < 0) {
+	if (plat_built(failures, &basic, &body, e) < 0)
+		goto done;
+	if (http_secret(c->http, basic.p + 21) < 0) {
 		cp_fail(e, CP_EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -105,14 +106,9 @@ done:
 
 static int r_open(cp_conn *c, cp_err *e)
 {
-	const cp_source *s = c->src;
-	const char *ep = s->endpoint ? s->endpoint : "mentions";
-	if (strcmp(ep, "search") == 0 && !s->query)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: reddit search needs a query", s->name);
-	if (strcmp(ep, "search") != 0 && strcmp(ep, "mentions") != 0)
-		return cp_fail(e, CP_EX_CONFIG, "source %s: reddit endpoint is mentions or search, not '%s'",
-		    s->name, ep);
-	if (s->client_id && !c->token.len)
+	if (plat_endpoint(c, "mentions", "search", e) < 0)
+		return -1;
+	if (c->src->client_id && !c->token.len)
 		return get_token(c, e);
 	return 0;
 }
@@ -137,15 +133,12 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	cp_buf url = {0}, id = {0}, aid = {0}, author = {0}, text = {0}, parent = {0}, link = {0},
 	    thread = {0}, perma = {0}, next = {0}, newest = {0}, title = {0};
 	cp_http_resp rs = {0};
-	char lim[32];
+	char lim[24];
 	int rc = -1;
-	long limit = s->limit > 0 ? s->limit : 100;
 	int64_t cursor = sw->cursor ? strtoll(sw->cursor, NULL, 10) : 0;
 	bool reached = false;
 
-	if (limit > 100)
-		limit = 100;
-	snprintf(lim, sizeof lim, "%ld", limit);
+	plat_page_size(c, 100, 1, 100, lim);
 	unsigned long failures = buf_failures();
 	if (search) {
 		if (s->subreddit) {
@@ -186,9 +179,7 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 			reached = true;     /* older than the last sweep: seen */
 			continue;
 		}
-		char ts[32];
-		snprintf(ts, sizeof ts, "%lld", (long long)r.created_at);
-		if (plat_newer(&sw->newest, ts) < 0) {
+		if (plat_newer_time(&sw->newest, r.created_at) < 0) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
 			goto done;
 		}
@@ -230,13 +221,10 @@ static int r_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 			buf_addf(&link, "https://www.reddit.com%s", pl);
 		r.url = buf_cstr(&link) ? link.p : NULL;
 		r.direction = strcasecmp(r.author_handle, s->account) == 0 ? REC_DIR_OUT : REC_DIR_IN;
-		if (raw)
-			r.raw = child;
-		if (plat_emit(c, &r, out) < 0) {
+		if (plat_put(c, &r, raw, child, out, n) < 0) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
 			goto done;
 		}
-		(*n)++;
 	}
 	const char *after = plat_str(val_member(data, "after"), &next);
 	bool more = *after && !reached;
@@ -323,13 +311,8 @@ static int r_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 	}
 	form_add(&body, "text", rq->text);
 	plat_param(&url, "raw_json", "1");
-	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
 	/* Reddit has no idempotency key: never retried blindly (r_lookup). */
-	if (plat_request(c, "POST", url.p, "application/x-www-form-urlencoded", body.p, body.len,
-	    NULL, &rs, e) < 0)
+	if (plat_post(c, &url, &body, "application/x-www-form-urlencoded", failures, &rs, e) < 0)
 		goto done;
 	if (rq->dm) {
 		cp_val errs = val_path(plat_json(&rs), "json.errors");

@@ -13,19 +13,12 @@
 
 static int x_open(cp_conn *c, cp_err *e)
 {
-	const cp_source *s = c->src;
-	const char *ep = s->endpoint ? s->endpoint : "mentions";
-	if (strcmp(ep, "mentions") == 0) {
-		if (!s->account_id)
-			return cp_fail(e, CP_EX_CONFIG,
-			    "source %s: x mentions need account_id, the brand's numeric user id", s->name);
-	} else if (strcmp(ep, "search") == 0) {
-		if (!s->query)
-			return cp_fail(e, CP_EX_CONFIG, "source %s: x search needs a query", s->name);
-	} else {
-		return cp_fail(e, CP_EX_CONFIG, "source %s: x endpoint is mentions or search, not '%s'",
-		    s->name, ep);
-	}
+	int search = plat_endpoint(c, "mentions", "search", e);
+	if (search < 0)
+		return -1;
+	if (!search && !c->src->account_id)
+		return cp_fail(e, CP_EX_CONFIG,
+		    "source %s: x mentions need account_id, the brand's numeric user id", c->src->name);
 	return 0;
 }
 
@@ -82,15 +75,10 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 	cp_buf url = {0}, id = {0}, author = {0}, text = {0}, ts = {0}, conv = {0}, parent = {0},
 	    handle = {0}, name = {0}, lang = {0}, link = {0}, tmp = {0};
 	cp_http_resp rs = {0};
-	char lim[32];
+	char lim[24];
 	int rc = -1;
-	long limit = s->limit > 0 ? s->limit : 100;
 
-	if (limit > 100)
-		limit = 100;
-	if (limit < (search ? 10 : 5))
-		limit = search ? 10 : 5;
-	snprintf(lim, sizeof lim, "%ld", limit);
+	plat_page_size(c, 100, search ? 10 : 5, 100, lim);
 	unsigned long failures = buf_failures();
 	if (search) {
 		buf_addf(&url, "%s/2/tweets/search/recent", s->base_url);
@@ -157,23 +145,14 @@ static int x_fetch(cp_conn *c, cp_sweep *sw, bool raw, cp_buf *out, size_t *n, c
 		r.reposts = plat_count(val_member(m, "retweet_count"));
 		r.replies = plat_count(val_member(m, "reply_count"));
 		r.quotes = plat_count(val_member(m, "quote_count"));
-		bool own = (s->account_id && strcmp(r.author_id, s->account_id) == 0) ||
-		    (*r.author_handle && strcasecmp(r.author_handle, s->account) == 0);
-		r.direction = own ? REC_DIR_OUT : REC_DIR_IN;
+		r.direction = plat_own(c, r.author_id, r.author_handle) ? REC_DIR_OUT : REC_DIR_IN;
 		buf_reset(&link);
 		if (*r.author_handle)
 			buf_addf(&link, "https://x.com/%s/status/%s", r.author_handle, r.native_id);
 		else
 			buf_addf(&link, "https://x.com/i/web/status/%s", r.native_id);
 		r.url = buf_cstr(&link);
-		if (raw)
-			r.raw = tw;
-		if (plat_emit(c, &r, out) < 0) {
-			cp_fail(e, CP_EX_OSERR, "out of memory");
-			goto done;
-		}
-		(*n)++;
-		if (plat_newer(&sw->newest, r.native_id) < 0) {
+		if (plat_put(c, &r, raw, tw, out, n) < 0 || plat_newer(&sw->newest, r.native_id) < 0) {
 			cp_fail(e, CP_EX_OSERR, "out of memory");
 			goto done;
 		}
@@ -235,13 +214,9 @@ static int x_post(cp_conn *c, const cp_post *rq, cp_posted *out, cp_err *e)
 		buf_json_str(&body, parent, strlen(parent));
 		buf_adds(&body, "}}");
 	}
-	if (buf_failures() != failures || !buf_cstr(&url) || !buf_cstr(&body)) {
-		cp_fail(e, CP_EX_OSERR, "out of memory");
-		goto done;
-	}
 	/* X has no idempotency key: the POST is never retried blindly; an
 	 * unknown outcome is settled by x_lookup. */
-	if (plat_request(c, "POST", url.p, "application/json", body.p, body.len, NULL, &rs, e) < 0)
+	if (plat_post(c, &url, &body, "application/json", failures, &rs, e) < 0)
 		goto done;
 	cp_val doc = plat_json(&rs);
 	if (rq->dm) {

@@ -95,6 +95,53 @@ static void test_config(void)
 	buf_free(&tok);
 }
 
+/* What every platform's open checks before it asks anything of the
+ * network (plat_endpoint), and the page sizes fetches ask for. */
+static void test_open_checks(void)
+{
+	static const struct { const char *platform, *endpoint, *extra, *msg; } bad[] = {
+		{ "x", "timeline", "account_id = 1\n", "source s: x endpoint is mentions or search, not 'timeline'" },
+		{ "x", "search", "", "source s: x search needs a query" },
+		{ "x", "mentions", "", "source s: x mentions need account_id, the brand's numeric user id" },
+		{ "mastodon", "timeline", "", "source s: mastodon endpoint is mentions or search, not 'timeline'" },
+		{ "mastodon", "search", "", "source s: mastodon search needs a query" },
+		{ "reddit", "inbox", "", "source s: reddit endpoint is mentions or search, not 'inbox'" },
+		{ "reddit", "search", "", "source s: reddit search needs a query" },
+		{ "bluesky", "feed", "", "source s: bluesky endpoint is mentions or search, not 'feed'" },
+		{ "bluesky", "search", "", "source s: bluesky search needs a query" },
+		{ "facebook", "search", "object = 1\n", "source s: facebook endpoint is feed or comments, not 'search'" },
+		{ "facebook", "feed", "", "source s: facebook needs object (the page or post id) or account_id (the page id)" },
+	};
+	setenv("CP_TEST_TOKEN", "open-check-token", 1);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[512];
+		cp_err e = {0};
+		snprintf(text, sizeof text, "[s]\nplatform = %s\nbase_url = http://127.0.0.1:9\naccount = acme\n"
+		         "token_env = CP_TEST_TOKEN\nendpoint = %s\n%s", bad[i].platform, bad[i].endpoint, bad[i].extra);
+		cp_config *c = conf(text);
+		cp_conn *cn = c ? plat_open(http, &c->src[0], &e) : NULL;
+		ok(c && !cn && e.code == CP_EX_CONFIG, "%s endpoint = %s: refused by open with 78",
+		   bad[i].platform, bad[i].endpoint);
+		is_str(e.msg, bad[i].msg, "  and says why");
+		plat_close(cn);
+		cp_config_free(c);
+	}
+	static const struct { long limit, dflt, lo, hi, want; } sizes[] = {
+		{ 0, 100, 5, 100, 100 }, { 3, 100, 5, 100, 5 }, { 500, 100, 10, 100, 100 },
+		{ 0, 25, 1, 0, 25 }, { 1000, 25, 1, 0, 1000 }, { 60, 40, 1, 80, 60 },
+	};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		cp_source s = { .name = "s", .limit = sizes[i].limit };
+		cp_conn cn = { .src = &s };
+		char text[24], want[24];
+		snprintf(want, sizeof want, "%ld", sizes[i].want);
+		is_int(plat_page_size(&cn, sizes[i].dflt, sizes[i].lo, sizes[i].hi, text), sizes[i].want,
+		       "page size: limit %ld, default %ld, between %ld and %ld", sizes[i].limit, sizes[i].dflt,
+		       sizes[i].lo, sizes[i].hi);
+		is_str(text, want, "  and as text");
+	}
+}
+
 /* GET a mock control URL; the parsed body stays in rs. */
 static int control(const char *path, cp_http_resp *rs)
 {
@@ -303,6 +350,7 @@ int main(int argc, char **argv)
 		return done_testing();
 	}
 	test_config();
+	test_open_checks();
 	if (access("../shared/specs/reddit", R_OK) != 0) {
 		printf("# skipping the mock server tests: ../shared is not there\n");
 		http_free(http);
