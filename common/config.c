@@ -115,15 +115,20 @@ static char *trim(char *s, char *end)
 	return s;
 }
 
+/* Whether s is one of the NULL-ended list's names. */
+static bool listed(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
 static int check_source(const char *name, cp_source *s, cp_err *e)
 {
-	const char *const *pl;
 	if (!s->platform)
 		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [%s] has no platform", name, s->line, s->name);
-	for (pl = platforms; *pl; pl++)
-		if (strcmp(*pl, s->platform) == 0)
-			break;
-	if (!*pl)
+	if (!listed(platforms, s->platform))
 		return cp_fail(e, CP_EX_CONFIG,
 		    "%s:%d: [%s]: unknown platform '%s' (x, mastodon, bluesky, reddit or facebook)",
 		    name, s->line, s->name, s->platform);
@@ -160,13 +165,9 @@ static bool is_url(const char *s)
 
 static int check_channel(const char *name, cp_channel *ch, cp_err *e)
 {
-	const char *const *t;
 	if (!ch->type)
 		return cp_fail(e, CP_EX_CONFIG, "%s:%d: [channel %s] has no type", name, ch->line, ch->name);
-	for (t = channel_types; *t; t++)
-		if (strcmp(*t, ch->type) == 0)
-			break;
-	if (!*t)
+	if (!listed(channel_types, ch->type))
 		return cp_fail(e, CP_EX_CONFIG,
 		    "%s:%d: [channel %s]: unknown type '%s' (slack, teams, webhook or email)",
 		    name, ch->line, ch->name, ch->type);
