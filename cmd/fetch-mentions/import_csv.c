@@ -88,13 +88,13 @@ static void parse_map(struct cv *c, const char *spec)
 			               "fetch-mentions(1))", (int)fn, it);
 		if (c->src[f].column || c->src[f].constant)
 			cp_usage_error(c->p, "--map: %s is mapped twice", fieldname[f]);
+		if (!constant && eq[1] == '\0')
+			cp_usage_error(c->p, "--map: %s=: no column named", fieldname[f]);
 		char *v = strdup(eq + 1);
 		if (!v)
 			cp_die(c->p, CP_EX_OSERR, "out of memory");
 		if (constant)
 			c->src[f].constant = v;
-		else if (*v == '\0')
-			cp_usage_error(c->p, "--map: %s=: no column named", fieldname[f]);
 		else
 			c->src[f].column = v;
 	}
