@@ -218,8 +218,8 @@ $ printf 'garbage\n{"event":"done","mention":"twitter:1"}\n' > j; reply --text H
 2> reply: j:1: not a journal entry; the journal is damaged, and reply will not guess what was sent
 ? 65
 
-### the journal: one run at a time
-$ : > j; flock j sleep 2 & sleep 0.3; reply --text Hello --journal j < /dev/null; rc=$?; wait; exit $rc
+### the journal: one run at a time (the lock is held until reply has tried, however slow it starts)
+$ : > j; flock j sh -c 'touch held; until [ -e tried ]; do sleep 0.1; done' & until [ -e held ]; do sleep 0.05; done; reply --text Hello --journal j < /dev/null; rc=$?; touch tried; wait; exit $rc
 2> reply: j: another reply run holds this journal
 ? 75
 
