@@ -50,7 +50,7 @@ def start_mock():
 def start_prism(spec, log, *flags):
     port = free_port()
     # timeout(1): a test killed before its clean-up leaves no Prism for long.
-    p = subprocess.Popen(["timeout", "300", PRISM, "mock"] + list(flags) + ["-h", "127.0.0.1", "-p", str(port), spec],
+    p = subprocess.Popen(["timeout", str(300 * SLOW), PRISM, "mock"] + list(flags) + ["-h", "127.0.0.1", "-p", str(port), spec],
                          stdout=open(log, "w"), stderr=subprocess.STDOUT, cwd=TOP)
     procs.append(p)
     return port

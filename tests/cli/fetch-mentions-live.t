@@ -76,7 +76,7 @@ def start_mock(*extra):
 def start_prism(spec, log):
     port = free_port()
     # timeout(1): a test killed before its clean-up leaves no Prism for long.
-    p = subprocess.Popen(["timeout", "400", PRISM, "mock", "-p", str(port), spec], stdout=open(log, "w"),
+    p = subprocess.Popen(["timeout", str(400 * SLOW), PRISM, "mock", "-p", str(port), spec], stdout=open(log, "w"),
                          stderr=subprocess.STDOUT, cwd=TOP)
     procs.append(p)
     return port

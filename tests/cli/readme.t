@@ -32,7 +32,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, skip, done, TOP, SHARED, WRAP
+from taplib import ok, skip, done, wrapped_bin, TOP, SHARED
 
 HAVE_SHARED = os.path.isdir(os.path.join(SHARED, "data")) and os.path.isdir(os.path.join(SHARED, "specs"))
 TOKEN = "mock-token-never-shown"
@@ -58,20 +58,7 @@ def blocks(path):
     return [(no, "\n".join(lines).strip("\n")) for no, lines in out]
 
 
-def bin_dir():
-    """bin/, or with CAREPIPE_WRAP (valgrind) scripts that run each program under it."""
-    if not WRAP:
-        return os.path.join(TOP, "bin")
-    d = tempfile.mkdtemp(prefix="readme-wrap-")
-    for name in os.listdir(os.path.join(TOP, "bin")):
-        w = os.path.join(d, name)
-        with open(w, "w") as f:
-            f.write('#!/bin/sh\nexec %s "%s" "$@"\n' % (" ".join(WRAP), os.path.join(TOP, "bin", name)))
-        os.chmod(w, 0o755)
-    return d
-
-
-BIN = bin_dir()
+BIN = wrapped_bin()
 
 # ------------------------------------------------------------ the mock
 mock_base = None

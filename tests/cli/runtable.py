@@ -37,8 +37,8 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("CAREPIPE_SHARED") or os.path.abspath(os.path.join(TOP, "..", "shared"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import TOP, SHARED, WRAP, wrapped_bin  # noqa: E402
 
 
 def parse(path):
@@ -151,21 +151,6 @@ def match_lines(got, want):
     return None
 
 
-def wrapped_bin():
-    """With CAREPIPE_WRAP (e.g. valgrind), a folder of scripts that run each
-    program of bin/ under it, to put first on PATH."""
-    wrap = os.environ.get("CAREPIPE_WRAP")
-    if not wrap:
-        return os.path.join(TOP, "bin")
-    d = tempfile.mkdtemp(prefix="carepipe-wrap-")
-    for name in os.listdir(os.path.join(TOP, "bin")):
-        w = os.path.join(d, name)
-        with open(w, "w") as f:
-            f.write(f'#!/bin/sh\nexec {wrap} "{os.path.join(TOP, "bin", name)}" "$@"\n')
-        os.chmod(w, 0o755)
-    return d
-
-
 def run(path):
     cases = parse(path)
     print(f"1..{len(cases)}")
@@ -188,7 +173,7 @@ def run(path):
         if missing:
             print(f"ok {n} # SKIP {label}: {missing[0]} is not installed")
             continue
-        if "unwrapped" in " ".join(c["needs"]) and os.environ.get("CAREPIPE_WRAP"):
+        if "unwrapped" in " ".join(c["needs"]) and WRAP:
             print(f"ok {n} # SKIP {label}: the wrapper (valgrind) needs what the case takes away")
             continue
         tmp = tempfile.mkdtemp(prefix="carepipe-t-")

@@ -158,12 +158,27 @@ def scratch(prefix):
     return tmp, procs
 
 
+def wrapped_bin():
+    """bin/, or with CAREPIPE_WRAP (e.g. valgrind) a folder of scripts that
+    run each program of bin/ under it, to put first on PATH."""
+    if not WRAP:
+        return os.path.join(TOP, "bin")
+    d = tempfile.mkdtemp(prefix="carepipe-wrap-")
+    for name in os.listdir(os.path.join(TOP, "bin")):
+        w = os.path.join(d, name)
+        with open(w, "w") as f:
+            f.write('#!/bin/sh\nexec %s "%s" "$@"\n' % (" ".join(WRAP), os.path.join(TOP, "bin", name)))
+        os.chmod(w, 0o755)
+    return d
+
+
 def start_mock(port_file, *args, lifetime=300):
     """Start tests/mock/server.py with ARGS (it picks a port and writes it to
-    PORT_FILE) for at most LIFETIME seconds; (process, port).  Bails out
+    PORT_FILE) for at most LIFETIME seconds (times SLOW: a test under the
+    wrapper takes that much longer); (process, port).  Bails out
     when no port comes within 10 s: no check could mean anything then."""
     p = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "mock", "server.py"),
-                          "--port-file", port_file, "--lifetime", str(lifetime)] + list(args),
+                          "--port-file", port_file, "--lifetime", str(lifetime * SLOW)] + list(args),
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         if os.path.exists(port_file):
