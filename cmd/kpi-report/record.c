@@ -320,10 +320,14 @@ int each_record(void *ctx, cp_rec *r, const cp_pos *pos)
 	size_t n;
 
 	find_fields(r, &f);
+	/* A repeated id (fetch-mentions delivers at least once) counts once.
+	 * The window's line is fetched while the time is parsed. */
+	uint64_t idh = f.id.type == VAL_STRING ? kpi_hash(f.id.p, f.id.n) : 0;
+	if (idh)
+		idwin_prefetch(&repeats, idh);
 	if (!record_read(k, r, pos, &f, &t, &inbound))
 		return 0;
-	/* A repeated id (fetch-mentions delivers at least once) counts once. */
-	int rep = f.id.type == VAL_STRING ? idwin_seen(&repeats, f.id.p, f.id.n) : 0;
+	int rep = f.id.type == VAL_STRING ? idwin_seen_hash(&repeats, idh) : 0;
 	if (rep)
 		return rep < 0 ? CP_EX_OSERR : 0;
 	k->records++;
