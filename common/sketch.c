@@ -230,6 +230,56 @@ static int dcmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* v[0..n) in ascending order, as qsort with dcmp leaves it: by radix on
+ * the bits (sign flipped, or all bits of a negative), a byte a pass, the
+ * passes whose byte is the same in every value skipped (whole seconds
+ * leave the low bytes zero).  qsort when short, when out of memory, or
+ * when a -0 is there (dcmp's equal to 0, whose order radix would fix). */
+static void sort_values(double *v, uint64_t n)
+{
+	uint64_t *a = n >= 1024 && n <= SIZE_MAX / sizeof *a ? malloc(n * sizeof *a) : NULL;
+	uint64_t *b = a ? malloc(n * sizeof *b) : NULL;
+	size_t count[8][256] = { { 0 } };
+	if (!b)
+		goto fallback;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t u;
+		memcpy(&u, &v[i], sizeof u);
+		if (u == 1ULL << 63)
+			goto fallback;
+		u ^= u >> 63 ? ~0ULL : 1ULL << 63;
+		a[i] = u;
+		for (int d = 0; d < 8; d++)
+			count[d][(u >> (8 * d)) & 0xff]++;
+	}
+	for (int d = 0; d < 8; d++) {
+		size_t at = 0, *c = count[d];
+		if (c[(a[0] >> (8 * d)) & 0xff] == n)
+			continue;
+		for (int x = 0; x < 256; x++) {
+			size_t m = c[x];
+			c[x] = at;
+			at += m;
+		}
+		for (uint64_t i = 0; i < n; i++)
+			b[c[(a[i] >> (8 * d)) & 0xff]++] = a[i];
+		uint64_t *t = a;
+		a = b;
+		b = t;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t u = a[i] >> 63 ? a[i] ^ (1ULL << 63) : ~a[i];
+		memcpy(&v[i], &u, sizeof u);
+	}
+	free(a);
+	free(b);
+	return;
+fallback:
+	free(a);
+	free(b);
+	qsort(v, n, sizeof *v, dcmp);
+}
+
 /* The estimate of the value at integer rank r, 0 <= r < n, from buckets. */
 static double bucket_rank(const sketch *s, double rank)
 {
@@ -261,7 +311,7 @@ double sketch_quantile(const sketch *s, double q)
 			/* Sorting reorders the values, not the multiset: the
 			 * sketch is the same, so this is done through const. */
 			sketch *w = (sketch *)s;
-			qsort(w->exact, w->n, sizeof *w->exact, dcmp);
+			sort_values(w->exact, w->n);
 			w->sorted = true;
 		}
 		a = s->exact[(size_t)lo];

@@ -23,10 +23,15 @@ static struct map_slot *probe(const strmap *m, const void *key, size_t n, uint64
 	}
 }
 
+struct map_slot *map_findn_h(const strmap *m, const void *key, size_t n, uint64_t h)
+{
+	struct map_slot *s = probe(m, key, n, h);
+	return s && s->key ? s : NULL;
+}
+
 struct map_slot *map_findn(const strmap *m, const void *key, size_t n)
 {
-	struct map_slot *s = probe(m, key, n, hash64(key, n));
-	return s && s->key ? s : NULL;
+	return map_findn_h(m, key, n, hash64(key, n));
 }
 
 void *map_get(const strmap *m, const char *key, bool *found)
@@ -39,7 +44,7 @@ void *map_get(const strmap *m, const char *key, bool *found)
 
 static int grow(strmap *m)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
+	size_t cap = m->cap ? m->cap * 2 : m->first_cap ? m->first_cap : 64;
 	struct map_slot *t = calloc(cap, sizeof *t);
 	if (!t)
 		return -1;
@@ -59,7 +64,11 @@ static int grow(strmap *m)
 
 struct map_slot *map_addn(strmap *m, const void *key, size_t n)
 {
-	uint64_t h = hash64(key, n);
+	return map_addn_h(m, key, n, hash64(key, n));
+}
+
+struct map_slot *map_addn_h(strmap *m, const void *key, size_t n, uint64_t h)
+{
 	struct map_slot *s = probe(m, key, n, h);
 	if (s && s->key)
 		return s;
@@ -127,5 +136,7 @@ void map_free(strmap *m, void (*fn)(void *))
 			fn(m->slot[i].val);
 	}
 	free(m->slot);
+	size_t first = m->first_cap;
 	memset(m, 0, sizeof *m);
+	m->first_cap = first;
 }

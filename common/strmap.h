@@ -7,7 +7,9 @@
  * Keys are byte strings of any content (NUL included) given with their
  * length, or C strings; values are a pointer each.  Open addressing with
  * linear probing and backward-shift deletion (no tombstones), hashed with
- * hash.h's FNV-1a; the table is at most half full and never shrinks.
+ * hash.h's FNV-1a or the caller's hash (map_findn_h, map_addn_h); the
+ * table is at most half full and never shrinks.  Iteration order depends
+ * only on the hashes, first_cap and the order of additions and deletions.
  *
  * Ownership: the map copies its keys (NUL-terminated, the NUL not in
  * keylen) and frees them in map_del and map_free; values stay the
@@ -29,6 +31,8 @@ typedef struct {
 		void *val;
 	} *slot;
 	size_t n, cap;
+	size_t first_cap;    /* slots at the first growth, a power of two;
+	                        0: 64 (small maps, many of them: 16) */
 } strmap;
 
 /* The value for key, or NULL.  *found (when not NULL) tells a stored NULL
@@ -42,6 +46,12 @@ struct map_slot *map_findn(const strmap *m, const void *key, size_t n);
 /* The slot of key[0..n), added (with val NULL) when absent; NULL when out
  * of memory. */
 struct map_slot *map_addn(strmap *m, const void *key, size_t n);
+/* The same with the caller's hash of the key, for a caller that hashes
+ * it anyway (kpi-report keeps its keys' hashes in its partials): h must
+ * mix the key's bits into its low ones, and a map must be given one kind
+ * of hash only (these, or the ones above). */
+struct map_slot *map_findn_h(const strmap *m, const void *key, size_t n, uint64_t h);
+struct map_slot *map_addn_h(strmap *m, const void *key, size_t n, uint64_t h);
 /* Remove the slot's entry, freeing its key (not its value). */
 void map_del(strmap *m, struct map_slot *s);
 /* Iterate: start with *pos = 0; returns the next entry's slot, or NULL at
@@ -49,7 +59,8 @@ void map_del(strmap *m, struct map_slot *s);
  * (map_del moves entries: collect first, delete after). */
 struct map_slot *map_next(const strmap *m, size_t *pos);
 
-/* Call fn (when not NULL) on every value, then free the keys and table. */
+/* Call fn (when not NULL) on every value, then free the keys and table;
+ * the map is left empty, first_cap as it was. */
 void map_free(strmap *m, void (*fn)(void *));
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * Aggregates: string maps, distinct counting, per-group statistics.
+ * Aggregates: the key hash, distinct counting, per-group statistics.
  * Everything here merges exactly: counts and sums add, sketches add
  * bucket counts, distinct counters take the union (or the register
  * maximum); partial.c writes and reads them.
@@ -18,6 +18,7 @@ void kpi_init(struct kpi *k, cp_prog *p)
 	k->orphans.esize = sizeof(struct orphans);
 	k->threads.esize = sizeof(struct kpi_thread);
 	k->hours_at.esize = sizeof(struct hour_at);
+	k->groups.first_cap = k->gsets.first_cap = k->tag_hours.first_cap = KPI_MAP_FIRST;
 	k->total_g = -1;
 	k->last_hour = NO_TIME;
 	k->since = k->until = k->now = k->prev_since = k->prev_until = NO_TIME;
@@ -34,7 +35,7 @@ void kpi_init(struct kpi *k, cp_prog *p)
 	k->sla_goal = 0.9;
 }
 
-/* ---------------------------------------------------------- string map */
+/* ---------------------------------------------------------- the key hash */
 
 uint64_t kpi_hash(const void *p, size_t n)
 {
@@ -49,88 +50,22 @@ uint64_t kpi_hash(const void *p, size_t n)
 		h = (h << 31 | h >> 33) * 0x4CF5AD432745937FULL;
 	}
 	v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The last 0-7 bytes as memcpy would put them, in two loads that may
+	 * overlap rather than a loop of byte copies (ids end in 1-7 bytes). */
+	if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		v = lo | (uint64_t)hi << (8 * (n - 4));
+	} else if (n) {
+		v = s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) | (uint64_t)s[n - 1] << (8 * (n - 1));
+	}
+#else
 	memcpy(&v, s, n);
+#endif
 	h ^= v * 0x87C37B91114253D5ULL;
 	return hash_fmix64(h);
-}
-
-struct sment *smap_get(struct smap *m, const char *k, size_t klen, uint64_t h)
-{
-	if (!m->cap)
-		return NULL;
-	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		struct sment *e = &m->t[i];
-		if (!e->k)
-			return NULL;
-		if (e->h == h && e->klen == klen && memcmp(e->k, k, klen) == 0)
-			return e;
-	}
-}
-
-static int smap_grow(struct smap *m)
-{
-	size_t ncap = m->cap ? m->cap * 2 : 16;
-	struct sment *nt = calloc(ncap, sizeof *nt);
-	if (!nt)
-		return -1;
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->t[i].k)
-			continue;
-		size_t j = m->t[i].h & (ncap - 1);
-		while (nt[j].k)
-			j = (j + 1) & (ncap - 1);
-		nt[j] = m->t[i];
-	}
-	free(m->t);
-	m->t = nt;
-	m->cap = ncap;
-	return 0;
-}
-
-struct sment *smap_put(struct smap *m, const char *k, size_t klen, uint64_t h)
-{
-	struct sment *e = smap_get(m, k, klen, h);
-	if (e)
-		return e;
-	if ((m->n + 1) * 2 > m->cap && smap_grow(m) < 0)
-		return NULL;
-	size_t i = h & (m->cap - 1);
-	while (m->t[i].k)
-		i = (i + 1) & (m->cap - 1);
-	char *copy = malloc(klen + 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, k, klen);
-	copy[klen] = '\0';
-	m->t[i] = (struct sment){ copy, klen, h, NULL };
-	m->n++;
-	return &m->t[i];
-}
-
-/* Backward-shift deletion keeps linear probing free of tombstones. */
-void smap_del(struct smap *m, struct sment *e)
-{
-	size_t i = (size_t)(e - m->t), mask = m->cap - 1;
-	free(e->k);
-	m->t[i].k = NULL;
-	m->n--;
-	for (size_t j = (i + 1) & mask; m->t[j].k; j = (j + 1) & mask) {
-		size_t home = m->t[j].h & mask;
-		/* Move j back to the hole at i when its home is not in (i, j]. */
-		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
-			m->t[i] = m->t[j];
-			m->t[j].k = NULL;
-			i = j;
-		}
-	}
-}
-
-void smap_free(struct smap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->t[i].k);
-	free(m->t);
-	memset(m, 0, sizeof *m);
 }
 
 /* ---------------------------------------------------------- distinct */
@@ -239,6 +174,7 @@ double distinct_count(const struct distinct *d)
 void stats_init(struct stats *s)
 {
 	memset(s, 0, sizeof *s);
+	s->tags.first_cap = KPI_MAP_FIRST;
 	sketch_init(&s->frt, SKETCH_ALPHA);
 	sketch_init(&s->frt_bus, SKETCH_ALPHA);
 	sketch_init(&s->latency, SKETCH_ALPHA);
@@ -321,19 +257,17 @@ void stats_free(struct stats *s)
 	sketch_free(&s->frt);
 	sketch_free(&s->frt_bus);
 	sketch_free(&s->latency);
-	for (size_t i = 0; i < s->tags.cap; i++)
-		free(s->tags.t[i].v);
-	smap_free(&s->tags);
+	map_free(&s->tags, free);
 }
 
 int tag_count(struct stats *s, const char *tag, size_t n, bool prev)
 {
-	struct sment *e = smap_put(&s->tags, tag, n, kpi_hash(tag, n));
+	struct map_slot *e = map_addn_h(&s->tags, tag, n, kpi_hash(tag, n));
 	if (!e)
 		return -1;
-	if (!e->v && !(e->v = calloc(1, sizeof(struct tagcount))))
+	if (!e->val && !(e->val = calloc(1, sizeof(struct tagcount))))
 		return -1;
-	struct tagcount *c = e->v;
+	struct tagcount *c = e->val;
 	if (prev)
 		c->prev++;
 	else
@@ -384,14 +318,12 @@ int stats_merge(struct kpi *k, struct stats *d, const struct stats *s, cp_err *e
 	d->likes += s->likes;
 	d->reposts += s->reposts;
 	d->replies += s->replies;
-	for (size_t i = 0; i < s->tags.cap; i++) {
-		const struct sment *t = &s->tags.t[i];
-		if (!t->k)
-			continue;
-		struct sment *x = smap_put(&d->tags, t->k, t->klen, t->h);
-		if (!x || (!x->v && !(x->v = calloc(1, sizeof(struct tagcount)))))
+	const struct map_slot *t;
+	for (size_t i = 0; (t = map_next(&s->tags, &i));) {
+		struct map_slot *x = map_addn_h(&d->tags, t->key, t->keylen, t->hash);
+		if (!x || (!x->val && !(x->val = calloc(1, sizeof(struct tagcount)))))
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		struct tagcount *dc = x->v, *sc = t->v;
+		struct tagcount *dc = x->val, *sc = t->val;
 		dc->cur += sc->cur;
 		dc->prev += sc->prev;
 	}
@@ -405,9 +337,9 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	if (buf_addc(b, (char)('0' + fam)) < 0 || buf_add(b, key, klen) < 0)
 		return -1;
 	uint64_t h = kpi_hash(b->p, b->len);
-	struct sment *e = smap_get(&k->groups, b->p, b->len, h);
+	struct map_slot *e = map_findn_h(&k->groups, b->p, b->len, h);
 	if (e)
-		return (long)(uintptr_t)e->v;
+		return (long)(uintptr_t)e->val;
 	if (k->ng == k->gcap) {
 		struct group **ng = cp_grow(k->g, &k->gcap, sizeof *ng, 16);
 		if (!ng)
@@ -425,13 +357,13 @@ long kpi_group(struct kpi *k, int fam, const char *key, size_t klen)
 	g->hours.esize = sizeof(struct hslot);
 	g->hours.first_cap = HOURS_FIRST_CAP;
 	stats_init(&g->s);
-	e = smap_put(&k->groups, b->p, b->len, h);
+	e = map_addn_h(&k->groups, b->p, b->len, h);
 	if (!e) {
 		free(g->key);
 		free(g);
 		return -1;
 	}
-	e->v = (void *)(uintptr_t)k->ng;
+	e->val = (void *)(uintptr_t)k->ng;
 	k->g[k->ng] = g;
 	return (long)k->ng++;
 }
@@ -453,9 +385,9 @@ static const struct gset *gset_intern_lookup(struct kpi *k, const struct gset *s
 	size_t n = s->n * sizeof *s->g;
 	const char *bytes = n ? (const char *)s->g : "";
 	uint64_t h = kpi_hash(bytes, n);
-	struct sment *e = smap_get(&k->gsets, bytes, n, h);
+	struct map_slot *e = map_findn_h(&k->gsets, bytes, n, h);
 	if (e)
-		return e->v;
+		return e->val;
 	struct gset *d = malloc(sizeof *d);
 	if (!d || !(d->g = malloc(n ? n : 1))) {
 		free(d);
@@ -463,13 +395,26 @@ static const struct gset *gset_intern_lookup(struct kpi *k, const struct gset *s
 	}
 	memcpy(d->g, s->g, n);
 	d->n = s->n;
-	if (!(e = smap_put(&k->gsets, bytes, n, h))) {
+	if (!(e = map_addn_h(&k->gsets, bytes, n, h))) {
 		free(d->g);
 		free(d);
 		return NULL;
 	}
-	e->v = d;
+	e->val = d;
 	return d;
+}
+
+static void gset_free(void *v)
+{
+	struct gset *gs = v;
+	free(gs->g);
+	free(gs);
+}
+
+static void series_free(void *v)
+{
+	ht_free(v);
+	free(v);
 }
 
 void kpi_free(struct kpi *k)
@@ -481,26 +426,15 @@ void kpi_free(struct kpi *k)
 		free(k->g[i]);
 	}
 	free(k->g);
-	smap_free(&k->groups);
+	map_free(&k->groups, NULL);
 	ht_free(&k->pending);
 	struct orphans *o;
 	for (size_t i = 0; (o = ht_next(&k->orphans, &i));)
 		free(o->r);
 	ht_free(&k->orphans);
 	ht_free(&k->threads);
-	for (size_t i = 0; i < k->gsets.cap; i++)
-		if (k->gsets.t[i].k) {
-			struct gset *gs = k->gsets.t[i].v;
-			free(gs->g);
-			free(gs);
-		}
-	smap_free(&k->gsets);
-	for (size_t i = 0; i < k->tag_hours.cap; i++)
-		if (k->tag_hours.t[i].k) {
-			ht_free(k->tag_hours.t[i].v);
-			free(k->tag_hours.t[i].v);
-		}
-	smap_free(&k->tag_hours);
+	map_free(&k->gsets, gset_free);
+	map_free(&k->tag_hours, series_free);
 	ht_free(&k->hours_at);
 	free(k->hours);
 	free(k->alerts);

@@ -476,22 +476,24 @@ static void chart_sla(struct kpi *k, cp_buf *o)
 
 static int tag_cmp(const void *x, const void *y)
 {
-	const struct sment *a = *(const struct sment *const *)x, *b = *(const struct sment *const *)y;
-	const struct tagcount *ca = a->v, *cb = b->v;
+	const struct map_slot *a = *(const struct map_slot *const *)x;
+	const struct map_slot *b = *(const struct map_slot *const *)y;
+	const struct tagcount *ca = a->val, *cb = b->val;
 	if (ca->cur != cb->cur)
 		return ca->cur > cb->cur ? -1 : 1;
-	return strcmp(a->k, b->k);
+	return strcmp(a->key, b->key);
 }
 
 static void chart_tags(struct kpi *k, const struct stats *s, cp_buf *o)
 {
-	const struct sment **v = malloc((s->tags.n ? s->tags.n : 1) * sizeof *v);
+	const struct map_slot **v = malloc((s->tags.n ? s->tags.n : 1) * sizeof *v);
+	const struct map_slot *t;
 	size_t n = 0;
 	if (!v)
 		return;
-	for (size_t i = 0; i < s->tags.cap; i++)
-		if (s->tags.t[i].k && ((const struct tagcount *)s->tags.t[i].v)->cur)
-			v[n++] = &s->tags.t[i];
+	for (size_t i = 0; (t = map_next(&s->tags, &i));)
+		if (((const struct tagcount *)t->val)->cur)
+			v[n++] = t;
 	qsort(v, n, sizeof *v, tag_cmp);
 	size_t lim = k->top ? (size_t)k->top : 15, all = n;
 	if (n > lim)
@@ -503,8 +505,8 @@ static void chart_tags(struct kpi *k, const struct stats *s, cp_buf *o)
 	double *values = calloc(n + 1, sizeof *values), vmax = 1;
 	char (*text)[64] = calloc(n + 1, sizeof *text);
 	for (size_t i = 0; labels && notes && values && text && i < n; i++) {
-		const struct tagcount *c = v[i]->v;
-		labels[i] = v[i]->k;
+		const struct tagcount *c = v[i]->val;
+		labels[i] = v[i]->key;
 		values[i] = (double)c->cur;
 		if (values[i] > vmax)
 			vmax = values[i];

@@ -5,7 +5,7 @@
  *   options.c option values: durations, lists, the period (--since...)
  *   record.c  one input record: its fields, period and statistics
  *   keys.c    --by, a record's groups and the components of their keys
- *   agg.c     string maps, distinct counting, per-group statistics
+ *   agg.c     kpi_hash, distinct counting, per-group statistics
  *   partial.c partials: writing (--partial) and reading (--merge)
  *   match.c   reply matching, per-reply latency and thread resolution
  *   spikes.c  the hourly series and its alerts
@@ -26,6 +26,7 @@
 #include "schema.h"
 #include "sentiment.h"
 #include "sketch.h"
+#include "strmap.h"
 
 #define KPI_MAXKEYS 8
 #define KPI_MAXCOLUMNS 64
@@ -34,26 +35,15 @@
  * --reply-window old in stream time and this many records old. */
 #define KPI_HOLD_RECORDS 65536
 
-/* ---------------------------------------------------------- string map */
+/* ---------------------------------------------------------- string maps */
 
-struct sment {
-	char *k;            /* owned, NUL-terminated */
-	size_t klen;
-	uint64_t h;
-	void *v;
-};
-
-struct smap {
-	struct sment *t;
-	size_t n, cap;
-};
-
+/* Keys are hashed once, with kpi_hash, and the hash reused: the string
+ * maps (common's strmap) take it through map_findn_h and map_addn_h, and
+ * HyperLogLog reads its high bits.  Partials hold these hashes: the
+ * function must not change. */
 uint64_t kpi_hash(const void *p, size_t n);
-struct sment *smap_get(struct smap *m, const char *k, size_t klen, uint64_t h);
-/* Find or add; a new entry has v NULL.  NULL on allocation failure. */
-struct sment *smap_put(struct smap *m, const char *k, size_t klen, uint64_t h);
-void smap_del(struct smap *m, struct sment *e);   /* frees the key only */
-void smap_free(struct smap *m);                    /* keys only */
+/* kpi-report's maps are many and small (a group's tags): 16 slots first. */
+#define KPI_MAP_FIRST 16
 
 /* ---------------------------------------------------------- groups */
 
@@ -99,7 +89,7 @@ struct stats {
 	double csat_sum;
 	uint64_t nps_n, nps_pro, nps_det;
 	double likes, reposts, replies;
-	struct smap tags;   /* tag -> struct tagcount */
+	strmap tags;        /* tag -> struct tagcount */
 };
 
 /* A group: the total (family TOTAL), a --by group, an account (kept for
@@ -257,12 +247,12 @@ struct kpi {
 	bool any_sla, any_business;
 	bool accounts;                 /* keep FAM_ACCOUNT groups (html, partials) */
 
-	struct smap groups;            /* key with family byte -> index */
+	strmap groups;                 /* key with family byte -> index */
 	struct group **g;
 	size_t ng, gcap;
 
 	struct htab pending, orphans, threads;
-	struct smap gsets;             /* interned group sets */
+	strmap gsets;                  /* interned group sets */
 	long total_g;                  /* the total's group index, -1 until made */
 	long prev_g;                   /* the previous period's, -1 until made */
 	int64_t last_hour;
@@ -271,7 +261,7 @@ struct kpi {
 	int64_t watermark, min_t, max_t;
 	uint64_t replies_unmatched;
 
-	struct smap tag_hours;         /* tag -> struct htab * of struct hslot */
+	strmap tag_hours;              /* tag -> struct htab * of struct hslot */
 	struct htab hours_at;          /* hour_key -> index in hours (struct hour_at) */
 	struct hour *hours;
 	size_t nhours, hcap;

@@ -50,25 +50,40 @@ void *ht_get(const struct htab *h, uint64_t key)
 	}
 }
 
-#define HUGE_PAGE ((size_t)2 << 20)
+/* Tables from this size up are mapped on their own, their pages made
+ * present by the one mmap call (MAP_POPULATE) rather than a page fault
+ * each at the first probes, and zeroed by the kernel, not a memset again. */
+#define BIG_TABLE ((size_t)1 << 20)
+
+static unsigned char *table_alloc(size_t bytes)
+{
+	if (bytes < BIG_TABLE) {
+		unsigned char *t = aligned_alloc(64, bytes);
+		if (t)
+			memset(t, 0, bytes);
+		return t;
+	}
+	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+	               -1, 0);
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* Its size in bytes says how a table was made. */
+static void table_free(unsigned char *t, size_t bytes)
+{
+	if (t && bytes >= BIG_TABLE)
+		munmap(t, bytes);
+	else
+		free(t);
+}
 
 static int ht_grow(struct htab *h)
 {
 	size_t ncap = h->cap ? h->cap * 2 : h->first_cap ? h->first_cap : 1024;
-	size_t bytes = ncap * h->esize;
-	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 8).  A
-	 * table of megabytes is probed at random, one record after another:
-	 * on huge pages its probes miss the cache but not the TLB. */
-	bool huge = bytes >= HUGE_PAGE;
-	/* aligned_alloc wants a multiple of the alignment (a thread is 56
-	 * bytes): the huge table's tail is left unused. */
-	size_t room = huge ? (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : bytes;
-	unsigned char *nt = aligned_alloc(huge ? HUGE_PAGE : 64, room);
+	/* Cache-line aligned: the sizes are multiples of 64 (ncap >= 8). */
+	unsigned char *nt = table_alloc(ncap * h->esize);
 	if (!nt)
 		return -1;
-	if (huge)
-		madvise(nt, room, MADV_HUGEPAGE);    /* advice: failing is harmless */
-	memset(nt, 0, bytes);
 	for (size_t i = 0; i < h->cap; i++) {
 		uint64_t k = KEY(h, i);
 		if (!k)
@@ -78,7 +93,7 @@ static int ht_grow(struct htab *h)
 			j = (j + 1) & (ncap - 1);
 		memcpy(nt + j * h->esize, SLOT(h, i), h->esize);
 	}
-	free(h->t);
+	table_free(h->t, h->cap * h->esize);
 	h->t = nt;
 	h->cap = ncap;
 	return 0;
@@ -128,7 +143,7 @@ void ht_del(struct htab *h, void *slot)
 
 void ht_free(struct htab *h)
 {
-	free(h->t);
+	table_free(h->t, h->cap * h->esize);
 	h->t = NULL;
 	h->n = h->cap = 0;
 }

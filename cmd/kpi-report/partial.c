@@ -136,15 +136,13 @@ int stats_to_json(const struct stats *s, cp_buf *o)
 	rc |= buf_addf(o, ",\"eng\":[%.17g,%.17g,%.17g],\"tags\":{", s->likes, s->reposts,
 	               s->replies);
 	bool first = true;
-	for (size_t i = 0; i < s->tags.cap; i++) {
-		const struct sment *t = &s->tags.t[i];
-		if (!t->k)
-			continue;
-		const struct tagcount *c = t->v;
+	const struct map_slot *t;
+	for (size_t i = 0; (t = map_next(&s->tags, &i));) {
+		const struct tagcount *c = t->val;
 		if (!first)
 			rc |= buf_addc(o, ',');
 		first = false;
-		rc |= buf_json_str(o, t->k, t->klen);
+		rc |= buf_json_str(o, t->key, t->keylen);
 		rc |= buf_addf(o, ":[%llu,%llu]", (unsigned long long)c->cur,
 		               (unsigned long long)c->prev);
 	}
@@ -233,12 +231,12 @@ int stats_from_json(struct stats *s, cp_val v, cp_err *e)
 			buf_free(&name);
 			return cp_fail(e, CP_EX_DATAERR, "partial: bad tag count");
 		}
-		struct sment *x = smap_put(&s->tags, name.p, name.len, kpi_hash(name.p, name.len));
-		if (!x || (!x->v && !(x->v = calloc(1, sizeof(struct tagcount))))) {
+		struct map_slot *x = map_addn_h(&s->tags, name.p, name.len, kpi_hash(name.p, name.len));
+		if (!x || (!x->val && !(x->val = calloc(1, sizeof(struct tagcount))))) {
 			buf_free(&name);
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		}
-		struct tagcount *tc = x->v;
+		struct tagcount *tc = x->val;
 		tc->cur += cp[0];
 		tc->prev += cp[1];
 	}
@@ -364,14 +362,12 @@ int kpi_write_partial(struct kpi *k, cp_buf *o)
 			               (unsigned long long)x->neg, (unsigned long long)x->lab);
 		}
 	}
-	for (size_t i = 0; i < k->tag_hours.cap; i++) {
-		const struct sment *e = &k->tag_hours.t[i];
-		if (!e->k)
-			continue;
+	const struct map_slot *e;
+	for (size_t i = 0; (e = map_next(&k->tag_hours, &i));) {
 		const struct hslot *x;
-		for (size_t j = 0; (x = ht_next(e->v, &j));) {
+		for (size_t j = 0; (x = ht_next(e->val, &j));) {
 			rc |= buf_adds(o, "{\"t\":\"thour\",\"tag\":");
-			rc |= buf_json_str(o, e->k, e->klen);
+			rc |= buf_json_str(o, e->key, e->keylen);
 			rc |= buf_addf(o, ",\"h\":%lld,\"in\":%llu,\"neg\":0,\"lab\":0}\n",
 			               (long long)key_hour(x->key), (unsigned long long)x->in);
 		}

@@ -148,9 +148,10 @@ static size_t top_tags(const struct kpi *k, const struct stats *s, struct tagrow
 	*out = v;
 	if (!v)
 		return 0;
-	for (size_t i = 0; i < s->tags.cap; i++)
-		if (s->tags.t[i].k && ((const struct tagcount *)s->tags.t[i].v)->cur)
-			v[n++] = (struct tagrow){ s->tags.t[i].k, s->tags.t[i].v };
+	const struct map_slot *t;
+	for (size_t i = 0; (t = map_next(&s->tags, &i));)
+		if (((const struct tagcount *)t->val)->cur)
+			v[n++] = (struct tagrow){ t->key, t->val };
 	qsort(v, n, sizeof *v, tagrow_cmp);
 	size_t lim = k->top ? (size_t)k->top : 10;
 	return n < lim ? n : lim;

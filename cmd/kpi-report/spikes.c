@@ -37,18 +37,18 @@ int series_add(struct htab *h, int64_t hour, uint64_t in, uint64_t neg, uint64_t
 
 struct htab *tag_series(struct kpi *k, const char *tag, size_t n)
 {
-	struct sment *e = smap_put(&k->tag_hours, tag, n, kpi_hash(tag, n));
+	struct map_slot *e = map_addn_h(&k->tag_hours, tag, n, kpi_hash(tag, n));
 	if (!e)
 		return NULL;
-	if (!e->v) {
+	if (!e->val) {
 		struct htab *h = calloc(1, sizeof *h);
 		if (!h)
 			return NULL;
 		h->esize = sizeof(struct hslot);
 		h->first_cap = HOURS_FIRST_CAP;
-		e->v = h;
+		e->val = h;
 	}
-	return e->v;
+	return e->val;
 }
 
 int hour_add(struct kpi *k, int64_t h, uint64_t n_in, uint64_t n_out, uint64_t n_neg,
@@ -291,19 +291,17 @@ int spikes_find(struct kpi *k)
 			goto out;
 	}
 	/* A tag's share of the inbound records, in hours with enough of them. */
-	for (size_t ti = 0; ti < k->tag_hours.cap; ti++) {
-		const struct sment *e = &k->tag_hours.t[ti];
-		if (!e->k)
-			continue;
+	const struct map_slot *e;
+	for (size_t ti = 0; (e = map_next(&k->tag_hours, &ti));) {
 		np = 0;
 		for (size_t i = 0; i < k->nhours; i++) {
 			const struct hour *x = &k->hours[i];
 			if (x->h < h0 || x->in < k->spike_min)
 				continue;
-			const struct hslot *t = ht_get(e->v, hour_key(x->h));
+			const struct hslot *t = ht_get(e->val, hour_key(x->h));
 			vol[np++] = (struct point){ x->h, (double)(t ? t->in : 0) / (double)x->in };
 		}
-		struct detector dt = { k, "tag_share", e->k, NULL, false, INT64_MIN, 0, 0 };
+		struct detector dt = { k, "tag_share", e->key, NULL, false, INT64_MIN, 0, 0 };
 		if (detect(&dt, vol, np, h0, false) < 0)
 			goto out;
 	}

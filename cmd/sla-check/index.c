@@ -12,12 +12,8 @@
 
 uint64_t hash_bytes(const char *p, size_t n)
 {
-	/* FNV-1a, then a final mix so the low bits are usable as an index. */
-	uint64_t h = hash64(p, n);
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
+	/* FNV-1a, then the final mix, so the low bits are usable as an index. */
+	return hash_fmix64(hash64(p, n));
 }
 
 static bool same_key(const struct hnode *n, const char *key, size_t len, uint64_t hash)
@@ -206,15 +202,21 @@ struct rkey {
 
 /* Open addressing, slots of (hash, key): a probe touches one slot, and a
  * key's memory only when the hashes agree. */
-static struct rslot *probe(const struct resp_index *x, const char *key, size_t len,
-                           uint64_t hash)
+static inline struct rslot *probe_in(struct rslot *slots, size_t nslots, const char *key,
+                                     size_t len, uint64_t hash)
 {
-	size_t mask = x->nslots - 1;
+	size_t mask = nslots - 1;
 	for (size_t i = hash & mask;; i = (i + 1) & mask) {
-		struct rslot *s = &x->slots[i];
+		struct rslot *s = &slots[i];
 		if (!s->k || (s->hash == hash && s->k->len == len && memcmp(s->k->key, key, len) == 0))
 			return s;
 	}
+}
+
+static struct rslot *probe(const struct resp_index *x, const char *key, size_t len,
+                           uint64_t hash)
+{
+	return probe_in(x->slots, x->nslots, key, len, hash);
 }
 
 static int rgrow(struct resp_index *x)
@@ -223,14 +225,11 @@ static int rgrow(struct resp_index *x)
 	struct rslot *slots = calloc(n, sizeof *slots);
 	if (!slots)
 		return -1;
+	/* Each key once: its probe in the new table ends at an empty slot. */
 	for (size_t i = 0; i < x->nslots; i++) {
-		struct rslot *s = &x->slots[i];
-		if (!s->k)
-			continue;
-		size_t j = s->hash & (n - 1);
-		while (slots[j].k)
-			j = (j + 1) & (n - 1);
-		slots[j] = *s;
+		const struct rslot *s = &x->slots[i];
+		if (s->k)
+			*probe_in(slots, n, s->k->key, s->k->len, s->hash) = *s;
 	}
 	free(x->slots);
 	x->slots = slots;

@@ -155,6 +155,30 @@ static void test_strmap(void)
 	map_free(&m, count_free);
 	is_int(nfreed, 1001, "map: map_free calls fn on every value");
 	ok(m.cap == 0 && m.n == 0 && !m.slot, "map: freed map is empty");
+
+	/* The caller's hash (kpi-report's): a key is found by it, in the slot
+	 * its low bits name; first_cap sizes the first table and outlives
+	 * map_free. */
+	strmap h = { .first_cap = 16 };
+	s = map_addn_h(&h, "tag", 3, 0x1234500000000003ULL);
+	ok(s && h.cap == 16 && s == &h.slot[3] && s->hash == 0x1234500000000003ULL,
+	   "map: addn_h puts the key at its hash's slot of a first table of first_cap");
+	ok(map_findn_h(&h, "tag", 3, 0x1234500000000003ULL) == s, "map: findn_h finds it by that hash");
+	ok(map_findn_h(&h, "tag", 3, 0x1234500000000004ULL) == NULL,
+	   "map: findn_h with another hash does not");
+	ok(map_addn_h(&h, "gat", 3, 0x1234500000000003ULL) == &h.slot[4],
+	   "map: a second key of the same hash goes to the next slot");
+	ok(map_addn_h(&h, "tag", 3, 0x1234500000000003ULL) == s, "map: addn_h finds an existing key");
+	for (int i = 0; i < 20; i++)
+		map_addn_h(&h, key, (size_t)snprintf(key, sizeof key, "k%d", i), (uint64_t)i * 7919);
+	bad = 0;
+	for (int i = 0; i < 20; i++) {
+		size_t n = (size_t)snprintf(key, sizeof key, "k%d", i);
+		bad += !map_findn_h(&h, key, n, (uint64_t)i * 7919);
+	}
+	ok(h.n == 22 && h.cap == 64 && bad == 0, "map: grown twice, every key found by its hash");
+	map_free(&h, NULL);
+	ok(h.first_cap == 16 && !h.slot && h.n == 0, "map: map_free keeps first_cap");
 }
 
 static void test_when(void)

@@ -26,6 +26,12 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int dcmp_test(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Worst relative error over many quantiles, against the sorted data's
  * quantile, interpolated linearly at rank q(n-1). */
 static double worst_error(const sketch *s, double *v, size_t n)
@@ -116,6 +122,43 @@ int main(void)
 	double m = sketch_quantile(&a, 0.5);
 	ok(fabs(m - 5000) <= 50, "the median from buckets is within 1%% (%g)", m);
 	sketch_free(&a);
+	/* Many exact values are sorted by radix: every quantile is the one
+	 * the sorted values give, whatever their signs and sizes; and with
+	 * a -0 among them (another path) too. */
+	for (int negz = 0; negz < 2; negz++) {
+		enum { NV = 5000 };
+		static double want[NV];
+		sketch_init(&a, SKETCH_ALPHA);
+		sketch_keep_exact(&a, 0);
+		uint64_t x = 88172645463325252ULL;
+		for (int i = 0; i < NV; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			double v = (double)(x % 2000001) - 1000000.0;
+			if (i % 3 == 0)
+				v /= 7.0;
+			if (i % 11 == 0)
+				v *= 1e250;
+			if (i % 17 == 0)
+				v = 0;
+			if (negz && i == NV / 2)
+				v = -0.0;
+			want[i] = v;
+			sketch_add(&a, v);
+		}
+		qsort(want, NV, sizeof *want, dcmp_test);
+		int wrong = 0;
+		for (int i = 0; i <= 1000; i++) {
+			double q = i / 1000.0, h = q * (NV - 1), lo = floor(h), frac = h - lo;
+			double w = want[(size_t)lo];
+			if (frac > 0)
+				w += frac * (want[(size_t)lo + 1] - w);
+			double got = sketch_quantile(&a, q);
+			wrong += !(got == w && signbit(got) == signbit(w));
+		}
+		is_int(wrong, 0, "%d exact values%s: 1001 quantiles as sorted values give them", NV,
+		       negz ? " with a -0" : "");
+		sketch_free(&a);
+	}
 	/* Crossing SKETCH_EXACT in a merge gives what one pass gives. */
 	sketch_init(&a, SKETCH_ALPHA);
 	sketch_init(&b, SKETCH_ALPHA);
