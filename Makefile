@@ -106,6 +106,18 @@ $(LIB): $(COMMON_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# bin/ is one folder for every BUILD: a stamp holds the BUILD that linked
+# it, rewritten only when that changes (as git's GIT-CFLAGS), so that
+# `make` after `make SANITIZE=1` (or the reverse) relinks the programs
+# instead of keeping the other build's.
+BIN_STAMP = bin/.linked-from
+$(BIN_STAMP): FORCE
+	@mkdir -p bin
+	@echo '$(BUILD)' | cmp -s - $@ || echo '$(BUILD)' > $@
+.PHONY: FORCE
+FORCE:
+$(BINS) $(TOOLS): $(BIN_STAMP)
+
 # Programs in one file.
 bin/%: $(BUILD)/cmd/%.o $(LIB)
 	@mkdir -p bin
