@@ -115,6 +115,17 @@ int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len);
 /* Values the caller computed, seen by field tests under that name before
  * the record's own keys: json is JSON text ("-0.5", "\"negative\""). */
 int rules_set_var(rules_ctx *c, const char *name, const char *json);
+/* The escalation model's class probabilities for the current record
+ * (escmodel.h's order: none, privacy, safety, legal, security), seen by
+ * escalation-model conditions; without them (an outbound record, say)
+ * those conditions do not hold.  Worth computing only when
+ * rules_uses_escalation_model says a condition reads them. */
+void rules_set_escalation(rules_ctx *c, const double p[5]);
+bool rules_uses_escalation_model(const rules *rs);
+/* escalation-model CATEGORY holds from this probability of escalation on,
+ * unless the rule gives its own (>= P): the threshold tag(1)'s held-out
+ * protocol chose. */
+#define RULES_ESCALATION_THRESHOLD 0.7
 /* A tag added by an action, seen by later has-tag tests. */
 int rules_add_tag(rules_ctx *c, const char *tag);
 bool rules_has_tag(const rules_ctx *c, const char *tag);
