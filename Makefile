@@ -172,7 +172,7 @@ $(BUILD)/train-escalation: $(BUILD)/scripts/train-escalation.o $(LIB)
 
 ESC_TRAIN = $(SHARED)/data/escalation/dev.tsv tests/data/escalation-heldout.tsv \
             $(patsubst %,tests/data/escalation-heldout-%.tsv,b c d)
-ESC_FLAGS = -b 16 -l 1e-5
+ESC_FLAGS = -b 14 -l 1e-5
 escalation-model: $(BUILD)/train-escalation
 	$(BUILD)/train-escalation $(ESC_FLAGS) -o $(BUILD)/escalation.model \
 		-c $(BUILD)/escalation_model.c $(ESC_TRAIN)
