@@ -63,15 +63,17 @@ int main(int argc, char **argv)
 
 	cp_init(&p, "tag",
 	        "tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]\n"
-	        "           [--escalation-model file] [--explain] [--influencer followers] [--lexicon file]\n"
-	        "           [--line-buffered] [--model file] [--only tag] [--strict] [file ...]",
+	        "           [--escalation-model file] [--explain] [--influencer followers]\n"
+	        "           [--lexicon file] [--line-buffered] [--model file] [--only tag]\n"
+	        "           [--strict] [file ...]",
 	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
 	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
 	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"
 	        "      --model FILE      score sentiment with the model in FILE, not the\n"
 	        "                        built-in one; \"lexicon\": the lexicon scorer alone\n"
-	        "      --escalation-model FILE  the model escalation-model conditions read,\n"
-	        "                        not the built-in one\n"
+	        "      --escalation-model FILE\n"
+	        "                        the model escalation-model conditions read, not\n"
+	        "                        the built-in one; \"none\": they never hold\n"
 	        "      --explain         add explain: which rule fired on which span\n"
 	        "      --only TAG        output only records with TAG; repeatable\n"
 	        "      --drop TAG        drop records with TAG; repeatable\n"
@@ -152,10 +154,12 @@ int main(int argc, char **argv)
 		sentiment_use_model(c.sent, false);
 	else if (model && sentiment_load_model(c.sent, model, &e) < 0)
 		cp_die_err(&p, &e);
-	/* The escalation model, only when a rule reads it. */
-	if (esc_model && em_load(&c.esc_loaded, esc_model, &e) < 0)
+	/* The escalation model, only when a rule reads it; "none": the
+	 * rules without it (what the keyword rules alone do). */
+	bool esc_none = esc_model && !strcmp(esc_model, "none");
+	if (esc_model && !esc_none && em_load(&c.esc_loaded, esc_model, &e) < 0)
 		cp_die_err(&p, &e);
-	if (rules_uses_escalation_model(c.rs)) {
+	if (rules_uses_escalation_model(c.rs) && !esc_none) {
 		c.esc = esc_model ? &c.esc_loaded : &em_builtin;
 		if (!em_usable(c.esc))
 			cp_die(&p, CP_EX_CONFIG, "the built-in escalation model was trained with other "
