@@ -30,6 +30,7 @@
 #include "escmodel.h"
 #include "sentiment.h"
 #include "sentmodel.h"
+#include "lbfgs.h"
 
 #define C EM_CLASSES
 
@@ -163,8 +164,9 @@ struct problem {
 #define P_W (C + SM_NDENSE * C)
 
 /* Mean log loss plus l2/2 |w|^2 (the bias unpenalised); fills g. */
-static double loss(const struct problem *pb, const double *x, double *g)
+static double loss(const void *problem, const double *x, double *g)
 {
+	const struct problem *pb = problem;
 	const struct data *d = pb->d;
 	double f = 0, w = 1.0 / (double)d->n;
 	memset(g, 0, pb->nparam * sizeof *g);
@@ -200,97 +202,6 @@ static double loss(const struct problem *pb, const double *x, double *g)
 		g[k] += l2 * x[k];
 	}
 	return f;
-}
-
-static double dot(const double *a, const double *b, size_t n)
-{
-	double s = 0;
-	for (size_t i = 0; i < n; i++)
-		s += a[i] * b[i];
-	return s;
-}
-
-/* L-BFGS (Nocedal and Wright, algorithm 7.4) with a backtracking Armijo
- * line search. */
-static void lbfgs(const struct problem *pb, double *x, int iters)
-{
-	enum { M = 10 };
-	size_t n = pb->nparam;
-	double *g = calloc(n, sizeof *g), *gn = calloc(n, sizeof *gn), *dir = calloc(n, sizeof *dir),
-	       *xn = calloc(n, sizeof *xn), *s[M], *y[M], rho[M], alpha[M];
-	if (!g || !gn || !dir || !xn)
-		die("out of memory");
-	for (int k = 0; k < M; k++)
-		if (!(s[k] = calloc(n, sizeof **s)) || !(y[k] = calloc(n, sizeof **y)))
-			die("out of memory");
-	double f = loss(pb, x, g);
-	int have = 0, head = 0;
-	for (int it = 0; it < iters; it++) {
-		memcpy(dir, g, n * sizeof *dir);
-		for (int k = 0; k < have; k++) {
-			int j = (head - 1 - k + M) % M;
-			alpha[j] = rho[j] * dot(s[j], dir, n);
-			for (size_t i = 0; i < n; i++)
-				dir[i] -= alpha[j] * y[j][i];
-		}
-		double gamma = 1;
-		if (have) {
-			int j = (head - 1 + M) % M;
-			gamma = dot(s[j], y[j], n) / dot(y[j], y[j], n);
-		} else {
-			gamma = 1 / sqrt(dot(g, g, n));
-		}
-		for (size_t i = 0; i < n; i++)
-			dir[i] *= gamma;
-		for (int k = have - 1; k >= 0; k--) {
-			int j = (head - 1 - k + M) % M;
-			double beta = rho[j] * dot(y[j], dir, n);
-			for (size_t i = 0; i < n; i++)
-				dir[i] += s[j][i] * (alpha[j] - beta);
-		}
-		double slope = -dot(g, dir, n), step = 1, fn = 0;
-		if (slope >= 0) { /* not a descent direction: restart from the gradient */
-			have = 0;
-			continue;
-		}
-		for (int tries = 0; tries < 30; tries++, step *= 0.5) {
-			for (size_t i = 0; i < n; i++)
-				xn[i] = x[i] - step * dir[i];
-			fn = loss(pb, xn, gn);
-			if (fn <= f + 1e-4 * step * slope)
-				break;
-		}
-		if (fn > f)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			s[head][i] = xn[i] - x[i];
-			y[head][i] = gn[i] - g[i];
-		}
-		double sy = dot(s[head], y[head], n);
-		if (sy > 1e-12) {
-			rho[head] = 1 / sy;
-			head = (head + 1) % M;
-			if (have < M)
-				have++;
-		}
-		double df = f - fn;
-		memcpy(x, xn, n * sizeof *x);
-		memcpy(g, gn, n * sizeof *g);
-		f = fn;
-		if (it % 10 == 0)
-			fprintf(stderr, "train-escalation: iteration %d, loss %.6f\n", it, f);
-		if (df < 1e-7 * (f > 1 ? f : 1))
-			break;
-	}
-	fprintf(stderr, "train-escalation: final loss %.6f\n", f);
-	for (int k = 0; k < M; k++) {
-		free(s[k]);
-		free(y[k]);
-	}
-	free(g);
-	free(gn);
-	free(dir);
-	free(xn);
 }
 
 /* ------------------------------------------------------------ output */
@@ -455,7 +366,7 @@ int main(int argc, char **argv)
 	double *x = calloc(pb.nparam, sizeof *x);
 	if (!x)
 		die("out of memory");
-	lbfgs(&pb, x, iters);
+	lbfgs("train-escalation", loss, &pb, pb.nparam, x, iters);
 
 	em_model m = {0};
 	quantise(x, pb.nparam, buckets, &m);
