@@ -30,91 +30,11 @@
 #include "escmodel.h"
 #include "sentiment.h"
 #include "sentmodel.h"
-#include "lbfgs.h"
+
+#define TRAINER "train-escalation"
+#include "trainer.h"
 
 #define C EM_CLASSES
-
-struct data {
-	size_t n;
-	uint32_t *start;     /* [n + 1] into idx */
-	uint32_t *idx;       /* bucket numbers */
-	float *dense;        /* [n][SM_NDENSE] */
-	float *value;        /* [n] the sparse features' value */
-	unsigned char *y;
-	char **id;
-	size_t cap, icap;
-};
-
-static void data_free(struct data *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		free(d->id[i]);
-	free(d->id);
-	free(d->start);
-	free(d->idx);
-	free(d->dense);
-	free(d->value);
-	free(d->y);
-	memset(d, 0, sizeof *d);
-}
-
-static void die(const char *msg)
-{
-	fprintf(stderr, "train-escalation: %s\n", msg);
-	exit(70);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n)))
-		die("out of memory");
-	return p;
-}
-
-static void add(struct data *d, sentiment *lex, struct sm_feats *f, const char *text, size_t len,
-                int y, const char *id, uint32_t buckets)
-{
-	if (d->n + 1 >= d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 4096;
-		d->start = xrealloc(d->start, (d->cap + 1) * sizeof *d->start);
-		d->dense = xrealloc(d->dense, d->cap * SM_NDENSE * sizeof *d->dense);
-		d->value = xrealloc(d->value, d->cap * sizeof *d->value);
-		d->y = xrealloc(d->y, d->cap);
-		d->id = xrealloc(d->id, d->cap * sizeof *d->id);
-	}
-	sm_extract(lex, text, len, f);
-	size_t at = d->n ? d->start[d->n] : 0;
-	if (at + f->n > d->icap) {
-		d->icap = 2 * (at + f->n) + 65536;
-		d->idx = xrealloc(d->idx, d->icap * sizeof *d->idx);
-	}
-	if (!d->n)
-		d->start[0] = 0;
-	for (size_t i = 0; i < f->n; i++)
-		d->idx[at + i] = f->h[i] & (buckets - 1);
-	d->start[d->n + 1] = (uint32_t)(at + f->n);
-	memcpy(d->dense + d->n * SM_NDENSE, f->dense, sizeof f->dense);
-	d->value[d->n] = sm_sparse_value(f);
-	d->y[d->n] = (unsigned char)y;
-	if (!(d->id[d->n] = strdup(id)))
-		die("out of memory");
-	d->n++;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	cp_buf b = {0};
-	cp_err e = {0};
-	int r = state_read(path, &b, &e);
-	if (r <= 0) {
-		fprintf(stderr, "train-escalation: %s: %s\n", path, r ? e.msg : "no such file");
-		exit(66);
-	}
-	*len = b.len;
-	if (!buf_cstr(&b))
-		die("out of memory");
-	return b.p;
-}
 
 /* The sure rows of a labelled TSV (id, label, confidence, reason, text). */
 static void read_tsv(const char *path, struct data *d, sentiment *lex, struct sm_feats *f,
@@ -146,114 +66,21 @@ static void read_tsv(const char *path, struct data *d, sentiment *lex, struct sm
 			exit(65);
 		}
 		if (!strcmp(col[2], "sure"))
-			add(d, lex, f, col[4], strlen(col[4]), y, col[0], buckets);
+			{
+			sm_extract(lex, col[4], strlen(col[4]), f);
+			data_add(d, f, y, col[0], buckets);
+		}
 	}
 	free(p);
 }
 
-/* ------------------------------------------------------------ the loss */
-
-struct problem {
-	const struct data *d;
-	double l2, l2_dense;
-	uint32_t buckets;
-	size_t nparam;       /* C bias, then SM_NDENSE * C, then buckets * C */
-};
-
-#define P_DENSE C
-#define P_W (C + SM_NDENSE * C)
-
-/* Mean log loss plus l2/2 |w|^2 (the bias unpenalised); fills g. */
-static double loss(const void *problem, const double *x, double *g)
-{
-	const struct problem *pb = problem;
-	const struct data *d = pb->d;
-	double f = 0, w = 1.0 / (double)d->n;
-	memset(g, 0, pb->nparam * sizeof *g);
-	for (size_t i = 0; i < d->n; i++) {
-		const float *dn = d->dense + i * SM_NDENSE;
-		double z[C], v = d->value[i], top = -INFINITY, sum = 0;
-		for (int c = 0; c < C; c++) {
-			double s = x[c];
-			for (int j = 0; j < SM_NDENSE; j++)
-				s += dn[j] * x[P_DENSE + j * C + c];
-			double acc = 0;
-			for (uint32_t k = d->start[i]; k < d->start[i + 1]; k++)
-				acc += x[P_W + (size_t)d->idx[k] * C + c];
-			z[c] = s + v * acc;
-			if (z[c] > top)
-				top = z[c];
-		}
-		for (int c = 0; c < C; c++)
-			sum += exp(z[c] - top);
-		f -= w * (z[d->y[i]] - top - log(sum));
-		for (int c = 0; c < C; c++) {
-			double r = w * (exp(z[c] - top) / sum - (c == d->y[i]));
-			g[c] += r;
-			for (int j = 0; j < SM_NDENSE; j++)
-				g[P_DENSE + j * C + c] += r * dn[j];
-			for (uint32_t k = d->start[i]; k < d->start[i + 1]; k++)
-				g[P_W + (size_t)d->idx[k] * C + c] += r * v;
-		}
-	}
-	for (size_t k = C; k < pb->nparam; k++) {
-		double l2 = k < P_W ? pb->l2_dense : pb->l2;
-		f += 0.5 * l2 * x[k] * x[k];
-		g[k] += l2 * x[k];
-	}
-	return f;
-}
-
 /* ------------------------------------------------------------ output */
-
-static void quantise(const double *x, size_t n, uint32_t buckets, em_model *m)
-{
-	double top = 0;
-	for (size_t k = 0; k < n; k++)
-		if (fabs(x[k]) > top)
-			top = fabs(x[k]);
-	m->features = SM_FEATURES_VERSION;
-	m->buckets = buckets;
-	m->scale = top > 0 ? top / 32767 : 1;
-	if (!(m->own = calloc(buckets, sizeof *m->own)))
-		die("out of memory");
-	for (int c = 0; c < C; c++) {
-		m->bias[c] = (int16_t)lround(x[c] / m->scale);
-		for (int j = 0; j < SM_NDENSE; j++)
-			m->dense[j][c] = (int16_t)lround(x[P_DENSE + j * C + c] / m->scale);
-	}
-	for (uint32_t b = 0; b < buckets; b++)
-		for (int c = 0; c < C; c++)
-			m->own[b][c] = (int16_t)lround(x[P_W + (size_t)b * C + c] / m->scale);
-	m->w = (const int16_t (*)[C])m->own;
-}
 
 static void predict(const em_model *m, const struct data *d, size_t i, double p[C])
 {
 	struct sm_feats f;
-	f.n = d->start[i + 1] - d->start[i];
-	/* the buckets are already folded; folding again changes nothing */
-	memcpy(f.h, d->idx + d->start[i], f.n * sizeof *f.h);
-	memcpy(f.dense, d->dense + i * SM_NDENSE, sizeof f.dense);
+	data_feats(d, i, &f);
 	em_predict(m, &f, p);
-}
-
-static FILE *create(const char *path)
-{
-	FILE *fp = fopen(path, "w");
-	if (!fp) {
-		fprintf(stderr, "train-escalation: %s: %s\n", path, strerror(errno));
-		exit(73);
-	}
-	return fp;
-}
-
-static void finish(FILE *fp, const char *path)
-{
-	if (ferror(fp) | fclose(fp)) {
-		fprintf(stderr, "train-escalation: %s: write error\n", path);
-		exit(74);
-	}
 }
 
 static void write_text(const em_model *m, const char *path, const char *about)
@@ -355,8 +182,11 @@ int main(int argc, char **argv)
 	if (!train.n)
 		die("no sure rows to train on");
 
-	struct problem pb = { .d = &train, .l2 = l2, .l2_dense = l2_dense, .buckets = buckets,
-	                      .nparam = P_W + (size_t)buckets * C };
+	/* every example weighs the same */
+	struct problem pb = { .d = &train, .classes = C, .l2 = l2, .l2_dense = l2_dense,
+	                      .nparam = (size_t)C * (1 + SM_NDENSE + buckets) };
+	for (int c = 0; c < C; c++)
+		pb.cw[c] = 1.0 / (double)train.n;
 	unsigned count[C] = {0};
 	for (size_t i = 0; i < train.n; i++)
 		count[train.y[i]]++;
@@ -366,10 +196,13 @@ int main(int argc, char **argv)
 	double *x = calloc(pb.nparam, sizeof *x);
 	if (!x)
 		die("out of memory");
-	lbfgs("train-escalation", loss, &pb, pb.nparam, x, iters);
+	lbfgs(loss, &pb, pb.nparam, x, iters);
 
-	em_model m = {0};
-	quantise(x, pb.nparam, buckets, &m);
+	em_model m = { .features = SM_FEATURES_VERSION, .buckets = buckets };
+	if (!(m.own = calloc(buckets, sizeof *m.own)))
+		die("out of memory");
+	m.scale = quantise(x, pb.nparam, C, buckets, m.bias, &m.dense[0][0], &m.own[0][0]);
+	m.w = (const int16_t (*)[C])m.own;
 	unsigned hit = 0;
 	for (size_t i = 0; i < train.n; i++) {
 		double p[C];
