@@ -9,8 +9,9 @@
  * and phrase lists, named once with define and spelled out in their word
  * forms ("give~"), all matched in one pass of textmatch's Aho-Corasick
  * automaton; proximity of two lists (A near/N B); phone and card numbers
- * (textmatch's detectors); regular expressions (Oniguruma, the flavour
- * jq's test() uses), field tests, has-tag, and jq expressions (libjq),
+ * (textmatch's detectors); the escalation model's judgement, which the
+ * caller computes (rules_set_escalation); regular expressions (Oniguruma,
+ * the flavour jq's test() uses), field tests, has-tag, and jq expressions (libjq),
  * combined with and, or, not and parentheses (nested at most 100 deep).
  *
  * Ownership: a rules set is made by rules_new and freed by rules_free;
