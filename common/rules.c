@@ -15,10 +15,11 @@
 
 #include "rules.h"
 #include "textmatch.h"
+#include "escmodel.h"
 #include "cfgfile.h"
 
 enum node_kind { N_TRUE, N_FALSE, N_AND, N_OR, N_NOT, N_KW, N_RE, N_CMP, N_IN, N_TAG, N_JQ,
-                 N_NEAR, N_NUM };
+                 N_NEAR, N_NUM, N_ESC };
 enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 struct node {
@@ -58,6 +59,7 @@ struct rules {
 	size_t nlists;
 	bool *atom_near;       /* per atom: used by near, so every hit is kept */
 	bool has_num;          /* a phone-number or card-number condition */
+	bool has_esc;          /* an escalation-model condition */
 	size_t natoms;
 	tm_ac *ac;
 	/* keyword id -> atoms using it */
@@ -279,6 +281,11 @@ static bool tok_end(const struct parser *ps)
 static bool is_word(const struct parser *ps, const char *w)
 {
 	return !tok_end(ps) && ps->l.t == T_WORD && !strcmp(ps->l.text.p, w);
+}
+
+static bool tok_is_word(const struct parser *ps)
+{
+	return !tok_end(ps) && ps->l.t == T_WORD;
 }
 
 static int perr(struct parser *ps, const char *fmt, const char *arg)
@@ -683,6 +690,43 @@ static int parse_atom(struct parser *ps)
 		rs->has_num = true;
 		if (lex(&ps->l) < 0)
 			goto fail;
+	} else if (!strcmp(w, "escalation-model")) {
+		/* escalation-model CATEGORY [>= P]: op is the category's class
+		 * (EM_NONE for any), num the least probability of escalation. */
+		if (lex(&ps->l) < 0)
+			goto fail;
+		int cls = -1;
+		for (int k = EM_PRIVACY; tok_is_word(ps) && k < EM_CLASSES; k++)
+			if (!strcmp(ps->l.text.p, em_class_names[k]))
+				cls = k;
+		if (tok_is_word(ps) && !strcmp(ps->l.text.p, "any"))
+			cls = EM_NONE;
+		if (cls < 0) {
+			perr(ps, "expected privacy, safety, legal, security or any after escalation-model, "
+			     "found %s", tok_desc(ps));
+			goto fail;
+		}
+		if ((n = new_node(rs, N_ESC)) < 0)
+			goto oom;
+		rs->nodes[n].op = cls;
+		rs->nodes[n].num = RULES_ESCALATION_THRESHOLD;
+		rs->has_esc = true;
+		if (lex(&ps->l) < 0)
+			goto fail;
+		if (!tok_end(ps) && ps->l.t == T_OP && !strcmp(ps->l.text.p, ">=")) {
+			if (lex(&ps->l) < 0)
+				goto fail;
+			char *end = NULL;
+			double v = tok_is_word(ps) ? strtod(ps->l.text.p, &end) : -1;
+			if (!end || *end || !(v >= 0 && v <= 1)) {
+				perr(ps, "expected a probability from 0 to 1 after escalation-model's >=, "
+				     "found %s", tok_desc(ps));
+				goto fail;
+			}
+			rs->nodes[n].num = v;
+			if (lex(&ps->l) < 0)
+				goto fail;
+		}
 	} else if (!strcmp(w, "has-tag")) {
 		if (lex(&ps->l) < 0)
 			goto fail;
@@ -1160,6 +1204,11 @@ int rules_compile(rules *rs, cp_err *e)
 	return 0;
 }
 
+bool rules_uses_escalation_model(const rules *rs)
+{
+	return rs->has_esc;
+}
+
 size_t rules_count(const rules *rs)
 {
 	return rs->nrules;
@@ -1252,6 +1301,8 @@ struct rules_ctx {
 	bool scanned;                    /* the keyword scan ran on this record */
 	bool oom;                        /* the scan ran out of memory */
 	bool have_nums;                  /* the number detectors ran on this record */
+	bool have_esc;                   /* the caller gave the escalation model's view */
+	double esc[EM_CLASSES];
 	unsigned nums;
 	size_t numspan[2][2];
 	/* tags: offsets into tagbuf, NUL-separated */
@@ -1370,6 +1421,12 @@ bool rules_has_tag(const rules_ctx *c, const char *tag)
 	return false;
 }
 
+void rules_set_escalation(rules_ctx *c, const double p[EM_CLASSES])
+{
+	memcpy(c->esc, p, sizeof c->esc);
+	c->have_esc = true;
+}
+
 int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len)
 {
 	c->r = r;
@@ -1379,7 +1436,7 @@ int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len)
 	c->ntags = 0;
 	c->nev = 0;
 	c->nhits = 0;
-	c->have_words = c->have_nums = c->oom = false;
+	c->have_words = c->have_nums = c->oom = c->have_esc = false;
 	buf_reset(&c->tagbuf);
 	if (c->have_record) {
 		jv_free(c->record);
@@ -1756,6 +1813,18 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 			add_ev(c, false, 0, 0, ni);
 		return r;
 	}
+	case N_ESC: {
+		if (!c->have_esc || 1 - c->esc[EM_NONE] < n->num)
+			return 0;
+		int best = EM_PRIVACY;
+		for (int k = EM_PRIVACY + 1; k < EM_CLASSES; k++)
+			if (c->esc[k] > c->esc[best])
+				best = k;
+		int r = n->op == EM_NONE || n->op == best;
+		if (r && collect)
+			add_ev(c, false, 0, 0, ni);
+		return r;
+	}
 	case N_JQ: {
 		if (!c->have_record) {
 			c->record = rec_to_jv(c->r);
@@ -1860,6 +1929,9 @@ static int describe(const rules *rs, int ni, cp_buf *out)
 		return buf_addc(out, ')');
 	case N_TAG:
 		return buf_addf(out, "has-tag %s", n->str);
+	case N_ESC:
+		return buf_addf(out, "escalation-model %s >= %g",
+		                n->op == EM_NONE ? "any" : em_class_names[n->op], n->num);
 	case N_JQ:
 		return buf_addf(out, "jq %s", n->str);
 	}
@@ -2023,6 +2095,10 @@ static void jq_cond(const rules *rs, int ni, cp_buf *out)
 		buf_adds(out, n->op == TM_NUM_PHONE
 		         ? "(.text | test(\"(?<![\\\\w@#/$.,:-])\\\\+?\\\\d(?:[ .()-]{0,2}\\\\d){9,16}(?![\\\\w])\"))"
 		         : "(.text | test(\"(?<![\\\\w@#/$.,:-])\\\\d(?:[ -]?\\\\d){12,18}(?![\\\\w])\"))");
+		return;
+	case N_ESC:
+		/* jq has no model: the condition never holds there. */
+		buf_adds(out, "false");
 		return;
 	}
 }

@@ -9,8 +9,9 @@
  * and phrase lists, named once with define and spelled out in their word
  * forms ("give~"), all matched in one pass of textmatch's Aho-Corasick
  * automaton; proximity of two lists (A near/N B); phone and card numbers
- * (textmatch's detectors); regular expressions (Oniguruma, the flavour
- * jq's test() uses), field tests, has-tag, and jq expressions (libjq),
+ * (textmatch's detectors); the escalation model's judgement, which the
+ * caller computes (rules_set_escalation); regular expressions (Oniguruma,
+ * the flavour jq's test() uses), field tests, has-tag, and jq expressions (libjq),
  * combined with and, or, not and parentheses (nested at most 100 deep).
  *
  * Ownership: a rules set is made by rules_new and freed by rules_free;
@@ -115,6 +116,17 @@ int rules_begin(rules_ctx *c, const cp_rec *r, const char *text, size_t len);
 /* Values the caller computed, seen by field tests under that name before
  * the record's own keys: json is JSON text ("-0.5", "\"negative\""). */
 int rules_set_var(rules_ctx *c, const char *name, const char *json);
+/* The escalation model's class probabilities for the current record
+ * (escmodel.h's order: none, privacy, safety, legal, security), seen by
+ * escalation-model conditions; without them (an outbound record, say)
+ * those conditions do not hold.  Worth computing only when
+ * rules_uses_escalation_model says a condition reads them. */
+void rules_set_escalation(rules_ctx *c, const double p[5]);
+bool rules_uses_escalation_model(const rules *rs);
+/* escalation-model CATEGORY holds from this probability of escalation on,
+ * unless the rule gives its own (>= P): the threshold tag(1)'s held-out
+ * protocol chose. */
+#define RULES_ESCALATION_THRESHOLD 0.7
 /* A tag added by an action, seen by later has-tag tests. */
 int rules_add_tag(rules_ctx *c, const char *tag);
 bool rules_has_tag(const rules_ctx *c, const char *tag);

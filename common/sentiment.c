@@ -41,6 +41,7 @@ struct sentiment {
 	const sm_model *model; /* NULL: the lexicon scorer for every language */
 	sm_model loaded;       /* a model read by sentiment_load_model */
 	struct sm_feats *feats; /* made once, reused for every text */
+	bool feats_fresh;      /* feats are the last scored text's */
 };
 
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
@@ -934,12 +935,22 @@ void sentiment_use_model(sentiment *s, bool on)
 	           sm_builtin.features == SM_FEATURES_VERSION ? &sm_builtin : NULL;
 }
 
+const struct sm_feats *sentiment_features(sentiment *s, const char *text, size_t len)
+{
+	if (!s->feats_fresh)
+		sm_extract(s, text, len, s->feats);
+	s->feats_fresh = true;
+	return s->feats;
+}
+
 int sentiment_score(sentiment *s, const char *text, size_t len, const char *lang, double *score)
 {
+	s->feats_fresh = false;
 	if (!s->model || is_french(lang))
 		return sentiment_lexicon_score(s, text, len, lang, score);
 	double p[SM_CLASSES];
 	sm_extract(s, text, len, s->feats);
+	s->feats_fresh = true;
 	if (!s->feats->n) { /* nothing but spaces and punctuation */
 		*score = 0;
 		return SENT_NEUTRAL;

@@ -63,6 +63,11 @@ float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, f
 /* Use the model in FILE (its text form, tag(1)) instead of the built-in
  * one.  Returns 0 or -1 with e (78 "FILE:LINE: message" for a bad file). */
 int sentiment_load_model(sentiment *s, const char *path, cp_err *e);
+/* The model's features (sentmodel.h) of the text sentiment_score has
+ * just scored, given again as text: extracted by the scorer when the
+ * model scored it, else now, so another model (escmodel.h) shares them. */
+struct sm_feats;
+const struct sm_feats *sentiment_features(sentiment *s, const char *text, size_t len);
 /* false: the lexicon scorer for every language. */
 void sentiment_use_model(sentiment *s, bool on);
 /* Is there an emoticon at s?  Its length (0: none), with *v its valence. */

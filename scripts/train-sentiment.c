@@ -32,41 +32,12 @@
 #include "sentiment.h"
 #include "sentmodel.h"
 
+#define TRAINER "train-sentiment"
+#include "trainer.h"
+
 #define C SM_CLASSES
 
 static const char *const class_names[C] = { "negative", "neutral", "positive" };
-
-struct data {
-	size_t n;
-	uint32_t *start;     /* [n + 1] into idx */
-	uint32_t *idx;       /* bucket numbers */
-	float *dense;        /* [n][SM_NDENSE] */
-	float *value;        /* [n] the sparse features' value */
-	unsigned char *y;
-	size_t cap, icap;
-};
-
-static void data_free(struct data *d)
-{
-	free(d->start);
-	free(d->idx);
-	free(d->dense);
-	free(d->value);
-	free(d->y);
-}
-
-static void die(const char *msg)
-{
-	fprintf(stderr, "train-sentiment: %s\n", msg);
-	exit(70);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n)))
-		die("out of memory");
-	return p;
-}
 
 /* --no-lexicon: the lexicon's dense features zeroed, to measure them. */
 static bool no_lexicon;
@@ -74,47 +45,12 @@ static bool no_lexicon;
 static void add(struct data *d, sentiment *lex, struct sm_feats *f, const char *text, size_t len,
                 int y, uint32_t buckets)
 {
-	if (d->n + 1 >= d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 4096;
-		d->start = xrealloc(d->start, (d->cap + 1) * sizeof *d->start);
-		d->dense = xrealloc(d->dense, d->cap * SM_NDENSE * sizeof *d->dense);
-		d->value = xrealloc(d->value, d->cap * sizeof *d->value);
-		d->y = xrealloc(d->y, d->cap);
-	}
 	sm_extract(lex, text, len, f);
 	if (no_lexicon)
 		for (int j = 0; j < SM_NDENSE; j++)
 			if (j <= 4 || j >= 13)
 				f->dense[j] = 0;
-	size_t at = d->n ? d->start[d->n] : 0;
-	if (at + f->n > d->icap) {
-		d->icap = 2 * (at + f->n) + 65536;
-		d->idx = xrealloc(d->idx, d->icap * sizeof *d->idx);
-	}
-	if (!d->n)
-		d->start[0] = 0;
-	for (size_t i = 0; i < f->n; i++)
-		d->idx[at + i] = sm_bucket(f->h[i], buckets);
-	d->start[d->n + 1] = (uint32_t)(at + f->n);
-	memcpy(d->dense + d->n * SM_NDENSE, f->dense, sizeof f->dense);
-	d->value[d->n] = sm_sparse_value(f);
-	d->y[d->n] = (unsigned char)y;
-	d->n++;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	cp_buf b = {0};
-	cp_err e = {0};
-	int r = state_read(path, &b, &e);
-	if (r <= 0) {
-		fprintf(stderr, "train-sentiment: %s: %s\n", path, r ? e.msg : "no such file");
-		exit(66);
-	}
-	*len = b.len;
-	if (!buf_cstr(&b))
-		die("out of memory");
-	return b.p;
+	data_add(d, f, y, NULL, buckets);
 }
 
 static void read_train(const char *path, struct data *d, struct data *held, const char *holdout,
@@ -168,184 +104,14 @@ static void read_val(const char *tpath, const char *lpath, struct data *d, senti
 	free(l);
 }
 
-/* ------------------------------------------------------------ the loss */
-
-struct problem {
-	const struct data *d;
-	double cw[C];        /* class weights, summing to 1 over the examples */
-	double l2, l2_dense;
-	uint32_t buckets;
-	size_t nparam;       /* C bias, then SM_NDENSE * C, then buckets * C */
-};
-
-#define P_DENSE C
-#define P_W (C + SM_NDENSE * C)
-
-/* Weighted mean log loss plus l2/2 |w|^2 (the bias unpenalised); fills g. */
-static double loss(const struct problem *pb, const double *x, double *g)
-{
-	const struct data *d = pb->d;
-	double f = 0;
-	memset(g, 0, pb->nparam * sizeof *g);
-	for (size_t i = 0; i < d->n; i++) {
-		const float *dn = d->dense + i * SM_NDENSE;
-		double z[C], v = d->value[i], top = -INFINITY, sum = 0;
-		for (int c = 0; c < C; c++) {
-			double s = x[c];
-			for (int j = 0; j < SM_NDENSE; j++)
-				s += dn[j] * x[P_DENSE + j * C + c];
-			double acc = 0;
-			for (uint32_t k = d->start[i]; k < d->start[i + 1]; k++)
-				acc += x[P_W + (size_t)d->idx[k] * C + c];
-			z[c] = s + v * acc;
-			if (z[c] > top)
-				top = z[c];
-		}
-		for (int c = 0; c < C; c++)
-			sum += exp(z[c] - top);
-		double w = pb->cw[d->y[i]];
-		f -= w * (z[d->y[i]] - top - log(sum));
-		for (int c = 0; c < C; c++) {
-			double r = w * (exp(z[c] - top) / sum - (c == d->y[i]));
-			g[c] += r;
-			for (int j = 0; j < SM_NDENSE; j++)
-				g[P_DENSE + j * C + c] += r * dn[j];
-			for (uint32_t k = d->start[i]; k < d->start[i + 1]; k++)
-				g[P_W + (size_t)d->idx[k] * C + c] += r * v;
-		}
-	}
-	for (size_t k = C; k < pb->nparam; k++) {
-		double l2 = k < P_W ? pb->l2_dense : pb->l2;
-		f += 0.5 * l2 * x[k] * x[k];
-		g[k] += l2 * x[k];
-	}
-	return f;
-}
-
-static double dot(const double *a, const double *b, size_t n)
-{
-	double s = 0;
-	for (size_t i = 0; i < n; i++)
-		s += a[i] * b[i];
-	return s;
-}
-
-/* L-BFGS (Nocedal and Wright, algorithm 7.4) with a backtracking Armijo
- * line search. */
-static void lbfgs(const struct problem *pb, double *x, int iters)
-{
-	enum { M = 10 };
-	size_t n = pb->nparam;
-	double *g = calloc(n, sizeof *g), *gn = calloc(n, sizeof *gn), *dir = calloc(n, sizeof *dir),
-	       *xn = calloc(n, sizeof *xn), *s[M], *y[M], rho[M], alpha[M];
-	if (!g || !gn || !dir || !xn)
-		die("out of memory");
-	for (int k = 0; k < M; k++)
-		if (!(s[k] = calloc(n, sizeof **s)) || !(y[k] = calloc(n, sizeof **y)))
-			die("out of memory");
-	double f = loss(pb, x, g);
-	int have = 0, head = 0;
-	for (int it = 0; it < iters; it++) {
-		memcpy(dir, g, n * sizeof *dir);
-		for (int k = 0; k < have; k++) {
-			int j = (head - 1 - k + M) % M;
-			alpha[j] = rho[j] * dot(s[j], dir, n);
-			for (size_t i = 0; i < n; i++)
-				dir[i] -= alpha[j] * y[j][i];
-		}
-		double gamma = 1;
-		if (have) {
-			int j = (head - 1 + M) % M;
-			gamma = dot(s[j], y[j], n) / dot(y[j], y[j], n);
-		} else {
-			gamma = 1 / sqrt(dot(g, g, n));
-		}
-		for (size_t i = 0; i < n; i++)
-			dir[i] *= gamma;
-		for (int k = have - 1; k >= 0; k--) {
-			int j = (head - 1 - k + M) % M;
-			double beta = rho[j] * dot(y[j], dir, n);
-			for (size_t i = 0; i < n; i++)
-				dir[i] += s[j][i] * (alpha[j] - beta);
-		}
-		double slope = -dot(g, dir, n), step = 1, fn = 0;
-		if (slope >= 0) { /* not a descent direction: restart from the gradient */
-			have = 0;
-			continue;
-		}
-		for (int tries = 0; tries < 30; tries++, step *= 0.5) {
-			for (size_t i = 0; i < n; i++)
-				xn[i] = x[i] - step * dir[i];
-			fn = loss(pb, xn, gn);
-			if (fn <= f + 1e-4 * step * slope)
-				break;
-		}
-		if (fn > f)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			s[head][i] = xn[i] - x[i];
-			y[head][i] = gn[i] - g[i];
-		}
-		double sy = dot(s[head], y[head], n);
-		if (sy > 1e-12) {
-			rho[head] = 1 / sy;
-			head = (head + 1) % M;
-			if (have < M)
-				have++;
-		}
-		double df = f - fn;
-		memcpy(x, xn, n * sizeof *x);
-		memcpy(g, gn, n * sizeof *g);
-		f = fn;
-		if (it % 10 == 0)
-			fprintf(stderr, "train-sentiment: iteration %d, loss %.6f\n", it, f);
-		if (df < 1e-7 * (f > 1 ? f : 1))
-			break;
-	}
-	fprintf(stderr, "train-sentiment: final loss %.6f\n", f);
-	for (int k = 0; k < M; k++) {
-		free(s[k]);
-		free(y[k]);
-	}
-	free(g);
-	free(gn);
-	free(dir);
-	free(xn);
-}
-
 /* ------------------------------------------------------------ output */
-
-static void quantise(const double *x, size_t n, uint32_t buckets, sm_model *m)
-{
-	double top = 0;
-	for (size_t k = 0; k < n; k++)
-		if (fabs(x[k]) > top)
-			top = fabs(x[k]);
-	m->features = SM_FEATURES_VERSION;
-	m->buckets = buckets;
-	m->scale = top > 0 ? top / 32767 : 1;
-	if (!(m->own = calloc(buckets, sizeof *m->own)))
-		die("out of memory");
-	for (int c = 0; c < C; c++) {
-		m->bias[c] = (int16_t)lround(x[c] / m->scale);
-		for (int j = 0; j < SM_NDENSE; j++)
-			m->dense[j][c] = (int16_t)lround(x[P_DENSE + j * C + c] / m->scale);
-	}
-	for (uint32_t b = 0; b < buckets; b++)
-		for (int c = 0; c < C; c++)
-			m->own[b][c] = (int16_t)lround(x[P_W + (size_t)b * C + c] / m->scale);
-	m->w = (const int16_t (*)[C])m->own;
-}
 
 static double evaluate(const sm_model *m, const struct data *d, double recall[C])
 {
 	unsigned hit[C] = {0}, all[C] = {0};
 	struct sm_feats f;
 	for (size_t i = 0; i < d->n; i++) {
-		f.n = d->start[i + 1] - d->start[i];
-		/* the buckets are already folded; folding again changes nothing */
-		memcpy(f.h, d->idx + d->start[i], f.n * sizeof *f.h);
-		memcpy(f.dense, d->dense + i * SM_NDENSE, sizeof f.dense);
+		data_feats(d, i, &f);
 		double p[C];
 		sm_predict(m, &f, p);
 		int best = p[2] > p[1] && p[2] > p[0] ? 2 : p[0] > p[1] && p[0] >= p[2] ? 0 : 1;
@@ -356,24 +122,6 @@ static double evaluate(const sm_model *m, const struct data *d, double recall[C]
 	for (int c = 0; c < C; c++)
 		macro += recall[c] = all[c] ? (double)hit[c] / all[c] : 0;
 	return macro / C;
-}
-
-static FILE *create(const char *path)
-{
-	FILE *fp = fopen(path, "w");
-	if (!fp) {
-		fprintf(stderr, "train-sentiment: %s: %s\n", path, strerror(errno));
-		exit(73);
-	}
-	return fp;
-}
-
-static void finish(FILE *fp, const char *path)
-{
-	if (ferror(fp) | fclose(fp)) {
-		fprintf(stderr, "train-sentiment: %s: write error\n", path);
-		exit(74);
-	}
 }
 
 static void write_text(const sm_model *m, const char *path, const char *about)
@@ -466,8 +214,8 @@ int main(int argc, char **argv)
 	if (vtext)
 		read_val(vtext, vlabels, &val, lex, f, buckets);
 
-	struct problem pb = { .d = &train, .l2 = l2, .l2_dense = l2_dense, .buckets = buckets,
-	                      .nparam = P_W + (size_t)buckets * C };
+	struct problem pb = { .d = &train, .classes = C, .l2 = l2, .l2_dense = l2_dense,
+	                      .nparam = (size_t)C * (1 + SM_NDENSE + buckets) };
 	unsigned count[C] = {0};
 	for (size_t i = 0; i < train.n; i++)
 		count[train.y[i]]++;
@@ -479,10 +227,13 @@ int main(int argc, char **argv)
 	double *x = calloc(pb.nparam, sizeof *x);
 	if (!x)
 		die("out of memory");
-	lbfgs(&pb, x, iters);
+	lbfgs(loss, &pb, pb.nparam, x, iters);
 
-	sm_model m = {0};
-	quantise(x, pb.nparam, buckets, &m);
+	sm_model m = { .features = SM_FEATURES_VERSION, .buckets = buckets };
+	if (!(m.own = calloc(buckets, sizeof *m.own)))
+		die("out of memory");
+	m.scale = quantise(x, pb.nparam, C, buckets, m.bias, &m.dense[0][0], &m.own[0][0]);
+	m.w = (const int16_t (*)[C])m.own;
 	double r[C];
 	double macro = evaluate(&m, &train, r);
 	printf("train: macro-recall %.4f (negative %.3f, neutral %.3f, positive %.3f)\n", macro, r[0],

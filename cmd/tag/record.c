@@ -129,6 +129,13 @@ int tag_record(void *v, cp_rec *r, const cp_pos *pos)
 		                  label == SENT_POSITIVE ? "\"positive\"" :
 		                  label == SENT_NEGATIVE ? "\"negative\"" : "\"neutral\"") < 0)
 			oom(c);
+		/* The escalation model reads the features the sentiment model
+		 * just extracted: one extraction per record for both. */
+		if (c->esc) {
+			double p[EM_CLASSES];
+			em_predict(c->esc, sentiment_features(c->sent, text, tlen), p);
+			rules_set_escalation(c->rc, p);
+		}
 	}
 
 	int level = -1;

@@ -25,6 +25,7 @@ enum {
 	OPT_DROP,
 	OPT_INFLUENCER,
 	OPT_EMIT_JQ,
+	OPT_ESC_MODEL,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +38,7 @@ static const struct option longopts[] = {
 	{ "drop", required_argument, NULL, OPT_DROP },
 	{ "influencer", required_argument, NULL, OPT_INFLUENCER },
 	{ "emit-jq", no_argument, NULL, OPT_EMIT_JQ },
+	{ "escalation-model", required_argument, NULL, OPT_ESC_MODEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -55,19 +57,23 @@ int main(int argc, char **argv)
 	struct ctx c = { .p = &p, .influencer = 10000 };
 	cp_err e = {0};
 	bool emit_jq = false;
-	const char *lexicon = NULL, *model = NULL;
+	const char *lexicon = NULL, *model = NULL, *esc_model = NULL;
 	int ch, nrule = 0;
 	char *end;
 
 	cp_init(&p, "tag",
 	        "tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]\n"
-	        "           [--explain] [--influencer followers] [--lexicon file]\n"
-	        "           [--line-buffered] [--model file] [--only tag] [--strict] [file ...]",
+	        "           [--escalation-model file] [--explain] [--influencer followers]\n"
+	        "           [--lexicon file] [--line-buffered] [--model file] [--only tag]\n"
+	        "           [--strict] [file ...]",
 	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
 	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
 	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"
 	        "      --model FILE      score sentiment with the model in FILE, not the\n"
 	        "                        built-in one; \"lexicon\": the lexicon scorer alone\n"
+	        "      --escalation-model FILE\n"
+	        "                        the model escalation-model conditions read, not\n"
+	        "                        the built-in one; \"none\": they never hold\n"
 	        "      --explain         add explain: which rule fired on which span\n"
 	        "      --only TAG        output only records with TAG; repeatable\n"
 	        "      --drop TAG        drop records with TAG; repeatable\n"
@@ -112,6 +118,9 @@ int main(int argc, char **argv)
 		case OPT_EMIT_JQ:
 			emit_jq = true;
 			break;
+		case OPT_ESC_MODEL:
+			esc_model = optarg;
+			break;
 		default:
 			cp_usage(&p);
 		}
@@ -145,6 +154,18 @@ int main(int argc, char **argv)
 		sentiment_use_model(c.sent, false);
 	else if (model && sentiment_load_model(c.sent, model, &e) < 0)
 		cp_die_err(&p, &e);
+	/* The escalation model, only when a rule reads it; "none": the
+	 * rules without it (what the keyword rules alone do). */
+	bool esc_none = esc_model && !strcmp(esc_model, "none");
+	if (esc_model && !esc_none && em_load(&c.esc_loaded, esc_model, &e) < 0)
+		cp_die_err(&p, &e);
+	if (rules_uses_escalation_model(c.rs) && !esc_none) {
+		c.esc = esc_model ? &c.esc_loaded : &em_builtin;
+		if (!em_usable(c.esc))
+			cp_die(&p, CP_EX_CONFIG, "the built-in escalation model was trained with other "
+			       "features than tag's; run make escalation-model, or give "
+			       "--escalation-model FILE");
+	}
 	if (!(c.rc = rules_ctx_new(c.rs)))
 		cp_die(&p, CP_EX_OSERR, "out of memory");
 	cp_start(&p);
@@ -153,6 +174,7 @@ int main(int argc, char **argv)
 	rules_ctx_free(c.rc);
 	rules_free(c.rs);
 	sentiment_free(c.sent);
+	em_free(&c.esc_loaded);
 	free(c.only);
 	free(c.drop);
 	buf_free(&c.text);

@@ -9,6 +9,7 @@
 #include "carepipe.h"
 #include "rules.h"
 #include "sentiment.h"
+#include "escmodel.h"
 
 /* Strong negative sentiment, for the influencer raise. */
 #define STRONG_NEGATIVE (-0.5)
@@ -18,6 +19,8 @@ struct ctx {
 	rules *rs;
 	rules_ctx *rc;
 	sentiment *sent;
+	const em_model *esc;   /* NULL: no rule reads the escalation model */
+	em_model esc_loaded;   /* --escalation-model FILE */
 	bool explain;
 	char **only, **drop;
 	size_t nonly, ndrop;

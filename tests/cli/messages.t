@@ -45,6 +45,7 @@ $ tag "$(printf -- '--\033[31m')"
 2>~ usage: .*
 2>~ .*
 2>~ .*
+2>~ .*
 
 ### an option argument quoted in a program's own usage error
 $ sla-check --now "$(printf '\033[2J')" 2>&1 | head -n 1

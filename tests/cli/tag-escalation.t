@@ -5,25 +5,28 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 # when each was written), with scripts/measure-escalation FILE.  The
 # figures are floors; tag(1) states them.  Sets A to D shaped the rules
 # (each was measured once, unseen, then its misses were read); set E never
-# did.  None needs ../shared.
+# did.  The keyword rules alone are measured with --escalation-model none;
+# with the built-in escalation model (the fallback after them), trained on
+# dev.tsv and sets A to D but never on E, they are measured as they ship.
+# Only the rows marked "needs shared" read ../shared.
 __TABLE__
 ### held-out set A (168 messages, 71 escalations; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.97/0.99,privacy=0.95/0.95,safety=1/1,legal=1/1,security=0.94/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.97/0.99,privacy=0.95/0.95,safety=1/1,legal=1/1,security=0.94/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
 
 ### held-out set B (148, 61; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.95/0.98,privacy=1/0.94,safety=0.89/0.94,legal=0.92/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.95/0.98,privacy=1/0.94,safety=0.89/0.94,legal=0.92/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
 
 ### held-out set C (134, 53; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/1,privacy=1/0.93,safety=1/1,legal=1/1,security=0.92/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.98/1,privacy=1/0.93,safety=1/1,legal=1/1,security=0.92/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
 
 ### held-out set D (116, 47; its misses shaped the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
 
 ### held-out set E (83, 38; written after the last revision, never used to change the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.26/0.91,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.3/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.26/0.91,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.3/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
 ### --floors: a figure below its floor is named, and the exit status is 1
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.27/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.27/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 2> measure-escalation: below the floor: escalate recall 0.26 < 0.27
 ? 1
 
@@ -31,9 +34,26 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.27/0.91,leg
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors fraud=1/1 $TOP/tests/data/escalation-heldout-e.tsv 2>&1 | tail -n 1
 > measure-escalation: error: --floors: no figure named fraud
 
-### set E's figures, exactly as tag(1) states them
+### set E's figures, exactly as tag(1) states them: the keyword rules alone, then with the escalation model
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
 > escalate  recall 0.26 (10/38)  precision 0.91 (10/11)
+> escalate  recall 0.50 (19/38)  precision 0.90 (19/21)
+
+### with the escalation model: held-out set E (never trained on, nor used to change the rules): recall and precision, overall and per category, are floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.50/0.90,privacy=0.2/0.5,safety=0.6/0.86,legal=0.5/1,security=0.7/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+
+### with the escalation model: sets A to D (the model was trained on them, as the rules were fitted to them): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.99,privacy=1/0.95,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/0.94,safety=1/0.95,legal=1/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1,privacy=1/0.93,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
+
+### with the escalation model: dev.tsv's sure rows (trained on, as the rules were fitted to them): floors
+! needs shared
+$ $TOP/scripts/measure-escalation --shared $SHARED --bin $TOP/bin --floors escalate=1/0.96,privacy=1/0.93,safety=1/0.94,legal=1/0.75,security=1/1 > /dev/null
+
+
 
 ### measure-escalation FILE: a row without five tab-separated columns is named by FILE:LINE
 $ printf 'id\tlabel\tconfidence\treason\ttext\nx:1\tnone\tsure\tno text\n' > bad.tsv
@@ -106,3 +126,39 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 > false
 > false
 > false
+
+### escalation-model CATEGORY [>= P]: the built-in model's most likely escalation category, from a probability of 0.7 or the one given; --explain names the test
+$ tag -r 'tag s if escalation-model safety' -r 'tag p if escalation-model privacy' -r 'tag any if escalation-model any >= 0.3' -r 'tag never if escalation-model any >= 1' --explain | jq -c '[.tags, [.explain[].matched[].test]]'
+< {"direction": "in", "text": "@PapaJohns the driver you sent grabbed my daughter by the arm and shoved her"}
+< {"direction": "in", "text": "@Comcast thanks, the internet is back and fast again"}
+> [["s","any"],["escalation-model safety >= 0.7","escalation-model any >= 0.3"]]
+> [[],[]]
+
+### escalation-model: an outbound record is never judged; --escalation-model none: the condition never holds
+$ printf '%s\n' '{"direction": "out", "text": "@someone the driver you sent grabbed my daughter by the arm and shoved her"}' '{"direction": "in", "text": "@PapaJohns the driver you sent grabbed my daughter by the arm and shoved her"}' > r.ndjson
+$ tag -r 'tag s if escalation-model safety' r.ndjson | jq -c .tags
+$ tag --escalation-model none -r 'tag s if escalation-model safety' r.ndjson | jq -c .tags
+> []
+> ["s"]
+> []
+> []
+
+### escalation-model: --emit-jq writes false (jq has no model)
+$ tag --emit-jq -r 'tag s if escalation-model safety or has-tag x'
+> if (false or ((.tags // []) | index(["x"]) != null)) then . | .tags = ((.tags // []) | if index(["s"]) then . else . + ["s"] end) else . end |
+> .tags //= [] | .priority //= "normal" | .escalate //= false
+
+### escalation-model: an unknown category is 78 with FILE:LINE:COL
+$ tag -r 'tag s if escalation-model fraud' < /dev/null
+2> tag: -r 1:1:27: expected privacy, safety, legal, security or any after escalation-model, found fraud
+? 78
+
+### escalation-model: a threshold outside 0 to 1, or not a number, is 78 with FILE:LINE:COL
+$ tag -r 'tag s if escalation-model any >= 1.5' < /dev/null
+2> tag: -r 1:1:34: expected a probability from 0 to 1 after escalation-model's >=, found 1.5
+? 78
+
+### escalation-model: a category is required
+$ printf 'tag a if escalation-model\ntag b if keywords "x"\n' > r.rules; tag -f r.rules < /dev/null
+2> tag: r.rules:2:1: expected privacy, safety, legal, security or any after escalation-model, found the end of the rule
+? 78
