@@ -1125,8 +1125,9 @@ $ tag --influencer many < /dev/null; echo "status $?"; tag --nope < /dev/null
 > status 64
 2> tag: --influencer wants a number of followers: many
 2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
-2>            [--explain] [--influencer followers] [--lexicon file]
-2>            [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
+2>            [--escalation-model file] [--explain] [--influencer followers]
+2>            [--lexicon file] [--line-buffered] [--model file] [--only tag]
+2>            [--strict] [file ...]
 2> tag: unknown option '--nope'
 2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
 2>            [--escalation-model file] [--explain] [--influencer followers]
