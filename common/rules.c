@@ -1236,6 +1236,7 @@ struct rules_ctx {
 	const char *text;
 	size_t textlen;
 	tm_norm norm;
+	tm_scratch scratch;
 	/* keyword atoms hit in this record */
 	unsigned gen;
 	unsigned *atom_gen;
@@ -1300,6 +1301,7 @@ void rules_ctx_free(rules_ctx *c)
 	free(c->wordpos);
 	free(c->near_b);
 	tm_norm_free(&c->norm);
+	tm_scratch_free(&c->scratch);
 	buf_free(&c->tagbuf);
 	free(c->tagoff);
 	for (size_t i = 0; i < c->varcap; i++) {
@@ -1420,8 +1422,8 @@ static int scan(rules_ctx *c)
 	size_t len = c->textlen > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : c->textlen;
 	if (tm_normalize(&c->norm, c->text, len) < 0)
 		return c->oom = true, -1;
-	if (c->rs->nkw)
-		tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
+	if (c->rs->nkw && tm_ac_scan(c->rs->ac, &c->norm, &c->scratch, on_hit, c) < 0)
+		c->oom = true;
 	return c->oom ? -1 : 0;
 }
 
