@@ -30,6 +30,9 @@ struct entry {
 
 enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8, F_SWEAR = 16 };
 
+#define WC_SLOTS 4096
+#define WC_KEY 32
+
 struct sentiment {
 	struct entry *tab;
 	size_t cap, n;       /* open addressing, cap a power of two */
@@ -38,6 +41,18 @@ struct sentiment {
 	 * of a text are in no lexicon, and stem_lookup tries several forms. */
 	uint32_t *tags;
 	cp_buf scratch;
+	/* sentiment_word's answers for the words seen last, by hash, direct
+	 * mapped: customers use the same few thousand words, most of them in
+	 * no lexicon, and each miss tried several stems.  An entry holds for
+	 * the lexicons' generation it was made in (put makes a new one). */
+	struct wcache {
+		uint32_t h, gen;
+		uint8_t n;
+		bool found;
+		char key[WC_KEY];
+		float v, boost;
+	} *wcache;
+	uint32_t gen;
 	const sm_model *model; /* NULL: the lexicon scorer for every language */
 	sm_model loaded;       /* a model read by sentiment_load_model */
 	struct sm_feats *feats; /* made once, reused for every text */
@@ -46,11 +61,12 @@ struct sentiment {
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
 #define AFINN_SCALE 0.8
 
-static struct entry *find(const sentiment *s, const char *k, size_t n)
+/* h is hash32(k, n). */
+static struct entry *find_h(const sentiment *s, const char *k, size_t n, uint32_t h)
 {
 	if (!s->cap)
 		return NULL;
-	uint32_t h = hash32(k, n), tag = h | 1;
+	uint32_t tag = h | 1;
 	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		if (!s->tags[i])
 			return NULL;
@@ -59,6 +75,11 @@ static struct entry *find(const sentiment *s, const char *k, size_t n)
 		if (s->tags[i] == tag && e->h == h && e->klen == n && !memcmp(e->key, k, n))
 			return e;
 	}
+}
+
+static struct entry *find(const sentiment *s, const char *k, size_t n)
+{
+	return find_h(s, k, n, hash32(k, n));
 }
 
 static int grow(sentiment *s)
@@ -213,6 +234,7 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 
 static int put(sentiment *s, int lex, const char *word, size_t n, double score)
 {
+	s->gen++; /* what sentiment_word remembers no longer holds */
 	cp_buf k = {0};
 	if (fold(word, n, &k) < 0) {
 		buf_free(&k);
@@ -308,7 +330,10 @@ sentiment *sentiment_new(void)
 		s->model = sm_builtin.features == SM_FEATURES_VERSION ? &sm_builtin : NULL;
 		s->feats = malloc(sizeof *s->feats);
 	}
-	if (!s || !s->feats || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
+	if (s)
+		s->wcache = calloc(WC_SLOTS, sizeof *s->wcache);
+	if (!s || !s->feats || !s->wcache || grow(s) < 0 ||
+	    load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
 	    load_builtin(s, L_FR, sentiment_lexicon_fr) < 0 || put_flags(s) < 0) {
 		sentiment_free(s);
 		return NULL;
@@ -363,6 +388,7 @@ void sentiment_free(sentiment *s)
 	buf_free(&s->scratch);
 	sm_free(&s->loaded);
 	free(s->feats);
+	free(s->wcache);
 	free(s);
 }
 
@@ -899,7 +925,15 @@ int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const ch
 
 float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, float *boost)
 {
-	const struct entry *e = find(s, k, n);
+	uint32_t h = hash32(k, n);
+	/* the cache is the sentiment's working memory, not its state */
+	struct wcache *c = n && n <= WC_KEY ? &s->wcache[h & (WC_SLOTS - 1)] : NULL;
+	if (c && c->gen == s->gen && c->h == h && c->n == n && !memcmp(c->key, k, n)) {
+		*found = c->found;
+		*boost = c->boost;
+		return c->v;
+	}
+	const struct entry *e = find_h(s, k, n, h);
 	*boost = e && (e->flags & F_BOOST) ? e->boost : 0;
 	float v = entry_score(e, L_EN, found);
 	if (!*found && n < 48) {
@@ -907,6 +941,15 @@ float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, f
 		memcpy(w, k, n);
 		w[n] = '\0';
 		v = stem_lookup(s, w, n, L_EN, found);
+	}
+	if (c) {
+		c->h = h;
+		c->gen = s->gen;
+		c->n = (uint8_t)n;
+		memcpy(c->key, k, n);
+		c->found = *found;
+		c->boost = *boost;
+		c->v = v;
 	}
 	return v;
 }
