@@ -292,23 +292,33 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 	bool space = true; /* drop leading space */
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
-		size_t l = 1;
-		uint32_t c = b < 0x80 ? b : tm_decode(s + i, len - i, &l);
-		bool white = b < 0x80 ? b == ' ' || (b >= '\t' && b <= '\r') : tm_class(c) == TM_SPACE;
+		if (b < 0x80) {
+			/* ASCII, nearly all of most texts: folded in place */
+			if (b == ' ' || (b >= '\t' && b <= '\r')) {
+				if (!space) {
+					src[k] = (uint32_t)i;
+					o[k++] = ' ';
+					space = true;
+				}
+			} else {
+				src[k] = (uint32_t)i;
+				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+				space = false;
+			}
+			i++;
+			continue;
+		}
+		size_t l;
+		uint32_t c = tm_decode(s + i, len - i, &l);
 		char f[8];
 		size_t fl;
-		if (white) {
+		if (tm_class(c) == TM_SPACE) {
 			/* a run of white space is one space */
 			f[0] = ' ';
 			fl = !space;
 			space = true;
 		} else {
-			if (b < 0x80) {
-				f[0] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-				fl = 1;
-			} else {
-				fl = tm_fold(c, f);
-			}
+			fl = tm_fold(c, f);
 			if (fl)
 				space = false;
 		}
