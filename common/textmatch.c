@@ -391,6 +391,13 @@ struct dslot {
 };
 #define DA_FREE 0xffffffffu
 
+/* The same in four bytes a state, when the array has fewer than 32,768
+ * slots (check: parent << 1 | output in 16 bits): half the cache. */
+struct dslot16 {
+	uint16_t base;
+	uint16_t check;      /* 0xffff when free */
+};
+
 struct tm_ac {
 	struct kw *kw;
 	size_t nkw, kwcap;
@@ -399,6 +406,7 @@ struct tm_ac {
 	/* the walks' trie: classes, and out by slot */
 	struct table trie;
 	struct dslot *da;
+	struct dslot16 *da16; /* da in 16 bits, when it fits; else NULL */
 	size_t nda;
 	/* the automaton of the other keywords */
 	struct table ac;
@@ -630,8 +638,15 @@ static int build_da(tm_ac *a, struct table *t, const int32_t *next, size_t nc, s
 		if (out[st] >= 0)
 			t->out[slot[st]] = out[st];
 	free(a->da);
+	free(a->da16);
 	a->da = d.da;
+	a->da16 = NULL;
 	a->nda = nda;
+	if (nda < 32768 && (a->da16 = malloc(nda * sizeof *a->da16)))
+		for (size_t i = 0; i < nda; i++)
+			a->da16[i] = (struct dslot16){ (uint16_t)d.da[i].base,
+			                               (uint16_t)(d.da[i].check == DA_FREE ? 0xffff :
+			                                          d.da[i].check) };
 	t->nstates = ns;
 	free(d.skip);
 	free(slot);
@@ -895,6 +910,43 @@ static const uint8_t word_byte[256] = {
 #undef W10
 #undef R16
 
+/* A walk of the trie from the word start at i, keeping the hits. */
+static int walk(const tm_ac *a, const struct dslot *da, const uint8_t *cls, const char *t,
+                size_t n, size_t i, tm_scratch *sc)
+{
+	uint32_t s = 0;
+	for (size_t j = i; j < n; j++) {
+		int c = cls[(unsigned char)t[j]];
+		if (!c)
+			break;
+		uint32_t to = (uint32_t)(da[s].base + c), ck = da[to].check;
+		if (ck >> 1 != s)
+			break;
+		s = to;
+		if ((ck & 1) && keep_hits(a, a->trie.out[s], t, n, i, j + 1, sc) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int walk16(const tm_ac *a, const struct dslot16 *da, const uint8_t *cls, const char *t,
+                  size_t n, size_t i, tm_scratch *sc)
+{
+	uint32_t s = 0;
+	for (size_t j = i; j < n; j++) {
+		int c = cls[(unsigned char)t[j]];
+		if (!c)
+			break;
+		uint32_t to = (uint32_t)da[s].base + (uint32_t)c, ck = da[to].check;
+		if (ck >> 1 != s)
+			break;
+		s = to;
+		if ((ck & 1) && keep_hits(a, a->trie.out[s], t, n, i, j + 1, sc) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_scratch *sc, tm_hit_fn fn, void *ctx)
 {
 	sc->n = 0;
@@ -905,6 +957,7 @@ int tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_scratch *sc, tm_hit_fn fn, 
 	if (a->nkw > a->nac) {
 		/* A walk from each word start, as far as the trie goes. */
 		const struct dslot *da = a->da;
+		const struct dslot16 *da16 = a->da16;
 		const uint8_t *cls = a->trie.cls;
 		bool prev_word = false;
 		for (size_t i = 0; i < n; i++) {
@@ -917,21 +970,9 @@ int tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_scratch *sc, tm_hit_fn fn, 
 				size_t l;
 				word = tm_class(tm_decode(t + i, n - i, &l)) == TM_WORD;
 			}
-			if (word & !prev_word) {
-				uint32_t s = 0;
-				for (size_t j = i; j < n; j++) {
-					int c = cls[(unsigned char)t[j]];
-					if (!c)
-						break;
-					uint32_t to = (uint32_t)(da[s].base + c), ck = da[to].check;
-					if (ck >> 1 != s)
-						break;
-					s = to;
-					if ((ck & 1) &&
-					    keep_hits(a, a->trie.out[s], t, n, i, j + 1, sc) < 0)
-						return -1;
-				}
-			}
+			if ((word & !prev_word) &&
+			    (da16 ? walk16(a, da16, cls, t, n, i, sc) : walk(a, da, cls, t, n, i, sc)) < 0)
+				return -1;
 			prev_word = word;
 		}
 	}
@@ -986,6 +1027,7 @@ void tm_ac_free(tm_ac *a)
 	table_free(&a->trie);
 	table_free(&a->ac);
 	free(a->da);
+	free(a->da16);
 	free(a);
 }
 
