@@ -380,6 +380,21 @@ const char *langid_detect(const char *text, size_t len)
 			i = skip_token(text, len, i);
 			continue;
 		}
+		if (b < 0x80 && b != '\'') {
+			/* Other ASCII: a digit spoils the word, the rest ends
+			 * it (what the general path below does for them). */
+			i++;
+			if ((unsigned)(b - '0') < 10) {
+				not_word = true;
+				continue;
+			}
+			if (wn && !not_word && !(wn == 1 && w[0] == '\''))
+				count_word(&t, w, wn, wh);
+			wn = 0;
+			wh = HASH32_INIT;
+			not_word = false;
+			continue;
+		}
 		uint32_t c = b;
 		int k = b < 0x80 ? 1 : uni_decode(text + i, len - i, &c);
 		if (k < 0) {
