@@ -114,6 +114,31 @@ static const struct edit_op *op_for(const rec_edit *e, const size_t *klen, const
 	return NULL;
 }
 
+/* Bytes of the line to copy, gathered: consecutive spans (a separator
+ * and the member after it, members left alone in a row) are one copy. */
+struct span {
+	const char *line;
+	size_t start, end;
+};
+
+static int span_flush(struct span *sp, cp_buf *out)
+{
+	int rc = sp->end > sp->start ? buf_add(out, sp->line + sp->start, sp->end - sp->start) : 0;
+	sp->start = sp->end = 0;
+	return rc;
+}
+
+static int span_add(struct span *sp, size_t start, size_t end, cp_buf *out)
+{
+	int rc = 0;
+	if (start != sp->end || sp->end == sp->start) {
+		rc = span_flush(sp, out);
+		sp->start = start;
+	}
+	sp->end = end;
+	return rc;
+}
+
 int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 {
 	const char *L = r->line;
@@ -136,7 +161,8 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 
 	/* Up to the first member (or the closing brace when there is none). */
 	size_t first = nf ? r->f[0].mstart : r->close;
-	rc |= buf_add(out, L, first);
+	struct span sp = { L, 0, 0 };
+	rc |= span_add(&sp, 0, first, out);
 
 	bool any = false;       /* a member has been written */
 	size_t prev_end = 0;    /* end of the last written original member */
@@ -160,19 +186,20 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 		if (any)
 			/* Keep the original separator when nothing was cut
 			 * before this member, else take this member's own. */
-			rc |= buf_add(out, adjacent ? L + prev_end : L + r->f[i - 1].mend,
-			              adjacent ? f->mstart - prev_end : f->mstart - r->f[i - 1].mend);
+			rc |= span_add(&sp, adjacent ? prev_end : r->f[i - 1].mend, f->mstart, out);
 		if (op) {
 			size_t vstart = (size_t)(f->v.p - L);
-			rc |= buf_add(out, L + f->mstart, vstart - f->mstart);
+			rc |= span_add(&sp, f->mstart, vstart, out);
+			rc |= span_flush(&sp, out);
 			rc |= buf_add(out, e->vals.p + op->val_off, op->val_len);
 		} else {
-			rc |= buf_add(out, L + f->mstart, f->mend - f->mstart);
+			rc |= span_add(&sp, f->mstart, f->mend, out);
 		}
 		any = true;
 		adjacent = true;
 		prev_end = f->mend;
 	}
+	rc |= span_flush(&sp, out);
 	for (size_t i = 0; i < e->nops; i++) {
 		const struct edit_op *op = &e->ops[i];
 		if (st[i].used || op->val_len == 0)
