@@ -74,9 +74,26 @@ static const char *const negations['z' - 'a' + 1] = {
 	['w' - 'a'] = " without wasnt werent wont wouldnt ",
 };
 
+/* Per first letter, the lengths its negations have (bit n): most words
+ * are ruled out without a search.  Filled on first use (the program is
+ * one thread; every filling writes the same bits). */
+static uint16_t neg_lengths['z' - 'a' + 1];
+static bool neg_ready;
+
 static bool is_negation(const char *k, size_t n)
 {
 	if (n < 2 || n > 8 || k[0] < 'a' || k[0] > 'z' || !negations[k[0] - 'a'])
+		return false;
+	if (!neg_ready) {
+		for (int c = 0; c <= 'z' - 'a'; c++)
+			for (const char *l = negations[c] ? negations[c] + 1 : ""; *l;) {
+				size_t m = strcspn(l, " ");
+				neg_lengths[c] |= (uint16_t)(1u << m);
+				l += m + 1;
+			}
+		neg_ready = true;
+	}
+	if (!(neg_lengths[k[0] - 'a'] & (1u << n)))
 		return false;
 	for (const char *l = negations[k[0] - 'a'] + 1; *l;) {
 		size_t m = 0;
