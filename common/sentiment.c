@@ -61,6 +61,16 @@ struct sentiment {
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
 #define AFINN_SCALE 0.8
 
+/* a and b agree on their first n bytes: words are short, and a call to
+ * memcmp cost more than the comparison. */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	unsigned d = 0;
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
 /* h is hash32(k, n). */
 static struct entry *find_h(const sentiment *s, const char *k, size_t n, uint32_t h)
 {
@@ -72,7 +82,7 @@ static struct entry *find_h(const sentiment *s, const char *k, size_t n, uint32_
 			return NULL;
 		struct entry *e = &s->tab[i];
 		/* k may hold a NUL (a key cut short); such a k matches nothing */
-		if (s->tags[i] == tag && e->h == h && e->klen == n && !memcmp(e->key, k, n))
+		if (s->tags[i] == tag && e->h == h && e->klen == n && same(e->key, k, n))
 			return e;
 	}
 }
@@ -928,7 +938,7 @@ float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, f
 	uint32_t h = hash32(k, n);
 	/* the cache is the sentiment's working memory, not its state */
 	struct wcache *c = n && n <= WC_KEY ? &s->wcache[h & (WC_SLOTS - 1)] : NULL;
-	if (c && c->gen == s->gen && c->h == h && c->n == n && !memcmp(c->key, k, n)) {
+	if (c && c->gen == s->gen && c->h == h && c->n == n && same(c->key, k, n)) {
 		*found = c->found;
 		*boost = c->boost;
 		return c->v;

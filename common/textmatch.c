@@ -867,12 +867,10 @@ static int keep_hits(const tm_ac *a, int32_t id, const char *t, size_t n, size_t
 		if (!boundary_ok(&a->kw[id], t, n, start, end))
 			continue;
 		if (sc->n == sc->cap) {
-			size_t cap = sc->cap ? 2 * sc->cap : 64;
-			struct tm_hit *h = realloc(sc->hits, cap * sizeof *h);
+			struct tm_hit *h = cp_grow(sc->hits, &sc->cap, sizeof *h, 64);
 			if (!h)
 				return -1;
 			sc->hits = h;
-			sc->cap = cap;
 		}
 		sc->hits[sc->n++] = (struct tm_hit){ (uint32_t)start, (uint32_t)end, id };
 	}
@@ -911,33 +909,24 @@ static const uint8_t word_byte[256] = {
 #undef R16
 
 /* A walk of the trie from the word start at i, keeping the hits. */
-static int walk(const tm_ac *a, const struct dslot *da, const uint8_t *cls, const char *t,
-                size_t n, size_t i, tm_scratch *sc)
+static int walk(const tm_ac *a, const uint8_t *cls, const char *t, size_t n, size_t i,
+                tm_scratch *sc)
 {
+	const struct dslot *da = a->da;
+	const struct dslot16 *da16 = a->da16;
 	uint32_t s = 0;
 	for (size_t j = i; j < n; j++) {
-		int c = cls[(unsigned char)t[j]];
+		unsigned c = cls[(unsigned char)t[j]];
 		if (!c)
 			break;
-		uint32_t to = (uint32_t)(da[s].base + c), ck = da[to].check;
-		if (ck >> 1 != s)
-			break;
-		s = to;
-		if ((ck & 1) && keep_hits(a, a->trie.out[s], t, n, i, j + 1, sc) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int walk16(const tm_ac *a, const struct dslot16 *da, const uint8_t *cls, const char *t,
-                  size_t n, size_t i, tm_scratch *sc)
-{
-	uint32_t s = 0;
-	for (size_t j = i; j < n; j++) {
-		int c = cls[(unsigned char)t[j]];
-		if (!c)
-			break;
-		uint32_t to = (uint32_t)da[s].base + (uint32_t)c, ck = da[to].check;
+		uint32_t to, ck;
+		if (da16) {
+			to = da16[s].base + c;
+			ck = da16[to].check;
+		} else {
+			to = (uint32_t)da[s].base + c;
+			ck = da[to].check;
+		}
 		if (ck >> 1 != s)
 			break;
 		s = to;
@@ -956,8 +945,6 @@ int tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_scratch *sc, tm_hit_fn fn, 
 	size_t n = tn->text.len;
 	if (a->nkw > a->nac) {
 		/* A walk from each word start, as far as the trie goes. */
-		const struct dslot *da = a->da;
-		const struct dslot16 *da16 = a->da16;
 		const uint8_t *cls = a->trie.cls;
 		bool prev_word = false;
 		for (size_t i = 0; i < n; i++) {
@@ -970,8 +957,7 @@ int tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_scratch *sc, tm_hit_fn fn, 
 				size_t l;
 				word = tm_class(tm_decode(t + i, n - i, &l)) == TM_WORD;
 			}
-			if ((word & !prev_word) &&
-			    (da16 ? walk16(a, da16, cls, t, n, i, sc) : walk(a, da, cls, t, n, i, sc)) < 0)
+			if ((word & !prev_word) && walk(a, cls, t, n, i, sc) < 0)
 				return -1;
 			prev_word = word;
 		}
