@@ -368,6 +368,7 @@ struct kw {
 	size_t len;
 	bool open_start, open_end;
 	bool walk;      /* found by the word-start walks, not the automaton */
+	bool word_first, word_last; /* its first, last character is a word's */
 };
 
 /* A table of transitions over byte classes, state << 1 | output, in 16
@@ -805,6 +806,8 @@ done:
 	return rc;
 }
 
+static int class_before(const char *t, size_t i);
+
 int tm_ac_build(tm_ac *a)
 {
 	a->built = false;
@@ -818,7 +821,9 @@ int tm_ac_build(tm_ac *a)
 	for (size_t i = 0; i < a->nkw; i++) {
 		struct kw *k = &a->kw[i];
 		size_t l;
-		k->walk = !k->open_start && tm_class(tm_decode(k->s, k->len, &l)) == TM_WORD;
+		k->word_first = tm_class(tm_decode(k->s, k->len, &l)) == TM_WORD;
+		k->word_last = class_before(k->s, k->len) == TM_WORD;
+		k->walk = !k->open_start && k->word_first;
 		a->nac += !k->walk;
 	}
 	if (build_table(a, &a->trie, true, NULL) < 0 ||
@@ -844,16 +849,24 @@ static int class_before(const char *t, size_t i)
 	return tm_class(tm_decode(t + j, i - j, &l));
 }
 
+/* Is the character at byte i of t (i < tlen) a word's? */
+static bool word_at(const char *t, size_t tlen, size_t i)
+{
+	unsigned char b = (unsigned char)t[i];
+	if (b < 0x80)
+		return (b >= '0' && b <= '9') || ((b | 32) >= 'a' && (b | 32) <= 'z') || b == '_';
+	size_t l;
+	return tm_class(tm_decode(t + i, tlen - i, &l)) == TM_WORD;
+}
+
 static bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t start,
                         size_t end)
 {
-	size_t l;
-	if (!k->open_start && start > 0 &&
-	    tm_class(tm_decode(k->s, k->len, &l)) == TM_WORD &&
-	    class_before(t, start) == TM_WORD)
+	if (!k->open_start && start > 0 && k->word_first &&
+	    ((unsigned char)t[start - 1] < 0x80 ? word_at(t, tlen, start - 1)
+	                                        : class_before(t, start) == TM_WORD))
 		return false;
-	if (!k->open_end && end < tlen && class_before(k->s, k->len) == TM_WORD &&
-	    tm_class(tm_decode(t + end, tlen - end, &l)) == TM_WORD)
+	if (!k->open_end && end < tlen && k->word_last && word_at(t, tlen, end))
 		return false;
 	return true;
 }
