@@ -374,6 +374,9 @@ void sm_predict(const sm_model *m, const struct sm_feats *f, double p[SM_CLASSES
 	const int16_t (*w)[SM_CLASSES] = m->w;
 	uint32_t mask = m->buckets - 1;
 	for (size_t i = 0; i < f->n; i++) {
+		/* the rows are spread over the table: ask for them early */
+		if (i + 16 < f->n)
+			__builtin_prefetch(w[f->h[i + 16] & mask]);
 		const int16_t *r = w[f->h[i] & mask];
 		acc[0] += r[0];
 		acc[1] += r[1];
