@@ -439,42 +439,50 @@ static const char *const emoticons_neg[] = {
 };
 
 /* Is there an emoticon at s?  Its length, with *v its valence. */
-/* Which bytes start an emoticon: most calls are for punctuation that
- * starts none, and return at once.  Filled on first use (the program is
- * one thread; every filling writes the same bits). */
-static uint32_t emo_first[8];
+/* The emoticons by first byte, each byte's in the lists' order (the
+ * positive ones first): most calls are for punctuation or a letter that
+ * starts none or one, and try only those.  Filled on first use (the
+ * program is one thread; every filling writes the same values). */
+#define NEMO 128
+static struct emo { const char *s; float v; } emo_sorted[NEMO];
+static uint8_t emo_start[257];
 static bool emo_ready;
+
+static void emo_init(void)
+{
+	size_t n = 0;
+	for (int b = 0; b < 256; b++) {
+		emo_start[b] = (uint8_t)n;
+		for (int pass = 0; pass < 2; pass++)
+			for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++)
+				if ((unsigned char)**e == b && n < NEMO)
+					emo_sorted[n++] = (struct emo){ *e, pass ? -1.8f : 1.8f };
+	}
+	emo_start[256] = (uint8_t)n;
+	emo_ready = true;
+}
 
 size_t sentiment_emoticon(const char *s, size_t n, float *v)
 {
-	if (!emo_ready) {
-		for (int pass = 0; pass < 2; pass++)
-			for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++)
-				emo_first[(unsigned char)**e >> 5] |= 1u << ((unsigned char)**e & 31);
-		emo_ready = true;
-	}
+	if (!emo_ready)
+		emo_init();
 	if (!n)
 		return 0;
 	unsigned char c = (unsigned char)s[0];
-	if (!(emo_first[c >> 5] & (1u << (c & 31))))
-		return 0;
 	size_t best = 0;
-	for (int pass = 0; pass < 2; pass++)
-		for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++) {
-			if ((unsigned char)(*e)[0] != c)
-				continue;
-			/* all of *e at s (a few bytes: no calls) */
-			size_t l = 1;
-			while ((*e)[l] && l < n && (*e)[l] == s[l])
-				l++;
-			if ((*e)[l])
-				continue;
-			if (l > best &&
-			    (l == n || !isalnum((unsigned char)s[l]) || (*e)[l - 1] == 'D')) {
-				best = l;
-				*v = pass ? -1.8f : 1.8f;
-			}
+	for (size_t k = emo_start[c]; k < emo_start[c + 1]; k++) {
+		const char *e = emo_sorted[k].s;
+		/* all of e at s (a few bytes: no calls) */
+		size_t l = 1;
+		while (e[l] && l < n && e[l] == s[l])
+			l++;
+		if (e[l])
+			continue;
+		if (l > best && (l == n || !isalnum((unsigned char)s[l]) || e[l - 1] == 'D')) {
+			best = l;
+			*v = emo_sorted[k].v;
 		}
+	}
 	return best;
 }
 

@@ -213,9 +213,11 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 			i = j;
 			continue;
 		}
-		size_t l;
-		uint32_t c = tm_decode(text + i, len - i, &l);
-		int cls = tm_class(c);
+		size_t l = 1;
+		uint32_t c = b;
+		/* ASCII classed here (as tm_class does), without the calls */
+		int cls = b >= 0x80 ? (c = tm_decode(text + i, len - i, &l), tm_class(c)) :
+		          a_alnum(b) || b == '_' ? TM_WORD : a_space(b) ? TM_SPACE : TM_PUNCT;
 		if (cls == TM_EMOJI || cls == TM_CJK) {
 			char fb[8];
 			size_t fl = tm_fold(c, fb);
