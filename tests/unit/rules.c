@@ -121,6 +121,22 @@ int main(void)
 	tm_ac_scan(a, &t, &scr, on_hit, &h);
 	is_int(h.n, 2, "two whole-word hits among 1000 keywords");
 	tm_ac_free(a);
+
+	/* 8000 keywords: a trie of over 32,768 states, whose double array
+	 * needs 32-bit fields */
+	a = tm_ac_new();
+	for (int i = 0; i < 8000; i++) {
+		snprintf(kw, sizeof kw, "k%05dzyxwv", i);
+		tm_ac_add(a, kw, strlen(kw));
+	}
+	ok(tm_ac_build(a) == 0, "8000 keywords built");
+	memset(&h, 0, sizeof h);
+	tm_normalize(&t, "k07999zyxwv, k00000zyxwvu k04000ZYXWV", strlen("k07999zyxwv, k00000zyxwvu k04000ZYXWV"));
+	ok(tm_ac_scan(a, &t, &scr, on_hit, &h) == 0, "scanned");
+	is_int(h.n, 2, "two whole-word hits among 8000 keywords");
+	is_int(h.ids[0], 7999, "the first");
+	is_int(h.ids[1], 4000, "the last");
+	tm_ac_free(a);
 	tm_norm_free(&t);
 	tm_scratch_free(&scr);
 
