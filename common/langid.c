@@ -102,6 +102,10 @@ static struct slot {
 	char w[WORD_MAX];
 } table[SLOTS];
 static bool table_ready;
+/* One bit per listed word's hash (bits 20-31, apart from the slot's):
+ * most words of a text are not listed, and are ruled out here, in 512
+ * bytes that stay in cache, before a probe of the table. */
+static uint64_t bloom[64];
 /* Which slots this text has counted already: stamp[i] == stamp_gen. */
 static uint32_t stamp[SLOTS], stamp_gen;
 
@@ -147,6 +151,7 @@ static void build(void)
 				s->h = h;
 				s->len = (uint8_t)n;
 				s->langs |= (uint8_t)(1u << l);
+				bloom[h >> 20 & 63] |= (uint64_t)1 << (h >> 26);
 			}
 		}
 	}
@@ -328,6 +333,8 @@ static void count_word(struct tally *t, const char *w, size_t n, uint32_t h)
 	if (!n)
 		return;
 	t->words++;
+	if (!(bloom[h >> 20 & 63] & ((uint64_t)1 << (h >> 26))))
+		return;
 	struct slot *s = find(w, n, h, false);
 	if (!s)
 		return;
