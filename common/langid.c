@@ -91,24 +91,44 @@ static const char *const lang_words[NLANG] = {
 };
 
 /* The word table: an open-addressing hash of every listed word to the set
- * of languages that list it, built once. */
-#define SLOTS 4096
+ * of languages that list it, built once.  Words are kept in their slot
+ * (the longest has 13 bytes): a probe reads one cache line. */
+#define SLOTS 2048
+#define WORD_MAX 14
 static struct slot {
-	const char *w;
 	uint32_t h;
-	uint8_t len;
+	uint8_t len;          /* 0: free */
 	uint8_t langs;
+	char w[WORD_MAX];
 } table[SLOTS];
 static bool table_ready;
+/* One bit per listed word's hash (bits 20-31, apart from the slot's):
+ * most words of a text are not listed, and are ruled out here, in 512
+ * bytes that stay in cache, before a probe of the table. */
+static uint64_t bloom[64];
+/* Which slots this text has counted already: stamp[i] == stamp_gen. */
+static uint32_t stamp[SLOTS], stamp_gen;
+
+/* a and b agree on their first n bytes: words are short, and a call to
+ * memcmp cost more than the comparison. */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	unsigned d = 0;
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
 
 /* h is hash32(w, n): the detector hashes a word as it reads it. */
 static struct slot *find(const char *w, size_t n, uint32_t h, bool add)
 {
+	if (n > WORD_MAX)
+		return NULL;
 	for (uint32_t i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
 		struct slot *s = &table[i];
-		if (!s->w)
+		if (!s->len)
 			return add ? s : NULL;
-		if (s->h == h && s->len == n && !memcmp(s->w, w, n))
+		if (s->h == h && s->len == n && same(s->w, w, n))
 			return s;
 	}
 }
@@ -123,13 +143,15 @@ static void build(void)
 			const char *w = p;
 			while (*p && *p != ' ')
 				p++;
-			if (p > w) {
-				uint32_t h = hash32(w, (size_t)(p - w));
-				struct slot *s = find(w, (size_t)(p - w), h, true);
-				s->w = w;
+			size_t n = (size_t)(p - w);
+			if (n && n <= WORD_MAX) {
+				uint32_t h = hash32(w, n);
+				struct slot *s = find(w, n, h, true);
+				memcpy(s->w, w, n);
 				s->h = h;
-				s->len = (uint8_t)(p - w);
+				s->len = (uint8_t)n;
 				s->langs |= (uint8_t)(1u << l);
+				bloom[h >> 20 & 63] |= (uint64_t)1 << (h >> 26);
 			}
 		}
 	}
@@ -289,7 +311,7 @@ struct tally {
 	unsigned score[NLANG];
 	unsigned words;
 	struct seen letters;        /* letter kinds, by code point */
-	struct seen counted;        /* words, by their slot */
+	unsigned counted, cap;      /* words counted, in stamp; at most cap */
 };
 
 /* A sign for langs, unless key was counted before (once the set is full,
@@ -311,9 +333,22 @@ static void count_word(struct tally *t, const char *w, size_t n, uint32_t h)
 	if (!n)
 		return;
 	t->words++;
+	if (!(bloom[h >> 20 & 63] & ((uint64_t)1 << (h >> 26))))
+		return;
 	struct slot *s = find(w, n, h, false);
-	if (s)
-		count_sign(t, &t->counted, (uintptr_t)s, s->langs);
+	if (!s)
+		return;
+	/* each word once (once cap words are, every one counts) */
+	size_t i = (size_t)(s - table);
+	if (stamp[i] == stamp_gen)
+		return;
+	if (t->counted < t->cap) {
+		stamp[i] = stamp_gen;
+		t->counted++;
+	}
+	for (int l = 0; l < NLANG; l++)
+		if (s->langs & (1u << l))
+			t->score[l]++;
 }
 
 static void count_letter(struct tally *t, uint32_t c)
@@ -327,7 +362,11 @@ const char *langid_detect(const char *text, size_t len)
 {
 	if (!table_ready)
 		build();
-	struct tally t = { .letters.cap = 16, .counted.cap = 64 };
+	struct tally t = { .letters.cap = 16, .cap = 64 };
+	if (++stamp_gen == 0) {
+		memset(stamp, 0, sizeof stamp);
+		stamp_gen = 1;
+	}
 	unsigned script[NSCRIPT] = {0}, flags = 0;
 	char w[32];
 	size_t wn = 0;
@@ -356,6 +395,21 @@ const char *langid_detect(const char *text, size_t len)
 		}
 		if ((b == '@' || b == '^') && at_start(text, i)) {
 			i = skip_token(text, len, i);
+			continue;
+		}
+		if (b < 0x80 && b != '\'') {
+			/* Other ASCII: a digit spoils the word, the rest ends
+			 * it (what the general path below does for them). */
+			i++;
+			if ((unsigned)(b - '0') < 10) {
+				not_word = true;
+				continue;
+			}
+			if (wn && !not_word && !(wn == 1 && w[0] == '\''))
+				count_word(&t, w, wn, wh);
+			wn = 0;
+			wh = HASH32_INIT;
+			not_word = false;
 			continue;
 		}
 		uint32_t c = b;

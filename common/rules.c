@@ -1095,21 +1095,51 @@ int rules_load(rules *rs, const char *path, cp_err *e)
 	return r;
 }
 
-/* A keyword atom without which the condition cannot hold, or -1. */
-static int needed_atom(const rules *rs, int ni)
+/* The keyword atoms at least one of which the condition needs to hold,
+ * appended to *set; false when it may hold without any.  A phone or card
+ * number needs ten digits in the text: the atom natoms stands for them. */
+static bool needed_atoms(const rules *rs, int ni, int **set, size_t *n, size_t *cap)
 {
-	const struct node *n = &rs->nodes[ni];
-	if (n->kind == N_KW)
-		return n->atom;
-	if (n->kind == N_NEAR)
-		return rs->nodes[n->a].atom;
-	if (n->kind == N_AND)
-		for (size_t i = 0; i < n->nkids; i++) {
-			int a = needed_atom(rs, n->kids[i]);
-			if (a >= 0)
-				return a;
+	const struct node *nd = &rs->nodes[ni];
+	int atom = -1;
+	switch (nd->kind) {
+	case N_KW:
+		atom = nd->atom;
+		break;
+	case N_NEAR:
+		atom = rs->nodes[nd->a].atom;
+		break;
+	case N_NUM:
+		atom = (int)rs->natoms;
+		break;
+	case N_AND:
+		/* any one operand's */
+		for (size_t i = 0; i < nd->nkids; i++) {
+			size_t was = *n;
+			if (needed_atoms(rs, nd->kids[i], set, n, cap))
+				return true;
+			*n = was;
 		}
-	return -1;
+		return false;
+	case N_OR:
+		/* every operand's */
+		for (size_t i = 0; i < nd->nkids; i++)
+			if (!needed_atoms(rs, nd->kids[i], set, n, cap))
+				return false;
+		return nd->nkids > 0;
+	default:
+		return false;
+	}
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		int *ns = realloc(*set, c * sizeof *ns);
+		if (!ns)
+			return false; /* the rule is tried on every record: slower, still right */
+		*set = ns;
+		*cap = c;
+	}
+	(*set)[(*n)++] = atom;
+	return true;
 }
 
 int rules_compile(rules *rs, cp_err *e)
@@ -1179,18 +1209,32 @@ int rules_compile(rules *rs, cp_err *e)
 	rs->atom_nrules = calloc(rs->natoms + 1, sizeof *rs->atom_nrules);
 	if (!rs->base || !rs->atom_rules || !rs->atom_nrules)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	/* A rule is tried when one of the atoms it needs was hit (on_hit,
+	 * scan), or on every record when it needs none. */
+	int *set = NULL;
+	size_t nset = 0, setcap = 0;
 	for (size_t i = 0; i < rs->nrules; i++) {
-		int a = rs->rules[i].root < 0 ? -1 : needed_atom(rs, rs->rules[i].root);
-		if (a < 0) {
+		nset = 0;
+		if (rs->rules[i].root < 0 || !needed_atoms(rs, rs->rules[i].root, &set, &nset, &setcap)) {
 			rs->base[i / 64] |= (uint64_t)1 << (i % 64);
 			continue;
 		}
-		size_t *nr = realloc(rs->atom_rules[a], (rs->atom_nrules[a] + 1) * sizeof *nr);
-		if (!nr)
-			return cp_fail(e, CP_EX_OSERR, "out of memory");
-		nr[rs->atom_nrules[a]++] = i;
-		rs->atom_rules[a] = nr;
+		for (size_t k = 0; k < nset; k++) {
+			int a = set[k];
+			size_t m = rs->atom_nrules[a];
+			if (m && rs->atom_rules[a][m - 1] == i)
+				continue;
+			size_t *nr = realloc(rs->atom_rules[a], (m + 1) * sizeof *nr);
+			if (!nr) {
+				free(set);
+				return cp_fail(e, CP_EX_OSERR, "out of memory");
+			}
+			nr[m] = i;
+			rs->atom_nrules[a] = m + 1;
+			rs->atom_rules[a] = nr;
+		}
 	}
+	free(set);
 	free(rs->atom_near);
 	rs->atom_near = calloc(rs->natoms + 1, sizeof *rs->atom_near);
 	if (!rs->atom_near)
@@ -1262,7 +1306,7 @@ void rules_free(rules *rs)
 		free(rs->kw_atoms[i]);
 	free(rs->kw_atoms);
 	free(rs->kw_natoms);
-	for (size_t i = 0; i < rs->natoms && rs->atom_rules; i++)
+	for (size_t i = 0; i <= rs->natoms && rs->atom_rules; i++)
 		free(rs->atom_rules[i]);
 	free(rs->atom_rules);
 	free(rs->atom_nrules);
@@ -1285,6 +1329,7 @@ struct rules_ctx {
 	const char *text;
 	size_t textlen;
 	tm_norm norm;
+	tm_scratch scratch;
 	/* keyword atoms hit in this record */
 	unsigned gen;
 	unsigned *atom_gen;
@@ -1351,6 +1396,7 @@ void rules_ctx_free(rules_ctx *c)
 	free(c->wordpos);
 	free(c->near_b);
 	tm_norm_free(&c->norm);
+	tm_scratch_free(&c->scratch);
 	buf_free(&c->tagbuf);
 	free(c->tagoff);
 	for (size_t i = 0; i < c->varcap; i++) {
@@ -1477,8 +1523,19 @@ static int scan(rules_ctx *c)
 	size_t len = c->textlen > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : c->textlen;
 	if (tm_normalize(&c->norm, c->text, len) < 0)
 		return c->oom = true, -1;
-	if (c->rs->nkw)
-		tm_ac_scan(c->rs->ac, &c->norm, on_hit, c);
+	const rules *rs = c->rs;
+	if (rs->has_num && rs->atom_nrules[rs->natoms]) {
+		/* the rules with a phone or card number: ten digits at least */
+		size_t digits = 0;
+		for (size_t i = 0; i < c->norm.text.len; i++)
+			digits += (unsigned)(c->norm.text.p[i] - '0') < 10;
+		for (size_t k = 0; digits >= 10 && k < rs->atom_nrules[rs->natoms]; k++) {
+			size_t r = rs->atom_rules[rs->natoms][k];
+			c->cand[r / 64] |= (uint64_t)1 << (r % 64);
+		}
+	}
+	if (c->rs->nkw && tm_ac_scan(c->rs->ac, &c->norm, &c->scratch, on_hit, c) < 0)
+		c->oom = true;
 	return c->oom ? -1 : 0;
 }
 

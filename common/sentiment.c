@@ -30,6 +30,9 @@ struct entry {
 
 enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8, F_SWEAR = 16 };
 
+#define WC_SLOTS 4096
+#define WC_KEY 32
+
 struct sentiment {
 	struct entry *tab;
 	size_t cap, n;       /* open addressing, cap a power of two */
@@ -38,6 +41,18 @@ struct sentiment {
 	 * of a text are in no lexicon, and stem_lookup tries several forms. */
 	uint32_t *tags;
 	cp_buf scratch;
+	/* sentiment_word's answers for the words seen last, by hash, direct
+	 * mapped: customers use the same few thousand words, most of them in
+	 * no lexicon, and each miss tried several stems.  An entry holds for
+	 * the lexicons' generation it was made in (put makes a new one). */
+	struct wcache {
+		uint32_t h, gen;
+		uint8_t n;
+		bool found;
+		char key[WC_KEY];
+		float v, boost;
+	} *wcache;
+	uint32_t gen;
 	const sm_model *model; /* NULL: the lexicon scorer for every language */
 	sm_model loaded;       /* a model read by sentiment_load_model */
 	struct sm_feats *feats; /* made once, reused for every text */
@@ -47,19 +62,35 @@ struct sentiment {
 /* AFINN's -5..5 onto the -4..4 scale the squashing constant suits. */
 #define AFINN_SCALE 0.8
 
-static struct entry *find(const sentiment *s, const char *k, size_t n)
+/* a and b agree on their first n bytes: words are short, and a call to
+ * memcmp cost more than the comparison. */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	unsigned d = 0;
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* h is hash32(k, n). */
+static struct entry *find_h(const sentiment *s, const char *k, size_t n, uint32_t h)
 {
 	if (!s->cap)
 		return NULL;
-	uint32_t h = hash32(k, n), tag = h | 1;
+	uint32_t tag = h | 1;
 	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		if (!s->tags[i])
 			return NULL;
 		struct entry *e = &s->tab[i];
 		/* k may hold a NUL (a key cut short); such a k matches nothing */
-		if (s->tags[i] == tag && e->h == h && e->klen == n && !memcmp(e->key, k, n))
+		if (s->tags[i] == tag && e->h == h && e->klen == n && same(e->key, k, n))
 			return e;
 	}
+}
+
+static struct entry *find(const sentiment *s, const char *k, size_t n)
+{
+	return find_h(s, k, n, hash32(k, n));
 }
 
 static int grow(sentiment *s)
@@ -214,6 +245,7 @@ static struct entry *intern(sentiment *s, const char *k, size_t n)
 
 static int put(sentiment *s, int lex, const char *word, size_t n, double score)
 {
+	s->gen++; /* what sentiment_word remembers no longer holds */
 	cp_buf k = {0};
 	if (fold(word, n, &k) < 0) {
 		buf_free(&k);
@@ -309,7 +341,10 @@ sentiment *sentiment_new(void)
 		s->model = sm_builtin.features == SM_FEATURES_VERSION ? &sm_builtin : NULL;
 		s->feats = malloc(sizeof *s->feats);
 	}
-	if (!s || !s->feats || grow(s) < 0 || load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
+	if (s)
+		s->wcache = calloc(WC_SLOTS, sizeof *s->wcache);
+	if (!s || !s->feats || !s->wcache || grow(s) < 0 ||
+	    load_builtin(s, L_EN, sentiment_lexicon_en) < 0 ||
 	    load_builtin(s, L_FR, sentiment_lexicon_fr) < 0 || put_flags(s) < 0) {
 		sentiment_free(s);
 		return NULL;
@@ -364,6 +399,7 @@ void sentiment_free(sentiment *s)
 	buf_free(&s->scratch);
 	sm_free(&s->loaded);
 	free(s->feats);
+	free(s->wcache);
 	free(s);
 }
 
@@ -404,42 +440,50 @@ static const char *const emoticons_neg[] = {
 };
 
 /* Is there an emoticon at s?  Its length, with *v its valence. */
-/* Which bytes start an emoticon: most calls are for punctuation that
- * starts none, and return at once.  Filled on first use (the program is
- * one thread; every filling writes the same bits). */
-static uint32_t emo_first[8];
+/* The emoticons by first byte, each byte's in the lists' order (the
+ * positive ones first): most calls are for punctuation or a letter that
+ * starts none or one, and try only those.  Filled on first use (the
+ * program is one thread; every filling writes the same values). */
+#define NEMO 128
+static struct emo { const char *s; float v; } emo_sorted[NEMO];
+static uint8_t emo_start[257];
 static bool emo_ready;
+
+static void emo_init(void)
+{
+	size_t n = 0;
+	for (int b = 0; b < 256; b++) {
+		emo_start[b] = (uint8_t)n;
+		for (int pass = 0; pass < 2; pass++)
+			for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++)
+				if ((unsigned char)**e == b && n < NEMO)
+					emo_sorted[n++] = (struct emo){ *e, pass ? -1.8f : 1.8f };
+	}
+	emo_start[256] = (uint8_t)n;
+	emo_ready = true;
+}
 
 size_t sentiment_emoticon(const char *s, size_t n, float *v)
 {
-	if (!emo_ready) {
-		for (int pass = 0; pass < 2; pass++)
-			for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++)
-				emo_first[(unsigned char)**e >> 5] |= 1u << ((unsigned char)**e & 31);
-		emo_ready = true;
-	}
+	if (!emo_ready)
+		emo_init();
 	if (!n)
 		return 0;
 	unsigned char c = (unsigned char)s[0];
-	if (!(emo_first[c >> 5] & (1u << (c & 31))))
-		return 0;
 	size_t best = 0;
-	for (int pass = 0; pass < 2; pass++)
-		for (const char *const *e = pass ? emoticons_neg : emoticons_pos; *e; e++) {
-			if ((unsigned char)(*e)[0] != c)
-				continue;
-			/* all of *e at s (a few bytes: no calls) */
-			size_t l = 1;
-			while ((*e)[l] && l < n && (*e)[l] == s[l])
-				l++;
-			if ((*e)[l])
-				continue;
-			if (l > best &&
-			    (l == n || !isalnum((unsigned char)s[l]) || (*e)[l - 1] == 'D')) {
-				best = l;
-				*v = pass ? -1.8f : 1.8f;
-			}
+	for (size_t k = emo_start[c]; k < emo_start[c + 1]; k++) {
+		const char *e = emo_sorted[k].s;
+		/* all of e at s (a few bytes: no calls) */
+		size_t l = 1;
+		while (e[l] && l < n && e[l] == s[l])
+			l++;
+		if (e[l])
+			continue;
+		if (l > best && (l == n || !isalnum((unsigned char)s[l]) || e[l - 1] == 'D')) {
+			best = l;
+			*v = emo_sorted[k].v;
 		}
+	}
 	return best;
 }
 
@@ -900,7 +944,15 @@ int sentiment_lexicon_score(sentiment *s, const char *text, size_t len, const ch
 
 float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, float *boost)
 {
-	const struct entry *e = find(s, k, n);
+	uint32_t h = hash32(k, n);
+	/* the cache is the sentiment's working memory, not its state */
+	struct wcache *c = n && n <= WC_KEY ? &s->wcache[h & (WC_SLOTS - 1)] : NULL;
+	if (c && c->gen == s->gen && c->h == h && c->n == n && same(c->key, k, n)) {
+		*found = c->found;
+		*boost = c->boost;
+		return c->v;
+	}
+	const struct entry *e = find_h(s, k, n, h);
 	*boost = e && (e->flags & F_BOOST) ? e->boost : 0;
 	float v = entry_score(e, L_EN, found);
 	if (!*found && n < 48) {
@@ -908,6 +960,15 @@ float sentiment_word(const sentiment *s, const char *k, size_t n, bool *found, f
 		memcpy(w, k, n);
 		w[n] = '\0';
 		v = stem_lookup(s, w, n, L_EN, found);
+	}
+	if (c) {
+		c->h = h;
+		c->gen = s->gen;
+		c->n = (uint8_t)n;
+		memcpy(c->key, k, n);
+		c->found = *found;
+		c->boost = *boost;
+		c->v = v;
 	}
 	return v;
 }

@@ -74,9 +74,26 @@ static const char *const negations['z' - 'a' + 1] = {
 	['w' - 'a'] = " without wasnt werent wont wouldnt ",
 };
 
+/* Per first letter, the lengths its negations have (bit n): most words
+ * are ruled out without a search.  Filled on first use (the program is
+ * one thread; every filling writes the same bits). */
+static uint16_t neg_lengths['z' - 'a' + 1];
+static bool neg_ready;
+
 static bool is_negation(const char *k, size_t n)
 {
 	if (n < 2 || n > 8 || k[0] < 'a' || k[0] > 'z' || !negations[k[0] - 'a'])
+		return false;
+	if (!neg_ready) {
+		for (int c = 0; c <= 'z' - 'a'; c++)
+			for (const char *l = negations[c] ? negations[c] + 1 : ""; *l;) {
+				size_t m = strcspn(l, " ");
+				neg_lengths[c] |= (uint16_t)(1u << m);
+				l += m + 1;
+			}
+		neg_ready = true;
+	}
+	if (!(neg_lengths[k[0] - 'a'] & (1u << n)))
 		return false;
 	for (const char *l = negations[k[0] - 'a'] + 1; *l;) {
 		size_t m = 0;
@@ -196,9 +213,11 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 			i = j;
 			continue;
 		}
-		size_t l;
-		uint32_t c = tm_decode(text + i, len - i, &l);
-		int cls = tm_class(c);
+		size_t l = 1;
+		uint32_t c = b;
+		/* ASCII classed here (as tm_class does), without the calls */
+		int cls = b >= 0x80 ? (c = tm_decode(text + i, len - i, &l), tm_class(c)) :
+		          a_alnum(b) || b == '_' ? TM_WORD : a_space(b) ? TM_SPACE : TM_PUNCT;
 		if (cls == TM_EMOJI || cls == TM_CJK) {
 			char fb[8];
 			size_t fl = tm_fold(c, fb);
@@ -357,6 +376,9 @@ void sm_predict(const sm_model *m, const struct sm_feats *f, double p[SM_CLASSES
 	const int16_t (*w)[SM_CLASSES] = m->w;
 	uint32_t mask = m->buckets - 1;
 	for (size_t i = 0; i < f->n; i++) {
+		/* the rows are spread over the table: ask for them early */
+		if (i + 16 < f->n)
+			__builtin_prefetch(w[f->h[i + 16] & mask]);
 		const int16_t *r = w[f->h[i] & mask];
 		acc[0] += r[0];
 		acc[1] += r[1];

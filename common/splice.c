@@ -8,17 +8,21 @@
 
 #include "carepipe.h"
 
+/* A reset keeps the keys (ops[nops..cap), NULL where never set): a
+ * program sets the same few keys on every record, in the same order, and
+ * then needs no allocation per record. */
 void edit_reset(rec_edit *e)
 {
-	for (size_t i = 0; i < e->nops; i++)
-		free(e->ops[i].key);
 	e->nops = 0;
 	buf_reset(&e->vals);
 }
 
 void edit_free(rec_edit *e)
 {
-	edit_reset(e);
+	for (size_t i = 0; i < e->cap; i++)
+		free(e->ops[i].key);
+	e->nops = 0;
+	buf_free(&e->vals);
 	free(e->ops);
 	e->ops = NULL;
 	e->cap = 0;
@@ -33,22 +37,37 @@ static struct edit_op *find_op(const rec_edit *e, const char *key)
 	return NULL;
 }
 
-static int put_op(rec_edit *e, const char *key, const char *json, size_t len)
+/* The op for key, made when there is none; NULL when out of memory. */
+static struct edit_op *op_of(rec_edit *e, const char *key)
 {
 	struct edit_op *op = find_op(e, key);
-	if (!op) {
-		if (e->nops == e->cap) {
-			struct edit_op *n = cp_grow(e->ops, &e->cap, sizeof *n, 8);
-			if (!n)
-				return -1;
-			e->ops = n;
-		}
+	if (op)
+		return op;
+	if (e->nops == e->cap) {
+		size_t old = e->cap;
+		struct edit_op *n = cp_grow(e->ops, &e->cap, sizeof *n, 8);
+		if (!n)
+			return NULL;
+		memset(n + old, 0, (e->cap - old) * sizeof *n);
+		e->ops = n;
+	}
+	op = &e->ops[e->nops];
+	if (!op->key || strcmp(op->key, key)) {
 		char *k = strdup(key);
 		if (!k)
-			return -1;
-		op = &e->ops[e->nops++];
+			return NULL;
+		free(op->key);
 		op->key = k;
 	}
+	e->nops++;
+	return op;
+}
+
+static int put_op(rec_edit *e, const char *key, const char *json, size_t len)
+{
+	struct edit_op *op = op_of(e, key);
+	if (!op)
+		return -1;
 	op->val_off = e->vals.len;
 	op->val_len = len;
 	return buf_add(&e->vals, json, len);
@@ -61,10 +80,20 @@ int edit_set(rec_edit *e, const char *key, const char *json, size_t len)
 
 int edit_set_str(rec_edit *e, const char *key, const char *s, size_t n)
 {
-	cp_buf b = {0};
-	int rc = buf_json_str(&b, s, n) < 0 ? -1 : put_op(e, key, b.p, b.len);
-	buf_free(&b);
-	return rc;
+	size_t nops = e->nops;
+	struct edit_op *op = op_of(e, key);
+	if (!op)
+		return -1;
+	/* written in place, as JSON; on failure the op is as it was */
+	size_t off = e->vals.len;
+	if (buf_json_str(&e->vals, s, n) < 0) {
+		e->vals.len = off;
+		e->nops = nops;
+		return -1;
+	}
+	op->val_off = off;
+	op->val_len = e->vals.len - off;
+	return 0;
 }
 
 int edit_del(rec_edit *e, const char *key)
@@ -72,45 +101,82 @@ int edit_del(rec_edit *e, const char *key)
 	return put_op(e, key, "", 0);
 }
 
-/* The op for a field, by unescaped key comparison. */
-static const struct edit_op *op_for(const rec_edit *e, const rec_field *f)
+/* The op for a field, by unescaped key comparison; klen[i] is
+ * strlen(ops[i].key). */
+static const struct edit_op *op_for(const rec_edit *e, const size_t *klen, const rec_field *f)
 {
 	for (size_t i = 0; i < e->nops; i++) {
 		const char *k = e->ops[i].key;
-		size_t kl = strlen(k);
-		if (!f->key_escaped ? (f->keylen == kl && memcmp(f->key, k, kl) == 0)
+		if (!f->key_escaped ? (f->keylen == klen[i] && memcmp(f->key, k, klen[i]) == 0)
 		                    : val_streq((cp_val){ f->key - 1, f->keylen + 2, VAL_STRING }, k))
 			return &e->ops[i];
 	}
 	return NULL;
 }
 
+/* Bytes of the line to copy, gathered: consecutive spans (a separator
+ * and the member after it, members left alone in a row) are one copy. */
+struct span {
+	const char *line;
+	size_t start, end;
+};
+
+static int span_flush(struct span *sp, cp_buf *out)
+{
+	int rc = sp->end > sp->start ? buf_add(out, sp->line + sp->start, sp->end - sp->start) : 0;
+	sp->start = sp->end = 0;
+	return rc;
+}
+
+static int span_add(struct span *sp, size_t start, size_t end, cp_buf *out)
+{
+	int rc = 0;
+	if (start != sp->end || sp->end == sp->start) {
+		rc = span_flush(sp, out);
+		sp->start = start;
+	}
+	sp->end = end;
+	return rc;
+}
+
 int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 {
 	const char *L = r->line;
 	size_t nf = r->nf;
-	bool *used = e->nops ? calloc(e->nops, sizeof *used) : NULL;
-	int rc = 0;
-	if (e->nops && !used)
+	/* per op: used, and its key's length; on the stack for the few ops
+	 * a program sets */
+	struct { bool used; size_t klen; } few[16], *st = few;
+	if (e->nops > 16 && !(st = malloc(e->nops * sizeof *st)))
 		return -1;
+	size_t klen_few[16], *klen = klen_few;
+	if (e->nops > 16 && !(klen = malloc(e->nops * sizeof *klen))) {
+		free(st);
+		return -1;
+	}
+	for (size_t i = 0; i < e->nops; i++) {
+		st[i].used = false;
+		klen[i] = strlen(e->ops[i].key);
+	}
+	int rc = 0;
 
 	/* Up to the first member (or the closing brace when there is none). */
 	size_t first = nf ? r->f[0].mstart : r->close;
-	rc |= buf_add(out, L, first);
+	struct span sp = { L, 0, 0 };
+	rc |= span_add(&sp, 0, first, out);
 
 	bool any = false;       /* a member has been written */
 	size_t prev_end = 0;    /* end of the last written original member */
 	bool adjacent = false;  /* the last original member was written */
 	for (size_t i = 0; i < nf; i++) {
 		const rec_field *f = &r->f[i];
-		const struct edit_op *op = op_for(e, f);
+		const struct edit_op *op = op_for(e, klen, f);
 		if (op) {
-			used[op - e->ops] = true;
+			st[op - e->ops].used = true;
 			/* A duplicate key earlier in the line is dropped, so the
 			 * new value is the only one any parser can see. */
 			bool later_dup = false;
 			for (size_t j = i + 1; j < nf; j++)
-				if (op_for(e, &r->f[j]) == op)
+				if (op_for(e, klen, &r->f[j]) == op)
 					later_dup = true;
 			if (op->val_len == 0 || later_dup) {
 				adjacent = false;
@@ -120,26 +186,27 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 		if (any)
 			/* Keep the original separator when nothing was cut
 			 * before this member, else take this member's own. */
-			rc |= buf_add(out, adjacent ? L + prev_end : L + r->f[i - 1].mend,
-			              adjacent ? f->mstart - prev_end : f->mstart - r->f[i - 1].mend);
+			rc |= span_add(&sp, adjacent ? prev_end : r->f[i - 1].mend, f->mstart, out);
 		if (op) {
 			size_t vstart = (size_t)(f->v.p - L);
-			rc |= buf_add(out, L + f->mstart, vstart - f->mstart);
+			rc |= span_add(&sp, f->mstart, vstart, out);
+			rc |= span_flush(&sp, out);
 			rc |= buf_add(out, e->vals.p + op->val_off, op->val_len);
 		} else {
-			rc |= buf_add(out, L + f->mstart, f->mend - f->mstart);
+			rc |= span_add(&sp, f->mstart, f->mend, out);
 		}
 		any = true;
 		adjacent = true;
 		prev_end = f->mend;
 	}
+	rc |= span_flush(&sp, out);
 	for (size_t i = 0; i < e->nops; i++) {
 		const struct edit_op *op = &e->ops[i];
-		if (used[i] || op->val_len == 0)
+		if (st[i].used || op->val_len == 0)
 			continue;
 		if (any)
 			rc |= buf_addc(out, ',');
-		rc |= buf_json_str(out, op->key, strlen(op->key));
+		rc |= buf_json_str(out, op->key, klen[i]);
 		rc |= buf_addc(out, ':');
 		rc |= buf_add(out, e->vals.p + op->val_off, op->val_len);
 		any = true;
@@ -147,6 +214,9 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 	/* Whatever followed the last member: white space, '}' and beyond. */
 	size_t tail = nf ? r->f[nf - 1].mend : r->close;
 	rc |= buf_add(out, L + tail, r->len - tail);
-	free(used);
+	if (st != few) {
+		free(st);
+		free(klen);
+	}
 	return rc ? -1 : 0;
 }

@@ -292,23 +292,33 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 	bool space = true; /* drop leading space */
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
-		size_t l = 1;
-		uint32_t c = b < 0x80 ? b : tm_decode(s + i, len - i, &l);
-		bool white = b < 0x80 ? b == ' ' || (b >= '\t' && b <= '\r') : tm_class(c) == TM_SPACE;
+		if (b < 0x80) {
+			/* ASCII, nearly all of most texts: folded in place */
+			if (b == ' ' || (b >= '\t' && b <= '\r')) {
+				if (!space) {
+					src[k] = (uint32_t)i;
+					o[k++] = ' ';
+					space = true;
+				}
+			} else {
+				src[k] = (uint32_t)i;
+				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+				space = false;
+			}
+			i++;
+			continue;
+		}
+		size_t l;
+		uint32_t c = tm_decode(s + i, len - i, &l);
 		char f[8];
 		size_t fl;
-		if (white) {
+		if (tm_class(c) == TM_SPACE) {
 			/* a run of white space is one space */
 			f[0] = ' ';
 			fl = !space;
 			space = true;
 		} else {
-			if (b < 0x80) {
-				f[0] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-				fl = 1;
-			} else {
-				fl = tm_fold(c, f);
-			}
+			fl = tm_fold(c, f);
 			if (fl)
 				space = false;
 		}
@@ -334,30 +344,79 @@ void tm_norm_free(tm_norm *n)
 	n->cap = 0;
 }
 
-/* ---------------------------------------------------------- Aho-Corasick */
+/* ------------------------------------------------------ keyword matching */
+
+/*
+ * Two matchers, one result.  Nearly every keyword starts a word ("refund",
+ * "phone number"): it can only start where a word does, so the scan walks
+ * a trie of those keywords from each word start only, and most walks end
+ * after a byte or two.  The trie is a double array (eight bytes a state),
+ * small enough to stay in cache.  The rest (a leading "*", a keyword
+ * starting with punctuation, an emoji or an ideograph) can start
+ * anywhere: an Aho-Corasick automaton of them alone follows every byte
+ * that can be part of one.  A single automaton of every keyword (13,000
+ * states of 84 byte classes for consumer.rules, 2.2 MB) spent a cache
+ * miss on nearly every byte of text.
+ *
+ * The hits are gathered, then reported as that single automaton did: by
+ * end, then by start, then (keywords of one text: "refund" and "refund*")
+ * the one added last first.
+ */
 
 struct kw {
 	char *s;        /* normalised */
 	size_t len;
 	bool open_start, open_end;
+	bool walk;      /* found by the word-start walks, not the automaton */
+	bool word_first, word_last; /* its first, last character is a word's */
+};
+
+/* A table of transitions over byte classes, state << 1 | output, in 16
+ * bits when the states fit (half the cache), else 32. */
+struct table {
+	uint8_t cls[256];
+	int nclass;
+	uint16_t *t16;
+	int32_t *t32;
+	int32_t *out;        /* per state: keyword ending here, or -1 */
+	size_t nstates;
+};
+
+/* The walks' trie as a double array: state s goes on class c to slot
+ * base[s] + c when that slot's check names s.  Eight bytes a state
+ * (100 KB for consumer.rules' 13,000) where dense rows took 1.2 MB: the
+ * deep states a walk reaches stay in cache. */
+struct dslot {
+	int32_t base;
+	uint32_t check;      /* parent << 1 | output; DA_FREE when free */
+};
+#define DA_FREE 0xffffffffu
+
+/* The same in four bytes a state, when the array has fewer than 32,768
+ * slots (check: parent << 1 | output in 16 bits): half the cache. */
+struct dslot16 {
+	uint16_t base;
+	uint16_t check;      /* 0xffff when free */
 };
 
 struct tm_ac {
 	struct kw *kw;
 	size_t nkw, kwcap;
-	/* the automaton, over byte classes */
-	uint8_t cls[256];
-	int nclass;
-	int32_t *next;       /* nstates * nclass */
-	uint16_t *next16;    /* the same, state << 1 | output, when it fits */
-	int32_t *out;        /* per state: keyword ending here, or -1 */
 	int32_t *same;       /* per keyword: the next one of the same text ending
 	                        at its state ("refund" and "refund*"), or -1 */
+	/* the walks' trie: classes, and out by slot */
+	struct table trie;
+	struct dslot *da;
+	struct dslot16 *da16; /* da in 16 bits, when it fits; else NULL */
+	size_t nda;
+	/* the automaton of the other keywords */
+	struct table ac;
 	int32_t *dict;       /* per state: next state on the fail chain with an output */
-	size_t nstates;
+	size_t nac;          /* keywords in it */
 	/* keyword ids by hash, for tm_ac_add to find an equal keyword fast */
 	int32_t *slots;
 	size_t nslots;
+	bool built;
 };
 
 static uint32_t kw_hash(const char *s, size_t n, bool os, bool oe)
@@ -445,140 +504,340 @@ int tm_ac_add(tm_ac *a, const char *kw, size_t len)
 	k->len = n.text.len;
 	k->open_start = open_start;
 	k->open_end = open_end;
+	k->walk = false;
 	free(n.src);
 	a->slots[slot] = (int32_t)a->nkw;
+	a->built = false;
 	return (int)a->nkw++;
 }
 
-int tm_ac_build(tm_ac *a)
+static void table_free(struct table *t)
 {
-	/* Byte classes: each byte that occurs in a keyword gets its own. */
-	memset(a->cls, 0, sizeof a->cls);
-	a->nclass = 1;
+	free(t->t16);
+	free(t->t32);
+	free(t->out);
+	t->t16 = NULL;
+	t->t32 = NULL;
+	t->out = NULL;
+	t->nstates = 0;
+}
+
+/* The transition of state s on byte class c, as state << 1 | output. */
+static inline uint32_t step(const struct table *t, uint32_t s, int c)
+{
+	size_t i = (size_t)s * (size_t)t->nclass + (size_t)c;
+	return t->t16 ? t->t16[i] : (uint32_t)t->t32[i];
+}
+
+/* The double array under construction: slots, and for finding free ones
+ * fast a skip list (a slot's skip is itself while free, else a slot
+ * further on that was free, compressed as it is followed). */
+struct dabuild {
+	struct dslot *da;
+	uint32_t *skip;
+	size_t cap;
+};
+
+/* Room for slot i, new slots free. */
+static int da_reserve(struct dabuild *d, size_t i)
+{
+	if (i < d->cap)
+		return 0;
+	size_t n = d->cap ? d->cap : 1024;
+	while (n <= i)
+		n *= 2;
+	struct dslot *da = realloc(d->da, n * sizeof *da);
+	if (da)
+		d->da = da;
+	uint32_t *sk = realloc(d->skip, n * sizeof *sk);
+	if (sk)
+		d->skip = sk;
+	if (!da || !sk)
+		return -1;
+	for (size_t k = d->cap; k < n; k++) {
+		d->da[k] = (struct dslot){ 0, DA_FREE };
+		d->skip[k] = (uint32_t)k;
+	}
+	d->cap = n;
+	return 0;
+}
+
+/* The first free slot at or after i (i < cap; the last slot stays free). */
+static size_t da_free_from(struct dabuild *d, size_t i)
+{
+	size_t r = i;
+	while (d->skip[r] != r)
+		r = d->skip[r];
+	while (d->skip[i] != i) {
+		size_t n = d->skip[i];
+		d->skip[i] = (uint32_t)r;
+		i = n;
+	}
+	return r;
+}
+
+static void da_use(struct dabuild *d, size_t i, uint32_t check)
+{
+	d->da[i].check = check;
+	d->skip[i] = (uint32_t)(i + 1);
+}
+
+/* The trie (next: ns states of nc classes, 0 for no edge; queue: the
+ * states but the root, breadth first) as a double array in a->da, with
+ * t->out by slot.  Each state's children go at the first base where
+ * their slots are all free; breadth first, the shallow states share the
+ * array's first cache lines. */
+static int build_da(tm_ac *a, struct table *t, const int32_t *next, size_t nc, size_t ns,
+                    const int32_t *queue, size_t qt, const int32_t *out)
+{
+	struct dabuild d = {0};
+	size_t top = 1;
+	int32_t *slot = malloc(ns * sizeof *slot);
+	uint8_t *kids = malloc(nc);
+	if (!slot || !kids || da_reserve(&d, 2 * ns + 2 * nc) < 0)
+		goto fail;
+	slot[0] = 0;
+	da_use(&d, 0, 0); /* the root's slot */
+	for (size_t q = 0; q <= qt; q++) {
+		size_t st = q ? (size_t)queue[q - 1] : 0;
+		size_t nk = 0;
+		for (size_t c = 1; c < nc; c++)
+			if (next[st * nc + c] > 0)
+				kids[nk++] = (uint8_t)c;
+		if (!nk)
+			continue;
+		/* the first kid at a free slot, the others where they fall */
+		size_t b;
+		for (size_t p = da_free_from(&d, kids[0] + 1);; p = da_free_from(&d, p + 1)) {
+			b = p - kids[0];
+			if (da_reserve(&d, b + nc + 1) < 0)
+				goto fail;
+			size_t k = 1;
+			while (k < nk && d.da[b + kids[k]].check == DA_FREE)
+				k++;
+			if (k == nk)
+				break;
+		}
+		uint32_t me = (uint32_t)slot[st];
+		d.da[me].base = (int32_t)b;
+		for (size_t k = 0; k < nk; k++) {
+			size_t u = (size_t)next[st * nc + kids[k]];
+			size_t at = b + kids[k];
+			slot[u] = (int32_t)at;
+			da_use(&d, at, me << 1 | (out[u] >= 0));
+			if (at + 1 > top)
+				top = at + 1;
+		}
+	}
+	/* any base + class stays inside */
+	size_t nda = top + nc;
+	if (da_reserve(&d, nda) < 0 || !(t->out = malloc(nda * sizeof *t->out)))
+		goto fail;
+	for (size_t i = 0; i < nda; i++)
+		t->out[i] = -1;
+	for (size_t st = 0; st < ns; st++)
+		if (out[st] >= 0)
+			t->out[slot[st]] = out[st];
+	free(a->da);
+	free(a->da16);
+	a->da = d.da;
+	a->da16 = NULL;
+	a->nda = nda;
+	if (nda < 32768 && (a->da16 = malloc(nda * sizeof *a->da16)))
+		for (size_t i = 0; i < nda; i++)
+			a->da16[i] = (struct dslot16){ (uint16_t)d.da[i].base,
+			                               (uint16_t)(d.da[i].check == DA_FREE ? 0xffff :
+			                                          d.da[i].check) };
+	t->nstates = ns;
+	free(d.skip);
+	free(slot);
+	free(kids);
+	return 0;
+fail:
+	free(d.da);
+	free(d.skip);
+	free(slot);
+	free(kids);
+	return -1;
+}
+
+/*
+ * The trie of the keywords with walk == want, into t: classes, dense
+ * transitions (-1: none yet), out and same.  With fail (the automaton),
+ * also fail links, dict and the complete transition function.  States are
+ * numbered breadth first: the root and the shallow states, where a scan
+ * spends nearly all its time, share cache lines at the table's start.
+ */
+static int build_table(tm_ac *a, struct table *t, bool want, int32_t **dictp)
+{
+	table_free(t);
+	memset(t->cls, 0, sizeof t->cls);
+	t->nclass = 1;
 	size_t total = 1;
 	for (size_t i = 0; i < a->nkw; i++) {
+		if (a->kw[i].walk != want)
+			continue;
 		total += a->kw[i].len;
 		for (size_t j = 0; j < a->kw[i].len; j++) {
 			unsigned char b = (unsigned char)a->kw[i].s[j];
-			if (!a->cls[b])
-				a->cls[b] = (uint8_t)a->nclass++;
+			if (!t->cls[b])
+				t->cls[b] = (uint8_t)t->nclass++;
 		}
 	}
-	int nc = a->nclass;
-	free(a->next);
-	free(a->out);
-	free(a->dict);
-	free(a->same);
-	a->next = malloc(total * nc * sizeof *a->next);
-	a->out = malloc(total * sizeof *a->out);
-	a->dict = malloc(total * sizeof *a->dict);
-	a->same = malloc((a->nkw + 1) * sizeof *a->same);
+	size_t nc = (size_t)t->nclass;
+	int32_t *next = malloc(total * nc * sizeof *next);
+	int32_t *out = malloc(total * sizeof *out);
+	int32_t *dict = dictp ? malloc(total * sizeof *dict) : NULL;
 	int32_t *fail = malloc(total * sizeof *fail);
 	int32_t *queue = malloc(total * sizeof *queue);
-	if (!a->next || !a->out || !a->dict || !a->same || !fail || !queue) {
-		free(fail);
-		free(queue);
-		return -1;
-	}
-	/* The trie; -1 is "no edge yet". */
-	memset(a->next, 0xff, nc * sizeof *a->next);
-	a->out[0] = -1;
+	int32_t *perm = malloc(total * sizeof *perm);
+	int rc = -1;
+	if (!next || !out || (dictp && !dict) || !fail || !queue || !perm)
+		goto done;
+	memset(next, 0xff, nc * sizeof *next);
+	out[0] = -1;
 	size_t ns = 1;
 	for (size_t i = 0; i < a->nkw; i++) {
+		if (a->kw[i].walk != want)
+			continue;
 		int32_t s = 0;
 		for (size_t j = 0; j < a->kw[i].len; j++) {
-			int c = a->cls[(unsigned char)a->kw[i].s[j]];
-			if (a->next[s * nc + c] < 0) {
-				memset(a->next + ns * nc, 0xff, nc * sizeof *a->next);
-				a->out[ns] = -1;
-				a->next[s * nc + c] = (int32_t)ns++;
+			size_t c = t->cls[(unsigned char)a->kw[i].s[j]];
+			if (next[s * nc + c] < 0) {
+				memset(next + ns * nc, 0xff, nc * sizeof *next);
+				out[ns] = -1;
+				next[s * nc + c] = (int32_t)ns++;
 			}
-			s = a->next[s * nc + c];
+			s = next[s * nc + c];
 		}
-		a->same[i] = a->out[s];
-		a->out[s] = (int32_t)i;
+		a->same[i] = out[s];
+		out[s] = (int32_t)i;
 	}
-	a->nstates = ns;
-	/* Breadth first: fail links, then complete the transition function so
-	 * the scan follows one edge per byte. */
+	/* Breadth first: the order, and for the automaton fail links and the
+	 * complete transition function, so its scan follows one edge per
+	 * byte.  In the trie a missing edge becomes the root: no edge leads
+	 * there, so it reads as "none". */
 	size_t qh = 0, qt = 0;
-	fail[0] = 0;
-	a->dict[0] = -1;
-	for (int c = 0; c < nc; c++) {
-		int32_t t = a->next[c];
-		if (t < 0) {
-			a->next[c] = 0;
+	if (dict)
+		dict[0] = -1;
+	for (size_t c = 0; c < nc; c++) {
+		int32_t s = next[c];
+		if (s < 0) {
+			next[c] = 0;
 		} else {
-			fail[t] = 0;
-			a->dict[t] = -1;
-			queue[qt++] = t;
+			fail[s] = 0;
+			if (dict)
+				dict[s] = -1;
+			queue[qt++] = s;
 		}
 	}
 	while (qh < qt) {
 		int32_t s = queue[qh++];
-		for (int c = 0; c < nc; c++) {
-			int32_t t = a->next[s * nc + c];
-			int32_t f = a->next[fail[s] * nc + c];
-			if (t < 0) {
-				a->next[s * nc + c] = f;
+		for (size_t c = 0; c < nc; c++) {
+			int32_t u = next[s * nc + c];
+			if (!dict) {
+				if (u < 0)
+					next[s * nc + c] = 0;
+				else
+					queue[qt++] = u;
+				continue;
+			}
+			int32_t f = next[fail[s] * nc + c];
+			if (u < 0) {
+				next[s * nc + c] = f;
 			} else {
-				fail[t] = f;
-				a->dict[t] = a->out[f] >= 0 ? f : a->dict[f];
-				queue[qt++] = t;
+				fail[u] = f;
+				dict[u] = out[f] >= 0 ? f : dict[f];
+				queue[qt++] = u;
 			}
 		}
 	}
-	/* Number the states breadth first: the root and the shallow states,
-	 * where the scan spends nearly all its time, then share cache lines
-	 * at the start of the table instead of being spread through it. */
-	int32_t *perm = fail; /* fail links are no longer needed */
+	if (!dictp) {
+		if (build_da(a, t, next, nc, ns, queue, qt, out) < 0)
+			goto done;
+		rc = 0;
+		goto done;
+	}
 	perm[0] = 0;
 	for (size_t k = 0; k < qt; k++)
 		perm[queue[k]] = (int32_t)(k + 1);
-	int32_t *pnext = malloc(total * nc * sizeof *pnext);
-	int32_t *pout = malloc(total * sizeof *pout), *pdict = malloc(total * sizeof *pdict);
-	if (!pnext || !pout || !pdict) {
-		free(pnext);
-		free(pout);
-		free(pdict);
-		free(fail);
-		free(queue);
-		return -1;
-	}
-	for (size_t st = 0; st < ns; st++) {
-		int32_t ps = perm[st];
-		pout[ps] = a->out[st];
-		pdict[ps] = a->dict[st] >= 0 ? perm[a->dict[st]] : -1;
-		for (int c = 0; c < nc; c++)
-			pnext[(size_t)ps * nc + c] = perm[a->next[st * nc + c]];
-	}
-	free(a->next);
-	free(a->out);
-	free(a->dict);
-	a->next = pnext;
-	a->out = pout;
-	a->dict = pdict;
-	/* The scan's one load per byte also says whether the state it reaches
-	 * ends a keyword: state numbers are doubled, the low bit is "output". */
-	free(a->next16);
-	a->next16 = NULL;
+	t->out = malloc(ns * sizeof *t->out);
 	if (ns < 32768)
-		a->next16 = malloc(ns * nc * sizeof *a->next16);
-	for (size_t i = 0; i < ns * (size_t)nc; i++) {
-		int32_t t = a->next[i];
-		bool o = a->out[t] >= 0 || a->dict[t] >= 0;
-		if (a->next16)
-			a->next16[i] = (uint16_t)(t << 1 | o);
-		a->next[i] = t * 2 * nc + o;
+		t->t16 = malloc(ns * nc * sizeof *t->t16);
+	else
+		t->t32 = malloc(ns * nc * sizeof *t->t32);
+	if (!t->out || (!t->t16 && !t->t32))
+		goto done;
+	for (size_t st = 0; st < ns; st++)
+		t->out[perm[st]] = out[st];
+	if (dict) {
+		/* fail is free again: the permuted dict */
+		for (size_t st = 0; st < ns; st++)
+			fail[perm[st]] = dict[st] >= 0 ? perm[dict[st]] : -1;
+		memcpy(dict, fail, ns * sizeof *dict);
 	}
-	/* Small automata scan from the half-size table, which stays in cache. */
-	if (a->next16) {
-		free(a->next);
-		a->next = NULL;
+	for (size_t st = 0; st < ns; st++)
+		for (size_t c = 0; c < nc; c++) {
+			int32_t u = perm[next[st * nc + c]];
+			/* the output bit: a keyword ends here, or on the fail chain */
+			bool o = t->out[u] >= 0 || (dict && dict[u] >= 0);
+			size_t i = (size_t)perm[st] * nc + c;
+			if (t->t16)
+				t->t16[i] = (uint16_t)(u << 1 | o);
+			else
+				t->t32[i] = u << 1 | o;
+		}
+	t->nstates = ns;
+	if (dictp) {
+		free(*dictp);
+		*dictp = dict;
+		dict = NULL;
 	}
+	rc = 0;
+done:
+	if (rc < 0)
+		table_free(t);
+	free(next);
+	free(out);
+	free(dict);
 	free(fail);
 	free(queue);
+	free(perm);
+	return rc;
+}
+
+static int class_before(const char *t, size_t i);
+
+int tm_ac_build(tm_ac *a)
+{
+	a->built = false;
+	free(a->same);
+	a->same = malloc((a->nkw + 1) * sizeof *a->same);
+	if (!a->same)
+		return -1;
+	/* The walks find the keywords that must start a word; the automaton
+	 * the others. */
+	a->nac = 0;
+	for (size_t i = 0; i < a->nkw; i++) {
+		struct kw *k = &a->kw[i];
+		size_t l;
+		k->word_first = tm_class(tm_decode(k->s, k->len, &l)) == TM_WORD;
+		k->word_last = class_before(k->s, k->len) == TM_WORD;
+		k->walk = !k->open_start && k->word_first;
+		a->nac += !k->walk;
+	}
+	if (build_table(a, &a->trie, true, NULL) < 0 ||
+	    build_table(a, &a->ac, false, &a->dict) < 0)
+		return -1;
+	a->built = true;
 	return 0;
+}
+
+void tm_scratch_free(tm_scratch *s)
+{
+	free(s->hits);
+	s->hits = NULL;
+	s->n = s->cap = 0;
 }
 
 /* The class of the character that ends just before byte i of t. */
@@ -590,54 +849,168 @@ static int class_before(const char *t, size_t i)
 	return tm_class(tm_decode(t + j, i - j, &l));
 }
 
+/* Is the character at byte i of t (i < tlen) a word's? */
+static bool word_at(const char *t, size_t tlen, size_t i)
+{
+	unsigned char b = (unsigned char)t[i];
+	if (b < 0x80)
+		return (b >= '0' && b <= '9') || ((b | 32) >= 'a' && (b | 32) <= 'z') || b == '_';
+	size_t l;
+	return tm_class(tm_decode(t + i, tlen - i, &l)) == TM_WORD;
+}
+
 static bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t start,
                         size_t end)
 {
-	size_t l;
-	if (!k->open_start && start > 0 &&
-	    tm_class(tm_decode(k->s, k->len, &l)) == TM_WORD &&
-	    class_before(t, start) == TM_WORD)
+	if (!k->open_start && start > 0 && k->word_first &&
+	    ((unsigned char)t[start - 1] < 0x80 ? word_at(t, tlen, start - 1)
+	                                        : class_before(t, start) == TM_WORD))
 		return false;
-	if (!k->open_end && end < tlen && class_before(k->s, k->len) == TM_WORD &&
-	    tm_class(tm_decode(t + end, tlen - end, &l)) == TM_WORD)
+	if (!k->open_end && end < tlen && k->word_last && word_at(t, tlen, end))
 		return false;
 	return true;
 }
 
-void tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_hit_fn fn, void *ctx)
+/* The keywords of state st's output chain that fit [start, end) as whole
+ * words, into the scratch; -1 when it cannot grow. */
+static int keep_hits(const tm_ac *a, int32_t id, const char *t, size_t n, size_t start,
+                     size_t end, tm_scratch *sc)
 {
-	if ((!a->next && !a->next16) || a->nkw == 0)
-		return;
+	for (; id >= 0; id = a->same[id]) {
+		if (!boundary_ok(&a->kw[id], t, n, start, end))
+			continue;
+		if (sc->n == sc->cap) {
+			struct tm_hit *h = cp_grow(sc->hits, &sc->cap, sizeof *h, 64);
+			if (!h)
+				return -1;
+			sc->hits = h;
+		}
+		sc->hits[sc->n++] = (struct tm_hit){ (uint32_t)start, (uint32_t)end, id };
+	}
+	return 0;
+}
+
+/* By end, then start, then the keyword added last first: the order of
+ * one automaton of every keyword. */
+static int hit_cmp(const void *x, const void *y)
+{
+	const struct tm_hit *a = x, *b = y;
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return (a->id < b->id) - (a->id > b->id);
+}
+
+/* What a byte says of its character's class, for finding word starts
+ * without a branch per byte: 1 an ASCII word character (tm_class), 0
+ * another ASCII one, 2 a UTF-8 lead byte (decode it), 3 a continuation. */
+#define W1(x) [x] = 1
+#define W10(x) W1(x), W1(x + 1), W1(x + 2), W1(x + 3), W1(x + 4), W1(x + 5), W1(x + 6), \
+	W1(x + 7), W1(x + 8), W1(x + 9)
+#define R16(v, x) [x] = v, [x + 1] = v, [x + 2] = v, [x + 3] = v, [x + 4] = v, [x + 5] = v, \
+	[x + 6] = v, [x + 7] = v, [x + 8] = v, [x + 9] = v, [x + 10] = v, [x + 11] = v, \
+	[x + 12] = v, [x + 13] = v, [x + 14] = v, [x + 15] = v
+static const uint8_t word_byte[256] = {
+	W10('0'), W10('a'), W10('k'), W1('u'), W1('v'), W1('w'), W1('x'), W1('y'), W1('z'),
+	W10('A'), W10('K'), W1('U'), W1('V'), W1('W'), W1('X'), W1('Y'), W1('Z'), W1('_'),
+	R16(3, 0x80), R16(3, 0x90), R16(3, 0xa0), R16(3, 0xb0),
+	R16(2, 0xc0), R16(2, 0xd0), R16(2, 0xe0), R16(2, 0xf0),
+};
+#undef W1
+#undef W10
+#undef R16
+
+/* A walk of the trie from the word start at i, keeping the hits. */
+static int walk(const tm_ac *a, const uint8_t *cls, const char *t, size_t n, size_t i,
+                tm_scratch *sc)
+{
+	const struct dslot *da = a->da;
+	const struct dslot16 *da16 = a->da16;
+	uint32_t s = 0;
+	for (size_t j = i; j < n; j++) {
+		unsigned c = cls[(unsigned char)t[j]];
+		if (!c)
+			break;
+		uint32_t to, ck;
+		if (da16) {
+			to = da16[s].base + c;
+			ck = da16[to].check;
+		} else {
+			to = (uint32_t)da[s].base + c;
+			ck = da[to].check;
+		}
+		if (ck >> 1 != s)
+			break;
+		s = to;
+		if ((ck & 1) && keep_hits(a, a->trie.out[s], t, n, i, j + 1, sc) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int tm_ac_scan(const tm_ac *a, const tm_norm *tn, tm_scratch *sc, tm_hit_fn fn, void *ctx)
+{
+	sc->n = 0;
+	if (!a->built || a->nkw == 0 || !tn->text.len)
+		return 0;
 	const char *t = tn->text.p;
 	size_t n = tn->text.len;
-	int nc = a->nclass;
-	const int32_t *next = a->next;
-	const uint16_t *next16 = a->next16;
-	const uint8_t *cls = a->cls;
-	int32_t s = 0;
-	for (size_t i = 0; i < n; i++) {
-		int32_t st;
-		if (next16) {
-			s = next16[(s >> 1) * nc + cls[(unsigned char)t[i]]];
-			if (!(s & 1))
-				continue;
-			st = s >> 1;
-		} else {
-			s = next[(s >> 1) + cls[(unsigned char)t[i]]];
-			if (!(s & 1))
-				continue;
-			s &= ~1;
-			st = s / (2 * nc);
-		}
-		for (int32_t o = a->out[st] >= 0 ? st : a->dict[st]; o >= 0; o = a->dict[o]) {
-			for (int id = a->out[o]; id >= 0; id = a->same[id]) {
-				const struct kw *k = &a->kw[id];
-				size_t end = i + 1, start = end - k->len;
-				if (boundary_ok(k, t, n, start, end) && fn(ctx, id, start, end))
-					return;
+	if (a->nkw > a->nac) {
+		/* A walk from each word start, as far as the trie goes. */
+		const uint8_t *cls = a->trie.cls;
+		bool prev_word = false;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char b = (unsigned char)t[i];
+			bool word = word_byte[b] == 1;
+			if (word_byte[b] > 1) {
+				/* a continuation byte: its character's class holds */
+				if (word_byte[b] == 3)
+					continue;
+				size_t l;
+				word = tm_class(tm_decode(t + i, n - i, &l)) == TM_WORD;
 			}
+			if ((word & !prev_word) && walk(a, cls, t, n, i, sc) < 0)
+				return -1;
+			prev_word = word;
 		}
 	}
+	if (a->nac) {
+		/* The automaton, every byte; at the root a byte of no keyword
+		 * leaves it there. */
+		const struct table *ac = &a->ac;
+		uint32_t s = 0;
+		for (size_t i = 0; i < n; i++) {
+			int c = ac->cls[(unsigned char)t[i]];
+			if (!c && !s)
+				continue;
+			s = step(ac, s >> 1, c);
+			if (!(s & 1))
+				continue;
+			int32_t st = (int32_t)(s >> 1);
+			for (int32_t o = ac->out[st] >= 0 ? st : a->dict[st]; o >= 0; o = a->dict[o])
+				if (keep_hits(a, ac->out[o], t, n, i + 1 - a->kw[ac->out[o]].len, i + 1,
+				              sc) < 0)
+					return -1;
+		}
+	}
+	/* Few hits a text: insertion sort, the walks' hits nearly in order. */
+	struct tm_hit *h = sc->hits;
+	if (sc->n > 64) {
+		qsort(h, sc->n, sizeof *h, hit_cmp);
+	} else {
+		for (size_t i = 1; i < sc->n; i++) {
+			struct tm_hit x = h[i];
+			size_t j = i;
+			for (; j > 0 && hit_cmp(&h[j - 1], &x) > 0; j--)
+				h[j] = h[j - 1];
+			h[j] = x;
+		}
+	}
+	for (size_t i = 0; i < sc->n; i++)
+		if (fn(ctx, (int)h[i].id, h[i].start, h[i].end))
+			break;
+	return 0;
 }
 
 void tm_ac_free(tm_ac *a)
@@ -648,11 +1021,12 @@ void tm_ac_free(tm_ac *a)
 		free(a->kw[i].s);
 	free(a->kw);
 	free(a->slots);
-	free(a->next);
-	free(a->next16);
-	free(a->out);
-	free(a->dict);
 	free(a->same);
+	free(a->dict);
+	table_free(&a->trie);
+	table_free(&a->ac);
+	free(a->da);
+	free(a->da16);
 	free(a);
 }
 

@@ -61,11 +61,20 @@ tm_ac *tm_ac_new(void);
 int tm_ac_add(tm_ac *a, const char *kw, size_t len);
 int tm_ac_build(tm_ac *a);
 size_t tm_ac_count(const tm_ac *a);
+/* The scan's working memory, the caller's: zeroed at first, reused for
+ * every text, freed by tm_scratch_free. */
+struct tm_hit { uint32_t start, end; int32_t id; };
+typedef struct {
+	struct tm_hit *hits;
+	size_t n, cap;
+} tm_scratch;
+void tm_scratch_free(tm_scratch *s);
 /* Call fn for every whole-word occurrence of every keyword in the
- * normalised text t, with [start, end) in t's bytes; stops early when fn
- * returns nonzero. */
+ * normalised text t, with [start, end) in t's bytes, ordered by end, then
+ * start; stops early when fn returns nonzero.  Returns 0, or -1 (and no
+ * hit reported) when the scratch could not grow. */
 typedef int (*tm_hit_fn)(void *ctx, int id, size_t start, size_t end);
-void tm_ac_scan(const tm_ac *a, const tm_norm *t, tm_hit_fn fn, void *ctx);
+int tm_ac_scan(const tm_ac *a, const tm_norm *t, tm_scratch *s, tm_hit_fn fn, void *ctx);
 void tm_ac_free(tm_ac *a);
 
 /* The forms of one word, for keywords written "give~": the word itself,

@@ -21,6 +21,23 @@ $ tag -r 'tag whole if keywords "refund"' -r 'tag prefix if keywords "refund*"' 
 > ["whole","prefix"]
 > ["prefix"]
 
+### a rule whose every alternative needs a keyword (or ten digits) is tried only when one is found, with the same result
+$ tag -r 'tag x if keywords "refund" or "money" near/2 "back" or phone-number and not keywords "order"' -r 'tag y if (keywords "late" or sentiment.label = negative) and keywords "parcel"' | jq -c .tags
+< {"text":"refund please"}
+< {"text":"I want my money back"}
+< {"text":"call me on 0612345678 please"}
+< {"text":"order 0612345678 please"}
+< {"text":"call me on 06123456 please"}
+< {"text":"the parcel is late"}
+< {"text":"hello"}
+> ["x"]
+> ["x"]
+> ["x"]
+> []
+> []
+> ["y"]
+> []
+
 ### a record no rule tags still gets an empty tags array
 $ tag -r 'tag billing if keywords "invoice"' | jq -c .tags
 < {"text":"hello"}

@@ -74,17 +74,37 @@ int main(void)
 	ok(tm_ac_add(a, " ", 1) < 0, "an empty keyword is refused");
 	tm_ac_build(a);
 	tm_norm t = {0};
+	tm_scratch scr = {0};
 	struct hits h = {0};
 	tm_normalize(&t, "she hersheys", strlen("she hersheys"));
-	tm_ac_scan(a, &t, on_hit, &h);
+	tm_ac_scan(a, &t, &scr, on_hit, &h);
 	is_int(h.n, 2, "she, and hers* in hersheys; he never whole");
 	is_int(h.ids[0], she, "she first");
 	is_int(h.ids[1], hers, "then hers*");
 	memset(&h, 0, sizeof h);
 	tm_normalize(&t, "我要退款了", strlen("我要退款了"));
-	tm_ac_scan(a, &t, on_hit, &h);
+	tm_ac_scan(a, &t, &scr, on_hit, &h);
 	is_int(h.n, 1, "a CJK keyword inside a run");
 	is_int(h.ids[0], cjk, "it is 退款");
+	tm_ac_free(a);
+
+	/* Word-start keywords (walked) and the others (the automaton) report
+	 * their hits in one order: by end, by start, the keyword of one text
+	 * added last first. */
+	a = tm_ac_new();
+	int k_she = tm_ac_add(a, "she", 3), k_ohe = tm_ac_add(a, "*he", 3);
+	int k_he = tm_ac_add(a, "he", 2), k_q = tm_ac_add(a, "?", 1);
+	ok(tm_ac_build(a) == 0, "built, walked and automaton keywords");
+	memset(&h, 0, sizeof h);
+	tm_normalize(&t, "she? he", strlen("she? he"));
+	ok(tm_ac_scan(a, &t, &scr, on_hit, &h) == 0, "scanned");
+	is_int(h.n, 5, "she, *he in she, ?, he and *he");
+	int want_ids[] = { k_she, k_ohe, k_q, k_he, k_ohe };
+	size_t want_start[] = { 0, 1, 3, 5, 5 };
+	for (int i = 0; i < 5 && i < h.n; i++) {
+		is_int(h.ids[i], want_ids[i], "hit %d: keyword", i);
+		is_int((int)h.start[i], (int)want_start[i], "hit %d: start", i);
+	}
 	tm_ac_free(a);
 
 	/* 1000 keywords: the automaton stays one state per keyword byte */
@@ -98,10 +118,27 @@ int main(void)
 	ok(tm_ac_build(a) == 0, "built");
 	memset(&h, 0, sizeof h);
 	tm_normalize(&t, "x WORD0999 word0500x word0001", strlen("x WORD0999 word0500x word0001"));
-	tm_ac_scan(a, &t, on_hit, &h);
+	tm_ac_scan(a, &t, &scr, on_hit, &h);
 	is_int(h.n, 2, "two whole-word hits among 1000 keywords");
 	tm_ac_free(a);
+
+	/* 8000 keywords: a trie of over 32,768 states, whose double array
+	 * needs 32-bit fields */
+	a = tm_ac_new();
+	for (int i = 0; i < 8000; i++) {
+		snprintf(kw, sizeof kw, "k%05dzyxwv", i);
+		tm_ac_add(a, kw, strlen(kw));
+	}
+	ok(tm_ac_build(a) == 0, "8000 keywords built");
+	memset(&h, 0, sizeof h);
+	tm_normalize(&t, "k07999zyxwv, k00000zyxwvu k04000ZYXWV", strlen("k07999zyxwv, k00000zyxwvu k04000ZYXWV"));
+	ok(tm_ac_scan(a, &t, &scr, on_hit, &h) == 0, "scanned");
+	is_int(h.n, 2, "two whole-word hits among 8000 keywords");
+	is_int(h.ids[0], 7999, "the first");
+	is_int(h.ids[1], 4000, "the last");
+	tm_ac_free(a);
 	tm_norm_free(&t);
+	tm_scratch_free(&scr);
 
 	/* word forms: irregular groups, English and French inflections */
 	{
