@@ -372,31 +372,7 @@ void sm_extract(struct sentiment *lex, const char *text, size_t len, struct sm_f
 
 void sm_predict(const sm_model *m, const struct sm_feats *f, double p[SM_CLASSES])
 {
-	int32_t acc[SM_CLASSES] = {0};
-	const int16_t (*w)[SM_CLASSES] = m->w;
-	uint32_t mask = m->buckets - 1;
-	for (size_t i = 0; i < f->n; i++) {
-		/* the rows are spread over the table: ask for them early */
-		if (i + 16 < f->n)
-			__builtin_prefetch(w[f->h[i + 16] & mask]);
-		const int16_t *r = w[f->h[i] & mask];
-		acc[0] += r[0];
-		acc[1] += r[1];
-		acc[2] += r[2];
-	}
-	double v = sm_sparse_value(f), z[SM_CLASSES], top = -INFINITY, sum = 0;
-	for (int c = 0; c < SM_CLASSES; c++) {
-		double d = m->bias[c] + v * acc[c];
-		for (int j = 0; j < SM_NDENSE; j++)
-			d += (double)f->dense[j] * m->dense[j][c];
-		z[c] = d * m->scale;
-		if (z[c] > top)
-			top = z[c];
-	}
-	for (int c = 0; c < SM_CLASSES; c++)
-		sum += p[c] = exp(z[c] - top);
-	for (int c = 0; c < SM_CLASSES; c++)
-		p[c] /= sum;
+	lm_predict(SM_CLASSES, m->buckets, m->scale, m->bias, &m->dense[0][0], &m->w[0][0], f, p);
 }
 
 /* ---------------------------------------------------------------- loading */
@@ -408,6 +384,23 @@ void sm_free(sm_model *m)
 	free(m->own);
 	m->own = NULL;
 	m->w = NULL;
+}
+
+int sm_load(sm_model *m, const char *path, cp_err *e)
+{
+	memset(m, 0, sizeof *m);
+	int16_t *own = NULL;
+	struct lm_view v = {
+		.nclass = SM_CLASSES, .magic = "carepipe-sentiment-model",
+		.classes = "negative neutral positive", .features = &m->features,
+		.buckets = &m->buckets, .scale = &m->scale, .bias = m->bias,
+		.dense = &m->dense[0][0], .own = &own,
+	};
+	if (lm_load(&v, path, e) < 0)
+		return -1;
+	m->own = (int16_t (*)[SM_CLASSES])own;
+	m->w = (const int16_t (*)[SM_CLASSES])m->own;
+	return 0;
 }
 
 /* count integers within [lo, hi] and nothing else after the keyword. */
@@ -430,30 +423,41 @@ static bool ints(char *s, long *out, int count, long lo, long hi)
 	return *s == '\0';
 }
 
-static bool weights(const long *v)
+static bool weights(const long *w, int n)
 {
-	for (int c = 0; c < SM_CLASSES; c++)
-		if (v[c] < -32767 || v[c] > 32767)
+	for (int c = 0; c < n; c++)
+		if (w[c] < -32767 || w[c] > 32767)
 			return false;
 	return true;
 }
 
-/* The model file's reader, line by line: where it is in the file's fixed
- * order of lines.  Lines in order: the header, features, classes,
- * buckets, scale, bias, SM_NDENSE dense lines, w lines, and end with the
- * number of w lines (so a truncated file is refused, not half loaded). */
+/* Where the reader is in the file's fixed order of lines. */
 enum { S_MAGIC, S_FEATURES, S_CLASSES, S_BUCKETS, S_SCALE, S_BIAS, S_DENSE, S_W, S_DONE };
-struct sm_reader {
-	sm_model *m;
+struct lm_reader {
+	const struct lm_view *v;
 	int st, ndense;
 	unsigned long nw;
 	unsigned lineno;     /* the last line read */
 	const char *why;
+	char msg[160];       /* a why that names the number of classes */
 };
 
-static int sm_line(void *ctx, ini_line *l, cp_err *e)
+/* "expected \"WHAT N N N\"" and the rest of a message, one N a class. */
+static const char *expected(struct lm_reader *L, const char *what, const char *rest)
 {
-	struct sm_reader *L = ctx;
+	int n = snprintf(L->msg, sizeof L->msg, "expected \"%s", what);
+	for (int c = 0; c < L->v->nclass && n > 0 && (size_t)n < sizeof L->msg; c++)
+		n += snprintf(L->msg + n, sizeof L->msg - (size_t)n, " N");
+	if (n > 0 && (size_t)n < sizeof L->msg)
+		snprintf(L->msg + n, sizeof L->msg - (size_t)n, "\"%s", rest);
+	return L->msg;
+}
+
+static int lm_line(void *ctx, ini_line *l, cp_err *e)
+{
+	struct lm_reader *L = ctx;
+	const struct lm_view *m = L->v;
+	int nc = m->nclass;
 	char *line = l->raw;
 	L->lineno = l->lineno;
 	size_t n = strlen(line);
@@ -463,12 +467,14 @@ static int sm_line(void *ctx, ini_line *l, cp_err *e)
 		return 0;
 	char *arg = line + strcspn(line, " \t");
 	size_t kl = (size_t)(arg - line);
-#define IS(k) (kl == sizeof k - 1 && !memcmp(line, k, kl))
-	long v[4];
+#define IS(k) (kl == strlen(k) && !memcmp(line, k, kl))
+	long v[LM_MAXCLASSES + 1];
 	switch (L->st) {
 	case S_MAGIC:
-		if (!IS("carepipe-sentiment-model") || !ints(arg, v, 1, 1, 1))
-			L->why = "expected \"carepipe-sentiment-model 1\" first";
+		if (!IS(m->magic) || !ints(arg, v, 1, 1, 1)) {
+			snprintf(L->msg, sizeof L->msg, "expected \"%s 1\" first", m->magic);
+			L->why = L->msg;
+		}
 		break;
 	case S_FEATURES:
 		if (!IS("features") || !ints(arg, v, 1, 0, 1000000))
@@ -476,43 +482,44 @@ static int sm_line(void *ctx, ini_line *l, cp_err *e)
 		else if (v[0] != SM_FEATURES_VERSION)
 			L->why = "made for another version of the features; retrain it";
 		else
-			L->m->features = (int)v[0];
+			*m->features = (int)v[0];
 		break;
 	case S_CLASSES:
-		if (!IS("classes") || strcmp(arg, " negative neutral positive"))
-			L->why = "expected \"classes negative neutral positive\"";
+		if (!IS("classes") || arg[0] != ' ' || strcmp(arg + 1, m->classes)) {
+			snprintf(L->msg, sizeof L->msg, "expected \"classes %s\"", m->classes);
+			L->why = L->msg;
+		}
 		break;
 	case S_BUCKETS:
 		if (!IS("buckets") || !ints(arg, v, 1, 1, 1L << 24) || (v[0] & (v[0] - 1)))
 			L->why = "expected \"buckets N\", N a power of two up to 16777216";
-		else if (!(L->m->own = calloc((size_t)v[0], sizeof *L->m->own)))
+		else if (!(*m->own = calloc((size_t)v[0] * (size_t)nc, sizeof **m->own)))
 			L->why = "out of memory";
 		else
-			L->m->buckets = (uint32_t)v[0];
+			*m->buckets = (uint32_t)v[0];
 		break;
 	case S_SCALE: {
 		char *end;
 		errno = 0;
-		L->m->scale = IS("scale") ? strtod(arg, &end) : 0;
-		if (!IS("scale") || end == arg || *end || errno || !isfinite(L->m->scale) ||
-		    L->m->scale <= 0)
+		*m->scale = IS("scale") ? strtod(arg, &end) : 0;
+		if (!IS("scale") || end == arg || *end || errno || !isfinite(*m->scale) ||
+		    *m->scale <= 0)
 			L->why = "expected \"scale X\", X a positive number";
 		break;
 	}
 	case S_BIAS:
-		if (!IS("bias") || !ints(arg, v, 3, -32767, 32767))
-			L->why = "expected \"bias N N N\", integers from -32767 to 32767";
+		if (!IS("bias") || !ints(arg, v, nc, -32767, 32767))
+			L->why = expected(L, "bias", ", integers from -32767 to 32767");
 		else
-			for (int c = 0; c < SM_CLASSES; c++)
-				L->m->bias[c] = (int16_t)v[c];
+			for (int c = 0; c < nc; c++)
+				m->bias[c] = (int16_t)v[c];
 		break;
 	case S_DENSE:
-		if (!IS("dense") || !ints(arg, v, 4, -32767, 32767) || v[0] != L->ndense ||
-		    !weights(v + 1))
-			L->why = "expected \"dense I N N N\", I counting from 0 to 15, N from -32767 to 32767";
+		if (!IS("dense") || !ints(arg, v, nc + 1, -32767, 32767) || v[0] != L->ndense)
+			L->why = expected(L, "dense I", ", I counting from 0 to 15, N from -32767 to 32767");
 		else
-			for (int c = 0; c < SM_CLASSES; c++)
-				L->m->dense[L->ndense][c] = (int16_t)v[c + 1];
+			for (int c = 0; c < nc; c++)
+				m->dense[L->ndense * nc + c] = (int16_t)v[c + 1];
 		if (!L->why && ++L->ndense < SM_NDENSE)
 			L->st--;
 		break;
@@ -522,13 +529,13 @@ static int sm_line(void *ctx, ini_line *l, cp_err *e)
 				L->why = "\"end N\" does not match the number of w lines";
 			break;
 		}
-		if (!IS("w") || !ints(arg, v, 4, -(1L << 24), 1L << 24) || v[0] < 0 ||
-		    v[0] >= (long)L->m->buckets || !weights(v + 1))
-			L->why = "expected \"w BUCKET N N N\" (BUCKET below buckets, N from -32767 to "
-			      "32767) or \"end N\"";
+		if (!IS("w") || !ints(arg, v, nc + 1, -(1L << 24), 1L << 24) || v[0] < 0 ||
+		    v[0] >= (long)*m->buckets || !weights(v + 1, nc))
+			L->why = expected(L, "w BUCKET", " (BUCKET below buckets, N from -32767 to "
+			                  "32767) or \"end N\"");
 		else
-			for (int c = 0; c < SM_CLASSES; c++)
-				L->m->own[v[0]][c] = (int16_t)v[c + 1];
+			for (int c = 0; c < nc; c++)
+				(*m->own)[(size_t)v[0] * (size_t)nc + (size_t)c] = (int16_t)v[c + 1];
 		L->nw++;
 		L->st--;
 		break;
@@ -543,24 +550,24 @@ static int sm_line(void *ctx, ini_line *l, cp_err *e)
 	return 0;
 }
 
-int sm_load(sm_model *m, const char *path, cp_err *e)
+int lm_load(const struct lm_view *v, const char *path, cp_err *e)
 {
 	cp_buf b = {0};
-	memset(m, 0, sizeof *m);
+	*v->own = NULL;
 	int r = state_read(path, &b, e);
 	if (r <= 0) {
 		buf_free(&b);
 		return r == 0 ? cp_fail(e, CP_EX_NOINPUT, "%s: no such file", path) : -1;
 	}
-	struct sm_reader L = { .m = m, .st = S_MAGIC };
-	r = ini_parse(path, b.p ? b.p : "", b.len, NULL, sm_line, &L, e);
+	struct lm_reader L = { .v = v, .st = S_MAGIC };
+	r = ini_parse(path, b.p ? b.p : "", b.len, NULL, lm_line, &L, e);
 	buf_free(&b);
 	if (r == 0 && L.st != S_DONE)
 		r = cp_fail(e, CP_EX_CONFIG, "%s:%u: ends early, without \"end N\"", path, L.lineno);
 	if (r < 0) {
-		sm_free(m);
+		free(*v->own);
+		*v->own = NULL;
 		return -1;
 	}
-	m->w = (const int16_t (*)[SM_CLASSES])m->own;
 	return 0;
 }

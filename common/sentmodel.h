@@ -28,6 +28,7 @@
 #ifndef SENTMODEL_H
 #define SENTMODEL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,6 +87,64 @@ static inline uint32_t sm_bucket(uint32_t h, uint32_t buckets)
 static inline float sm_sparse_value(const struct sm_feats *f)
 {
 	return f->n ? 1.0f / __builtin_sqrtf((float)f->n) : 0.0f;
+}
+
+/*
+ * A linear model over these features with any number of classes (up to
+ * LM_MAXCLASSES): what sm_model and escmodel.h's em_model share, seen
+ * through flat pointers into their own arrays, so that one predictor and
+ * one reader of the text form serve both.
+ */
+#define LM_MAXCLASSES 8
+struct lm_view {
+	int nclass;
+	const char *magic;    /* the first line's keyword, "carepipe-sentiment-model" */
+	const char *classes;  /* the class names as the classes line gives them */
+	int *features;
+	uint32_t *buckets;
+	double *scale;
+	int16_t *bias;        /* [nclass] */
+	int16_t *dense;       /* [SM_NDENSE][nclass] */
+	int16_t **own;        /* set to the [buckets][nclass] weights it allocates */
+};
+
+/* Read a model's text form into v (its numbers zeroed first): the
+ * header, features, classes, buckets, scale, bias, SM_NDENSE dense lines,
+ * w lines and "end N" with the number of w lines, so a truncated file is
+ * refused, not half loaded.  Returns 0, or -1 with e as sm_load says;
+ * on failure *v->own is freed and NULL. */
+int lm_load(const struct lm_view *v, const char *path, cp_err *e);
+
+/* Class probabilities p[nclass] of f under the weights bias[nclass],
+ * dense[SM_NDENSE][nclass] and w[buckets][nclass]: a weight is its int16
+ * times scale.  Inline so that each caller's constant nclass unrolls. */
+static inline void lm_predict(int nclass, uint32_t buckets, double scale, const int16_t *bias,
+                              const int16_t *dense, const int16_t *w, const struct sm_feats *f,
+                              double *p)
+{
+	int32_t acc[LM_MAXCLASSES] = {0};
+	uint32_t mask = buckets - 1;
+	for (size_t i = 0; i < f->n; i++) {
+		/* the rows are spread over the table: ask for them early */
+		if (i + 16 < f->n)
+			__builtin_prefetch(w + (size_t)(f->h[i + 16] & mask) * nclass);
+		const int16_t *r = w + (size_t)(f->h[i] & mask) * nclass;
+		for (int c = 0; c < nclass; c++)
+			acc[c] += r[c];
+	}
+	double v = sm_sparse_value(f), z[LM_MAXCLASSES], top = -INFINITY, sum = 0;
+	for (int c = 0; c < nclass; c++) {
+		double d = bias[c] + v * acc[c];
+		for (int j = 0; j < SM_NDENSE; j++)
+			d += (double)f->dense[j] * dense[j * nclass + c];
+		z[c] = d * scale;
+		if (z[c] > top)
+			top = z[c];
+	}
+	for (int c = 0; c < nclass; c++)
+		sum += p[c] = exp(z[c] - top);
+	for (int c = 0; c < nclass; c++)
+		p[c] /= sum;
 }
 
 #endif
