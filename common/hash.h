@@ -78,6 +78,13 @@ static inline uint64_t hash_fmix64(uint64_t h)
 	return h;
 }
 
+/* The hash of p[0..n) for a table indexed by its low bits: FNV-1a, then
+ * the final mix (sla-check's, assign's and the twcs importer's tables). */
+static inline uint64_t hash64_index(const void *p, size_t n)
+{
+	return hash_fmix64(hash64(p, n));
+}
+
 static inline uint32_t hash_fmix32(uint32_t h)
 {
 	h ^= h >> 16;

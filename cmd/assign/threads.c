@@ -11,17 +11,11 @@
 #include "assign.h"
 #include "hash.h"
 
-static uint64_t hash_key(const char *p, size_t n)
-{
-	uint64_t h = hash64(p, n);
-	return h ^ (h >> 29);
-}
-
 struct assign_thread *th_find(struct threads *t, const char *key, size_t len)
 {
 	if (!t->nb)
 		return NULL;
-	uint64_t h = hash_key(key, len);
+	uint64_t h = hash64_index(key, len);
 	for (struct assign_thread *th = t->b[h & (t->nb - 1)]; th; th = th->hnext)
 		if (th->hash == h && th->keylen == len && !memcmp(th->key, key, len))
 			return th;
@@ -81,7 +75,7 @@ struct assign_thread *th_add(struct threads *t, const char *key, size_t len, int
 		return NULL;
 	memcpy(th->key, key, len);
 	th->keylen = len;
-	th->hash = hash_key(key, len);
+	th->hash = hash64_index(key, len);
 	th->agent = th->queue = -1;
 	th->last = th->since = now;
 	th->hnext = t->b[th->hash & (t->nb - 1)];

@@ -100,12 +100,6 @@ static struct span keep(struct twcs *w, const char *s, size_t n)
 	return sp;
 }
 
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = hash64(s, n);
-	return h ^ (h >> 29);
-}
-
 static struct slot *lookup(const struct twcs *w, const struct table *t, const char *k, size_t n,
                            uint32_t h)
 {
@@ -122,7 +116,7 @@ static struct slot *lookup(const struct twcs *w, const struct table *t, const ch
 
 static int32_t find(const struct twcs *w, const struct table *t, const char *k, size_t n)
 {
-	struct slot *s = lookup(w, t, k, n, (uint32_t)hash(k, n));
+	struct slot *s = lookup(w, t, k, n, (uint32_t)hash64_index(k, n));
 	return s ? s->v : -1;
 }
 
@@ -152,7 +146,7 @@ static void grow(struct twcs *w, struct table *t)
 /* Insert k (already in the arena) unless present; returns the value there. */
 static int32_t insert(struct twcs *w, struct table *t, struct span k, int32_t v)
 {
-	uint32_t h = (uint32_t)hash(at(w, k), k.len);
+	uint32_t h = (uint32_t)hash64_index(at(w, k), k.len);
 	grow(w, t);
 	struct slot *s = lookup(w, t, at(w, k), k.len, h);
 	if (s->v >= 0)

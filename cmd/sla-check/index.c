@@ -10,12 +10,6 @@
 #include "hash.h"
 #include "sla.h"
 
-uint64_t hash_bytes(const char *p, size_t n)
-{
-	/* FNV-1a, then the final mix, so the low bits are usable as an index. */
-	return hash_fmix64(hash64(p, n));
-}
-
 static bool same_key(const struct hnode *n, const char *key, size_t len, uint64_t hash)
 {
 	return n->hash == hash && n->len == len && memcmp(n->key, key, len) == 0;
@@ -240,7 +234,7 @@ static int rgrow(struct resp_index *x)
 int resp_add(struct resp_index *x, const char *key, size_t keylen, int64_t t, const char *id,
              size_t idlen)
 {
-	uint64_t hash = hash_bytes(key, keylen);
+	uint64_t hash = hash64_index(key, keylen);
 	if (x->nkeys + 1 > x->nslots / 4 * 3 && rgrow(x) < 0)
 		return -1;
 	struct rslot *s = probe(x, key, keylen, hash);
@@ -291,7 +285,7 @@ const struct resp *resp_earliest(const struct resp_index *x, const char *key, si
 	const struct resp *best = NULL;
 	if (!x->nkeys)
 		return NULL;
-	struct rslot *s = probe(x, key, keylen, hash_bytes(key, keylen));
+	struct rslot *s = probe(x, key, keylen, hash64_index(key, keylen));
 	if (!s->k)
 		return NULL;
 	for (const struct resp *r = s->k->list; r; r = r->next)

@@ -14,6 +14,7 @@
 #define SLA_H
 
 #include "carepipe.h"
+#include "hash.h"
 #include "calendar.h"
 #include "idwin.h"
 #include "schema.h"
@@ -64,8 +65,6 @@ const struct policy *policy_match(struct policy_set *ps, const cp_rec *r, int64_
                                   cp_prog *p);
 
 /* ------------------------------------------------------------ tables */
-
-uint64_t hash_bytes(const char *p, size_t n);
 
 /* An intrusive chained hash table: nodes live in the caller's structs
  * (the held records of --sorted). */

@@ -59,11 +59,11 @@ static struct held *hold(struct run *R, const cp_rec *r, const struct policy *po
 	h->len = r->len;
 	memcpy(h->data, r->line, r->len);
 	memcpy(h->data + r->len, f->id, f->idlen);
-	h->by_id = (struct hnode){ NULL, hash_bytes(f->id, f->idlen), h->data + r->len, f->idlen };
+	h->by_id = (struct hnode){ NULL, hash64_index(f->id, f->idlen), h->data + r->len, f->idlen };
 	if (keylen) {
 		char *k = h->data + r->len + f->idlen;
 		memcpy(k, R->key.p, keylen);
-		h->by_thread = (struct hnode){ NULL, hash_bytes(k, keylen), k, keylen };
+		h->by_thread = (struct hnode){ NULL, hash64_index(k, keylen), k, keylen };
 		h->threaded = true;
 	}
 	R->held_bytes += sizeof *h + r->len;
@@ -201,14 +201,14 @@ static void sorted_record(struct run *R, cp_rec *r, const cp_pos *pos)
 		struct resp me = { f->t, f->id, f->idlen, NULL };
 		struct hnode *n;
 		if (f->reply_to &&
-		    (n = ht_get(&R->held_id, f->reply_to, f->rlen, hash_bytes(f->reply_to, f->rlen)))) {
+		    (n = ht_get(&R->held_id, f->reply_to, f->rlen, hash64_index(f->reply_to, f->rlen)))) {
 			struct held *h = held_of_id(n);
 			if (h->created <= f->t)
 				offer(R, h, &me);
 		}
 		if (f->thread && f->account) {
 			thread_key(R, f->thread, f->tlen, f->account, f->alen);
-			for (n = ht_get(&R->held_thr, R->key.p, R->key.len, hash_bytes(R->key.p, R->key.len));
+			for (n = ht_get(&R->held_thr, R->key.p, R->key.len, hash64_index(R->key.p, R->key.len));
 			     n; n = ht_next_same(n)) {
 				struct held *h = held_of_thread(n);
 				if (h->created <= f->t)
@@ -222,7 +222,7 @@ static void sorted_record(struct run *R, cp_rec *r, const cp_pos *pos)
 	}
 	const struct policy *pol = policy_match(&R->ps, r, f->t, R->p);
 	int64_t due = due_of(R, pol, f->t);
-	struct hnode *n = ht_get(&R->held_id, f->id, f->idlen, hash_bytes(f->id, f->idlen));
+	struct hnode *n = ht_get(&R->held_id, f->id, f->idlen, hash64_index(f->id, f->idlen));
 	if (n) {
 		/* A copy of a waiting record waits with it and gets its answer. */
 		struct held *first = held_of_id(n), *d = hold(R, r, pol, due), **at = &first->dup;
