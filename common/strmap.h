@@ -1,8 +1,13 @@
 /*
  * strmap.h - the one string-keyed map of carepipe: ids for reply's
  * mentions answered and seen, the entries of reply's and notify's
- * journals, and any table keyed by bytes (kpi-report's groups and tags,
- * sla-check's and assign's thread tables can move onto it).
+ * journals, fetch-mentions' seen ids, kpi-report's groups and tags, and
+ * any table keyed by bytes.  Three tables stay their own, for what a
+ * map of copied keys and pointer values cannot give them: sla-check's
+ * response index (slots of half the size: strmap cost it 5-14% CPU),
+ * assign's threads (each also on an activity list) and the twcs
+ * importer's ids (keys borrowed from its arena, row numbers as values);
+ * they hash with hash.h's hash64_index.
  *
  * Keys are byte strings of any content (NUL included) given with their
  * length, or C strings; values are a pointer each.  Open addressing with
