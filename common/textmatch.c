@@ -280,15 +280,17 @@ static int norm_reserve(tm_norm *n, size_t need)
 	return 0;
 }
 
-int tm_normalize(tm_norm *n, const char *s, size_t len)
+/* map is a constant in each caller below, so the stores to src
+ * vanish from tm_normalize_text's copy. */
+static inline __attribute__((always_inline)) int normalize(tm_norm *n, const char *s, size_t len, bool map)
 {
 	buf_reset(&n->text);
 	/* Folding grows a character at most from 1 byte to 3 ("..."), or 2 to 3. */
-	if (buf_reserve(&n->text, 3 * len + 1) < 0 || norm_reserve(n, 3 * len + 1) < 0)
+	if (buf_reserve(&n->text, 3 * len + 1) < 0 || (map && norm_reserve(n, 3 * len + 1) < 0))
 		return -1;
 	char *o = n->text.p;
 	uint32_t *src = n->src;
-	size_t k = 0, i = 0;
+	size_t k = 0, i = 0, digits = 0;
 	bool space = true; /* drop leading space */
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
@@ -296,12 +298,15 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 			/* ASCII, nearly all of most texts: folded in place */
 			if (b == ' ' || (b >= '\t' && b <= '\r')) {
 				if (!space) {
-					src[k] = (uint32_t)i;
+					if (map)
+						src[k] = (uint32_t)i;
 					o[k++] = ' ';
 					space = true;
 				}
 			} else {
-				src[k] = (uint32_t)i;
+				if (map)
+					src[k] = (uint32_t)i;
+				digits += (unsigned)(b - '0') < 10;
 				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
 				space = false;
 			}
@@ -323,7 +328,9 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 				space = false;
 		}
 		for (size_t j = 0; j < fl; j++) {
-			src[k] = (uint32_t)i;
+			if (map)
+				src[k] = (uint32_t)i;
+			digits += (unsigned)((unsigned char)f[j] - '0') < 10;
 			o[k++] = f[j];
 		}
 		i += l;
@@ -331,9 +338,22 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 	if (k && o[k - 1] == ' ')
 		k--;
 	o[k] = '\0';
-	src[k] = (uint32_t)len;
+	if (map)
+		src[k] = (uint32_t)len;
+	n->mapped = map;
+	n->digits = digits;
 	n->text.len = k;
 	return 0;
+}
+
+int tm_normalize(tm_norm *n, const char *s, size_t len)
+{
+	return normalize(n, s, len, true);
+}
+
+int tm_normalize_text(tm_norm *n, const char *s, size_t len)
+{
+	return normalize(n, s, len, false);
 }
 
 void tm_norm_free(tm_norm *n)
