@@ -125,29 +125,38 @@ static inline void lm_predict(int nclass, uint32_t buckets, double scale, const 
 {
 	int32_t acc[LM_MAXCLASSES] = {0};
 	uint32_t mask = buckets - 1;
-	/* A row is added as eight lanes at once (the lanes past nclass,
-	 * the next row's, are summed and ignored): one load and one widening
-	 * add instead of nclass of each.  The sums are the same integers. */
-	typedef int16_t lm_v8hi __attribute__((vector_size(16)));
-	typedef int32_t lm_v8si __attribute__((vector_size(32)));
-	lm_v8si vacc = {0};
-	size_t total = (size_t)buckets * nclass;
-	for (size_t i = 0; i < f->n; i++) {
+	/* A row is added as eight int16 lanes at once (those past nclass,
+	 * the next row's, are summed and ignored), read as four int32: each
+	 * one's low half, sign-extended by shifts, goes to an even class's
+	 * sum, its high half to the odd one's.  A load, three shifts and two
+	 * adds in registers instead of nclass loads and adds; the sums are
+	 * the same integers. */
+	typedef int32_t lm_v4si __attribute__((vector_size(16)));
+	typedef uint32_t lm_v4su __attribute__((vector_size(16)));
+	lm_v4si even = {0}, odd = {0};
+	size_t total = (size_t)buckets * nclass, n = f->n;
+	for (size_t i = 0; i < n; i++) {
 		/* the rows are spread over the table: ask for them early */
-		if (i + 16 < f->n)
+		if (i + 16 < n)
 			__builtin_prefetch(w + (size_t)(f->h[i + 16] & mask) * nclass);
 		size_t at = (size_t)(f->h[i] & mask) * nclass;
-		if (at + LM_MAXCLASSES <= total) {
-			lm_v8hi row;
-			memcpy(&row, w + at, sizeof row);
-			vacc += __builtin_convertvector(row, lm_v8si);
+		if (__builtin_expect(at + LM_MAXCLASSES <= total, 1)) {
+			lm_v4si x;
+			memcpy(&x, w + at, sizeof x);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			even += x >> 16;
+			odd += (lm_v4si)((lm_v4su)x << 16) >> 16;
+#else
+			even += (lm_v4si)((lm_v4su)x << 16) >> 16;
+			odd += x >> 16;
+#endif
 		} else {
 			for (int c = 0; c < nclass; c++)
 				acc[c] += w[at + c];
 		}
 	}
 	for (int c = 0; c < nclass; c++)
-		acc[c] += vacc[c];
+		acc[c] += c % 2 ? odd[c / 2] : even[c / 2];
 	double v = sm_sparse_value(f), z[LM_MAXCLASSES], top = -INFINITY, sum = 0;
 	for (int c = 0; c < nclass; c++) {
 		double d = bias[c] + v * acc[c];
