@@ -1,7 +1,8 @@
 /*
- * lm_predict gives the class-at-a-time sums; sentiment_word remembers its answers (a cache by the word's hash): an
- * answer holds only until the lexicons change, and the same word asked
- * again, or two words sharing a slot, get what the lexicons say.
+ * lm_predict gives the class-at-a-time sums.  sentiment_word remembers
+ * its answers (a cache by the word's hash): an answer holds only until
+ * the lexicons change, and the same word asked again, or two words
+ * sharing a slot, get what the lexicons say.
  */
 #include <stdbool.h>
 #include <stdio.h>
