@@ -280,6 +280,20 @@ static int norm_reserve(tm_norm *n, size_t need)
 	return 0;
 }
 
+/* An ASCII byte folded: the byte, a capital made small, and white space
+ * (space, \t to \r) ASCII_SPACE, which no byte folds to. */
+#define ASCII_SPACE 0xff
+#define F4(x) (x), (x) + 1, (x) + 2, (x) + 3
+#define F16(x) F4(x), F4((x) + 4), F4((x) + 8), F4((x) + 12)
+static const unsigned char ascii_fold[128] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, ASCII_SPACE, ASCII_SPACE, ASCII_SPACE, ASCII_SPACE, ASCII_SPACE, 14, 15,
+	F16(16), ASCII_SPACE, 33, 34, 35, F4(36), F4(40), F4(44), F16(48),
+	'@', F4('a'), F4('e'), F4('i'), F4('m'), F4('q'), F4('u'), 'y', 'z', 91, 92, 93, 94, 95,
+	F16(96), F16(112),
+};
+#undef F16
+#undef F4
+
 /* map is a constant in each caller below, so the stores to src
  * vanish from tm_normalize_text's copy. */
 static inline __attribute__((always_inline)) int normalize(tm_norm *n, const char *s, size_t len, bool map)
@@ -295,8 +309,10 @@ static inline __attribute__((always_inline)) int normalize(tm_norm *n, const cha
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
 		if (b < 0x80) {
-			/* ASCII, nearly all of most texts: folded in place */
-			if (b == ' ' || (b >= '\t' && b <= '\r')) {
+			/* ASCII, nearly all of most texts: folded in place, by
+			 * a table (ASCII_SPACE for white space) */
+			unsigned char fb = ascii_fold[b];
+			if (fb == ASCII_SPACE) {
 				if (!space) {
 					if (map)
 						src[k] = (uint32_t)i;
@@ -307,7 +323,7 @@ static inline __attribute__((always_inline)) int normalize(tm_norm *n, const cha
 				if (map)
 					src[k] = (uint32_t)i;
 				digits += (unsigned)(b - '0') < 10;
-				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+				o[k++] = (char)fb;
 				space = false;
 			}
 			i++;
