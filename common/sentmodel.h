@@ -116,14 +116,13 @@ struct lm_view {
  * on failure *v->own is freed and NULL. */
 int lm_load(const struct lm_view *v, const char *path, cp_err *e);
 
-/* Class probabilities p[nclass] of f under the weights bias[nclass],
- * dense[SM_NDENSE][nclass] and w[buckets][nclass]: a weight is its int16
- * times scale.  Inline so that each caller's constant nclass unrolls. */
-static inline void lm_predict(int nclass, uint32_t buckets, double scale, const int16_t *bias,
-                              const int16_t *dense, const int16_t *w, const struct sm_feats *f,
-                              double *p)
+/* acc[c]: the sum over f's sparse features of class c's int16 weight
+ * in w[buckets][nclass]. */
+static inline void lm_sums(int nclass, uint32_t buckets, const int16_t *w, const struct sm_feats *f,
+                           int32_t acc[LM_MAXCLASSES])
 {
-	int32_t acc[LM_MAXCLASSES] = {0};
+	for (int c = 0; c < LM_MAXCLASSES; c++)
+		acc[c] = 0;
 	uint32_t mask = buckets - 1;
 	/* A row is added as eight int16 lanes at once (those past nclass,
 	 * the next row's, are summed and ignored), read as four int32: each
@@ -157,6 +156,17 @@ static inline void lm_predict(int nclass, uint32_t buckets, double scale, const 
 	}
 	for (int c = 0; c < nclass; c++)
 		acc[c] += c % 2 ? odd[c / 2] : even[c / 2];
+}
+
+/* Class probabilities p[nclass] of f under the weights bias[nclass],
+ * dense[SM_NDENSE][nclass] and w[buckets][nclass]: a weight is its int16
+ * times scale.  Inline so that each caller's constant nclass unrolls. */
+static inline void lm_predict(int nclass, uint32_t buckets, double scale, const int16_t *bias,
+                              const int16_t *dense, const int16_t *w, const struct sm_feats *f,
+                              double *p)
+{
+	int32_t acc[LM_MAXCLASSES];
+	lm_sums(nclass, buckets, w, f, acc);
 	double v = sm_sparse_value(f), z[LM_MAXCLASSES], top = -INFINITY, sum = 0;
 	for (int c = 0; c < nclass; c++) {
 		double d = bias[c] + v * acc[c];
