@@ -1521,15 +1521,14 @@ static int scan(rules_ctx *c)
 	/* Keywords are looked for in the first MiB of a text: a post is never
 	 * longer, and normalising costs memory in proportion. */
 	size_t len = c->textlen > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : c->textlen;
-	if (tm_normalize(&c->norm, c->text, len) < 0)
+	/* without the map back to the original: add_norm_ev makes it when
+	 * evidence is asked for */
+	if (tm_normalize_text(&c->norm, c->text, len) < 0)
 		return c->oom = true, -1;
 	const rules *rs = c->rs;
 	if (rs->has_num && rs->atom_nrules[rs->natoms]) {
 		/* the rules with a phone or card number: ten digits at least */
-		size_t digits = 0;
-		for (size_t i = 0; i < c->norm.text.len; i++)
-			digits += (unsigned)(c->norm.text.p[i] - '0') < 10;
-		for (size_t k = 0; digits >= 10 && k < rs->atom_nrules[rs->natoms]; k++) {
+		for (size_t k = 0; c->norm.digits >= 10 && k < rs->atom_nrules[rs->natoms]; k++) {
 			size_t r = rs->atom_rules[rs->natoms][k];
 			c->cand[r / 64] |= (uint64_t)1 << (r % 64);
 		}
@@ -1728,6 +1727,11 @@ static int near_after(rules_ctx *c, int from, int to, uint32_t gap, size_t *s, s
 /* Evidence for a span [s, e) of the normalised text, in the original. */
 static void add_norm_ev(rules_ctx *c, size_t s, size_t e, int node)
 {
+	/* scan's text again, now with its map (the same bytes); out of
+	 * memory, the evidence is left out as add_ev leaves it */
+	size_t len = c->textlen > RULES_KEYWORD_SPAN ? RULES_KEYWORD_SPAN : c->textlen;
+	if (!c->norm.mapped && tm_normalize(&c->norm, c->text, len) < 0)
+		return;
 	const uint32_t *src = c->norm.src;
 	size_t a = src[s], last = src[e - 1], l;
 	tm_decode(c->text + last, c->textlen - last, &l);

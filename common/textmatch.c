@@ -280,29 +280,50 @@ static int norm_reserve(tm_norm *n, size_t need)
 	return 0;
 }
 
-int tm_normalize(tm_norm *n, const char *s, size_t len)
+/* An ASCII byte folded: the byte, a capital made small, and white space
+ * (space, \t to \r) ASCII_SPACE, which no byte folds to. */
+#define ASCII_SPACE 0xff
+#define F4(x) (x), (x) + 1, (x) + 2, (x) + 3
+#define F16(x) F4(x), F4((x) + 4), F4((x) + 8), F4((x) + 12)
+static const unsigned char ascii_fold[128] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, ASCII_SPACE, ASCII_SPACE, ASCII_SPACE, ASCII_SPACE, ASCII_SPACE, 14, 15,
+	F16(16), ASCII_SPACE, 33, 34, 35, F4(36), F4(40), F4(44), F16(48),
+	'@', F4('a'), F4('e'), F4('i'), F4('m'), F4('q'), F4('u'), 'y', 'z', 91, 92, 93, 94, 95,
+	F16(96), F16(112),
+};
+#undef F16
+#undef F4
+
+/* map is a constant in each caller below, so the stores to src
+ * vanish from tm_normalize_text's copy. */
+static inline __attribute__((always_inline)) int normalize(tm_norm *n, const char *s, size_t len, bool map)
 {
 	buf_reset(&n->text);
 	/* Folding grows a character at most from 1 byte to 3 ("..."), or 2 to 3. */
-	if (buf_reserve(&n->text, 3 * len + 1) < 0 || norm_reserve(n, 3 * len + 1) < 0)
+	if (buf_reserve(&n->text, 3 * len + 1) < 0 || (map && norm_reserve(n, 3 * len + 1) < 0))
 		return -1;
 	char *o = n->text.p;
 	uint32_t *src = n->src;
-	size_t k = 0, i = 0;
+	size_t k = 0, i = 0, digits = 0;
 	bool space = true; /* drop leading space */
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
 		if (b < 0x80) {
-			/* ASCII, nearly all of most texts: folded in place */
-			if (b == ' ' || (b >= '\t' && b <= '\r')) {
+			/* ASCII, nearly all of most texts: folded in place, by
+			 * a table (ASCII_SPACE for white space) */
+			unsigned char fb = ascii_fold[b];
+			if (fb == ASCII_SPACE) {
 				if (!space) {
-					src[k] = (uint32_t)i;
+					if (map)
+						src[k] = (uint32_t)i;
 					o[k++] = ' ';
 					space = true;
 				}
 			} else {
-				src[k] = (uint32_t)i;
-				o[k++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+				if (map)
+					src[k] = (uint32_t)i;
+				digits += (unsigned)(b - '0') < 10;
+				o[k++] = (char)fb;
 				space = false;
 			}
 			i++;
@@ -323,7 +344,9 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 				space = false;
 		}
 		for (size_t j = 0; j < fl; j++) {
-			src[k] = (uint32_t)i;
+			if (map)
+				src[k] = (uint32_t)i;
+			digits += (unsigned)((unsigned char)f[j] - '0') < 10;
 			o[k++] = f[j];
 		}
 		i += l;
@@ -331,9 +354,22 @@ int tm_normalize(tm_norm *n, const char *s, size_t len)
 	if (k && o[k - 1] == ' ')
 		k--;
 	o[k] = '\0';
-	src[k] = (uint32_t)len;
+	if (map)
+		src[k] = (uint32_t)len;
+	n->mapped = map;
+	n->digits = digits;
 	n->text.len = k;
 	return 0;
+}
+
+int tm_normalize(tm_norm *n, const char *s, size_t len)
+{
+	return normalize(n, s, len, true);
+}
+
+int tm_normalize_text(tm_norm *n, const char *s, size_t len)
+{
+	return normalize(n, s, len, false);
 }
 
 void tm_norm_free(tm_norm *n)

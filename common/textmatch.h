@@ -45,9 +45,16 @@ typedef struct {
 	                      that produced normalised byte i; src[text.len] is
 	                      the original length */
 	size_t cap;
+	bool mapped;          /* src is this text's (tm_normalize's, not
+	                         tm_normalize_text's) */
+	size_t digits;        /* the ASCII digits of text */
 } tm_norm;
 
 int tm_normalize(tm_norm *n, const char *s, size_t len);
+/* The same text and digits without src (mapped false): the map costs a
+ * store per byte, and only evidence for --explain reads it, which can
+ * call tm_normalize on the same s then. */
+int tm_normalize_text(tm_norm *n, const char *s, size_t len);
 void tm_norm_free(tm_norm *n);
 
 /* The multi-keyword matcher.  Add keywords, build, then scan. */

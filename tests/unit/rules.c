@@ -61,6 +61,22 @@ int main(void)
 	is_int(tm_decode("\xe2\x82", 2, &l), 0xfffd, "a truncated sequence is invalid");
 	is_str(norm("a\xe0\x80\xaf" "b"), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b",
 	       "an overlong slash is normalised as three U+FFFD, not as a slash");
+	{
+		/* without the map: the same text, and the digits counted,
+		 * fullwidth ones folded to ASCII too */
+		const char *s = "  Call 555-0100 \xef\xbc\x91\xef\xbc\x92 \xc3\x89t\xc3\xa9  ";
+		tm_norm m = {0}, t = {0};
+		tm_normalize(&m, s, strlen(s));
+		tm_normalize_text(&t, s, strlen(s));
+		is_str(t.text.p, m.text.p, "tm_normalize_text: tm_normalize's text");
+		is_str(t.text.p, "call 555-0100 12 ete", "which is folded");
+		ok(m.mapped && !t.mapped, "only tm_normalize says it made the map");
+		is_int((long)m.digits, 9, "tm_normalize counts the digits");
+		is_int((long)t.digits, 9, "and tm_normalize_text the same");
+		is_int((long)m.src[5], 7, "the map: the normalised 5 at 5 from the original's 7");
+		tm_norm_free(&m);
+		tm_norm_free(&t);
+	}
 	is_int(tm_class(0x9000), TM_CJK, "an ideograph stands alone");
 	is_int(tm_class(0x1f621), TM_EMOJI, "an emoji stands alone");
 	is_int(tm_class(0xe9), TM_WORD, "é is a letter");

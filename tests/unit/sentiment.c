@@ -1,7 +1,8 @@
 /*
- * sentiment_word remembers its answers (a cache by the word's hash): an
- * answer holds only until the lexicons change, and the same word asked
- * again, or two words sharing a slot, get what the lexicons say.
+ * lm_sums gives the class-at-a-time sums.  sentiment_word remembers
+ * its answers (a cache by the word's hash): an answer holds only until
+ * the lexicons change, and the same word asked again, or two words
+ * sharing a slot, get what the lexicons say.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "carepipe.h"
 #include "sentiment.h"
+#include "sentmodel.h"
 #include "tap.h"
 
 static float word(sentiment *s, const char *w, bool *found)
@@ -17,8 +19,45 @@ static float word(sentiment *s, const char *w, bool *found)
 	return sentiment_word(s, w, strlen(w), found, &boost);
 }
 
+/* The sums as lm_predict made them before, a class at a time: the
+ * eight-lane sums must be the same at every row of the table, the last
+ * ones (read one class at a time) included. */
+static void plain_sums(int nclass, uint32_t buckets, const int16_t *w, const struct sm_feats *f,
+                       int32_t *acc)
+{
+	for (int c = 0; c < nclass; c++)
+		acc[c] = 0;
+	for (size_t i = 0; i < f->n; i++)
+		for (int c = 0; c < nclass; c++)
+			acc[c] += w[(size_t)(f->h[i] & (buckets - 1)) * nclass + c];
+}
+
+static void predict_cases(void)
+{
+	static int16_t w[64 * 5];
+	static struct sm_feats f;
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		w[i] = (int16_t)((x = x * 1103515245 + 12345) >> 16); /* negative ones too */
+	int bad = 0, cases = 0;
+	for (int nclass = 3; nclass <= 5; nclass += 2)
+		for (uint32_t buckets = 1; buckets <= 64; buckets *= 2)
+			for (size_t n = 0; n <= 40; n += 5) {
+				f.n = n;
+				for (size_t i = 0; i < n; i++) /* every row, the last ones most */
+					f.h[i] = i % 2 ? buckets - 1 - (uint32_t)i % 3 : (x = x * 1103515245 + 12345);
+				int32_t got[LM_MAXCLASSES], want[LM_MAXCLASSES];
+				lm_sums(nclass, buckets, w, &f, got);
+				plain_sums(nclass, buckets, w, &f, want);
+				bad += memcmp(got, want, nclass * sizeof got[0]) != 0;
+				cases++;
+			}
+	is_int(bad, 0, "lm_sums equals the class-at-a-time sums in all %d cases (3 and 5 classes, 1 to 64 buckets)", cases);
+}
+
 int main(void)
 {
+	predict_cases();
 	sentiment *s = sentiment_new();
 	ok(s != NULL, "made");
 	bool found = true;
