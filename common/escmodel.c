@@ -30,8 +30,8 @@ int em_load(em_model *m, const char *path, cp_err *e)
 	memset(m, 0, sizeof *m);
 	int16_t *own = NULL;
 	struct lm_view v = {
-		.nclass = EM_CLASSES, .magic = "carepipe-escalation-model",
-		.classes = "none privacy safety legal security", .features = &m->features,
+		.nclass = EM_CLASSES, .magic = EM_MAGIC,
+		.classes = EM_CLASS_NAMES, .features = &m->features,
 		.buckets = &m->buckets, .scale = &m->scale, .bias = m->bias,
 		.dense = &m->dense[0][0], .own = &own,
 	};

@@ -24,6 +24,9 @@
 #include "sentmodel.h"
 
 enum { EM_NONE, EM_PRIVACY, EM_SAFETY, EM_LEGAL, EM_SECURITY, EM_CLASSES };
+/* The text form's first keyword and its classes line (em_load, the trainer). */
+#define EM_MAGIC "carepipe-escalation-model"
+#define EM_CLASS_NAMES "none privacy safety legal security"
 
 /* The class names, in the order above (as in dev.tsv's label column). */
 extern const char *const em_class_names[EM_CLASSES];

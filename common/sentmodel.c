@@ -391,8 +391,8 @@ int sm_load(sm_model *m, const char *path, cp_err *e)
 	memset(m, 0, sizeof *m);
 	int16_t *own = NULL;
 	struct lm_view v = {
-		.nclass = SM_CLASSES, .magic = "carepipe-sentiment-model",
-		.classes = "negative neutral positive", .features = &m->features,
+		.nclass = SM_CLASSES, .magic = SM_MAGIC,
+		.classes = SM_CLASS_NAMES, .features = &m->features,
 		.buckets = &m->buckets, .scale = &m->scale, .bias = m->bias,
 		.dense = &m->dense[0][0], .own = &own,
 	};

@@ -39,6 +39,9 @@
  * trained with and is refused by an extractor of another. */
 #define SM_FEATURES_VERSION 3
 #define SM_CLASSES 3          /* negative, neutral, positive */
+/* The text form's first keyword and its classes line (sm_load, the trainer). */
+#define SM_MAGIC "carepipe-sentiment-model"
+#define SM_CLASS_NAMES "negative neutral positive"
 #define SM_NDENSE 16
 #define SM_MAXHASH 4096
 

@@ -85,34 +85,10 @@ static void predict(const em_model *m, const struct data *d, size_t i, double p[
 
 static void write_text(const em_model *m, const char *path, const char *about)
 {
-	FILE *fp = create(path);
-	unsigned long nw = 0;
-	fprintf(fp, "# tag(1) escalation model: %s\n", about);
-	fprintf(fp, "carepipe-escalation-model 1\nfeatures %d\n"
-	        "classes none privacy safety legal security\n", SM_FEATURES_VERSION);
-	fprintf(fp, "buckets %u\nscale %.17g\nbias", m->buckets, m->scale);
-	for (int c = 0; c < C; c++)
-		fprintf(fp, " %d", m->bias[c]);
-	for (int j = 0; j < SM_NDENSE; j++) {
-		fprintf(fp, "\ndense %d", j);
-		for (int c = 0; c < C; c++)
-			fprintf(fp, " %d", m->dense[j][c]);
-	}
-	fputc('\n', fp);
-	for (uint32_t b = 0; b < m->buckets; b++) {
-		bool any = false;
-		for (int c = 0; c < C; c++)
-			any |= m->w[b][c] != 0;
-		if (!any)
-			continue;
-		fprintf(fp, "w %u", b);
-		for (int c = 0; c < C; c++)
-			fprintf(fp, " %d", m->w[b][c]);
-		fputc('\n', fp);
-		nw++;
-	}
-	fprintf(fp, "end %lu\n", nw);
-	finish(fp, path);
+	char comment[512];
+	snprintf(comment, sizeof comment, "tag(1) escalation model: %s", about);
+	write_model_text(path, comment, EM_MAGIC, EM_CLASS_NAMES, C, m->buckets, m->scale, m->bias,
+	                 &m->dense[0][0], &m->w[0][0]);
 }
 
 static void write_c(const em_model *m, const char *path, const char *about)

@@ -126,22 +126,10 @@ static double evaluate(const sm_model *m, const struct data *d, double recall[C]
 
 static void write_text(const sm_model *m, const char *path, const char *about)
 {
-	FILE *fp = create(path);
-	unsigned long nw = 0;
-	fprintf(fp, "# tag(1) sentiment model: %s\n", about);
-	fprintf(fp, "carepipe-sentiment-model 1\nfeatures %d\nclasses negative neutral positive\n",
-	        SM_FEATURES_VERSION);
-	fprintf(fp, "buckets %u\nscale %.17g\nbias %d %d %d\n", m->buckets, m->scale, m->bias[0],
-	        m->bias[1], m->bias[2]);
-	for (int j = 0; j < SM_NDENSE; j++)
-		fprintf(fp, "dense %d %d %d %d\n", j, m->dense[j][0], m->dense[j][1], m->dense[j][2]);
-	for (uint32_t b = 0; b < m->buckets; b++)
-		if (m->w[b][0] || m->w[b][1] || m->w[b][2]) {
-			fprintf(fp, "w %u %d %d %d\n", b, m->w[b][0], m->w[b][1], m->w[b][2]);
-			nw++;
-		}
-	fprintf(fp, "end %lu\n", nw);
-	finish(fp, path);
+	char comment[512];
+	snprintf(comment, sizeof comment, "tag(1) sentiment model: %s", about);
+	write_model_text(path, comment, SM_MAGIC, SM_CLASS_NAMES, C, m->buckets, m->scale, m->bias,
+	                 &m->dense[0][0], &m->w[0][0]);
 }
 
 static void write_c(const sm_model *m, const char *path, const char *about)

@@ -25,8 +25,6 @@
 #include "carepipe.h"
 #include "sentmodel.h"
 
-#define TRAINER_MAXCLASSES 8
-
 static void die(const char *msg)
 {
 	fprintf(stderr, "%s: %s\n", TRAINER, msg);
@@ -71,6 +69,45 @@ static void finish(FILE *fp, const char *path)
 		fprintf(stderr, "%s: %s: write error\n", TRAINER, path);
 		exit(74);
 	}
+}
+
+/* A model's text form, what sentmodel.c's lm_load reads: the comment
+ * line, the header, features, classes, buckets, scale, bias, SM_NDENSE
+ * dense lines, a w line per bucket with a weight that is not 0, and "end"
+ * with their number.  bias[nclass], dense[SM_NDENSE][nclass] and
+ * w[buckets][nclass] as in lm_predict. */
+static void write_model_text(const char *path, const char *comment, const char *magic,
+                             const char *classes, int nclass, uint32_t buckets, double scale,
+                             const int16_t *bias, const int16_t *dense, const int16_t *w)
+{
+	FILE *fp = create(path);
+	unsigned long nw = 0;
+	fprintf(fp, "# %s\n%s 1\nfeatures %d\nclasses %s\n", comment, magic, SM_FEATURES_VERSION,
+	        classes);
+	fprintf(fp, "buckets %u\nscale %.17g\nbias", buckets, scale);
+	for (int c = 0; c < nclass; c++)
+		fprintf(fp, " %d", bias[c]);
+	for (int j = 0; j < SM_NDENSE; j++) {
+		fprintf(fp, "\ndense %d", j);
+		for (int c = 0; c < nclass; c++)
+			fprintf(fp, " %d", dense[j * nclass + c]);
+	}
+	fputc('\n', fp);
+	for (uint32_t b = 0; b < buckets; b++) {
+		const int16_t *row = w + (size_t)b * nclass;
+		bool any = false;
+		for (int c = 0; c < nclass; c++)
+			any |= row[c] != 0;
+		if (!any)
+			continue;
+		fprintf(fp, "w %u", b);
+		for (int c = 0; c < nclass; c++)
+			fprintf(fp, " %d", row[c]);
+		fputc('\n', fp);
+		nw++;
+	}
+	fprintf(fp, "end %lu\n", nw);
+	finish(fp, path);
 }
 
 /* ------------------------------------------------------------ examples */
@@ -145,7 +182,7 @@ static void data_feats(const struct data *d, size_t i, struct sm_feats *f)
 struct problem {
 	const struct data *d;
 	int classes;
-	double cw[TRAINER_MAXCLASSES]; /* class weights, summing to 1 over the examples */
+	double cw[LM_MAXCLASSES]; /* class weights, summing to 1 over the examples */
 	double l2, l2_dense;
 	size_t nparam;       /* classes * (1 + SM_NDENSE + buckets) */
 };
@@ -161,7 +198,7 @@ static double loss(const void *problem, const double *x, double *g)
 	memset(g, 0, pb->nparam * sizeof *g);
 	for (size_t i = 0; i < d->n; i++) {
 		const float *dn = d->dense + i * SM_NDENSE;
-		double z[TRAINER_MAXCLASSES] = {0}, v = d->value[i], top = -INFINITY, sum = 0;
+		double z[LM_MAXCLASSES] = {0}, v = d->value[i], top = -INFINITY, sum = 0;
 		for (int c = 0; c < C; c++) {
 			double s = x[c];
 			for (int j = 0; j < SM_NDENSE; j++)
