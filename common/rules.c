@@ -115,7 +115,7 @@ static bool word_byte(unsigned char c)
 	       c == '+' || c >= 0x80;
 }
 
-static int lex(struct lexer *l)
+static int lex_token(struct lexer *l)
 {
 	bool at_bol = l->col == 1;
 	for (;;) {
@@ -258,6 +258,18 @@ static int lex(struct lexer *l)
 	char what[8];
 	snprintf(what, sizeof what, "%c", c);
 	return lex_fail(l, l->tline, l->tcol, "unexpected character '%s'", what);
+}
+
+/* The next token.  The token's text is appended without a check per
+ * byte; a failed append is found here, once, so that a token cut short by
+ * a failed allocation is never read as a (mistaken) word or error. */
+static int lex(struct lexer *l)
+{
+	unsigned long failed = buf_failures();
+	int r = lex_token(l);
+	if (buf_failures() != failed)
+		return cp_fail(l->e, CP_EX_OSERR, "out of memory");
+	return r;
 }
 
 /* ----------------------------------------------------------------- parser */
@@ -1096,12 +1108,14 @@ int rules_load(rules *rs, const char *path, cp_err *e)
 }
 
 /* The keyword atoms at least one of which the condition needs to hold,
- * appended to *set; false when it may hold without any.  A phone or card
- * number needs ten digits in the text: the atom natoms stands for them. */
-static bool needed_atoms(const rules *rs, int ni, int **set, size_t *n, size_t *cap)
+ * appended to *set: 1, or 0 when it may hold without any (what it
+ * appended then is not to be used), or -1 out of memory.  A phone or
+ * card number needs ten digits in the text: the atom natoms stands for
+ * them. */
+static int needed_atoms(const rules *rs, int ni, int **set, size_t *n, size_t *cap)
 {
 	const struct node *nd = &rs->nodes[ni];
-	int atom = -1;
+	int atom = -1, r;
 	switch (nd->kind) {
 	case N_KW:
 		atom = nd->atom;
@@ -1116,30 +1130,28 @@ static bool needed_atoms(const rules *rs, int ni, int **set, size_t *n, size_t *
 		/* any one operand's */
 		for (size_t i = 0; i < nd->nkids; i++) {
 			size_t was = *n;
-			if (needed_atoms(rs, nd->kids[i], set, n, cap))
-				return true;
+			if ((r = needed_atoms(rs, nd->kids[i], set, n, cap)) != 0)
+				return r;
 			*n = was;
 		}
-		return false;
+		return 0;
 	case N_OR:
 		/* every operand's */
 		for (size_t i = 0; i < nd->nkids; i++)
-			if (!needed_atoms(rs, nd->kids[i], set, n, cap))
-				return false;
+			if ((r = needed_atoms(rs, nd->kids[i], set, n, cap)) <= 0)
+				return r;
 		return nd->nkids > 0;
 	default:
-		return false;
+		return 0;
 	}
 	if (*n == *cap) {
-		size_t c = *cap ? 2 * *cap : 16;
-		int *ns = realloc(*set, c * sizeof *ns);
+		int *ns = cp_grow(*set, cap, sizeof *ns, 16);
 		if (!ns)
-			return false; /* the rule is tried on every record: slower, still right */
+			return -1;
 		*set = ns;
-		*cap = c;
 	}
 	(*set)[(*n)++] = atom;
-	return true;
+	return 1;
 }
 
 int rules_compile(rules *rs, cp_err *e)
@@ -1215,7 +1227,13 @@ int rules_compile(rules *rs, cp_err *e)
 	size_t nset = 0, setcap = 0;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		nset = 0;
-		if (rs->rules[i].root < 0 || !needed_atoms(rs, rs->rules[i].root, &set, &nset, &setcap)) {
+		int root = rs->rules[i].root;
+		int needs = root < 0 ? 0 : needed_atoms(rs, root, &set, &nset, &setcap);
+		if (needs < 0) {
+			free(set);
+			return cp_fail(e, CP_EX_OSERR, "out of memory");
+		}
+		if (needs == 0) {
 			rs->base[i / 64] |= (uint64_t)1 << (i % 64);
 			continue;
 		}

@@ -16,7 +16,11 @@ succeed with exactly the undisturbed run's result.
     freeing the buffer, and took a failed fold for an empty word).
   - A text measured by X's rule: a failure of its NFC normalisation is
     counted by buf_failures, so the reply it was for cannot go out
-    (textlen_check's verdict alone cannot tell it from bad UTF-8)."""
+    (textlen_check's verdict alone cannot tell it from bad UTF-8).
+  - A rules file read and compiled by tag: a failure is 71, never a
+    mistaken rule (the lexer once read "tag" as "ag" after a failed
+    append and reported an unknown action, 78) nor a rule tried as if
+    compiled whole."""
 import http.server
 import os
 import subprocess
@@ -147,6 +151,39 @@ try:
     bad, exits = sweep(["measure", text], 1, total, clean)
     ok(total >= 2 and not bad and exits == total,
        "measure: each of %d allocations failing is counted (71), never a verdict alone" % total, *bad[:10])
+
+    # A rules file: tag reads and compiles it before its lexicons, so the
+    # first allocations of the run are the parser's, the keyword
+    # matcher's and the rule index's.
+    rules = os.path.join(work, "r.rules")
+    with open(rules, "w") as f:
+        f.write('tag a if keywords "refund" or card-number or keywords "fraud"\n'
+                'tag b if keywords "charged" and not has-tag a\n')
+    record = b'{"id":"1","direction":"in","text":"my card 4111 1111 1111 1111 was charged, refund"}\n'
+    tag = [os.path.join(top, "bin", "tag"), "-f", rules]
+
+    def run_tag(fail_at):
+        env = dict(os.environ, LD_PRELOAD=shim, CAREPIPE_FAIL_AT=str(fail_at),
+                   CAREPIPE_ALLOC_COUNT=os.path.join(work, "count"))
+        return subprocess.run(tag, input=record, capture_output=True, env=env, timeout=60)
+
+    clean = run_tag(0)
+    ok(clean.returncode == 0 and b'"tags":["a"]' in clean.stdout,
+       "rules: the undisturbed run tags the record a")
+    bad = []
+    exits = 0
+    for n in range(1, 151):
+        p = run_tag(n)
+        if p.returncode == 0:
+            if p.stdout != clean.stdout:
+                bad.append("allocation %d: exit 0 but %r" % (n, p.stdout))
+        elif p.returncode == 71 and b"out of memory" in p.stderr:
+            exits += 1
+        else:
+            bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
+    ok(not bad and exits > 100,
+       "rules: each of the first 150 allocations failing is 71 (%d runs), never a wrong rule" % exits,
+       *bad[:10])
 finally:
     server.shutdown()
 done()
