@@ -700,6 +700,7 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 < {"direction": "in", "text": "my account is locked after the update"}
 < {"direction": "in", "text": "you charged me twice for the same order"}
 < {"direction": "in", "text": "ce prix c'est du vol"}
+< {"direction": "in", "text": "Pirates of the Caribbean won't play on my TV"}
 > [true,"possible security incident"]
 > [true,"possible security incident"]
 > [true,"possible security incident"]
@@ -711,6 +712,7 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 > [true,"possible security incident"]
 > [true,"possible security incident"]
 > [true,"possible security incident"]
+> [false,null]
 > [false,null]
 > [false,null]
 > [false,null]
@@ -730,6 +732,7 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 < {"direction": "in", "text": "j'ai trouvé un morceau de plastique dans mon sandwich"}
 < {"direction": "in", "text": "mon fils a fait une réaction allergique, on a fini aux urgences"}
 < {"direction": "in", "text": "le livreur m'a agressé"}
+< {"direction": "in", "text": "the security guard hit me in the face"}
 < {"direction": "in", "text": "my Fire TV stick won't connect"}
 < {"direction": "in", "text": "your new update is fire 🔥"}
 < {"direction": "in", "text": "I'm on fire today, thanks for the quick help"}
@@ -738,6 +741,8 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 < {"direction": "in", "text": "I'm shocked at how slow this is"}
 < {"direction": "in", "text": "the hair salon next to your store is nicer"}
 < {"direction": "in", "text": "mon Fire TV ne s'allume plus"}
+< {"direction": "in", "text": "hit me up when the outage is fixed"}
+< {"direction": "in", "text": "they hit me with another late fee"}
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
@@ -749,6 +754,9 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
+> [true,"risk to someone's safety"]
+> [false,null]
+> [false,null]
 > [false,null]
 > [false,null]
 > [false,null]
