@@ -743,6 +743,8 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 < {"direction": "in", "text": "mon Fire TV ne s'allume plus"}
 < {"direction": "in", "text": "hit me up when the outage is fixed"}
 < {"direction": "in", "text": "they hit me with another late fee"}
+< {"direction": "in", "text": "nearly had a heart attack when i saw my bill this month"}
+< {"direction": "in", "text": "the error message had me almost died laughing"}
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
@@ -755,6 +757,8 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .escalate_reaso
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
 > [true,"risk to someone's safety"]
+> [false,null]
+> [false,null]
 > [false,null]
 > [false,null]
 > [false,null]
