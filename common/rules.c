@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <oniguruma.h>
 
@@ -387,11 +388,40 @@ static bool list_name(const char *s)
  * ("give~ out") are spelled out. */
 #define RULES_MAX_FORMS 1024
 
-/* Add keyword kw to a list, each "word~" spelled out in all its forms. */
+/* The length of word w (wl bytes) written without the apostrophe of its
+ * English contraction, into out (at least wl bytes), or 0 when it has
+ * none: customers write "didnt", "dont", "im" as often as "didn't".
+ * Only the contractions that are no other word without it: not "we're"
+ * (were), "i'll" (ill), "he'll" (hell), "i'd" (id). */
+static size_t unapostrophe(const char *w, size_t wl, char *out)
+{
+	static const char *const whole[] = { "i", "i", "you", "you", "they", "they", "we" };
+	static const char *const tail[] = { "m", "ve", "re", "ve", "re", "ve", "ve" };
+	for (size_t i = 1; i + 1 < wl; i++) {
+		size_t al = w[i] == '\'' ? 1 : !strncmp(w + i, "\xe2\x80\x99", 3) ? 3 : 0;
+		if (!al || i + al >= wl)
+			continue;
+		const char *rest = w + i + al;
+		size_t rl = wl - i - al;
+		bool ok = rl == 1 && (rest[0] | 32) == 't' && (w[i - 1] | 32) == 'n';
+		for (size_t k = 0; !ok && k < sizeof whole / sizeof *whole; k++)
+			ok = strlen(whole[k]) == i && !strncasecmp(w, whole[k], i) &&
+			     strlen(tail[k]) == rl && !strncasecmp(rest, tail[k], rl);
+		if (!ok)
+			return 0;
+		memcpy(out, w, i);
+		memcpy(out + i, rest, rl);
+		return wl - al;
+	}
+	return 0;
+}
+
+/* Add keyword kw to a list, each "word~" spelled out in all its forms, and
+ * each contraction also without its apostrophe (unapostrophe). */
 static int push_keyword(struct parser *ps, char ***vals, size_t *nvals, const char *kw)
 {
 	struct node tmp = { .vals = *vals, .nvals = *nvals };
-	if (!strchr(kw, '~')) {
+	if (!strchr(kw, '~') && !strchr(kw, '\'') && !strstr(kw, "\xe2\x80\x99")) {
 		int r = push_val(&tmp, kw);
 		*vals = tmp.vals;
 		*nvals = tmp.nvals;
@@ -417,6 +447,10 @@ static int push_keyword(struct parser *ps, char ***vals, size_t *nvals, const ch
 			free(w);
 		} else {
 			rc = buf_add(&forms, p, wl) < 0 || buf_addc(&forms, '\0') < 0 ? -1 : 0;
+			char bare[64];
+			size_t bl = wl <= sizeof bare ? unapostrophe(p, wl, bare) : 0;
+			if (rc == 0 && bl && (buf_add(&forms, bare, bl) < 0 || buf_addc(&forms, '\0') < 0))
+				rc = -1;
 		}
 		size_t nforms = 0;
 		for (size_t i = 0; rc == 0 && i < forms.len; i += strlen(forms.p + i) + 1)

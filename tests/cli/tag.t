@@ -178,6 +178,28 @@ $ tag -r 'tag f if "give~ out" near/3 "number"' -r 'tag d if "donner~" near/2 "n
 > ["d"]
 > ["d"]
 
+### contractions: a keyword's "didn't", "don't", "I'm" also match "didnt", "dont", "im" (straight or curly apostrophe, either side); not "we're" as "were", nor other apostrophes
+$ printf '%s\n' "tag a if \"i didn't authorise\" near/4 \"charge\"" "tag b if \"i'm\", \"they’ve\"" "tag c if \"we're\"" "tag d if \"someone's\"" > c.rules
+$ tag -f c.rules | jq -c .tags
+< {"text":"a charge i didnt authorise"}
+< {"text":"a charge i didn't authorise"}
+< {"text":"a charge I didn’t authorise"}
+< {"text":"a charge i didn t authorise"}
+< {"text":"Im locked out and theyve got my card"}
+< {"text":"we were locked out"}
+< {"text":"we’re locked out"}
+< {"text":"someones card"}
+< {"text":"someone's card"}
+> ["a"]
+> ["a"]
+> ["a"]
+> []
+> ["b"]
+> []
+> ["c"]
+> []
+> ["d"]
+
 ### phone-number and card-number: with or without separators, not order numbers introduced as such, Luhn-checked cards
 $ tag -r 'tag phone if phone-number' -r 'tag card if card-number' | jq -c .tags
 < {"text":"call me on 8106028994"}
