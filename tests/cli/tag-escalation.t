@@ -25,6 +25,9 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floor
 ### held-out set E (83, 38; written after the last revision, never used to change the rules): recall and precision, overall and per category, are floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.26/0.91,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.3/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
+### held-out set F (240, 114 sure escalations; written by a helper who never saw the rules, measured once unseen at recall 0.66 / precision 0.94, then its misses shaped the rules): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.96/1,privacy=0.93/0.93,safety=0.97/0.97,legal=1/0.9,security=0.97/1 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
+
 ### --floors: a figure below its floor is named, and the exit status is 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.27/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 2> measure-escalation: below the floor: escalate recall 0.26 < 0.27

@@ -972,6 +972,67 @@ $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 > false
 > false
 
+### consumer.rules: own secrets posted with their values, impersonation questions, the bank's fraud alarm, gift-card and prize scams, staff disclosing, filming or lying in wait, a vehicle into a person, self-harm, a guide dog refused; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .escalate
+< {"direction": "in", "text": "my password is Summer2024! can you check why login fails"}
+< {"direction": "in", "text": "account number 55382910, please call me back"}
+< {"direction": "in", "text": "the parcel never came, it's 42 Elm Street Springfield IL 62704"}
+< {"direction": "in", "text": "got a text saying i won a free phone, just pay shipping with my card"}
+< {"direction": "in", "text": "someone called saying they were from you and i had to pay with gift cards"}
+< {"direction": "in", "text": "is this text really from you?"}
+< {"direction": "in", "text": "is bestdeals-nike.shop a legit nike site?"}
+< {"direction": "in", "text": "my bank froze my card for a £200 payment at your store, i was asleep at the time"}
+< {"direction": "in", "text": "new sign in from russia on my account, wasn't me"}
+< {"direction": "in", "text": "there's a tablet in my active devices that isnt mine"}
+< {"direction": "in", "text": "your rep told my ex my new address"}
+< {"direction": "in", "text": "your delivery guy posted a photo of my house on his instagram"}
+< {"direction": "in", "text": "the cashier read my card number out loud to the whole queue"}
+< {"direction": "in", "text": "the courier has been parked outside my house every night, i'm scared"}
+< {"direction": "in", "text": "your driver reversed into me in the car park"}
+< {"direction": "in", "text": "i cant go on like this, i want it all to end"}
+< {"direction": "in", "text": "the driver refused my guide dog again"}
+< {"direction": "in", "text": "une alerte fraude de ma banque pour un achat chez vous, je dormais"}
+< {"direction": "in", "text": "my password is incorrect again"}
+< {"direction": "in", "text": "my order number is 112-3345566-1234567"}
+< {"direction": "in", "text": "your store at 10 High Street London W1A 1AA was closed"}
+< {"direction": "in", "text": "I won't have to pay again, thanks"}
+< {"direction": "in", "text": "is this a real issue?"}
+< {"direction": "in", "text": "I hacked together a workaround with the web player"}
+< {"direction": "in", "text": "my phone is exploding with notifications from your app"}
+< {"direction": "in", "text": "been stalking the tracking page all day"}
+< {"direction": "in", "text": "ordered semi skimmed milk and got oat milk"}
+< {"direction": "in", "text": "the gate change gave me a mini heart attack 😂"}
+< {"direction": "in", "text": "someone stole my parcel from my porch"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+
 ### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
 $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 < {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
