@@ -23,14 +23,17 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floor
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
 
 ### held-out set E (83, 38; written after the last revision, never used to change the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.26/0.91,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.3/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.29/0.92,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.4/0.8 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
 ### held-out set F (240, 114 sure escalations; written by a helper who never saw the rules, measured once unseen at recall 0.66 / precision 0.94, then its misses shaped the rules): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.96/1,privacy=0.93/0.93,safety=0.97/0.97,legal=1/0.9,security=0.97/1 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
 
+### held-out set G (240, 112 sure escalations; a second helper's, who saw neither the rules nor F; measured once unseen at 0.66 / 0.90, then its misses shaped the rules): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.78/1,privacy=0.75/0.88,safety=0.7/1,legal=0.94/1,security=0.79/1 $TOP/tests/data/escalation-heldout-g.tsv > /dev/null
+
 ### --floors: a figure below its floor is named, and the exit status is 1
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.27/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
-2> measure-escalation: below the floor: escalate recall 0.26 < 0.27
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.30/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+2> measure-escalation: below the floor: escalate recall 0.29 < 0.30
 ? 1
 
 ### --floors: a figure that does not exist is a usage error
@@ -40,7 +43,7 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors fraud=1/1 $TOP/tests/d
 ### set E's figures, exactly as tag(1) states them: the keyword rules alone, then with the escalation model
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
-> escalate  recall 0.26 (10/38)  precision 0.91 (10/11)
+> escalate  recall 0.29 (11/38)  precision 0.92 (11/12)
 > escalate  recall 0.53 (20/38)  precision 0.91 (20/22)
 
 ### with the escalation model: held-out set E (never trained on, nor used to change the rules): recall and precision, overall and per category, are floors

@@ -1033,6 +1033,49 @@ $ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .esc
 > false
 > false
 
+### consumer.rules: spam sent from an account, recovery details changed, a stranger on the family plan, callers from the brand selling gift cards, a courier's threat, creatures in food, illness that will not stop, harassment of others, a judge, an ADR scheme, money disowned far from it; hard negatives (it's me, game cheats, loud ads, a burn worth it, a fraud alert on one's own purchase, a carrier's spam label, a feature question, a setting, a bank claim)
+$ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .escalate
+< {"direction": "in", "text": "my account keeps sending spam to all my contacts and i cant log in"}
+< {"direction": "in", "text": "the recovery email on my account was changed last night"}
+< {"direction": "in", "text": "there's a profile called gamerx99 on my family plan"}
+< {"direction": "in", "text": "the caller says he's from your bank and i should buy google play cards"}
+< {"direction": "in", "text": "the driver banged on my door and yelled at me to tip or else, i'm home alone"}
+< {"direction": "in", "text": "found a slug in my bag of spinach"}
+< {"direction": "in", "text": "can't keep anything down since eating your chicken wrap yesterday"}
+< {"direction": "in", "text": "a man on the bus kept harassing women and no one stopped him"}
+< {"direction": "in", "text": "I'll let a judge decide, papers filed today"}
+< {"direction": "in", "text": "deadlock letter arrived, off to CISAS"}
+< {"direction": "in", "text": "orders on my card delivered to another state. not me, never been there"}
+< {"direction": "in", "text": "it says suspicious activity when i log in but it's me"}
+< {"direction": "in", "text": "got killed by some hacker with aimbot, ban him"}
+< {"direction": "in", "text": "the ads are so loud my ears are bleeding"}
+< {"direction": "in", "text": "burned my tongue on the soup again lol worth it"}
+< {"direction": "in", "text": "the fraud alert blocked my own purchase, it was me"}
+< {"direction": "in", "text": "i keep getting scam likely calls, how do i block them"}
+< {"direction": "in", "text": "does your antivirus protect against phishing emails"}
+< {"direction": "in", "text": "how do i turn off share my location"}
+< {"direction": "in", "text": "I filed a claim with the bank for the double charge"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+
 ### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
 $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 < {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
