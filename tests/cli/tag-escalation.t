@@ -44,16 +44,18 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors fraud=1/1 $TOP/tests/d
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
 > escalate  recall 0.29 (11/38)  precision 0.92 (11/12)
-> escalate  recall 0.53 (20/38)  precision 0.91 (20/22)
+> escalate  recall 0.53 (20/38)  precision 0.95 (20/21)
 
 ### with the escalation model: held-out set E (never trained on, nor used to change the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.53/0.91,privacy=0.3/0.5,safety=0.6/0.86,legal=0.5/1,security=0.7/0.71 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.53/0.95,privacy=0.3/0.67,safety=0.6/1,legal=0.5/1,security=0.7/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
-### with the escalation model: sets A to D (the model was trained on them, as the rules were fitted to them): floors
+### with the escalation model: sets A to D, F and G (the model was trained on them, as the rules were fitted to them): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.99,privacy=1/0.95,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/0.94,safety=1/0.95,legal=1/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1,privacy=1/0.93,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1 $TOP/tests/data/escalation-heldout-g.tsv > /dev/null
 
 ### with the escalation model: dev.tsv's sure rows (trained on, as the rules were fitted to them): floors
 ! needs shared
