@@ -26,10 +26,13 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floor
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.29/0.92,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.4/0.8 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
 ### held-out set F (240, 114 sure escalations; written by a helper who never saw the rules, measured once unseen at recall 0.66 / precision 0.94, then its misses shaped the rules): floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.96/1,privacy=0.93/0.93,safety=0.97/0.97,legal=1/0.9,security=0.97/1 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.96/1,privacy=0.93/0.93,safety=0.97/0.97,legal=1/0.9,security=0.97/0.97 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
 
 ### held-out set G (240, 112 sure escalations; a second helper's, who saw neither the rules nor F; measured once unseen at 0.66 / 0.90, then its misses shaped the rules): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.78/1,privacy=0.75/0.88,safety=0.7/1,legal=0.94/1,security=0.79/1 $TOP/tests/data/escalation-heldout-g.tsv > /dev/null
+
+### held-out set H (240, 117 sure escalations; a third helper's, who saw neither the rules nor F nor G; measured once unseen at 0.67 / 0.93, with the model 0.84 / 0.92, then its misses shaped the rules): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.82/1 $TOP/tests/data/escalation-heldout-h.tsv > /dev/null
 
 ### --floors: a figure below its floor is named, and the exit status is 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.30/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null

@@ -1076,6 +1076,57 @@ $ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .esc
 > false
 > false
 
+### consumer.rules: lookalike sites, prize and parcel-fee texts, account details changed, devices not mine, callers pretending, DNS changed, pages asking for documents, charges abroad every night, another passenger's data, counsel and suing, smoke in a cabin, broken glass in an aisle, illness after a meal, a bruise, a friend's suicide, a driver watching a door; hard negatives (not fraud, an overdraft joke, parental controls, a balance glitch, a price increase, a skiing accident)
+$ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .escalate
+< {"direction": "in", "text": "bought tickets on a site that looked exactly like yours, money gone"}
+< {"direction": "in", "text": "got a text saying i won the raffle, just pay shipping through the link"}
+< {"direction": "in", "text": "why did i get an email address has been changed message? i didn't change anything"}
+< {"direction": "in", "text": "text says my parcel is held for a customs fee, click the link to pay. legit?"}
+< {"direction": "in", "text": "there are two laptops on my account that arent mine"}
+< {"direction": "in", "text": "someone rang pretending to be from you and asked for my security answer"}
+< {"direction": "in", "text": "our DNS was changed overnight and nobody on our team did it"}
+< {"direction": "in", "text": "a facebook page giving free tickets is asking for passport scan and card details"}
+< {"direction": "in", "text": "orders from a restaurant abroad on my card every night, how do i stop this"}
+< {"direction": "in", "text": "my booking shows another passenger name and passport number"}
+< {"direction": "in", "text": "our counsel is preparing a claim over the outage"}
+< {"direction": "in", "text": "we're suing, expect a letter from our lawyers"}
+< {"direction": "in", "text": "smelled smoke in the cabin after a loud bang on takeoff"}
+< {"direction": "in", "text": "broken glass all over the aisle and kids walking through it"}
+< {"direction": "in", "text": "ate there friday and i've been on the bathroom floor since, the same bowl"}
+< {"direction": "in", "text": "the attendant grabbed my arm and left a bruise"}
+< {"direction": "in", "text": "my friend said he's going to kill himself tonight"}
+< {"direction": "in", "text": "the driver has been parked across the street watching the door, same plate"}
+< {"direction": "in", "text": "it's just a glitch not fraud, i got charged twice"}
+< {"direction": "in", "text": "overdraft fee of 35 on a 2 coffee, i'm choking"}
+< {"direction": "in", "text": "my kid hacked the parental controls lol"}
+< {"direction": "in", "text": "app shows my balance as 0.00, glitch?"}
+< {"direction": "in", "text": "i didn't authorize a price increase!"}
+< {"direction": "in", "text": "broke my ankle skiing, not your fault, need to cancel"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+
 ### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
 $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 < {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
