@@ -50,19 +50,20 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-held
 > escalate  recall 0.53 (20/38)  precision 0.95 (20/21)
 
 ### with the escalation model: held-out set E (never trained on, nor used to change the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.53/0.95,privacy=0.3/0.67,safety=0.6/1,legal=0.5/1,security=0.7/0.75 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.53/0.95,privacy=0.3/1,safety=0.6/1,legal=0.5/1,security=0.7/0.78 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
-### with the escalation model: sets A to D, F and G (the model was trained on them, as the rules were fitted to them): floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.99,privacy=1/0.95,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/0.94,safety=1/0.95,legal=1/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
+### with the escalation model: sets A to D and F to H (the model was trained on them, as the rules were fitted to them): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/1,privacy=1/1,safety=1/1,legal=1/1,security=0.94/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/0.98,privacy=1/0.94,safety=1/0.95,legal=0.92/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1,privacy=1/0.93,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1 $TOP/tests/data/escalation-heldout-g.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/1 $TOP/tests/data/escalation-heldout-g.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1 $TOP/tests/data/escalation-heldout-h.tsv > /dev/null
 
 ### with the escalation model: dev.tsv's sure rows (trained on, as the rules were fitted to them): floors
 ! needs shared
-$ $TOP/scripts/measure-escalation --shared $SHARED --bin $TOP/bin --floors escalate=1/0.96,privacy=1/0.93,safety=1/0.94,legal=1/0.75,security=1/1 > /dev/null
+$ $TOP/scripts/measure-escalation --shared $SHARED --bin $TOP/bin --floors escalate=0.96/0.96,privacy=0.93/0.93,safety=1/0.94,legal=1/0.75,security=0.95/1 > /dev/null
 
 
 
