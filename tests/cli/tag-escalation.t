@@ -23,7 +23,7 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floor
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
 
 ### held-out set E (83, 38; written after the last revision, never used to change the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.29/0.92,privacy=0.1/1,safety=0.2/1,legal=0.5/1,security=0.4/0.8 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.32/0.92,privacy=0.1/1,safety=0.3/1,legal=0.5/1,security=0.4/0.8 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
 ### held-out set F (240, 114 sure escalations; written by a helper who never saw the rules, measured once unseen at recall 0.66 / precision 0.94, then its misses shaped the rules): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.96/1,privacy=0.93/0.93,safety=0.97/0.97,legal=1/0.9,security=0.97/0.97 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
@@ -34,9 +34,15 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floor
 ### held-out set H (240, 117 sure escalations; a third helper's, who saw neither the rules nor F nor G; measured once unseen at 0.67 / 0.93, with the model 0.84 / 0.92, then its misses shaped the rules): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.82/1 $TOP/tests/data/escalation-heldout-h.tsv > /dev/null
 
+### held-out set I (240, 113 sure escalations; a fourth helper's, closest to dev.tsv's real ones; measured once unseen at 0.67 / 0.96, as shipped 0.83 / 0.96, then its misses shaped the rules): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.82/0.99 $TOP/tests/data/escalation-heldout-i.tsv > /dev/null
+
+### held-out set J (240, 115 sure escalations; a fifth helper's, half told as stories no phrase names; measured once unseen at 0.59 / 0.89, as shipped 0.79 / 0.91, then its misses shaped the rules): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.78/0.99 $TOP/tests/data/escalation-heldout-j.tsv > /dev/null
+
 ### --floors: a figure below its floor is named, and the exit status is 1
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.30/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
-2> measure-escalation: below the floor: escalate recall 0.29 < 0.30
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.33/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+2> measure-escalation: below the floor: escalate recall 0.32 < 0.33
 ? 1
 
 ### --floors: a figure that does not exist is a usage error
@@ -46,20 +52,22 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors fraud=1/1 $TOP/tests/d
 ### set E's figures, exactly as tag(1) states them: the keyword rules alone, then with the escalation model
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-e.tsv | head -n 1
-> escalate  recall 0.29 (11/38)  precision 0.92 (11/12)
-> escalate  recall 0.53 (20/38)  precision 0.95 (20/21)
+> escalate  recall 0.32 (12/38)  precision 0.92 (12/13)
+> escalate  recall 0.55 (21/38)  precision 0.95 (21/22)
 
 ### with the escalation model: held-out set E (never trained on, nor used to change the rules): recall and precision, overall and per category, are floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.53/0.95,privacy=0.3/1,safety=0.6/1,legal=0.5/1,security=0.7/0.78 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.55/0.95,privacy=0.3/1,safety=0.7/1,legal=0.5/1,security=0.7/0.78 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
-### with the escalation model: sets A to D and F to H (the model was trained on them, as the rules were fitted to them): floors
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/1,privacy=1/1,safety=1/1,legal=1/1,security=0.94/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
+### with the escalation model: sets A to D and F to J (the model was trained on them, as the rules were fitted to them): floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.97/1,privacy=0.95/1,safety=1/1,legal=1/1,security=0.94/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/0.98,privacy=1/0.94,safety=1/0.95,legal=0.92/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1,privacy=1/0.93,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.98,privacy=1/1,safety=1/1,legal=1/1,security=1/0.92 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1,privacy=1/1,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout-d.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1 $TOP/tests/data/escalation-heldout-f.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/1 $TOP/tests/data/escalation-heldout-g.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1 $TOP/tests/data/escalation-heldout-h.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/0.99 $TOP/tests/data/escalation-heldout-i.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/0.99 $TOP/tests/data/escalation-heldout-j.tsv > /dev/null
 
 ### with the escalation model: dev.tsv's sure rows (trained on, as the rules were fitted to them): floors
 ! needs shared

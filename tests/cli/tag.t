@@ -1127,6 +1127,79 @@ $ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .esc
 > false
 > false
 
+### consumer.rules: spam to contacts, despair, a broken seatbelt, lookalike shops, points disowned, phishing for a card and SSN, a charger smoking, a regulator by name, a drunk pilot, a fall with a fracture, a medical condition announced, pages and DMs impersonating, money sent to strangers, a sleepy driver, discrimination, a state AG, live wires and a toddler, a fuel smell, a staff threat, grooming, an account's details not mine, an account used abroad, a phishing click, a banker talking; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .escalate
+< {"direction": "in", "text": "my email keeps sending weird links to all my contacts"}
+< {"direction": "in", "text": "honestly i dont see the point of anything anymore"}
+< {"direction": "in", "text": "the seatbelt buckle on my seat is broken and the crew shrugged"}
+< {"direction": "in", "text": "is bargain-shoes.shop real? paid and nothing came"}
+< {"direction": "in", "text": "my miles were used for 2 tickets i never booked"}
+< {"direction": "in", "text": "an email says claim your refund and wants my card and ssn"}
+< {"direction": "in", "text": "the charger started smoking and smells like burnt plastic, unplugged it"}
+< {"direction": "in", "text": "claim rejected, sending it to the CAA"}
+< {"direction": "in", "text": "the pilot smelled of alcohol at the gate"}
+< {"direction": "in", "text": "slipped on the steps at the station, no grit, broken wrist"}
+< {"direction": "in", "text": "the agent announced my medical condition over the speaker"}
+< {"direction": "in", "text": "is that giveaway facebook page yours? it asks for your card"}
+< {"direction": "in", "text": "a guy dmed me asking for my password, is he one of yours?"}
+< {"direction": "in", "text": "500 by zelle to someone i don't know, wasnt me"}
+< {"direction": "in", "text": "my driver kept nodding off at red lights"}
+< {"direction": "in", "text": "the staff said we don't serve your kind here"}
+< {"direction": "in", "text": "wrote to the state AG about your fees"}
+< {"direction": "in", "text": "your tech left wires hanging out of the wall and my toddler got a shock"}
+< {"direction": "in", "text": "fuel smell in the cabin and a hissing noise by row 14"}
+< {"direction": "in", "text": "the rep said he'd make sure i regret it if i come back"}
+< {"direction": "in", "text": "a man in my son's game chat keeps asking him to send pictures, he is 11"}
+< {"direction": "in", "text": "there's a new address in my address book i never added"}
+< {"direction": "in", "text": "the email on the account isn't mine anymore"}
+< {"direction": "in", "text": "my spotify is playing in another country"}
+< {"direction": "in", "text": "my aunt clicked the link in a fake email and typed her password"}
+< {"direction": "in", "text": "the banker told my boss about my overdrafts"}
+< {"direction": "in", "text": "my controller acts like its hacked lol"}
+< {"direction": "in", "text": "my little sister stole my account 😂"}
+< {"direction": "in", "text": "charged a cancellation fee but the driver cancelled, not me"}
+< {"direction": "in", "text": "the self checkout attacked me with unexpected item again"}
+< {"direction": "in", "text": "these shoes hurt my feet after a mile"}
+< {"direction": "in", "text": "lost my kid's car seat at baggage claim"}
+< {"direction": "in", "text": "the couch arrived with a broken leg"}
+< {"direction": "in", "text": "someone said they'd hack my account lol, how do i turn on 2 step just in case"}
+< {"direction": "in", "text": "the app says my password was changed but i changed it myself"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+> false
+
 ### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
 $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 < {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
