@@ -5,9 +5,12 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 # when each was written), with scripts/measure-escalation FILE.  The
 # figures are floors; tag(1) states them.  Sets A to D shaped the rules
 # (each was measured once, unseen, then its misses were read); set E never
-# did.  The keyword rules alone are measured with --escalation-model none;
-# with the built-in escalation model (the fallback after them), trained on
-# dev.tsv and sets A to D but never on E, they are measured as they ship.
+# did; F to J were written by helpers who never saw the rules, each
+# measured once unseen, then used; K and L likewise, but never used.  The
+# keyword rules alone are measured with --escalation-model none; with the
+# built-in escalation model (the fallback after them), trained on dev.tsv
+# and sets A to D and F to J but never on E, K or L, they are measured as
+# they ship.
 # Only the rows marked "needs shared" read ../shared.
 __TABLE__
 ### held-out set A (168 messages, 71 escalations; its misses shaped the rules): recall and precision, overall and per category, are floors
@@ -39,6 +42,20 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floor
 
 ### held-out set J (240, 115 sure escalations; a fifth helper's, half told as stories no phrase names; measured once unseen at 0.59 / 0.89, as shipped 0.79 / 0.91, then its misses shaped the rules): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.78/0.99 $TOP/tests/data/escalation-heldout-j.tsv > /dev/null
+
+### held-out sets K and L (240 each, 118 and 113 sure escalations; a sixth and a seventh helper's, K written as twcs's customers write, L of every length and each category's rarer cases): never used to change the rules nor to train the model, so these figures measure tag as shipped on phrasing nobody fitted it to. The keyword rules alone, then as shipped: exact figures
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-k.tsv | head -n 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-k.tsv | head -n 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-l.tsv | head -n 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-l.tsv | head -n 1
+> escalate  recall 0.64 (76/118)  precision 0.97 (76/78)
+> escalate  recall 0.86 (102/118)  precision 0.98 (102/104)
+> escalate  recall 0.65 (74/113)  precision 0.94 (74/79)
+> escalate  recall 0.89 (101/113)  precision 0.91 (101/111)
+
+### held-out sets K and L as shipped, per category: floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.86/0.98,privacy=0.86/0.96,safety=0.77/0.96,legal=0.95/1,security=0.91/0.94 $TOP/tests/data/escalation-heldout-k.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.89/0.91,privacy=0.89/0.85,safety=0.82/0.8,legal=1/0.95,security=0.91/0.85 $TOP/tests/data/escalation-heldout-l.tsv > /dev/null
 
 ### --floors: a figure below its floor is named, and the exit status is 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.33/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
