@@ -51,11 +51,11 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-held
 > escalate  recall 0.64 (76/118)  precision 0.97 (76/78)
 > escalate  recall 0.86 (102/118)  precision 0.98 (102/104)
 > escalate  recall 0.65 (74/113)  precision 0.94 (74/79)
-> escalate  recall 0.89 (101/113)  precision 0.91 (101/111)
+> escalate  recall 0.89 (101/113)  precision 0.92 (101/110)
 
 ### held-out sets K and L as shipped, per category: floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.86/0.98,privacy=0.86/0.96,safety=0.77/0.96,legal=0.95/1,security=0.91/0.94 $TOP/tests/data/escalation-heldout-k.tsv > /dev/null
-$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.89/0.91,privacy=0.89/0.85,safety=0.82/0.8,legal=1/0.95,security=0.91/0.85 $TOP/tests/data/escalation-heldout-l.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.89/0.92,privacy=0.89/0.85,safety=0.82/0.82,legal=1/0.95,security=0.91/0.85 $TOP/tests/data/escalation-heldout-l.tsv > /dev/null
 
 ### --floors: a figure below its floor is named, and the exit status is 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.33/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
@@ -170,6 +170,16 @@ $ tag -r 'tag s if escalation-model safety' -r 'tag p if escalation-model privac
 < {"direction": "in", "text": "@Comcast thanks, the internet is back and fast again"}
 > [["s","any"],["escalation-model safety >= 0.7","escalation-model any >= 0.3"]]
 > [[],[]]
+
+### the model alone calls this refund complaint safety (0.7 or more likely)
+$ tag -r 'tag model-safety if escalation-model safety' | jq -c .tags
+< {"direction": "in", "text": "Zephyr I've been passed between 4 departments about a $170.08 refund.\nNobody can tell me anything.\n\nI've already tried reinstalling, clearing the cache and logging out and back in. Nothing."}
+> ["model-safety"]
+
+### consumer.rules: the model's safety needs a word of the field (SAFETY_FIELD), so that complaint is not escalated
+$ tag -f $TOP/examples/rules/consumer.rules | jq -c '[.escalate, .tags]'
+< {"direction": "in", "text": "Zephyr I've been passed between 4 departments about a $170.08 refund.\nNobody can tell me anything.\n\nI've already tried reinstalling, clearing the cache and logging out and back in. Nothing."}
+> [false,["refund"]]
 
 ### escalation-model: an outbound record is never judged; --escalation-model none: the condition never holds
 $ printf '%s\n' '{"direction": "out", "text": "@someone the driver you sent grabbed my daughter by the arm and shoved her"}' '{"direction": "in", "text": "@PapaJohns the driver you sent grabbed my daughter by the arm and shoved her"}' > r.ndjson
