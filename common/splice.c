@@ -52,6 +52,18 @@ static struct edit_op *op_of(rec_edit *e, const char *key)
 		e->ops = n;
 	}
 	op = &e->ops[e->nops];
+	if (op->key && strcmp(op->key, key)) {
+		/* A key an earlier record set in another order, further on
+		 * (the keys set so far are ops[0..] up to the first NULL):
+		 * swapped into place, not copied again. */
+		for (size_t i = e->nops + 1; i < e->cap && e->ops[i].key; i++)
+			if (!strcmp(e->ops[i].key, key)) {
+				struct edit_op t = e->ops[i];
+				e->ops[i] = *op;
+				*op = t;
+				break;
+			}
+	}
 	if (!op->key || strcmp(op->key, key)) {
 		char *k = strdup(key);
 		if (!k)
@@ -107,7 +119,10 @@ static const struct edit_op *op_for(const rec_edit *e, const size_t *klen, const
 {
 	for (size_t i = 0; i < e->nops; i++) {
 		const char *k = e->ops[i].key;
-		if (!f->key_escaped ? (f->keylen == klen[i] && memcmp(f->key, k, klen[i]) == 0)
+		/* the first bytes compared before memcmp's call: keys of a
+		 * length mostly differ there */
+		if (!f->key_escaped ? (f->keylen == klen[i] && (!klen[i] || f->key[0] == k[0]) &&
+		                       memcmp(f->key, k, klen[i]) == 0)
 		                    : val_streq((cp_val){ f->key - 1, f->keylen + 2, VAL_STRING }, k))
 			return &e->ops[i];
 	}
