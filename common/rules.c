@@ -1556,11 +1556,18 @@ static int scan(rules_ctx *c)
 	return c->oom ? -1 : 0;
 }
 
+/* Is var i named name?  The first bytes compared before strcmp's call:
+ * the few names mostly differ there, and every field test asks. */
+static bool var_is(const rules_ctx *c, size_t i, const char *name)
+{
+	return c->vars[i].name[0] == name[0] && !strcmp(c->vars[i].name, name);
+}
+
 int rules_set_var(rules_ctx *c, const char *name, const char *json)
 {
 	struct var *v = NULL;
 	for (size_t i = 0; i < c->nvars; i++)
-		if (!strcmp(c->vars[i].name, name))
+		if (var_is(c, i, name))
 			v = &c->vars[i];
 	if (!v) {
 		if (c->nvars == c->varcap) {
@@ -1587,7 +1594,7 @@ int rules_set_var(rules_ctx *c, const char *name, const char *json)
 static cp_val lookup(rules_ctx *c, const char *path)
 {
 	for (size_t i = 0; i < c->nvars; i++)
-		if (!strcmp(c->vars[i].name, path)) {
+		if (var_is(c, i, path)) {
 			cp_val v = { c->vars[i].json.p, c->vars[i].json.len, VAL_NUMBER };
 			switch (v.p[0]) {
 			case '"': v.type = VAL_STRING; break;
@@ -1613,7 +1620,7 @@ static const char *field_str(rules_ctx *c, const char *path, size_t *n)
 	if (!strcmp(path, "text")) {
 		bool var = false;
 		for (size_t i = 0; i < c->nvars; i++)
-			var |= !strcmp(c->vars[i].name, "text");
+			var |= var_is(c, i, "text");
 		if (!var) {
 			*n = c->textlen;
 			return c->text;
