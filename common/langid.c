@@ -383,14 +383,21 @@ const char *langid_detect(const char *text, size_t len)
 				i = skip_token(text, len, i);
 				continue;
 			}
-			script[S_LATIN]++;
-			if (wn < sizeof w) {
-				w[wn++] = (char)(b | 32);
-				wh = hash32_byte(wh, (unsigned char)(b | 32));
-			} else {
-				not_word = true;
-			}
-			i++;
+			/* The whole run of ASCII letters here: no letter after
+			 * the first can start a URL (at_start). */
+			size_t j = i;
+			do {
+				unsigned char lc = (unsigned char)(text[j] | 32);
+				if (wn < sizeof w) {
+					w[wn++] = (char)lc;
+					wh = hash32_byte(wh, lc);
+				} else {
+					not_word = true;
+				}
+				j++;
+			} while (j < len && (unsigned)(((unsigned char)text[j] | 32) - 'a') < 26);
+			script[S_LATIN] += (unsigned)(j - i);
+			i = j;
 			continue;
 		}
 		if ((b == '@' || b == '^') && at_start(text, i)) {
