@@ -29,10 +29,17 @@ void edit_free(rec_edit *e)
 	buf_free(&e->vals);
 }
 
+/* Is op's key key?  The first bytes compared before strcmp's call: a
+ * program's few keys mostly differ there. */
+static bool key_is(const struct edit_op *op, const char *key)
+{
+	return op->key[0] == key[0] && strcmp(op->key, key) == 0;
+}
+
 static struct edit_op *find_op(const rec_edit *e, const char *key)
 {
 	for (size_t i = 0; i < e->nops; i++)
-		if (strcmp(e->ops[i].key, key) == 0)
+		if (key_is(&e->ops[i], key))
 			return &e->ops[i];
 	return NULL;
 }
@@ -52,19 +59,19 @@ static struct edit_op *op_of(rec_edit *e, const char *key)
 		e->ops = n;
 	}
 	op = &e->ops[e->nops];
-	if (op->key && strcmp(op->key, key)) {
+	if (op->key && !key_is(op, key)) {
 		/* A key an earlier record set in another order, further on
 		 * (the keys set so far are ops[0..] up to the first NULL):
 		 * swapped into place, not copied again. */
 		for (size_t i = e->nops + 1; i < e->cap && e->ops[i].key; i++)
-			if (!strcmp(e->ops[i].key, key)) {
+			if (key_is(&e->ops[i], key)) {
 				struct edit_op t = e->ops[i];
 				e->ops[i] = *op;
 				*op = t;
 				break;
 			}
 	}
-	if (!op->key || strcmp(op->key, key)) {
+	if (!op->key || !key_is(op, key)) {
 		char *k = strdup(key);
 		if (!k)
 			return NULL;
