@@ -19,8 +19,10 @@ void edit_reset(rec_edit *e)
 
 void edit_free(rec_edit *e)
 {
-	for (size_t i = 0; i < e->cap; i++)
+	for (size_t i = 0; i < e->cap; i++) {
 		free(e->ops[i].key);
+		free(e->ops[i].member);
+	}
 	e->nops = 0;
 	buf_free(&e->vals);
 	free(e->ops);
@@ -72,11 +74,21 @@ static struct edit_op *op_of(rec_edit *e, const char *key)
 			}
 	}
 	if (!op->key || !key_is(op, key)) {
+		/* the key, and as a new member starts it (made once: the
+		 * keys stay from record to record) */
 		char *k = strdup(key);
-		if (!k)
+		cp_buf m = {0};
+		if (!k || buf_json_str(&m, key, strlen(key)) < 0 || buf_addc(&m, ':') < 0) {
+			free(k);
+			buf_free(&m);
 			return NULL;
+		}
 		free(op->key);
+		free(op->member);
 		op->key = k;
+		op->klen = strlen(key);
+		op->member = m.p;
+		op->mlen = m.len;
 	}
 	e->nops++;
 	return op;
@@ -120,16 +132,16 @@ int edit_del(rec_edit *e, const char *key)
 	return put_op(e, key, "", 0);
 }
 
-/* The op for a field, by unescaped key comparison; klen[i] is
- * strlen(ops[i].key). */
-static const struct edit_op *op_for(const rec_edit *e, const size_t *klen, const rec_field *f)
+/* The op for a field, by unescaped key comparison. */
+static const struct edit_op *op_for(const rec_edit *e, const rec_field *f)
 {
 	for (size_t i = 0; i < e->nops; i++) {
 		const char *k = e->ops[i].key;
+		size_t kl = e->ops[i].klen;
 		/* the first bytes compared before memcmp's call: keys of a
 		 * length mostly differ there */
-		if (!f->key_escaped ? (f->keylen == klen[i] && (!klen[i] || f->key[0] == k[0]) &&
-		                       memcmp(f->key, k, klen[i]) == 0)
+		if (!f->key_escaped ? (f->keylen == kl && (!kl || f->key[0] == k[0]) &&
+		                       memcmp(f->key, k, kl) == 0)
 		                    : val_streq((cp_val){ f->key - 1, f->keylen + 2, VAL_STRING }, k))
 			return &e->ops[i];
 	}
@@ -165,20 +177,12 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 {
 	const char *L = r->line;
 	size_t nf = r->nf;
-	/* per op: used, and its key's length; on the stack for the few ops
-	 * a program sets */
-	struct { bool used; size_t klen; } few[16], *st = few;
-	if (e->nops > 16 && !(st = malloc(e->nops * sizeof *st)))
+	/* per op: used; on the stack for the few ops a program sets */
+	bool few[16], *used = few;
+	if (e->nops > 16 && !(used = malloc(e->nops * sizeof *used)))
 		return -1;
-	size_t klen_few[16], *klen = klen_few;
-	if (e->nops > 16 && !(klen = malloc(e->nops * sizeof *klen))) {
-		free(st);
-		return -1;
-	}
-	for (size_t i = 0; i < e->nops; i++) {
-		st[i].used = false;
-		klen[i] = strlen(e->ops[i].key);
-	}
+	for (size_t i = 0; i < e->nops; i++)
+		used[i] = false;
 	int rc = 0;
 
 	/* Up to the first member (or the closing brace when there is none). */
@@ -191,14 +195,14 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 	bool adjacent = false;  /* the last original member was written */
 	for (size_t i = 0; i < nf; i++) {
 		const rec_field *f = &r->f[i];
-		const struct edit_op *op = op_for(e, klen, f);
+		const struct edit_op *op = op_for(e, f);
 		if (op) {
-			st[op - e->ops].used = true;
+			used[op - e->ops] = true;
 			/* A duplicate key earlier in the line is dropped, so the
 			 * new value is the only one any parser can see. */
 			bool later_dup = false;
 			for (size_t j = i + 1; j < nf; j++)
-				if (op_for(e, klen, &r->f[j]) == op)
+				if (op_for(e, &r->f[j]) == op)
 					later_dup = true;
 			if (op->val_len == 0 || later_dup) {
 				adjacent = false;
@@ -224,21 +228,18 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 	rc |= span_flush(&sp, out);
 	for (size_t i = 0; i < e->nops; i++) {
 		const struct edit_op *op = &e->ops[i];
-		if (st[i].used || op->val_len == 0)
+		if (used[i] || op->val_len == 0)
 			continue;
 		if (any)
 			rc |= buf_addc(out, ',');
-		rc |= buf_json_str(out, op->key, klen[i]);
-		rc |= buf_addc(out, ':');
+		rc |= buf_add(out, op->member, op->mlen);
 		rc |= buf_add(out, e->vals.p + op->val_off, op->val_len);
 		any = true;
 	}
 	/* Whatever followed the last member: white space, '}' and beyond. */
 	size_t tail = nf ? r->f[nf - 1].mend : r->close;
 	rc |= buf_add(out, L + tail, r->len - tail);
-	if (st != few) {
-		free(st);
-		free(klen);
-	}
+	if (used != few)
+		free(used);
 	return rc ? -1 : 0;
 }
