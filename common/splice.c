@@ -132,9 +132,16 @@ int edit_del(rec_edit *e, const char *key)
 	return put_op(e, key, "", 0);
 }
 
-/* The op for a field, by unescaped key comparison. */
-static const struct edit_op *op_for(const rec_edit *e, const rec_field *f)
+/* The op for a field, by unescaped key comparison.  first has a bit for
+ * the first byte of each op's key: a field whose key starts otherwise
+ * (most of a record's) has none, and is not compared with each.  An
+ * escaped key may start otherwise and still be one, an empty one has no
+ * first byte: those are compared. */
+static const struct edit_op *op_for(const rec_edit *e, const uint64_t first[4], const rec_field *f)
 {
+	unsigned char b = f->keylen ? (unsigned char)f->key[0] : 0;
+	if (!f->key_escaped && f->keylen && !(first[b >> 6] >> (b & 63) & 1))
+		return NULL;
 	for (size_t i = 0; i < e->nops; i++) {
 		const char *k = e->ops[i].key;
 		size_t kl = e->ops[i].klen;
@@ -181,8 +188,12 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 	bool few[16], *used = few;
 	if (e->nops > 16 && !(used = malloc(e->nops * sizeof *used)))
 		return -1;
-	for (size_t i = 0; i < e->nops; i++)
+	uint64_t firsts[4] = {0};
+	for (size_t i = 0; i < e->nops; i++) {
+		unsigned char b = (unsigned char)e->ops[i].key[0];
 		used[i] = false;
+		firsts[b >> 6] |= (uint64_t)1 << (b & 63);
+	}
 	int rc = 0;
 
 	/* Up to the first member (or the closing brace when there is none). */
@@ -195,14 +206,14 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 	bool adjacent = false;  /* the last original member was written */
 	for (size_t i = 0; i < nf; i++) {
 		const rec_field *f = &r->f[i];
-		const struct edit_op *op = op_for(e, f);
+		const struct edit_op *op = op_for(e, firsts, f);
 		if (op) {
 			used[op - e->ops] = true;
 			/* A duplicate key earlier in the line is dropped, so the
 			 * new value is the only one any parser can see. */
 			bool later_dup = false;
 			for (size_t j = i + 1; j < nf; j++)
-				if (op_for(e, &r->f[j]) == op)
+				if (op_for(e, firsts, &r->f[j]) == op)
 					later_dup = true;
 			if (op->val_len == 0 || later_dup) {
 				adjacent = false;

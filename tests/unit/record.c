@@ -109,6 +109,24 @@ static void test_splice(void)
 	edit_set(&e, "a", "3", 1);
 	edit_apply(&e, &r, &out);
 	is_mem(out.p, out.len, "{\"a\":3, \"b\" : [2], \"c\":3}", "setting a key twice keeps the last value");
+	/* an escaped key replaced in place, keys of the same first byte and
+	 * length left alone, a new key that needs an escape */
+	edit_reset(&e);
+	buf_reset(&out);
+	parse("{\"t\\u0061gs\":[],\"text\":\"x\",\"ta\":1}");
+	edit_set(&e, "tags", "[\"a\"]", 5);
+	edit_set(&e, "q\"k", "1", 1);
+	edit_apply(&e, &r, &out);
+	is_mem(out.p, out.len, "{\"t\\u0061gs\":[\"a\"],\"text\":\"x\",\"ta\":1,\"q\\\"k\":1}",
+	       "an escaped key is replaced, a key needing an escape is added escaped");
+	/* the same keys set in the other order on the next record */
+	edit_reset(&e);
+	buf_reset(&out);
+	edit_set(&e, "q\"k", "2", 1);
+	edit_set(&e, "tags", "[]", 2);
+	edit_apply(&e, &r, &out);
+	is_mem(out.p, out.len, "{\"t\\u0061gs\":[],\"text\":\"x\",\"ta\":1,\"q\\\"k\":2}",
+	       "the same keys set in another order");
 	edit_free(&e);
 	buf_free(&out);
 }
