@@ -1332,11 +1332,8 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 	size_t n = tn->text.len;
 	unsigned found = 0;
 	/* Either number has ten digits at least: most texts have not as many
-	 * in all, and need no closer look. */
-	size_t digits = 0;
-	for (size_t i = 0; i < n; i++)
-		digits += digit(t[i]);
-	if (digits < 10)
+	 * in all (normalising counted them), and need no closer look. */
+	if (tn->digits < 10)
 		return 0;
 	char dg[24];
 	for (size_t i = 0; i < n && found != (TM_NUM_PHONE | TM_NUM_CARD);) {
