@@ -1563,6 +1563,15 @@ static bool var_is(const rules_ctx *c, size_t i, const char *name)
 	return c->vars[i].name[0] == name[0] && !strcmp(c->vars[i].name, name);
 }
 
+/* scan, called by every keyword and number test of every rule: only the
+ * first call of a record is not answered here. */
+static inline int scanned(rules_ctx *c)
+{
+	if (c->scanned)
+		return c->oom ? -1 : 0;
+	return scan(c);
+}
+
 int rules_set_var(rules_ctx *c, const char *name, const char *json)
 {
 	struct var *v = NULL;
@@ -1790,7 +1799,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return a < 0 ? a : !a;
 	}
 	case N_KW:
-		if (scan(c) < 0)
+		if (scanned(c) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (c->atom_gen[n->atom] != c->gen)
 			return 0;
@@ -1799,7 +1808,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 1;
 	case N_NEAR: {
 		int a = c->rs->nodes[n->a].atom, b = c->rs->nodes[n->b].atom;
-		if (scan(c) < 0)
+		if (scanned(c) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (c->atom_gen[a] != c->gen || c->atom_gen[b] != c->gen)
 			return 0;
@@ -1816,7 +1825,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return r;
 	}
 	case N_NUM:
-		if (scan(c) < 0)
+		if (scanned(c) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (!c->have_nums) {
 			c->nums = c->norm.text.p ? tm_numbers(&c->norm, c->numspan) : 0;
