@@ -886,7 +886,7 @@ static int class_before(const char *t, size_t i)
 }
 
 /* Is the character at byte i of t (i < tlen) a word's? */
-static bool word_at(const char *t, size_t tlen, size_t i)
+static inline bool word_at(const char *t, size_t tlen, size_t i)
 {
 	unsigned char b = (unsigned char)t[i];
 	if (b < 0x80)
@@ -895,7 +895,7 @@ static bool word_at(const char *t, size_t tlen, size_t i)
 	return tm_class(tm_decode(t + i, tlen - i, &l)) == TM_WORD;
 }
 
-static bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t start,
+static inline bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t start,
                         size_t end)
 {
 	if (!k->open_start && start > 0 && k->word_first &&
