@@ -109,24 +109,28 @@ static void test_splice(void)
 	edit_set(&e, "a", "3", 1);
 	edit_apply(&e, &r, &out);
 	is_mem(out.p, out.len, "{\"a\":3, \"b\" : [2], \"c\":3}", "setting a key twice keeps the last value");
-	/* an escaped key replaced in place, keys of the same first byte and
-	 * length left alone, a new key that needs an escape */
-	edit_reset(&e);
-	buf_reset(&out);
+	/* An escaped key replaced in place, keys of the same first byte and
+	 * length left alone, a new key that needs an escape; then the same
+	 * keys set in the other order, as on the next record. */
+	static const struct {
+		const char *k1, *v1, *k2, *v2, *want, *name;
+	} cases[] = {
+		{ "tags", "[\"a\"]", "q\"k", "1",
+		  "{\"\\u0074ags\":[\"a\"],\"text\":\"x\",\"ta\":1,\"q\\\"k\":1}",
+		  "an escaped key is replaced, a key needing an escape is added escaped" },
+		{ "q\"k", "2", "tags", "[]",
+		  "{\"\\u0074ags\":[],\"text\":\"x\",\"ta\":1,\"q\\\"k\":2}",
+		  "the same keys set in another order" },
+	};
 	parse("{\"\\u0074ags\":[],\"text\":\"x\",\"ta\":1}");
-	edit_set(&e, "tags", "[\"a\"]", 5);
-	edit_set(&e, "q\"k", "1", 1);
-	edit_apply(&e, &r, &out);
-	is_mem(out.p, out.len, "{\"\\u0074ags\":[\"a\"],\"text\":\"x\",\"ta\":1,\"q\\\"k\":1}",
-	       "an escaped key is replaced, a key needing an escape is added escaped");
-	/* the same keys set in the other order on the next record */
-	edit_reset(&e);
-	buf_reset(&out);
-	edit_set(&e, "q\"k", "2", 1);
-	edit_set(&e, "tags", "[]", 2);
-	edit_apply(&e, &r, &out);
-	is_mem(out.p, out.len, "{\"\\u0074ags\":[],\"text\":\"x\",\"ta\":1,\"q\\\"k\":2}",
-	       "the same keys set in another order");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		edit_reset(&e);
+		buf_reset(&out);
+		edit_set(&e, cases[i].k1, cases[i].v1, strlen(cases[i].v1));
+		edit_set(&e, cases[i].k2, cases[i].v2, strlen(cases[i].v2));
+		edit_apply(&e, &r, &out);
+		is_mem(out.p, out.len, cases[i].want, "%s", cases[i].name);
+	}
 	edit_free(&e);
 	buf_free(&out);
 }
