@@ -46,16 +46,28 @@ static size_t put_utf8(uint32_t c, char *o)
 	return 4;
 }
 
-int tm_class(uint32_t c)
+/* White space (space, \t to \r), letters, digits and '_' words, the rest
+ * punctuation. */
+#define S TM_SPACE
+#define P TM_PUNCT
+#define W TM_WORD
+const unsigned char tm_ascii_class[128] = {
+	P, P, P, P, P, P, P, P, P, S, S, S, S, S, P, P,
+	P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	S, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	W, W, W, W, W, W, W, W, W, W, P, P, P, P, P, P,
+	P, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+	W, W, W, W, W, W, W, W, W, W, W, P, P, P, P, W,
+	P, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+	W, W, W, W, W, W, W, W, W, W, W, P, P, P, P, P,
+};
+#undef S
+#undef P
+#undef W
+
+/* The class of a code point from U+0080 on. */
+int tm_class_wide(uint32_t c)
 {
-	if (c < 0x80) {
-		if (c == ' ' || (c >= '\t' && c <= '\r'))
-			return TM_SPACE;
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    c == '_')
-			return TM_WORD;
-		return TM_PUNCT;
-	}
 	if (c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200b) ||
 	    c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000)
 		return TM_SPACE;
