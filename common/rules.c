@@ -1772,6 +1772,21 @@ static void add_norm_ev(rules_ctx *c, size_t s, size_t e, int node)
 	add_ev(c, true, a, last + l, node);
 }
 
+/* Does node ni not hold, as its parent can tell without evaluating it: a
+ * keyword or near test of keywords the record lacks (most alternatives of
+ * the long lists of near tests).  A scan that failed is left to eval to
+ * report. */
+static inline bool lacks(rules_ctx *c, int ni)
+{
+	const struct node *n = &c->rs->nodes[ni];
+	if (n->kind == N_KW)
+		return scanned(c) == 0 && c->atom_gen[n->atom] != c->gen;
+	if (n->kind == N_NEAR)
+		return scanned(c) == 0 && (c->atom_gen[c->rs->nodes[n->a].atom] != c->gen ||
+		                           c->atom_gen[c->rs->nodes[n->b].atom] != c->gen);
+	return false;
+}
+
 static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 {
 	const struct node *n = &c->rs->nodes[ni];
@@ -1782,6 +1797,8 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 0;
 	case N_AND:
 		for (size_t i = 0; i < n->nkids; i++) {
+			if (lacks(c, n->kids[i]))
+				return 0;
 			int a = eval(c, n->kids[i], collect, e);
 			if (a <= 0)
 				return a;
@@ -1789,6 +1806,8 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 1;
 	case N_OR:
 		for (size_t i = 0; i < n->nkids; i++) {
+			if (lacks(c, n->kids[i]))
+				continue;
 			int a = eval(c, n->kids[i], collect, e);
 			if (a != 0)
 				return a;
