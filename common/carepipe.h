@@ -236,6 +236,9 @@ typedef struct {
 	struct edit_op {
 		char *key;
 		size_t val_off, val_len; /* into vals; val_len 0 means remove */
+		size_t klen;             /* strlen(key) */
+		char *member;            /* the key in JSON and a colon: "key": */
+		size_t mlen;
 	} *ops;
 	size_t nops, cap;
 	cp_buf vals;

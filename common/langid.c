@@ -302,9 +302,10 @@ static bool at_start(const char *s, size_t i)
 }
 
 /* Signs already counted, each once: "ha ha ha" is one sign. */
+#define SEEN_MAX 16
 struct seen {
-	uintptr_t key[64];
-	unsigned n, cap;
+	uintptr_t key[SEEN_MAX];
+	unsigned n, cap;    /* cap <= SEEN_MAX */
 };
 
 struct tally {
@@ -347,8 +348,7 @@ static void count_word(struct tally *t, const char *w, size_t n, uint32_t h)
 		t->counted++;
 	}
 	for (int l = 0; l < NLANG; l++)
-		if (s->langs & (1u << l))
-			t->score[l]++;
+		t->score[l] += s->langs >> l & 1;
 }
 
 static void count_letter(struct tally *t, uint32_t c)
@@ -362,7 +362,7 @@ const char *langid_detect(const char *text, size_t len)
 {
 	if (!table_ready)
 		build();
-	struct tally t = { .letters.cap = 16, .cap = 64 };
+	struct tally t = { .letters.cap = SEEN_MAX, .cap = 64 };
 	if (++stamp_gen == 0) {
 		memset(stamp, 0, sizeof stamp);
 		stamp_gen = 1;
@@ -383,14 +383,21 @@ const char *langid_detect(const char *text, size_t len)
 				i = skip_token(text, len, i);
 				continue;
 			}
-			script[S_LATIN]++;
-			if (wn < sizeof w) {
-				w[wn++] = (char)(b | 32);
-				wh = hash32_byte(wh, (unsigned char)(b | 32));
-			} else {
-				not_word = true;
-			}
-			i++;
+			/* The whole run of ASCII letters here: no letter after
+			 * the first can start a URL (at_start). */
+			size_t j = i;
+			do {
+				unsigned char lc = (unsigned char)(text[j] | 32);
+				if (wn < sizeof w) {
+					w[wn++] = (char)lc;
+					wh = hash32_byte(wh, lc);
+				} else {
+					not_word = true;
+				}
+				j++;
+			} while (j < len && (unsigned)(((unsigned char)text[j] | 32) - 'a') < 26);
+			script[S_LATIN] += (unsigned)(j - i);
+			i = j;
 			continue;
 		}
 		if ((b == '@' || b == '^') && at_start(text, i)) {

@@ -1590,11 +1590,27 @@ static int scan(rules_ctx *c)
 	return c->oom ? -1 : 0;
 }
 
+/* Is var i named name?  The first bytes compared before strcmp's call:
+ * the few names mostly differ there, and every field test asks. */
+static bool var_is(const rules_ctx *c, size_t i, const char *name)
+{
+	return c->vars[i].name[0] == name[0] && !strcmp(c->vars[i].name, name);
+}
+
+/* scan, called by every keyword and number test of every rule: only the
+ * first call of a record is not answered here. */
+static inline int scanned(rules_ctx *c)
+{
+	if (c->scanned)
+		return c->oom ? -1 : 0;
+	return scan(c);
+}
+
 int rules_set_var(rules_ctx *c, const char *name, const char *json)
 {
 	struct var *v = NULL;
 	for (size_t i = 0; i < c->nvars; i++)
-		if (!strcmp(c->vars[i].name, name))
+		if (var_is(c, i, name))
 			v = &c->vars[i];
 	if (!v) {
 		if (c->nvars == c->varcap) {
@@ -1621,7 +1637,7 @@ int rules_set_var(rules_ctx *c, const char *name, const char *json)
 static cp_val lookup(rules_ctx *c, const char *path)
 {
 	for (size_t i = 0; i < c->nvars; i++)
-		if (!strcmp(c->vars[i].name, path)) {
+		if (var_is(c, i, path)) {
 			cp_val v = { c->vars[i].json.p, c->vars[i].json.len, VAL_NUMBER };
 			switch (v.p[0]) {
 			case '"': v.type = VAL_STRING; break;
@@ -1647,7 +1663,7 @@ static const char *field_str(rules_ctx *c, const char *path, size_t *n)
 	if (!strcmp(path, "text")) {
 		bool var = false;
 		for (size_t i = 0; i < c->nvars; i++)
-			var |= !strcmp(c->vars[i].name, "text");
+			var |= var_is(c, i, "text");
 		if (!var) {
 			*n = c->textlen;
 			return c->text;
@@ -1790,6 +1806,21 @@ static void add_norm_ev(rules_ctx *c, size_t s, size_t e, int node)
 	add_ev(c, true, a, last + l, node);
 }
 
+/* Does node ni not hold, as its parent can tell without evaluating it: a
+ * keyword or near test of keywords the record lacks (most alternatives of
+ * the long lists of near tests).  A scan that failed is left to eval to
+ * report. */
+static inline bool lacks(rules_ctx *c, int ni)
+{
+	const struct node *n = &c->rs->nodes[ni];
+	if (n->kind == N_KW)
+		return scanned(c) == 0 && c->atom_gen[n->atom] != c->gen;
+	if (n->kind == N_NEAR)
+		return scanned(c) == 0 && (c->atom_gen[c->rs->nodes[n->a].atom] != c->gen ||
+		                           c->atom_gen[c->rs->nodes[n->b].atom] != c->gen);
+	return false;
+}
+
 static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 {
 	const struct node *n = &c->rs->nodes[ni];
@@ -1800,6 +1831,8 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 0;
 	case N_AND:
 		for (size_t i = 0; i < n->nkids; i++) {
+			if (lacks(c, n->kids[i]))
+				return 0;
 			int a = eval(c, n->kids[i], collect, e);
 			if (a <= 0)
 				return a;
@@ -1807,6 +1840,8 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 1;
 	case N_OR:
 		for (size_t i = 0; i < n->nkids; i++) {
+			if (lacks(c, n->kids[i]))
+				continue;
 			int a = eval(c, n->kids[i], collect, e);
 			if (a != 0)
 				return a;
@@ -1817,7 +1852,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return a < 0 ? a : !a;
 	}
 	case N_KW:
-		if (scan(c) < 0)
+		if (scanned(c) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (c->atom_gen[n->atom] != c->gen)
 			return 0;
@@ -1826,7 +1861,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return 1;
 	case N_NEAR: {
 		int a = c->rs->nodes[n->a].atom, b = c->rs->nodes[n->b].atom;
-		if (scan(c) < 0)
+		if (scanned(c) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (c->atom_gen[a] != c->gen || c->atom_gen[b] != c->gen)
 			return 0;
@@ -1843,7 +1878,7 @@ static int eval(rules_ctx *c, int ni, bool collect, cp_err *e)
 		return r;
 	}
 	case N_NUM:
-		if (scan(c) < 0)
+		if (scanned(c) < 0)
 			return cp_fail(e, CP_EX_OSERR, "out of memory");
 		if (!c->have_nums) {
 			c->nums = c->norm.text.p ? tm_numbers(&c->norm, c->numspan) : 0;

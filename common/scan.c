@@ -412,7 +412,8 @@ void rec_free(cp_rec *r)
 static bool key_equals(const rec_field *f, const char *key, size_t klen)
 {
 	if (!f->key_escaped)
-		return f->keylen == klen && memcmp(f->key, key, klen) == 0;
+		return f->keylen == klen && (!klen || f->key[0] == key[0]) &&
+		       memcmp(f->key, key, klen) == 0;
 	cp_val v = { f->key - 1, f->keylen + 2, VAL_STRING };
 	return val_streq(v, key);
 }

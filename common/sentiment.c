@@ -30,7 +30,7 @@ struct entry {
 
 enum { F_NEG = 1, F_BUT = 2, F_HEAD = 4, F_BOOST = 8, F_SWEAR = 16 };
 
-#define WC_SLOTS 4096
+#define WC_SLOTS 16384
 #define WC_KEY 32
 
 struct sentiment {
@@ -44,7 +44,10 @@ struct sentiment {
 	/* sentiment_word's answers for the words seen last, by hash, direct
 	 * mapped: customers use the same few thousand words, most of them in
 	 * no lexicon, and each miss tried several stems.  An entry holds for
-	 * the lexicons' generation it was made in (put makes a new one). */
+	 * the lexicons' generation it was made in (put makes a new one).
+	 * WC_SLOTS entries, 850 KB: at 4,096 a sixth of the look-ups on
+	 * twcs tweets missed (a probe and several stems each), at 16,384
+	 * under a seventh, and the model's scoring took 5% less time. */
 	struct wcache {
 		uint32_t h, gen;
 		uint8_t n;

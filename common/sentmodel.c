@@ -128,7 +128,8 @@ static void word_features(struct sm_feats *f, const struct tok *t, uint32_t word
 	char p[TOKLEN + 2];
 	size_t n = t->len;
 	p[0] = ' ';
-	memcpy(p + 1, t->key, n);
+	/* the whole key buffer: a copy of known size, no call */
+	memcpy(p + 1, t->key, TOKLEN);
 	p[n + 1] = ' ';
 	n += 2;
 	for (size_t i = 0; i + 3 <= n; i++) {

@@ -19,8 +19,10 @@ void edit_reset(rec_edit *e)
 
 void edit_free(rec_edit *e)
 {
-	for (size_t i = 0; i < e->cap; i++)
+	for (size_t i = 0; i < e->cap; i++) {
 		free(e->ops[i].key);
+		free(e->ops[i].member);
+	}
 	e->nops = 0;
 	buf_free(&e->vals);
 	free(e->ops);
@@ -29,10 +31,17 @@ void edit_free(rec_edit *e)
 	buf_free(&e->vals);
 }
 
+/* Is op's key key?  The first bytes compared before strcmp's call: a
+ * program's few keys mostly differ there. */
+static bool key_is(const struct edit_op *op, const char *key)
+{
+	return op->key[0] == key[0] && strcmp(op->key, key) == 0;
+}
+
 static struct edit_op *find_op(const rec_edit *e, const char *key)
 {
 	for (size_t i = 0; i < e->nops; i++)
-		if (strcmp(e->ops[i].key, key) == 0)
+		if (key_is(&e->ops[i], key))
 			return &e->ops[i];
 	return NULL;
 }
@@ -52,12 +61,34 @@ static struct edit_op *op_of(rec_edit *e, const char *key)
 		e->ops = n;
 	}
 	op = &e->ops[e->nops];
-	if (!op->key || strcmp(op->key, key)) {
+	if (op->key && !key_is(op, key)) {
+		/* A key an earlier record set in another order, further on
+		 * (the keys set so far are ops[0..] up to the first NULL):
+		 * swapped into place, not copied again. */
+		for (size_t i = e->nops + 1; i < e->cap && e->ops[i].key; i++)
+			if (key_is(&e->ops[i], key)) {
+				struct edit_op t = e->ops[i];
+				e->ops[i] = *op;
+				*op = t;
+				break;
+			}
+	}
+	if (!op->key || !key_is(op, key)) {
+		/* the key, and as a new member starts it (made once: the
+		 * keys stay from record to record) */
 		char *k = strdup(key);
-		if (!k)
+		cp_buf m = {0};
+		if (!k || buf_json_str(&m, key, strlen(key)) < 0 || buf_addc(&m, ':') < 0) {
+			free(k);
+			buf_free(&m);
 			return NULL;
+		}
 		free(op->key);
+		free(op->member);
 		op->key = k;
+		op->klen = strlen(key);
+		op->member = m.p;
+		op->mlen = m.len;
 	}
 	e->nops++;
 	return op;
@@ -101,13 +132,23 @@ int edit_del(rec_edit *e, const char *key)
 	return put_op(e, key, "", 0);
 }
 
-/* The op for a field, by unescaped key comparison; klen[i] is
- * strlen(ops[i].key). */
-static const struct edit_op *op_for(const rec_edit *e, const size_t *klen, const rec_field *f)
+/* The op for a field, by unescaped key comparison.  first has a bit for
+ * the first byte of each op's key: a field whose key starts otherwise
+ * (most of a record's) has none, and is not compared with each.  An
+ * escaped key may start otherwise and still be one, an empty one has no
+ * first byte: those are compared. */
+static const struct edit_op *op_for(const rec_edit *e, const uint64_t first[4], const rec_field *f)
 {
+	unsigned char b = f->keylen ? (unsigned char)f->key[0] : 0;
+	if (!f->key_escaped && f->keylen && !(first[b >> 6] >> (b & 63) & 1))
+		return NULL;
 	for (size_t i = 0; i < e->nops; i++) {
 		const char *k = e->ops[i].key;
-		if (!f->key_escaped ? (f->keylen == klen[i] && memcmp(f->key, k, klen[i]) == 0)
+		size_t kl = e->ops[i].klen;
+		/* the first bytes compared before memcmp's call: keys of a
+		 * length mostly differ there */
+		if (!f->key_escaped ? (f->keylen == kl && (!kl || f->key[0] == k[0]) &&
+		                       memcmp(f->key, k, kl) == 0)
 		                    : val_streq((cp_val){ f->key - 1, f->keylen + 2, VAL_STRING }, k))
 			return &e->ops[i];
 	}
@@ -143,19 +184,15 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 {
 	const char *L = r->line;
 	size_t nf = r->nf;
-	/* per op: used, and its key's length; on the stack for the few ops
-	 * a program sets */
-	struct { bool used; size_t klen; } few[16], *st = few;
-	if (e->nops > 16 && !(st = malloc(e->nops * sizeof *st)))
+	/* per op: used; on the stack for the few ops a program sets */
+	bool few[16], *used = few;
+	if (e->nops > 16 && !(used = malloc(e->nops * sizeof *used)))
 		return -1;
-	size_t klen_few[16], *klen = klen_few;
-	if (e->nops > 16 && !(klen = malloc(e->nops * sizeof *klen))) {
-		free(st);
-		return -1;
-	}
+	uint64_t firsts[4] = {0};
 	for (size_t i = 0; i < e->nops; i++) {
-		st[i].used = false;
-		klen[i] = strlen(e->ops[i].key);
+		unsigned char b = (unsigned char)e->ops[i].key[0];
+		used[i] = false;
+		firsts[b >> 6] |= (uint64_t)1 << (b & 63);
 	}
 	int rc = 0;
 
@@ -169,14 +206,14 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 	bool adjacent = false;  /* the last original member was written */
 	for (size_t i = 0; i < nf; i++) {
 		const rec_field *f = &r->f[i];
-		const struct edit_op *op = op_for(e, klen, f);
+		const struct edit_op *op = op_for(e, firsts, f);
 		if (op) {
-			st[op - e->ops].used = true;
+			used[op - e->ops] = true;
 			/* A duplicate key earlier in the line is dropped, so the
 			 * new value is the only one any parser can see. */
 			bool later_dup = false;
 			for (size_t j = i + 1; j < nf; j++)
-				if (op_for(e, klen, &r->f[j]) == op)
+				if (op_for(e, firsts, &r->f[j]) == op)
 					later_dup = true;
 			if (op->val_len == 0 || later_dup) {
 				adjacent = false;
@@ -202,21 +239,18 @@ int edit_apply(const rec_edit *e, const cp_rec *r, cp_buf *out)
 	rc |= span_flush(&sp, out);
 	for (size_t i = 0; i < e->nops; i++) {
 		const struct edit_op *op = &e->ops[i];
-		if (st[i].used || op->val_len == 0)
+		if (used[i] || op->val_len == 0)
 			continue;
 		if (any)
 			rc |= buf_addc(out, ',');
-		rc |= buf_json_str(out, op->key, klen[i]);
-		rc |= buf_addc(out, ':');
+		rc |= buf_add(out, op->member, op->mlen);
 		rc |= buf_add(out, e->vals.p + op->val_off, op->val_len);
 		any = true;
 	}
 	/* Whatever followed the last member: white space, '}' and beyond. */
 	size_t tail = nf ? r->f[nf - 1].mend : r->close;
 	rc |= buf_add(out, L + tail, r->len - tail);
-	if (st != few) {
-		free(st);
-		free(klen);
-	}
+	if (used != few)
+		free(used);
 	return rc ? -1 : 0;
 }

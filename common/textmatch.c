@@ -46,16 +46,28 @@ static size_t put_utf8(uint32_t c, char *o)
 	return 4;
 }
 
-int tm_class(uint32_t c)
+/* White space (space, \t to \r), letters, digits and '_' words, the rest
+ * punctuation. */
+#define S TM_SPACE
+#define P TM_PUNCT
+#define W TM_WORD
+const unsigned char tm_ascii_class[128] = {
+	P, P, P, P, P, P, P, P, P, S, S, S, S, S, P, P,
+	P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	S, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	W, W, W, W, W, W, W, W, W, W, P, P, P, P, P, P,
+	P, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+	W, W, W, W, W, W, W, W, W, W, W, P, P, P, P, W,
+	P, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+	W, W, W, W, W, W, W, W, W, W, W, P, P, P, P, P,
+};
+#undef S
+#undef P
+#undef W
+
+/* The class of a code point from U+0080 on. */
+int tm_class_wide(uint32_t c)
 {
-	if (c < 0x80) {
-		if (c == ' ' || (c >= '\t' && c <= '\r'))
-			return TM_SPACE;
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    c == '_')
-			return TM_WORD;
-		return TM_PUNCT;
-	}
 	if (c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200b) ||
 	    c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000)
 		return TM_SPACE;
@@ -886,7 +898,7 @@ static int class_before(const char *t, size_t i)
 }
 
 /* Is the character at byte i of t (i < tlen) a word's? */
-static bool word_at(const char *t, size_t tlen, size_t i)
+static inline bool word_at(const char *t, size_t tlen, size_t i)
 {
 	unsigned char b = (unsigned char)t[i];
 	if (b < 0x80)
@@ -895,7 +907,7 @@ static bool word_at(const char *t, size_t tlen, size_t i)
 	return tm_class(tm_decode(t + i, tlen - i, &l)) == TM_WORD;
 }
 
-static bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t start,
+static inline bool boundary_ok(const struct kw *k, const char *t, size_t tlen, size_t start,
                         size_t end)
 {
 	if (!k->open_start && start > 0 && k->word_first &&
@@ -1332,11 +1344,8 @@ unsigned tm_numbers(const tm_norm *tn, size_t span[2][2])
 	size_t n = tn->text.len;
 	unsigned found = 0;
 	/* Either number has ten digits at least: most texts have not as many
-	 * in all, and need no closer look. */
-	size_t digits = 0;
-	for (size_t i = 0; i < n; i++)
-		digits += digit(t[i]);
-	if (digits < 10)
+	 * in all (normalising counted them), and need no closer look. */
+	if (tn->digits < 10)
 		return 0;
 	char dg[24];
 	for (size_t i = 0; i < n && found != (TM_NUM_PHONE | TM_NUM_CARD);) {

@@ -29,7 +29,14 @@
  * anywhere in a run of them. */
 enum tm_class { TM_SPACE, TM_PUNCT, TM_WORD, TM_CJK, TM_EMOJI, TM_MARK };
 
-int tm_class(uint32_t cp);
+int tm_class_wide(uint32_t cp);
+/* ASCII's classes, by byte. */
+extern const unsigned char tm_ascii_class[128];
+/* Inline, since callers ask it byte by byte of ASCII text. */
+static inline int tm_class(uint32_t cp)
+{
+	return cp < 0x80 ? tm_ascii_class[cp] : tm_class_wide(cp);
+}
 /* Decode one UTF-8 code point at s (n bytes left, n > 0); *len gets its
  * length.  What utf8.h finds invalid (overlong forms and surrogates too)
  * decodes as U+FFFD of length 1. */

@@ -283,11 +283,46 @@ bool val_streq(cp_val v, const char *s)
 	return eq;
 }
 
+/* A short decimal ("-0.382", "12", "3.5"), the numbers records and tag's
+ * variables hold, without strtod: its at most 15 digits as an integer
+ * (below 2^53, exact) divided by a power of ten up to 10^15 (exact) is
+ * one correctly rounded division, the value strtod gives (Clinger's fast
+ * path).  false for anything else (an exponent, more digits), which
+ * strtod reads as before. */
+static bool short_decimal(const char *p, size_t n, double *out)
+{
+	static const double pow10[16] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	                                   1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	bool neg = n && p[0] == '-', dot = false;
+	uint64_t m = 0;
+	int nd = 0, k = 0;
+	for (size_t i = neg; i < n; i++) {
+		char c = p[i];
+		if (c >= '0' && c <= '9') {
+			if (++nd > 15)
+				return false;
+			m = m * 10 + (uint64_t)(c - '0');
+			k += dot;
+		} else if (c == '.' && !dot && nd) {
+			dot = true;
+		} else {
+			return false;
+		}
+	}
+	if (!nd || (dot && !k))
+		return false;
+	double d = (double)m / pow10[k];
+	*out = neg ? -d : d;
+	return true;
+}
+
 int val_num(cp_val v, double *out)
 {
 	char tmp[64];
 	if (v.type != VAL_NUMBER)
 		return -1;
+	if (short_decimal(v.p, v.n, out))
+		return 0;
 	if (v.n < sizeof tmp) {
 		memcpy(tmp, v.p, v.n);
 		tmp[v.n] = '\0';
