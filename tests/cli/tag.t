@@ -1200,6 +1200,83 @@ $ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .esc
 > false
 > false
 
+### consumer.rules: payment-failed and account-locked texts, callers who need bank codes, cards abroad while in hand, money disowned, lost wallets then charges, SIM swaps, takeovers, points drained, devices added, off-platform payment, staff photographing or browsing a customer's data, data sold on, reply-all leaks, recycled numbers, codes on the bag, others' statements, a rep telling a relation, teeth, blisters, threats to a child, a passenger put out at night, doors open while moving, insulin lost, slips with a fracture, luggage onto a head, undercooked chicken, needles, groping, violence, an AG complaint; hard negatives
+$ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .escalate
+< {"direction": "in", "text": "got a text that my payment failed with a link to update it. legit?"}
+< {"direction": "in", "text": "a caller said they need my banking code for a refund"}
+< {"direction": "in", "text": "4 charges from a shop 2 states away and the card is in my hand"}
+< {"direction": "in", "text": "3 payments to a site abroad this morning, none are me"}
+< {"direction": "in", "text": "lost my wallet yesterday and today there's $400 spent on the card"}
+< {"direction": "in", "text": "my sim has been swapped and i didn't do it"}
+< {"direction": "in", "text": "my account got took, new email and they removed my 2fa"}
+< {"direction": "in", "text": "my points got drained, used on a flight i never booked"}
+< {"direction": "in", "text": "some1 added a phone to my account and had it shipped to another state"}
+< {"direction": "in", "text": "the seller asked me to pay by bank transfer instead"}
+< {"direction": "in", "text": "the store guy took a photo of my passport on his own phone"}
+< {"direction": "in", "text": "the tech was scrolling through my photos while I waited"}
+< {"direction": "in", "text": "who did you give my number to? a company called knowing my plan"}
+< {"direction": "in", "text": "a seller cc'd 40 buyers and all our names and addresses are in the thread"}
+< {"direction": "in", "text": "my new number keeps getting the last person's texts"}
+< {"direction": "in", "text": "they wrote my door code on the outside of the bag"}
+< {"direction": "in", "text": "got a statement that is not mine with his full name and balance"}
+< {"direction": "in", "text": "the rep told my mom my balance"}
+< {"direction": "in", "text": "cracked a tooth on a piece of metal in my burger"}
+< {"direction": "in", "text": "hot coffee spilled on my son's arm and it's blistered"}
+< {"direction": "in", "text": "a kid keeps telling my son he knows where he lives"}
+< {"direction": "in", "text": "the driver made me get out on the highway at night"}
+< {"direction": "in", "text": "the doors opened while the train was still moving"}
+< {"direction": "in", "text": "my mum's insulin was in the bag you lost and she runs out tonight"}
+< {"direction": "in", "text": "no wet floor sign and my dad slipped, broken wrist"}
+< {"direction": "in", "text": "a suitcase came down on a boy's head from the overhead bin"}
+< {"direction": "in", "text": "the chicken was still pink and now we're all sick"}
+< {"direction": "in", "text": "there was a used needle in the box"}
+< {"direction": "in", "text": "a man kept putting his hand on my leg the whole flight"}
+< {"direction": "in", "text": "violent guy in coach B, please help"}
+< {"direction": "in", "text": "already sent a complaint to the attorney generals office"}
+< {"direction": "in", "text": "someone added a credit to my account, thank you!"}
+< {"direction": "in", "text": "I need my account PIN to upgrade, where do I find it"}
+< {"direction": "in", "text": "passing out candy at the store event tonight"}
+< {"direction": "in", "text": "the box looked like it survived an explosion but the lamp is fine"}
+< {"direction": "in", "text": "3 hours on the phone and every person asked for my account number again"}
+< {"direction": "in", "text": "it says suspicious activity but it's literally me paying my sister"}
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+> false
+
 ### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
 $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 < {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
