@@ -5,12 +5,13 @@ exec python3 "$(dirname "$0")/runtable.py" "$0"
 # when each was written), with scripts/measure-escalation FILE.  The
 # figures are floors; tag(1) states them.  Sets A to D shaped the rules
 # (each was measured once, unseen, then its misses were read); set E never
-# did; F to L were written by helpers who never saw the rules, each
-# measured once unseen, then used (K and L for the rules only).  The
+# did; F to N were written by helpers who never saw the rules, each
+# measured once unseen, then used (K and L for the rules only), except M
+# and N, never used.  The
 # keyword rules alone are measured with --escalation-model none; with the
 # built-in escalation model (the fallback after them), trained on dev.tsv
-# and sets A to D and F to J but never on E, K or L, they are measured as
-# they ship.
+# and sets A to D and F to J but never on E or K to N, they are measured
+# as they ship.
 # Only the rows marked "needs shared" read ../shared.
 __TABLE__
 ### held-out set A (168 messages, 71 escalations; its misses shaped the rules): recall and precision, overall and per category, are floors
@@ -46,6 +47,20 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floor
 ### held-out sets K and L (240 each, 118 and 113 sure escalations; a sixth and a seventh helper's, K written as twcs's customers write, L of every length and each category's rarer cases; measured once unseen as shipped at 0.86 / 0.98 and 0.89 / 0.92, then their misses shaped the rules): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.92/0.99 $TOP/tests/data/escalation-heldout-k.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.98/0.98 $TOP/tests/data/escalation-heldout-l.tsv > /dev/null
+
+### held-out sets M and N (240 each, 108 and 114 sure escalations; an eighth and a ninth helper's, M of situations other than the obvious ones, N a third plain, a third in few words, a third inside long threads): never used to change the rules nor to train the model, so these figures measure tag as shipped on phrasing nobody fitted it to. The keyword rules alone, then as shipped: exact figures
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-m.tsv | head -n 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-m.tsv | head -n 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none $TOP/tests/data/escalation-heldout-n.tsv | head -n 1
+$ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-heldout-n.tsv | head -n 1
+> escalate  recall 0.66 (71/108)  precision 1.00 (71/71)
+> escalate  recall 0.86 (93/108)  precision 1.00 (93/93)
+> escalate  recall 0.65 (74/114)  precision 0.96 (74/77)
+> escalate  recall 0.86 (98/114)  precision 0.97 (98/101)
+
+### held-out sets M and N as shipped, per category: floors
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.86/1,privacy=0.81/0.91,safety=0.73/1,legal=1/1,security=0.97/0.93 $TOP/tests/data/escalation-heldout-m.tsv > /dev/null
+$ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.86/0.97,privacy=0.93/0.92,safety=0.79/0.84,legal=0.95/1,security=0.82/0.81 $TOP/tests/data/escalation-heldout-n.tsv > /dev/null
 
 ### --floors: a figure below its floor is named, and the exit status is 1
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --escalation-model none --floors escalate=0.35/0.91,legal=0.5/1 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
