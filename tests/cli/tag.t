@@ -1277,6 +1277,23 @@ $ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .esc
 > false
 > false
 
+### consumer.rules: figures of speech that are no escalation (general tweets' false alarms: hit me up, taken over, collapsed, burns me up), beside the real ones
+$ tag -f $TOP/examples/rules/consumer.rules --escalation-model none | jq -c .escalate
+< {"direction": "in", "text": "someone has taken over my account and changed the email"}
+< {"direction": "in", "text": "a passenger collapsed in the aisle and the crew had no kit"}
+< {"direction": "in", "text": "hit me up when the outage is over, person to person is easier"}
+< {"direction": "in", "text": "your ads have taken over my feed"}
+< {"direction": "in", "text": "the deal collapsed because your site timed out"}
+< {"direction": "in", "text": "it burns me up that you charge for bags"}
+< {"direction": "in", "text": "the new owners have taken over the store and prices went up"}
+> true
+> true
+> false
+> false
+> false
+> false
+> false
+
 ### consumer.rules: tweet-like phrasings with handles, slang and typos, English and French, and hard negatives
 $ tag -f $TOP/examples/rules/consumer.rules | jq -c .escalate
 < {"direction": "in", "text": "@AcmeFood ur delivery driver just messaged me on whatsapp asking if im single. how does he have my number??"}
