@@ -25,12 +25,12 @@ $ printf '%s\n' '{"text":"a stranger knew my card number and bought stuff with i
 > ["e"]
 > []
 
-### the built-in model (common/escalation_model.c) is what make escalation-model's flags make from dev.tsv and sets A to D and F to J
+### the built-in model (common/escalation_model.c) is what make escalation-model's flags make from dev.tsv and sets A to D and F to N
 ! needs shared
 $ T="$TOP/${CAREPIPE_BUILD:-build}/train-escalation"; D=$TOP/tests/data
-$ "$T" -b 14 -l 3e-5 -c built.c "$SHARED/data/escalation/dev.tsv" $D/escalation-heldout.tsv $D/escalation-heldout-b.tsv $D/escalation-heldout-c.tsv $D/escalation-heldout-d.tsv $D/escalation-heldout-f.tsv $D/escalation-heldout-g.tsv $D/escalation-heldout-h.tsv $D/escalation-heldout-i.tsv $D/escalation-heldout-j.tsv 2>/dev/null
+$ "$T" -b 14 -l 3e-5 -c built.c "$SHARED/data/escalation/dev.tsv" $D/escalation-heldout.tsv $D/escalation-heldout-b.tsv $D/escalation-heldout-c.tsv $D/escalation-heldout-d.tsv $D/escalation-heldout-f.tsv $D/escalation-heldout-g.tsv $D/escalation-heldout-h.tsv $D/escalation-heldout-i.tsv $D/escalation-heldout-j.tsv $D/escalation-heldout-k.tsv $D/escalation-heldout-l.tsv $D/escalation-heldout-m.tsv $D/escalation-heldout-n.tsv 2>/dev/null
 $ cmp built.c $TOP/common/escalation_model.c && echo same
-> train: 4450 of 4461 escalated or not as labelled
+> train: 5364 of 5383 escalated or not as labelled
 > same
 
 ### a bad training line names FILE:LINE, exit 65
