@@ -71,7 +71,7 @@ $ $TOP/scripts/measure-escalation --bin $TOP/bin $TOP/tests/data/escalation-held
 ### with the escalation model: held-out set E (never trained on, nor used to change the rules): recall and precision, overall and per category, are floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.55/0.95,privacy=0.2/1,safety=0.7/1,legal=0.62/1,security=0.7/0.88 $TOP/tests/data/escalation-heldout-e.tsv > /dev/null
 
-### with the escalation model: sets A to D and F to N (the model was trained on them, as the rules were fitted to them): floors
+### with the escalation model: sets A to D and F to N (the model was trained on them, and the rules fitted to all but M and N): floors
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.99/1,privacy=0.95/1,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=0.98/0.98,privacy=1/0.94,safety=1/0.95,legal=0.92/1,security=1/0.89 $TOP/tests/data/escalation-heldout-b.tsv > /dev/null
 $ $TOP/scripts/measure-escalation --bin $TOP/bin --floors escalate=1/1,privacy=1/0.93,safety=1/1,legal=1/1,security=1/1 $TOP/tests/data/escalation-heldout-c.tsv > /dev/null
