@@ -69,10 +69,13 @@ url = "http://127.0.0.1:%d/api/v1/statuses" % server.server_address[1]
 work, _ = taplib.scratch("carepipe-allocrule-")
 
 
-def run(args, fail_at):
+def run(args, fail_at, program=driver, stdin=None):
+    """program (the test driver unless given) with args and stdin, its
+    allocation fail_at failing (0: none), counting its allocations."""
     env = dict(os.environ, LD_PRELOAD=shim, CAREPIPE_FAIL_AT=str(fail_at),
                CAREPIPE_ALLOC_COUNT=os.path.join(work, "count"))
-    return subprocess.run([driver] + args, capture_output=True, env=env, timeout=60)
+    return subprocess.run([program] + args, input=stdin, capture_output=True, env=env,
+                          timeout=60)
 
 
 def count(args):
@@ -80,14 +83,14 @@ def count(args):
     return p, int(open(os.path.join(work, "count")).read().split()[0])
 
 
-def sweep(args, first, last, clean):
+def sweep(args, first, last, clean, program=driver, stdin=None):
     """Fail allocation first, ..., last of a run in turn: each run must end
     with the undisturbed run's output or in a clean 71.  Returns the
     problems and how many runs ended 71."""
     bad = []
     exits = 0
     for n in range(first, last + 1):
-        p = run(args, n)
+        p = run(args, n, program, stdin)
         if p.returncode == 0:
             if p.stdout != clean.stdout:
                 bad.append("allocation %d: exit 0 but %r" % (n, p.stdout))
@@ -160,27 +163,11 @@ try:
         f.write('tag a if keywords "refund" or card-number or keywords "fraud"\n'
                 'tag b if keywords "charged" and not has-tag a\n')
     record = b'{"id":"1","direction":"in","text":"my card 4111 1111 1111 1111 was charged, refund"}\n'
-    tag = [os.path.join(top, "bin", "tag"), "-f", rules]
-
-    def run_tag(fail_at):
-        env = dict(os.environ, LD_PRELOAD=shim, CAREPIPE_FAIL_AT=str(fail_at),
-                   CAREPIPE_ALLOC_COUNT=os.path.join(work, "count"))
-        return subprocess.run(tag, input=record, capture_output=True, env=env, timeout=60)
-
-    clean = run_tag(0)
+    tag = os.path.join(top, "bin", "tag")
+    clean = run(["-f", rules], 0, tag, record)
     ok(clean.returncode == 0 and b'"tags":["a"]' in clean.stdout,
        "rules: the undisturbed run tags the record a")
-    bad = []
-    exits = 0
-    for n in range(1, 151):
-        p = run_tag(n)
-        if p.returncode == 0:
-            if p.stdout != clean.stdout:
-                bad.append("allocation %d: exit 0 but %r" % (n, p.stdout))
-        elif p.returncode == 71 and b"out of memory" in p.stderr:
-            exits += 1
-        else:
-            bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
+    bad, exits = sweep(["-f", rules], 1, 150, clean, tag, record)
     ok(not bad and exits > 100,
        "rules: each of the first 150 allocations failing is 71 (%d runs), never a wrong rule" % exits,
        *bad[:10])
