@@ -395,23 +395,19 @@ static bool list_name(const char *s)
  * (were), "i'll" (ill), "he'll" (hell), "i'd" (id). */
 static size_t unapostrophe(const char *w, size_t wl, char *out)
 {
-	static const char *const whole[] = { "i", "i", "you", "you", "they", "they", "we" };
-	static const char *const tail[] = { "m", "ve", "re", "ve", "re", "ve", "ve" };
+	static const char *const bare[] = { "im", "ive", "youre", "youve", "theyre", "theyve",
+	                                    "weve" };
 	for (size_t i = 1; i + 1 < wl; i++) {
 		size_t al = w[i] == '\'' ? 1 : !strncmp(w + i, "\xe2\x80\x99", 3) ? 3 : 0;
 		if (!al || i + al >= wl)
 			continue;
-		const char *rest = w + i + al;
-		size_t rl = wl - i - al;
-		bool ok = rl == 1 && (rest[0] | 32) == 't' && (w[i - 1] | 32) == 'n';
-		for (size_t k = 0; !ok && k < sizeof whole / sizeof *whole; k++)
-			ok = strlen(whole[k]) == i && !strncasecmp(w, whole[k], i) &&
-			     strlen(tail[k]) == rl && !strncasecmp(rest, tail[k], rl);
-		if (!ok)
-			return 0;
+		size_t bl = wl - al;
 		memcpy(out, w, i);
-		memcpy(out + i, rest, rl);
-		return wl - al;
+		memcpy(out + i, w + i + al, bl - i);
+		bool ok = bl == i + 1 && (out[i] | 32) == 't' && (w[i - 1] | 32) == 'n';
+		for (size_t k = 0; !ok && k < sizeof bare / sizeof *bare; k++)
+			ok = strlen(bare[k]) == bl && !strncasecmp(out, bare[k], bl);
+		return ok ? bl : 0;
 	}
 	return 0;
 }
