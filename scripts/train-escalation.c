@@ -169,15 +169,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "train-escalation: %zu texts (none %u, privacy %u, safety %u, legal %u, "
 	        "security %u), %u buckets, l2 %g\n", train.n, count[0], count[1], count[2],
 	        count[3], count[4], buckets, l2);
-	double *x = calloc(pb.nparam, sizeof *x);
-	if (!x)
-		die("out of memory");
-	lbfgs(loss, &pb, pb.nparam, x, iters);
-
 	em_model m = { .features = SM_FEATURES_VERSION, .buckets = buckets };
-	if (!(m.own = calloc(buckets, sizeof *m.own)))
-		die("out of memory");
-	m.scale = quantise(x, pb.nparam, C, buckets, m.bias, &m.dense[0][0], &m.own[0][0]);
+	m.own = (int16_t (*)[C])fit(&pb, iters, buckets, m.bias, &m.dense[0][0], &m.scale);
 	m.w = (const int16_t (*)[C])m.own;
 	unsigned hit = 0;
 	for (size_t i = 0; i < train.n; i++) {
@@ -207,7 +200,6 @@ int main(int argc, char **argv)
 	if (csrc)
 		write_c(&m, csrc, about);
 	em_free(&m);
-	free(x);
 	free(f);
 	free(tests);
 	data_free(&train);

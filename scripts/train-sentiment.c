@@ -212,15 +212,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "train-sentiment: %zu tweets (%u negative, %u neutral, %u positive), "
 	        "%zu features, %u buckets, l2 %g\n", train.n, count[0], count[1], count[2],
 	        (size_t)train.start[train.n], buckets, l2);
-	double *x = calloc(pb.nparam, sizeof *x);
-	if (!x)
-		die("out of memory");
-	lbfgs(loss, &pb, pb.nparam, x, iters);
-
 	sm_model m = { .features = SM_FEATURES_VERSION, .buckets = buckets };
-	if (!(m.own = calloc(buckets, sizeof *m.own)))
-		die("out of memory");
-	m.scale = quantise(x, pb.nparam, C, buckets, m.bias, &m.dense[0][0], &m.own[0][0]);
+	m.own = (int16_t (*)[C])fit(&pb, iters, buckets, m.bias, &m.dense[0][0], &m.scale);
 	m.w = (const int16_t (*)[C])m.own;
 	double r[C];
 	double macro = evaluate(&m, &train, r);
@@ -244,7 +237,6 @@ int main(int argc, char **argv)
 	if (csrc)
 		write_c(&m, csrc, about);
 	sm_free(&m);
-	free(x);
 	free(f);
 	data_free(&train);
 	data_free(&val);

@@ -343,4 +343,20 @@ static double quantise(const double *x, size_t n, int C, uint32_t buckets, int16
 	return scale;
 }
 
+/* pb fitted (iters L-BFGS steps from zero) and quantised: bias[C] and
+ * dense[SM_NDENSE][C] filled, the weight table w[buckets][C] returned
+ * (the caller's to free) with *scale.  Dies when out of memory. */
+static int16_t *fit(const struct problem *pb, int iters, uint32_t buckets, int16_t *bias,
+                    int16_t *dense, double *scale)
+{
+	double *x = calloc(pb->nparam, sizeof *x);
+	int16_t *w = calloc((size_t)buckets * (size_t)pb->classes, sizeof *w);
+	if (!x || !w)
+		die("out of memory");
+	lbfgs(loss, pb, pb->nparam, x, iters);
+	*scale = quantise(x, pb->nparam, pb->classes, buckets, bias, dense, w);
+	free(x);
+	return w;
+}
+
 #endif
