@@ -25,8 +25,8 @@ PKG_CONFIG ?= pkg-config
 # to them or turn a warning off.
 CFLAGS   ?= -O2 -g
 CP_CPPFLAGS = -Icommon -D_DEFAULT_SOURCE -D_GNU_SOURCE -DCP_SYSCONFDIR='"$(sysconfdir)"'
-CP_CFLAGS   = -std=c11 -Wall -Wextra
-CP_LDFLAGS  =
+CP_CFLAGS   = -std=c11 -Wall -Wextra -pthread
+CP_LDFLAGS  = -pthread
 # -MMD -MP: each object's compile also writes BUILD/X.d, the headers it
 # included, read back below, so touching any header rebuilds what includes it.
 DEPFLAGS    = -MMD -MP

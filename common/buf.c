@@ -6,7 +6,8 @@
 #include "carepipe.h"
 #include "utf8.h"
 
-static unsigned long failures;
+/* Per thread: a worker of cp_each_record_jobs checks its own. */
+static _Thread_local unsigned long failures;
 
 unsigned long buf_failures(void)
 {

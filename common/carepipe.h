@@ -13,6 +13,7 @@
  *   state.c    atomic state files and run locks (state_*)
  *   clock.c    the monotonic clock (mono_now)
  *   prog.c     the command scaffold (cp_*): options, messages, exit codes
+ *   jobs.c     the record loop on several threads (cp_each_record_jobs)
  *
  * Larger modules that only some programs use have a header of their own,
  * each stating its ownership rule at its top: schema.h (the record
@@ -107,7 +108,8 @@ typedef struct {
 } cp_buf;
 
 /* On allocation failure these return -1 and leave the buffer as it was.
- * Every such failure is also counted, process-wide: a record, a state
+ * Every such failure is also counted, in the thread that made it (a
+ * worker of cp_each_record_jobs gates its own records): a record, a state
  * file or a request built by code that missed one return value must never
  * go out, so cp_emit, state_write, state_append and http_do refuse to run
  * once any allocation of a buf has failed (see buf_failures, and the
@@ -126,7 +128,8 @@ void buf_reset(cp_buf *b);
 void buf_free(cp_buf *b);
 /* Zero every allocated byte, then free: for buffers that held a secret. */
 void buf_wipe(cp_buf *b);
-/* How many buf allocations have failed in this process so far. */
+/* How many buf allocations have failed in this thread so far (the
+ * process's, but for the workers of cp_each_record_jobs). */
 unsigned long buf_failures(void);
 /* Count a failed allocation made outside a buf, where the caller's answer
  * cannot say "out of memory" apart from another failure (uni_nfc's NULL):
@@ -180,6 +183,8 @@ typedef struct {
  * top-level members.  Returns 0, or -1 with r->err and r->err_off set.
  * A record is reusable: parse into it again and its arrays are reused. */
 int rec_parse(cp_rec *r, const char *line, size_t len);
+/* r->err when rec_parse ran out of memory: no fault of the line's. */
+extern const char rec_err_oom[];
 /* Validate any JSON text, not only an object.  Returns 0 or -1 (with
  * *err / *err_off when not NULL). */
 int json_validate(const char *p, size_t n, const char **err, size_t *err_off);
@@ -277,6 +282,10 @@ uint64_t rd_lineno(const cp_rd *r);            /* number of the last line read *
  * is in memory (always true of gzip input).  A reader of a live stream
  * waits on the descriptor only when this is false. */
 bool rd_has_line(const cp_rd *r);
+/* Whether rd_line would wait on a writer now: no whole line in memory,
+ * none decoded or to decode, and nothing to read at once from a pipe, a
+ * terminal or a socket (a regular file never waits). */
+bool rd_may_wait(const cp_rd *r);
 void rd_close(cp_rd *r);
 
 /* ---------------------------------------------------------------- writer.c */
@@ -295,6 +304,9 @@ typedef struct {
 void out_init(cp_out *o, int fd, bool line_buffered);
 /* Write one record and its newline.  Returns 0 or -1 (o->err_no set). */
 int out_record(cp_out *o, const char *p, size_t n);
+/* Write n bytes of whole records, each with its newline, as out_record
+ * would one by one (with line buffering, flushed after the last). */
+int out_records(cp_out *o, const char *p, size_t n);
 int out_flush(cp_out *o);
 /* Flush and free the buffer; the descriptor stays open (it is the
  * caller's).  Returns 0 or -1 (o->err_no set). */
@@ -408,6 +420,10 @@ typedef struct cp_prog {
 	FILE *bad;               /* --bad FILE */
 	const char *bad_path;
 	cp_out out;
+	/* A worker's, in cp_each_record_jobs: what is said through it is kept
+	 * with its batch (batch set) or said through parent (between). */
+	struct cp_batch *batch;
+	struct cp_prog *parent;
 } cp_prog;
 
 /* Options every program takes; cp_getopt handles these itself. */
@@ -456,6 +472,9 @@ void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno,
 
 /* Write a record to stdout; exits 74 on a write error. */
 void cp_emit(cp_prog *p, const char *line, size_t len);
+/* After p->out failed: exit 71 when its buffer could not grow, else 74
+ * with "write error: " and why. */
+void cp_out_failed(cp_prog *p) __attribute__((noreturn));
 /* Why writing p->out failed: strerror, or "standard output is closed"
  * when the program was started with descriptor 1 closed. */
 const char *cp_out_strerror(const cp_prog *p);
@@ -472,6 +491,32 @@ typedef struct {
 } cp_pos;
 typedef int (*cp_record_fn)(void *ctx, cp_rec *r, const cp_pos *pos);
 int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx);
+
+/* The record loop on up to n threads (n <= CP_JOBS_MAX), for a program
+ * whose fn judges each record by that record alone: cp_each_record's
+ * contract, with worker i calling fn with w[i].ctx.  That context must
+ * make its calls to cp_emit, cp_warn, cp_status, cp_bad_line and cp_die
+ * through &w[i].prog, which this sets up: what a worker says is kept and
+ * said through p in input order, so the output, messages, --bad and
+ * --strict are byte for byte those of cp_each_record.
+ *
+ * w[0].ctx is the caller's; the others are made by make(arg, &w[i], i)
+ * when the threads start (0, or -1 to do without that worker and the
+ * ones after it), and are the caller's to free after, where not NULL.
+ * Threads start once a batch (64 KB) is read: a shorter input, or one
+ * that comes a few lines at a time, is judged on the calling thread with
+ * w[0], as is everything when n is 1 or no thread can be started.  Memory
+ * stays constant: at most 4 batches a thread are read ahead. */
+#define CP_JOBS_MAX 64
+typedef struct {
+	cp_prog prog;
+	void *ctx;
+} cp_worker;
+typedef int (*cp_worker_make_fn)(void *arg, cp_worker *w, int i);
+int cp_each_record_jobs(cp_prog *p, int argc, char **argv, cp_record_fn fn,
+                        cp_worker *w, int n, cp_worker_make_fn make, void *arg);
+/* The processors this process may run on (sched_getaffinity), at least 1. */
+int cp_jobs_default(void);
 
 /* The input loop under cp_each_record, for programs that read their
  * inputs some other way (CSV, whole files): for each input (argv[0..argc),

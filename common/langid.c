@@ -9,6 +9,7 @@
  * for French, "'t", "'re" for English), since they are among the surest
  * signs of a language in a short message.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -101,13 +102,15 @@ static struct slot {
 	uint8_t langs;
 	char w[WORD_MAX];
 } table[SLOTS];
-static bool table_ready;
+static bool table_ready;   /* stored with release once built */
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 /* One bit per listed word's hash (bits 20-31, apart from the slot's):
  * most words of a text are not listed, and are ruled out here, in 512
  * bytes that stay in cache, before a probe of the table. */
 static uint64_t bloom[64];
-/* Which slots this text has counted already: stamp[i] == stamp_gen. */
-static uint32_t stamp[SLOTS], stamp_gen;
+/* Which slots this text has counted already: stamp[i] == stamp_gen.  Per
+ * thread: tag judges records on several (cp_each_record_jobs). */
+static _Thread_local uint32_t stamp[SLOTS], stamp_gen;
 
 /* a and b agree on their first n bytes: words are short, and a call to
  * memcmp cost more than the comparison. */
@@ -155,7 +158,7 @@ static void build(void)
 			}
 		}
 	}
-	table_ready = true;
+	__atomic_store_n(&table_ready, true, __ATOMIC_RELEASE);
 }
 
 /* Letters that belong to one language or a few: each kind counts once. */
@@ -360,8 +363,8 @@ static void count_letter(struct tally *t, uint32_t c)
 
 const char *langid_detect(const char *text, size_t len)
 {
-	if (!table_ready)
-		build();
+	if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&table_once, build);
 	struct tally t = { .letters.cap = SEEN_MAX, .cap = 64 };
 	if (++stamp_gen == 0) {
 		memset(stamp, 0, sizeof stamp);

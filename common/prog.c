@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "carepipe.h"
+#include "jobs.h"
 #include "unicode.h"
 
 enum {
@@ -362,11 +363,18 @@ static void msg_write(const char *name, const char *fmt, va_list ap)
 		free(text);
 }
 
+/*
+ * A worker's cp_prog (cp_each_record_jobs) keeps what is said through it
+ * with its batch, or, between batches, says it through the program's own.
+ */
 void cp_warn(cp_prog *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	msg_write(p->name, fmt, ap);
+	if (p->batch)
+		jobs_warn_v(p, fmt, ap);
+	else
+		msg_write(p->name, fmt, ap);
 	va_end(ap);
 }
 
@@ -374,6 +382,8 @@ void cp_die(cp_prog *p, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	if (p->batch)
+		jobs_die_v(p, code, fmt, ap);
 	msg_write(p->name, fmt, ap);
 	va_end(ap);
 	exit(code);
@@ -399,6 +409,12 @@ static int rank(int code)
 
 void cp_status(cp_prog *p, int code)
 {
+	if (p->batch) {
+		jobs_status(p, code);
+		return;
+	}
+	if (p->parent)
+		p = p->parent;
 	if (rank(code) > rank(p->exit_status))
 		p->exit_status = code;
 }
@@ -406,6 +422,12 @@ void cp_status(cp_prog *p, int code)
 void cp_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *line,
                  size_t len, const char *reason)
 {
+	if (p->batch) {
+		jobs_bad_line(p, file, lineno, line, len, reason);
+		return;
+	}
+	if (p->parent)
+		p = p->parent;
 	p->nbad++;
 	cp_warn(p, "%s:%llu: %s", file, (unsigned long long)lineno, reason);
 	if (p->bad_path && bad_file(p)) {
@@ -426,9 +448,24 @@ void cp_emit(cp_prog *p, const char *line, size_t len)
 	 * cleanly rather than write it (and before any state covers it). */
 	if (buf_failures())
 		cp_die(p, CP_EX_OSERR, "out of memory");
+	if (p->batch) {
+		jobs_emit(p, line, len);
+		return;
+	}
+	if (p->parent)
+		p = p->parent;
 	if (out_record(&p->out, line, len) < 0)
-		cp_die(p, CP_EX_IOERR, "write error: %s", cp_out_strerror(p));
+		cp_out_failed(p);
 	p->nrecords++;
+}
+
+void cp_out_failed(cp_prog *p)
+{
+	/* the output's buffer could not grow: out of memory, not a failed
+	 * write (the allocation rule) */
+	if (p->out.err_no == ENOMEM)
+		cp_die(p, CP_EX_OSERR, "out of memory");
+	cp_die(p, CP_EX_IOERR, "write error: %s", cp_out_strerror(p));
 }
 
 /*
@@ -602,6 +639,8 @@ static int each_record_input(void *v, cp_rd *in, int index, cp_err *e)
 		if (cp_progress_tick(&er->pg, ++er->lines))
 			cp_progress_count(p, &er->pg, false, NULL, er->lines, "lines", true);
 		if (rec_parse(&er->r, line, len) < 0) {
+			if (er->r.err == rec_err_oom)
+				cp_die(p, CP_EX_OSERR, "out of memory");
 			size_t k = 0;
 			while (k < len && (line[k] == ' ' || line[k] == '\t'))
 				k++;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +33,7 @@ struct rd {
 	size_t zin_len;   /* bytes in zin not yet given to zlib */
 	bool raw_eof;     /* the file itself is at its end */
 	bool started;     /* sniffed for gzip and a byte order mark */
+	bool regular;     /* a regular file: reading it waits on no writer */
 };
 
 static cp_rd *rd_make(int fd, bool own, const char *name, cp_err *e)
@@ -47,6 +49,8 @@ static cp_rd *rd_make(int fd, bool own, const char *name, cp_err *e)
 	r->fd = fd;
 	r->own_fd = own;
 	r->cap = CHUNK;
+	struct stat st;
+	r->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	return r;
 }
 
@@ -101,6 +105,17 @@ bool rd_has_line(const cp_rd *r)
 	if (r->eof || r->gz)
 		return true;
 	return memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}
+
+bool rd_may_wait(const cp_rd *r)
+{
+	if (r->regular || r->eof || memchr(r->buf + r->start, '\n', r->end - r->start))
+		return false;
+	if (r->gz && (r->zin_len || r->raw_eof))
+		return false;
+	/* at the end, or on an error, read returns at once */
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	return poll(&pfd, 1, 0) == 0;
 }
 
 void rd_close(cp_rd *r)

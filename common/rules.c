@@ -55,6 +55,7 @@ struct rules {
 	size_t nrules, rulecap;
 	char **names;          /* file names, kept for rule info */
 	size_t nnames;
+	cp_buf *texts;         /* what was parsed under each name, for rules_copy */
 	/* named keyword lists: define NAME = "a", "b", ... */
 	struct list { char *name; char **vals; size_t nvals; } *lists;
 	size_t nlists;
@@ -1102,8 +1103,17 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 	if (!nn)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
 	rs->names = nn;
-	if (!(nn[rs->nnames] = strdup(name)))
+	cp_buf *nt = realloc(rs->texts, (rs->nnames + 1) * sizeof *nt);
+	if (!nt)
 		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	rs->texts = nt;
+	nt[rs->nnames] = (cp_buf){0};
+	if (buf_add(&nt[rs->nnames], text, len) < 0)
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	if (!(nn[rs->nnames] = strdup(name))) {
+		buf_free(&nt[rs->nnames]);
+		return cp_fail(e, CP_EX_OSERR, "out of memory");
+	}
 	struct parser ps = { rs, { 0 }, nn[rs->nnames++], 0 };
 	ps.l.name = ps.name;
 	ps.l.s = ps.l.p = text;
@@ -1119,6 +1129,25 @@ int rules_parse(rules *rs, const char *name, const char *text, size_t len, cp_er
 		                                                        : parse_rule(&ps);
 	buf_free(&ps.l.text);
 	return rc < 0 ? -1 : 0;
+}
+
+rules *rules_copy(const rules *rs, cp_err *e)
+{
+	rules *t = rules_new(rs->defs, rs->ndefs);
+	if (!t) {
+		cp_fail(e, CP_EX_OSERR, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < rs->nnames; i++)
+		if (rules_parse(t, rs->names[i], rs->texts[i].p ? rs->texts[i].p : "",
+		                rs->texts[i].len, e) < 0)
+			goto fail;
+	if (rs->compiled && rules_compile(t, e) < 0)
+		goto fail;
+	return t;
+fail:
+	rules_free(t);
+	return NULL;
 }
 
 int rules_load(rules *rs, const char *path, cp_err *e)
@@ -1339,9 +1368,12 @@ void rules_free(rules *rs)
 		free(rs->rules[i].info.actions);
 	}
 	free(rs->rules);
-	for (size_t i = 0; i < rs->nnames; i++)
+	for (size_t i = 0; i < rs->nnames; i++) {
 		free(rs->names[i]);
+		buf_free(&rs->texts[i]);
+	}
 	free(rs->names);
+	free(rs->texts);
 	for (size_t i = 0; i < rs->nlists; i++) {
 		for (size_t k = 0; k < rs->lists[i].nvals; k++)
 			free(rs->lists[i].vals[k]);
@@ -1350,7 +1382,7 @@ void rules_free(rules *rs)
 	}
 	free(rs->lists);
 	free(rs->atom_near);
-	for (size_t i = 0; i < rs->nkw; i++)
+	for (size_t i = 0; i < rs->nkw && rs->kw_atoms; i++)
 		free(rs->kw_atoms[i]);
 	free(rs->kw_atoms);
 	free(rs->kw_natoms);

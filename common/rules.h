@@ -96,6 +96,11 @@ struct rules_jq {
  * make accent-insensitive), the actions as the caller writes them.
  * Returns 0 or -1 (memory). */
 int rules_to_jq(const rules *rs, cp_buf *out, const struct rules_jq *jq);
+/* Another set with the same rules, parsed again from the same text (and
+ * compiled when rs is), sharing nothing with rs: for another thread, a
+ * set and its contexts being one thread's at a time.  NULL with e (71)
+ * when out of memory. */
+rules *rules_copy(const rules *rs, cp_err *e);
 void rules_free(rules *rs);
 
 /* How much of a text keyword lists see, in bytes. */

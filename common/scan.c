@@ -20,6 +20,8 @@ struct sc {
 	const char *err_at;
 };
 
+const char rec_err_oom[] = "out of memory";
+
 static const char *fail(struct sc *s, const char *at, const char *why)
 {
 	if (!s->err) {
@@ -275,7 +277,7 @@ static const char *scan_object(struct sc *s, const char *p, int depth, cp_rec *r
 			if (r->nf == r->cap) {
 				rec_field *nf = cp_grow(r->f, &r->cap, sizeof *nf, 32);
 				if (!nf)
-					return fail(s, kstart, "out of memory");
+					return fail(s, kstart, rec_err_oom);
 				r->f = nf;
 			}
 			rec_field *f = &r->f[r->nf++];

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,7 @@ struct sentiment {
 	 * a sixteenth of the table's size, which stays in cache: most words
 	 * of a text are in no lexicon, and stem_lookup tries several forms. */
 	uint32_t *tags;
+	bool shared;         /* tab and tags are another scorer's (sentiment_new_sharing) */
 	cp_buf scratch;
 	/* sentiment_word's answers for the words seen last, by hash, direct
 	 * mapped: customers use the same few thousand words, most of them in
@@ -391,14 +393,37 @@ int sentiment_load(sentiment *s, const char *path, cp_err *e)
 	return ini_read(path, NULL, lexicon_line, s, e);
 }
 
+sentiment *sentiment_new_sharing(const sentiment *s)
+{
+	sentiment *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->tab = s->tab;
+	t->tags = s->tags;
+	t->cap = s->cap;
+	t->n = s->n;
+	t->shared = true;
+	t->gen = s->gen;
+	t->model = s->model;   /* s->loaded when s read one: s outlives t */
+	t->feats = malloc(sizeof *t->feats);
+	t->wcache = calloc(WC_SLOTS, sizeof *t->wcache);
+	if (!t->feats || !t->wcache) {
+		sentiment_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 void sentiment_free(sentiment *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->tab[i].key);
-	free(s->tab);
-	free(s->tags);
+	if (!s->shared) {
+		for (size_t i = 0; i < s->cap; i++)
+			free(s->tab[i].key);
+		free(s->tab);
+		free(s->tags);
+	}
 	buf_free(&s->scratch);
 	sm_free(&s->loaded);
 	free(s->feats);
@@ -445,12 +470,13 @@ static const char *const emoticons_neg[] = {
 /* Is there an emoticon at s?  Its length, with *v its valence. */
 /* The emoticons by first byte, each byte's in the lists' order (the
  * positive ones first): most calls are for punctuation or a letter that
- * starts none or one, and try only those.  Filled on first use (the
- * program is one thread; every filling writes the same values). */
+ * starts none or one, and try only those.  Filled on first use, once
+ * whatever the threads. */
 #define NEMO 128
 static struct emo { const char *s; float v; } emo_sorted[NEMO];
 static uint8_t emo_start[257];
-static bool emo_ready;
+static bool emo_ready;    /* stored with release once filled */
+static pthread_once_t emo_once = PTHREAD_ONCE_INIT;
 
 static void emo_init(void)
 {
@@ -463,13 +489,13 @@ static void emo_init(void)
 					emo_sorted[n++] = (struct emo){ *e, pass ? -1.8f : 1.8f };
 	}
 	emo_start[256] = (uint8_t)n;
-	emo_ready = true;
+	__atomic_store_n(&emo_ready, true, __ATOMIC_RELEASE);
 }
 
 size_t sentiment_emoticon(const char *s, size_t n, float *v)
 {
-	if (!emo_ready)
-		emo_init();
+	if (!__atomic_load_n(&emo_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&emo_once, emo_init);
 	if (!n)
 		return 0;
 	unsigned char c = (unsigned char)s[0];

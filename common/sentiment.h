@@ -16,8 +16,10 @@
  * words in a run mid-sentence are names ("Best Buy"); the sum is squashed
  * into [-1, 1] as x / sqrt(x^2 + 15).
  *
- * Ownership: made by sentiment_new, freed by sentiment_free.  Strings
- * passed in are copied when kept.  Nothing here prints or exits.
+ * Ownership: made by sentiment_new or sentiment_new_sharing, freed by
+ * sentiment_free.  Strings passed in are copied when kept.  Nothing here
+ * prints or exits.  A scorer is one thread's at a time; sentiment_new_sharing
+ * makes another for another thread.
  */
 #ifndef SENTIMENT_H
 #define SENTIMENT_H
@@ -73,6 +75,10 @@ void sentiment_use_model(sentiment *s, bool on);
 /* Is there an emoticon at s?  Its length (0: none), with *v its valence. */
 size_t sentiment_emoticon(const char *s, size_t n, float *v);
 const char *sentiment_label_name(int label);
+/* A scorer for another thread: s's lexicons and model, read where s
+ * keeps them, with caches and scratch space of its own.  s must take no
+ * more entries or models, and outlive it.  NULL when out of memory. */
+sentiment *sentiment_new_sharing(const sentiment *s);
 void sentiment_free(sentiment *s);
 
 /* The built-in lexicons: lines "SCORE word word ...", phrases written with

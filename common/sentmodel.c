@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,24 +76,29 @@ static const char *const negations['z' - 'a' + 1] = {
 };
 
 /* Per first letter, the lengths its negations have (bit n): most words
- * are ruled out without a search.  Filled on first use (the program is
- * one thread; every filling writes the same bits). */
+ * are ruled out without a search.  Filled on first use, once whatever the
+ * threads. */
 static uint16_t neg_lengths['z' - 'a' + 1];
-static bool neg_ready;
+static bool neg_ready;    /* stored with release once filled */
+static pthread_once_t neg_once = PTHREAD_ONCE_INIT;
+
+static void neg_init(void)
+{
+	for (int c = 0; c <= 'z' - 'a'; c++)
+		for (const char *l = negations[c] ? negations[c] + 1 : ""; *l;) {
+			size_t m = strcspn(l, " ");
+			neg_lengths[c] |= (uint16_t)(1u << m);
+			l += m + 1;
+		}
+	__atomic_store_n(&neg_ready, true, __ATOMIC_RELEASE);
+}
 
 static bool is_negation(const char *k, size_t n)
 {
 	if (n < 2 || n > 8 || k[0] < 'a' || k[0] > 'z' || !negations[k[0] - 'a'])
 		return false;
-	if (!neg_ready) {
-		for (int c = 0; c <= 'z' - 'a'; c++)
-			for (const char *l = negations[c] ? negations[c] + 1 : ""; *l;) {
-				size_t m = strcspn(l, " ");
-				neg_lengths[c] |= (uint16_t)(1u << m);
-				l += m + 1;
-			}
-		neg_ready = true;
-	}
+	if (!__atomic_load_n(&neg_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&neg_once, neg_init);
 	if (!(neg_lengths[k[0] - 'a'] & (1u << n)))
 		return false;
 	for (const char *l = negations[k[0] - 'a'] + 1; *l;) {

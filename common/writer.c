@@ -68,6 +68,24 @@ int out_record(cp_out *o, const char *p, size_t n)
 	return 0;
 }
 
+int out_records(cp_out *o, const char *p, size_t n)
+{
+	if (o->failed)
+		return -1;
+	/* many records: straight out, after what came before, rather than
+	 * copied into the buffer first */
+	if (n >= OUT_FLUSH_AT / 4)
+		return out_flush(o) < 0 || write_all(o, p, n) < 0 ? -1 : 0;
+	if (buf_add(&o->b, p, n) < 0) {
+		o->failed = true;
+		o->err_no = ENOMEM;
+		return -1;
+	}
+	if (o->line_buffered || o->b.len >= OUT_FLUSH_AT)
+		return out_flush(o);
+	return 0;
+}
+
 int out_close(cp_out *o)
 {
 	int rc = out_flush(o);

@@ -39,8 +39,50 @@ static const struct option longopts[] = {
 	{ "influencer", required_argument, NULL, OPT_INFLUENCER },
 	{ "emit-jq", no_argument, NULL, OPT_EMIT_JQ },
 	{ "escalation-model", required_argument, NULL, OPT_ESC_MODEL },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* What a context owns for judging records: its rules, scorer and buffers. */
+static void ctx_free(struct ctx *c)
+{
+	rules_ctx_free(c->rc);
+	rules_free(c->rs);
+	sentiment_free(c->sent);
+	buf_free(&c->text);
+	buf_free(&c->tags);
+	buf_free(&c->expl);
+	buf_free(&c->out);
+	buf_free(&c->tmp);
+	buf_free(&c->added);
+	edit_free(&c->edit);
+}
+
+/* Worker i's context (cp_each_record_jobs): the first one's settings and
+ * models, with rules, a scorer and buffers of its own. */
+static int make_worker(void *arg, cp_worker *w, int i)
+{
+	const struct ctx *first = arg;
+	struct ctx *c = malloc(sizeof *c);
+	cp_err e = {0};
+	(void)i;
+	if (!c)
+		return -1;
+	*c = (struct ctx){
+		.p = &w->prog, .esc = first->esc, .explain = first->explain,
+		.only = first->only, .drop = first->drop,
+		.nonly = first->nonly, .ndrop = first->ndrop,
+		.influencer = first->influencer,
+	};
+	if (!(c->rs = rules_copy(first->rs, &e)) || !(c->rc = rules_ctx_new(c->rs)) ||
+	    !(c->sent = sentiment_new_sharing(first->sent))) {
+		ctx_free(c);
+		free(c);
+		return -1;
+	}
+	w->ctx = c;
+	return 0;
+}
 
 static char **push(char **list, size_t *n, char *s, cp_prog *p)
 {
@@ -58,15 +100,17 @@ int main(int argc, char **argv)
 	cp_err e = {0};
 	bool emit_jq = false;
 	const char *lexicon = NULL, *model = NULL, *esc_model = NULL;
-	int ch, nrule = 0;
+	int ch, nrule = 0, jobs = 0;
 	char *end;
 
 	cp_init(&p, "tag",
-	        "tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]\n"
+	        "tag [-qv] [-f rules] [-j jobs] [-r rule] [--bad file] [--drop tag] [--emit-jq]\n"
 	        "           [--escalation-model file] [--explain] [--influencer followers]\n"
 	        "           [--lexicon file] [--line-buffered] [--model file] [--only tag]\n"
 	        "           [--strict] [file ...]",
 	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
+	        "  -j, --jobs N          judge records on N threads (default: one per\n"
+	        "                        processor; 1: none); the output is the same\n"
 	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
 	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"
 	        "      --model FILE      score sentiment with the model in FILE, not the\n"
@@ -84,12 +128,21 @@ int main(int argc, char **argv)
 		cp_die(&p, CP_EX_OSERR, "out of memory");
 	char **inline_rules = NULL;
 	size_t ninline = 0;
-	while ((ch = cp_getopt(&p, argc, argv, "f:r:", longopts)) != -1) {
+	while ((ch = cp_getopt(&p, argc, argv, "f:j:r:", longopts)) != -1) {
 		switch (ch) {
 		case 'f':
 			if (rules_load(c.rs, optarg, &e) < 0)
 				cp_die_err(&p, &e);
 			break;
+		case 'j': {
+			errno = 0;
+			long n = strtol(optarg, &end, 10);
+			if (end == optarg || *end || errno || n < 1 || n > CP_JOBS_MAX)
+				cp_usage_error(&p, "--jobs wants a number of threads from 1 to %d: %s",
+				               CP_JOBS_MAX, optarg);
+			jobs = (int)n;
+			break;
+		}
 		case 'r':
 			inline_rules = push(inline_rules, &ninline, optarg, &p);
 			break;
@@ -168,21 +221,26 @@ int main(int argc, char **argv)
 	}
 	if (!(c.rc = rules_ctx_new(c.rs)))
 		cp_die(&p, CP_EX_OSERR, "out of memory");
+	if (!jobs)
+		jobs = cp_jobs_default() < CP_JOBS_MAX ? cp_jobs_default() : CP_JOBS_MAX;
+	cp_worker *w = calloc((size_t)jobs, sizeof *w);
+	if (!w)
+		cp_die(&p, CP_EX_OSERR, "out of memory");
+	w[0].ctx = &c;
+	c.p = &w[0].prog;
 	cp_start(&p);
-	cp_each_record(&p, argc - optind, argv + optind, tag_record, &c);
+	cp_each_record_jobs(&p, argc - optind, argv + optind, tag_record, w, jobs,
+	                    make_worker, &c);
 
-	rules_ctx_free(c.rc);
-	rules_free(c.rs);
-	sentiment_free(c.sent);
+	for (int i = 1; i < jobs; i++)
+		if (w[i].ctx) {
+			ctx_free(w[i].ctx);
+			free(w[i].ctx);
+		}
+	free(w);
+	ctx_free(&c);
 	em_free(&c.esc_loaded);
 	free(c.only);
 	free(c.drop);
-	buf_free(&c.text);
-	buf_free(&c.tags);
-	buf_free(&c.expl);
-	buf_free(&c.out);
-	buf_free(&c.tmp);
-	buf_free(&c.added);
-	edit_free(&c.edit);
 	return cp_finish(&p);
 }

@@ -20,7 +20,11 @@ succeed with exactly the undisturbed run's result.
   - A rules file read and compiled by tag: a failure is 71, never a
     mistaken rule (the lexer once read "tag" as "ag" after a failed
     append and reported an unknown action, 78) nor a rule tried as if
-    compiled whole."""
+    compiled whole.
+  - tag -j 2 on 250 KB, so that its threads start: a failure in a worker
+    (its context, its batch, what it keeps to be said) is 71 after whole
+    records only, those -j 1 writes first; a worker that cannot be made
+    is done without, with the same output."""
 import http.server
 import os
 import subprocess
@@ -79,7 +83,11 @@ def run(args, fail_at, program=driver, stdin=None):
 
 
 def count(args):
-    p = run(args, 0)
+    return count_prog(driver, args)
+
+
+def count_prog(program, args, stdin=None):
+    p = run(args, 0, program, stdin)
     return p, int(open(os.path.join(work, "count")).read().split()[0])
 
 
@@ -171,6 +179,36 @@ try:
     ok(not bad and exits > 100,
        "rules: each of the first 150 allocations failing is 71 (%d runs), never a wrong rule" % exits,
        *bad[:10])
+
+    # tag on two threads: the allocations are counted from both, so the
+    # Nth is whichever thread makes it.  Those of the start (the models,
+    # the lexicons, the rules: as in a run on no input) fail every 97th;
+    # from there on, where the workers are made and judge, each in turn.
+    gen = os.path.join(top, "bin", "gen-mentions")
+    records = subprocess.run([gen, "-n", "400", "-s", "3"], capture_output=True,
+                             check=True).stdout
+    args = ["-j", "2", "-f", rules]
+    clean = run(["-j", "1", "-f", rules], 0, tag, records)
+    _, total = count_prog(tag, args, records)
+    _, start = count_prog(tag, args, b"")
+    tried = list(range(1, start - 5, 97)) + list(range(start - 5, total + 1))
+    bad = []
+    exits = 0
+    for n in tried:
+        p = run(args, n, tag, records)
+        if p.returncode == 0:
+            if p.stdout != clean.stdout:
+                bad.append("allocation %d: exit 0 but other output" % n)
+        elif p.returncode == 71 and b"out of memory" in p.stderr:
+            exits += 1
+            if not clean.stdout.startswith(p.stdout) or p.stdout[-1:] not in (b"", b"\n"):
+                bad.append("allocation %d: 71 after output that is not -j 1's first records" % n)
+        else:
+            bad.append("allocation %d: exit %d %r" % (n, p.returncode, p.stderr[-200:]))
+    ok(clean.returncode == 0 and clean.stdout.count(b"\n") == 400 and total - start > 100 and not bad,
+       "tag -j 2: each of allocations %d..%d (and every 97th before) failing: -j 1's output, "
+       "or 71 after its first whole records" % (start - 5, total), *bad[:10])
+    ok(exits > 50, "tag -j 2: failures in the workers are 71 (%d runs)" % exits)
 finally:
     server.shutdown()
 done()

@@ -314,7 +314,7 @@ $ echo '{"id":"x:1","text":"a"}' | tag -r 'tag a if true' --bad nodir/bad.out; e
 > no file named -
 > nodir 73
 2> tag: --bad -: standard output carries the records; name a file (or /dev/stderr)
-2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
+2> usage: tag [-qv] [-f rules] [-j jobs] [-r rule] [--bad file] [--drop tag] [--emit-jq]
 2>            [--escalation-model file] [--explain] [--influencer followers]
 2>            [--lexicon file] [--line-buffered] [--model file] [--only tag]
 2>            [--strict] [file ...]

@@ -1491,18 +1491,18 @@ $ tag --list-options | cut -f1 | grep -v -e help -e version | sed 's/^-\([qv]\),
 $ grep -o -e '--[a-z-]*' usage.txt | LC_ALL=C sort -c && echo sorted
 > sorted
 $ cmp usage.txt synopsis.txt && cat usage.txt
-> tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq] [--escalation-model file] [--explain] [--influencer followers] [--lexicon file] [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
+> tag [-qv] [-f rules] [-j jobs] [-r rule] [--bad file] [--drop tag] [--emit-jq] [--escalation-model file] [--explain] [--influencer followers] [--lexicon file] [--line-buffered] [--model file] [--only tag] [--strict] [file ...]
 
 ### usage errors exit 64
 $ tag --influencer many < /dev/null; echo "status $?"; tag --nope < /dev/null
 > status 64
 2> tag: --influencer wants a number of followers: many
-2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
+2> usage: tag [-qv] [-f rules] [-j jobs] [-r rule] [--bad file] [--drop tag] [--emit-jq]
 2>            [--escalation-model file] [--explain] [--influencer followers]
 2>            [--lexicon file] [--line-buffered] [--model file] [--only tag]
 2>            [--strict] [file ...]
 2> tag: unknown option '--nope'
-2> usage: tag [-qv] [-f rules] [-r rule] [--bad file] [--drop tag] [--emit-jq]
+2> usage: tag [-qv] [-f rules] [-j jobs] [-r rule] [--bad file] [--drop tag] [--emit-jq]
 2>            [--escalation-model file] [--explain] [--influencer followers]
 2>            [--lexicon file] [--line-buffered] [--model file] [--only tag]
 2>            [--strict] [file ...]
