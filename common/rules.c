@@ -2281,6 +2281,16 @@ static void jq_cond(const rules *rs, int ni, cp_buf *out)
 
 int rules_to_jq(const rules *rs, cp_buf *out, const struct rules_jq *jq)
 {
+	/* Each condition is a function of its own: jq 1.6 refuses to compile
+	 * a function of 64 KB of code or more, which the conditions of a rule
+	 * set as large as consumer.rules reach together in one body. */
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (rs->rules[i].root < 0)
+			continue;
+		buf_addf(out, "def rule_%zu: ", i + 1);
+		jq_cond(rs, rs->rules[i].root, out);
+		buf_adds(out, ";\n");
+	}
 	size_t closers = 0;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
@@ -2290,12 +2300,10 @@ int rules_to_jq(const rules *rs, cp_buf *out, const struct rules_jq *jq)
 			stop |= f == RULES_FLOW_STOP;
 			exclude |= f == RULES_FLOW_EXCLUDE;
 		}
-		buf_adds(out, "if ");
 		if (r->root < 0)
-			buf_adds(out, "true");
+			buf_adds(out, "if true then ");
 		else
-			jq_cond(rs, r->root, out);
-		buf_adds(out, " then ");
+			buf_addf(out, "if rule_%zu then ", i + 1);
 		if (exclude) {
 			buf_adds(out, "empty");
 		} else {

@@ -192,7 +192,8 @@ $ tag --escalation-model none -r 'tag s if escalation-model safety' r.ndjson | j
 
 ### escalation-model: --emit-jq writes false (jq has no model)
 $ tag --emit-jq -r 'tag s if escalation-model safety or has-tag x'
-> if (false or ((.tags // []) | index(["x"]) != null)) then . | .tags = ((.tags // []) | if index(["s"]) then . else . + ["s"] end) else . end |
+> def rule_1: (false or ((.tags // []) | index(["x"]) != null));
+> if rule_1 then . | .tags = ((.tags // []) | if index(["s"]) then . else . + ["s"] end) else . end |
 > .tags //= [] | .priority //= "normal" | .escalate //= false
 
 ### escalation-model: an unknown category is 78 with FILE:LINE:COL

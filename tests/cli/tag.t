@@ -623,6 +623,12 @@ $ tag --emit-jq -r 'tag billing if keywords "invoice"' -r 'priority high if auth
 $ printf '{"text":"My Invoice","author":{"followers":20}}\n' | jq -c -f p.jq
 > {"text":"My Invoice","author":{"followers":20},"tags":["billing"],"priority":"high","escalate":false}
 
+### --emit-jq of the whole example rule set compiles in jq (each rule's condition a function: jq refuses one of 64 KB of code) and escalates as tag does
+$ tag --emit-jq -f $TOP/examples/rules/consumer.rules > p.jq
+$ printf '%s\n' '{"direction":"in","text":"your driver gave my phone number to his family"}' '{"direction":"out","text":"hi"}' | jq -c -f p.jq | jq -c '[.escalate, .escalate_reason]'
+> [true,"personal data exposed in public"]
+> [false,null]
+
 ### --emit-jq: near/N, word forms and the number detectors become jq regular expressions that compile and match
 $ tag --emit-jq -r 'define D = "phone number~"' -r 'tag n if D near/2 "give~ out"' -r 'tag p if phone-number' > p.jq
 $ printf '%s\n' '{"text":"they gave out my phone numbers"}' '{"text":"call 0612345678"}' '{"text":"give out nothing"}' | jq -c -f p.jq | jq -c .tags
