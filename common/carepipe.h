@@ -500,9 +500,11 @@ int cp_each_record(cp_prog *p, int argc, char **argv, cp_record_fn fn, void *ctx
  * said through p in input order, so the output, messages, --bad and
  * --strict are byte for byte those of cp_each_record.
  *
- * w[0].ctx is the caller's; the others are made by make(arg, &w[i], i)
- * when the threads start (0, or -1 to do without that worker and the
- * ones after it), and are the caller's to free after, where not NULL.
+ * w[0].ctx is the caller's; the others are made by make(arg, &w[i], i),
+ * called on worker i's own thread as it starts, one worker at a time,
+ * while worker 0 already judges: make may read what w[0].ctx holds, never
+ * change it.  It returns 0, or -1 to do without that worker; the contexts
+ * made are the caller's to free after, where not NULL.
  * Threads start once a batch (64 KB) is read: a shorter input, or one
  * that comes a few lines at a time, is judged on the calling thread with
  * w[0], as is everything when n is 1 or no thread can be started.  Memory

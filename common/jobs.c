@@ -85,8 +85,9 @@ struct jobs {
 	cp_progress pg;
 	uint64_t lines;
 	/* mu guards the counters and the batches' states; wmu is held by the
-	 * one thread writing batches out, so they go out one at a time. */
-	pthread_mutex_t mu, wmu;
+	 * one thread writing batches out, so they go out one at a time;
+	 * make_mu by the one worker making its context (see worker_main). */
+	pthread_mutex_t mu, wmu, make_mu;
 	pthread_cond_t work, space;
 	struct cp_batch *slot;
 	size_t nslot;
@@ -354,6 +355,17 @@ static void *worker_main(void *v)
 	struct jobs *j = a->j;
 	cp_worker *w = &j->w[a->i];
 	cp_rec r = {0};
+	/* Worker 0 has the caller's context and starts on the first batch at
+	 * once; the others make theirs here meanwhile, one at a time (making
+	 * regular expressions is not safe on two threads at once, Oniguruma's
+	 * API says), and do without when they cannot. */
+	if (a->i > 0) {
+		pthread_mutex_lock(&j->make_mu);
+		int made = j->make(j->make_arg, w, a->i);
+		pthread_mutex_unlock(&j->make_mu);
+		if (made < 0)
+			return NULL;
+	}
 	for (;;) {
 		pthread_mutex_lock(&j->mu);
 		while (j->taken == j->filled && !j->closing) {
@@ -374,13 +386,10 @@ static void *worker_main(void *v)
 	return NULL;
 }
 
-/* Start the workers; those that cannot be made or started are done
- * without. */
+/* Start the workers; those that cannot be started are done without. */
 static void start(struct jobs *j)
 {
 	for (int i = 0; i < j->n; i++) {
-		if (i > 0 && j->make(j->make_arg, &j->w[i], i) < 0)
-			break;
 		j->args[i] = (struct worker_arg){ j, i };
 		if (pthread_create(&j->threads[i], NULL, worker_main, &j->args[i]) != 0)
 			break;
@@ -546,6 +555,7 @@ int cp_each_record_jobs(cp_prog *p, int argc, char **argv, cp_record_fn fn,
 		j.slot[i].j = &j;
 	pthread_mutex_init(&j.mu, NULL);
 	pthread_mutex_init(&j.wmu, NULL);
+	pthread_mutex_init(&j.make_mu, NULL);
 	pthread_cond_init(&j.work, NULL);
 	pthread_cond_init(&j.space, NULL);
 	cp_progress_init(p, &j.pg);
@@ -576,6 +586,7 @@ int cp_each_record_jobs(cp_prog *p, int argc, char **argv, cp_record_fn fn,
 	rec_free(&j.inline_rec);
 	pthread_mutex_destroy(&j.mu);
 	pthread_mutex_destroy(&j.wmu);
+	pthread_mutex_destroy(&j.make_mu);
 	pthread_cond_destroy(&j.work);
 	pthread_cond_destroy(&j.space);
 	return rc;
