@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 	        "           [--strict] [file ...]",
 	        "  -f, --rules FILE      read rules from FILE (carepipe-rules(5)); repeatable\n"
 	        "  -j, --jobs N          judge records on N threads (default: one per\n"
-	        "                        processor; 1: none); the output is the same\n"
+	        "                        processor, at most 8; 1: none); the same output\n"
 	        "  -r, --rule RULE       add one rule, after the files; repeatable\n"
 	        "      --lexicon FILE    add a sentiment lexicon, WORD<TAB>SCORE (-5..5)\n"
 	        "      --model FILE      score sentiment with the model in FILE, not the\n"
@@ -221,8 +221,10 @@ int main(int argc, char **argv)
 	}
 	if (!(c.rc = rules_ctx_new(c.rs)))
 		cp_die(&p, CP_EX_OSERR, "out of memory");
+	/* One reading thread feeds about eight judging ones; each holds its
+	 * own rules and caches (7 to 10 MB more a thread with consumer.rules). */
 	if (!jobs)
-		jobs = cp_jobs_default() < CP_JOBS_MAX ? cp_jobs_default() : CP_JOBS_MAX;
+		jobs = cp_jobs_default() < 8 ? cp_jobs_default() : 8;
 	cp_worker *w = calloc((size_t)jobs, sizeof *w);
 	if (!w)
 		cp_die(&p, CP_EX_OSERR, "out of memory");
