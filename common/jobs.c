@@ -327,19 +327,8 @@ static void run_batch(struct jobs *j, cp_worker *w, cp_rec *r, struct cp_batch *
 		const char *line = b->in.p + b->lines[i].off;
 		size_t len = b->lines[i].len;
 		pos.lineno = b->lines[i].lineno;
-		if (rec_parse(r, line, len) < 0) {
-			if (r->err == rec_err_oom)
-				cp_die(&w->prog, CP_EX_OSERR, "out of memory");
-			size_t k = 0;
-			while (k < len && (line[k] == ' ' || line[k] == '\t'))
-				k++;
-			if (k == len)
-				continue; /* blank lines are not records */
-			char why[160];
-			snprintf(why, sizeof why, "%s at byte %zu", r->err, r->err_off + 1);
-			cp_bad_line(&w->prog, pos.file, pos.lineno, line, len, why);
+		if (!cp_scan_record(&w->prog, r, &pos, line, len))
 			continue;
-		}
 		int rc = j->fn(w->ctx, r, &pos);
 		if (rc) {
 			b->stop_rc = rc;

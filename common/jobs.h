@@ -19,4 +19,9 @@ void jobs_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *li
                    size_t len, const char *reason);
 void jobs_emit(cp_prog *p, const char *line, size_t len);
 
+/* prog.c's, for both record loops: scan line into r; 1 for a record, 0
+ * for a blank line or a bad one, told through p (cp_bad_line); out of
+ * memory is cp_die's 71. */
+int cp_scan_record(cp_prog *p, cp_rec *r, const cp_pos *pos, const char *line, size_t len);
+
 #endif

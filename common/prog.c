@@ -625,6 +625,23 @@ struct each_record {
 	cp_rec r;
 };
 
+int cp_scan_record(cp_prog *p, cp_rec *r, const cp_pos *pos, const char *line, size_t len)
+{
+	if (rec_parse(r, line, len) == 0)
+		return 1;
+	if (r->err == rec_err_oom)
+		cp_die(p, CP_EX_OSERR, "out of memory");
+	size_t k = 0;
+	while (k < len && (line[k] == ' ' || line[k] == '\t'))
+		k++;
+	if (k == len)
+		return 0; /* blank lines are not records */
+	char why[160];
+	snprintf(why, sizeof why, "%s at byte %zu", r->err, r->err_off + 1);
+	cp_bad_line(p, pos->file, pos->lineno, line, len, why);
+	return 0;
+}
+
 static int each_record_input(void *v, cp_rd *in, int index, cp_err *e)
 {
 	struct each_record *er = v;
@@ -638,19 +655,8 @@ static int each_record_input(void *v, cp_rd *in, int index, cp_err *e)
 		pos.lineno = rd_lineno(in);
 		if (cp_progress_tick(&er->pg, ++er->lines))
 			cp_progress_count(p, &er->pg, false, NULL, er->lines, "lines", true);
-		if (rec_parse(&er->r, line, len) < 0) {
-			if (er->r.err == rec_err_oom)
-				cp_die(p, CP_EX_OSERR, "out of memory");
-			size_t k = 0;
-			while (k < len && (line[k] == ' ' || line[k] == '\t'))
-				k++;
-			if (k == len)
-				continue; /* blank lines are not records */
-			char why[160];
-			snprintf(why, sizeof why, "%s at byte %zu", er->r.err, er->r.err_off + 1);
-			cp_bad_line(p, pos.file, pos.lineno, line, len, why);
+		if (!cp_scan_record(p, &er->r, &pos, line, len))
 			continue;
-		}
 		int rc = er->fn(er->ctx, &er->r, &pos);
 		if (rc)
 			return rc;
