@@ -61,7 +61,11 @@ jlog *jlog_open(const char *path, const char *who, jlog_replay fn, void *ctx, cp
 		const char *nl = memchr(all.p + pos, '\n', end - pos);
 		size_t len = (size_t)(nl - (all.p + pos));
 		j->lines++;
-		if (len > 0 && (rec_parse(&r, all.p + pos, len) < 0 || fn(ctx, &r) < 0)) {
+		if (len > 0 && rec_parse(&r, all.p + pos, len) < 0 && r.err == rec_err_oom) {
+			cp_fail(e, CP_EX_OSERR, "out of memory");
+			goto fail;
+		}
+		if (len > 0 && (r.err || fn(ctx, &r) < 0)) {
 			cp_fail(e, CP_EX_DATAERR, "%s:%llu: not a journal entry; the journal is "
 			        "damaged, and %s will not guess what was sent", path,
 			        (unsigned long long)j->lines, who);

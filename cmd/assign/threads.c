@@ -277,8 +277,11 @@ int assign_state_load(const char *path, struct roster *ro, struct threads *t, in
 		const char *line = p;
 		p = nl ? nl + 1 : end;
 		lineno++;
-		if (rec_parse(&r, line, len) < 0)
+		if (rec_parse(&r, line, len) < 0) {
+			if (r.err == rec_err_oom)
+				goto oom;
 			goto bad;
+		}
 		if (lineno == 1) {
 			int64_t v, s;
 			if (!rec_get(&r, STATE_MAGIC) || get_time(rec_val(&r, "clock"), &v) < 0 ||

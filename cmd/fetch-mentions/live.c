@@ -143,8 +143,9 @@ static int sweep_load(const char *path, cp_sweep *sw, struct seen *seen, cp_err 
 		len--;
 	int rc = 0;
 	if (rec_parse(&r, text.p, len) < 0) {
-		rc = cp_fail(e, CP_EX_DATAERR, "%s: not a state file (%s); move it away to start over",
-		    path, r.err);
+		rc = r.err == rec_err_oom ? cp_fail(e, CP_EX_OSERR, "out of memory") :
+		     cp_fail(e, CP_EX_DATAERR, "%s: not a state file (%s); move it away to start over",
+		             path, r.err);
 		goto done;
 	}
 	if (take_str(rec_val(&r, "cursor"), &sw->cursor) < 0 ||
@@ -201,8 +202,9 @@ static int pick_records(struct run *r, const cp_source *s, const cp_buf *page,
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		const char *next = nl ? nl + 1 : end;
 		if (rec_parse(&rr, p, len) < 0) {
-			rc = cp_fail(e, CP_EX_SOFTWARE, "source %s: a record made here is not JSON: %s",
-			    s->name, rr.err);
+			rc = rr.err == rec_err_oom ? cp_fail(e, CP_EX_OSERR, "out of memory") :
+			     cp_fail(e, CP_EX_SOFTWARE, "source %s: a record made here is not JSON: %s",
+			             s->name, rr.err);
 			break;
 		}
 		pk->total++;

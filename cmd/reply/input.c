@@ -127,7 +127,9 @@ static void answer_from(struct reply *c, cp_rd *in, uint64_t last, bool spooled)
 	size_t len;
 	int got = 0, dir;
 	while ((!last || rd_lineno(in) < last) && (got = rd_line(in, &line, &len, &e)) > 0) {
-		if (rec_parse(&r, line, len) < 0 || (!spooled && refused(c, &r, &dir))) {
+		if (rec_parse(&r, line, len) < 0 && r.err == rec_err_oom)
+			cp_die(c->p, CP_EX_OSERR, "out of memory");
+		if (r.err || (!spooled && refused(c, &r, &dir))) {
 			if (spooled)
 				cp_die(c->p, CP_EX_SOFTWARE, "spool: a record changed on disk");
 			continue;

@@ -28,6 +28,8 @@ bool parse_line(struct run *R, cp_rec *r, const char *file, uint64_t lineno,
 {
 	if (rec_parse(r, line, len) == 0)
 		return true;
+	if (r->err == rec_err_oom)
+		sla_oom(R);
 	size_t k = 0;
 	while (k < len && (line[k] == ' ' || line[k] == '\t'))
 		k++;

@@ -76,8 +76,11 @@ static void write_held(struct run *R, struct held *h, const struct resp *resp)
 	int st = make_sla(R, h->pol, h->created, h->due, resp);
 	for (struct held *d = h, *next; d; d = next) {
 		next = d->dup;
-		if (rec_parse(&r, d->data, d->len) < 0)
+		if (rec_parse(&r, d->data, d->len) < 0) {
+			if (r.err == rec_err_oom)
+				sla_oom(R);
 			cp_die(R->p, CP_EX_SOFTWARE, "a held record no longer parses");
+		}
 		write_inbound(R, &r, st);
 		R->held_bytes -= sizeof *d + d->len;
 		if (d != h)

@@ -135,7 +135,7 @@ static void read_source(struct run *R, struct source *s, bool decide)
 			if (rec_parse(&r, line, len) < 0) {
 				/* Bad lines are reported by the second pass; a line
 				 * that did not fit in memory must not be skipped. */
-				if (r.err && strcmp(r.err, "out of memory") == 0)
+				if (r.err == rec_err_oom)
 					sla_oom(R);
 				continue;
 			}
