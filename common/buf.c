@@ -74,19 +74,28 @@ int buf_adds(cp_buf *b, const char *s)
 	return buf_add(b, s, strlen(s));
 }
 
+int buf_vaddf(cp_buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0 || buf_reserve(b, (size_t)n + 1) < 0) {
+		va_end(again);
+		return -1;
+	}
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
+	b->len += (size_t)n;
+	return 0;
+}
+
 int buf_addf(cp_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int rc = buf_vaddf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_reserve(b, (size_t)n + 1) < 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
+	return rc;
 }
 
 int buf_json_str(cp_buf *b, const char *s, size_t n)

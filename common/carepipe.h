@@ -66,6 +66,7 @@
 #ifndef CAREPIPE_H
 #define CAREPIPE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -119,6 +120,7 @@ int buf_add(cp_buf *b, const void *p, size_t n);
 int buf_addc(cp_buf *b, char c);
 int buf_adds(cp_buf *b, const char *s);
 int buf_addf(cp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vaddf(cp_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append s[0..n) as a JSON string literal, quotes included.  Invalid UTF-8
  * is replaced by U+FFFD so the output is always valid JSON. */
 int buf_json_str(cp_buf *b, const char *s, size_t n);

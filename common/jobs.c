@@ -39,7 +39,8 @@ struct event {
 	enum ev_kind kind;
 	int code;             /* EV_STATUS */
 	size_t out_off;
-	size_t text, ntext;   /* in notes: the message, or a bad line's reason */
+	size_t text, ntext;   /* in notes: the message; or a bad line's reason,
+	                       * NUL-terminated */
 	size_t line, nline;   /* in notes: EV_BAD's line */
 	const char *file;     /* EV_BAD */
 	uint64_t lineno;
@@ -114,13 +115,14 @@ int cp_jobs_default(void)
 
 /* ------------------------------------------------------- what workers say */
 
-static void __attribute__((noreturn)) die_kept(cp_prog *p, int code, const char *msg);
+static void __attribute__((noreturn)) die_kept(cp_prog *p, int code);
 
 /* Allocation failed while keeping what a worker said: that is fatal as
  * any other failed allocation is. */
 static void __attribute__((noreturn)) kept_oom(cp_prog *p)
 {
-	die_kept(p, CP_EX_OSERR, "out of memory");
+	snprintf(p->batch->fatal_msg, sizeof p->batch->fatal_msg, "out of memory");
+	die_kept(p, CP_EX_OSERR);
 }
 
 static size_t note(cp_prog *p, const char *s, size_t n)
@@ -150,27 +152,13 @@ static struct event *event(cp_prog *p, enum ev_kind kind)
 
 void jobs_warn_v(cp_prog *p, const char *fmt, va_list ap)
 {
-	char small[1024];
-	va_list again;
-	va_copy(again, ap);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	size_t at;
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof small) {
-		at = note(p, small, (size_t)n);
-	} else {
-		cp_buf *b = &p->batch->notes;
-		if (buf_reserve(b, (size_t)n + 1) < 0)
-			kept_oom(p);
-		at = b->len;
-		vsnprintf(b->p + at, (size_t)n + 1, fmt, again);
-		b->len += (size_t)n;
-	}
-	va_end(again);
+	cp_buf *b = &p->batch->notes;
+	size_t at = b->len;
+	if (buf_vaddf(b, fmt, ap) < 0)
+		kept_oom(p);
 	struct event *ev = event(p, EV_WARN);
 	ev->text = at;
-	ev->ntext = (size_t)n;
+	ev->ntext = b->len - at;
 }
 
 void jobs_status(cp_prog *p, int code)
@@ -193,34 +181,32 @@ static void __attribute__((noreturn)) end_batch(cp_prog *p)
 	pthread_exit(NULL);
 }
 
-static void die_kept(cp_prog *p, int code, const char *msg)
+/* The batch ends in a fatal error, its message in fatal_msg. */
+static void die_kept(cp_prog *p, int code)
 {
-	struct cp_batch *b = p->batch;
-	b->fatal = true;
-	b->fatal_code = code;
-	snprintf(b->fatal_msg, sizeof b->fatal_msg, "%s", msg);
+	p->batch->fatal = true;
+	p->batch->fatal_code = code;
 	end_batch(p);
 }
 
 void jobs_die_v(cp_prog *p, int code, const char *fmt, va_list ap)
 {
-	char msg[sizeof p->batch->fatal_msg];
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	die_kept(p, code, msg);
+	vsnprintf(p->batch->fatal_msg, sizeof p->batch->fatal_msg, fmt, ap);
+	die_kept(p, code);
 }
 
 void jobs_bad_line(cp_prog *p, const char *file, uint64_t lineno, const char *line,
                    size_t len, const char *reason)
 {
 	size_t at_line = note(p, line, len);
-	size_t at_reason = note(p, reason, strlen(reason));
+	/* with its NUL: said again as it is */
+	size_t at_reason = note(p, reason, strlen(reason) + 1);
 	struct event *ev = event(p, EV_BAD);
 	ev->file = file;
 	ev->lineno = lineno;
 	ev->line = at_line;
 	ev->nline = len;
 	ev->text = at_reason;
-	ev->ntext = strlen(reason);
 	if (p->strict) {
 		/* said again, it exits 65 there: nothing after it is judged */
 		p->batch->stop_rc = CP_EX_DATAERR;
@@ -264,14 +250,10 @@ static int replay(struct jobs *j, struct cp_batch *b)
 		case EV_STATUS:
 			cp_status(p, ev->code);
 			break;
-		case EV_BAD: {
-			char *reason = strndup(b->notes.p + ev->text, ev->ntext);
-			if (!reason)
-				cp_die(p, CP_EX_OSERR, "out of memory");
-			cp_bad_line(p, ev->file, ev->lineno, b->notes.p + ev->line, ev->nline, reason);
-			free(reason);
+		case EV_BAD:
+			cp_bad_line(p, ev->file, ev->lineno, b->notes.p + ev->line, ev->nline,
+			            b->notes.p + ev->text);
 			break;
-		}
 		}
 	}
 	put_out(p, b, &at, b->out.len);

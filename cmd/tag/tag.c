@@ -223,8 +223,8 @@ int main(int argc, char **argv)
 		cp_die(&p, CP_EX_OSERR, "out of memory");
 	/* One reading thread feeds about eight judging ones; each holds its
 	 * own rules and caches (7 to 10 MB more a thread with consumer.rules). */
-	if (!jobs)
-		jobs = cp_jobs_default() < 8 ? cp_jobs_default() : 8;
+	if (!jobs && (jobs = cp_jobs_default()) > 8)
+		jobs = 8;
 	cp_worker *w = calloc((size_t)jobs, sizeof *w);
 	if (!w)
 		cp_die(&p, CP_EX_OSERR, "out of memory");
